@@ -1,0 +1,1 @@
+"""Everything that makes or holds the alliance's graph: readers, mappers, identity, the store, ingest."""

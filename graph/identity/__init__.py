@@ -1,0 +1,1 @@
+"""Identity: normalised keys and the one place that mints and parses resource URIs."""

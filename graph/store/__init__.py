@@ -1,0 +1,15 @@
+"""The store: one interface (:class:`graph.store.base.Store`), an embedded pyoxigraph implementation."""
+from __future__ import annotations
+
+from graph.identity.uris import Minter
+from graph.store.base import Batch, Store, StoreError
+
+
+def open_store(location: str, minter: Minter, *, read_only: bool = False) -> Store:
+    """Open the store at ``location``: a data directory for the embedded store."""
+    from graph.store.embedded import EmbeddedStore
+
+    return EmbeddedStore(location, minter, read_only=read_only)
+
+
+__all__ = ["Batch", "Store", "StoreError", "open_store"]

@@ -1,0 +1,87 @@
+"""The vocabularies the alliance speaks, as closed namespaces of pyoxigraph terms.
+
+``BF.title`` is a :class:`pyoxigraph.NamedNode`; ``BF.titel`` raises
+``AttributeError``. BIBFRAME and BFLC are closed over the terms the Library of
+Congress ontologies define (``vocab/terms.py``, generated); the alliance's own
+namespace is closed over the short list below.
+"""
+from __future__ import annotations
+
+from pyoxigraph import NamedNode
+
+from vocab.terms import BFLC_TERMS, BIBFRAME_TERMS
+
+
+class ClosedNamespace:
+    """A namespace whose terms are a fixed set; anything else is an error."""
+
+    def __init__(self, base: str, terms: frozenset[str] | None = None):
+        self.base = base
+        self.terms = terms
+        self._cache: dict[str, NamedNode] = {}
+
+    def __getattr__(self, name: str) -> NamedNode:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self[name]
+
+    def __getitem__(self, name: str) -> NamedNode:
+        node = self._cache.get(name)
+        if node is None:
+            if self.terms is not None and name not in self.terms:
+                raise AttributeError(f"{name!r} is not a term of <{self.base}>")
+            node = self._cache[name] = NamedNode(self.base + name)
+        return node
+
+    def __contains__(self, iri: object) -> bool:
+        value = getattr(iri, "value", iri)
+        return isinstance(value, str) and value.startswith(self.base)
+
+    def local(self, iri: NamedNode | str) -> str:
+        value = getattr(iri, "value", iri)
+        return value[len(self.base):]
+
+
+BF = ClosedNamespace("http://id.loc.gov/ontologies/bibframe/", BIBFRAME_TERMS)
+BFLC = ClosedNamespace("http://id.loc.gov/ontologies/bflc/", BFLC_TERMS)
+RDF = ClosedNamespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+                      frozenset({"type", "value"}))
+RDFS = ClosedNamespace("http://www.w3.org/2000/01/rdf-schema#",
+                       frozenset({"label", "comment", "seeAlso"}))
+XSD = ClosedNamespace("http://www.w3.org/2001/XMLSchema#",
+                      frozenset({"string", "integer", "date", "dateTime", "gYear", "boolean"}))
+MADS = ClosedNamespace("http://www.loc.gov/mads/rdf/v1#",
+                       frozenset({"Topic", "Geographic", "GenreForm", "PersonalName",
+                                  "CorporateName", "Title", "ComplexSubject",
+                                  "authoritativeLabel", "isMemberOfMADSScheme"}))
+SCHEMA = ClosedNamespace("http://schema.org/", frozenset({"url", "name"}))
+# The alliance's own terms: member libraries and the bookkeeping of their loads.
+ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
+    "MemberLibrary",      # class: a library of the alliance (also a bf:Organization)
+    "code",               # its short code, e.g. "PKU"
+    "opacPattern",        # URL pattern of its own catalogue, "{id}" stands for the local id
+    "Batch",              # class: one ingest or load into a member's data
+    "batchOf",            # batch -> member library
+    "active",             # batch -> true while its graph is part of the union
+    "fingerprint",        # batch -> hash of the input files, to spot a repeated load
+    "loadedAt",           # batch -> xsd:dateTime
+    "sourceFile",         # batch -> file name
+    "tripleCount",        # batch -> number of triples loaded
+    "controlNumber",      # member's own record id on its admin metadata
+}))
+# Value vocabularies of the Library of Congress, used as IRIs, not closed.
+RELATORS = "http://id.loc.gov/vocabulary/relators/"
+LANGUAGES = "http://id.loc.gov/vocabulary/languages/"
+CARRIERS = "http://id.loc.gov/vocabulary/carriers/"
+MEDIA = "http://id.loc.gov/vocabulary/mediaTypes/"
+CONTENT = "http://id.loc.gov/vocabulary/contentTypes/"
+
+PREFIXES = {
+    "bf": BF.base, "bflc": BFLC.base, "rdf": RDF.base, "rdfs": RDFS.base,
+    "xsd": XSD.base, "madsrdf": MADS.base, "alliance": ALLIANCE.base,
+}
+
+
+def sparql_prefixes() -> str:
+    """PREFIX lines for every namespace above, to start a query with."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
