@@ -60,6 +60,11 @@ class Store(abc.ABC):
         """
 
     @abc.abstractmethod
+    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple], *,
+                      sources: Iterable[str] = ()) -> Batch:
+        """Replace the contents of one fixed-IRI graph (checked before the old data is touched)."""
+
+    @abc.abstractmethod
     def set_alliance_triples(self, subject: NamedNode, triples: Iterable[Triple]) -> None:
         """Replace what the alliance graph says about ``subject`` with ``triples``."""
 

@@ -1,0 +1,48 @@
+"""The catalogue: a data directory opened as store + minter, the one object the CLI and web share."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.identity.uris import Minter
+from graph.store import Store, open_store
+
+DEFAULT_BASE = "http://127.0.0.1:5000/"
+DEFAULT_DATA = "alliance-data"
+SETTINGS_FILE = "settings.json"
+
+
+class CatalogueError(Exception):
+    pass
+
+
+@dataclass
+class Catalogue:
+    data_dir: Path
+    store: Store
+    minter: Minter
+
+    @classmethod
+    def open(cls, data_dir: str | Path | None = None, base: str | None = None,
+             *, read_only: bool = False) -> "Catalogue":
+        """Open (creating if needed) the data directory; its base URI is fixed at creation."""
+        data = Path(data_dir or os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA)
+        data.mkdir(parents=True, exist_ok=True)
+        settings_path = data / SETTINGS_FILE
+        settings = json.loads(settings_path.read_text()) if settings_path.exists() else {}
+        base = base or os.environ.get("ALLIANCE_BASE")
+        stored = settings.get("base")
+        if stored and base and base.rstrip("/") != stored.rstrip("/"):
+            raise CatalogueError(f"{data} was created with base URI {stored}; it cannot change to {base} "
+                                 "(every URI in it would break). Use a new data directory.")
+        if not stored:
+            settings["base"] = base or DEFAULT_BASE
+            settings_path.write_text(json.dumps(settings, indent=2) + "\n")
+        minter = Minter(settings["base"])
+        store = open_store(str(data / "store"), minter, read_only=read_only)
+        return cls(data, store, minter)
+
+    def close(self) -> None:
+        self.store.close()
