@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -38,17 +39,35 @@ def file_fingerprint(paths: Iterable[str | Path], salt: str = "") -> str:
     return h.hexdigest()
 
 
+class _Progress(io.RawIOBase):
+    """A binary file that reports how many bytes have been read from it."""
+
+    def __init__(self, raw, report: Callable[[int], None]):
+        self._raw = raw
+        self._report = report
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self._raw.readinto(buffer)
+        if n:
+            self._report(n)
+        return n
+
+
 def read_rdf(path: str | Path, progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
-    """Triples of an RDF file (named graphs in quad formats are flattened)."""
+    """Triples of an RDF file (named graphs in quad formats are flattened).
+
+    ``progress`` is called with the number of (compressed) bytes read so far.
+    """
     serialisation, gz = for_path(path)
-    opener = gzip.open if gz else open
-    with opener(path, "rb") as fh:
+    with open(path, "rb") as raw:
+        source = io.BufferedReader(_Progress(raw, progress)) if progress else raw
+        fh = gzip.open(source, "rb") if gz else source
         try:
-            for n, quad in enumerate(ox.parse(input=fh, format=serialisation.format,
-                                             path=None), start=1):
+            for quad in ox.parse(input=fh, format=serialisation.format, rename_blank_nodes=True):
                 yield quad.subject, quad.predicate, quad.object
-                if progress and n % 10000 == 0:
-                    progress(10000)
         except SyntaxError as err:
             raise LoadError(f"{path}: line {err.lineno}: {err.msg}") from err
         except (OSError, EOFError, ValueError) as err:

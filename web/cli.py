@@ -1,0 +1,246 @@
+"""The ``alliance`` command line: members, ingest, bulk RDF loads, stats, serving and the demo."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from graph.catalogue import DEFAULT_DATA, Catalogue, CatalogueError
+from graph.store import StoreError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 5000
+
+
+class Context:
+    def __init__(self, data: str, base: str | None):
+        self.data = data
+        self.base = base
+        self._catalogue: Catalogue | None = None
+
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            try:
+                self._catalogue = Catalogue.open(self.data, self.base)
+            except (CatalogueError, StoreError) as err:
+                raise click.ClickException(str(err)) from err
+        return self._catalogue
+
+    def close(self) -> None:
+        if self._catalogue is not None:
+            self._catalogue.close()
+            self._catalogue = None
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--data", "data", envvar="ALLIANCE_DATA", default=DEFAULT_DATA, show_default=True,
+              type=click.Path(file_okay=False), help="Data directory (env ALLIANCE_DATA).")
+@click.option("--base", envvar="ALLIANCE_BASE", default=None,
+              help="Base URI of every resource, fixed when the data directory is created "
+                   "(env ALLIANCE_BASE; default http://127.0.0.1:5000/).")
+@click.version_option(package_name="alliance-graph")
+@click.pass_context
+def main(ctx: click.Context, data: str, base: str | None) -> None:
+    """Alliance Graph: a library alliance's shared catalogue as a BIBFRAME 2 knowledge graph."""
+    ctx.obj = Context(data, base)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# members ---------------------------------------------------------------------------
+@main.group()
+def member() -> None:
+    """Manage member libraries."""
+
+
+@member.command("add")
+@click.argument("code")
+@click.option("--name", required=True, help="Name of the library (English or main form).")
+@click.option("--name-zh", default=None, help="Chinese name, e.g. 北京大学图书馆.")
+@click.option("--opac", default=None, metavar="URL_PATTERN",
+              help="Link pattern of the library's own catalogue; {id} stands for its record id.")
+@pass_ctx
+def member_add(obj: Context, code: str, name: str, name_zh: str | None, opac: str | None) -> None:
+    """Add a member library CODE (or update its description)."""
+    from graph.members import Member, MemberError, add_member
+
+    cat = obj.catalogue()
+    try:
+        m = add_member(cat.store, cat.minter, Member(code, name, name_zh, opac))
+    except MemberError as err:
+        raise click.BadParameter(str(err)) from err
+    click.echo(f"member {m.code}: {m.name}{' / ' + m.name_zh if m.name_zh else ''} <{m.iri}>")
+
+
+@member.command("list")
+@pass_ctx
+def member_list(obj: Context) -> None:
+    """List the member libraries."""
+    from graph.members import list_members
+
+    for m in list_members(obj.catalogue().store):
+        click.echo(f"{m.code}\t{m.name}\t{m.name_zh or ''}\t{m.opac or ''}")
+
+
+def _require_member(cat: Catalogue, code: str) -> str:
+    from graph.members import get_member
+
+    m = get_member(cat.store, code)
+    if m is None:
+        raise click.BadParameter(f"no member {code.upper()}; add it first with "
+                                 f"`alliance member add {code.upper()} --name ...`", param_hint="--member")
+    return m.code
+
+
+# ingest and load -------------------------------------------------------------------
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--member", "member_code", required=True, help="Code of the member whose catalogue this is.")
+@click.option("--replace", is_flag=True, help="Replace the member's whole catalogue with these files.")
+@click.option("--rejects", type=click.Path(dir_okay=False), default=None,
+              help="Write rejected records as JSON Lines here (default: DATA/rejects/CODE-….jsonl).")
+@pass_ctx
+def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool, rejects: str | None) -> None:
+    """Convert MARC files (ISO 2709 or MARCXML) to BIBFRAME and load them for a member.
+
+    All FILES become one batch that appears at once when complete; a broken record is
+    reported and skipped. Loading the same files again changes nothing.
+    """
+    from graph.ingest import IngestError, count_records, ingest as run_ingest
+
+    cat = obj.catalogue()
+    code = _require_member(cat, member_code)
+    total = sum(count_records(f) for f in files)
+    try:
+        with click.progressbar(length=total, label=f"ingest {code}", file=sys.stderr) as bar:
+            report = run_ingest(cat.store, cat.minter, list(files), code, replace=replace,
+                                progress=bar.update)
+    except IngestError as err:
+        if err.report is not None and err.report.rejected:
+            _report_rejects(obj, err.report, rejects)
+        raise click.ClickException(str(err)) from err
+    click.echo(report.summary())
+    if report.rejected:
+        _report_rejects(obj, report, rejects)
+
+
+def _report_rejects(obj: Context, report, path: str | None) -> None:
+    import time
+
+    if path is None:
+        folder = Path(obj.data) / "rejects"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = str(folder / f"{report.member}-{time.strftime('%Y%m%dT%H%M%S')}.jsonl")
+    report.write_rejects(path)
+    for r in report.rejected[:20]:
+        click.echo(f"  rejected: {r}", err=True)
+    if len(report.rejected) > 20:
+        click.echo(f"  … and {len(report.rejected) - 20} more", err=True)
+    click.echo(f"rejected records written to {path}", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--member", "member_code", default=None, help="Load as a batch of this member's data.")
+@click.option("--graph", "graph_iri", default=None, help="Load into this named graph instead.")
+@click.option("--replace", is_flag=True, help="Replace the member's data (or the graph) with these files.")
+@pass_ctx
+def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_iri: str | None,
+         replace: bool) -> None:
+    """Bulk-load RDF: N-Triples, N-Quads, Turtle, TriG, RDF/XML, JSON-LD (each may be .gz).
+
+    A file with a syntax error loads nothing; the error names the file and line.
+    """
+    import pyoxigraph as ox
+
+    from graph.formats import UnknownFormat
+    from graph.rdfload import LoadError, load_files
+
+    if (member_code is None) == (graph_iri is None):
+        raise click.UsageError("give exactly one of --member CODE or --graph IRI")
+    cat = obj.catalogue()
+    code = _require_member(cat, member_code) if member_code else None
+    graph = None
+    if graph_iri:
+        try:
+            graph = ox.NamedNode(graph_iri)
+        except ValueError as err:
+            raise click.BadParameter(f"not an IRI: {graph_iri}", param_hint="--graph") from err
+    total = sum(os.path.getsize(f) for f in files)
+    try:
+        with click.progressbar(length=total, label="load", file=sys.stderr) as bar:
+            report = load_files(cat.store, list(files), member=code, graph=graph, replace=replace,
+                                progress=bar.update)
+    except (LoadError, UnknownFormat) as err:
+        raise click.ClickException(f"{err}; nothing was loaded") from err
+    click.echo(f"loaded {report.triples} triples from {len(files)} file(s) into <{report.batch.graph.value}>")
+
+
+# stats -------------------------------------------------------------------------------
+@main.command()
+@pass_ctx
+def stats(obj: Context) -> None:
+    """What the store holds: members, batches, triples, works, instances, items."""
+    from graph.stats import catalogue_stats
+
+    s = catalogue_stats(obj.catalogue())
+    click.echo(f"data directory: {obj.data}")
+    click.echo(f"base URI:       {obj.catalogue().minter.base}")
+    for key in ("members", "works", "instances", "items", "triples"):
+        click.echo(f"{key + ':':15s} {s[key]}")
+    for row in s["batches"]:
+        click.echo(f"  {row['member'] or '-':8s} {row['triples']:>10} triples  <{row['graph']}>  "
+                   f"{', '.join(row['sources'])}")
+
+
+# serving -------------------------------------------------------------------------------
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@pass_ctx
+def serve(obj: Context, host: str, port: int, threads: int) -> None:
+    """Serve the web site and the SPARQL endpoint (waitress)."""
+    _serve(obj, host, port, threads)
+
+
+def _serve(obj: Context, host: str, port: int, threads: int) -> None:
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
+    click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
+    waitress.serve(app, host=host, port=port, threads=threads, ident="alliance-graph")
+
+
+@main.command()
+@click.option("--host", default=DEFAULT_HOST, show_default=True)
+@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
+@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
+              help="Serve the demo once it is built.")
+@pass_ctx
+def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
+    """Build a sample alliance (generated here, nothing downloaded) and serve it."""
+    import tempfile
+
+    from graph.ingest import ingest as run_ingest
+    from graph.members import Member, add_member
+    from graph.sample import write_sample
+
+    cat = obj.catalogue()
+    with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
+        for m in write_sample(Path(tmp)):
+            add_member(cat.store, cat.minter, Member(m.code, m.name, m.name_zh, m.opac))
+            report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True)
+            click.echo(report.summary())
+    if then_serve:
+        _serve(obj, host, port, 8)
+
+
+if __name__ == "__main__":
+    main()
