@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Debian packages the test suite uses: headless Chromium and its driver (browser tests), a CJK font
+# (Chinese text in screenshots). Installs only what is missing.
+set -euo pipefail
+packages=(chromium chromium-driver fonts-wqy-zenhei)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "installing: ${missing[*]}"
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
