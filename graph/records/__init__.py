@@ -1,0 +1,19 @@
+"""The read side of the catalogue: plain-dict views of its resources, built by SPARQL over the store.
+
+Each view takes the store, a resource IRI and the page language (``"en"``/``"zh"``)
+and returns a dict of labels and links (``{"iri", "label"}``), or None when the
+catalogue has no such resource. ``describe`` gives the triples behind a resource
+for RDF output. No Flask here: the web layer and the CLI both use these.
+"""
+from graph.records.bibliographic import instance_view, item_view, work_view
+from graph.records.common import labels_for
+from graph.records.describe import describe
+from graph.records.entities import agent_view, subject_view
+from graph.records.holdings import holdings
+from graph.records.libraries import home_view, library_view
+
+VIEWS = {"work": work_view, "instance": instance_view, "item": item_view,
+         "agent": agent_view, "subject": subject_view, "library": library_view}
+
+__all__ = ["VIEWS", "agent_view", "describe", "holdings", "home_view", "instance_view", "item_view",
+           "labels_for", "library_view", "subject_view", "work_view"]

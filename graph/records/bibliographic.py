@@ -1,0 +1,179 @@
+"""Views of the bibliographic resources: a work with its editions, an edition with its holdings, a copy."""
+from __future__ import annotations
+
+from graph.records.common import Description, chunks, labels_for, node, ref, select, values
+from graph.records.describe import description
+from graph.records.holdings import holdings, library_ref, local_ids, members_by_iri
+from graph.store.base import Store
+from vocab.labels import term_label, ui
+from vocab.namespaces import BF, BFLC, RDF, RDFS
+
+MAX_INSTANCES = 200
+PRIMARY = "http://id.loc.gov/ontologies/bflc/PrimaryContribution"
+
+
+# works ---------------------------------------------------------------------------------------
+def work_facts(d: Description, work, lang: str) -> dict:
+    """Contributors, subjects, classification, languages and summaries of a described work."""
+    contributors = {}
+    for c in d.nodes(work, BF.contribution):
+        for agent in d.nodes(c, BF.agent):
+            entry = contributors.setdefault(agent.value, d.ref(agent, lang, roles=[], primary=False))
+            for role in d.nodes(c, BF.role):
+                label = term_label(role.value, lang) or role.value.rsplit("/", 1)[-1]
+                if label not in entry["roles"]:
+                    entry["roles"].append(label)
+            entry["primary"] = entry["primary"] or PRIMARY in d.types(c)
+    classification = []
+    for c in d.nodes(work, BF.classification):
+        portion = " ".join(d.texts([c], BF.classificationPortion, lang) + d.texts([c], BF.itemPortion, lang))
+        entry = {"scheme": d.type_labels(c, lang)[0] if d.type_labels(c, lang) else "", "value": portion}
+        if portion and entry not in classification:
+            classification.append(entry)
+    return {
+        "contributors": sorted(contributors.values(), key=lambda e: not e["primary"]),
+        "subjects": [d.ref(s, lang, type=(d.type_labels(s, lang) or [""])[0]) for s in d.nodes(work, BF.subject)],
+        "genres": [d.ref(s, lang) for s in d.nodes(work, BF.genreForm)],
+        "classification": classification,
+        "languages": [term_label(lang_iri.value, lang) or lang_iri.value.rsplit("/", 1)[-1]
+                      for lang_iri in d.nodes(work, BF.language)],
+        "summaries": d.texts(d.nodes(work, BF.summary), RDFS.label, lang),
+        "types": d.type_labels(work, lang, ignore=[BF.Work.value]),
+    }
+
+
+def instance_summaries(store: Store, instances: list, lang: str) -> list[dict]:
+    """Label, edition and publication statement of each instance, for lists of editions."""
+    facts: dict[str, list] = {i.value: [] for i in instances}
+    for part in chunks(instances):
+        rows = select(store, f"""SELECT DISTINCT ?i ?p ?o WHERE {{ {values('i', part)} ?i ?p ?o
+            FILTER(?p IN (rdfs:label, bf:editionStatement, bf:provisionActivityStatement)) }}""")
+        for r in rows:
+            facts[r["i"].value].append((r["p"], r["o"]))
+    out = []
+    for inst in instances:
+        d = Description((inst, p, o) for p, o in facts[inst.value])
+        out.append(ref(inst, d.label(inst, lang),
+                       edition=", ".join(d.texts([inst], BF.editionStatement, lang)),
+                       publication=(d.texts([inst], BF.provisionActivityStatement, lang) or [""])[0]))
+    return out
+
+
+def work_view(store: Store, iri, lang: str = "en") -> dict | None:
+    work = node(iri)
+    d = description(store, work)
+    if BF.Work.value not in d.types(work):
+        return None
+    instances = d.nodes(work, BF.hasInstance)[:MAX_INSTANCES]
+    editions = instance_summaries(store, instances, lang)
+    held = holdings(store, instances, lang)
+    for e in editions:
+        e["holdings"] = held.get(e["iri"], [])
+    editions.sort(key=lambda e: (e["publication"], e["label"]))
+    titles = d.texts([work], RDFS.label, lang)
+    return {"iri": work.value, "kind": "work", "label": titles[0] if titles else None,
+            "other_labels": titles[1:], "instances": editions, **work_facts(d, work, lang)}
+
+
+# instances -----------------------------------------------------------------------------------
+def _identifiers(d: Description, inst, lang: str) -> list[dict]:
+    out = []
+    for ident in d.nodes(inst, BF.identifiedBy):
+        entry = {"type": (d.type_labels(ident, lang) or [""])[0],
+                 "value": ", ".join(d.texts([ident], RDF.value, lang)),
+                 "qualifier": ", ".join(d.texts([ident], BF.qualifier, lang)),
+                 "invalid": bool(d.nodes(ident, BF.status))}
+        if entry["value"] and entry not in out:
+            out.append(entry)
+    return out
+
+
+def _publication(d: Description, inst, lang: str) -> list[dict]:
+    out = []
+    for act in d.nodes(inst, BF.provisionActivity):
+        entry = {"type": (d.type_labels(act, lang) or [""])[0],
+                 "place": " / ".join(d.texts([act], BFLC.simplePlace, lang)),
+                 "agent": " / ".join(d.texts([act], BFLC.simpleAgent, lang)),
+                 "date": " / ".join(d.texts([act], BFLC.simpleDate, lang))}
+        if entry not in out:
+            out.append(entry)
+    return out
+
+
+def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
+    inst = node(iri)
+    d = description(store, inst)
+    if BF.Instance.value not in d.types(inst):
+        return None
+    title_nodes = d.nodes(inst, BF.title)
+    labels = d.texts([inst], RDFS.label, lang)
+    view = {
+        "iri": inst.value, "kind": "instance",
+        "label": labels[0] if labels else (d.texts(title_nodes, BF.mainTitle, lang) or [None])[0],
+        "other_labels": labels[1:],
+        "types": d.type_labels(inst, lang, ignore=[BF.Instance.value]),
+        "responsibility": d.texts([inst], BF.responsibilityStatement, lang),
+        "edition": d.texts([inst], BF.editionStatement, lang),
+        "publication": _publication(d, inst, lang),
+        "copyright": d.texts([inst], BF.copyrightDate, lang),
+        "extent": d.texts(d.nodes(inst, BF.extent), RDFS.label, lang),
+        "dimensions": d.texts([inst], BF.dimensions, lang),
+        "series": d.texts([inst], BF.seriesStatement, lang),
+        "identifiers": _identifiers(d, inst, lang),
+        "notes": d.texts(d.nodes(inst, BF.note), RDFS.label, lang),
+        "contents": d.texts(d.nodes(inst, BF.tableOfContents), RDFS.label, lang),
+        "links": [n.value for n in d.nodes(inst, BF.electronicLocator)],
+        "works": [d.ref(w, lang) for w in d.nodes(inst, BF.instanceOf)],
+        "holdings": holdings(store, [inst], lang)[inst.value],
+    }
+    view.update(contributors=[], subjects=[], genres=[], classification=[], languages=[],
+                summaries=[], other_editions=[])
+    for work in d.nodes(inst, BF.instanceOf)[:1]:
+        wd = description(store, work)
+        facts = work_facts(wd, work, lang)
+        facts.pop("types")
+        view.update(facts)
+        others = [i for i in wd.nodes(work, BF.hasInstance) if i != inst][:MAX_INSTANCES]
+        view["other_editions"] = instance_summaries(store, others, lang)
+    return view
+
+
+# items ---------------------------------------------------------------------------------------
+def item_view(store: Store, iri, lang: str = "en") -> dict | None:
+    item = node(iri)
+    d = description(store, item)
+    if BF.Item.value not in d.types(item):
+        return None
+    members = members_by_iri(store)
+    instances = d.nodes(item, BF.itemOf)
+    libraries = [library_ref(lib.value, members, lang) for lib in d.nodes(item, BF.heldBy)]
+    links = []
+    ids = local_ids(store, instances)
+    for inst in instances:
+        for lib in libraries:
+            member = members.get(lib["iri"])
+            for local in ids.get((inst.value, lib["iri"]), ()):
+                link = member.opac_link(local) if member else None
+                if link and link not in links:
+                    links.append(link)
+    works = []
+    for part in chunks(instances):
+        rows = select(store, f"SELECT DISTINCT ?w WHERE {{ {values('i', part)} ?i bf:instanceOf ?w }}")
+        works += [r["w"] for r in rows]
+    work_labels = labels_for(store, works, lang)
+    barcodes = [b for n in d.nodes(item, BF.identifiedBy) if BF.Barcode.value in d.types(n)
+                for b in d.texts([n], RDF.value, lang)]
+    call_numbers = d.texts(d.nodes(item, BF.shelfMark), RDFS.label, lang)
+    label = ui("item_label", lang, library=libraries[0]["label"]) if libraries else None
+    return {
+        "iri": item.value, "kind": "item",
+        "label": f"{label} · {call_numbers[0]}" if label and call_numbers else label,
+        "instances": [d.ref(i, lang) for i in instances],
+        "works": [ref(w, work_labels.get(w.value)) for w in works],
+        "libraries": libraries,
+        "call_numbers": call_numbers,
+        "locations": d.texts(d.nodes(item, BF.sublocation), RDFS.label, lang),
+        "barcodes": barcodes,
+        "notes": d.texts(d.nodes(item, BF.note), RDFS.label, lang),
+        "catalogue_links": links,
+    }

@@ -1,0 +1,54 @@
+"""``describe(store, iri)``: what the catalogue says about one resource, for RDF output and pages.
+
+The resource's own triples, those of its fragment nodes (``iri#PKU-title`` ...,
+followed to any depth they nest) and the labels of every resource it links to,
+without duplicates where two members' graphs say the same thing.
+"""
+from __future__ import annotations
+
+from pyoxigraph import NamedNode, Triple
+
+from graph.records.common import Description, chunks, node, select, values
+from graph.store.base import Store
+from vocab.namespaces import RDF, RDFS
+
+MAX_DEPTH = 4
+
+
+def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True) -> list[Triple]:
+    """Triples about ``iri`` and its fragments, plus rdfs:label of linked resources."""
+    subject = node(iri)
+    prefix = subject.value + "#"
+    triples: list[Triple] = []
+    seen_subjects = {subject}
+    frontier = [subject]
+    for _ in range(MAX_DEPTH):
+        found = []
+        for part in chunks(frontier):
+            rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o }}")
+            found += [Triple(r["s"], r["p"], r["o"]) for r in rows]
+        triples += found
+        frontier = []
+        for t in found:
+            o = t.object
+            if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen_subjects:
+                seen_subjects.add(o)
+                frontier.append(o)
+        if not frontier:
+            break
+    if not triples:
+        return []
+    if linked_labels:
+        linked = list(dict.fromkeys(
+            t.object for t in triples
+            if isinstance(t.object, NamedNode) and t.object not in seen_subjects
+            and t.predicate != RDF.type))
+        for part in chunks(linked):
+            rows = select(store, f"SELECT DISTINCT ?s ?l WHERE {{ {values('s', part)} ?s rdfs:label ?l }}")
+            triples += [Triple(r["s"], RDFS.label, r["l"]) for r in rows]
+    return triples
+
+
+def description(store: Store, iri: str | NamedNode) -> Description:
+    return Description((t.subject, t.predicate, t.object) for t in describe(store, iri))
+

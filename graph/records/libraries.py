@@ -1,0 +1,50 @@
+"""Views of the member libraries and of the catalogue as a whole."""
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from graph.records.common import count, labels_for, node, ref, select
+from graph.records.holdings import member_label
+from graph.members import list_members
+from graph.store.base import Store
+
+SOME_TITLES = 25
+
+
+def library_view(store: Store, iri, lang: str = "en") -> dict | None:
+    lib = node(iri)
+    member = next((m for m in list_members(store) if m.iri == lib.value), None)
+    if member is None:
+        return None
+    rows = select(store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {lib} ; bf:itemOf ?inst }} "
+                         f"LIMIT {SOME_TITLES}")
+    instances = [r["inst"] for r in rows]
+    labels = labels_for(store, instances, lang)
+    other = [n for n in (member.name, member.name_zh) if n and n != member_label(member, lang)]
+    return {
+        "iri": lib.value, "kind": "library", "code": member.code,
+        "label": member_label(member, lang), "other_labels": other,
+        "opac": member.opac,
+        "items": count(store, f"?item bf:heldBy {lib}", "item"),
+        "instances": count(store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst", "inst"),
+        "some_titles": sorted((ref(i, labels.get(i.value)) for i in instances),
+                              key=lambda e: e["label"].casefold()),
+        "loads": [{"sources": [PurePath(s).name for s in b.sources], "triples": b.triples}
+                  for b in store.batches(member.code)],
+    }
+
+
+def home_view(store: Store, lang: str = "en") -> dict:
+    members = list_members(store)
+    held = {r["lib"].value: int(r["n"].value) for r in select(
+        store, "SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:heldBy ?lib } GROUP BY ?lib")}
+    return {
+        "counts": {
+            "members": len(members),
+            "works": count(store, "?w a bf:Work", "w"),
+            "instances": count(store, "?i a bf:Instance", "i"),
+            "items": count(store, "?i a bf:Item", "i"),
+        },
+        "libraries": [ref(m.iri, member_label(m, lang), code=m.code, items=held.get(m.iri, 0))
+                      for m in members],
+    }

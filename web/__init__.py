@@ -1,0 +1,49 @@
+"""The web front end: HTML pages for people, RDF and SPARQL for machines.
+
+``create_app(config)`` builds the Flask app. Config keys: ``ALLIANCE_DATA`` (data
+directory; default ``$ALLIANCE_DATA`` or ``./alliance-data``), ``ALLIANCE_BASE``
+(base URI, fixed when the data directory is created) and ``ALLIANCE_CATALOGUE`` (an
+already open :class:`graph.catalogue.Catalogue`, which the app then does not own).
+The catalogue is opened once per app: pyoxigraph allows one writing process.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+
+from flask import Flask
+
+from graph.catalogue import DEFAULT_DATA, Catalogue
+from web import context, errors, home, resources, sparql
+from web.urls import Urls
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(ALLIANCE_DATA=os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA,
+                      ALLIANCE_BASE=os.environ.get("ALLIANCE_BASE"), ALLIANCE_CATALOGUE=None,
+                      JSON_AS_ASCII=False)
+    app.config.update(config or {})
+    catalogue = app.config["ALLIANCE_CATALOGUE"]
+    if catalogue is None:
+        catalogue = Catalogue.open(app.config["ALLIANCE_DATA"], app.config["ALLIANCE_BASE"])
+        atexit.register(_closer(catalogue))
+    app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter))
+    context.init_app(app)
+    for module in (home, resources, sparql):
+        app.register_blueprint(module.bp)
+    errors.init_app(app)
+    return app
+
+
+def _closer(catalogue: Catalogue):
+    closed = []
+
+    def close():
+        if not closed:
+            closed.append(True)
+            catalogue.close()
+    return close
+
+
+__all__ = ["create_app"]

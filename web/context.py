@@ -1,0 +1,60 @@
+"""What every request shares: the catalogue, the page language, and the helpers templates call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, current_app, request
+
+from graph.catalogue import Catalogue
+from vocab import labels
+from web.urls import Urls
+
+LANG_COOKIE = "lang"
+
+
+@dataclass
+class State:
+    catalogue: Catalogue
+    urls: Urls
+
+
+def state() -> State:
+    return current_app.extensions["alliance"]
+
+
+def store():
+    return state().catalogue.store
+
+
+def minter():
+    return state().catalogue.minter
+
+
+def page_language() -> str:
+    """``?lang=``, then the language cookie, then Accept-Language; English by default."""
+    for candidate in (request.args.get("lang"), request.cookies.get(LANG_COOKIE)):
+        if candidate in labels.UI_LANGUAGES:
+            return candidate
+    return request.accept_languages.best_match(labels.UI_LANGUAGES) or labels.DEFAULT_LANGUAGE
+
+
+def init_app(app: Flask) -> None:
+    @app.context_processor
+    def helpers():
+        lang = page_language()
+        return {
+            "lang": lang,
+            "other_lang": "zh" if lang == "en" else "en",
+            "urls": state().urls,
+            "t": lambda key, **values: labels.ui(key, lang, **values),
+            "copies": lambda n: labels.copies(n, lang),
+        }
+
+    @app.after_request
+    def remember_language(response):
+        chosen = request.args.get("lang")
+        if chosen in labels.UI_LANGUAGES and request.cookies.get(LANG_COOKIE) != chosen:
+            response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
+        if response.mimetype == "text/html":
+            response.vary.update(("Accept-Language", "Cookie"))
+        return response

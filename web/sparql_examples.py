@@ -1,0 +1,51 @@
+"""Example queries shown on the SPARQL page (each is run by the tests)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from vocab.namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class Example:
+    title: tuple[str, str]  # (English, Chinese)
+    query: str
+
+
+def _prefixes(*names: str) -> str:
+    return "".join(f"PREFIX {n}: <{PREFIXES[n]}>\n" for n in names)
+
+
+EXAMPLES = (
+    Example(("Copies held by each member library", "各成员馆的馆藏册数"), _prefixes("bf", "rdfs", "alliance") + """
+SELECT ?library ?name (COUNT(DISTINCT ?item) AS ?copies) WHERE {
+  ?library a alliance:MemberLibrary ; rdfs:label ?name .
+  FILTER(lang(?name) = "en")
+  OPTIONAL { ?item bf:heldBy ?library }
+}
+GROUP BY ?library ?name
+ORDER BY DESC(?copies)"""),
+    Example(("Editions held by more than one library", "多馆共藏的版本"), _prefixes("bf", "rdfs") + """
+SELECT ?instance (SAMPLE(?label) AS ?title) (COUNT(DISTINCT ?library) AS ?libraries) WHERE {
+  ?item bf:itemOf ?instance ; bf:heldBy ?library .
+  ?instance rdfs:label ?label .
+}
+GROUP BY ?instance
+HAVING (COUNT(DISTINCT ?library) > 1)
+LIMIT 50"""),
+    Example(("Titles in Chinese script", "中文题名"), _prefixes("bf", "rdfs") + """
+SELECT DISTINCT ?instance ?title WHERE {
+  ?instance a bf:Instance ; rdfs:label ?title .
+  FILTER(langMatches(lang(?title), "zh"))
+}
+LIMIT 50"""),
+    Example(("One edition and its copies, as a graph", "一个版本及其馆藏（图）"), _prefixes("bf", "rdfs") + """
+CONSTRUCT {
+  ?instance rdfs:label ?title ; bf:hasItem ?item .
+  ?item bf:heldBy ?library .
+} WHERE {
+  { SELECT ?instance WHERE { ?instance a bf:Instance } LIMIT 1 }
+  ?instance rdfs:label ?title ; bf:hasItem ?item .
+  ?item bf:heldBy ?library .
+}"""),
+)
