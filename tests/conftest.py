@@ -40,3 +40,30 @@ def members(catalogue):
                Member("PKU", "Peking University Library", "北京大学图书馆", "https://opac.pku.example/record/{id}"))
     add_member(catalogue.store, catalogue.minter, Member("BL", "British Library", "大英图书馆"))
     return catalogue
+
+
+# A seeded catalogue shared by the web and record tests (read-only: never write to it) --------
+GWU_OPAC = "https://catalog.gwu.example/record/{id}"
+PKU_OPAC = "https://opac.pku.example/record/{id}"
+
+
+@pytest.fixture(scope="session")
+def seeded_catalogue(tmp_path_factory):
+    """Three members over real records: GWU and PKU both load gwu.xml (852s, Chinese 880s), so
+    their editions are shared; BL loads british_library.xml (several 852s per record)."""
+    from graph.catalogue import Catalogue
+    from graph.ingest import ingest
+    from graph.members import Member, add_member
+
+    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
+    bl = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    cat = Catalogue.open(tmp_path_factory.mktemp("seeded") / "data", TEST_BASE)
+    add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries",
+                                             "乔治·华盛顿大学图书馆", GWU_OPAC))
+    add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆", PKU_OPAC))
+    add_member(cat.store, cat.minter, Member("BL", "British Library", "大英图书馆"))
+    ingest(cat.store, cat.minter, [gwu], "GWU")
+    ingest(cat.store, cat.minter, [gwu], "PKU")
+    ingest(cat.store, cat.minter, [bl], "BL")
+    yield cat
+    cat.close()

@@ -19,11 +19,11 @@ OFFERS = [(HTML, "html")] + [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.m
 @bp.route(f"/<any({', '.join(PAGE_KINDS)}):kind>/<ident>")
 def resource(kind: str, ident: str):
     urls = state().urls
-    if kind == "library" and ident != ident.lower():  # library codes are case-insensitive
-        return redirect(urls.page(urls.iri(kind, ident.lower()), **request.args), code=301)
-    iri = urls.iri(kind, ident)
+    iri = urls.iri(kind, ident.lower() if kind == "library" else ident)
     if iri is None:
         abort(404)
+    if kind == "library" and ident != ident.lower():  # library codes are case-insensitive
+        return redirect(urls.page(iri, **request.args), code=301)
     rep = choose(OFFERS, graph_serialisation)
     if rep == "html":
         view = VIEWS[kind](store(), iri, page_language())

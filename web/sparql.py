@@ -6,6 +6,7 @@ serialisation of :mod:`graph.formats`; browsers get an HTML page with the result
 Which format: ``format``/``output``/``results`` parameters (names or media types, as
 SPARQLWrapper and YASGUI send them), else ``Accept``. A syntax error is a 400 with
 the parser's message. ``default-graph-uri``/``named-graph-uri`` narrow the dataset.
+Federated queries are refused (:mod:`web.sparql_guard`).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from web.context import store
 from web.errors import error_response
 from web.negotiation import HTML, choose, html_acceptable
 from web.sparql_examples import EXAMPLES
+from web.sparql_guard import refusal
 from vocab.namespaces import PREFIXES
 
 bp = Blueprint("sparql", __name__)
@@ -44,10 +46,15 @@ def endpoint():
         if html_acceptable():
             return render_template("sparql.html", query=EXAMPLES[0].query, examples=EXAMPLES)
         return _error(400, "no query: send one as ?query=, a form field or an application/sparql-query body", "")
+    refused = refusal(query)
+    if refused:
+        return _error(400, refused, query)
     try:
         results = store().query(query, **dataset)
     except SyntaxError as err:
         return _error(400, f"query syntax error: {err}", query)
+    except (OSError, RuntimeError, ValueError) as err:
+        return _error(500, f"query evaluation failed: {err}", query)
     if isinstance(results, QueryTriples):
         rep = choose(GRAPH_OFFERS, graph_serialisation, FORMAT_PARAMS, strict=False)
     else:

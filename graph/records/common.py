@@ -5,6 +5,7 @@ nothing a user typed is pasted into SPARQL text.
 """
 from __future__ import annotations
 
+import unicodedata
 from collections import defaultdict
 from typing import Iterable
 
@@ -67,13 +68,14 @@ def _rank(literal: Literal, prefs: list[str]) -> tuple:
 
 
 def ranked(literals: Iterable[Literal], lang: str) -> list[str]:
-    """Distinct literal values, best for ``lang`` first."""
+    """Distinct literal values, best for ``lang`` first, in NFC (MARC data is often decomposed)."""
     prefs = preferences(lang)
     seen, out = set(), []
     for lit in sorted((x for x in literals if isinstance(x, Literal)), key=lambda x: _rank(x, prefs)):
-        if lit.value not in seen:
-            seen.add(lit.value)
-            out.append(lit.value)
+        value = unicodedata.normalize("NFC", lit.value)
+        if value not in seen:
+            seen.add(value)
+            out.append(value)
     return out
 
 

@@ -1,0 +1,150 @@
+"""HTML pages over real records: labels, holdings, links a person can follow, 404s, escaping."""
+from __future__ import annotations
+
+import pymarc
+import pytest
+
+from conftest import TEST_BASE
+from webtools import href_of, instance_titled, links, parse, path_of
+from web import create_app
+
+CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.fixture(scope="module")
+def client(seeded_catalogue):
+    return create_app({"ALLIANCE_CATALOGUE": seeded_catalogue, "TESTING": True}).test_client()
+
+
+def get(client, url, **headers):
+    response = client.get(url, headers={**HTML, **headers})
+    assert response.status_code == 200, (url, response.status_code, response.data[:300])
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def test_home_links_every_member_library(client):
+    page = get(client, "/")
+    assert href_of(page, "George Washington University Libraries") == "/library/gwu"
+    assert href_of(page, "Peking University Library") == "/library/pku"
+    assert href_of(page, "British Library") == "/library/bl"
+    assert "99 copies" in page
+    assert href_of(page, "SPARQL") == "/sparql"
+
+
+def test_home_in_chinese_by_parameter_cookie_and_accept_language(client):
+    page = get(client, "/?lang=zh")
+    assert href_of(page, "北京大学图书馆") == "/library/pku"
+    assert "成员馆" in page and 'lang="zh-Hans"' in page
+    assert "成员馆" in get(client, "/")  # the choice is remembered in a cookie
+    get(client, "/?lang=en")
+    fresh = create_app({"ALLIANCE_CATALOGUE": client.application.extensions["alliance"].catalogue}).test_client()
+    assert "成员馆" in get(fresh, "/", **{"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert "Member libraries" in get(fresh, "/", **{"Accept-Language": "en-GB,en;q=0.9"})
+
+
+def test_click_home_library_record_work_agent_and_back(client):
+    home = get(client, "/?lang=en")
+    library = get(client, href_of(home, "George Washington University Libraries"))
+    assert "George Washington University Libraries" in library and "乔治·华盛顿大学图书馆" in library
+    record_links = [href for href, _ in links(library) if href.startswith("/instance/")]
+    assert len(record_links) == 25
+    record = get(client, record_links[0])
+    assert href_of(record, "George Washington University Libraries") == "/library/gwu"
+    work_href = next(href for href, _ in links(record) if href.startswith("/work/"))
+    work = get(client, work_href)
+    assert record_links[0] in [href for href, _ in links(work)], "the work links back to its edition"
+    agent_href = next((href for href, _ in links(work) if href.startswith("/agent/")), None)
+    if agent_href:
+        agent = get(client, agent_href)
+        assert work_href in [href for href, _ in links(agent)], "the agent links back to its work"
+    assert href_of(record, "Home") == "/"
+
+
+def test_instance_page_shows_holdings_and_chinese_labels(client, seeded_catalogue):
+    iri = instance_titled(seeded_catalogue.store, CHINESE)
+    page = get(client, path_of(iri, TEST_BASE) + "?lang=zh")
+    assert f"<h1>{CHINESE}</h1>" in page
+    assert "<title>" + CHINESE in page
+    assert href_of(page, "乔治·华盛顿大学图书馆") == "/library/gwu"
+    assert href_of(page, "北京大学图书馆") == "/library/pku"
+    assert ('href="https://catalog.gwu.example/record/12009811"' in page
+            and 'href="https://opac.pku.example/record/12009811"' in page)
+    assert "1 册" in page and "在本馆目录中查看" in page
+    assert "ISBN 9787802322578" in page
+    assert href_of(page, "Xu, Genchu").startswith("/agent/")
+    assert iri not in page.replace(f"<code>{iri}</code>", ""), "no raw IRI where a label exists"
+
+
+def test_copies_collapse_on_the_page(client, seeded_catalogue):
+    iri = instance_titled(seeded_catalogue.store, "Chemistry and industry")
+    page = get(client, path_of(iri, TEST_BASE) + "?lang=en")
+    assert page.count('<th scope="row">') == 1
+    assert "4 copies" in page and "(P) LT 00 -E(12)" in page
+    item_page = get(client, "/item/" + seeded_catalogue.store.query(
+        f"SELECT ?i WHERE {{ ?i <http://id.loc.gov/ontologies/bibframe/itemOf> <{iri}> }} LIMIT 1"
+    ).__next__()["i"].value.rsplit("/", 1)[1])
+    assert href_of(item_page, "Chemistry and industry") == path_of(iri, TEST_BASE)
+    assert href_of(item_page, "British Library") == "/library/bl"
+
+
+@pytest.mark.parametrize("url", ["/instance/doesnotexist", "/work/doesnotexist", "/agent/x", "/subject/x",
+                                 "/item/x", "/library/nolibrary", "/collection/x", "/nothing/here",
+                                 "/instance/%3Cscript%3E"])
+def test_unknown_resources_are_404_with_a_search_box(client, url):
+    response = client.get(url, headers=HTML)
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert 'role="search"' in page and 'name="q"' in page
+    assert "<script>" not in page
+
+
+def test_a_resource_of_another_kind_is_404(client, seeded_catalogue):
+    iri = instance_titled(seeded_catalogue.store, CHINESE)
+    ident = iri.rsplit("/", 1)[1]
+    assert client.get(f"/work/{ident}", headers=HTML).status_code == 404
+
+
+def test_library_codes_are_case_insensitive(client):
+    response = client.get("/library/GWU?lang=zh", headers=HTML)
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/library/gwu?lang=zh")
+
+
+def test_titles_and_names_are_escaped(members, tmp_path):
+    """A record whose title and a member whose name carry markup show it as text, never as markup."""
+    from graph.ingest import ingest
+    from graph.members import Member, add_member
+
+    catalogue = members
+    add_member(catalogue.store, catalogue.minter, Member("EVIL", '<img src=x onerror="alert(1)"> Library'))
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="001", data="xss-1"))
+    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
+        pymarc.Subfield("a", "<script>alert('title')</script> & friends")]))
+    record.add_field(pymarc.Field(tag="100", indicators=pymarc.Indicators("1", " "), subfields=[
+        pymarc.Subfield("a", '"><b>Bold</b>')]))
+    path = tmp_path / "xss.mrc"
+    path.write_bytes(record.as_marc())
+    ingest(catalogue.store, catalogue.minter, [path], "EVIL")
+    client = create_app({"ALLIANCE_CATALOGUE": catalogue}).test_client()
+
+    home = get(client, "/")
+    assert "<img src=x" not in home and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; Library" in home
+    library = get(client, "/library/evil")
+    assert "<script>" not in library and "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; friends" in library
+    record_href = next(href for href, _ in links(library) if href.startswith("/instance/"))
+    page = get(client, record_href)
+    assert "<script>alert" not in page and "<b>Bold</b>" not in page
+    assert "&lt;b&gt;Bold&lt;/b&gt;" in page
+    assert [h for h in parse(page).links if h[1] == "<script>alert('title')</script> & friends"]
+
+
+def test_sparql_form_page(client):
+    page = get(client, "/sparql")
+    assert "<textarea" in page and "SELECT" in page
+    example_links = [href for href, _ in links(page) if href.startswith("/sparql?query=")]
+    assert len(example_links) >= 3
+    for href in example_links:
+        assert "<table" in get(client, href) or "<pre" in get(client, href)
