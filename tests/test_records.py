@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph import records
 from vocab.namespaces import BF, RDF, RDFS
-from webtools import instance_titled
+from tests.webtools import instance_titled
 
 CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"
 PINYIN = "Gai ge kai fang yu Zhonghua zhan lüe wen hua : ji nian Zhongguo gai ge kai fang 30 zhou nian"

@@ -7,8 +7,8 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, RDFS
 
-from conftest import TEST_BASE
-from webtools import instance_titled, parse, path_of
+from tests.conftest import TEST_BASE
+from tests.webtools import instance_titled, parse, path_of
 from web import create_app
 
 BF = rdflib.Namespace("http://id.loc.gov/ontologies/bibframe/")

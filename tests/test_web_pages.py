@@ -4,8 +4,8 @@ from __future__ import annotations
 import pymarc
 import pytest
 
-from conftest import TEST_BASE
-from webtools import href_of, instance_titled, links, parse, path_of
+from tests.conftest import TEST_BASE
+from tests.webtools import href_of, instance_titled, links, parse, path_of
 from web import create_app
 
 CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"

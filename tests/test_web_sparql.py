@@ -10,7 +10,7 @@ import pytest
 import rdflib
 
 from web import create_app
-from webtools import LiveServer
+from tests.webtools import LiveServer
 from web.sparql_examples import EXAMPLES
 
 PREFIX = "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
