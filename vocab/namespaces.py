@@ -68,6 +68,10 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "sourceFile",         # batch -> file name
     "tripleCount",        # batch -> number of triples loaded
     "controlNumber",      # member's own record id on its admin metadata
+    "dynasty",            # agent / provision activity -> bf:Temporal of a Chinese dynasty or period (清)
+    "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
+    "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
+    "collectionOf",       # bf:Collection -> member library that builds it (local literature)
 }))
 # Value vocabularies of the Library of Congress, used as IRIs, not closed.
 RELATORS = "http://id.loc.gov/vocabulary/relators/"

@@ -1,0 +1,144 @@
+"""The registry of source formats: name -> how to recognise a file, read it and map its records.
+
+MARC 21, UNIMARC/CNMARC, local-literature spreadsheets and Dublin Core are peers here;
+:mod:`graph.ingest` dispatches through :func:`detect`. Readers and mappers are named
+as ``module:function`` and imported on first use, so the registry costs nothing to
+import. MARC 21 and UNIMARC share ISO 2709 and MARCXML, so their readers are guarded:
+a record whose fields say it is the other dialect is rejected with that reason,
+never read as the wrong one (``--format`` overrides detection, not the guard).
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from graph.sources import Rejection, SourceRecord
+
+
+class UnknownDialect(ValueError):
+    """A file whose format cannot be told, or a --format name that does not exist."""
+
+
+@dataclass(frozen=True)
+class Dialect:
+    name: str
+    title: str
+    reader: str                              # "module:function(path) -> SourceRecord | Rejection ..."
+    mapper: str                              # "module:function(record, ctx) -> triples"
+    sniff: Callable[[Path], int]             # 0: not this format; higher: surer
+    aliases: tuple[str, ...] = ()
+    guard: str | None = None                 # MARC dialect the records must not contradict
+    extensions: tuple[str, ...] = field(default=())
+
+    def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
+        records = _load(self.reader)(Path(path))
+        return _guarded(records, self.guard) if self.guard else records
+
+    def map(self, record, ctx) -> list[tuple]:
+        return _load(self.mapper)(record, ctx)
+
+
+def _load(target: str):
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def _guarded(records, expected: str):
+    from graph.sources.unimarc import dialect_scores
+
+    names = {"marc21": "MARC 21", "unimarc": "UNIMARC/CNMARC"}
+    other = "unimarc" if expected == "marc21" else "marc21"
+    for item in records:
+        if isinstance(item, SourceRecord):
+            record = item.record
+            scores = dialect_scores({f.tag for f in record.fields}, str(record.leader))
+            if scores[other] >= 2 and scores[expected] == 0:
+                control = next((f.data for f in record.get_fields("001")), None)
+                yield Rejection(item.file, item.position, control,
+                                f"this is a {names[other]} record, not {names[expected]} "
+                                f"(its fields say so); load it with --format {other}")
+                continue
+        yield item
+
+
+# Sniffers: how sure each format is about a file ----------------------------------------
+def _head(path: Path, size: int = 4096) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(size)
+
+
+def _marc(expected: str) -> Callable[[Path], int]:
+    def sniff(path: Path) -> int:
+        if path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm"):
+            return 0
+        head = _head(path, 1 << 16).lstrip(b"\xef\xbb\xbf \r\n\t")
+        is_xml = head.startswith(b"<")
+        if is_xml and b"<leader" not in head and b":leader" not in head and b"datafield" not in head:
+            return 0
+        if not is_xml and not head[:5].isdigit():
+            return 0
+        from graph.sources.unimarc import marc_dialect
+
+        found = marc_dialect(path)
+        if found == expected:
+            return 90
+        if found is None and expected == "marc21":
+            return 10  # MARC of no clear dialect: the historical default
+        return 0
+    return sniff
+
+
+def _spreadsheet(path: Path) -> int:
+    return 90 if path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm") else 0
+
+
+def _dublin_core(path: Path) -> int:
+    head = _head(path, 1 << 14)
+    if not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
+        return 0
+    if b"http://www.openarchives.org/OAI/2.0/oai_dc/" in head or b"http://purl.org/dc/elements/1.1/" in head:
+        return 0 if b"datafield" in head else 80
+    return 0
+
+
+DIALECTS: tuple[Dialect, ...] = (
+    Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", "graph.sources.marc:read_marc",
+            "graph.mappers.marc21:map_record", _marc("marc21"), ("marc", "marcxml"), guard="marc21"),
+    Dialect("unimarc", "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
+            "graph.sources.unimarc:read_unimarc", "graph.mappers.unimarc:map_record", _marc("unimarc"),
+            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc"),
+    Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
+            "graph.sources.spreadsheet:read_spreadsheet", "graph.mappers.local:map_row", _spreadsheet,
+            ("csv", "xlsx", "spreadsheet")),
+    Dialect("dc", "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
+            "graph.sources.dublincore:read_dublin_core", "graph.mappers.dublincore:map_dc", _dublin_core,
+            ("oai_dc", "dublincore")),
+)
+BY_NAME = {name: d for d in DIALECTS for name in (d.name, *d.aliases)}
+
+
+def names() -> list[str]:
+    """Every name --format accepts."""
+    return sorted(BY_NAME)
+
+
+def get(name: str) -> Dialect:
+    try:
+        return BY_NAME[name.lower()]
+    except KeyError:
+        raise UnknownDialect(f"unknown format {name!r}; known: {', '.join(names())}") from None
+
+
+def detect(path: str | Path, override: str | None = None) -> Dialect:
+    """The dialect of a file: ``override`` if given, else the surest sniffer's."""
+    if override:
+        return get(override)
+    path = Path(path)
+    scored = sorted(((d.sniff(path), i, d) for i, d in enumerate(DIALECTS)), key=lambda t: (-t[0], t[1]))
+    score, _, best = scored[0]
+    if score <= 0:
+        raise UnknownDialect(f"{path}: cannot tell its format (not MARC 21, UNIMARC/CNMARC, a spreadsheet "
+                             f"or Dublin Core); name it with --format ({', '.join(names())})")
+    return best
