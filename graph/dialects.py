@@ -10,7 +10,7 @@ never read as the wrong one (``--format`` overrides detection, not the guard).
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -30,7 +30,7 @@ class Dialect:
     sniff: Callable[[Path], int]             # 0: not this format; higher: surer
     aliases: tuple[str, ...] = ()
     guard: str | None = None                 # MARC dialect the records must not contradict
-    extensions: tuple[str, ...] = field(default=())
+    counter: str | None = None               # "module:function(path) -> int", when not MARC-like
 
     def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
         records = _load(self.reader)(Path(path))
@@ -111,10 +111,10 @@ DIALECTS: tuple[Dialect, ...] = (
             ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc"),
     Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
             "graph.sources.spreadsheet:read_spreadsheet", "graph.mappers.local:map_row", _spreadsheet,
-            ("csv", "xlsx", "spreadsheet")),
+            ("csv", "xlsx", "spreadsheet"), counter="graph.sources.spreadsheet:count_rows"),
     Dialect("dc", "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
             "graph.sources.dublincore:read_dublin_core", "graph.mappers.dublincore:map_dc", _dublin_core,
-            ("oai_dc", "dublincore")),
+            ("oai_dc", "dublincore"), counter="graph.sources.dublincore:count_dc"),
 )
 BY_NAME = {name: d for d in DIALECTS for name in (d.name, *d.aliases)}
 
@@ -129,6 +129,15 @@ def get(name: str) -> Dialect:
         return BY_NAME[name.lower()]
     except KeyError:
         raise UnknownDialect(f"unknown format {name!r}; known: {', '.join(names())}") from None
+
+
+def count(path: str | Path, override: str | None = None) -> int | None:
+    """Records in a file by its dialect's own counter; None where the MARC-style count serves."""
+    try:
+        dialect = detect(path, override)
+    except (UnknownDialect, OSError):
+        return None
+    return _load(dialect.counter)(Path(path)) if dialect.counter else None
 
 
 def detect(path: str | Path, override: str | None = None) -> Dialect:

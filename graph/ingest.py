@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from graph import collection, dialects
 from graph.identity.uris import Minter
 from graph.mappers import MappingContext
-from graph.mappers.marc21 import map_record
 from graph.rdfload import file_fingerprint
-from graph.sources import Rejection, SourceRecord
-from graph.sources.marc import read_marc
+from graph.sources import Notice, Rejection, SourceRecord
 from graph.store.base import Batch, Store, StoreError
 
 
@@ -38,6 +37,7 @@ class IngestReport:
     read: int = 0
     loaded: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     warnings: int = 0
     triples: int = 0
     seconds: float = 0.0
@@ -55,8 +55,10 @@ class IngestReport:
                 fh.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
 
 
-def count_records(path: str | Path) -> int:
+def count_records(path: str | Path, format: str | None = None) -> int:
     """A quick estimate of how many records a file holds, for progress bars."""
+    if (counted := dialects.count(path, format)) is not None:
+        return counted
     with open(path, "rb") as fh:
         head = fh.read(64).lstrip()
         fh.seek(0)
@@ -65,28 +67,41 @@ def count_records(path: str | Path) -> int:
 
 
 def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestReport,
-            progress: Callable[[int], None] | None = None) -> Iterator[tuple]:
-    """Triples of every good record in ``files``; rejections go into ``report``."""
+            progress: Callable[[int], None] | None = None, format: str | None = None) -> Iterator[tuple]:
+    """Triples of every good record in ``files``; rejections go into ``report``.
+
+    Each file is read and mapped by its dialect (:mod:`graph.dialects`): detected, or
+    ``format`` when given. With ``ctx.collection`` every Instance joins that collection.
+    """
+    if ctx.collection:
+        yield from collection.collection_triples(ctx)
     for path in files:
-        for item in read_marc(path):
+        dialect = dialects.detect(path, format)
+        for item in dialect.read(path):
+            if isinstance(item, Notice):
+                report.notices.append(item)
+                continue
             report.read += 1
             if isinstance(item, Rejection):
                 report.rejected.append(item)
             else:
-                triples = _map(item, ctx, report)
+                triples = _map(dialect, item, ctx, report)
                 if triples is not None:
                     report.loaded += 1
                     report.warnings += bool(item.warnings)
+                    report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
+                    if ctx.collection:
+                        triples = collection.join(triples, ctx)
                     yield from triples
             if progress:
                 progress(1)
 
 
-def _map(item: SourceRecord, ctx: MappingContext, report: IngestReport):
+def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, report: IngestReport):
     try:
-        return map_record(item.record, ctx)
+        return dialect.map(item.record, ctx)
     except Exception as err:  # a mapper bug on one record must not stop the batch
-        fields = item.record.get_fields("001")
+        fields = item.record.get_fields("001") if hasattr(item.record, "get_fields") else []
         report.rejected.append(Rejection(item.file, item.position,
                                          fields[0].data if fields else None,
                                          f"could not be mapped: {type(err).__name__}: {err}"))
@@ -94,25 +109,37 @@ def _map(item: SourceRecord, ctx: MappingContext, report: IngestReport):
 
 
 def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
-           replace: bool = False, progress: Callable[[int], None] | None = None) -> IngestReport:
-    """Convert ``files`` and load them as one batch of ``member``'s catalogue."""
+           replace: bool = False, progress: Callable[[int], None] | None = None,
+           format: str | None = None, collection_name: str | None = None) -> IngestReport:
+    """Convert ``files`` and load them as one batch of ``member``'s catalogue.
+
+    ``format`` names the dialect (:func:`graph.dialects.names`) instead of detecting it;
+    ``collection_name`` makes the batch that collection of the member's: its Instances
+    join it, and loading the collection again replaces the previous load of it.
+    """
     names = [str(f) for f in files]
     for f in names:
         if not Path(f).is_file():
             raise IngestError(f"{f}: no such file")
+        try:
+            dialects.detect(f, format)
+        except dialects.UnknownDialect as err:
+            raise IngestError(str(err)) from err
     report = IngestReport(member=member.upper(), files=names)
-    ctx = MappingContext(minter, member.upper())
+    ctx = MappingContext(minter, member.upper(), collection_name)
     started = time.perf_counter()
+    fingerprint = (collection.fingerprint(ctx) if collection_name
+                   else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
 
     def triples():
-        yield from convert(names, ctx, report, progress)
+        yield from convert(names, ctx, report, progress, format)
         if report.loaded == 0:  # never let an unreadable file replace a catalogue with nothing
             raise IngestError("no record could be read", report)
 
     try:
         report.batch = store.write_batch(
             member, triples(), replace=replace,
-            fingerprint=file_fingerprint(names, f"marc|{member.upper()}"), sources=names)
+            fingerprint=fingerprint, sources=names)
     except StoreError as err:
         cause = err.__cause__
         message = str(cause) if isinstance(cause, IngestError) else f"the load failed: {err}"

@@ -103,29 +103,56 @@ def _require_member(cat: Catalogue, code: str) -> str:
 @click.option("--replace", is_flag=True, help="Replace the member's whole catalogue with these files.")
 @click.option("--rejects", type=click.Path(dir_okay=False), default=None,
               help="Write rejected records as JSON Lines here (default: DATA/rejects/CODE-….jsonl).")
+@click.option("--format", "format_name", default=None, metavar="NAME",
+              help="Read the files as this format instead of detecting it: marc21, unimarc (or cnmarc), "
+                   "local (spreadsheet), dc.")
+@click.option("--collection", "collection_name", default=None, metavar="NAME",
+              help="Load the files as this named collection of the member's (e.g. a local-literature "
+                   "list); loading the collection again replaces it.")
 @pass_ctx
-def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool, rejects: str | None) -> None:
-    """Convert MARC files (ISO 2709 or MARCXML) to BIBFRAME and load them for a member.
+def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool, rejects: str | None,
+           format_name: str | None, collection_name: str | None) -> None:
+    """Convert catalogue files to BIBFRAME and load them for a member.
 
-    All FILES become one batch that appears at once when complete; a broken record is
-    reported and skipped. Loading the same files again changes nothing.
+    MARC 21, UNIMARC/CNMARC (ISO 2709 or XML), local-literature spreadsheets (CSV, XLSX)
+    and Dublin Core XML, each detected from the file unless --format names it. All FILES
+    become one batch that appears at once when complete; a broken record is reported and
+    skipped. Loading the same files again changes nothing.
     """
+    from graph.dialects import UnknownDialect, get
     from graph.ingest import IngestError, count_records, ingest as run_ingest
 
+    if format_name:
+        try:
+            get(format_name)
+        except UnknownDialect as err:
+            raise click.BadParameter(str(err), param_hint="--format") from err
     cat = obj.catalogue()
     code = _require_member(cat, member_code)
-    total = sum(count_records(f) for f in files)
+    total = sum(count_records(f, format_name) for f in files)
     try:
         with click.progressbar(length=total, label=f"ingest {code}", file=sys.stderr) as bar:
             report = run_ingest(cat.store, cat.minter, list(files), code, replace=replace,
-                                progress=bar.update)
+                                progress=bar.update, format=format_name, collection_name=collection_name)
     except IngestError as err:
         if err.report is not None and err.report.rejected:
             _report_rejects(obj, err.report, rejects)
         raise click.ClickException(str(err)) from err
     click.echo(report.summary())
+    _report_notices(report)
     if report.rejected:
         _report_rejects(obj, report, rejects)
+
+
+def _report_notices(report) -> None:
+    """File-level notices (ignored columns, re-detected encodings), each kind once with its count."""
+    kinds: dict[str, list] = {}
+    for n in report.notices:
+        kinds.setdefault(n.reason, []).append(n)
+    for reason, found in list(kinds.items())[:20]:
+        first = found[0]
+        more = f" (and {len(found) - 1} more records)" if len(found) > 1 else ""
+        click.echo(f"  notice: {first}{more}", err=True)
 
 
 def _report_rejects(obj: Context, report, path: str | None) -> None:

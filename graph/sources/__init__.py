@@ -32,3 +32,19 @@ class Rejection:
     def as_dict(self) -> dict:
         return {"file": self.file, "position": self.position,
                 "control_number": self.control_number, "reason": self.reason}
+
+
+@dataclass
+class Notice:
+    """Something about a file worth telling that stops no record (an ignored column, a re-detected encoding)."""
+
+    file: str
+    position: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}" + (f", row {self.position}" if self.position else "")
+        return f"{where}: {self.reason}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "position": self.position, "reason": self.reason}

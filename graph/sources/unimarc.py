@@ -134,8 +134,7 @@ def choose_codec(code: str, data: bytes) -> tuple[str | None, str | None]:
     """The codec the bytes of a record are in, and a warning when that is not what 100 says.
 
     UTF-8 that decodes wins (GBK text almost never is valid UTF-8, while UTF-8 Chinese
-    often is valid GB 18030); GB 18030 (a superset of GB 2312 and GBK) next. Returns
-    (None, reason) when no codec fits.
+    often is valid GB 18030); GB next. Returns (None, reason) when no codec fits.
     """
     declared = declared_charset(code)
     says_utf8 = "50" in (code[0:2], code[2:4])
@@ -150,11 +149,12 @@ def choose_codec(code: str, data: bytes) -> tuple[str | None, str | None]:
     except UnicodeDecodeError:
         pass
     try:
-        data.decode("gb18030")
+        # said GB: GB 18030 (a superset of GB 2312 and GBK). Not said: only bytes that are
+        # strictly GB 2312 (both bytes >= 0xA1), which ISO 5426 or Latin-1 text never is.
+        data.decode("gb18030" if says_gb else "gb2312")
         if says_gb:
             return "gb18030", None
-        return "gb18030", (f"100$a/26-29 says {declared} but the bytes are GB 2312/GBK (GB 18030); "
-                           "read as GBK")
+        return "gb18030", f"100$a/26-29 says {declared} but the bytes are GB 2312/GBK; read as GBK"
     except UnicodeDecodeError:
         pass
     return None, (f"100$a/26-29 says {declared}, but the bytes are neither UTF-8 nor GB 2312/GBK "
