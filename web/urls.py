@@ -15,7 +15,7 @@ from pyoxigraph import NamedNode
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation
 from graph.identity.uris import Minter
 
-PAGE_KINDS = ("work", "instance", "item", "agent", "subject", "library")
+PAGE_KINDS = ("work", "instance", "item", "agent", "subject", "library", "collection")
 
 
 class Urls:

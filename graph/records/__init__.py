@@ -10,10 +10,11 @@ from graph.records.common import labels_for
 from graph.records.describe import describe
 from graph.records.entities import agent_view, subject_view
 from graph.records.holdings import holdings
-from graph.records.libraries import home_view, library_view
+from graph.records.libraries import collection_view, home_view, library_view
 
 VIEWS = {"work": work_view, "instance": instance_view, "item": item_view,
-         "agent": agent_view, "subject": subject_view, "library": library_view}
+         "agent": agent_view, "subject": subject_view, "library": library_view,
+         "collection": collection_view}
 
-__all__ = ["VIEWS", "agent_view", "describe", "holdings", "home_view", "instance_view", "item_view",
+__all__ = ["VIEWS", "agent_view", "collection_view", "describe", "holdings", "home_view", "instance_view", "item_view",
            "labels_for", "library_view", "subject_view", "work_view"]

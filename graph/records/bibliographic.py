@@ -27,7 +27,9 @@ def work_facts(d: Description, work, lang: str) -> dict:
     classification = []
     for c in d.nodes(work, BF.classification):
         portion = " ".join(d.texts([c], BF.classificationPortion, lang) + d.texts([c], BF.itemPortion, lang))
-        entry = {"scheme": d.type_labels(c, lang)[0] if d.type_labels(c, lang) else "", "value": portion}
+        scheme = (d.texts(d.nodes(c, BF.source), RDFS.label, lang)
+                  or d.type_labels(c, lang, ignore=[BF.Classification.value]) or [""])[0]
+        entry = {"scheme": scheme, "value": portion}
         if portion and entry not in classification:
             classification.append(entry)
     return {
@@ -124,6 +126,7 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
         "contents": d.texts(d.nodes(inst, BF.tableOfContents), RDFS.label, lang),
         "links": [n.value for n in d.nodes(inst, BF.electronicLocator)],
         "works": [d.ref(w, lang) for w in d.nodes(inst, BF.instanceOf)],
+        "collections": collections_of(store, inst, lang),
         "holdings": holdings(store, [inst], lang)[inst.value],
     }
     view.update(contributors=[], subjects=[], genres=[], classification=[], languages=[],
@@ -136,6 +139,13 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
         others = [i for i in wd.nodes(work, BF.hasInstance) if i != inst][:MAX_INSTANCES]
         view["other_editions"] = instance_summaries(store, others, lang)
     return view
+
+
+def collections_of(store: Store, inst, lang: str) -> list[dict]:
+    """The member collections (地方文献 and the like) an instance is part of."""
+    rows = select(store, f"SELECT DISTINCT ?c WHERE {{ {inst} bf:partOf ?c . ?c a bf:Collection }}")
+    labels = labels_for(store, [r["c"] for r in rows], lang)
+    return [ref(r["c"], labels.get(r["c"].value)) for r in rows]
 
 
 # items ---------------------------------------------------------------------------------------

@@ -4,9 +4,11 @@ from __future__ import annotations
 from pathlib import PurePath
 
 from graph.records.common import count, labels_for, node, ref, select
-from graph.records.holdings import member_label
+from graph.records.describe import description
+from graph.records.holdings import library_ref, member_label, members_by_iri
 from graph.members import list_members
 from graph.store.base import Store
+from vocab.namespaces import ALLIANCE, BF, RDFS
 
 SOME_TITLES = 25
 
@@ -29,8 +31,35 @@ def library_view(store: Store, iri, lang: str = "en") -> dict | None:
         "instances": count(store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst", "inst"),
         "some_titles": sorted((ref(i, labels.get(i.value)) for i in instances),
                               key=lambda e: e["label"].casefold()),
+        "collections": _collections(store, lib, lang),
         "loads": [{"sources": [PurePath(s).name for s in b.sources], "triples": b.triples}
                   for b in store.batches(member.code)],
+    }
+
+
+def _collections(store: Store, lib, lang: str) -> list[dict]:
+    rows = select(store, f"SELECT DISTINCT ?c WHERE {{ ?c a bf:Collection ; alliance:collectionOf {lib} }}")
+    labels = labels_for(store, [r["c"] for r in rows], lang)
+    return sorted((ref(r["c"], labels.get(r["c"].value)) for r in rows), key=lambda e: e["label"])
+
+
+def collection_view(store: Store, iri, lang: str = "en") -> dict | None:
+    """A member's collection (local literature, special collections): its library and its titles."""
+    coll = node(iri)
+    d = description(store, coll)
+    if BF.Collection.value not in d.types(coll):
+        return None
+    members = members_by_iri(store)
+    rows = select(store, f"SELECT DISTINCT ?inst WHERE {{ {coll} bf:hasPart ?inst }} LIMIT {SOME_TITLES * 4}")
+    parts = [r["inst"] for r in rows]
+    labels = labels_for(store, parts, lang)
+    names = d.texts([coll], RDFS.label, lang)
+    return {
+        "iri": coll.value, "kind": "collection",
+        "label": names[0] if names else None, "other_labels": names[1:],
+        "libraries": [library_ref(lib.value, members, lang) for lib in d.nodes(coll, ALLIANCE.collectionOf)],
+        "size": count(store, f"{coll} bf:hasPart ?inst", "inst"),
+        "titles": sorted((ref(i, labels.get(i.value)) for i in parts), key=lambda e: e["label"].casefold()),
     }
 
 
