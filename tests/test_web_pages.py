@@ -44,7 +44,7 @@ def test_home_in_chinese_by_parameter_cookie_and_accept_language(client):
     assert "Member libraries" in get(fresh, "/", **{"Accept-Language": "en-GB,en;q=0.9"})
 
 
-def test_click_home_library_record_work_agent_and_back(client):
+def test_click_home_library_record_work_and_back(client):
     home = get(client, "/?lang=en")
     library = get(client, href_of(home, "George Washington University Libraries"))
     assert "George Washington University Libraries" in library and "乔治·华盛顿大学图书馆" in library
@@ -55,11 +55,17 @@ def test_click_home_library_record_work_agent_and_back(client):
     work_href = next(href for href, _ in links(record) if href.startswith("/work/"))
     work = get(client, work_href)
     assert record_links[0] in [href for href, _ in links(work)], "the work links back to its edition"
-    agent_href = next((href for href, _ in links(work) if href.startswith("/agent/")), None)
-    if agent_href:
-        agent = get(client, agent_href)
-        assert work_href in [href for href, _ in links(agent)], "the agent links back to its work"
-    assert href_of(record, "Home") == "/"
+    assert href_of(work, "Home") == "/"
+
+
+def test_click_record_agent_work_and_back(client, seeded_catalogue):
+    path = path_of(instance_titled(seeded_catalogue.store, CHINESE), TEST_BASE)
+    record = get(client, path + "?lang=en")
+    agent = get(client, href_of(record, "Xu, Genchu"))
+    work_href = href_of(agent, "Gai ge kai fang yu Zhonghua zhan lüe wen hua")
+    work = get(client, work_href)
+    assert path in [href for href, _ in links(work)], "the work links back to the edition"
+    assert href_of(work, "Xu, Genchu") == href_of(record, "Xu, Genchu")
 
 
 def test_instance_page_shows_holdings_and_chinese_labels(client, seeded_catalogue):

@@ -34,7 +34,7 @@ def work_facts(d: Description, work, lang: str) -> dict:
             classification.append(entry)
     return {
         "contributors": sorted(contributors.values(), key=lambda e: not e["primary"]),
-        "subjects": [d.ref(s, lang, type=(d.type_labels(s, lang) or [""])[0]) for s in d.nodes(work, BF.subject)],
+        "subjects": [d.ref(s, lang) for s in d.nodes(work, BF.subject)],
         "genres": [d.ref(s, lang) for s in d.nodes(work, BF.genreForm)],
         "classification": classification,
         "languages": [term_label(lang_iri.value, lang) or lang_iri.value.rsplit("/", 1)[-1]
