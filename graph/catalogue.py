@@ -44,5 +44,17 @@ class Catalogue:
         store = open_store(str(data / "store"), minter, read_only=read_only)
         return cls(data, store, minter)
 
+    @property
+    def clusters(self):
+        """The catalogue's cluster index (:class:`graph.identity.clusters.ClusterIndex`), opened on first use."""
+        if getattr(self, "_clusters", None) is None:
+            from graph.identity.clusters import ClusterIndex
+
+            self._clusters = ClusterIndex.in_dir(self.data_dir, self.minter)
+        return self._clusters
+
     def close(self) -> None:
+        if getattr(self, "_clusters", None) is not None:
+            self._clusters.close()
+            self._clusters = None
         self.store.close()

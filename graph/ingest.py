@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph import collection, dialects
+from graph.identity.clusters import ClusterIndex
 from graph.identity.uris import Minter
 from graph.mappers import MappingContext
 from graph.rdfload import file_fingerprint
@@ -110,12 +111,15 @@ def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, rep
 
 def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
            replace: bool = False, progress: Callable[[int], None] | None = None,
-           format: str | None = None, collection_name: str | None = None) -> IngestReport:
+           format: str | None = None, collection_name: str | None = None,
+           clusters: ClusterIndex | None = None) -> IngestReport:
     """Convert ``files`` and load them as one batch of ``member``'s catalogue.
 
     ``format`` names the dialect (:func:`graph.dialects.names`) instead of detecting it;
     ``collection_name`` makes the batch that collection of the member's: its Instances
     join it, and loading the collection again replaces the previous load of it.
+    With ``clusters`` (the catalogue's :class:`ClusterIndex`), records join the alliance's
+    Instance and Work clusters; the index commits only if the batch switched on.
     """
     names = [str(f) for f in files]
     for f in names:
@@ -126,7 +130,8 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         except dialects.UnknownDialect as err:
             raise IngestError(str(err)) from err
     report = IngestReport(member=member.upper(), files=names)
-    ctx = MappingContext(minter, member.upper(), collection_name)
+    load = clusters.begin(member, replace=replace) if clusters is not None else None
+    ctx = MappingContext(minter, member.upper(), collection_name, identity=load)
     started = time.perf_counter()
     fingerprint = (collection.fingerprint(ctx) if collection_name
                    else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
@@ -139,11 +144,20 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     try:
         report.batch = store.write_batch(
             member, triples(), replace=replace,
-            fingerprint=fingerprint, sources=names)
+            fingerprint=fingerprint, sources=names,
+            renames=load.finish if load is not None else None)
     except StoreError as err:
+        if load is not None:
+            load.rollback()
         cause = err.__cause__
         message = str(cause) if isinstance(cause, IngestError) else f"the load failed: {err}"
         raise IngestError(f"{message}; nothing of this load is visible", report) from err
+    except BaseException:
+        if load is not None:
+            load.rollback()
+        raise
+    if load is not None:
+        load.commit()
     report.triples = report.batch.triples
     report.seconds = time.perf_counter() - started
     return report

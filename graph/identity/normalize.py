@@ -1,6 +1,7 @@
 """Normalisation of identifiers and text into match keys (keys only: stored text is never changed)."""
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -64,3 +65,79 @@ def year(text: str | None) -> str | None:
         return None
     match = re.search(r"(1[0-9]{3}|20[0-9]{2})", text)
     return match.group(1) if match else None
+
+
+def issn(raw: str | None) -> str | None:
+    """An ISSN as 8 characters without the hyphen, if its check digit holds."""
+    if not raw:
+        return None
+    chars = "".join(_ISBN_CHARS.findall(raw.split("(")[0])).upper()
+    if len(chars) != 8 or not chars[:7].isdigit():
+        return None
+    total = sum((8 - i) * int(c) for i, c in enumerate(chars[:7]))
+    check = (11 - total % 11) % 11
+    return chars if chars[7] == ("X" if check == 10 else str(check)) else None
+
+
+_OCLC = re.compile(r"^\s*\(ocolc\)\s*(?:ocm|ocn|on)?\s*0*([0-9]+)\s*$", re.IGNORECASE)
+
+
+def oclc(raw: str | None) -> str | None:
+    """The OCLC number of a 035 "(OCoLC)ocm00012345" / "(OCoLC)ocn…" / "(OCoLC)on…", leading zeros dropped."""
+    if not raw:
+        return None
+    match = _OCLC.match(raw)
+    return match.group(1) if match else None
+
+
+# Leading articles dropped from title keys even where a record's non-filing indicator forgot them.
+_ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "der ", "die ", "das ", "el ", "los ",
+             "las ", "il ", "lo ", "gli ", "i ", "un ", "une ", "ein ", "eine ")
+
+
+def title_key(text: str | None, nonfiling: int = 0) -> str:
+    """A key for a title: non-filing characters skipped, a leading article dropped, then :func:`text_key`.
+
+    Han characters are folded to Simplified first, so 中國 and 中国 give the same key.
+    """
+    if not text:
+        return ""
+    if 0 < nonfiling < len(text):
+        text = text[nonfiling:]
+    lowered = unicodedata.normalize("NFKC", text).lstrip(" \"'[(¿¡").casefold()
+    for article in _ARTICLES:
+        if lowered.startswith(article) and len(lowered) > len(article) + 2:
+            lowered = lowered[len(article):]
+            break
+    return text_key(simplified(lowered))
+
+
+def has_han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def simplified(text: str) -> str:
+    """Traditional Han folded to Simplified (keys only); other text unchanged."""
+    if not text or not has_han(text):
+        return text
+    return _opencc().convert(text)
+
+
+def pinyin_key(text: str | None) -> str:
+    """Han text as toneless pinyin, spaces and punctuation removed: the key a romanised form also gives.
+
+    ALA-LC romanisation of Chinese is pinyin with its own word division; with the spaces
+    gone, "Zhongguo li shi" and 中國歷史 both become ``zhongguolishi``.
+    """
+    if not text or not has_han(text):
+        return ""
+    from pypinyin import lazy_pinyin
+
+    return text_key("".join(lazy_pinyin(simplified(text), errors="default")))
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():
+    import opencc
+
+    return opencc.OpenCC("t2s")

@@ -1,18 +1,32 @@
 """Mappers: a source record in, BIBFRAME triples out. They know nothing of storage."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from graph.identity.uris import Minter
 
 
 @dataclass
 class MappingContext:
-    """What a mapper needs beyond the record: the minter, the loading member and its collection."""
+    """What a mapper needs beyond the record: the minter, the loading member, its collection and the
+    identity resolver.
+
+    ``identity.resolve(evidence)`` gives the Instance and Work IRIs of a record; by default
+    a :class:`graph.identity.resolver.KeyIdentity` (digests of match keys), during an ingest
+    into a catalogue a load of its :class:`graph.identity.clusters.ClusterIndex`.
+    """
 
     minter: Minter
     member: str
     collection: str | None = None   # name of the member's collection this load builds, if any
+    identity: Any = field(default=None)
+
+    def __post_init__(self):
+        if self.identity is None:
+            from graph.identity.resolver import KeyIdentity
+
+            self.identity = KeyIdentity(self.minter)
 
     @property
     def library(self):

@@ -15,6 +15,7 @@ from pyoxigraph import Literal, NamedNode
 from graph.identity import keys
 from graph.identity.uris import digest
 from graph.mappers import MappingContext
+from graph.mappers.marc21_identity import evidence
 from graph.mappers.script import vernacular_tag
 from vocab.namespaces import BF, BFLC, LANGUAGES, MADS, RDF, RDFS, RELATORS
 
@@ -84,23 +85,11 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
     t245 = _first(record, "245")
     title = _join(t245, "a") if t245 else ""
     full_title = _join(t245, "abnp") if t245 else ""
-    isbns = [v for f in record.get_fields("020") for v in _sub(f, "a")]
-    lccn_value = next((v for f in record.get_fields("010") for v in _sub(f, "a")), None)
-    pub = _first(record, "264") or _first(record, "260")
-    pub_date = next(iter(_sub(pub, "c")), None) if pub else None
-    if not pub_date and len(f008) >= 11 and f008[7:11].isdigit():
-        pub_date = f008[7:11]
-    publisher = next(iter(_sub(pub, "b")), None) if pub else None
-
-    author_field = _first(record, "100") or _first(record, "110") or _first(record, "111")
-    author = _join(author_field, "a") if author_field else ""
     uniform = _first(record, "130") or _first(record, "240")
     work_title = _join(uniform, "adfklmnoprs") if uniform else title
 
-    instance = minter.instance(keys.instance_key(
-        isbns=isbns, lccn_value=lccn_value, title=full_title, date=pub_date,
-        publisher=publisher, member=m, control_number=control))
-    work = minter.work(keys.work_key(title=work_title, author=author, language=language))
+    resolved = ctx.identity.resolve(evidence(record, m, control))
+    instance, work = resolved.instance, resolved.work
     frag = minter.fragment
 
     # Work ----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import abc
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad
 
@@ -50,13 +50,19 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def write_batch(self, member: str | None, triples: Iterable[Triple], *,
                     replace: bool = False, fingerprint: str | None = None,
-                    sources: Iterable[str] = (), graph: NamedNode | None = None) -> Batch:
+                    sources: Iterable[str] = (), graph: NamedNode | None = None,
+                    renames: Callable[[], Iterable] | None = None) -> Batch:
         """Write ``triples`` as a new batch of ``member`` and switch it on atomically.
 
         ``replace`` switches off every other batch of the member in the same step; a
         batch with the same ``fingerprint`` (the same input loaded again) is always
         replaced. If ``triples`` raises, nothing becomes visible and the error is
         re-raised as :class:`StoreError`.
+
+        ``renames``, called once every triple is written, gives the resource IRIs this
+        load retired (:class:`graph.identity.clusters.Rename`: ``old``, ``new``, and the
+        members whose data it touches, or None for all); they are rewritten (with their
+        fragments) in the new batch and the active ones, in the same transaction as the switch.
         """
 
     @abc.abstractmethod

@@ -75,7 +75,7 @@ class EmbeddedStore(Store):
 
     # writing -------------------------------------------------------------------
     def write_batch(self, member, triples: Iterable[Triple], *, replace=False, fingerprint=None,
-                    sources=(), graph=None) -> Batch:
+                    sources=(), graph=None, renames=None) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
@@ -94,7 +94,12 @@ class EmbeddedStore(Store):
             batch.triples = counter.count
             batch.replaced = [b.graph for b in self.batches(member) if member and (
                 replace or (fingerprint and b.fingerprint == fingerprint))]
-            self._switch(batch)
+            try:
+                rewrite = self._rewrite(batch, list(renames()) if renames else [])
+            except Exception as err:
+                self._drop([graph])
+                raise StoreError(str(err)) from err
+            self._switch(batch, rewrite)
             self._drop(batch.replaced)
             return batch
 
@@ -134,7 +139,55 @@ class EmbeddedStore(Store):
         del self._ox
 
     # internals -----------------------------------------------------------------
-    def _switch(self, batch: Batch) -> None:
+    def _rewrite(self, batch: Batch, renames: list) -> list[str]:
+        """DELETE DATA / INSERT DATA operations that move retired IRIs (and fragments) to their survivors."""
+        if not renames:
+            return []
+        graphs = [g for g in self.active_graphs()[1:] if g not in batch.replaced] + [batch.graph]
+        owner = {b.graph: b.member for b in self.batches()}
+        owner[batch.graph] = batch.member
+        everywhere = {r.old.value: r.new.value for r in renames if r.members is None}
+        scoped = [r for r in renames if r.members is not None]
+        mapping = {}
+        for g in graphs:
+            own = dict(everywhere)
+            own.update({r.old.value: r.new.value for r in scoped if (owner.get(g) or "") in r.members})
+            if own:
+                mapping[g] = own
+        old_quads: dict = {}
+        for g, own in mapping.items():
+            for old in own:
+                frontier = [ox.NamedNode(old)]
+                seen = set()
+                while frontier:
+                    node = frontier.pop()
+                    if node in seen:
+                        continue
+                    seen.add(node)
+                    for q in self._ox.quads_for_pattern(node, None, None, g):
+                        old_quads[q] = own
+                        if isinstance(q.object, ox.NamedNode) and q.object.value.startswith(old + "#"):
+                            frontier.append(q.object)
+                    for q in self._ox.quads_for_pattern(None, None, node, g):
+                        old_quads[q] = own
+        if not old_quads:
+            return []
+
+        def move(term, own):
+            if isinstance(term, ox.NamedNode):
+                base, sep, frag = term.value.partition("#")
+                if base in own:
+                    return ox.NamedNode(own[base] + sep + frag)
+            return term
+
+        moved = [ox.Quad(move(q.subject, own), q.predicate, move(q.object, own), q.graph_name)
+                 for q, own in old_quads.items()]
+        def data(quads):
+            return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
+
+        return [f"DELETE DATA {{ {data(old_quads)} }}", f"INSERT DATA {{ {data(moved)} }}"]
+
+    def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
         """Make ``batch`` active and its replaced batches inactive, in one transaction."""
         ag = self.minter.alliance_graph
         g = batch.graph
@@ -147,7 +200,8 @@ class EmbeddedStore(Store):
         if batch.fingerprint:
             facts.append(f"{g} {ALLIANCE.fingerprint} {ox.Literal(batch.fingerprint)}")
         facts += [f"{g} {ALLIANCE.sourceFile} {ox.Literal(s)}" for s in batch.sources]
-        ops = [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
+        ops = [*rewrite]
+        ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
         ops.append(f"INSERT DATA {{ GRAPH {ag} {{ {' . '.join(facts)} }} }}")
         self._ox.update(" ;\n".join(ops))
         self._active = None

@@ -1,0 +1,384 @@
+"""The cluster index: every member record's match signature, and the Instance/Work clusters they form.
+
+A SQLite file in the catalogue's data directory. Each record (member + control number)
+keeps its signature (:func:`graph.identity.match.signature`) and the instance and work
+cluster it belongs to; block keys (identifiers, title + year, work title + author) find
+the candidates a new record is compared with, so adding a member compares its records with
+the clusters they could join and never re-matches the alliance.
+
+Clusters are the connected components of the pairwise rules in :mod:`graph.identity.match`
+(a record in the same instance cluster is also in the same work cluster). A cluster is named
+by its canonical key (its smallest identifier, else title key), digested into the URI: the
+same records loaded in any order give the same URIs. When a load joins two clusters, or
+changes a cluster's canonical key, the old id is *retired* with its survivor (an HTTP 301,
+forever) and a rename is handed to the store, which rewrites the old IRI in the same
+transaction that switches the new batch on.
+
+Loads are transactions: :meth:`ClusterIndex.begin` gives a :class:`Load` (the mapper's
+``ctx.identity``); :meth:`Load.commit` after the store switched the batch on, :meth:`Load.rollback`
+when it did not.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyoxigraph import NamedNode
+
+from graph.identity.match import (Evidence, instance_blocks, instance_canon, same_instance, same_work,
+                                  signature, work_blocks, work_canon)
+from graph.identity.resolver import Resolved
+from graph.identity.uris import Minter, digest
+
+KINDS = {"i": "instance", "w": "work"}
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS records (
+  rid INTEGER PRIMARY KEY, member TEXT NOT NULL, control TEXT NOT NULL, sig TEXT NOT NULL,
+  icl INTEGER, wcl INTEGER, seen INTEGER NOT NULL, UNIQUE (member, control));
+CREATE INDEX IF NOT EXISTS records_icl ON records (icl);
+CREATE INDEX IF NOT EXISTS records_wcl ON records (wcl);
+CREATE TABLE IF NOT EXISTS blocks (key TEXT NOT NULL, rid INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS blocks_key ON blocks (key);
+CREATE INDEX IF NOT EXISTS blocks_rid ON blocks (rid);
+CREATE TABLE IF NOT EXISTS clusters (
+  cid INTEGER PRIMARY KEY, kind TEXT NOT NULL, canon TEXT NOT NULL, ident TEXT NOT NULL, size INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS clusters_canon ON clusters (kind, canon);
+CREATE INDEX IF NOT EXISTS clusters_ident ON clusters (kind, ident);
+CREATE TABLE IF NOT EXISTS retired (kind TEXT NOT NULL, ident TEXT NOT NULL, survivor TEXT NOT NULL,
+  PRIMARY KEY (kind, ident));
+"""
+
+
+@dataclass(frozen=True)
+class Rename:
+    """``old`` now answers as ``new``: everywhere, or only in these members' data (a split)."""
+
+    old: NamedNode
+    new: NamedNode
+    members: frozenset[str] | None = None
+
+
+class ClusterIndex:
+    """The persistent cluster index of one catalogue (one writer at a time)."""
+
+    FILE = "clusters.sqlite"
+
+    def __init__(self, path: str | Path, minter: Minter):
+        self.path = str(path)
+        self.minter = minter
+        self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA cache_size=-262144")
+        self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.executescript(SCHEMA)
+
+    @classmethod
+    def in_dir(cls, data_dir: str | Path, minter: Minter) -> "ClusterIndex":
+        return cls(Path(data_dir) / cls.FILE, minter)
+
+    def begin(self, member: str, *, replace: bool = False) -> "Load":
+        """Start one member's load (a transaction of the index)."""
+        return Load(self, member.upper(), replace)
+
+    # reading ---------------------------------------------------------------------------
+    def survivor(self, kind: str, ident: str) -> str | None:
+        """The live id a retired ``kind`` ("instance"/"work") id answers with, or None if not retired."""
+        code = kind[0]
+        seen = set()
+        current = None
+        while ident not in seen:
+            seen.add(ident)
+            row = self.db.execute("SELECT survivor FROM retired WHERE kind=? AND ident=?", (code, ident)).fetchone()
+            if row is None:
+                break
+            current = ident = row[0]
+        return current
+
+    def redirect(self, iri: str) -> str | None:
+        """The survivor's IRI for a retired instance/work IRI (fragment kept), else None."""
+        ref = self.minter.parse(iri)
+        if ref is None or ref.kind not in ("instance", "work"):
+            return None
+        survivor = self.survivor(ref.kind, ref.id)
+        if survivor is None:
+            return None
+        return self.minter.resource(ref.kind, survivor).value + (f"#{ref.fragment}" if ref.fragment else "")
+
+    def clusters_of(self, member: str | None = None) -> dict[tuple[str, str], tuple[str, str]]:
+        """(member, control) -> (instance id, work id) for every record (of one member)."""
+        sql = ("SELECT r.member, r.control, i.ident, w.ident FROM records r "
+               "JOIN clusters i ON i.cid = r.icl JOIN clusters w ON w.cid = r.wcl")
+        args: tuple = ()
+        if member:
+            sql += " WHERE r.member = ?"
+            args = (member.upper(),)
+        return {(m, c): (i, w) for m, c, i, w in self.db.execute(sql, args)}
+
+    def stats(self) -> dict:
+        one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        return {"records": one("SELECT count(*) FROM records"),
+                "instances": one("SELECT count(*) FROM clusters WHERE kind='i'"),
+                "works": one("SELECT count(*) FROM clusters WHERE kind='w'"),
+                "retired": one("SELECT count(*) FROM retired")}
+
+    def close(self) -> None:
+        self.db.close()
+
+
+class Load:
+    """One member's load into the index: the ``ctx.identity`` its mapper asks."""
+
+    def __init__(self, index: ClusterIndex, member: str, replace: bool):
+        self.index = index
+        self.db = index.db
+        self.minter = index.minter
+        self.member = member
+        self.replace = replace
+        self.renames: list[tuple[str, str, str, frozenset | None]] = []  # kind, old, new, members
+        self._sigs: dict[int, dict] = {}
+        self._pending: set[tuple[str, int]] = set()       # clusters whose id may have changed
+        self._retiring: list[tuple[str, str, int]] = []    # (kind, id, cluster it merged into)
+        self._old_canons: set[tuple[str, str]] = set()      # canonical keys a cluster just left
+        self.db.execute("BEGIN IMMEDIATE")
+        row = self.db.execute("SELECT value FROM meta WHERE name='generation'").fetchone()
+        self.generation = int(row[0]) + 1 if row else 1
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation),))
+        self.done = False
+
+    # the mapper's side -------------------------------------------------------------------
+    def resolve(self, ev: Evidence) -> Resolved:
+        sig = signature(ev)
+        text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        control = ev.control
+        row = self.db.execute("SELECT rid, sig, icl, wcl FROM records WHERE member=? AND control=?",
+                              (self.member, control)).fetchone()
+        if row is not None:
+            rid, old, icl, wcl = row
+            self.db.execute("UPDATE records SET seen=? WHERE rid=?", (self.generation, rid))
+            if old == text:
+                return self._resolved(icl, wcl)
+            self._remove(rid)
+        rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                              (self.member, control, text, self.generation)).lastrowid
+        self._sigs[rid] = sig
+        record_key = f"9{self.member}|{control}"
+        iblocks, wblocks = instance_blocks(sig), work_blocks(sig)
+        # instances: every cluster holding a record this one matches
+        matched = {self._cluster_of(c, "icl") for c in self._candidates(iblocks, rid)
+                   if same_instance(sig, self._sig(c))}
+        # works: the work of every matched instance, and every work this record matches
+        wmatched = {self._work_of_instance(c) for c in matched}
+        icl = self._join("i", matched, instance_canon(sig) or record_key)
+        wmatched |= {self._cluster_of(c, "wcl") for c in self._candidates(wblocks, rid)
+                     if same_work(sig, self._sig(c))}
+        wcl = self._join("w", wmatched, work_canon(sig) or record_key)
+        self.db.execute("UPDATE records SET icl=?, wcl=? WHERE rid=?", (icl, wcl, rid))
+        self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(iblocks + wblocks)])
+        self._rename_pending()
+        return self._resolved(icl, wcl)
+
+    # the ingest's side -------------------------------------------------------------------
+    def finish(self) -> list[Rename]:
+        """Drop the member's records this load did not see (``replace``); the renames for the store."""
+        if self.replace:
+            gone = [r for (r,) in self.db.execute("SELECT rid FROM records WHERE member=? AND seen<?",
+                                                  (self.member, self.generation))]
+            for rid in gone:
+                self._remove(rid)
+        self._rename_pending()
+        return self._final_renames()
+
+    def commit(self) -> None:
+        if not self.done:
+            self.db.execute("COMMIT")
+            self.done = True
+
+    def rollback(self) -> None:
+        if not self.done:
+            self.db.execute("ROLLBACK")
+            self.done = True
+
+    # internals ---------------------------------------------------------------------------
+    def _resolved(self, icl: int, wcl: int) -> Resolved:
+        (iid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (icl,)).fetchone()
+        (wid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (wcl,)).fetchone()
+        return Resolved(self.minter.resource("instance", iid), self.minter.resource("work", wid))
+
+    def _sig(self, rid: int) -> dict:
+        sig = self._sigs.get(rid)
+        if sig is None:
+            (text,) = self.db.execute("SELECT sig FROM records WHERE rid=?", (rid,)).fetchone()
+            sig = json.loads(text)
+            if len(self._sigs) > 200_000:
+                self._sigs.clear()
+            self._sigs[rid] = sig
+        return sig
+
+    def _candidates(self, blocks: list[str], rid: int) -> list[int]:
+        found: set[int] = set()
+        for key in dict.fromkeys(blocks):
+            found.update(r for (r,) in self.db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
+        found.discard(rid)
+        return sorted(found)
+
+    def _cluster_of(self, rid: int, column: str) -> int:
+        return self.db.execute(f"SELECT {column} FROM records WHERE rid=?", (rid,)).fetchone()[0]
+
+    def _work_of_instance(self, icl: int) -> int:
+        return self.db.execute("SELECT wcl FROM records WHERE icl=? LIMIT 1", (icl,)).fetchone()[0]
+
+    def _join(self, kind: str, clusters: set[int], canon: str) -> int:
+        """The cluster a new record joins: ``clusters`` merged into one (or a new cluster)."""
+        column = "icl" if kind == "i" else "wcl"
+        if not clusters:
+            cid = self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', 1)",
+                                  (kind, canon)).lastrowid
+            self._pending.add((kind, cid))
+            return cid
+        rows = {cid: self.db.execute("SELECT size, canon, ident FROM clusters WHERE cid=?", (cid,)).fetchone()
+                for cid in clusters}
+        target = max(rows, key=lambda c: (rows[c][0], -c))
+        size = sum(r[0] for r in rows.values()) + 1
+        best = min([canon, *(r[1] for r in rows.values())])
+        for cid, (_, old_canon, ident) in rows.items():
+            self._old_canons.add((kind, old_canon))
+            if cid == target:
+                continue
+            self.db.execute(f"UPDATE records SET {column}=? WHERE {column}=?", (target, cid))
+            self.db.execute("DELETE FROM clusters WHERE cid=?", (cid,))
+            self._retiring.append((kind, ident, target))
+        self.db.execute("UPDATE clusters SET size=?, canon=? WHERE cid=?", (size, best, target))
+        self._pending.add((kind, target))
+        return target
+
+    def _rename_pending(self) -> None:
+        """Give every cluster touched since the last call its id; retire the ids that changed."""
+        pending = self._pending
+        retiring = list(self._retiring)
+        self._retiring.clear()
+        canons = set(self._old_canons)
+        self._old_canons.clear()
+        for k, c in pending:
+            row = self.db.execute("SELECT canon FROM clusters WHERE cid=?", (c,)).fetchone()
+            if row:
+                canons.add((k, row[0]))
+        pending.clear()
+        # every cluster sharing a canonical key with a touched one is renamed together
+        for (k, canon) in sorted(canons):
+            same = [c for (c,) in self.db.execute("SELECT cid FROM clusters WHERE kind=? AND canon=?", (k, canon))]
+            for c in same:
+                old = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
+                new = self._ident(k, canon, c, len(same) > 1)
+                if new != old:
+                    self.db.execute("UPDATE clusters SET ident=? WHERE cid=?", (new, c))
+                    if old:
+                        self._retire(k, old, new, None)
+                self.db.execute("DELETE FROM retired WHERE kind=? AND ident=?", (k, new))
+        for k, ident, target in retiring:
+            (new,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (target,)).fetchone()
+            if ident and ident != new:
+                self._retire(k, ident, new, None)
+
+    def _ident(self, kind: str, canon: str, cid: int, shared: bool) -> str:
+        if not shared:
+            return digest(f"{KINDS[kind]}|{canon}")
+        column = "icl" if kind == "i" else "wcl"
+        (first,) = self.db.execute(f"SELECT min(member || '|' || control) FROM records WHERE {column}=?",
+                                   (cid,)).fetchone()
+        return digest(f"{KINDS[kind]}|{canon}|{first}")
+
+    def _retire(self, kind: str, old: str, new: str, members: frozenset | None) -> None:
+        if old == new:
+            return
+        live = self.db.execute("SELECT 1 FROM clusters WHERE kind=? AND ident=?", (kind, old)).fetchone()
+        if live and members is None:
+            return  # the id still names a cluster (a canonical key shared by a split)
+        if not live:
+            self.db.execute("INSERT OR REPLACE INTO retired VALUES (?, ?, ?)", (kind, old, new))
+        self.renames.append((kind, old, new, members))
+
+    def _remove(self, rid: int) -> None:
+        """Take a record out; re-cluster what it held together (a cluster may split)."""
+        icl, wcl = self.db.execute("SELECT icl, wcl FROM records WHERE rid=?", (rid,)).fetchone()
+        self.db.execute("DELETE FROM blocks WHERE rid=?", (rid,))
+        self.db.execute("DELETE FROM records WHERE rid=?", (rid,))
+        self._sigs.pop(rid, None)
+        self._recluster("i", icl)
+        self._recluster("w", wcl)
+
+    def _recluster(self, kind: str, cid: int) -> None:
+        column = "icl" if kind == "i" else "wcl"
+        old_ident, old_canon = self.db.execute("SELECT ident, canon FROM clusters WHERE cid=?", (cid,)).fetchone()
+        self._old_canons.add((kind, old_canon))
+        rows = self.db.execute(f"SELECT rid, member, control, icl FROM records WHERE {column}=?", (cid,)).fetchall()
+        if not rows:
+            self.db.execute("DELETE FROM clusters WHERE cid=?", (cid,))
+            self._rename_pending()
+            return
+        parent = {r[0]: r[0] for r in rows}
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        sigs = {r[0]: self._sig(r[0]) for r in rows}
+        blocks: dict[str, list[int]] = {}
+        for r in rows:
+            for key in (instance_blocks(sigs[r[0]]) if kind == "i" else work_blocks(sigs[r[0]])):
+                blocks.setdefault(key, []).append(r[0])
+        if kind == "w":  # records of one instance cluster stay in one work
+            for r in rows:
+                blocks.setdefault(f"icl:{r[3]}", []).append(r[0])
+        rule = same_instance if kind == "i" else same_work
+        for key, rids in blocks.items():
+            for i, a in enumerate(rids):
+                for b in rids[i + 1:]:
+                    if find(a) != find(b) and (key.startswith("icl:") or rule(sigs[a], sigs[b])):
+                        parent[find(a)] = find(b)
+        parts: dict[int, list] = {}
+        for r in rows:
+            parts.setdefault(find(r[0]), []).append(r)
+        canon_of = instance_canon if kind == "i" else work_canon
+        groups = sorted(parts.values(), key=lambda g: (-len(g), min(f"{m}|{c}" for _, m, c, _ in g)))
+        for n, group in enumerate(groups):
+            canon = min(canon_of(sigs[r[0]]) or f"9{r[1]}|{r[2]}" for r in group)
+            target = cid
+            if n > 0:
+                target = self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', ?)",
+                                         (kind, canon, len(group))).lastrowid
+                self.db.executemany(f"UPDATE records SET {column}=? WHERE rid=?", [(target, r[0]) for r in group])
+            else:
+                self.db.execute("UPDATE clusters SET canon=?, size=? WHERE cid=?", (canon, len(group), cid))
+            self._pending.add((kind, target))
+        self._rename_pending()
+        # a part that left the old cluster keeps its members' data pointing at its own id
+        for group in groups[1:]:
+            target = self.db.execute(f"SELECT {column} FROM records WHERE rid=?", (group[0][0],)).fetchone()[0]
+            (new,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (target,)).fetchone()
+            if new != old_ident:
+                self.renames.append((kind, old_ident, new, frozenset(r[1] for r in group)))
+
+    def _final_renames(self) -> list[Rename]:
+        """Renames with chains followed to the live id, in the order they happened."""
+        out = []
+        for kind, old, new, members in self.renames:
+            seen = {old}
+            while True:
+                row = self.db.execute("SELECT survivor FROM retired WHERE kind=? AND ident=?", (kind, new)).fetchone()
+                if row is None or row[0] in seen:
+                    break
+                seen.add(new)
+                new = row[0]
+            live = self.db.execute("SELECT 1 FROM clusters WHERE kind=? AND ident=?", (kind, old)).fetchone()
+            if old == new or (live and members is None):
+                continue
+            out.append(Rename(self.minter.resource(KINDS[kind], old), self.minter.resource(KINDS[kind], new),
+                              members))
+        unique = list(dict.fromkeys(out))
+        return unique

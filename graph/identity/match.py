@@ -1,0 +1,248 @@
+"""Which records describe the same Instance (edition) and the same Work: evidence, keys and pairwise rules.
+
+A mapper fills an :class:`Evidence` from its record (MARC 21, CNMARC, a spreadsheet row);
+:func:`signature` turns it into a compact, normalised signature; :func:`same_instance` and
+:func:`same_work` decide a pair of signatures. The decisions look at the two records only,
+never at what else has been loaded, so clusters (connected components of these pairwise
+matches) are the same whatever order the records arrive in.
+
+Instances match on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is
+contradicted: titles that have nothing in common (one ISBN printed on two books), a different
+year *and* publisher (a reprint carrying the original's ISBN), different LCCNs or OCLC numbers
+(two records the national library keeps apart), different volume numbers. Set ISBNs ("(set)",
+"v. 1-3") are never used to match. Without a shared identifier, records match on title + year
+and agree on author, publisher, edition and volume, as long as neither carries an identifier of
+a kind the other has with a different value.
+
+Works match when instances do, and on work title (uniform title or title proper) + author,
+in the same language unless a uniform title says the record is a translation.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.identity.normalize import (has_han, isbn13, issn, lccn, oclc, pinyin_key, simplified, text_key,
+                                      title_key, year)
+
+STRONG_KINDS = ("isbn", "lccn", "oclc", "issn")
+# Identifier kinds where two different values on two records mean two different editions.
+CONFLICTING_KINDS = ("isbn", "lccn", "oclc")
+_SET_QUALIFIER = re.compile(r"\b(set|series|v\.|vol\.?|volumes?|t\.|tome|pt\.|part|\d+\s*v\b)", re.IGNORECASE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+_TITLE_NOISE = {"the", "and", "for", "with", "from", "der", "die", "das", "und", "les", "des", "del", "los", "las"}
+_PUBLISHER_NOISE = {"printing", "print", "prin", "pr", "the", "and", "inc", "ltd", "llc", "co", "com", "company", "corp", "corporation", "pub", "publ",
+                    "publishing", "publishers", "publisher", "publication", "publications", "press", "books",
+                    "verlag", "editions", "edition", "editorial", "house", "group", "for", "of", "by", "sold",
+                    "distributed", "printed", "published", "s.n", "sn", "not", "identified", "und", "et", "de"}
+
+
+@dataclass
+class Evidence:
+    """What one member's record says about the edition and the work it describes (raw, as catalogued)."""
+
+    member: str
+    control: str
+    isbns: list[tuple[str, str]] = field(default_factory=list)   # (number as catalogued, qualifier)
+    lccns: list[str] = field(default_factory=list)
+    oclcs: list[str] = field(default_factory=list)                 # 035 "(OCoLC)…" values
+    issns: list[str] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)                # title proper (+ part) in each script
+    nonfiling: int = 0                                             # of titles[0]
+    part: str = ""                                                 # 245 $n / 200 $h
+    authors: list[str] = field(default_factory=list)              # main entry name, each script
+    date: str | None = None
+    publisher: str | None = None
+    edition: str | None = None
+    language: str = ""
+    work_titles: list[str] = field(default_factory=list)          # uniform title(s) without language
+    translation: bool = False                                      # the uniform title names a language
+
+
+def _isbn_keys(ev: Evidence) -> list[str]:
+    keys = []
+    for raw, qualifier in ev.isbns:
+        tail = raw.partition(" ")[2] if raw else ""
+        if _SET_QUALIFIER.search(f"{qualifier} {tail}"):
+            continue  # a set ISBN names the set, not this volume
+        if norm := isbn13(raw):
+            keys.append(f"isbn:{norm}")
+    return keys
+
+
+def _author_keys(names: list[str]) -> list[str]:
+    found = []
+    for name in names:
+        surname = name.split(",")[0]
+        for key in (text_key(simplified(surname)), pinyin_key(surname)):
+            if key and key not in found:
+                found.append(key)
+    return found
+
+
+def _title_keys(titles: list[str], nonfiling: int) -> list[str]:
+    found = []
+    for i, title in enumerate(titles):
+        for key in (title_key(title, nonfiling if i == 0 else 0), pinyin_key(title)):
+            if key and key not in found:
+                found.append(key[:60])
+    return found
+
+
+def _words(titles: list[str]) -> list[str]:
+    words = set()
+    for title in titles:
+        if has_han(title):
+            words.update(pinyin_key(title)[i:i + 4] for i in range(0, max(1, len(pinyin_key(title)) - 3), 2))
+        else:
+            words.update(w for w in _WORD.findall(title.casefold()) if len(w) > 2 and w not in _TITLE_NOISE)
+    return sorted(words)[:30]
+
+
+def _publisher_tokens(publisher: str | None) -> list[str]:
+    if not publisher:
+        return []
+    tokens = {w[:10] for w in _WORD.findall(simplified(publisher).casefold())
+              if w not in _PUBLISHER_NOISE and len(w) > 2 and not w.isdigit() and not w.startswith("c19")
+              and not w.startswith("c20")}
+    return sorted(tokens)
+
+
+def _edition_number(edition: str | None) -> str:
+    """The edition's number (and "lp" for large print): "2nd ed." and "Second edition" both give "2"."""
+    if not edition:
+        return ""
+    large = "lp" if re.search(r"large[\s-]*(print|type)", edition, re.IGNORECASE) else ""
+    digits = re.findall(r"\d+", edition)
+    if digits:
+        return digits[0].lstrip("0") + large
+    words = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
+             "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "rev": "r", "revised": "r"}
+    for word in _WORD.findall(edition.casefold()):
+        if word in words:
+            return words[word] + large
+    return large
+
+
+def signature(ev: Evidence) -> dict:
+    """The compact, normalised form of ``ev`` that matching reads (stored as JSON in the cluster index)."""
+    strong = _isbn_keys(ev)
+    strong += [f"lccn:{n}" for n in map(lccn, ev.lccns) if n]
+    strong += [f"oclc:{n}" for n in map(oclc, ev.oclcs) if n]
+    strong += [f"issn:{n}" for n in map(issn, ev.issns) if n]
+    titles = _title_keys(ev.titles, ev.nonfiling)
+    work_titles = _title_keys(ev.work_titles, 0) or titles
+    return {
+        "s": sorted(set(strong)),
+        "t": titles,
+        "tw": _words(ev.titles),
+        "n": text_key(ev.part)[:20],
+        "y": year(ev.date) or "",
+        "a": _author_keys(ev.authors),
+        "p": _publisher_tokens(ev.publisher),
+        "e": _edition_number(ev.edition),
+        "l": (ev.language or "").lower()[:3],
+        "w": work_titles,
+        "u": bool(ev.work_titles),
+        "x": ev.translation,
+    }
+
+
+def instance_blocks(sig: dict) -> list[str]:
+    """Keys under which candidate instance matches are looked up."""
+    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"])]
+
+
+def work_blocks(sig: dict) -> list[str]:
+    """Keys under which candidate work matches are looked up."""
+    authors = sig["a"] or [""]
+    return [f"w:{t}|{a}" for t in sig["w"] for a in authors]
+
+
+def instance_canon(sig: dict) -> str:
+    """The key that names an instance cluster: its smallest identifier, else its title key."""
+    for kind in STRONG_KINDS:
+        keys = [k for k in sig["s"] if k.startswith(kind + ":")]
+        if keys:
+            return f"{STRONG_KINDS.index(kind)}{min(keys)}"
+    if sig["t"]:
+        return f"5t:{min(sig['t'])}|{sig['y']}|{sig['a'][0] if sig['a'] else ''}"
+    return ""
+
+
+def work_canon(sig: dict) -> str:
+    blocks = work_blocks(sig)
+    return ("0" if sig["u"] else "1") + min(blocks) if blocks and sig["w"] else ""
+
+
+# pairwise decisions ------------------------------------------------------------
+def _kind_values(sig: dict, kind: str) -> set[str]:
+    return {k for k in sig["s"] if k.startswith(kind + ":")}
+
+
+def _conflict(a: dict, b: dict, kinds=CONFLICTING_KINDS) -> bool:
+    for kind in kinds:
+        va, vb = _kind_values(a, kind), _kind_values(b, kind)
+        if va and vb and not va & vb:
+            return True
+    return False
+
+
+def _titles_compatible(a: dict, b: dict) -> bool:
+    if set(a["t"]) & set(b["t"]):
+        return True
+    for ka in a["t"]:
+        for kb in b["t"]:
+            short = min(len(ka), len(kb))
+            if short >= 8 and ka[:short] == kb[:short]:
+                return True
+    wa, wb = set(a["tw"]), set(b["tw"])
+    return bool(wa and wb) and len(wa & wb) >= 0.6 * len(wa | wb)
+
+
+def _publishers_agree(a: dict, b: dict) -> bool:
+    """Some word of one publisher is (an abbreviation of) a word of the other: "Univ." and "University"."""
+    for x in a["p"]:
+        for y in b["p"]:
+            if x.startswith(y) or y.startswith(x):
+                return True
+    return False
+
+
+def _publishers_compatible(a: dict, b: dict) -> bool:
+    return not a["p"] or not b["p"] or _publishers_agree(a, b)
+
+
+def _authors_compatible(a: dict, b: dict) -> bool:
+    return not a["a"] or not b["a"] or bool(set(a["a"]) & set(b["a"]))
+
+
+def same_instance(a: dict, b: dict) -> bool:
+    """Do two records describe the same edition?"""
+    if a["n"] and b["n"] and a["n"] != b["n"]:
+        return False  # different volumes of a set
+    if a["e"] and b["e"] and a["e"] != b["e"]:
+        return False
+    if set(a["s"]) & set(b["s"]):
+        if _conflict(a, b, ("lccn", "oclc")):
+            return False
+        if not _titles_compatible(a, b):
+            return False  # one ISBN printed on two different books
+        if a["y"] != b["y"] and not _publishers_agree(a, b):
+            return False  # a reprint by another (or an unknown) publisher carrying the original's ISBN
+        return True
+    if _conflict(a, b):
+        return False
+    return (bool(set(a["t"]) & set(b["t"])) and a["y"] == b["y"]
+            and _authors_compatible(a, b) and _publishers_compatible(a, b))
+
+
+def same_work(a: dict, b: dict) -> bool:
+    """Do two records (already not the same edition) realise the same work?"""
+    if not set(a["w"]) & set(b["w"]):
+        return False
+    if set(a["a"]) != set(b["a"]) and not set(a["a"]) & set(b["a"]):
+        return False  # different authors, or one anonymous and one not
+    if a["l"] and b["l"] and a["l"] != b["l"] and not (a["x"] or b["x"]):
+        return False  # same title in two languages, and no uniform title says translation
+    return True

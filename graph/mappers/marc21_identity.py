@@ -1,0 +1,67 @@
+"""What a MARC 21 record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
+from __future__ import annotations
+
+import re
+
+import pymarc
+
+from graph.identity.match import Evidence
+
+_TRAILING = re.compile(r"[\s/:;,.=]+$")
+
+
+def _clean(text: str) -> str:
+    return _TRAILING.sub("", (text or "").strip())
+
+
+def _subs(field, codes: str) -> list[str]:
+    return [v for v in field.get_subfields(*codes) if v and v.strip()]
+
+
+def _joined(field, codes: str) -> str:
+    return _clean(" ".join(v.strip() for v in _subs(field, codes)))
+
+
+def _linked(record, tag: str):
+    """The 880 paired with ``tag`` (its $6 starts with the tag), if any."""
+    for field in record.get_fields("880"):
+        if next(iter(field.get_subfields("6")), "")[:3] == tag:
+            return field
+    return None
+
+
+def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
+    ev = Evidence(member=member, control=control)
+    f008 = next((f.data for f in record.get_fields("008")), "")
+    ev.language = f008[35:38].strip().lower() if len(f008) >= 38 else ""
+    for field in record.get_fields("020"):
+        qualifiers = " ".join(_subs(field, "q"))
+        ev.isbns += [(v.strip(), qualifiers) for v in _subs(field, "a")]
+    ev.lccns = [v for f in record.get_fields("010") for v in _subs(f, "a")]
+    ev.issns = [v for f in record.get_fields("022") for v in _subs(f, "a")]
+    ev.oclcs = [v for f in record.get_fields("035") for v in _subs(f, "a") if v.strip().upper().startswith("(OCOLC)")]
+    t245 = next(iter(record.get_fields("245")), None)
+    if t245 is not None:
+        ind2 = (t245.indicator2 or "0").strip()
+        ev.nonfiling = int(ind2) if ind2.isdigit() else 0
+        ev.titles.append(_joined(t245, "anp"))
+        ev.part = _joined(t245, "n")
+        if (v := _linked(record, "245")) is not None:
+            ev.titles.append(_joined(v, "anp"))
+    main = next(iter(record.get_fields("100", "110", "111")), None)
+    if main is not None:
+        ev.authors.append(_joined(main, "a"))
+        if (v := _linked(record, main.tag)) is not None:
+            ev.authors.append(_joined(v, "a"))
+    uniform = next(iter(record.get_fields("130", "240")), None)
+    if uniform is not None:
+        ev.work_titles.append(_joined(uniform, "anp"))
+        ev.translation = bool(_subs(uniform, "l"))
+    pub = next(iter(record.get_fields("264", "260")), None)
+    if pub is not None:
+        ev.date = next(iter(_subs(pub, "c")), None)
+        ev.publisher = _clean(next(iter(_subs(pub, "b")), ""))
+    if not ev.date and len(f008) >= 11 and f008[7:11].isdigit():
+        ev.date = f008[7:11]
+    ev.edition = next((_joined(f, "a") for f in record.get_fields("250")), None)
+    return ev
