@@ -133,7 +133,8 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     try:
         with click.progressbar(length=total, label=f"ingest {code}", file=sys.stderr) as bar:
             report = run_ingest(cat.store, cat.minter, list(files), code, replace=replace,
-                                progress=bar.update, format=format_name, collection_name=collection_name)
+                                progress=bar.update, format=format_name, collection_name=collection_name,
+                                clusters=cat.clusters)
     except IngestError as err:
         if err.report is not None and err.report.rejected:
             _report_rejects(obj, err.report, rejects)
@@ -263,7 +264,7 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
         for m in write_sample(Path(tmp)):
             add_member(cat.store, cat.minter, Member(m.code, m.name, m.name_zh, m.opac))
-            report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True)
+            report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True, clusters=cat.clusters)
             click.echo(report.summary())
     if then_serve:
         _serve(obj, host, port, 8)

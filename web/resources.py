@@ -24,6 +24,8 @@ def resource(kind: str, ident: str):
         abort(404)
     if kind == "library" and ident != ident.lower():  # library codes are case-insensitive
         return redirect(urls.page(iri, **request.args), code=301)
+    if kind in ("instance", "work") and (survivor := state().catalogue.clusters.redirect(iri.value)):
+        return redirect(urls.page(survivor, **request.args), code=301)  # merged into another cluster
     rep = choose(OFFERS, graph_serialisation)
     if rep == "html":
         view = VIEWS[kind](store(), iri, page_language())

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,6 +76,7 @@ class ClusterIndex:
         self.db.execute("PRAGMA cache_size=-262144")
         self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.executescript(SCHEMA)
+        self._read_lock = threading.Lock()
 
     @classmethod
     def in_dir(cls, data_dir: str | Path, minter: Minter) -> "ClusterIndex":
@@ -103,7 +105,8 @@ class ClusterIndex:
         ref = self.minter.parse(iri)
         if ref is None or ref.kind not in ("instance", "work"):
             return None
-        survivor = self.survivor(ref.kind, ref.id)
+        with self._read_lock:
+            survivor = self.survivor(ref.kind, ref.id)
         if survivor is None:
             return None
         return self.minter.resource(ref.kind, survivor).value + (f"#{ref.fragment}" if ref.fragment else "")
@@ -357,8 +360,8 @@ class Load:
                 self.db.execute("UPDATE clusters SET canon=?, size=? WHERE cid=?", (canon, len(group), cid))
             self._pending.add((kind, target))
         self._rename_pending()
-        # a part that left the old cluster keeps its members' data pointing at its own id
-        for group in groups[1:]:
+        # a part that no longer carries the old id: its members' data moves to the part's own id
+        for group in groups:
             target = self.db.execute(f"SELECT {column} FROM records WHERE rid=?", (group[0][0],)).fetchone()[0]
             (new,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (target,)).fetchone()
             if new != old_ident:

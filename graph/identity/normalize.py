@@ -109,7 +109,7 @@ def title_key(text: str | None, nonfiling: int = 0) -> str:
         if lowered.startswith(article) and len(lowered) > len(article) + 2:
             lowered = lowered[len(article):]
             break
-    return text_key(simplified(lowered))
+    return text_key(simplified(lowered)).replace("ü", "u")
 
 
 def has_han(text: str) -> bool:
@@ -133,7 +133,7 @@ def pinyin_key(text: str | None) -> str:
         return ""
     from pypinyin import lazy_pinyin
 
-    return text_key("".join(lazy_pinyin(simplified(text), errors="default")))
+    return text_key("".join(lazy_pinyin(simplified(text), errors="default", v_to_u=True))).replace("ü", "u")
 
 
 @functools.lru_cache(maxsize=1)

@@ -139,7 +139,7 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     """Write an alliance of ``members`` libraries built from the MARC records in ``sources``.
 
     ``limit`` caps the source records used; ``records`` is the total number of member records
-    wanted (default: 2.5 per source title), reached through the popularity skew.
+    wanted (default: members/2 per source title), reached through the popularity skew.
     """
     import time
 
@@ -159,7 +159,7 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     # popularity: Pareto weights; c calibrated so the member records add up to ``records``
     planted = _plant_hard_cases(pool, rng, var, report)
     weights = [rng.paretovariate(1.2) for _ in planted]
-    mean = (records / len(planted)) if records else 2.5
+    mean = (records / len(planted)) if records else max(1.2, members / 2)
     mean = min(max(mean, 1.0), float(members))
     c = _calibrate(weights[:5000], sizes, mean)
     writers = {code: open(out / "members" / f"{code}.mrc", "wb") for code in codes}

@@ -1,0 +1,193 @@
+"""The cluster index and union ingest: one Instance per edition across members, stable URIs, 301s, replace."""
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+
+from graph.identity.clusters import ClusterIndex
+from graph.ingest import IngestError, ingest
+from graph.members import Member, add_member
+from graph.sources import SourceRecord
+from graph.sources.marc import read_marc
+from graph.union.cluster import cluster_member
+from graph.union.evaluate import pairwise, read_truth
+from graph.union.generate import generate
+from tests.conftest import TEST_BASE, shared
+from vocab.namespaces import BF
+
+LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
+
+
+@pytest.fixture(scope="module")
+def alliance(tmp_path_factory):
+    """A generated alliance: 3 members re-cataloguing 400 real LC records, with its truth."""
+    out = tmp_path_factory.mktemp("alliance")
+    generate([shared(LC)], out, members=3, limit=400, seed=7)
+    return out
+
+
+def cluster_all(path, alliance, order):
+    from graph.identity.uris import Minter
+
+    index = ClusterIndex(path, Minter(TEST_BASE))
+    members = {m["code"]: m for m in json.loads((alliance / "members.json").read_text())}
+    for code in order:
+        cluster_member(index, code, [alliance / members[code]["file"]])
+    found = index.clusters_of()
+    index.close()
+    return found
+
+
+def test_generated_alliance_writes_member_files_and_truth(alliance):
+    members = json.loads((alliance / "members.json").read_text())
+    assert [m["code"] for m in members] == ["PKU", "THU", "FDU"]
+    truth_i, truth_w = read_truth(alliance / "truth.tsv")
+    records = sum(1 for m in members for item in read_marc(alliance / m["file"]) if isinstance(item, SourceRecord))
+    assert records == len(truth_i) > 400
+    first = next(item.record for item in read_marc(alliance / members[0]["file"]))
+    assert first["001"].data.startswith("pku") and first["852"]["a"] == "PKU"
+    held_by = {}
+    for (member, _), instance in truth_i.items():
+        held_by.setdefault(instance, set()).add(member)
+    sizes = [len(v) for v in held_by.values()]
+    assert sizes.count(1) > sizes.count(3) > 0  # popularity skew: most titles held once, some by all
+
+
+def test_clusters_match_the_truth(alliance, tmp_path):
+    found = cluster_all(tmp_path / "i.sqlite", alliance, ["PKU", "THU", "FDU"])
+    truth_i, truth_w = read_truth(alliance / "truth.tsv")
+    inst = pairwise(truth_i, {k: v[0] for k, v in found.items()})
+    work = pairwise(truth_w, {k: v[1] for k, v in found.items()})
+    assert inst.precision >= 0.99 and inst.recall >= 0.98, inst.as_dict()
+    assert work.precision >= 0.99 and work.recall >= 0.95, work.as_dict()
+
+
+def test_any_load_order_gives_the_same_uris(alliance, tmp_path):
+    first = cluster_all(tmp_path / "a.sqlite", alliance, ["PKU", "THU", "FDU"])
+    assert cluster_all(tmp_path / "b.sqlite", alliance, ["FDU", "PKU", "THU"]) == first
+    assert cluster_all(tmp_path / "c.sqlite", alliance, ["THU", "FDU", "PKU"]) == first
+
+
+# a bridge: one record with ISBN only, one with LCCN only, then one with both ----------------
+def bridge_files(tmp_path):
+    record = next(item.record for item in read_marc(shared(LC))
+                  if isinstance(item, SourceRecord) and item.record.get_fields("020")
+                  and item.record.get_fields("010"))
+
+    def variant(control, drop, retitle=False):
+        r = copy.deepcopy(record)
+        r["001"].data = control
+        r.remove_fields(*drop, "035")
+        if retitle:
+            t = r["245"]
+            t.subfields = [type(s)(s.code, s.value + " revisited") if s.code == "a" else s for s in t.subfields]
+        return r
+
+    files = {}
+    for code, rec in (("PKU", variant("p1", ["010"])), ("BL", variant("b1", ["020"], retitle=True)),
+                      ("NJU", variant("n1", []))):
+        path = tmp_path / f"{code}.mrc"
+        path.write_bytes(rec.as_marc())
+        files[code] = path
+    return files
+
+
+def union_catalogue(tmp_path, name):
+    from graph.catalogue import Catalogue
+
+    cat = Catalogue.open(tmp_path / name, TEST_BASE)
+    for code in ("PKU", "BL", "NJU"):
+        add_member(cat.store, cat.minter, Member(code, f"Library {code}"))
+    return cat
+
+
+def instances(cat):
+    rows = cat.store.query(f"SELECT DISTINCT ?i WHERE {{ ?i a <{BF.Instance.value}> }}")
+    return sorted(r["i"].value for r in rows)
+
+
+def all_triples(cat):
+    return sorted(str(r["s"]) + str(r["p"]) + str(r["o"]) for r in cat.store.query("SELECT ?s ?p ?o { ?s ?p ?o }")
+                  if "/graph/" not in str(r["s"]))
+
+
+def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path):
+    files = bridge_files(tmp_path)
+    cat = union_catalogue(tmp_path, "one")
+    for code in ("PKU", "BL"):
+        ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
+    before = instances(cat)
+    assert len(before) == 2
+    ingest(cat.store, cat.minter, [files["NJU"]], "NJU", clusters=cat.clusters)
+    after = instances(cat)
+    assert len(after) == 1
+    (survivor,) = after
+    retired = [iri for iri in before if iri != survivor]
+    assert retired, "at least one of the two ids was retired"
+    for iri in retired:
+        assert cat.clusters.redirect(iri) == survivor
+        assert cat.clusters.redirect(iri + "#PKU-title") == survivor + "#PKU-title"
+        assert not bool(cat.store.query(f"ASK {{ {{ <{iri}> ?p ?o }} UNION {{ ?s ?p <{iri}> }} }}"))
+    holders = cat.store.query(f"SELECT ?lib {{ ?item <{BF.itemOf.value}> <{survivor}> ; <{BF.heldBy.value}> ?lib }}")
+    assert sorted(r["lib"].value.rsplit("/", 1)[1] for r in holders) == ["bl", "nju", "pku"]
+    one = all_triples(cat)
+    cat.close()
+
+    other = union_catalogue(tmp_path, "two")  # the same files in another order: the same triples
+    for code in ("NJU", "BL", "PKU"):
+        ingest(other.store, other.minter, [files[code]], code, clusters=other.clusters)
+    assert all_triples(other) == one
+    other.close()
+
+
+def test_the_web_answers_301_for_a_retired_uri(tmp_path):
+    from web import create_app
+
+    files = bridge_files(tmp_path)
+    cat = union_catalogue(tmp_path, "web")
+    for code in ("PKU", "BL"):
+        ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
+    before = instances(cat)
+    ingest(cat.store, cat.minter, [files["NJU"]], "NJU", clusters=cat.clusters)
+    (survivor,) = instances(cat)
+    retired = next(iri for iri in before if iri != survivor)
+    client = create_app({"ALLIANCE_CATALOGUE": cat}).test_client()
+    response = client.get("/instance/" + retired.rsplit("/", 1)[1], headers={"Accept": "text/turtle"})
+    assert response.status_code == 301
+    assert response.headers["Location"].endswith("/instance/" + survivor.rsplit("/", 1)[1])
+    assert client.get(response.headers["Location"], headers={"Accept": "text/turtle"}).status_code == 200
+    cat.close()
+
+
+def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_path):
+    files = bridge_files(tmp_path)
+    cat = union_catalogue(tmp_path, "split")
+    for code in ("PKU", "BL", "NJU"):
+        ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
+    assert len(instances(cat)) == 1
+    empty_of_bridge = tmp_path / "nju-other.mrc"
+    other = next(item.record for item in read_marc(shared(LC)) if isinstance(item, SourceRecord))
+    empty_of_bridge.write_bytes(other.as_marc())
+    ingest(cat.store, cat.minter, [empty_of_bridge], "NJU", replace=True, clusters=cat.clusters)
+    split = all_triples(cat)
+    assert len(instances(cat)) == 3
+    cat.close()
+
+    fresh = union_catalogue(tmp_path, "fresh")  # what loading only the remaining records gives
+    for code, path in (("BL", files["BL"]), ("NJU", empty_of_bridge), ("PKU", files["PKU"])):
+        ingest(fresh.store, fresh.minter, [path], code, clusters=fresh.clusters)
+    assert all_triples(fresh) == split
+    fresh.close()
+
+
+def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path):
+    cat = members
+    ingest(cat.store, cat.minter, [shared(LC)], "PKU", clusters=cat.clusters)
+    stats = cat.clusters.stats()
+    with pytest.raises(IngestError):
+        ingest(cat.store, cat.minter, [shared("marc21/yaz/marc4.marc")], "BL", replace=True, clusters=cat.clusters)
+    assert cat.clusters.stats() == stats
+    load = cat.clusters.begin("BL")  # the index is usable again
+    load.rollback()
