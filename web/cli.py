@@ -145,6 +145,15 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
         _report_rejects(obj, report, rejects)
 
 
+@main.command()
+@click.argument("path", type=click.Path(dir_okay=False))
+def template(path: str) -> None:
+    """Write the local-literature spreadsheet template to PATH (.xlsx or .csv) to fill in."""
+    from graph.sources.spreadsheet import write_template
+
+    click.echo(f"template written to {write_template(path)}")
+
+
 def _report_notices(report) -> None:
     """File-level notices (ignored columns, re-detected encodings), each kind once with its count."""
     kinds: dict[str, list] = {}
