@@ -201,3 +201,14 @@ def test_the_cli_loads_a_spreadsheet_as_a_collection_and_writes_the_template(tmp
     assert "list.xlsx, record 4: no title" in result.output and "unknown column '馆员签名'" in result.output
     template = tmp_path / "mine.xlsx"
     assert run("template", str(template)).exit_code == 0 and template.exists()
+
+
+def test_the_sparql_examples_of_the_local_literature_docs_answer(loaded):
+    import re
+
+    cat, _, _ = loaded
+    text = (ROOT / "docs" / "local-literature.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```sparql local-literature\n(.*?)\n```", text, flags=re.S)
+    assert len(examples) == 3
+    for query in examples:
+        assert list(cat.store.query(query)), query
