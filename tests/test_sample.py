@@ -155,6 +155,17 @@ def test_every_record_loads(loaded):
         assert report.rejected == [] and report.loaded == m.records
 
 
+def test_each_edition_is_one_instance_each_copy_one_item(loaded):
+    """However the members wrote ISBNs, pinyin and punctuation, 240 editions make 240 Instances."""
+    cat, members, _ = loaded
+    counts = _select(cat, """
+        SELECT (COUNT(DISTINCT ?i) AS ?instances) (COUNT(DISTINCT ?item) AS ?items) WHERE {
+          { ?i a bf:Instance } UNION { ?item a bf:Item }
+        }""")[0]
+    assert int(counts["instances"].value) == 240
+    assert int(counts["items"].value) == sum(m.items for m in members)
+
+
 def test_members_are_described(loaded):
     cat, members, _ = loaded
     assert {m.code for m in list_members(cat.store)} == {m.code for m in members}
