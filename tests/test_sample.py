@@ -140,7 +140,7 @@ def loaded(sample, tmp_path_factory):
     reports = []
     for m in members:
         add_member(cat.store, cat.minter, m.member())
-        reports.append(ingest(cat.store, cat.minter, m.files, m.code))
+        reports.append(ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters))
     yield cat, members, reports
     cat.close()
 
