@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from graph.sample.pool import Edition
+from graph.sample.pool import POPULARITY, Edition
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,6 @@ RESTRICTED = {"chi": "仅供馆内阅览", "eng": "Library use only"}
 
 def assign_holdings(pool: list[Edition], libraries: list[Library], seed: int) -> dict[str, list[tuple[str, int]]]:
     """edition key -> [(library code, copies)]: a popularity skew, then each library's leaning."""
-    from graph.sample.pool import POPULARITY
-
     rng = random.Random(f"alliance-sample|{seed}|holdings")
     by_code = {lib.code: lib for lib in libraries}
     free = [ed for ed in pool if not ed.holders]

@@ -140,6 +140,7 @@ class PoolBuilder:
         self.rng = random.Random(f"alliance-sample|{seed}|pool")
         self.isbns: set[str] = set()
         self.keys: set[str] = set()
+        self.curated: list[Edition] = []     # the well-known works' editions that are not anchors
 
     def isbn(self, ed: Edition, prefix: str) -> None:
         if prefix and ed.year >= (1987 if ed.lang == "chi" else 1970):
