@@ -53,18 +53,20 @@ def region(catalogue):
     return catalogue
 
 
-@pytest.fixture
-def loaded(region, tmp_path):
-    """FJL's spreadsheet (xlsx) and FZL's (CSV saved in GBK), each as a collection."""
+@pytest.fixture(params=["clusters", "keys"])
+def loaded(request, region, tmp_path):
+    """FJL's spreadsheet (xlsx) and FZL's (CSV saved in GBK), each as a collection; identity by the
+    catalogue's cluster index (as the CLI does) or by match keys alone."""
+    clusters = region.clusters if request.param == "clusters" else None
     fjl = write_xlsx(tmp_path / "fjl.xlsx", HEADER, ROWS)
-    first = ingest(region.store, region.minter, [fjl], "FJL", collection_name="福建地方文献")
+    first = ingest(region.store, region.minter, [fjl], "FJL", collection_name="福建地方文献", clusters=clusters)
     fzl = tmp_path / "fzl.csv"
     with open(fzl, "w", encoding="gbk", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(["题名", "责任者", "版本年代", "版本类型", "文献类型", "地区", "索书号"])
         writer.writerow(["长乐县志", "(清)孟昭涵修；(清)李驹纂", "清光绪十年(1884)", "刻本", "地方志", "福建长乐", "FZ/9"])
         writer.writerow(["榕城考古略", "(清)林枫撰", "清道光", "抄本", "地方文献", "福建福州", "FZ/10"])
-    second = ingest(region.store, region.minter, [fzl], "FZL", collection_name="福州文献")
+    second = ingest(region.store, region.minter, [fzl], "FZL", collection_name="福州文献", clusters=clusters)
     return region, first, second
 
 
@@ -151,7 +153,7 @@ def test_the_region_is_browsable_across_members(loaded):
 def test_reloading_a_collection_replaces_it(loaded, tmp_path):
     cat, _, _ = loaded
     smaller = write_xlsx(tmp_path / "fjl2.xlsx", HEADER, ROWS[:2])
-    ingest(cat.store, cat.minter, [smaller], "FJL", collection_name="福建地方文献")
+    ingest(cat.store, cat.minter, [smaller], "FJL", collection_name="福建地方文献", clusters=cat.clusters)
     assert len(cat.store.batches("FJL")) == 1
     found = {(c["member"], c["name"], c["instances"]) for c in locallit.collections(cat.store)}
     assert ("FJL", "福建地方文献", 2) in found

@@ -66,8 +66,10 @@ def test_the_dialect_is_detected_from_the_records(relative, expected):
     assert dialects.detect(shared(relative)).name == expected
 
 
-def test_cnmarc_ingest_loads_holdings_pinyin_classification_and_the_cataloguing_chain(members):
-    report = ingest(members.store, members.minter, [shared(CNMARC_XML)], "PKU")
+@pytest.mark.parametrize("identity", ["clusters", "keys"])
+def test_cnmarc_ingest_loads_holdings_pinyin_classification_and_the_cataloguing_chain(members, identity):
+    clusters = members.clusters if identity == "clusters" else None
+    report = ingest(members.store, members.minter, [shared(CNMARC_XML)], "PKU", clusters=clusters)
     assert (report.read, report.loaded, len(report.rejected)) == (10, 10, 0)
     store = members.store
     # two records share ISBN 7-5037-2623-7: one Instance, two member records on it

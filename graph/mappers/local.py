@@ -16,6 +16,7 @@ import re
 from pyoxigraph import Literal, NamedNode
 
 from graph.identity import keys
+from graph.identity.match import Evidence
 from graph.identity.periods import Period, split_dynasty
 from graph.identity.uris import digest
 from graph.mappers import MappingContext
@@ -62,10 +63,14 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
     people = _people(row.get("responsibility", ""))
     control = row.get("id") or digest("|".join(row.get(k, "") for k in (
         "title", "responsibility", "edition_period", "edition_type", "library", "call_number", "census_number")), 20)
-    instance = minter.instance(keys.instance_key(
-        title=" ".join(filter(None, [title, row.get("edition_period", ""), edition_type])),
-        date=str(period.year) if period and period.year else None, member=m, control_number=control))
-    work = minter.work(keys.work_key(title=title, author=people[0][0] if people else "", language="chi"))
+    ev = Evidence(member=m, control=control, language="chi",
+                  titles=[t for t in (title, row.get("title_pinyin")) if t],
+                  authors=[people[0][0]] if people else [],
+                  date=str(period.year) if period and period.year else None,
+                  publisher=row.get("publication_place") or None,
+                  edition="".join(filter(None, [row.get("edition_period", ""), edition_type])) or None)
+    resolved = ctx.identity.resolve(ev)
+    instance, work = resolved.instance, resolved.work
 
     # Work ----------------------------------------------------------------------
     put(work, RDF.type, BF.Work)

@@ -17,8 +17,9 @@ from graph.identity import keys
 from graph.identity.uris import digest
 from graph.mappers import MappingContext
 from graph.mappers.pinyin import han_literal, pinyin_literal
-from graph.mappers.unimarc_access import (classifications, clean, contributions, first_author, items,
-                                          linked_works, pinyin_of, subjects, subs)
+from graph.mappers.unimarc_access import (classifications, clean, contributions, items, linked_works, pinyin_of,
+                                          subjects, subs)
+from graph.mappers.unimarc_identity import evidence
 from vocab.cnmarc_labels import FIELDS
 from vocab.namespaces import BF, BFLC, LANGUAGES, RDF, RDFS, XSD
 
@@ -91,21 +92,11 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
 
     t200 = _first(record, "200")
     title = clean(" ".join(subs(t200, "a"))) if t200 else ""
-    isbns = [v for f in record.get_fields("010") for v in subs(f, "a")]
-    pub = _first(record, "210") or _first(record, "214")
     date1 = coded[9:13].strip()
-    pub_date = next(iter(subs(pub, "d")), None) if pub else None
-    pub_date = pub_date or (date1 if date1.isdigit() else None)
-    publisher = next(iter(subs(pub, "c")), None) if pub else None
     uniform = _first(record, "500")
     work_title = clean(next(iter(subs(uniform, "a")), "")) if uniform else title
-    full_title = clean(" : ".join(filter(None, [title, *subs(t200, "e")]))) if t200 else ""
-
-    instance = minter.instance(keys.instance_key(
-        isbns=isbns, title=" ".join(filter(None, [title, *(subs(t200, "h") if t200 else []),
-                                                  *(subs(t200, "i") if t200 else [])])),
-        date=pub_date, publisher=publisher, member=m, control_number=control))
-    work = minter.work(keys.work_key(title=work_title, author=first_author(record), language=language))
+    resolved = ctx.identity.resolve(evidence(record, m, control, coded))
+    instance, work = resolved.instance, resolved.work
 
     # Work ----------------------------------------------------------------------
     out.add(work, RDF.type, BF.Work)
