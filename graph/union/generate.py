@@ -152,30 +152,31 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     (out / "members").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     sizes = _member_sizes(members)
-    pool = list(_sources(sources, limit))
-    if not pool:
-        raise ValueError("no usable source record (each needs 001 and 245)")
-    report = GenerateReport(str(out), codes, sources=len(pool))
+    report = GenerateReport(str(out), codes)
     # popularity: Pareto weights; c calibrated so the member records add up to ``records``
-    planted = _plant_hard_cases(pool, rng, var, report)
-    weights = [rng.paretovariate(1.2) for _ in planted]
-    mean = (records / len(planted)) if records else max(1.2, members / 2)
+    if records:
+        total = sum(1 for _ in _sources(sources, limit))
+        mean = records / max(1, total * (1 + var.reprint / 2))
+    else:
+        mean = max(1.2, members / 2)
     mean = min(max(mean, 1.0), float(members))
-    c = _calibrate(weights[:5000], sizes, mean)
+    sample = random.Random(seed + 1)
+    c = _calibrate([sample.paretovariate(1.2) for _ in range(5000)], sizes, mean)
     writers = {code: open(out / "members" / f"{code}.mrc", "wb") for code in codes}
     seq = dict.fromkeys(codes, 0)
     try:
         with open(out / "truth.tsv", "w", encoding="utf-8") as truth:
             truth.write("member\tcontrol\tinstance\twork\n")
-            for i, (source, work) in enumerate(planted):
-                holders = [code for code, s in zip(codes, sizes) if rng.random() < min(1.0, c * s * weights[i])]
+            for i, (source, work) in enumerate(_planted(_sources(sources, limit), rng, var, report)):
+                weight = rng.paretovariate(1.2)
+                holders = [code for code, s in zip(codes, sizes) if rng.random() < min(1.0, c * s * weight)]
                 if not holders:
                     holders = rng.choices(codes, weights=sizes, k=1)
                 for code in holders:
                     seq[code] += 1
                     control = f"{code.lower()}{seq[code]:08d}"
                     copy = recatalogue(source, code, control, random.Random(f"{seed}|{i}|{code}"), var,
-                                       copies=1 + int(weights[i] > 4) + int(weights[i] > 20))
+                                       copies=1 + int(weight > 4) + int(weight > 20))
                     writers[code].write(copy.as_marc())
                     truth.write(f"{code}\t{control}\ts{i}\t{work}\n")
                     report.records += 1
@@ -184,8 +185,9 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     finally:
         for fh in writers.values():
             fh.close()
+    if not report.sources:
+        raise ValueError("no usable source record (each needs 001 and 245)")
     report.holdings = dict(seq)
-    report.vernacular = sum(1 for s, _ in planted if s.get_fields("880"))
     report.seconds = round(time.perf_counter() - started, 1)
     (out / "members.json").write_text(json.dumps(
         [{"code": code, "name": f"Member library {code}", "file": f"members/{code}.mrc"} for code in codes],
@@ -194,27 +196,27 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     return report
 
 
-def _plant_hard_cases(pool: list[pymarc.Record], rng: random.Random, var: Variation,
-                      report: GenerateReport) -> list[tuple[pymarc.Record, str]]:
-    """(source, true work) pairs: the pool, some sharing another's ISBN, plus reprints."""
-    planted = [(record, true_work(record)) for record in pool]
-    with_isbn = [i for i, r in enumerate(pool) if any(isbn13(v) for f in r.get_fields("020")
-                                                      for v in f.get_subfields("a"))]
-    if not with_isbn:
-        return planted
-    publishers = [v for r in pool[:2000] for f in r.get_fields("260", "264") for v in f.get_subfields("b")]
-    for i in range(len(pool)):
-        if rng.random() < var.shared_isbn:
-            donor = pool[rng.choice(with_isbn)]
-            isbn = next(v for f in donor.get_fields("020") for v in f.get_subfields("a") if isbn13(v))
-            target = _copy(pool[i])
-            target.remove_fields("020")
-            target.add_ordered_field(Field("020", [" ", " "], [Subfield("a", isbn)]))
-            planted[i] = (target, planted[i][1])
+def _planted(pool: Iterable[pymarc.Record], rng: random.Random, var: Variation,
+             report: GenerateReport) -> Iterator[tuple[pymarc.Record, str]]:
+    """(source, true work) pairs: the sources, some carrying an earlier book's ISBN, plus reprints."""
+    isbns: list[str] = []        # a reservoir of ISBNs seen so far
+    publishers: list[str] = []
+    for record in pool:
+        report.sources += 1
+        report.vernacular += bool(record.get_fields("880"))
+        work = true_work(record)
+        own = next((v for f in record.get_fields("020") for v in f.get_subfields("a") if isbn13(v)), None)
+        publishers += [v for f in record.get_fields("260", "264") for v in f.get_subfields("b")][:1]
+        if len(publishers) > 5000:
+            publishers = publishers[-2500:]
+        if isbns and rng.random() < var.shared_isbn:
+            record = _copy(record)
+            record.remove_fields("020")
+            record.add_ordered_field(Field("020", [" ", " "], [Subfield("a", rng.choice(isbns))]))
             report.shared_isbn += 1
-    for i in with_isbn:
-        if rng.random() < var.reprint and publishers:
-            reprint = _copy(pool[i])
+        yield record, work
+        if own and publishers and rng.random() < var.reprint:
+            reprint = _copy(record)
             reprint.remove_fields("010", "035")
             for f in reprint.get_fields("260", "264"):
                 date = next(iter(f.get_subfields("c")), "") or reprint["008"].data[7:11]
@@ -223,9 +225,13 @@ def _plant_hard_cases(pool: list[pymarc.Record], rng: random.Random, var: Variat
                 f.subfields = [Subfield("a", "New York :"), Subfield("b", rng.choice(publishers)),
                                Subfield("c", new_date)]
             reprint["001"].data = reprint["001"].data.strip() + "-reprint"
-            planted.append((reprint, planted[i][1]))
             report.reprints += 1
-    return planted
+            yield reprint, work
+        if own:
+            if len(isbns) < 10000:
+                isbns.append(own)
+            else:
+                isbns[rng.randrange(10000)] = own
 
 
 def _copy(record: pymarc.Record) -> pymarc.Record:
