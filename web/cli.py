@@ -279,5 +279,10 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
         _serve(obj, host, port, 8)
 
 
+from web import cli_union  # noqa: E402  (the union catalogue's commands: overlap, generate)
+
+cli_union.register(main)
+
+
 if __name__ == "__main__":
     main()
