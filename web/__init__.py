@@ -14,7 +14,7 @@ import os
 from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
-from web import context, errors, home, resources, sparql
+from web import context, errors, home, reports, resources, sparql
 from web.urls import Urls
 
 
@@ -30,7 +30,7 @@ def create_app(config: dict | None = None) -> Flask:
         atexit.register(_closer(catalogue))
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter))
     context.init_app(app)
-    for module in (home, resources, sparql):
+    for module in (home, resources, sparql, reports):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app

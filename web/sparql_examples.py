@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.union.overlap import SPARQL_EXAMPLES as OVERLAP_QUERIES
 from vocab.namespaces import PREFIXES
 
 
@@ -48,4 +49,10 @@ CONSTRUCT {
   ?instance rdfs:label ?title ; bf:hasItem ?item .
   ?item bf:heldBy ?library .
 }"""),
+    Example(("Editions two member libraries both hold (overlap report)", "两馆共同收藏的版本数（重复率报告）"),
+            _prefixes("bf", "alliance") + OVERLAP_QUERIES["titles_in_common"]),
+    Example(("Editions only one member library holds", "仅一馆收藏的版本数"),
+            _prefixes("bf", "alliance") + OVERLAP_QUERIES["unique_titles"]),
+    Example(("Duplication ratio of the alliance", "联盟复本率"),
+            _prefixes("bf", "alliance") + OVERLAP_QUERIES["duplication_ratio"]),
 )
