@@ -146,6 +146,39 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
 
 
 @main.command()
+@click.argument("url")
+@click.option("--member", "member_code", required=True, help="Code of the member whose repository this is.")
+@click.option("--set", "set_spec", default=None, help="Harvest only this OAI-PMH set.")
+@click.option("--from", "from_date", default=None, metavar="DATE",
+              help="Harvest records changed since DATE (default: since the last harvest of this URL and set).")
+@click.option("--full", is_flag=True, help="Forget earlier harvests of this URL and set and take everything.")
+@click.option("--collection", "collection_name", default=None, metavar="NAME",
+              help="Name of the member's collection the records form (default: the repository's name and set).")
+@pass_ctx
+def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from_date: str | None, full: bool,
+            collection_name: str | None) -> None:
+    """Harvest a member's OAI-PMH repository (oai_dc) at URL into one of its collections.
+
+    Follows resumption tokens; later harvests take only what changed (deletions too) and
+    replace the collection atomically. State is kept in DATA/harvest/.
+    """
+    from graph.harvest import HarvestError, harvest as run_harvest
+    from graph.ingest import IngestError
+
+    cat = obj.catalogue()
+    code = _require_member(cat, member_code)
+    try:
+        report = run_harvest(cat.store, cat.minter, url, code, state_dir=Path(obj.data) / "harvest",
+                             set_spec=set_spec, from_date=from_date, full=full,
+                             collection_name=collection_name, clusters=cat.clusters)
+    except (HarvestError, IngestError) as err:
+        raise click.ClickException(str(err)) from err
+    click.echo(report.summary())
+    if report.ingest is not None and report.ingest.rejected:
+        _report_rejects(obj, report.ingest, None)
+
+
+@main.command()
 @click.argument("path", type=click.Path(dir_okay=False))
 def template(path: str) -> None:
     """Write the local-literature spreadsheet template to PATH (.xlsx or .csv) to fill in."""
