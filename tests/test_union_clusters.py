@@ -15,7 +15,7 @@ from graph.union.cluster import cluster_member
 from graph.union.evaluate import pairwise, read_truth
 from graph.union.generate import generate
 from tests.conftest import TEST_BASE, shared
-from vocab.namespaces import BF
+from vocab.namespaces import BF, RDF
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
@@ -191,3 +191,23 @@ def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path):
     assert cat.clusters.stats() == stats
     load = cat.clusters.begin("BL")  # the index is usable again
     load.rollback()
+
+
+def test_cnmarc_and_unimarc_copies_of_the_same_records_cluster_across_dialects(tmp_path):
+    """The same 10 BNU records as CNMARC XML (one member) and UNIMARC XML (another): 10 Instances, each
+    held by both; the print book and the e-book sharing ISBN 7-5037-2623-7 stay two Instances of one Work."""
+    from graph.catalogue import Catalogue
+
+    cat = Catalogue.open(tmp_path / "cn", TEST_BASE)
+    for code in ("BNU", "PKU"):
+        add_member(cat.store, cat.minter, Member(code, code))
+    ingest(cat.store, cat.minter, [shared("cnmarc/sample_cnmarcxml.xml")], "BNU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, [shared("cnmarc/sample_unimarcxml.xml")], "PKU", clusters=cat.clusters)
+    rows = list(cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
+        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
+    assert len(rows) == 10 and all(int(r["n"].value) == 2 for r in rows)
+    shared_isbn = list(cat.store.query(f"""SELECT DISTINCT ?i ?w WHERE {{
+        ?i <{BF.identifiedBy.value}> ?id ; <{BF.instanceOf.value}> ?w . ?id <{RDF.value.value}> ?v
+        FILTER(CONTAINS(STR(?v), "2623")) }}"""))
+    assert len({r["i"] for r in shared_isbn}) == 2 and len({r["w"] for r in shared_isbn}) == 1
+    cat.close()

@@ -7,7 +7,7 @@ never at what else has been loaded, so clusters (connected components of these p
 matches) are the same whatever order the records arrive in.
 
 Instances match on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is
-contradicted: titles that have nothing in common (one ISBN printed on two books), a different
+contradicted: another carrier (an e-book reproducing the print ISBN), titles that have nothing in common (one ISBN printed on two books), a different
 year *and* publisher (a reprint carrying the original's ISBN), different LCCNs or OCLC numbers
 (two records the national library keeps apart), different volume numbers. Set ISBNs ("(set)",
 "v. 1-3") are never used to match. Without a shared identifier, records match on title + year
@@ -57,6 +57,19 @@ class Evidence:
     language: str = ""
     work_titles: list[str] = field(default_factory=list)          # uniform title(s) without language
     translation: bool = False                                      # the uniform title names a language
+    carrier: str = ""             # what the record says the edition is carried on, as catalogued (GMD, 33X)
+
+
+def carrier_key(text: str) -> str:
+    """"e" (electronic/online), "m" (microform), "lp" (large print) or "" from carrier words in any script."""
+    folded = (text or "").casefold()
+    if any(w in folded for w in ("electronic", "online resource", "computer", "电子", "在线", "電子")):
+        return "e"
+    if any(w in folded for w in ("microform", "microfilm", "microfiche", "缩微", "縮微")):
+        return "m"
+    if "large print" in folded or "大字" in folded:
+        return "lp"
+    return ""
 
 
 def _isbn_keys(ev: Evidence) -> list[str]:
@@ -131,7 +144,7 @@ def signature(ev: Evidence) -> dict:
     strong += [f"oclc:{n}" for n in map(oclc, ev.oclcs) if n]
     strong += [f"issn:{n}" for n in map(issn, ev.issns) if n]
     titles = _title_keys(ev.titles, ev.nonfiling)
-    work_titles = _title_keys(ev.work_titles, 0) or titles
+    work_titles = list(dict.fromkeys(_title_keys(ev.work_titles, 0) + titles))
     return {
         "s": sorted(set(strong)),
         "t": titles,
@@ -145,6 +158,7 @@ def signature(ev: Evidence) -> dict:
         "w": work_titles,
         "u": bool(ev.work_titles),
         "x": ev.translation,
+        "f": carrier_key(ev.carrier),
     }
 
 
@@ -223,6 +237,8 @@ def same_instance(a: dict, b: dict) -> bool:
         return False  # different volumes of a set
     if a["e"] and b["e"] and a["e"] != b["e"]:
         return False
+    if a.get("f", "") != b.get("f", ""):
+        return False  # print and e-book (or microform) of one edition are two instances, one ISBN or not
     if set(a["s"]) & set(b["s"]):
         if _conflict(a, b, ("lccn", "oclc")):
             return False

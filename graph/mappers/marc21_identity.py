@@ -64,4 +64,11 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     if not ev.date and len(f008) >= 11 and f008[7:11].isdigit():
         ev.date = f008[7:11]
     ev.edition = next((_joined(f, "a") for f in record.get_fields("250")), None)
+    ev.carrier = " ".join([*(v for f in record.get_fields("245") for v in f.get_subfields("h")),
+                           *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
+                           _FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])
     return ev
+
+
+_FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
+                 "c": "microform", "d": "large print"}

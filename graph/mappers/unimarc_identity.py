@@ -39,4 +39,5 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
     if not ev.date and coded[9:13].strip().isdigit():
         ev.date = coded[9:13]
     ev.edition = next((clean(" ".join(subs(f, "a"))) for f in record.get_fields("205")), None)
+    ev.carrier = " ".join(v for f in record.get_fields("200") for v in subs(f, "b"))  # GMD: 电子资源, 缩微品
     return ev
