@@ -112,8 +112,11 @@ def title_key(text: str | None, nonfiling: int = 0) -> str:
     return text_key(simplified(lowered)).replace("ü", "u")
 
 
+_HAN = re.compile("[\u3400-\u9fff\uf900-\ufaff]")
+
+
 def has_han(text: str) -> bool:
-    return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return _HAN.search(text) is not None
 
 
 def simplified(text: str) -> str:
