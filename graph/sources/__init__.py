@@ -23,15 +23,18 @@ class Rejection:
     position: int | None
     control_number: str | None
     reason: str
+    offset: int | None = None  # byte offset in the file, where known
 
     def __str__(self) -> str:
         where = f"{self.file}" + (f", record {self.position}" if self.position else "")
+        where += f" (byte {self.offset})" if self.offset is not None else ""
         cn = f" (001 {self.control_number})" if self.control_number else ""
         return f"{where}{cn}: {self.reason}"
 
     def as_dict(self) -> dict:
         return {"file": self.file, "position": self.position,
-                "control_number": self.control_number, "reason": self.reason}
+                "control_number": self.control_number, "reason": self.reason,
+                "offset": self.offset}
 
 
 @dataclass

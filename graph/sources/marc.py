@@ -12,7 +12,7 @@ from typing import Iterator
 
 import pymarc
 
-from graph.sources import Rejection, SourceRecord
+from graph.sources import Rejection, SourceRecord, iso2709
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -33,89 +33,56 @@ def read_marc(path: str | Path) -> Iterator[SourceRecord | Rejection]:
 # ISO 2709 ----------------------------------------------------------------------
 def iso2709_chunks(path: Path) -> Iterator[bytes]:
     """Raw records, split on the record terminator (leader lengths are not trusted)."""
+    for _, raw in iso2709_chunks_at(path):
+        yield raw
+
+
+def iso2709_chunks_at(path: str | Path) -> Iterator[tuple[int, bytes]]:
+    """(byte offset, raw record) pairs; a last record without its terminator comes as is."""
+    offset = 0
     with open(path, "rb") as fh:
         pending = b""
         while block := fh.read(_CHUNK):
             pending += block
             *complete, pending = pending.split(RECORD_END)
             for raw in complete:
-                yield raw + RECORD_END
-        if pending.strip(b" \r\n\x00\x1a"):
-            yield pending  # a last record without its terminator: truncated
+                yield offset, raw + RECORD_END
+                offset += len(raw) + 1
+        if pending.strip(_PADDING):
+            yield offset, pending  # a last record without its terminator: truncated
+
+
+_PADDING = b" \r\n\x00\x1a"
 
 
 def read_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
     name = str(path)
     position = 0
-    for raw in iso2709_chunks(path):
-        if not raw.strip(b" \r\n\x00\x1a" + RECORD_END):
+    for offset, raw in iso2709_chunks_at(path):
+        if not raw.strip(_PADDING + RECORD_END):
             continue
-        raw = raw.lstrip(b" \r\n\x00")
         position += 1
-        yield decode_iso2709(raw, name, position)
+        yield decode_iso2709(raw, name, position, offset)
 
 
-def decode_iso2709(raw: bytes, file: str = "<bytes>", position: int = 1) -> SourceRecord | Rejection:
+def decode_iso2709(raw: bytes, file: str = "<bytes>", position: int = 1,
+                   offset: int | None = None) -> SourceRecord | Rejection:
     """Decode one raw ISO 2709 record, choosing UTF-8 or MARC-8 from its bytes."""
-    control = control_number(raw)
-    if not raw.endswith(RECORD_END):
-        return Rejection(file, position, control, "truncated record: no record terminator")
-    if len(raw) < 25 or not raw[:5].isdigit():
-        return Rejection(file, position, control, "invalid leader: record length is not numeric")
-    warnings = []
-    utf8 = _looks_utf8(raw)
-    claimed = raw[9:10] == b"a"
-    if utf8 != claimed:
-        warnings.append(f"leader/09 says {'UTF-8' if claimed else 'MARC-8'} but the bytes are "
-                        f"{'UTF-8' if utf8 else 'not UTF-8'}; read as {'UTF-8' if utf8 else 'MARC-8'}")
-    if int(raw[:5]) != len(raw):
-        warnings.append(f"leader record length {int(raw[:5])} but the record has {len(raw)} bytes")
-        raw = b"%05d" % len(raw) + raw[5:] if len(raw) < 100000 else raw
+    stripped = raw.lstrip(_PADDING)
+    if offset is not None:
+        offset += len(raw) - len(stripped)
     try:
-        record = pymarc.Record(data=raw, to_unicode=True, force_utf8=utf8,
-                               hide_utf8_warnings=True, utf8_handling="replace")
-    except Exception as err:  # pymarc raises many kinds; each is a reason to report
-        return Rejection(file, position, control, _reason(err))
-    if not record.fields:
-        return Rejection(file, position, control, "no fields found")
-    if "\ufffd" in str(record):
-        warnings.append("invalid bytes replaced with U+FFFD")
+        record, warnings = iso2709.decode(stripped)
+    except iso2709.BadRecord as err:
+        return Rejection(file, position, iso2709.control_number(stripped), str(err), offset)
+    except Exception as err:  # a decoder bug on one record must not stop the file
+        return Rejection(file, position, iso2709.control_number(stripped), _reason(err), offset)
     return SourceRecord(file, position, record, warnings)
-
-
-def _looks_utf8(raw: bytes) -> bool:
-    if raw[9:10] == b"a":
-        try:
-            raw.decode("utf-8")
-            return True
-        except UnicodeDecodeError:
-            # mostly UTF-8 with a few bad bytes is still UTF-8; MARC-8 rarely decodes at all
-            good = raw.decode("utf-8", errors="ignore").encode("utf-8")
-            return len(good) > 0.9 * len(raw)
-    if max(raw, default=0) < 0x80:
-        return False
-    try:
-        raw.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def control_number(raw: bytes) -> str | None:
     """The 001 of a raw record if its directory can be walked that far, else None."""
-    try:
-        base = int(raw[12:17])
-        directory = raw[24:raw.index(FIELD_END)]
-        for i in range(0, len(directory) - 11, 12):
-            entry = directory[i:i + 12]
-            if entry[:3] == b"001":
-                length, start = int(entry[3:7]), int(entry[7:12])
-                value = raw[base + start: base + start + length].rstrip(FIELD_END + RECORD_END)
-                text = value.decode("utf-8", errors="replace").strip()
-                return text or None
-    except (ValueError, IndexError):
-        pass
-    return None
+    return iso2709.control_number(raw)
 
 
 def _reason(err: Exception) -> str:
