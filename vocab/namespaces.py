@@ -31,6 +31,8 @@ class ClosedNamespace:
             if self.terms is not None and name not in self.terms:
                 raise AttributeError(f"{name!r} is not a term of <{self.base}>")
             node = self._cache[name] = NamedNode(self.base + name)
+            if name not in type(self).__dict__ and name not in self.__dict__:
+                self.__dict__[name] = node  # later BF.title lookups skip __getattr__ entirely
         return node
 
     def __contains__(self, iri: object) -> bool:

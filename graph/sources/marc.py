@@ -22,12 +22,17 @@ _CHUNK = 1 << 20
 def read_marc(path: str | Path) -> Iterator[SourceRecord | Rejection]:
     """Records of a MARC file, ISO 2709 or MARCXML, told apart by the first byte."""
     path = Path(path)
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip()
-    if head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<"):
+    if is_marcxml(path):
         yield from read_marcxml(path)
     else:
         yield from read_iso2709(path)
+
+
+def is_marcxml(path: str | Path) -> bool:
+    """Whether a file is XML (its first non-blank byte is '<'), else ISO 2709 is assumed."""
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip()
+    return head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<")
 
 
 # ISO 2709 ----------------------------------------------------------------------

@@ -1,0 +1,312 @@
+"""The conversion pipeline: MARC files in, serialised RDF out, on every core, streaming.
+
+``convert_stream(files, ctx, report)`` yields chunks of N-Triples (or N-Quads, or
+Turtle) bytes, each the output of a batch of records, in file order. Large ISO 2709
+inputs are split into batches of raw records that worker processes decode, map and
+serialise while the caller writes or loads the previous chunk; small inputs and
+MARCXML run in-process. Memory stays flat: at most a few batches are in flight.
+
+Holdings records (MFHD, leader/06 u/v/x/y) belong to the bibliographic record their
+004 names. A quick pre-scan finds them; bibliographic records they name get no
+stand-in Item, and remember their Instance; the holdings records are mapped last,
+when every Instance is known (or looked up with ``lookup``, e.g. in the store).
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing as mp
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from pyoxigraph import NamedNode, RdfFormat, parse, serialize
+
+from graph.mappers import MappingContext
+from graph.mappers import marc21
+from graph.sources import Rejection, SourceRecord
+from graph.sources import iso2709
+from graph.sources.marc import decode_iso2709, iso2709_chunks_at, is_marcxml, read_marcxml
+from vocab.namespaces import BF, PREFIXES
+
+BATCH = 400                # records per work unit
+PARALLEL_THRESHOLD = 3000  # fewer records than this: not worth starting processes
+_ADMIN = BF.adminMetadata
+
+
+@dataclass
+class ConvertReport:
+    """What a conversion read, loaded and rejected (the ingest report has the same fields)."""
+
+    read: int = 0
+    loaded: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: int = 0
+    triples: int = 0
+
+
+@dataclass
+class _Plan:
+    holdings_of: frozenset[str]    # 001s of bibliographic records that have holdings records
+    records: int                   # a count of records, to choose between in-process and parallel
+
+
+@dataclass
+class _Result:
+    data: bytes
+    triples: int
+    read: int
+    loaded: int
+    warnings: int
+    rejected: list
+    deferred: list                 # (file, position, offset, raw) of holdings records
+    instances: dict                # 001 -> instance IRI, for bibliographic records with holdings
+
+
+# serialisation ---------------------------------------------------------------------
+class Serializer:
+    """Triples to N-Triples/N-Quads/Turtle text; repeated subjects and predicates are stringified once."""
+
+    def __init__(self, kind: str = "nt", graph: NamedNode | None = None):
+        self.kind = kind
+        self.tail = f" {graph} .\n" if kind == "nq" and graph is not None else " .\n"
+
+    def lines(self, triples: Iterable[tuple], cache: dict) -> str:
+        get = cache.get
+        tail = self.tail
+        parts = []
+        append = parts.append
+        for s, p, o in triples:
+            ss = get(s)
+            if ss is None:
+                ss = cache[s] = str(s)
+            ps = get(p)
+            if ps is None:
+                ps = cache[p] = str(p)
+            append(f"{ss} {ps} {o}{tail}")
+        return "".join(parts)
+
+    def finish(self, text: str) -> bytes:
+        data = text.encode("utf-8")
+        if self.kind == "ttl" and data:
+            triples = parse(data, format=RdfFormat.N_TRIPLES)
+            data = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
+        return data
+
+
+# the work of one batch ---------------------------------------------------------------
+_STATE: dict = {}
+
+
+def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph) -> None:
+    _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph))
+    gc.freeze()  # everything inherited is long-lived; young collections stay cheap
+
+
+def _convert_batch(batch: list) -> _Result:
+    ctx, plan, ser = _STATE["ctx"], _STATE["plan"], _STATE["serializer"]
+    res = _Result(b"", 0, 0, 0, 0, [], [], {})
+    texts = []
+    cache: dict = {}
+    for file, position, offset, raw in batch:
+        res.read += 1
+        if iso2709.record_type(raw) in marc21.HOLDINGS_TYPES:
+            res.deferred.append((file, position, offset, raw))
+            continue
+        item = decode_iso2709(raw, file, position, offset)
+        triples = _map_item(item, ctx, plan, res)
+        if triples is not None:
+            res.triples += len(triples)
+            texts.append(ser.lines(triples, cache))
+    res.data = ser.finish("".join(texts))
+    return res
+
+
+def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
+    if isinstance(item, Rejection):
+        res.rejected.append(item)
+        return None
+    record = item.record
+    control = None
+    if plan.holdings_of:
+        control = marc21.control_of(record)
+        ctx.holdings_elsewhere = plan.holdings_of
+    try:
+        triples = marc21.map_record(record, ctx)
+    except marc21.UnmappableRecord as err:
+        res.rejected.append(Rejection(item.file, item.position, _control(record), str(err)))
+        return None
+    except Exception as err:  # a mapper bug on one record must not stop the batch
+        res.rejected.append(Rejection(item.file, item.position, _control(record),
+                                      f"could not be mapped: {type(err).__name__}: {err}"))
+        return None
+    res.loaded += 1
+    res.warnings += bool(item.warnings)
+    if control is not None and control in plan.holdings_of:
+        instance = next((s for s, p, _ in triples if p == _ADMIN), None)
+        if instance is not None:
+            res.instances[control] = instance.value
+    return triples
+
+
+def _control(record) -> str | None:
+    return next((f.data.strip() for f in record.fields if f.tag == "001" and f.data), None)
+
+
+# planning ----------------------------------------------------------------------------
+_XML_HOLDINGS = re.compile(rb"<(?:\w+:)?leader>[^<]{6}[uvxy]")
+
+
+def _plan(files: list[str]) -> _Plan:
+    wanted = set()
+    records = 0
+    for path in files:
+        if is_marcxml(path):
+            with open(path, "rb") as fh:
+                data = fh.read()
+            records += data.count(b"<record") + data.count(b":record")
+            if _XML_HOLDINGS.search(data):
+                for item in read_marcxml(Path(path)):
+                    if isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
+                        if link := marc21.holdings_link(item.record):
+                            wanted.add(link)
+            continue
+        for _, raw in iso2709_chunks_at(path):
+            records += 1
+            if iso2709.record_type(raw.lstrip(b" \r\n\x00")) in marc21.HOLDINGS_TYPES:
+                if link := iso2709.linked_control_number(raw.lstrip(b" \r\n\x00")):
+                    wanted.add(link)
+    return _Plan(frozenset(wanted), records)
+
+
+def _batches(files: list[str]) -> Iterator[list]:
+    batch = []
+    for path in files:
+        position = 0
+        for offset, raw in iso2709_chunks_at(path):
+            if not raw.strip(b" \r\n\x00\x1a\x1d"):
+                continue
+            position += 1
+            batch.append((path, position, offset, raw))
+            if len(batch) >= BATCH:
+                yield batch
+                batch = []
+    if batch:
+        yield batch
+
+
+# the pipeline --------------------------------------------------------------------------
+def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
+                   kind: str = "nt", graph: NamedNode | None = None, workers: int | None = None,
+                   lookup: Callable[[str], str | None] | None = None,
+                   progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+    """Serialised triples of every good record in ``files``; counts and rejections go into ``report``.
+
+    ``kind`` is "nt", "nq" (with ``graph``) or "ttl". ``workers`` defaults to the number of
+    cores; 1 converts in this process. ``lookup(control_number)`` finds the Instance IRI of
+    a bibliographic record that is not in ``files`` (for holdings records that name one).
+    """
+    names = [str(f) for f in files]
+    plan = _plan(names)
+    workers = workers or os.cpu_count() or 1
+    xml = [f for f in names if is_marcxml(f)]
+    binary = [f for f in names if f not in xml]
+    results: Iterator[_Result]
+    deferred: list = []
+    instances: dict = {}
+    ser = Serializer(kind, graph)
+
+    def absorb(res: _Result) -> bytes:
+        report.read += res.read - len(res.deferred)
+        report.loaded += res.loaded
+        report.warnings += res.warnings
+        report.rejected.extend(res.rejected)
+        report.triples += res.triples
+        deferred.extend(res.deferred)
+        instances.update(res.instances)
+        if progress:
+            progress(res.read)
+        return res.data
+
+    for path in xml:
+        yield from _xml_chunks(path, ctx, plan, ser, absorb, deferred)
+    if binary:
+        if workers > 1 and plan.records >= PARALLEL_THRESHOLD:
+            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+            pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph))
+            try:
+                for res in pool.imap(_convert_batch, _batches(binary), chunksize=1):
+                    yield absorb(res)
+            finally:
+                pool.terminate()
+                pool.join()
+        else:
+            _init_worker(ctx, plan, kind, graph)
+            try:
+                for batch in _batches(binary):
+                    yield absorb(_convert_batch(batch))
+            finally:
+                gc.unfreeze()
+    if deferred:
+        yield _holdings(deferred, instances, ctx, ser, report, lookup)
+
+
+def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
+    res = _Result(b"", 0, 0, 0, 0, [], [], {})
+    texts = []
+    cache: dict = {}
+    for item in read_marcxml(Path(path)):
+        res.read += 1
+        if isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
+            res.deferred.append((item.file, item.position, None, item.record))
+            continue
+        triples = _map_item(item, ctx, plan, res)
+        if triples is not None:
+            res.triples += len(triples)
+            texts.append(ser.lines(triples, cache))
+        if len(texts) >= BATCH:
+            res.data = ser.finish("".join(texts))
+            yield absorb(res)
+            res, texts, cache = _Result(b"", 0, 0, 0, 0, [], [], {}), [], {}
+    res.data = ser.finish("".join(texts))
+    yield absorb(res)
+
+
+def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, lookup) -> bytes:
+    texts = []
+    cache: dict = {}
+    for file, position, offset, raw in deferred:
+        report.read += 1
+        if isinstance(raw, bytes):
+            item = decode_iso2709(raw, file, position, offset)
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+                continue
+        else:
+            item = SourceRecord(file, position, raw)
+        record = item.record
+        link = marc21.holdings_link(record)
+        target = instances.get(link) if link else None
+        if target is None and link and lookup is not None:
+            target = lookup(link)
+        if target is None:
+            reason = ("holdings record without a 004 naming its bibliographic record" if not link else
+                      f"holdings record for bibliographic record {link}, which is neither in this load "
+                      "nor already loaded for this member")
+            report.rejected.append(Rejection(file, position, _control(record), reason, offset))
+            continue
+        try:
+            triples = marc21.map_holdings(record, ctx, NamedNode(target))
+        except Exception as err:
+            report.rejected.append(Rejection(file, position, _control(record),
+                                             f"could not be mapped: {type(err).__name__}: {err}", offset))
+            continue
+        report.loaded += 1
+        report.warnings += bool(item.warnings)
+        report.triples += len(triples)
+        texts.append(ser.lines(triples, cache))
+    return ser.finish("".join(texts))
+
+
+__all__ = ["ConvertReport", "Serializer", "convert_stream"]
