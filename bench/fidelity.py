@@ -111,11 +111,17 @@ def count(triples, local_base: str) -> Counter:
                                                if p not in _BACKLINKS)) + "]"
         return memo[key]
 
+    related = {o2 for s, edges in outgoing.items() for p, o in edges if p == BF + "relation"
+               for p2, o2 in outgoing.get(o, ()) if p2 == BF + "associatedResource"}
+    related |= {o for r in list(related) for p, o in outgoing.get(r, ()) if p == BF + "hasInstance"}
+    related |= {s for s, edges in outgoing.items() for p, o in edges
+                if p == BF + "instanceOf" and o in related}
+    rows["related resources"] = len({r for r in related})
     seen = set()
     for s, edges in outgoing.items():
         types = {o.value for p, o in edges if p == RDF_TYPE}
         for cls, row in ((BF + "Work", "works"), (BF + "Instance", "instances"), (BF + "Item", "items")):
-            if cls in types:
+            if cls in types and s not in related:
                 rows[row] += 1
         for p, o in edges:
             if isinstance(o, ox.Literal):
@@ -183,7 +189,7 @@ def compare(case: str) -> list[tuple[str, int, int, str]]:
     return table
 
 
-_ORDER = ["works", "instances", "items", "items held by a library", "titles", "contributions",
+_ORDER = ["works", "instances", "related resources", "items", "items held by a library", "titles", "contributions",
           "subjects", "subjects with IRIs", "genre/forms", "classifications", "provision activities",
           "relations", "880 parallel literals"]
 

@@ -61,11 +61,12 @@ def test_click_home_library_record_work_and_back(client):
 def test_click_record_agent_work_and_back(client, seeded_catalogue):
     path = path_of(instance_titled(seeded_catalogue.store, CHINESE), TEST_BASE)
     record = get(client, path + "?lang=en")
-    agent = get(client, href_of(record, "Xu, Genchu"))
+    xu = "徐根初"  # a 700 with an 880 twin: the page shows the vernacular form (Chinese before untagged)
+    agent = get(client, href_of(record, xu))
     work_href = href_of(agent, "Gai ge kai fang yu Zhonghua zhan lüe wen hua")
     work = get(client, work_href)
     assert path in [href for href, _ in links(work)], "the work links back to the edition"
-    assert href_of(work, "Xu, Genchu") == href_of(record, "Xu, Genchu")
+    assert href_of(work, xu) == href_of(record, xu)
 
 
 def test_instance_page_shows_holdings_and_chinese_labels(client, seeded_catalogue):
@@ -79,7 +80,7 @@ def test_instance_page_shows_holdings_and_chinese_labels(client, seeded_catalogu
             and 'href="https://opac.pku.example/record/12009811"' in page)
     assert "1 册" in page and "在本馆目录中查看" in page
     assert "ISBN 9787802322578" in page
-    assert href_of(page, "Xu, Genchu").startswith("/agent/")
+    assert href_of(page, "徐根初").startswith("/agent/")
     assert iri not in page.replace(f"<code>{iri}</code>", ""), "no raw IRI where a label exists"
 
 

@@ -69,7 +69,9 @@ def _titles(out: Out, instance: NamedNode) -> None:
     t245 = out.first("245")
     if t245 is not None:
         main = joined(t245, "a") or joined(t245, "k")
-        node = out.typed(instance, TITLE, "title", BF.Title, joined(t245, "abfgknps"))
+        node = NamedNode(f"{instance.value}#{out.member}-title")  # the title proper: one per member
+        out.add((instance, TITLE, node))
+        out.add((node, TYPE, BF.Title))
         v, tag, rtag = out.parallel(t245)
         _title_parts(out, node, t245, main, rtag)
         ind2 = t245.indicators[1] if t245.indicators else "0"

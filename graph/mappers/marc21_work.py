@@ -37,7 +37,9 @@ def map_work(out: Out, work: NamedNode, instance: NamedNode, leader: str, langua
     t245 = out.first("245")
     if t245 is not None:
         title = joined(t245, "anp") or joined(t245, "k")
-        node = out.typed(work, TITLE, "title", BF.Title, title)
+        node = NamedNode(f"{work.value}#{out.member}-title")
+        add((work, TITLE, node))
+        add((node, TYPE, BF.Title))
         out.text(node, MAIN_TITLE, title)
         out.text(work, LABEL, title)
         v, tag, _ = out.parallel(t245)
@@ -417,7 +419,11 @@ def _related_hub(out: Out, work: NamedNode, field, ctx) -> None:
 
 
 def _linking_entry(out: Out, work: NamedNode, field) -> None:
-    """76X-78X: another work, and the edition of it the record names, related to this one."""
+    """76X-78X: another work, and the edition of it the record names, related to this one.
+
+    Both are described (title, identifiers, main entry) but not typed bf:Work / bf:Instance:
+    they are references to things the member may not hold, not catalogue records.
+    """
     title = joined(field, "ts") or joined(field, "a")
     if not title and field.tag in ("775", "776") and (t245 := out.first("245")) is not None:
         title = joined(t245, "anp")  # another edition or format of this very work
@@ -441,10 +447,10 @@ def _linking_entry(out: Out, work: NamedNode, field) -> None:
     related = out.node(work, "related", field.tag, content)
     _relation(out, work, code, related, content)
     add = out.add
-    add((related, TYPE, W_CLASS))
+    # described, not catalogued: no bf:Work / bf:Instance type, so that counts, search and pages
+    # list only what members catalogue and hold (docs/fidelity.md#related-resources)
     inst = NamedNode(related.value + "-instance")
     add((related, HAS_INSTANCE, inst))
-    add((inst, TYPE, BF.Instance))
     add((inst, BF.instanceOf, related))
     if title:
         tnode = NamedNode(related.value + "-title")
