@@ -214,3 +214,20 @@ def test_the_sparql_examples_of_the_local_literature_docs_answer(loaded):
     assert len(examples) == 3
     for query in examples:
         assert list(cat.store.query(query)), query
+
+
+def test_record_pages_show_the_chinese_title_and_its_pinyin(loaded):
+    import re
+
+    from web import create_app
+
+    cat, _, _ = loaded
+    client = create_app({"ALLIANCE_CATALOGUE": cat}).test_client()
+    coll = cat.minter.collection("FZL", "福州文献").value.replace(TEST_BASE, "/")
+    page = client.get(coll + "?lang=zh", headers={"Accept": "text/html"}).get_data(as_text=True)
+    instances = sorted(set(re.findall(r'href="(/instance/[^"#?]+)"', page)))
+    assert len(instances) == 2
+    texts = [re.sub(r"<[^>]+>", " ", client.get(i + "?lang=zh", headers={"Accept": "text/html"})
+                    .get_data(as_text=True)) for i in instances]
+    assert any("榕城考古略" in t and "rong cheng kao gu lve" in t for t in texts)
+    assert any("长乐县志" in t and "chang le xian zhi" in t and "福州文献" in t for t in texts)

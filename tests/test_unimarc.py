@@ -249,3 +249,19 @@ def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
         assert int(members[0]["n"].value) == 9
     finally:
         cat.close()
+
+
+def test_a_cnmarc_record_page_shows_chinese_pinyin_and_the_clc_scheme(members):
+    import html
+    import re
+
+    from web import create_app
+
+    ingest(members.store, members.minter, [shared(CNMARC_XML)], "PKU", clusters=members.clusters)
+    iri = rows(members.store, """SELECT ?i WHERE { ?i a bf:Instance ; bf:identifiedBy/rdf:value "7-5037-1744-0" }""")[0]["i"]
+    client = create_app({"ALLIANCE_CATALOGUE": members}).test_client()
+    page = client.get(iri.value.replace(TEST_BASE, "/") + "?lang=zh", headers={"Accept": "text/html"})
+    text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))))
+    assert page.status_code == 200
+    assert "'94中国发展报告" in text and "'94Zhong Guo Fa Zhan Bao Gao" in text
+    assert "F124" in text and "中国图书馆分类法" in text and "F124/26" in text

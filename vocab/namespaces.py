@@ -23,7 +23,9 @@ class ClosedNamespace:
     def __getattr__(self, name: str) -> NamedNode:
         if name.startswith("_"):
             raise AttributeError(name)
-        return self[name]
+        node = self[name]
+        self.__dict__[name] = node  # later look-ups skip __getattr__ (mappers ask millions of times)
+        return node
 
     def __getitem__(self, name: str) -> NamedNode:
         node = self._cache.get(name)

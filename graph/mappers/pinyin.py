@@ -41,7 +41,7 @@ def _pypinyin():
 
 
 def has_han(text: str | None) -> bool:
-    return bool(text) and script_of(text) == "Hani"
+    return bool(text) and not text.isascii() and script_of(text) == "Hani"
 
 
 def romanise(text: str, *, personal_name: bool = False) -> tuple[str, list[str]]:
@@ -65,6 +65,8 @@ def romanise(text: str, *, personal_name: bool = False) -> tuple[str, list[str]]
 
 def han_literal(text: str, language: str = "chi") -> Literal:
     """Han text tagged zh-Hans or zh-Hant by its characters (other text untagged)."""
+    if text.isascii():
+        return Literal(text)
     tag = vernacular_tag(text, language) if has_han(text) else None
     return Literal(text, language=tag) if tag else Literal(text)
 
