@@ -77,6 +77,17 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
     "collectionOf",       # bf:Collection -> member library that builds it (local literature)
 }))
+# SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
+SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({
+    "Service", "Language", "Function", "Aggregate", "EntailmentRegime", "EntailmentProfile", "GraphCollection",
+    "Dataset", "Graph", "NamedGraph", "Feature",
+    "SPARQL10Query", "SPARQL11Query", "SPARQL11Update",
+    "DereferencesURIs", "UnionDefaultGraph", "RequiresDataset", "EmptyGraphs", "BasicFederatedQuery",
+    "endpoint", "feature", "defaultEntailmentRegime", "entailmentRegime", "defaultSupportedEntailmentProfile",
+    "supportedEntailmentProfile", "extensionFunction", "extensionAggregate", "languageExtension",
+    "supportedLanguage", "propertyFeature", "defaultDataset", "availableGraphs", "resultFormat", "inputFormat",
+    "defaultGraph", "namedGraph", "name", "graph",
+}))
 # Value vocabularies of the Library of Congress, used as IRIs, not closed.
 RELATORS = "http://id.loc.gov/vocabulary/relators/"
 LANGUAGES = "http://id.loc.gov/vocabulary/languages/"

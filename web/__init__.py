@@ -4,6 +4,11 @@
 directory; default ``$ALLIANCE_DATA`` or ``./alliance-data``), ``ALLIANCE_BASE``
 (base URI, fixed when the data directory is created) and ``ALLIANCE_CATALOGUE`` (an
 already open :class:`graph.catalogue.Catalogue`, which the app then does not own).
+The SPARQL endpoint's limits (:mod:`web.sparql`): ``ALLIANCE_SPARQL_TIMEOUT`` (s),
+``ALLIANCE_SPARQL_MAX_RESULT_BYTES``, ``ALLIANCE_SPARQL_MAX_REQUEST_BYTES``,
+``ALLIANCE_SPARQL_WORKERS`` (query processes of the embedded store), ``ALLIANCE_GSP_MAX_BYTES``
+(Graph Store uploads), each also
+read from the environment.
 The catalogue is opened once per app: pyoxigraph allows one writing process.
 """
 from __future__ import annotations
@@ -14,7 +19,7 @@ import os
 from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
-from web import context, errors, home, reports, resources, sparql
+from web import context, errors, home, reports, resources, sparql, writes
 from web.urls import Urls
 
 
@@ -23,14 +28,18 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(ALLIANCE_DATA=os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA,
                       ALLIANCE_BASE=os.environ.get("ALLIANCE_BASE"), ALLIANCE_CATALOGUE=None,
                       JSON_AS_ASCII=False)
+    for key, default in {**sparql.DEFAULTS, "ALLIANCE_GSP_MAX_BYTES": writes.DEFAULT_GSP_MAX_BYTES}.items():
+        app.config[key] = type(default)(os.environ.get(key) or default)
     app.config.update(config or {})
     catalogue = app.config["ALLIANCE_CATALOGUE"]
     if catalogue is None:
         catalogue = Catalogue.open(app.config["ALLIANCE_DATA"], app.config["ALLIANCE_BASE"])
         atexit.register(_closer(catalogue))
+    if hasattr(catalogue.store, "start_query_workers") and int(app.config["ALLIANCE_SPARQL_WORKERS"]) > 0:
+        catalogue.store.start_query_workers(int(app.config["ALLIANCE_SPARQL_WORKERS"]))
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter))
     context.init_app(app)
-    for module in (home, resources, sparql, reports):
+    for module in (home, resources, sparql, reports, writes):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app

@@ -250,6 +250,62 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
     click.echo(f"loaded {report.triples} triples from {len(files)} file(s) into <{report.batch.graph.value}>")
 
 
+# tokens ------------------------------------------------------------------------------
+@main.group()
+def token() -> None:
+    """Bearer tokens for writes over SPARQL Update and the Graph Store Protocol."""
+
+
+@token.command("create")
+@click.option("--member", "member_code", default=None, help="A token that writes only this member's graphs.")
+@click.option("--admin", is_flag=True, help="A token that writes any graph.")
+@click.option("--label", default="", help="A note to recognise the token by (who has it).")
+@pass_ctx
+def token_create(obj: Context, member_code: str | None, admin: bool, label: str) -> None:
+    """Make a token and print it once (only its hash is kept)."""
+    from graph.tokens import TokenError, TokenStore
+
+    if member_code:
+        from graph.members import get_member
+
+        try:
+            cat = obj.catalogue()
+        except click.ClickException:
+            cat = None  # the store is open in a running server: the member is checked at each write
+        if cat is not None and get_member(cat.store, member_code) is None:
+            raise click.BadParameter(f"no member {member_code.upper()}", param_hint="--member")
+    Path(obj.data).mkdir(parents=True, exist_ok=True)
+    try:
+        grant, secret = TokenStore(obj.data).create(member=member_code, admin=admin, label=label)
+    except TokenError as err:
+        raise click.UsageError(str(err)) from err
+    scope = "admin (any graph)" if grant.admin else f"member {grant.member}"
+    click.echo(f"token {grant.id} for {scope}; keep it secret, it is shown only now:", err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+@pass_ctx
+def token_list(obj: Context) -> None:
+    """The tokens: id, scope, creation time, label (never the secret)."""
+    from graph.tokens import TokenStore
+
+    for g in TokenStore(obj.data).grants():
+        click.echo(f"{g.id}\t{'admin' if g.admin else g.member}\t{g.created}\t{g.label}")
+
+
+@token.command("revoke")
+@click.argument("token_id")
+@pass_ctx
+def token_revoke(obj: Context, token_id: str) -> None:
+    """Revoke the token TOKEN_ID (as `alliance token list` shows it)."""
+    from graph.tokens import TokenStore
+
+    if not TokenStore(obj.data).revoke(token_id):
+        raise click.ClickException(f"no token {token_id}")
+    click.echo(f"revoked {token_id}")
+
+
 # stats -------------------------------------------------------------------------------
 @main.command()
 @pass_ctx

@@ -1,23 +1,33 @@
 """``/sparql``: the SPARQL 1.1 Protocol over the union of every member's data.
 
-GET ``?query=``, form POST and direct POST (``application/sparql-query``).
-SELECT/ASK answer JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE answer any triple
-serialisation of :mod:`graph.formats`; browsers get an HTML page with the results.
-Which format: ``format``/``output``/``results`` parameters (names or media types, as
-SPARQLWrapper and YASGUI send them), else ``Accept``. A syntax error is a 400 with
-the parser's message. ``default-graph-uri``/``named-graph-uri`` narrow the dataset.
-Federated queries are refused (:mod:`web.sparql_guard`).
+Queries (anonymous): GET ``?query=``, form POST and direct POST
+(``application/sparql-query``). SELECT/ASK answer JSON, XML, CSV or TSV;
+CONSTRUCT/DESCRIBE answer any triple serialisation of :mod:`graph.formats`; browsers
+get an HTML page with the results. Which format: ``format``/``output``/``results``
+parameters (names or media types, as SPARQLWrapper and YASGUI send them), else
+``Accept``. ``default-graph-uri``/``named-graph-uri`` set the dataset (over FROM);
+without them the default graph is the union of every member's graphs. A bare GET
+answers the Service Description. Queries run through :meth:`Store.answer`: bounded
+in time and size (``ALLIANCE_SPARQL_TIMEOUT``, ``ALLIANCE_SPARQL_MAX_RESULT_BYTES``);
+a syntax error is a 400 with the parser's message. Federated queries are refused
+(:mod:`web.sparql_guard`). Reads allow any origin (CORS).
+
+Updates (form ``update=`` or ``application/sparql-update``) need a bearer token:
+:mod:`web.writes`.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, render_template, request
-from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, QueryTriples, serialize
+import json
 
-from graph.formats import (GRAPH_SERIALISATIONS, RESULTS_SERIALISATIONS, graph_serialisation,
-                           results_serialisation)
+from flask import Blueprint, Response, current_app, render_template, request
+from pyoxigraph import NamedNode, serialize
+
+from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SERIALISATIONS,
+                           graph_serialisation, results_serialisation)
+from graph.service_description import service_description
+from graph.store.answers import Limits, QueryFailed
 from web.context import store
-from web.errors import error_response
-from web.negotiation import HTML, choose, html_acceptable
+from web.negotiation import HTML, NotAcceptable, choose, html_acceptable
 from web.sparql_examples import EXAMPLES
 from web.sparql_guard import refusal
 from vocab.namespaces import PREFIXES
@@ -28,6 +38,12 @@ FORMAT_PARAMS = ("format", "output", "results")
 RESULT_OFFERS = [(mt, s) for s in RESULTS_SERIALISATIONS for mt in s.media_types] + [(HTML, "html")]
 GRAPH_OFFERS = [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types] + [(HTML, "html")]
 HTML_ROWS = 1000  # rows an HTML results page shows
+FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
+CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Expose-Headers": "Content-Type, Content-Length, Vary"}
+
+DEFAULTS = {"ALLIANCE_SPARQL_TIMEOUT": 30.0, "ALLIANCE_SPARQL_MAX_RESULT_BYTES": 64 * 1024 * 1024,
+            "ALLIANCE_SPARQL_MAX_REQUEST_BYTES": 1024 * 1024, "ALLIANCE_SPARQL_WORKERS": 2}
 
 
 class ProtocolError(Exception):
@@ -36,107 +52,206 @@ class ProtocolError(Exception):
         self.status = status
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+def limits() -> Limits:
+    config = current_app.config
+    return Limits(timeout_s=float(config["ALLIANCE_SPARQL_TIMEOUT"]),
+                  max_result_bytes=int(config["ALLIANCE_SPARQL_MAX_RESULT_BYTES"]))
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 def endpoint():
+    if request.method == "OPTIONS":
+        return preflight()
     try:
-        query, dataset = read_request()
+        operation, text, dataset = read_request()
     except ProtocolError as err:
         return _error(err.status, str(err), "")
-    if query is None:
-        if html_acceptable():
+    if operation == "update":
+        from web.writes import run_update
+
+        return run_update(text, dataset)
+    if text is None:
+        if html_acceptable() and request.accept_mimetypes.best == HTML:
             return render_template("sparql.html", query=EXAMPLES[0].query, examples=EXAMPLES)
-        return _error(400, "no query: send one as ?query=, a form field or an application/sparql-query body", "")
-    refused = refusal(query)
+        if request.method == "GET" and "query" not in request.args:
+            return _service_description()
+        return _error(400, "the query is empty: send one as ?query=, a form field or an "
+                           "application/sparql-query body", "")
+    refused = refusal(text)
     if refused:
-        return _error(400, refused, query)
+        return _error(400, refused, text)
+    results_rep = _choose(RESULT_OFFERS, results_serialisation)
+    graph_rep = _choose(GRAPH_OFFERS, graph_serialisation)
+    if results_rep is None and graph_rep is None:
+        choose(RESULT_OFFERS + GRAPH_OFFERS, lambda _: None, ())  # raises 406 naming what there is
     try:
-        results = store().query(query, **dataset)
-    except SyntaxError as err:
-        return _error(400, f"query syntax error: {err}", query)
-    except (OSError, RuntimeError, ValueError) as err:
-        return _error(500, f"query evaluation failed: {err}", query)
-    if isinstance(results, QueryTriples):
-        rep = choose(GRAPH_OFFERS, graph_serialisation, FORMAT_PARAMS, strict=False)
+        answer = store().answer(
+            text, **dataset, limits=limits(), base_iri=request.base_url,
+            results_format="json" if results_rep in ("html", None) else results_rep.name,
+            graph_format="turtle" if graph_rep in ("html", None) else graph_rep.name)
+    except QueryFailed as err:
+        return _error(err.status, str(err), text)
+    rep = graph_rep if answer.kind == "graph" else results_rep
+    if rep is None:
+        offers = GRAPH_OFFERS if answer.kind == "graph" else RESULT_OFFERS
+        choose(offers, lambda _: None, ())  # raises 406
+    if rep == "html":
+        response = _html(text, answer)
     else:
-        rep = choose(RESULT_OFFERS, results_serialisation, FORMAT_PARAMS, strict=False)
-    try:
-        response = _html(query, results) if rep == "html" else _data(results, rep)
-    except (OSError, RuntimeError, ValueError) as err:  # evaluation errors surface while reading results
-        return _error(500, f"query evaluation failed: {err}", query)
+        response = Response(answer.body, mimetype=answer.media_type)
+        if answer.media_type.startswith("text/") or "json" in answer.media_type or "xml" in answer.media_type:
+            response.content_type = f"{answer.media_type}; charset=utf-8"
     response.vary.add("Accept")
-    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers.update(CORS_HEADERS)
     return response
 
 
-def read_request() -> tuple[str | None, dict]:
-    """The query text and dataset of a protocol request (None if there is no query)."""
+def _choose(offers, lookup):
+    try:
+        return choose(offers, lookup, FORMAT_PARAMS, strict=False)
+    except NotAcceptable:
+        return None
+
+
+def preflight() -> Response:
+    """CORS preflight: any origin may read; writes (Authorization) are not offered to browsers elsewhere."""
+    response = Response(status=204)
+    response.headers.update(CORS_HEADERS)
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Content-Type, Accept"
+    response.headers["Access-Control-Max-Age"] = "86400"
+    response.headers["Allow"] = "GET, POST, OPTIONS"
+    return response
+
+
+def body_text(kind: str) -> str:
+    """The request body as UTF-8 text (the protocol allows no other encoding), bounded in size."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise ProtocolError(f"a {kind} must be sent as UTF-8, not {charset}", 415)
+    limit = int(current_app.config["ALLIANCE_SPARQL_MAX_REQUEST_BYTES"])
+    if request.content_length is not None and request.content_length > limit:
+        raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
+    data = request.stream.read(limit + 1) if request.content_length is None else request.get_data()
+    if len(data) > limit:
+        raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise ProtocolError(f"the {kind} is not valid UTF-8: {err}", 400) from err
+
+
+def read_request() -> tuple[str, str | None, dict]:
+    """The operation ("query" or "update"), its text (None: no query) and dataset of a protocol request."""
+    operation = "query"
     if request.method == "POST":
         mimetype = request.mimetype
         if mimetype == "application/sparql-query":
-            queries = [request.get_data(as_text=True)]
-        elif mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            if "update" in request.form:
-                raise ProtocolError("SPARQL Update is not accepted at /sparql")
-            queries = request.form.getlist("query")
+            texts = [body_text("query")]
+        elif mimetype == "application/sparql-update":
+            operation, texts = "update", [body_text("update")]
+        elif mimetype in FORM:
+            charset = request.mimetype_params.get("charset", "utf-8").lower()
+            if charset not in ("utf-8", "utf8"):
+                raise ProtocolError(f"a form must be sent as UTF-8, not {charset}", 415)
+            limit = int(current_app.config["ALLIANCE_SPARQL_MAX_REQUEST_BYTES"])
+            if request.content_length is not None and request.content_length > limit:
+                raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
+            queries, updates = request.form.getlist("query"), request.form.getlist("update")
+            if queries and updates:
+                raise ProtocolError("a request carries either a query or an update, not both")
+            if updates:
+                operation, texts = "update", updates
+            else:
+                texts = queries
         else:
-            raise ProtocolError(f"POST a query as application/sparql-query or a form, not {mimetype or 'nothing'}",
-                                415)
+            raise ProtocolError(
+                f"POST a query as application/sparql-query, an update as application/sparql-update, or either "
+                f"as a form (application/x-www-form-urlencoded), not {mimetype or 'a body without Content-Type'}",
+                415)
     else:
-        queries = request.args.getlist("query")
-    if len(queries) > 1:
-        raise ProtocolError("more than one query in the request")
+        if "update" in request.args:
+            raise ProtocolError("an update must be POSTed, never sent with GET", 405)
+        texts = request.args.getlist("query")
+    if len(texts) > 1:
+        raise ProtocolError(f"more than one {operation} in the request")
+    text = texts[0] if texts else None
+    if text is not None and not text.strip():
+        text = None
+    if operation == "update":
+        if text is None:
+            raise ProtocolError("the update is empty")
+        return operation, text, _dataset(("using-graph-uri", "using_graphs"),
+                                         ("using-named-graph-uri", "using_named_graphs"))
+    dataset = _dataset(("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs"))
+    if dataset and "default_graph" not in dataset:
+        dataset["default_graph"] = []  # named graphs only: the default graph is empty (SPARQL 1.1 Protocol 2.1.4)
+    if dataset and "named_graphs" not in dataset:
+        dataset["named_graphs"] = []
+    return operation, text, dataset
+
+
+def _dataset(*params: tuple[str, str]) -> dict:
     dataset = {}
-    for param, key in (("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs")):
-        uris = request.values.getlist(param)
+    for param, key in params:
+        uris = request.args.getlist(param) + (request.form.getlist(param) if request.mimetype in FORM else [])
         if uris:
             try:
                 dataset[key] = [NamedNode(u) for u in uris]
             except ValueError as err:
                 raise ProtocolError(f"{param}: {err}") from err
-    query = queries[0] if queries else None
-    return (query if query and query.strip() else None), dataset
+    return dataset
 
 
-def _data(results, rep) -> Response:
-    if isinstance(results, QueryTriples):
-        body = serialize(results, format=rep.format, prefixes=dict(PREFIXES))
-    else:
-        body = results.serialize(format=rep.format)
-    return Response(body, mimetype=rep.media_type)
+def _service_description() -> Response:
+    rep = choose([(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types], graph_serialisation,
+                 FORMAT_PARAMS, strict=False)
+    triples = service_description(request.base_url, update=True, input_formats=RDF_SERIALISATIONS,
+                                  label="Alliance Graph union catalogue")
+    from pyoxigraph import Triple
+
+    body = serialize([Triple(*t) for t in triples], format=rep.format,
+                     prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#",
+                               "rdfs": PREFIXES["rdfs"]})
+    response = Response(body, mimetype=rep.media_type)
+    response.vary.add("Accept")
+    response.headers.update(CORS_HEADERS)
+    return response
 
 
-def _html(query: str, results) -> Response:
+def _html(query: str, answer) -> Response:
     context = {"query": query, "examples": EXAMPLES}
-    if isinstance(results, QueryBoolean):
-        context["boolean"] = bool(results)
-    elif isinstance(results, QuerySolutions):
-        variables = [v.value for v in results.variables]
-        rows = []
-        for n, solution in enumerate(results):
-            if n == HTML_ROWS:
-                context["truncated"] = True
-                break
-            rows.append([_cell(solution[v]) for v in variables])
-        context.update(variables=variables, rows=rows)
+    if answer.kind == "graph":
+        context["turtle"] = answer.body.decode("utf-8")
     else:
-        context["turtle"] = serialize(results, format=GRAPH_SERIALISATIONS[0].format,
-                                      prefixes=dict(PREFIXES)).decode("utf-8")
+        data = json.loads(answer.body)
+        if answer.kind == "boolean":
+            context["boolean"] = data["boolean"]
+        else:
+            variables = data["head"]["vars"]
+            bindings = data["results"]["bindings"]
+            context["truncated"] = len(bindings) > HTML_ROWS
+            rows = [[_cell(b.get(v)) for v in variables] for b in bindings[:HTML_ROWS]]
+            context.update(variables=variables, rows=rows)
     return Response(render_template("sparql.html", **context), mimetype="text/html")
 
 
-def _cell(term) -> dict | None:
-    """One RDF term of a results row, as the HTML table shows it."""
+def _cell(term: dict | None) -> dict | None:
+    """One RDF term of a SPARQL JSON results row, as the HTML table shows it."""
     if term is None:
         return None
-    if isinstance(term, NamedNode):
-        return {"kind": "iri", "value": term.value}
-    if isinstance(term, Literal):
-        return {"kind": "literal", "value": term.value, "language": term.language}
-    return {"kind": "other", "value": str(term)}
+    if term["type"] == "uri":
+        return {"kind": "iri", "value": term["value"]}
+    if term["type"] in ("literal", "typed-literal"):
+        return {"kind": "literal", "value": term["value"], "language": term.get("xml:lang")}
+    return {"kind": "other", "value": "_:" + term["value"] if term["type"] == "bnode" else term["value"]}
 
 
 def _error(status: int, message: str, query: str) -> Response:
     if html_acceptable() and request.accept_mimetypes and request.accept_mimetypes.best == HTML:
         body = render_template("sparql.html", query=query, examples=EXAMPLES, error=message)
-        return Response(body, status=status, mimetype="text/html")
-    return Response(message + "\n", status=status, mimetype="text/plain")
+        response = Response(body, status=status, mimetype="text/html")
+    else:
+        response = Response(message + "\n", status=status, mimetype="text/plain")
+    response.headers.update(CORS_HEADERS)
+    return response

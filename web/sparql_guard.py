@@ -1,37 +1,32 @@
-"""What the public endpoint refuses before a query runs.
+"""What the public endpoint refuses before a query or update runs.
 
-pyoxigraph evaluates ``SERVICE <url>`` by fetching the URL, which would let anyone
-make this server call hosts on its own network. It cannot be switched off in the
-library, so queries that use SERVICE are refused here. The check looks at the
-query's tokens with strings, IRIs and comments taken out, so "service" inside a
-literal or an IRI is fine.
+pyoxigraph evaluates ``SERVICE <url>`` by fetching the URL (and an update's
+``LOAD <url>`` likewise), which would let anyone make this server call hosts on its
+own network. It cannot be switched off in the library, so requests that use them are
+refused here. The check looks at the text's tokens with strings, IRIs and comments
+taken out (:mod:`graph.store.sparqltext`), so "service" inside a literal or an IRI is
+fine.
 """
 from __future__ import annotations
 
-import re
+from graph.store.sparqltext import code_only, keyword
 
-_NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'       # long strings
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'                 # short strings
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'           # IRIs
-    r"|#[^\n]*",                            # comments
-    re.S)
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_SERVICE = re.compile(r"(?<![\w:])SERVICE(?=[\s<?$(]|$)", re.I)
-
-
-def _unescape(match: re.Match) -> str:
-    code = int(match.group(1) or match.group(2), 16)
-    return chr(code) if code <= 0x10FFFF else match.group(0)
+_SERVICE = keyword("SERVICE")
+_LOAD = keyword("LOAD")
 
 
 def refusal(query: str) -> str | None:
     """Why the endpoint will not run ``query``, or None if it may."""
-    # SPARQL undoes \\uXXXX escapes before parsing (so does oxigraph): check what it will parse
-    text = _CODEPOINT.sub(_unescape, query)
-    code = _NOT_CODE.sub(" ", text)
+    if _SERVICE.search(code_only(query)):
+        return "federated queries (SERVICE) are not allowed at this endpoint"
+    return None
+
+
+def update_refusal(update: str) -> str | None:
+    """Why the endpoint will not run ``update``, or None if it may."""
+    code = code_only(update)
     if _SERVICE.search(code):
         return "federated queries (SERVICE) are not allowed at this endpoint"
+    if _LOAD.search(code):
+        return "LOAD is not allowed at this endpoint (it fetches URLs); send the data with the Graph Store Protocol"
     return None

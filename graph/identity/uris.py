@@ -75,6 +75,18 @@ class Minter:
     def batch_graph(self, member_code: str, batch_id: str) -> NamedNode:
         return NamedNode(f"{self.base}graph/{member_code.lower()}/{batch_id}")
 
+    def member_graphs(self, member_code: str) -> str:
+        """The prefix of every graph IRI that belongs to a member: its batches and what it writes."""
+        return f"{self.base}graph/{member_code.lower()}/"
+
+    def graph_member(self, graph_iri: str) -> str | None:
+        """The (lower-case) member code a graph IRI belongs to by its prefix, or None."""
+        prefix = self.base + "graph/"
+        if not graph_iri.startswith(prefix):
+            return None
+        code, slash, rest = graph_iri[len(prefix):].partition("/")
+        return code if slash and rest and code else None
+
     # parsing -----------------------------------------------------------------
     def parse(self, iri: str) -> ResourceRef | None:
         """The kind and id of one of our resource IRIs, or None for anything else."""

@@ -40,8 +40,37 @@ class Store(abc.ABC):
 
     @abc.abstractmethod
     def query(self, sparql: str, *, default_graph: list[NamedNode] | None = None,
-              named_graphs: list[NamedNode] | None = None):
-        """Run a SPARQL query over the union of active graphs; returns pyoxigraph results."""
+              named_graphs: list[NamedNode] | None = None, base_iri: str | None = None):
+        """Run a SPARQL query over the union of active graphs; returns pyoxigraph results.
+
+        Without ``default_graph``/``named_graphs`` the default graph is the union of the
+        store's own default graph and the active graphs, and the named graphs are the
+        active graphs, unless the query names its dataset with FROM / FROM NAMED.
+        """
+
+    def answer(self, query: str, *, default_graph: list | None = None, named_graphs: list | None = None,
+               results_format: str = "json", graph_format: str = "turtle", limits=None,
+               base_iri: str | None = None):
+        """A client's query, answered serialised (:class:`graph.store.answers.Answer`).
+
+        SELECT/ASK come as ``results_format``, CONSTRUCT/DESCRIBE as ``graph_format``
+        (short names of :mod:`graph.formats`). The answer is bounded by ``limits``
+        (:class:`graph.store.answers.Limits`): past its time the query is stopped and
+        :class:`~graph.store.answers.QueryTimeout` raised, past its size
+        :class:`~graph.store.answers.QueryTooLarge`; a syntax error raises
+        :class:`~graph.store.answers.QuerySyntaxError`. This default evaluates in-process
+        and cannot stop a query: stores override it.
+        """
+        from graph.store.answers import Limits, QueryFailed, QuerySyntaxError, serialise
+
+        limits = limits or Limits()
+        try:
+            results = self.query(query, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri)
+            return serialise(results, results_format, graph_format, limits.max_result_bytes)
+        except SyntaxError as err:
+            raise QuerySyntaxError(f"query syntax error: {err}") from err
+        except (OSError, RuntimeError, ValueError) as err:
+            raise QueryFailed(f"query evaluation failed: {err}") from err
 
     @abc.abstractmethod
     def active_graphs(self) -> list[NamedNode]:
@@ -81,6 +110,39 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def quads_in(self, graph: NamedNode) -> Iterator[Quad]:
         """Every quad of one graph."""
+
+    # writes over the protocols (SPARQL Update, Graph Store): graphs named by the client ------------
+    # ``graph`` is a NamedNode or pyoxigraph.DefaultGraph (the store's own default graph, which is
+    # part of the union); a named graph written here becomes an active batch graph (of ``member``).
+    @abc.abstractmethod
+    def graph_exists(self, graph) -> bool:
+        """Whether ``graph`` is there to read: the default graph always, a named graph while active."""
+
+    @abc.abstractmethod
+    def graph_triples(self, graph) -> Iterator:
+        """The triples of one graph (pyoxigraph Triples)."""
+
+    @abc.abstractmethod
+    def put_graph(self, graph, triples: Iterable[Triple], *, member: str | None = None) -> bool:
+        """Replace a graph's contents in one transaction; True if the graph is new."""
+
+    @abc.abstractmethod
+    def post_graph(self, graph, triples: Iterable[Triple], *, member: str | None = None) -> bool:
+        """Add triples to a graph (creating it) in one transaction; True if the graph is new."""
+
+    @abc.abstractmethod
+    def delete_graph(self, graph) -> bool:
+        """Remove a graph and switch it off in one transaction; False if it did not exist."""
+
+    @abc.abstractmethod
+    def run_update(self, sparql: str, *, base_iri: str | None = None, writes: Iterable = (),
+                   drops: Iterable = (), members: dict | None = None, reconcile: bool = False) -> None:
+        """Run a SPARQL Update and switch on the named graphs it ``writes`` (off those it ``drops``).
+
+        ``writes``/``drops`` are graph IRIs (strings) found by :func:`graph.store.updates.effects`;
+        ``members`` maps a graph IRI to the member it is registered to. ``reconcile`` (an update
+        that may touch any graph) re-derives the active graphs from what exists afterwards.
+        """
 
     @abc.abstractmethod
     def collect_garbage(self) -> int:

@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from graph.identity.uris import Minter
 from graph.store.base import Batch, Store, StoreError, Triple
+from graph.store.sparqltext import has_dataset_clause
 from vocab.namespaces import ALLIANCE, RDF, XSD
 
 TRUE = ox.Literal("true", datatype=XSD.boolean)
@@ -22,11 +23,13 @@ class EmbeddedStore(Store):
         self.location = str(location)
         self.minter = minter
         try:
-            self._ox = ox.Store.read_only(self.location) if read_only else ox.Store(self.location)
+            self._ox = ox.Store.read_only(self.location) if read_only else _Counted(ox.Store(self.location), self)
         except OSError as err:
             raise StoreError(f"cannot open the store in {self.location}: {err}") from err
         self._write_lock = threading.Lock()
         self._active: list[ox.NamedNode] | None = None
+        self.generation = 0  # bumped by every write (graph.store.pool reopens its checkpoints)
+        self._pool = None
 
     # reading -------------------------------------------------------------------
     def active_graphs(self) -> list[ox.NamedNode]:
@@ -37,13 +40,46 @@ class EmbeddedStore(Store):
             active = self._active = [ag, *sorted(graphs, key=lambda g: g.value)]
         return active
 
-    def query(self, sparql, *, default_graph=None, named_graphs=None):
+    def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None):
+        if default_graph is None and named_graphs is None and has_dataset_clause(sparql):
+            return self._ox.query(sparql, base_iri=base_iri)  # FROM / FROM NAMED say what to read
         active = self.active_graphs()
         return self._ox.query(
-            sparql,
-            default_graph=default_graph if default_graph is not None else active,
+            sparql, base_iri=base_iri,
+            default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
             named_graphs=named_graphs if named_graphs is not None else active,
         )
+
+    # the protocol's queries: in worker processes, bounded in time ----------------------
+    def start_query_workers(self, workers: int = 2, snapshots: str | None = None) -> None:
+        """Answer :meth:`answer` in ``workers`` processes over checkpoints (see graph.store.pool)."""
+        from graph.store.pool import QueryPool
+
+        if self._pool is None:
+            self._pool = QueryPool(self, snapshots or self.location.rstrip("/") + ".snapshots", workers)
+
+    @property
+    def query_workers(self):
+        return self._pool
+
+    def answer(self, query, *, default_graph=None, named_graphs=None, results_format="json",
+               graph_format="turtle", limits=None, base_iri=None):
+        if self._pool is None:
+            return super().answer(query, default_graph=default_graph, named_graphs=named_graphs,
+                                  results_format=results_format, graph_format=graph_format, limits=limits,
+                                  base_iri=base_iri)
+        from graph.store.answers import Limits
+
+        def iris(graphs):
+            return None if graphs is None else ["" if isinstance(g, ox.DefaultGraph) else g.value for g in graphs]
+
+        return self._pool.answer(query, default_graph=iris(default_graph), named_graphs=iris(named_graphs),
+                                 results_format=results_format, graph_format=graph_format,
+                                 limits=limits or Limits(), base=self.minter.base, base_iri=base_iri)
+
+    def checkpoint(self, path: str) -> None:
+        """A consistent copy of the store at ``path`` (hard links), to open read-only elsewhere."""
+        self._ox.backup(path)
 
     def quads_in(self, graph: ox.NamedNode) -> Iterator[ox.Quad]:
         return self._ox.quads_for_pattern(None, None, None, graph)
@@ -125,6 +161,106 @@ class EmbeddedStore(Store):
                 f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;"
                 f"INSERT DATA {{ GRAPH {ag} {{ {body} }} }}")
 
+    # writes over the protocols ---------------------------------------------------------------------
+    def graph_exists(self, graph) -> bool:
+        return isinstance(graph, ox.DefaultGraph) or graph in self.active_graphs()
+
+    def graph_triples(self, graph) -> Iterator[ox.Triple]:
+        for q in self._ox.quads_for_pattern(None, None, None, graph):
+            yield q.triple
+
+    def put_graph(self, graph, triples, *, member=None) -> bool:
+        body = _data(triples)
+        with self._write_lock:
+            new = not self.graph_exists(graph)
+            if isinstance(graph, ox.DefaultGraph):
+                self._ox.update(f"CLEAR SILENT DEFAULT ;\nINSERT DATA {{ {body.text} }}")
+            else:
+                self._ox.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
+                                + self._registration(graph, member, body.count, replace=True))
+            self._active = None
+            return new
+
+    def post_graph(self, graph, triples, *, member=None) -> bool:
+        body = _data(triples)
+        with self._write_lock:
+            new = not self.graph_exists(graph)
+            if isinstance(graph, ox.DefaultGraph):
+                self._ox.update(f"INSERT DATA {{ {body.text} }}")
+            else:
+                ops = [f"INSERT DATA {{ GRAPH {graph} {{ {body.text} }} }}"]
+                if new:
+                    ops.append(self._registration(graph, member, body.count, replace=True))
+                self._ox.update(" ;\n".join(ops))
+            self._active = None
+            return new
+
+    def delete_graph(self, graph) -> bool:
+        with self._write_lock:
+            if isinstance(graph, ox.DefaultGraph):
+                self._ox.update("CLEAR SILENT DEFAULT")
+                return True
+            if not self.graph_exists(graph):
+                return False
+            ag = self.minter.alliance_graph
+            self._ox.update(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}")
+            self._active = None
+            return True
+
+    def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
+        from graph.store.sparqltext import code_only
+
+        members = members or {}
+        ag = self.minter.alliance_graph
+        with self._write_lock:
+            active = set(self.active_graphs())
+            before = set(self._ox.named_graphs()) if reconcile else set()
+            ops = []
+            for iri in writes:
+                g = ox.NamedNode(iri)
+                if iri not in drops and g not in active and g != ag:
+                    ops.append(self._registration(g, members.get(iri), None, replace=False))
+            for iri in drops:
+                ops.append(f"DELETE WHERE {{ GRAPH {ag} {{ {ox.NamedNode(iri)} ?p ?o }} }}")
+            text = sparql
+            if ops:
+                text = sparql.rstrip()
+                if code_only(text).rstrip().endswith(";"):
+                    text = text.rstrip()[:-1]
+                text += "\n;\n" + " ;\n".join(ops)
+            try:
+                self._ox.update(text, base_iri=base_iri)
+            finally:
+                self._active = None
+            if reconcile:
+                self._reconcile(before)
+
+    def _reconcile(self, before: set) -> None:
+        """After an update that may have touched any graph: active = what still exists + what is new."""
+        ag = self.minter.alliance_graph
+        after = {g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)}
+        active = set(self.active_graphs())
+        ops = [f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in active if g != ag and g not in after]
+        for g in sorted(after - before - active - {ag}, key=lambda g: g.value):
+            code = self.minter.graph_member(g.value)
+            ops.append(self._registration(g, code.upper() if code else None, None, replace=False))
+        if ops:
+            self._ox.update(" ;\n".join(ops))
+            self._active = None
+
+    def _registration(self, graph: ox.NamedNode, member: str | None, count: int | None, *, replace: bool) -> str:
+        """SPARQL Update operations that register ``graph`` as an active batch (of ``member``)."""
+        ag = self.minter.alliance_graph
+        facts = [f"{graph} {RDF.type} {ALLIANCE.Batch}", f"{graph} {ALLIANCE.active} {TRUE}",
+                 f"{graph} {ALLIANCE.loadedAt} "
+                 f"{ox.Literal(datetime.now(timezone.utc).isoformat(timespec='seconds'), datatype=XSD.dateTime)}"]
+        if count is not None:
+            facts.append(f"{graph} {ALLIANCE.tripleCount} {ox.Literal(str(count), datatype=XSD.integer)}")
+        if member:
+            facts.append(f"{graph} {ALLIANCE.batchOf} {self.minter.library(member)}")
+        insert = f"INSERT DATA {{ GRAPH {ag} {{ {' . '.join(facts)} }} }}"
+        return (f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }} ;\n" + insert) if replace else insert
+
     def collect_garbage(self) -> int:
         with self._write_lock:
             keep = set(self.active_graphs())
@@ -135,7 +271,11 @@ class EmbeddedStore(Store):
             return len(stale)
 
     def close(self) -> None:
-        self._ox.flush()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool = None
+        if not isinstance(self._ox, ox.Store):  # read-only stores have nothing to flush
+            self._ox.flush()
         del self._ox
 
     # internals -----------------------------------------------------------------
@@ -215,6 +355,43 @@ class EmbeddedStore(Store):
     def _drop(self, graphs: list[ox.NamedNode]) -> None:
         for g in graphs:
             self._ox.remove_graph(g)
+
+
+class _Data:
+    def __init__(self, text: str, count: int):
+        self.text = text
+        self.count = count
+
+
+def _data(triples) -> _Data:
+    """Triples as the body of an INSERT DATA (N-Triples terms), with their count."""
+    parts = [f"{s} {p} {o} ." for s, p, o in triples]
+    return _Data("\n".join(parts), len(parts))
+
+
+class _Counted:
+    """A writable pyoxigraph store that bumps its owner's ``generation`` on every write."""
+
+    _WRITES = frozenset({"add", "add_graph", "bulk_extend", "bulk_load", "clear", "clear_graph", "extend",
+                         "load", "remove", "remove_graph", "update"})
+
+    def __init__(self, store: ox.Store, owner: "EmbeddedStore"):
+        self._store = store
+        self._owner = owner
+
+    def __getattr__(self, name):
+        attr = getattr(self._store, name)
+        if name in self._WRITES:
+            def write(*args, **kwargs):
+                try:
+                    return attr(*args, **kwargs)
+                finally:
+                    self._owner.generation += 1
+            return write
+        return attr
+
+    def __len__(self) -> int:
+        return len(self._store)
 
 
 class _Counter:

@@ -1,0 +1,99 @@
+"""Serialised query answers for the SPARQL protocol, bounded in size, and the errors a query can end in.
+
+:meth:`graph.store.base.Store.answer` runs a client's query and returns an :class:`Answer`
+(bytes in a format of :mod:`graph.formats`), never live results: the embedded store
+evaluates in worker processes that can be killed at the deadline
+(:mod:`graph.store.pool`), the remote store streams the server's answer.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store.base import StoreError
+
+DEFAULT_TIMEOUT_S = 30.0
+DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How long a query may run and how large its serialised answer may be."""
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    max_result_bytes: int = DEFAULT_MAX_RESULT_BYTES
+
+
+@dataclass
+class Answer:
+    kind: str          # "solutions", "boolean" or "graph"
+    format: str        # short name of the serialisation (graph.formats)
+    media_type: str
+    body: bytes
+
+
+class QueryFailed(StoreError):
+    """A query did not produce an answer; ``status`` is the HTTP status that says why."""
+
+    status = 500
+
+
+class QuerySyntaxError(QueryFailed):
+    status = 400
+
+
+class QueryTimeout(QueryFailed):
+    status = 503
+
+
+class QueryTooLarge(QueryFailed):
+    status = 413
+
+
+class QueryRefused(QueryFailed):
+    status = 400
+
+
+class Overloaded(QueryFailed):
+    status = 503
+
+
+class BoundedWriter:
+    """A file-like sink for pyoxigraph's serialisers that refuses to grow past ``limit`` bytes."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.size = 0
+        self._parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        self.size += len(data)
+        if self.size > self.limit:
+            raise QueryTooLarge(f"the answer is larger than the limit of {self.limit:,} bytes; "
+                                "narrow the query or page through it with LIMIT and OFFSET")
+        self._parts.append(bytes(data))
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def getvalue(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def serialise(results, results_format: str, graph_format: str, max_bytes: int) -> Answer:
+    """Serialise pyoxigraph query results: SELECT/ASK as ``results_format``, graphs as ``graph_format``."""
+    from pyoxigraph import QueryBoolean, QueryTriples, serialize
+
+    from graph.formats import BY_NAME, RESULTS_BY_NAME
+    from vocab.namespaces import PREFIXES
+
+    out = BoundedWriter(max_bytes)
+    if isinstance(results, QueryTriples):
+        rep = BY_NAME[graph_format]
+        serialize(results, out, rep.format, prefixes=dict(PREFIXES))
+        kind = "graph"
+    else:
+        rep = RESULTS_BY_NAME[results_format]
+        results.serialize(out, rep.format)
+        kind = "boolean" if isinstance(results, QueryBoolean) else "solutions"
+    return Answer(kind, rep.name, rep.media_type, out.getvalue())

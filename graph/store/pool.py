@@ -1,0 +1,207 @@
+"""Client queries in worker processes that are killed at the deadline.
+
+pyoxigraph cannot time out or cancel a query from Python: an aggregate over a cross
+join ignores signals until it returns, holding a core for as long as it runs. So the
+public endpoint never evaluates client queries in the server process. A
+:class:`QueryPool` keeps a few worker processes, each with the store opened read-only
+on a *checkpoint* (RocksDB hard-links its files: ~10-100 ms, no copy). A request
+takes an idle worker, sends the query and waits until the deadline; a worker still
+busy then is killed (SIGKILL) and replaced, and the client gets a timeout error.
+Other requests meanwhile run on the other workers.
+
+Every write through the owning :class:`graph.store.embedded.EmbeddedStore` bumps its
+``generation``; the next query makes a fresh checkpoint and workers reopen it before
+they run, so a client reads its own writes. Checkpoints no worker uses any more are
+deleted.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from graph.store.answers import (Answer, Limits, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout,
+                                 QueryTooLarge)
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class _Request:
+    snapshot: str
+    generation: int
+    base: str
+    query: str
+    default_graph: list[str] | None
+    named_graphs: list[str] | None
+    results_format: str
+    graph_format: str
+    max_bytes: int
+    base_iri: str | None
+
+
+def _worker_main(conn) -> None:  # runs in the worker process
+    from pyoxigraph import NamedNode
+
+    from graph.identity.uris import Minter
+    from graph.store.answers import serialise
+    from graph.store.embedded import EmbeddedStore
+
+    store, generation = None, -1
+    while True:
+        try:
+            req: _Request = conn.recv()
+        except EOFError:
+            return
+        try:
+            if req.generation != generation:
+                if store is not None:
+                    store.close()
+                store = EmbeddedStore(req.snapshot, Minter(req.base), read_only=True)
+                generation = req.generation
+            dataset = {}
+            if req.default_graph is not None:
+                dataset["default_graph"] = [_graph(g) for g in req.default_graph]
+            if req.named_graphs is not None:
+                dataset["named_graphs"] = [NamedNode(g) for g in req.named_graphs]
+            results = store.query(req.query, base_iri=req.base_iri, **dataset)
+            answer = serialise(results, req.results_format, req.graph_format, req.max_bytes)
+            conn.send(("ok", generation, answer))
+        except SyntaxError as err:
+            conn.send(("syntax", generation, str(err)))
+        except QueryTooLarge as err:
+            conn.send(("too_large", generation, str(err)))
+        except Exception as err:  # evaluation errors: type errors, store errors
+            conn.send(("failed", generation, f"{type(err).__name__}: {err}"))
+
+
+def _graph(value: str):
+    from pyoxigraph import DefaultGraph, NamedNode
+
+    return DefaultGraph() if value == "" else NamedNode(value)
+
+
+class _Worker:
+    def __init__(self, ctx):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="sparql-worker")
+        self.process.start()
+        child.close()
+        self.generation = -1
+
+    def kill(self) -> None:
+        try:
+            self.process.kill()
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+
+class QueryPool:
+    """``size`` worker processes answering read-only queries on checkpoints of ``store``."""
+
+    def __init__(self, store, snapshots: str | Path, size: int = 2):
+        self.store = store
+        self.size = max(1, size)
+        self.snapshots = Path(snapshots)
+        shutil.rmtree(self.snapshots, ignore_errors=True)  # left by a server that died
+        self.snapshots.mkdir(parents=True)
+        self._ctx = multiprocessing.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._snapshot_generation = -1
+        self._snapshot_serial = 0
+        self._closed = False
+        for _ in range(self.size):
+            self._add_worker()
+
+    # checkpoints -----------------------------------------------------------------
+    def _path(self, serial: int) -> Path:
+        return self.snapshots / f"{serial:06d}"
+
+    def _current_snapshot(self) -> tuple[str, int]:
+        with self._lock:
+            generation = self.store.generation
+            if generation != self._snapshot_generation:
+                self._snapshot_serial += 1
+                self.store.checkpoint(str(self._path(self._snapshot_serial)))
+                self._snapshot_generation = generation
+                self._remove_unused()
+            return str(self._path(self._snapshot_serial)), self._snapshot_serial
+
+    def _remove_unused(self) -> None:
+        in_use = {w.generation for w in self._workers} | {self._snapshot_serial}
+        for path in self.snapshots.iterdir():
+            if path.name.isdigit() and int(path.name) not in in_use and int(path.name) < self._snapshot_serial:
+                shutil.rmtree(path, ignore_errors=True)
+
+    # workers ---------------------------------------------------------------------
+    def _add_worker(self) -> None:
+        worker = _Worker(self._ctx)
+        with self._lock:
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+        if not self._closed:
+            threading.Thread(target=self._add_worker, daemon=True, name="sparql-worker-spawn").start()
+
+    def answer(self, query: str, *, default_graph: list[str] | None, named_graphs: list[str] | None,
+               results_format: str, graph_format: str, limits: Limits, base: str,
+               base_iri: str | None = None) -> Answer:
+        """Run ``query`` in a worker; graphs are IRIs ("" is the store's default graph)."""
+        if self._closed:
+            raise QueryFailed("the query service is shut down")
+        deadline = time.monotonic() + limits.timeout_s
+        try:
+            worker = self._idle.get(timeout=limits.timeout_s)
+        except queue.Empty:
+            raise Overloaded(f"every query worker stayed busy for {limits.timeout_s:g} s; try again later") from None
+        try:
+            snapshot, serial = self._current_snapshot()
+            worker.conn.send(_Request(snapshot, serial, base, query, default_graph, named_graphs,
+                                      results_format, graph_format, limits.max_result_bytes, base_iri))
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._retire(worker)
+                worker = None
+                raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped")
+            status, generation, payload = worker.conn.recv()
+            worker.generation = generation
+        except (EOFError, OSError, BrokenPipeError) as err:
+            if worker is not None:
+                self._retire(worker)
+                worker = None
+            raise QueryFailed(f"the query worker failed: {err}") from err
+        finally:
+            if worker is not None:
+                self._idle.put(worker)
+        if status == "ok":
+            return payload
+        if status == "syntax":
+            raise QuerySyntaxError(f"query syntax error: {payload}")
+        if status == "too_large":
+            raise QueryTooLarge(payload)
+        raise QueryFailed(f"query evaluation failed: {payload}")
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return [w.process.pid for w in self._workers]
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for w in workers:
+            w.kill()
+        shutil.rmtree(self.snapshots, ignore_errors=True)
