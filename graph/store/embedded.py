@@ -1,6 +1,7 @@
 """The embedded store: pyoxigraph in a data directory, zero set-up."""
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -274,8 +275,9 @@ class EmbeddedStore(Store):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        if not isinstance(self._ox, ox.Store):  # read-only stores have nothing to flush
+        if isinstance(self._ox, _Counted):  # read-only stores have nothing to flush
             self._ox.flush()
+            self._ox.release()
         del self._ox
 
     # internals -----------------------------------------------------------------
@@ -380,15 +382,19 @@ class _Counted:
         self._owner = owner
 
     def __getattr__(self, name):
-        attr = getattr(self._store, name)
         if name in self._WRITES:
-            def write(*args, **kwargs):
-                try:
-                    return attr(*args, **kwargs)
-                finally:
-                    self._owner.generation += 1
-            return write
-        return attr
+            return functools.partial(self._write, name)
+        return getattr(self._store, name)
+
+    def _write(self, name, *args, **kwargs):
+        try:
+            return getattr(self._store, name)(*args, **kwargs)
+        finally:
+            self._owner.generation += 1
+
+    def release(self) -> None:
+        """Drop the store (a traceback that still holds this proxy must not keep the lock)."""
+        self._store = None
 
     def __len__(self) -> int:
         return len(self._store)
