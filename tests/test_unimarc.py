@@ -111,6 +111,10 @@ def test_the_3064_unimarc_periodicals_load_with_their_accents(members):
     serials = int(value(members.store, """SELECT (COUNT(?i) AS ?n) WHERE {
         ?i bf:issuance <http://id.loc.gov/vocabulary/issuance/serl> }"""))
     assert serials > 2000
+    # 4XX links describe the related titles without cataloguing them: works are only the 3,064 records'
+    works = int(value(members.store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a bf:Work }"))
+    assert works <= 3064
+    assert rows(members.store, """ASK { ?w a bf:Work ; bf:precededBy ?r . ?r rdfs:label ?t FILTER NOT EXISTS { ?r a bf:Work } }""")
 
 
 def test_a_unimarc_file_is_never_read_as_marc21_nor_the_reverse(members):

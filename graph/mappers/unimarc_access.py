@@ -227,12 +227,13 @@ def linked_works(out, record, work, ctx):
         title = clean(" ".join(title_parts))
         if not title:
             continue
-        author = next((v for tag in ("700", "710", "701") for c, v in groups.get(tag, []) if c == "a"), "")
+        author = clean(next((v for tag in ("700", "710", "701") for c, v in groups.get(tag, []) if c == "a"), ""))
         numbering = [v for c, v in groups.get("200", []) + groups[""] if c == "v"]
-        related = ctx.minter.work(keys.work_key(title=title, author=clean(author)))
+        # described, not catalogued: a fragment of this work, not typed bf:Work, so that counts, search
+        # and pages list only what members catalogue and hold (as the MARC 21 mapper does for 76X-78X)
+        related = ctx.minter.fragment(work, f"{m}-related-{field.tag}-{i}")
         out.add(work, RELATIONS.get(field.tag, BF.relatedTo), related)
-        out.add(related, RDF.type, BF.Work)
-        node = ctx.minter.fragment(related, f"{m}-title")
+        node = NamedNode(related.value + "-title")
         out.add(related, BF.title, node)
         out.add(node, RDF.type, BF.Title)
         title_pinyin = next((v for c, v in groups.get("200", []) + groups[""] if c in ("A", "9")), None)
@@ -244,7 +245,7 @@ def linked_works(out, record, work, ctx):
         issn = next((v for c, v in groups.get("011", []) + groups[""] if c in ("x", "a") and
                      re.fullmatch(r"\d{4}-?\d{3}[\dXx]", v)), None)
         if issn:
-            ident = ctx.minter.fragment(related, f"{m}-issn")
+            ident = NamedNode(related.value + "-issn")
             out.add(related, BF.identifiedBy, ident)
             out.add(ident, RDF.type, BF.Issn)
             out.plain(ident, RDF.value, issn)
