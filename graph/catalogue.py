@@ -26,8 +26,13 @@ class Catalogue:
 
     @classmethod
     def open(cls, data_dir: str | Path | None = None, base: str | None = None,
-             *, read_only: bool = False) -> "Catalogue":
-        """Open (creating if needed) the data directory; its base URI is fixed at creation."""
+             *, read_only: bool = False, store: str | None = None) -> "Catalogue":
+        """Open (creating if needed) the data directory; its base URI is fixed at creation.
+
+        ``store`` (or ``$ALLIANCE_STORE``): the address of a SPARQL 1.1 server to keep the graph
+        in (``sparql+http://…``) instead of the embedded store in the data directory, which
+        then holds only settings, tokens and derived indexes.
+        """
         data = Path(data_dir or os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA)
         data.mkdir(parents=True, exist_ok=True)
         settings_path = data / SETTINGS_FILE
@@ -41,8 +46,8 @@ class Catalogue:
             settings["base"] = base or DEFAULT_BASE
             settings_path.write_text(json.dumps(settings, indent=2) + "\n")
         minter = Minter(settings["base"])
-        store = open_store(str(data / "store"), minter, read_only=read_only)
-        return cls(data, store, minter)
+        location = store or os.environ.get("ALLIANCE_STORE") or str(data / "store")
+        return cls(data, open_store(location, minter, read_only=read_only), minter)
 
     @property
     def clusters(self):

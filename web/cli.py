@@ -15,15 +15,16 @@ DEFAULT_PORT = 5000
 
 
 class Context:
-    def __init__(self, data: str, base: str | None):
+    def __init__(self, data: str, base: str | None, store: str | None = None):
         self.data = data
         self.base = base
+        self.store = store
         self._catalogue: Catalogue | None = None
 
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
             try:
-                self._catalogue = Catalogue.open(self.data, self.base)
+                self._catalogue = Catalogue.open(self.data, self.base, store=self.store)
             except (CatalogueError, StoreError) as err:
                 raise click.ClickException(str(err)) from err
         return self._catalogue
@@ -43,11 +44,14 @@ pass_ctx = click.make_pass_decorator(Context)
 @click.option("--base", envvar="ALLIANCE_BASE", default=None,
               help="Base URI of every resource, fixed when the data directory is created "
                    "(env ALLIANCE_BASE; default http://127.0.0.1:5000/).")
+@click.option("--store", "store_url", envvar="ALLIANCE_STORE", default=None, metavar="URL",
+              help="Keep the graph in a SPARQL 1.1 server instead of the embedded store: "
+                   "sparql+http://HOST:PORT/?flavour=oxigraph|virtuoso (env ALLIANCE_STORE).")
 @click.version_option(package_name="alliance-graph")
 @click.pass_context
-def main(ctx: click.Context, data: str, base: str | None) -> None:
+def main(ctx: click.Context, data: str, base: str | None, store_url: str | None) -> None:
     """Alliance Graph: a library alliance's shared catalogue as a BIBFRAME 2 knowledge graph."""
-    ctx.obj = Context(data, base)
+    ctx.obj = Context(data, base, store_url)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -328,9 +332,13 @@ def stats(obj: Context) -> None:
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--store", "store_url", default=None, metavar="URL",
+              help="Serve from a SPARQL 1.1 server (as the global --store).")
 @pass_ctx
-def serve(obj: Context, host: str, port: int, threads: int) -> None:
+def serve(obj: Context, host: str, port: int, threads: int, store_url: str | None) -> None:
     """Serve the web site and the SPARQL endpoint (waitress)."""
+    if store_url:
+        obj.store = store_url
     _serve(obj, host, port, threads)
 
 

@@ -1,0 +1,481 @@
+"""The scale-out store: the same :class:`Store` over any SPARQL 1.1 server (Oxigraph server, Virtuoso…).
+
+Queries and updates go through SPARQLWrapper (SPARQL 1.1 Protocol), bulk data through
+the Graph Store HTTP Protocol (requests). Batches are named graphs there too: a batch is
+POSTed into a graph of its own while inactive (no query names it), then switched on by
+one SPARQL Update that registers it in the alliance graph; queries name the active
+graphs as ``default-graph-uri``/``named-graph-uri``. Client queries (:meth:`answer`) are
+passed through with the client's format, bounded by an HTTP timeout and a size cap.
+
+Address: ``sparql+http://HOST:PORT[/PATH]?flavour=oxigraph|virtuoso[&user=U&password=P]``
+(or ``sparql+https``); ``query=``, ``update=`` and ``store=`` override the endpoint paths.
+Flavours: ``oxigraph`` (``/query``, ``/update``, ``/store``) and ``virtuoso``
+(``/sparql``, ``/sparql-auth`` and ``/sparql-graph-crud-auth`` with HTTP digest auth).
+Virtuoso caps every result at ``ResultSetMaxRows`` (10,000 by default, silently): set it
+above the largest answer you expect.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Iterator
+from urllib.parse import parse_qs, urlsplit
+
+import pyoxigraph as ox
+
+from graph.identity.uris import Minter
+from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout,
+                                 QueryTooLarge)
+from graph.store.base import Batch, Store, StoreError, Triple
+from graph.store.sparqltext import has_dataset_clause
+from vocab.namespaces import ALLIANCE, RDF, XSD
+
+TRUE = ox.Literal("true", datatype=XSD.boolean)
+CHUNK = 20_000          # triples per Graph Store POST
+ACTIVE_TTL_S = 2.0      # other processes may switch batches on: re-read the list this often
+FLAVOURS = {
+    "oxigraph": {"query": "/query", "update": "/update", "store": "/store", "auth": None},
+    "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "store": "/sparql-graph-crud-auth",
+                 "auth": "digest"},
+}
+RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
+                "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+                "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+
+
+ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso answers ASK as a one-column table
+
+
+def _boolean_fix(results):
+    """Virtuoso's ASK answer (a table of ``__ASK_RETVAL``) as the boolean it stands for."""
+    if isinstance(results, ox.QuerySolutions) and [v.value for v in results.variables] == [ASK_VARIABLE]:
+        rows = list(results)
+        truth = bool(rows) and rows[0][ASK_VARIABLE] is not None and rows[0][ASK_VARIABLE].value not in ("0", "false")
+        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if truth else b"false"),
+                                      format=ox.QueryResultsFormat.JSON)
+    return results
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    query: str
+    update: str
+    store: str
+    user: str | None = None
+    password: str | None = None
+    auth: str | None = None
+
+    @classmethod
+    def parse(cls, url: str) -> "Endpoints":
+        parts = urlsplit(url)
+        if not parts.scheme.startswith("sparql+"):
+            raise StoreError(f"{url}: a remote store is addressed as sparql+http://host:port/…")
+        params = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        flavour = params.get("flavour", "oxigraph")
+        if flavour not in FLAVOURS:
+            raise StoreError(f"{url}: flavour must be one of {', '.join(FLAVOURS)}")
+        preset = FLAVOURS[flavour]
+        root = f"{parts.scheme[len('sparql+'):]}://{parts.netloc}{parts.path.rstrip('/')}"
+        return cls(query=root + params.get("query", preset["query"]),
+                   update=root + params.get("update", preset["update"]),
+                   store=root + params.get("store", preset["store"]),
+                   user=params.get("user"), password=params.get("password"),
+                   auth=params.get("auth", preset["auth"]) if params.get("user") else None)
+
+
+class RemoteStore(Store):
+    """A :class:`Store` on a SPARQL 1.1 server."""
+
+    def __init__(self, url: str, minter: Minter, *, timeout_s: float = 600.0):
+        import requests
+
+        self.location = url
+        self.minter = minter
+        self.endpoints = Endpoints.parse(url)
+        self.timeout_s = timeout_s
+        self._http = requests.Session()
+        if self.endpoints.user:
+            from requests.auth import HTTPBasicAuth, HTTPDigestAuth
+
+            kind = HTTPDigestAuth if self.endpoints.auth == "digest" else HTTPBasicAuth
+            self._http.auth = kind(self.endpoints.user, self.endpoints.password or "")
+        self._write_lock = threading.Lock()
+        self._active: tuple[float, list[ox.NamedNode]] | None = None
+        try:
+            self._select(f"ASK {{ GRAPH {minter.alliance_graph} {{ ?s ?p ?o }} }}")
+        except StoreError as err:
+            raise StoreError(f"cannot reach the SPARQL server at {self.endpoints.query}: {err}") from err
+
+    # the protocol ---------------------------------------------------------------------------------
+    def _wrapper(self, endpoint: str):
+        from SPARQLWrapper import POST, URLENCODED, SPARQLWrapper
+        from SPARQLWrapper import DIGEST, BASIC
+
+        sparql = SPARQLWrapper(endpoint)
+        sparql.setMethod(POST)
+        sparql.setRequestMethod(URLENCODED)
+        sparql.setTimeout(int(self.timeout_s))
+        if self.endpoints.user:
+            sparql.setHTTPAuth(DIGEST if self.endpoints.auth == "digest" else BASIC)
+            sparql.setCredentials(self.endpoints.user, self.endpoints.password or "")
+        return sparql
+
+    def _select(self, sparql: str, default_graph=None, named_graphs=None):
+        """SELECT/ASK through SPARQLWrapper; pyoxigraph results."""
+        from SPARQLWrapper import JSON
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        wrapper = self._wrapper(self.endpoints.query)
+        wrapper.setQuery(sparql)
+        wrapper.setReturnFormat(JSON)
+        for g in default_graph or ():
+            wrapper.addDefaultGraph(g.value)
+        for g in named_graphs or ():
+            wrapper.addNamedGraph(g.value)
+        try:
+            body = wrapper.query().response.read()
+        except QueryBadFormed as err:
+            raise SyntaxError(str(err)) from err
+        except (SPARQLWrapperException, OSError) as err:
+            raise StoreError(f"query failed at {self.endpoints.query}: {err}") from err
+        return _boolean_fix(ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON))
+
+    def _update(self, sparql: str) -> None:
+        from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+        wrapper = self._wrapper(self.endpoints.update)
+        wrapper.setQuery(sparql)
+        try:
+            wrapper.query().response.read()
+        except QueryBadFormed as err:
+            raise SyntaxError(str(err)) from err
+        except (SPARQLWrapperException, OSError) as err:
+            raise StoreError(f"update failed at {self.endpoints.update}: {err}") from err
+        finally:
+            self._active = None
+
+    def _gsp(self, method: str, graph, data: bytes | None = None, accept: str | None = None):
+        import requests
+
+        params = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
+        headers = {}
+        if data is not None:
+            headers["Content-Type"] = "application/n-triples"
+        if accept:
+            headers["Accept"] = accept
+        try:
+            return self._http.request(method, self.endpoints.store, params=params, data=data, headers=headers,
+                                      timeout=self.timeout_s)
+        except requests.RequestException as err:
+            raise StoreError(f"{method} {self.endpoints.store} failed: {err}") from err
+
+    def _post_triples(self, graph, triples: Iterable[Triple]) -> int:
+        count, chunk = 0, []
+
+        def flush():
+            if chunk:
+                response = self._gsp("POST", graph, "".join(chunk).encode("utf-8"))
+                if response.status_code >= 300:
+                    raise StoreError(f"Graph Store POST to <{graph}> answered {response.status_code}: "
+                                     f"{response.text[:300]}")
+                chunk.clear()
+
+        for s, p, o in triples:
+            chunk.append(f"{s} {p} {o} .\n")
+            count += 1
+            if len(chunk) >= CHUNK:
+                flush()
+        flush()
+        return count
+
+    # reading ---------------------------------------------------------------------------------------
+    def active_graphs(self) -> list[ox.NamedNode]:
+        cached = self._active
+        if cached and time.monotonic() - cached[0] < ACTIVE_TTL_S:
+            return cached[1]
+        ag = self.minter.alliance_graph
+        rows = self._select(f"SELECT ?g WHERE {{ GRAPH {ag} {{ ?g {ALLIANCE.active} ?on }} "
+                            f"FILTER(STR(?on) = \"true\") }}")
+        graphs = sorted({r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)}, key=lambda g: g.value)
+        active = [ag, *graphs]
+        self._active = (time.monotonic(), active)
+        return active
+
+    def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None):
+        if base_iri:
+            sparql = f"BASE <{base_iri}>\n{sparql}"
+        if default_graph is None and named_graphs is None and has_dataset_clause(sparql):
+            return self._select(sparql)
+        active = self.active_graphs()
+        default = [g for g in (default_graph if default_graph is not None else active)
+                   if not isinstance(g, ox.DefaultGraph)]
+        return self._select(sparql, default, named_graphs if named_graphs is not None else active)
+
+    def answer(self, query, *, default_graph=None, named_graphs=None, results_format="json",
+               graph_format="turtle", limits=None, base_iri=None) -> Answer:
+        """The client's query passed through to the server in the client's format, bounded."""
+        import requests
+
+        from graph.formats import BY_NAME, RESULTS_BY_NAME
+
+        limits = limits or Limits()
+        results_rep, graph_rep = RESULTS_BY_NAME[results_format], BY_NAME[graph_format]
+        if base_iri:
+            query = f"BASE <{base_iri}>\n{query}"
+        data = [("query", query)]
+        if default_graph is None and named_graphs is None and has_dataset_clause(query):
+            pass
+        else:
+            active = self.active_graphs()
+            default = default_graph if default_graph is not None else active
+            named = named_graphs if named_graphs is not None else active
+            data += [("default-graph-uri", g.value) for g in default if not isinstance(g, ox.DefaultGraph)]
+            data += [("named-graph-uri", g.value) for g in named]
+        accept = f"{results_rep.media_type}, {graph_rep.media_type};q=0.9"
+        try:
+            with self._http.post(self.endpoints.query, data=data, headers={"Accept": accept}, stream=True,
+                                 timeout=limits.timeout_s) as response:
+                deadline = time.monotonic() + limits.timeout_s
+                out = BoundedWriter(limits.max_result_bytes)
+                for chunk in response.iter_content(64 * 1024):
+                    out.write(chunk)
+                    if time.monotonic() > deadline:
+                        raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s "
+                                           "and was stopped")
+                media = response.headers.get("Content-Type", "").split(";")[0].strip()
+                status = response.status_code
+        except requests.Timeout as err:
+            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") \
+                from err
+        except requests.RequestException as err:
+            raise QueryFailed(f"the SPARQL server failed: {err}") from err
+        body = out.getvalue()
+        if status == 400:
+            raise QuerySyntaxError(f"query syntax error: {body.decode('utf-8', 'replace').strip()}")
+        if status >= 300:
+            raise QueryFailed(f"the SPARQL server answered {status}: {body.decode('utf-8', 'replace')[:500]}")
+        if media == results_rep.media_type or media in RESULT_TYPES:
+            results = _boolean_fix(ox.parse_query_results(body, format=RESULT_TYPES.get(media, results_rep.format)))
+            if isinstance(results, ox.QueryBoolean):
+                return Answer("boolean", results_rep.name, results_rep.media_type,
+                              results.serialize(format=results_rep.format))
+            return Answer("solutions", results_rep.name, results_rep.media_type, body)
+        return Answer("graph", graph_rep.name, graph_rep.media_type, body)
+
+    def quads_in(self, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+        for t in self.graph_triples(graph):
+            yield ox.Quad(t.subject, t.predicate, t.object, graph)
+
+    def graph_triples(self, graph) -> Iterator[ox.Triple]:
+        response = self._gsp("GET", graph, accept="application/n-triples")
+        if response.status_code == 404:
+            return iter(())
+        if response.status_code >= 300:
+            raise StoreError(f"Graph Store GET <{graph}> answered {response.status_code}")
+        media = response.headers.get("Content-Type", "").split(";")[0].strip()
+        fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}.get(
+            media, ox.RdfFormat.N_TRIPLES)
+        return iter(list(ox.parse(response.content, format=fmt)))
+
+    def batches(self, member: str | None = None) -> list[Batch]:
+        ag = self.minter.alliance_graph
+        rows = self._select(f"""SELECT ?g ?p ?o WHERE {{ GRAPH {ag} {{
+            ?g {ALLIANCE.active} ?on ; ?p ?o }} FILTER(STR(?on) = "true") }}""")
+        props: dict = {}
+        for r in rows:
+            props.setdefault(r["g"], {}).setdefault(r["p"].value, []).append(r["o"])
+        found = []
+        for graph in sorted(props, key=lambda g: g.value):
+            p = props[graph]
+            library = p.get(ALLIANCE.batchOf.value, [None])[0]
+            ref = self.minter.parse(library.value) if library is not None else None
+            code = ref.id.upper() if ref else None
+            if member is not None and (code or "").upper() != member.upper():
+                continue
+            found.append(Batch(graph=graph, member=code,
+                               sources=[s.value for s in p.get(ALLIANCE.sourceFile.value, [])],
+                               fingerprint=next((f.value for f in p.get(ALLIANCE.fingerprint.value, [])), None),
+                               triples=int(p.get(ALLIANCE.tripleCount.value, [ox.Literal("0")])[0].value)))
+        return found
+
+    # writing ---------------------------------------------------------------------------------------
+    def write_batch(self, member, triples, *, replace=False, fingerprint=None, sources=(), graph=None,
+                    renames=None) -> Batch:
+        with self._write_lock:
+            if graph is None:
+                if member is None:
+                    raise StoreError("a batch needs a member or a graph")
+                graph = self.minter.batch_graph(member, uuid.uuid4().hex[:12])
+            batch = Batch(graph=graph, member=member.upper() if member else None, sources=list(sources),
+                          fingerprint=fingerprint)
+            if graph in self.active_graphs():
+                raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
+            try:
+                batch.triples = self._post_triples(graph, triples)
+                batch.replaced = [b.graph for b in self.batches(member) if member and (
+                    replace or (fingerprint and b.fingerprint == fingerprint))]
+                rewrite = self._rewrite(batch, list(renames()) if renames else [])
+            except Exception as err:
+                self._drop([graph])
+                raise StoreError(str(err)) from err
+            self._switch(batch, rewrite)
+            self._drop(batch.replaced)
+            return batch
+
+    def replace_graph(self, graph, triples, *, sources=()) -> Batch:
+        staged = list(triples)
+        with self._write_lock:
+            if graph in self.active_graphs():
+                ag = self.minter.alliance_graph
+                self._update(f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }} ;\nDROP SILENT GRAPH {graph}")
+        return self.write_batch(None, staged, graph=graph, sources=sources)
+
+    def set_alliance_triples(self, subject, triples) -> None:
+        ag = self.minter.alliance_graph
+        body = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
+        with self._write_lock:
+            self._update(f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;\n"
+                         f"INSERT DATA {{ GRAPH {ag} {{ {body} }} }}")
+
+    def collect_garbage(self) -> int:
+        with self._write_lock:
+            keep = set(self.active_graphs())
+            prefix = self.minter.base + "graph/"
+            rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                                f"FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }}")
+            stale = [r["g"] for r in rows if r["g"] not in keep]
+            self._drop(stale)
+            return len(stale)
+
+    def _rewrite(self, batch: Batch, renames: list) -> list[str]:
+        """Updates that move retired IRIs (and their fragments) to their survivors in the affected graphs."""
+        if not renames:
+            return []
+        owner = {b.graph: b.member for b in self.batches()}
+        owner[batch.graph] = batch.member
+        graphs = [g for g in self.active_graphs()[1:] if g not in batch.replaced] + [batch.graph]
+        ops = []
+        for r in renames:
+            for g in graphs:
+                if r.members is not None and (owner.get(g) or "") not in r.members:
+                    continue
+                old, new = r.old.value, r.new.value
+                moved_s = f'IRI(CONCAT("{new}", SUBSTR(STR(?s), {len(old) + 1})))'
+                moved_o = f'IRI(CONCAT("{new}", SUBSTR(STR(?o), {len(old) + 1})))'
+                match_s = f'(?s = <{old}> || STRSTARTS(STR(?s), "{old}#"))'
+                match_o = f'(isIRI(?o) && (?o = <{old}> || STRSTARTS(STR(?o), "{old}#")))'
+                ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s2 ?p ?o }} }} "
+                           f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_s} BIND({moved_s} AS ?s2) }}")
+                ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s ?p ?o2 }} }} "
+                           f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_o} BIND({moved_o} AS ?o2) }}")
+        return ops
+
+    def _registration(self, batch_graph, member, count, sources=(), fingerprint=None) -> list[str]:
+        g = batch_graph
+        facts = [f"{g} {RDF.type} {ALLIANCE.Batch}", f"{g} {ALLIANCE.active} {TRUE}",
+                 f"{g} {ALLIANCE.loadedAt} "
+                 f"{ox.Literal(datetime.now(timezone.utc).isoformat(timespec='seconds'), datatype=XSD.dateTime)}"]
+        if count is not None:
+            facts.append(f"{g} {ALLIANCE.tripleCount} {ox.Literal(str(count), datatype=XSD.integer)}")
+        if member:
+            facts.append(f"{g} {ALLIANCE.batchOf} {self.minter.library(member)}")
+        if fingerprint:
+            facts.append(f"{g} {ALLIANCE.fingerprint} {ox.Literal(fingerprint)}")
+        facts += [f"{g} {ALLIANCE.sourceFile} {ox.Literal(s)}" for s in sources]
+        return [f"INSERT DATA {{ GRAPH {self.minter.alliance_graph} {{ {' . '.join(facts)} }} }}"]
+
+    def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
+        ag = self.minter.alliance_graph
+        ops = [*rewrite]
+        ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
+        ops += self._registration(batch.graph, batch.member, batch.triples, batch.sources, batch.fingerprint)
+        self._update(" ;\n".join(ops))
+
+    def _drop(self, graphs) -> None:
+        if graphs:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
+
+    # writes over the protocols -------------------------------------------------------------------------
+    def graph_exists(self, graph) -> bool:
+        return isinstance(graph, ox.DefaultGraph) or graph in self.active_graphs()
+
+    def put_graph(self, graph, triples, *, member=None) -> bool:
+        staged = list(triples)
+        with self._write_lock:
+            new = not self.graph_exists(graph)
+            if isinstance(graph, ox.DefaultGraph):
+                self._update("CLEAR SILENT DEFAULT")
+                self._post_triples(graph, staged)
+                return new
+            if new:  # invisible until registered: write, then switch on
+                self._update(f"DROP SILENT GRAPH {graph}")
+                self._post_triples(graph, staged)
+                self._update(" ;\n".join(self._registration(graph, member, len(staged))))
+            else:
+                body = "".join(f"{s} {p} {o} .\n" for s, p, o in staged).encode("utf-8")
+                response = self._gsp("PUT", graph, body)
+                if response.status_code >= 300:
+                    raise StoreError(f"Graph Store PUT <{graph}> answered {response.status_code}: "
+                                     f"{response.text[:300]}")
+            return new
+
+    def post_graph(self, graph, triples, *, member=None) -> bool:
+        staged = list(triples)
+        with self._write_lock:
+            new = not self.graph_exists(graph)
+            self._post_triples(graph, staged)
+            if new and not isinstance(graph, ox.DefaultGraph):
+                self._update(" ;\n".join(self._registration(graph, member, len(staged))))
+            return new
+
+    def delete_graph(self, graph) -> bool:
+        with self._write_lock:
+            if isinstance(graph, ox.DefaultGraph):
+                self._update("CLEAR SILENT DEFAULT")
+                return True
+            if not self.graph_exists(graph):
+                return False
+            ag = self.minter.alliance_graph
+            self._update(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}")
+            return True
+
+    def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
+        from graph.store.sparqltext import code_only
+
+        members = members or {}
+        ag = self.minter.alliance_graph
+        with self._write_lock:
+            active = set(self.active_graphs())
+            before = self._named_graphs() if reconcile else set()
+            ops = []
+            for iri in writes:
+                g = ox.NamedNode(iri)
+                if iri not in drops and g not in active and g != ag:
+                    ops += self._registration(g, members.get(iri), None)
+            ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {ox.NamedNode(iri)} ?p ?o }} }}" for iri in drops]
+            text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
+            if ops:
+                text = text.rstrip()
+                if code_only(text).rstrip().endswith(";"):
+                    text = text[:-1]
+                text += "\n;\n" + " ;\n".join(ops)
+            self._update(text)
+            if reconcile:
+                after = self._named_graphs()
+                active = set(self.active_graphs())
+                fix = [f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in active if g != ag and g not in after]
+                for g in sorted(after - before - active - {ag}, key=lambda g: g.value):
+                    code = self.minter.graph_member(g.value)
+                    fix += self._registration(g, code.upper() if code else None, None)
+                if fix:
+                    self._update(" ;\n".join(fix))
+
+    def _named_graphs(self) -> set:
+        return {r["g"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+                if isinstance(r["g"], ox.NamedNode)}
+
+    def close(self) -> None:
+        self._http.close()
