@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pyoxigraph import NamedNode
+
 from graph.store.base import Store
 from vocab.namespaces import sparql_prefixes
 
@@ -61,7 +63,8 @@ def works_with(store: Store, name: str, term_iri: str, *, limit: int = 500) -> l
     """Works having one facet value, with a title and the members holding any of their Instances."""
     if name not in FACETS:
         raise ValueError(f"unknown facet {name!r}")
-    pattern = FACETS[name].replace("?term", f"<{term_iri}>")
+    term = NamedNode(term_iri)  # raises ValueError for anything that is not an IRI
+    pattern = FACETS[name].replace("?term", str(term))
     query = sparql_prefixes() + f"""
     SELECT ?work (SAMPLE(?zh) AS ?title) (SAMPLE(?py) AS ?pinyin) (SAMPLE(?any) AS ?other)
            (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?holders) WHERE {{

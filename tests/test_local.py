@@ -231,3 +231,34 @@ def test_record_pages_show_the_chinese_title_and_its_pinyin(loaded):
                     .get_data(as_text=True)) for i in instances]
     assert any("榕城考古略" in t and "rong cheng kao gu lve" in t for t in texts)
     assert any("长乐县志" in t and "chang le xian zhi" in t and "福州文献" in t for t in texts)
+
+
+def test_the_browse_page_lists_places_dynasties_and_types_and_their_works(loaded):
+    import html
+    import re
+
+    from web import create_app
+
+    cat, _, _ = loaded
+    client = create_app({"ALLIANCE_CATALOGUE": cat}).test_client()
+    page = client.get("/local-literature?lang=zh").get_data(as_text=True)
+    for heading in ("地区", "朝代", "文献类型", "版本类型", "专藏"):
+        assert f">{heading}</h2>" in page
+    links = dict((html.unescape(label), html.unescape(href)) for href, label in
+                 re.findall(r'<a href="(/local-literature\?[^"]+)">([^<]+)</a>', page))
+    assert {"清", "明", "福建长乐", "地方志", "刻本", "福州文献"} <= set(links)
+    chosen = client.get(links["福建长乐"] + "&lang=zh").get_data(as_text=True)
+    assert "长乐县志" in chosen and "FJL · FZL" in chosen
+    work = re.search(r'<a href="(/work/[^"]+)">长乐县志</a>', chosen).group(1)
+    assert client.get(work, headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.parametrize("query", ["facet=place", "facet=nope&value=http://x.test/a",
+                                   "facet=place&value=not%20an%20iri> } DROP ALL {",
+                                   "facet=place&value=http://alliance.test/subject/unknown"])
+def test_the_browse_page_refuses_what_it_cannot_show(loaded, query):
+    from web import create_app
+
+    cat, _, _ = loaded
+    client = create_app({"ALLIANCE_CATALOGUE": cat}).test_client()
+    assert client.get("/local-literature?" + query).status_code == 404

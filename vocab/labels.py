@@ -229,6 +229,17 @@ _UI: dict[str, tuple[str, str]] = {
     "overlap_by_decade": ("By decade of publication", "按出版年代"),
     "overlap_class": ("Class", "类目"),
     "overlap_decade": ("Decade", "年代"),
+    "local_literature": ("Local literature", "地方文献"),
+    "local_literature_intro": ("Local histories, gazetteers, genealogies and old editions that members hold, "
+                               "across the whole alliance.",
+                               "各成员馆所藏地方史志、家谱与古籍，全联盟统一浏览。"),
+    "local_facet_place": ("Place", "地区"),
+    "local_facet_dynasty": ("Dynasty / period", "朝代"),
+    "local_facet_type": ("Type", "文献类型"),
+    "local_facet_edition": ("Edition type", "版本类型"),
+    "local_facet_collection": ("Collection", "专藏"),
+    "local_all_facets": ("All places, periods and types", "全部地区、朝代与类型"),
+    "local_none": ("Nothing yet.", "暂无。"),
     "overlap_sparql": ("the same numbers from queries (see the examples)", "可用查询得到相同数字（见示例）"),
 }
 

@@ -19,7 +19,7 @@ import os
 from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
-from web import context, errors, home, reports, resources, sparql, writes
+from web import context, errors, home, locallit, reports, resources, sparql, writes
 from web.urls import Urls
 
 
@@ -39,7 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
         catalogue.store.start_query_workers(int(app.config["ALLIANCE_SPARQL_WORKERS"]))
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter))
     context.init_app(app)
-    for module in (home, resources, sparql, reports, writes):
+    for module in (home, resources, sparql, reports, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app
