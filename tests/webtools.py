@@ -41,10 +41,10 @@ def links(html: str) -> list[tuple[str, str]]:
     return parse(html).links
 
 
-def href_of(html: str, text: str) -> str:
-    """The href of the first link whose text is ``text``."""
+def href_of(html: str, text: str, prefix: str = "") -> str:
+    """The href of the first link whose text is ``text`` (and whose href starts with ``prefix``)."""
     for href, label in links(html):
-        if label == text:
+        if label == text and href.startswith(prefix):
             return href
     raise AssertionError(f"no link {text!r} among {[label for _, label in links(html)][:60]}")
 
