@@ -17,12 +17,15 @@ deleted.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import queue
 import shutil
+import socket
+import subprocess
+import sys
 import threading
 import time
+from multiprocessing.connection import Connection
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,17 +91,26 @@ def _graph(value: str):
 
 
 class _Worker:
-    def __init__(self, ctx):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child,), daemon=True, name="sparql-worker")
-        self.process.start()
-        child.close()
+    """``python -m graph.store.pool FD``: a plain child process (multiprocessing's spawn would re-run
+    the server's __main__), talking over a socket pair."""
+
+    def __init__(self):
+        ours, theirs = socket.socketpair()
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        self.process = subprocess.Popen([sys.executable, "-m", "graph.store.pool", str(theirs.fileno())],
+                                        pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self.conn = Connection(ours.detach())
         self.generation = -1
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
 
     def kill(self) -> None:
         try:
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
         finally:
             self.conn.close()
 
@@ -112,7 +124,6 @@ class QueryPool:
         self.snapshots = Path(snapshots)
         shutil.rmtree(self.snapshots, ignore_errors=True)  # left by a server that died
         self.snapshots.mkdir(parents=True)
-        self._ctx = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -144,7 +155,7 @@ class QueryPool:
 
     # workers ---------------------------------------------------------------------
     def _add_worker(self) -> None:
-        worker = _Worker(self._ctx)
+        worker = _Worker()
         with self._lock:
             self._workers.add(worker)
         self._idle.put(worker)
@@ -195,7 +206,7 @@ class QueryPool:
 
     def pids(self) -> list[int]:
         with self._lock:
-            return [w.process.pid for w in self._workers]
+            return [w.pid for w in self._workers]
 
     def close(self) -> None:
         self._closed = True
@@ -205,3 +216,7 @@ class QueryPool:
         for w in workers:
             w.kill()
         shutil.rmtree(self.snapshots, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    _worker_main(Connection(int(sys.argv[1])))
