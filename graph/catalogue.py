@@ -18,6 +18,14 @@ class CatalogueError(Exception):
     pass
 
 
+def configured_base(data_dir: str | Path | None = None, base: str | None = None) -> str:
+    """The base URI a catalogue in ``data_dir`` uses (or would use), without opening its store."""
+    data = Path(data_dir or os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA)
+    settings_path = data / SETTINGS_FILE
+    stored = json.loads(settings_path.read_text()).get("base") if settings_path.exists() else None
+    return base or os.environ.get("ALLIANCE_BASE") or stored or DEFAULT_BASE
+
+
 @dataclass
 class Catalogue:
     data_dir: Path

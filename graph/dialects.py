@@ -45,6 +45,11 @@ def _load(target: str):
     return getattr(importlib.import_module(module), name)
 
 
+def guard(item, expected: str):
+    """One read record, or its rejection if its fields say it is the other MARC dialect."""
+    return next(_guarded([item], expected))
+
+
 def _guarded(records, expected: str):
     from graph.sources.unimarc import dialect_scores
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from graph import collection, dialects
+from graph import collection, dialects, pipeline
 from graph.identity.clusters import ClusterIndex
 from graph.identity.uris import Minter
 from graph.mappers import MappingContext
 from graph.rdfload import file_fingerprint
 from graph.sources import Notice, Rejection, SourceRecord
-from graph.store.base import Batch, Store, StoreError
+from graph.store.base import Batch, SerializedTriples, Store, StoreError
 
 
 class IngestError(Exception):
@@ -112,7 +112,8 @@ def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, rep
 def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
            replace: bool = False, progress: Callable[[int], None] | None = None,
            format: str | None = None, collection_name: str | None = None,
-           clusters: ClusterIndex | None = None) -> IngestReport:
+           clusters: ClusterIndex | None = None, workers: int | None = None,
+           min_parallel: int = pipeline.PARALLEL_THRESHOLD) -> IngestReport:
     """Convert ``files`` and load them as one batch of ``member``'s catalogue.
 
     ``format`` names the dialect (:func:`graph.dialects.names`) instead of detecting it;
@@ -120,6 +121,8 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     join it, and loading the collection again replaces the previous load of it.
     With ``clusters`` (the catalogue's :class:`ClusterIndex`), records join the alliance's
     Instance and Work clusters; the index commits only if the batch switched on.
+    MARC 21 files go through :mod:`graph.pipeline`: converted on ``workers`` processes
+    (default: every core) while the store bulk-loads what they made.
     """
     names = [str(f) for f in files]
     for f in names:
@@ -136,14 +139,26 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     fingerprint = (collection.fingerprint(ctx) if collection_name
                    else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
 
-    def triples():
-        yield from convert(names, ctx, report, progress, format)
-        if report.loaded == 0:  # never let an unreadable file replace a catalogue with nothing
+    def nothing_read():  # never let an unreadable file replace a catalogue with nothing
+        if report.loaded == 0:
             raise IngestError("no record could be read", report)
+
+    if collection_name is None and all(dialects.detect(f, format).name == "marc21" for f in names):
+        def chunks():
+            yield from pipeline.convert_stream(names, ctx, report, workers=workers, progress=progress,
+                                               min_parallel=min_parallel,
+                                               lookup=_instance_of(store, minter, member))
+            nothing_read()
+        payload = SerializedTriples(chunks())
+    else:
+        def triples():
+            yield from convert(names, ctx, report, progress, format)
+            nothing_read()
+        payload = triples()
 
     try:
         report.batch = store.write_batch(
-            member, triples(), replace=replace,
+            member, payload, replace=replace,
             fingerprint=fingerprint, sources=names,
             renames=load.finish if load is not None else None)
     except StoreError as err:
@@ -161,3 +176,19 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     report.triples = report.batch.triples
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _instance_of(store: Store, minter: Minter, member: str) -> Callable[[str], str | None]:
+    """Finds, for a holdings record's 004, the Instance of the member's record with that 001."""
+    library = minter.library(member)
+
+    def lookup(control: str) -> str | None:
+        from pyoxigraph import Literal
+
+        rows = list(store.query(
+            "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
+            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+            f"SELECT ?i WHERE {{ ?i bf:adminMetadata ?a . ?a bf:assigner {library} ; bf:identifiedBy ?l . "
+            f"?l rdf:value {Literal(control)} }} LIMIT 1"))
+        return rows[0]["i"].value if rows else None
+    return lookup

@@ -23,15 +23,18 @@ from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
+from graph.identity.resolver import KeyIdentity, Resolved
+from graph import dialects
 from graph.mappers import MappingContext
 from graph.mappers import marc21
-from graph.sources import Rejection, SourceRecord
+from graph.sources import Notice, Rejection, SourceRecord
 from graph.sources import iso2709
 from graph.sources.marc import decode_iso2709, iso2709_chunks_at, is_marcxml, read_marcxml
 from vocab.namespaces import BF, PREFIXES
 
 BATCH = 400                # records per work unit
 PARALLEL_THRESHOLD = 3000  # fewer records than this: not worth starting processes
+MAX_NOTICES = 10_000       # repairs listed in a report (all are counted)
 _ADMIN = BF.adminMetadata
 
 
@@ -42,6 +45,7 @@ class ConvertReport:
     read: int = 0
     loaded: int = 0
     rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
     warnings: int = 0
     triples: int = 0
 
@@ -54,14 +58,51 @@ class _Plan:
 
 @dataclass
 class _Result:
-    data: bytes
-    triples: int
-    read: int
-    loaded: int
-    warnings: int
-    rejected: list
-    deferred: list                 # (file, position, offset, raw) of holdings records
-    instances: dict                # 001 -> instance IRI, for bibliographic records with holdings
+    data: bytes = b""
+    triples: int = 0
+    read: int = 0
+    loaded: int = 0
+    warnings: int = 0
+    rejected: list = field(default_factory=list)
+    notices: list = field(default_factory=list)    # the repairs the reader made, as Notices
+    deferred: list = field(default_factory=list)   # (file, position, offset, raw) of holdings records
+    instances: dict = field(default_factory=dict)  # 001 -> instance IRI, for records with holdings
+    evidence: list = field(default_factory=list)   # what deferred identity resolution needs
+
+
+_PENDING = "urn:x-alliance-pending:"
+_PENDING_RE = re.compile(rb"<urn:x-alliance-pending:(\d+):([iw])")
+
+
+class DeferredIdentity:
+    """Stands in for a stateful resolver (the cluster index) inside converter processes.
+
+    It hands out placeholder IRIs and keeps each record's evidence; the parent process
+    resolves the evidence in record order with the real resolver and rewrites the
+    placeholders in the serialised chunk (:func:`_settle`).
+    """
+
+    def __init__(self):
+        self.evidence: list = []
+
+    def resolve(self, ev) -> Resolved:
+        n = len(self.evidence)
+        self.evidence.append(ev)
+        return Resolved(NamedNode(f"{_PENDING}{n}:i"), NamedNode(f"{_PENDING}{n}:w"))
+
+
+def _settle(res: "_Result", identity) -> None:
+    """Resolve a converted batch's deferred evidence and put the real IRIs in its data."""
+    if not res.evidence:
+        return
+    real = []
+    for ev in res.evidence:
+        got = identity.resolve(ev)
+        real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode()))
+    res.data = _PENDING_RE.sub(lambda m: real[int(m.group(1))][m.group(2) == b"w"], res.data)
+    for control, iri in list(res.instances.items()):
+        if iri.startswith(_PENDING):  # the main Instance itself, never a fragment of it
+            res.instances[control] = real[int(iri[len(_PENDING):].split(":")[0])][0][1:].decode()
 
 
 # serialisation ---------------------------------------------------------------------
@@ -99,14 +140,18 @@ class Serializer:
 _STATE: dict = {}
 
 
-def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph) -> None:
-    _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph))
+def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False) -> None:
+    if defer:  # a stateful resolver lives in the parent; this process only gathers evidence
+        ctx = MappingContext(ctx.minter, ctx.member, ctx.collection, identity=DeferredIdentity())
+    _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph), defer=defer)
     gc.freeze()  # everything inherited is long-lived; young collections stay cheap
 
 
 def _convert_batch(batch: list) -> _Result:
     ctx, plan, ser = _STATE["ctx"], _STATE["plan"], _STATE["serializer"]
-    res = _Result(b"", 0, 0, 0, 0, [], [], {})
+    if _STATE.get("defer"):
+        ctx.identity.evidence = []
+    res = _Result()
     texts = []
     cache: dict = {}
     for file, position, offset, raw in batch:
@@ -120,10 +165,14 @@ def _convert_batch(batch: list) -> _Result:
             res.triples += len(triples)
             texts.append(ser.lines(triples, cache))
     res.data = ser.finish("".join(texts))
+    if _STATE.get("defer"):
+        res.evidence = ctx.identity.evidence
     return res
 
 
 def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
+    if isinstance(item, SourceRecord):
+        item = dialects.guard(item, "marc21")  # a UNIMARC record in a MARC 21 file says so
     if isinstance(item, Rejection):
         res.rejected.append(item)
         return None
@@ -142,7 +191,9 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
                                       f"could not be mapped: {type(err).__name__}: {err}"))
         return None
     res.loaded += 1
-    res.warnings += bool(item.warnings)
+    if item.warnings:
+        res.warnings += 1
+        res.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
     if control is not None and control in plan.holdings_of:
         instance = next((s for s, p, _ in triples if p == _ADMIN), None)
         if instance is not None:
@@ -200,11 +251,13 @@ def _batches(files: list[str]) -> Iterator[list]:
 def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
                    kind: str = "nt", graph: NamedNode | None = None, workers: int | None = None,
                    lookup: Callable[[str], str | None] | None = None,
-                   progress: Callable[[int], None] | None = None) -> Iterator[bytes]:
+                   progress: Callable[[int], None] | None = None,
+                   min_parallel: int = PARALLEL_THRESHOLD) -> Iterator[bytes]:
     """Serialised triples of every good record in ``files``; counts and rejections go into ``report``.
 
     ``kind`` is "nt", "nq" (with ``graph``) or "ttl". ``workers`` defaults to the number of
-    cores; 1 converts in this process. ``lookup(control_number)`` finds the Instance IRI of
+    cores; 1 converts in this process, as do inputs of fewer than ``min_parallel`` records.
+    ``lookup(control_number)`` finds the Instance IRI of
     a bibliographic record that is not in ``files`` (for holdings records that name one).
     """
     names = [str(f) for f in files]
@@ -218,10 +271,13 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
     ser = Serializer(kind, graph)
 
     def absorb(res: _Result) -> bytes:
+        _settle(res, ctx.identity)
         report.read += res.read - len(res.deferred)
         report.loaded += res.loaded
         report.warnings += res.warnings
         report.rejected.extend(res.rejected)
+        if hasattr(report, "notices") and len(report.notices) < MAX_NOTICES:
+            report.notices.extend(res.notices)  # repairs are counted in full, listed up to a limit
         report.triples += res.triples
         deferred.extend(res.deferred)
         instances.update(res.instances)
@@ -232,9 +288,10 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
     for path in xml:
         yield from _xml_chunks(path, ctx, plan, ser, absorb, deferred)
     if binary:
-        if workers > 1 and plan.records >= PARALLEL_THRESHOLD:
+        if workers > 1 and plan.records >= min_parallel:
             method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph))
+            defer = not isinstance(ctx.identity, KeyIdentity)
+            pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer))
             try:
                 for res in pool.imap(_convert_batch, _batches(binary), chunksize=1):
                     yield absorb(res)
@@ -253,7 +310,7 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
 
 
 def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
-    res = _Result(b"", 0, 0, 0, 0, [], [], {})
+    res = _Result()
     texts = []
     cache: dict = {}
     for item in read_marcxml(Path(path)):
@@ -268,7 +325,7 @@ def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
         if len(texts) >= BATCH:
             res.data = ser.finish("".join(texts))
             yield absorb(res)
-            res, texts, cache = _Result(b"", 0, 0, 0, 0, [], [], {}), [], {}
+            res, texts, cache = _Result(), [], {}
     res.data = ser.finish("".join(texts))
     yield absorb(res)
 
@@ -304,6 +361,8 @@ def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, loo
             continue
         report.loaded += 1
         report.warnings += bool(item.warnings)
+        if hasattr(report, "notices"):
+            report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
         report.triples += len(triples)
         texts.append(ser.lines(triples, cache))
     return ser.finish("".join(texts))

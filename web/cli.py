@@ -150,6 +150,99 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--member", "member_code", required=True, help="Code of the member whose records these are.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="RDF file to write: .nq (N-Quads), .nt (N-Triples) or .ttl (Turtle), optionally .gz.")
+@click.option("--rejects", type=click.Path(dir_okay=False), default=None,
+              help="Write rejected records as JSON Lines here (default: OUTPUT.rejects.jsonl).")
+@click.option("--format", "format_name", default=None, metavar="NAME",
+              help="Read the files as this format instead of detecting it (marc21, unimarc, local, dc).")
+@click.option("--workers", type=int, default=None, help="Converter processes (default: one per core).")
+@pass_ctx
+def convert(obj: Context, files: tuple[str, ...], member_code: str, output: str, rejects: str | None,
+            format_name: str | None, workers: int | None) -> None:
+    """Convert catalogue files to a BIBFRAME RDF file without loading it.
+
+    URIs are those `alliance ingest` would mint in this data directory (its base URI),
+    so the file can be loaded later with `alliance load`. Broken records are reported
+    and skipped; the command fails only when no record could be converted.
+    """
+    from graph.catalogue import configured_base
+    from graph.convert import ConvertError, convert_files
+    from graph.formats import UnknownFormat
+    from graph.ingest import count_records
+    from graph.members import MemberError, check_code
+
+    try:
+        code = check_code(member_code)
+    except MemberError as err:
+        raise click.BadParameter(str(err), param_hint="--member") from err
+    total = sum(count_records(f, format_name) for f in files)
+    try:
+        with click.progressbar(length=total, label=f"convert {code}", file=sys.stderr) as bar:
+            report = convert_files(list(files), output, code, base=configured_base(obj.data, obj.base),
+                                   format=format_name, workers=workers, progress=bar.update)
+    except UnknownFormat as err:
+        raise click.BadParameter(str(err), param_hint="--output") from err
+    except ConvertError as err:
+        if err.report is not None and err.report.rejected:
+            _write_convert_rejects(err.report, rejects or output + ".rejects.jsonl")
+        raise click.ClickException(str(err)) from err
+    click.echo(report.summary())
+    _report_notices(report)
+    if report.rejected:
+        _write_convert_rejects(report, rejects or output + ".rejects.jsonl")
+
+
+def _write_convert_rejects(report, path: str) -> None:
+    report.write_rejects(path)
+    for r in report.rejected[:20]:
+        click.echo(f"  rejected: {r}", err=True)
+    if len(report.rejected) > 20:
+        click.echo(f"  … and {len(report.rejected) - 20} more", err=True)
+    click.echo(f"rejected records written to {path}", err=True)
+
+
+@main.command()
+@click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
+@click.option("--member", "member_code", default=None, help="Validate this member's loaded catalogue.")
+@click.option("--format", "format_name", default=None, metavar="NAME",
+              help="Read FILE as this source format (marc21, unimarc, ...) instead of detecting it.")
+@click.option("--show", default=20, show_default=True, help="How many findings to print.")
+@pass_ctx
+def validate(obj: Context, file: str | None, member_code: str | None, format_name: str | None,
+             show: int) -> None:
+    """Check a file, or a member's loaded data, against the alliance profile (SHACL).
+
+    FILE is an RDF file (any format `alliance load` reads) or a source file (MARC,
+    CNMARC, a spreadsheet), which is converted first. Also checks that every BIBFRAME
+    and BFLC term is defined by the ontologies and that no node is blank. Exits 1 when
+    the data does not conform (warnings alone do not fail).
+    """
+    from graph.rdfload import LoadError
+    from graph.validate import validate_member, validate_path
+
+    if bool(file) == bool(member_code):
+        raise click.UsageError("give either FILE or --member CODE")
+    if file:
+        try:
+            report = validate_path(file, format=format_name)
+        except LoadError as err:
+            raise click.ClickException(str(err)) from err
+    else:
+        cat = obj.catalogue()
+        report = validate_member(cat.store, _require_member(cat, member_code))
+    for finding in (report.violations + report.warnings)[:show]:
+        click.echo(f"  {finding}")
+    for term in report.undefined_terms[:show]:
+        click.echo(f"  undefined term: <{term}>")
+    click.echo(report.summary())
+    if not report.conforms:
+        raise SystemExit(1)
+
+
+@main.command()
 @click.argument("url")
 @click.option("--member", "member_code", required=True, help="Code of the member whose repository this is.")
 @click.option("--set", "set_spec", default=None, help="Harvest only this OAI-PMH set.")

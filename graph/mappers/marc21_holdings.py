@@ -12,7 +12,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.mappers.marc21_emit import LABEL, TYPE, Out
 from graph.mappers.marc21_tables import SHELFMARK_CLASS
-from graph.mappers.marc21_text import clean, first, subfields
+from graph.mappers.marc21_text import clean, fid, first, subfields
 from vocab.namespaces import BF, RDF
 
 ITEM_TAGS = ("876", "877", "878")
@@ -22,7 +22,7 @@ TEXTUAL_HOLDINGS = ("866", "867", "868")
 def map_items(out: Out, instance: NamedNode, control: str, ctx) -> None:
     locations = out.fields("852")
     items = out.fields(*ITEM_TAGS)
-    key = f"{out.member}|{control}"
+    key = f"{out.member}|{control}|{_what(out)}"
     if items:
         for n, item_field in enumerate(items):
             _item(out, instance, ctx, f"{key}|{n}", [_location_of(item_field, locations)], [item_field])
@@ -31,6 +31,16 @@ def map_items(out: Out, instance: NamedNode, control: str, ctx) -> None:
             _item(out, instance, ctx, f"{key}|{n}", [loc], [], out.fields(*TEXTUAL_HOLDINGS) if n == 0 else [])
     elif control not in getattr(ctx, "holdings_elsewhere", ()):
         _item(out, instance, ctx, f"{key}|0", [], [])  # the member holds the title, no details
+
+
+def _what(out: Out) -> str:
+    """A short digest of what the record describes, so that two records sharing a 001 (it happens
+    in merged catalogues) do not share Items; the same record always gives the same one."""
+    t245 = out.first("245")
+    f008 = out.first("008")
+    ids = [v for f in out.fields("010", "020", "022") for c, v in f.subfields if c == "a"]
+    return fid(t245.value() if t245 is not None else "", f008.data[7:15] if f008 is not None and f008.data else "",
+               *ids)
 
 
 def map_holdings_record(out: Out, instance: NamedNode, control: str, ctx) -> None:
@@ -84,16 +94,24 @@ def _item(out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fi
             add((node, LABEL, Literal(place)))
         _enumeration(out, item, subfields(loc, "3"))
         _copy(out, item, loc)
+        if not item_fields:
+            _barcodes(out, item, loc)  # 852 $p: the piece designation, where there is no 876
     for field in item_fields:
-        for n, barcode in enumerate(subfields(field, "p")):
-            node = NamedNode(f"{base}#barcode-{n}")
-            add((item, BF.identifiedBy, node))
-            add((node, TYPE, BF.Barcode))
-            add((node, RDF.value, Literal(barcode.strip())))
+        _barcodes(out, item, field)
         _enumeration(out, item, subfields(field, "3"))
         _copy(out, item, field)
     for field in textual:
         _enumeration(out, item, subfields(field, "a"))
+
+
+def _barcodes(out: Out, item: NamedNode, field) -> None:
+    for barcode in subfields(field, "p"):
+        barcode = barcode.strip()
+        node = NamedNode(f"{item.value}#barcode-{barcode}" if barcode.isalnum() else
+                         f"{item.value}#barcode-{out.node(item, 'b', barcode).value.rsplit('-', 1)[-1]}")
+        out.add((item, BF.identifiedBy, node))
+        out.add((node, TYPE, BF.Barcode))
+        out.add((node, RDF.value, Literal(barcode)))
 
 
 def _enumeration(out: Out, item: NamedNode, values: list[str]) -> None:

@@ -21,6 +21,7 @@ IDENTIFIED_BY, VALUE, NOTE = BF.identifiedBy, RDF.value, BF.note
 SIMPLE_PLACE, SIMPLE_AGENT, SIMPLE_DATE = BFLC.simplePlace, BFLC.simpleAgent, BFLC.simpleDate
 _OCLC = re.compile(r"^\(OCoLC\)\s*(?:ocm|ocn|on)?\s*", re.IGNORECASE)
 _ISBN_HEAD = re.compile(r"^([0-9Xx-]{10,17})\s*(.*)$")
+_PARENTHESES = re.compile(r"\(([^()]*)\)")
 _URL_SAFE = ":/?#[]@!$&'()*+,;=%~"
 _DATE = re.compile(r"^[0-9u|]{4}$")
 
@@ -67,8 +68,8 @@ def map_instance(out: Out, instance: NamedNode, work: NamedNode, leader: str, co
 def _titles(out: Out, instance: NamedNode) -> None:
     add = out.add
     t245 = out.first("245")
-    if t245 is not None:
-        main = joined(t245, "a") or joined(t245, "k")
+    main = (joined(t245, "a") or joined(t245, "k")) if t245 is not None else ""
+    if main:
         node = NamedNode(f"{instance.value}#{out.member}-title")  # the title proper: one per member
         out.add((instance, TITLE, node))
         out.add((node, TYPE, BF.Title))
@@ -83,12 +84,12 @@ def _titles(out: Out, instance: NamedNode) -> None:
             _title_parts(out, node, v, joined(v, "a") or joined(v, "k"), tag)
             out.text(instance, LABEL, joined(v, "abfgknps"), tag)
             out.text(instance, BF.responsibilityStatement, joined(v, "c"), tag)
-    for field in out.fields("246", "247", "210", "222", "242", "740"):
+    for field in out.fields("246", "247", "210", "222", "242"):
         _variant(out, instance, field)
     for tag, field in out.vern.unpaired:
-        if tag in ("245", "246"):
+        if tag in ("245", "246") and (vmain := joined(field, "a")):
             node = out.typed(instance, TITLE, "variant", BF.VariantTitle, joined(field, "abnp"))
-            _title_parts(out, node, field, joined(field, "a"), out.vern.tag(field))
+            _title_parts(out, node, field, vmain, out.vern.tag(field))
 
 
 def _title_parts(out: Out, node: NamedNode, field, main: str, language: str | None) -> None:
@@ -118,7 +119,7 @@ def _variant(out: Out, instance: NamedNode, field) -> None:
         _title_parts(out, node, v, joined(v, "a"), vtag)
 
 
-def _ident(out: Out, instance: NamedNode, cls: NamedNode, value: str, qualifier: str = "",
+def _ident(out: Out, instance: NamedNode, cls: NamedNode, value: str, qualifier: str | list[str] = "",
            status: str | None = None, on: NamedNode | None = None) -> None:
     value = value.strip()
     if not value:
@@ -126,8 +127,9 @@ def _ident(out: Out, instance: NamedNode, cls: NamedNode, value: str, qualifier:
     node = out.typed(on or instance, IDENTIFIED_BY, "id", cls, cls.value, value, status or "")
     add = out.add
     add((node, VALUE, Literal(value)))
-    if qualifier:
-        add((node, BF.qualifier, Literal(qualifier)))
+    for q in ([qualifier] if isinstance(qualifier, str) else qualifier):
+        if q:
+            add((node, BF.qualifier, Literal(q)))
     if status is not None:
         add((node, BF.status, iri(status, "")))
 
@@ -150,8 +152,9 @@ def _identifiers(out: Out, instance: NamedNode) -> None:
                 continue
             match = _ISBN_HEAD.match(v.strip())
             number, rest = (match.group(1), match.group(2)) if match else (v.strip(), "")
-            qualifier = " ".join(x for x in [clean(rest).strip(" ()"), *qualifiers] if x)
-            _ident(out, instance, BF.Isbn, number, qualifier, STATUS_INVALID if c == "z" else None)
+            found = _PARENTHESES.findall(rest) or ([clean(rest)] if clean(rest) else [])
+            _ident(out, instance, BF.Isbn, number, [clean(q) for q in found] + qualifiers,
+                   STATUS_INVALID if c == "z" else None)
     for field in out.fields("022"):
         for c, v in field.subfields:
             if c in "ayz":
@@ -334,8 +337,9 @@ def _admin(out: Out, instance: NamedNode, control: str, ctx) -> None:
     add((local, VALUE, Literal(control)))
     add((local, BF.assigner, library))
     f005 = out.first("005")
-    if f005 is not None and f005.data and len(f005.data) >= 14 and f005.data[:14].isdigit():
-        d = f005.data
+    d = f005.data if f005 is not None and f005.data else ""
+    if len(d) >= 14 and d[:14].isdigit() and d[:4] > "0000" and "01" <= d[4:6] <= "12" \
+            and "01" <= d[6:8] <= "31" and d[8:10] < "24" and d[10:12] < "60" and d[12:14] < "61":
         stamp = f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}"
         add((admin, BF.changeDate, Literal(stamp, datatype=XSD.dateTime)))
     f040 = out.first("040")

@@ -38,7 +38,7 @@ AGENT_CLASS = {  # (tag suffix, first indicator) -> class
     "00": BF.Person, "10": BF.Organization, "11": BF.Meeting, "20": BF.Agent,
 }
 SUBJECT_CLASS = {
-    "600": BF.Person, "610": BF.Organization, "611": BF.Meeting, "630": BF.Work,
+    "600": BF.Person, "610": BF.Organization, "611": BF.Meeting, "630": BF.Hub,
     "647": BF.Event, "648": BF.Temporal, "650": BF.Topic, "651": BF.Place, "653": BF.Topic,
     "654": BF.Topic, "655": BF.GenreForm, "656": BF.Topic, "657": BF.Topic, "662": BF.Place,
 }

@@ -35,8 +35,8 @@ def map_work(out: Out, work: NamedNode, instance: NamedNode, leader: str, langua
         add((work, TYPE, cls))
     add((work, HAS_INSTANCE, instance))
     t245 = out.first("245")
-    if t245 is not None:
-        title = joined(t245, "anp") or joined(t245, "k")
+    title = (joined(t245, "anp") or joined(t245, "k")) if t245 is not None else ""
+    if title:
         node = NamedNode(f"{work.value}#{out.member}-title")
         add((work, TITLE, node))
         add((node, TYPE, BF.Title))
@@ -89,6 +89,12 @@ def map_work(out: Out, work: NamedNode, instance: NamedNode, leader: str, langua
         _series_statement(out, work, field)
     for field in out.fields(*LINK_RELATIONSHIP):
         _linking_entry(out, work, field)
+    for field in out.fields("510", "740"):
+        _titled_relation(out, work, field)
+    for field in out.fields("730"):  # a uniform title added entry: a related (or contained) work
+        hub = _hub(out, field, "adfgklmnoprst", ctx)
+        if hub is not None:
+            _relation(out, work, "part" if field.indicators[1] == "2" else "relatedwork", hub, hub.value)
 
 
 def _as(field, tag: str):
@@ -416,6 +422,32 @@ def _related_hub(out: Out, work: NamedNode, field, ctx) -> None:
     hub = _hub(out, field, "t" + TITLE_CODES, ctx, NAME_CODES.get(field.tag[1:], "a"))
     if hub is not None:
         _relation(out, work, "part" if field.indicators[1] == "2" else "relatedwork", hub, hub.value)
+
+
+def _titled_relation(out: Out, work: NamedNode, field) -> None:
+    """510 (indexed in) and 740 (related or analytical title): a described, related work."""
+    title = joined(field, "anp") if field.tag == "740" else joined(field, "a")
+    if not title:
+        return
+    if field.tag == "510":
+        code = "indexedin"
+    else:
+        code = "part" if field.indicators[1] == "2" else "relatedwork"
+    related = out.node(work, "related", field.tag, title)
+    _relation(out, work, code, related, title)
+    add = out.add
+    tnode = NamedNode(related.value + "-title")
+    add((related, TITLE, tnode))
+    add((tnode, TYPE, BF.Title))
+    add((tnode, MAIN_TITLE, Literal(title)))
+    v, tag, _ = out.parallel(field)
+    if v is not None and (vtitle := joined(v, "anp" if field.tag == "740" else "a")):
+        add((tnode, MAIN_TITLE, Literal(vtitle, language=tag) if tag else Literal(vtitle)))
+    for issn in subfields(field, "x"):
+        ident = NamedNode(f"{related.value}-issn-{fid(issn)}")
+        add((related, BF.identifiedBy, ident))
+        add((ident, TYPE, BF.Issn))
+        add((ident, RDF_VALUE, Literal(issn.strip())))
 
 
 def _linking_entry(out: Out, work: NamedNode, field) -> None:

@@ -35,6 +35,25 @@ class Batch:
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
 
 
+class SerializedTriples:
+    """Triples already serialised as chunks of N-Triples bytes (each chunk whole lines).
+
+    Parallel converters hand these to :meth:`Store.write_batch` in place of triple tuples:
+    a store that can bulk-load bytes (the embedded one) takes them without building a
+    Python object per term; any other store iterates them as parsed triples.
+    """
+
+    def __init__(self, chunks: Iterable[bytes]):
+        self.chunks = chunks
+
+    def __iter__(self) -> Iterator[Triple]:
+        from pyoxigraph import RdfFormat, parse
+
+        for chunk in self.chunks:
+            for t in parse(chunk, format=RdfFormat.N_TRIPLES):
+                yield t.subject, t.predicate, t.object
+
+
 class Store(abc.ABC):
     """The store interface the rest of the product is written against."""
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import functools
+import os
+import shutil
+import tempfile
 import threading
 import uuid
 from datetime import datetime, timezone
@@ -10,7 +13,7 @@ from typing import Iterable, Iterator
 import pyoxigraph as ox
 
 from graph.identity.uris import Minter
-from graph.store.base import Batch, Store, StoreError, Triple
+from graph.store.base import Batch, SerializedTriples, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
 from vocab.namespaces import ALLIANCE, RDF, XSD
 
@@ -122,13 +125,16 @@ class EmbeddedStore(Store):
                           sources=list(sources), fingerprint=fingerprint)
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
-            counter = _Counter(triples, graph)
             try:
-                self._ox.bulk_extend(counter)
+                if isinstance(triples, SerializedTriples):
+                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph)
+                else:
+                    counter = _Counter(triples, graph)
+                    self._ox.bulk_extend(counter)
+                    batch.triples = counter.count
             except Exception as err:  # the inactive graph is invisible; drop it now
                 self._drop([graph])
                 raise StoreError(str(err)) from err
-            batch.triples = counter.count
             batch.replaced = [b.graph for b in self.batches(member) if member and (
                 replace or (fingerprint and b.fingerprint == fingerprint))]
             try:
@@ -413,3 +419,46 @@ class _Counter:
         for s, p, o in self._triples:
             self.count += 1
             yield ox.Quad(s, p, o, graph)
+
+
+def _bulk_load_stream(store: ox.Store, chunks, graph: ox.NamedNode) -> int:
+    """Bulk-load N-Triples chunks into ``graph`` through a pipe; returns the triples written.
+
+    pyoxigraph's bulk loader parses and sorts in Rust without the GIL when it reads a
+    path; a named pipe fed by a thread lets it load while the chunks are still being
+    made (by converter processes), instead of waiting for a file. If ``chunks`` raises,
+    the error is re-raised here after the loader has stopped.
+    """
+    if not hasattr(os, "mkfifo"):  # no named pipes: parse in Python instead
+        counter = _Counter(SerializedTriples(chunks), graph)
+        store.bulk_extend(counter)
+        return counter.count
+    folder = tempfile.mkdtemp(prefix="alliance-load-")
+    pipe = os.path.join(folder, "batch.nt")
+    os.mkfifo(pipe)
+    state: dict = {"count": 0, "error": None}
+
+    def feed():
+        try:
+            with open(pipe, "wb") as fh:  # blocks until the loader opens the pipe
+                for chunk in chunks:
+                    state["count"] += chunk.count(b"\n")
+                    fh.write(chunk)
+        except BrokenPipeError:
+            pass  # the loader stopped early; its own error says why
+        except BaseException as err:  # noqa: BLE001 — handed to the caller below
+            state["error"] = err
+
+    feeder = threading.Thread(target=feed, name="alliance-bulk-feed", daemon=True)
+    feeder.start()
+    try:
+        store.bulk_load(path=pipe, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+    finally:
+        if feeder.is_alive():  # the loader gave up: open and close the read end so the writer stops
+            fd = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+            os.close(fd)
+        feeder.join()
+        shutil.rmtree(folder, ignore_errors=True)
+    if state["error"] is not None:
+        raise state["error"]
+    return state["count"]

@@ -1,0 +1,156 @@
+"""The MARC 21 mapper on real records: identifiers, names, subjects, 880 pairs and every member's holdings."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from graph.identity.uris import Minter
+from graph.mappers import MappingContext
+from graph.mappers.marc21 import UnmappableRecord, map_record
+from graph.pipeline import ConvertReport, convert_stream
+from graph.sources import SourceRecord
+from graph.sources.marc import read_marc
+from tests.conftest import TEST_BASE, shared
+
+PREFIXES = """PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
+PREFIX bflc: <http://id.loc.gov/ontologies/bflc/>
+PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+
+
+def records(relative):
+    return [i.record for i in read_marc(shared(relative)) if isinstance(i, SourceRecord)]
+
+
+def graph_of(relatives, member="PKU") -> ox.Store:
+    """The converter's output for whole files (holdings records linked), in an in-memory store."""
+    ctx = MappingContext(Minter(TEST_BASE), member)
+    data = b"".join(convert_stream([shared(r) for r in relatives], ctx, ConvertReport(), workers=1))
+    store = ox.Store()
+    store.load(data, format=ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def rows(store, sparql):
+    return [tuple(None if v is None else v.value for v in row) for row in store.query(PREFIXES + sparql)]
+
+
+def test_isbn_qualifiers_invalid_isbns_and_oclc_numbers():
+    store = graph_of(["marc21/pymarc/multi_isbn.dat", "marc21/xbib/bad_leaders_10_11.mrc",
+                      "marc21/marc2bibframe2/dataset/gwu.xml"])
+    isbns = rows(store, """SELECT ?v ?q ?status WHERE { ?i bf:identifiedBy ?id . ?id a bf:Isbn ; rdf:value ?v .
+                           OPTIONAL { ?id bf:qualifier ?q } OPTIONAL { ?id bf:status ?status } }""")
+    assert {q for v, q, _ in isbns if v == "0914378295"} == {"lim. ed.", "v. 1"}
+    assert ("3832175670", None, "http://id.loc.gov/vocabulary/mstatus/cancinv") in isbns
+    oclc = rows(store, "SELECT ?v WHERE { ?id a bf:OclcNumber ; rdf:value ?v }")
+    assert oclc, "035 (OCoLC) numbers become bf:OclcNumber"
+    assert all(not v.startswith("(") for (v,) in oclc)
+
+
+def test_contributions_have_roles_and_one_primary():
+    store = graph_of(["marc21/marc2bibframe2/dataset/gwu.xml"])
+    roles = rows(store, """SELECT ?name ?role WHERE { ?w bf:contribution ?c . ?c bf:agent ?a ; bf:role ?role .
+                           ?a rdfs:label ?name FILTER(?name = "Thomas, Ronald") }""")
+    assert ("Thomas, Ronald", "http://id.loc.gov/vocabulary/relators/cnd") in roles
+    primaries = rows(store, """SELECT ?w (COUNT(?c) AS ?n) WHERE { ?w bf:contribution ?c . ?c a bf:PrimaryContribution }
+                               GROUP BY ?w HAVING (COUNT(?c) > 1)""")
+    assert primaries == []
+
+
+def test_subject_iris_from_0_and_1():
+    store = graph_of(["marc21/marc2bibframe2/test/data/ConvSpec-648-662/marc_uris.xml"])
+    subjects = {s for (s,) in rows(store, "SELECT ?s WHERE { ?w bf:subject ?s }")}
+    assert "http://id.loc.gov/authorities/subjects/sh91003756" in subjects
+    assert "https://id.oclc.org/entity/1" in subjects, "$1 (the thing itself) wins over $0"
+    assert "http://id.worldcat.org/fast/1114228" in subjects, "(OCoLC)fst numbers name FAST IRIs"
+    assert "http://id.loc.gov/authorities/names/n97057532" in subjects
+    labels = rows(store, "SELECT ?l WHERE { <http://id.loc.gov/authorities/subjects/sh91003756> rdfs:label ?l }")
+    assert labels == [("Gender identity",)]
+
+
+def test_880_pairs_are_language_tagged_literals_on_the_same_node():
+    store = graph_of(["marc21/yaz/marccol1.u8.marc"])
+    title = rows(store, """SELECT ?t WHERE { ?i bf:adminMetadata/bf:identifiedBy/rdf:value "70813420 /AJ/r86" ;
+                           bf:title ?node . ?node bf:mainTitle ?t }""")
+    assert title == [("半田 市誌",)] or {"半田 市誌"} <= {t for (t,) in title}
+    tagged = {(o.value, o.language) for q in store.quads_for_pattern(None, ox.NamedNode(
+        "http://id.loc.gov/ontologies/bflc/simpleAgent"), None) for o in [q.object] if o.value == "半田市"}
+    assert tagged == {("半田市", "ja")}, "Han-only text in a Japanese record is Japanese, not Chinese"
+
+
+def test_romanised_and_vernacular_titles_share_the_title_node():
+    store = graph_of(["marc21/marc2bibframe2/dataset/gwu.xml"])
+    pairs = rows(store, """SELECT ?rom ?ver WHERE { ?i a bf:Instance ; bf:title ?t .
+                           ?t bf:mainTitle ?rom, ?ver FILTER(langMatches(lang(?ver), "zh") && lang(?rom) = "zh-latn-pinyin") }""")
+    assert pairs, "a Chinese record's 245 and its 880 are one title in two scripts"
+
+
+def test_every_852_is_an_item_of_the_loading_member():
+    store = graph_of(["marc21/marc2bibframe2/dataset/british_library.xml"], member="BL")
+    items = rows(store, """SELECT ?item ?mark ?lib WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:heldBy ?lib .
+                           OPTIONAL { ?item bf:shelfMark/rdfs:label ?mark } }""")
+    assert len(items) == 111
+    assert {lib for _, _, lib in items} == {TEST_BASE + "library/bl"}
+    assert ("ZC.9.a.134" in {m for _, m, _ in items}), "852 $j shelving control numbers are shelf marks"
+
+
+def test_items_carry_barcodes_call_numbers_and_locations():
+    store = graph_of(["marc21/marc4j/pride-and-prejudice-fixed.mrc"])
+    found = rows(store, """SELECT ?barcode ?mark ?where WHERE { ?item bf:identifiedBy ?b . ?b a bf:Barcode ;
+                           rdf:value ?barcode . ?item bf:shelfMark/rdfs:label ?mark ; bf:sublocation/rdfs:label ?where }""")
+    assert ("500881138", "M94.G00395", "Bodleian BOD Bookstack") in found
+    # MIT's 876 item fields: one Item each, with the call number of their 852
+    marks = {m for (m,) in rows(store, "SELECT ?m WHERE { ?item a bf:Item ; bf:shelfMark/rdfs:label ?m }")}
+    assert "PR4030 1983" in marks
+
+
+def test_a_record_without_holdings_still_gives_the_member_an_item():
+    store = graph_of(["marc21/marc4j/summerland.mrc"])
+    assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item ; bf:heldBy ?lib }") == [("1",)]
+
+
+def test_holdings_records_become_items_of_their_bibliographic_record():
+    store = graph_of(["marc21/marc4j/sample1.mrc"])
+    linked = rows(store, """SELECT ?mark ?title WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:shelfMark/rdfs:label ?mark .
+                            ?i bf:title/bf:mainTitle ?title }""")
+    assert ("MT130.M25 Z93 2000", ) == (next(m for m, _ in linked if m.startswith("MT130")),)
+    assert len(linked) == 4
+    # bibliographic records whose holdings come separately get no stand-in Item
+    assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item }") == [("4",)]
+
+
+def test_holdings_records_across_files_and_serial_holdings_statements():
+    store = graph_of(["marc21/xbib/zdbtitutf8.mrc", "marc21/xbib/zdblokutf8.mrc"])
+    n = rows(store, "SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item a bf:Item ; bf:itemOf ?i . ?i a bf:Instance }")
+    assert int(n[0][0]) == 292 + 1  # 292 holdings records; the one title without any gets a stand-in
+    assert rows(store, """SELECT ?item WHERE { ?item bf:enumerationAndChronology/rdfs:label "11.1969" }""")
+
+
+def test_holdings_without_their_bibliographic_record_are_rejected_with_the_reason():
+    report = ConvertReport()
+    ctx = MappingContext(Minter(TEST_BASE), "DNB")
+    b"".join(convert_stream([shared("marc21/xbib/zdblokutf8.mrc")], ctx, report, workers=1))
+    assert report.loaded == 0 and len(report.rejected) == 293
+    assert "010000011" in report.rejected[0].reason and "neither in this load" in report.rejected[0].reason
+
+
+def test_unimarc_records_are_not_read_as_marc21():
+    (record,) = records("marc21/pymarc/testunimarc.dat")
+    with pytest.raises(UnmappableRecord, match="UNIMARC"):
+        map_record(record, MappingContext(Minter(TEST_BASE), "PKU"))
+
+
+def test_same_record_same_triples_and_no_blank_nodes():
+    ctx = MappingContext(Minter(TEST_BASE), "PKU")
+    for record in records("marc21/marc2bibframe2/dataset/gwu.xml")[:30]:
+        first, second = map_record(record, ctx), map_record(record, ctx)
+        assert first == second
+        assert not any(isinstance(t, ox.BlankNode) for triple in first for t in triple)
+
+
+def test_fragments_are_scoped_by_member():
+    (record, *_) = records("marc21/marc4j/summerland.mrc")
+    a = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "PKU")) if "#" in s.value}
+    b = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "BL")) if "#" in s.value}
+    assert a and b and not a & b
