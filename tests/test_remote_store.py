@@ -135,3 +135,15 @@ def test_pages_endpoint_and_graph_store_over_the_remote_store(remote):
                                headers={"Authorization": f"Bearer {token}"})
         assert gone.status_code == 204
         assert requests.get(live.url + "/graph-store", params={"graph": graph}, timeout=60).status_code == 404
+
+
+def test_the_cli_works_against_the_server(remote):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    name, cat, _ = remote
+    result = CliRunner().invoke(main, ["--data", str(cat.data_dir), "--store", cat.store.location, "stats"])
+    assert result.exit_code == 0, result.output
+    assert "members:        2" in result.output, result.output
+    assert result.output.count("triples  <") == 2, name
