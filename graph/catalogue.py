@@ -66,7 +66,23 @@ class Catalogue:
             self._clusters = ClusterIndex.in_dir(self.data_dir, self.minter)
         return self._clusters
 
+    @property
+    def search(self):
+        """The catalogue's search index (:class:`graph.index.SearchIndex`), opened on first use."""
+        if getattr(self, "_search", None) is None:
+            from graph.index import SearchIndex
+
+            self._search = SearchIndex.in_dir(self.data_dir)
+        return self._search
+
+    def sync_search(self, changed=(), progress=None) -> int:
+        """Bring the search index up to date with what the store now holds; returns works re-derived."""
+        return self.search.sync(self.store, self.minter, changed=changed, progress=progress)
+
     def close(self) -> None:
+        if getattr(self, "_search", None) is not None:
+            self._search.close()
+            self._search = None
         if getattr(self, "_clusters", None) is not None:
             self._clusters.close()
             self._clusters = None

@@ -43,6 +43,7 @@ class IngestReport:
     triples: int = 0
     seconds: float = 0.0
     batch: Batch | None = None
+    renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
 
     def summary(self) -> str:
         return (f"{self.member}: {self.read} records read, {self.loaded} loaded, "
@@ -156,11 +157,16 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
             nothing_read()
         payload = triples()
 
+    def renames():
+        found = list(load.finish())
+        report.renamed = sorted({r.old.value for r in found} | {r.new.value for r in found})
+        return found
+
     try:
         report.batch = store.write_batch(
             member, payload, replace=replace,
             fingerprint=fingerprint, sources=names,
-            renames=load.finish if load is not None else None)
+            renames=renames if load is not None else None)
     except StoreError as err:
         if load is not None:
             load.rollback()

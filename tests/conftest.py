@@ -67,3 +67,39 @@ def seeded_catalogue(tmp_path_factory):
     ingest(cat.store, cat.minter, [bl], "BL")
     yield cat
     cat.close()
+
+
+# The demo alliance (what `alliance demo` serves) plus a local-literature collection: the site the
+# browser and crawl tests walk. Read-only: never write to it.
+LOCAL_LITERATURE = [
+    ["题名 title", "责任者", "版本年代", "版本类型", "文献类型", "地区", "索书号", "中图分类号"],
+    ["长乐县志", "(清)孟昭涵修；(清)李驹纂", "清光绪十年(1884)", "刻本", "地方志", "福建长乐", "地/FJ/1", "K295.7"],
+    ["王氏族谱", "王恩溥纂修", "民国二十年", "木活字本", "家谱", "福建福州", "谱/1", "K820.9"],
+    ["闽都记", "(明)王应山撰", "明万历", "刻本", "地方志", "福建福州", "地/FZ/3", "K295.7"],
+]
+
+
+@pytest.fixture(scope="session")
+def demo_catalogue(tmp_path_factory):
+    """The sample alliance (five members, Chinese and English, overlapping holdings) with its search
+    index, and one member's local-literature list loaded as a collection."""
+    import csv
+
+    from graph.catalogue import Catalogue
+    from graph.ingest import ingest
+    from graph.members import add_member
+    from graph.sample import write_sample
+
+    root = tmp_path_factory.mktemp("demo")
+    cat = Catalogue.open(root / "data", TEST_BASE)
+    members = write_sample(root / "files")
+    for m in members:
+        add_member(cat.store, cat.minter, m.member())
+        ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
+    sheet = root / "files" / "caplib-local.csv"
+    with open(sheet, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(LOCAL_LITERATURE)
+    ingest(cat.store, cat.minter, [sheet], "CAPLIB", collection_name="首都地方文献", clusters=cat.clusters)
+    cat.sync_search()
+    yield cat
+    cat.close()

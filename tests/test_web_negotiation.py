@@ -91,7 +91,10 @@ def test_link_headers_and_link_tags_advertise_every_form(client, instance):
     assert f"<{path}?format=turtle>" in link
     tags = {h["type"]: h["href"] for h in parse(response.get_data(as_text=True)).heads
             if h.get("rel") == "alternate"}
-    assert set(tags) == set(RDFLIB_FORMAT)
+    exports = {"application/x-research-info-systems", "application/x-bibtex"}  # RIS, BibTeX of an edition
+    assert set(tags) == set(RDFLIB_FORMAT) | exports
+    for media_type in exports:
+        assert f'rel="alternate"; type="{media_type}"' in link
     for media_type, href in tags.items():  # follow each advertised link
         followed = client.get(href)
         assert followed.status_code == 200 and followed.mimetype == media_type

@@ -59,6 +59,12 @@ MADS = ClosedNamespace("http://www.loc.gov/mads/rdf/v1#",
                                   "CorporateName", "Title", "ComplexSubject",
                                   "authoritativeLabel", "isMemberOfMADSScheme"}))
 SCHEMA = ClosedNamespace("http://schema.org/", frozenset({"url", "name"}))
+# Describing the dataset itself (VoID), for crawlers and dataset catalogues.
+VOID = ClosedNamespace("http://rdfs.org/ns/void#", frozenset({
+    "Dataset", "uriSpace", "sparqlEndpoint", "exampleResource", "rootResource", "triples", "entities",
+    "classPartition", "class", "vocabulary", "subset", "feature", "uriLookupEndpoint", "openSearchDescription"}))
+DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", frozenset({
+    "title", "description", "publisher", "modified", "license", "source", "language"}))
 # The alliance's own terms: member libraries and the bookkeeping of their loads.
 ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "MemberLibrary",      # class: a library of the alliance (also a bf:Organization)

@@ -19,7 +19,8 @@ import os
 from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
-from web import context, errors, home, locallit, reports, resources, sparql, writes
+from graph.index import Searcher
+from web import context, errors, home, linkeddata, locallit, reports, resources, search, sparql, writes
 from web.urls import Urls
 
 
@@ -37,9 +38,13 @@ def create_app(config: dict | None = None) -> Flask:
         atexit.register(_closer(catalogue))
     if hasattr(catalogue.store, "start_query_workers") and int(app.config["ALLIANCE_SPARQL_WORKERS"]) > 0:
         catalogue.store.start_query_workers(int(app.config["ALLIANCE_SPARQL_WORKERS"]))
-    app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter))
+    if not catalogue.search.is_current(catalogue.store):  # loaded without the CLI (or never indexed)
+        app.logger.warning("bringing the search index up to date with the store")
+        catalogue.sync_search()
+    app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter),
+                                               searcher=Searcher(catalogue.search))
     context.init_app(app)
-    for module in (home, resources, sparql, reports, writes, locallit):
+    for module in (home, search, resources, linkeddata, sparql, reports, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app

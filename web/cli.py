@@ -147,6 +147,7 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     _report_notices(report)
     if report.rejected:
         _report_rejects(obj, report, rejects)
+    _sync_search(cat, report.renamed)
 
 
 @main.command()
@@ -345,6 +346,53 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
     except (LoadError, UnknownFormat) as err:
         raise click.ClickException(f"{err}; nothing was loaded") from err
     click.echo(f"loaded {report.triples} triples from {len(files)} file(s) into <{report.batch.graph.value}>")
+    _sync_search(cat)
+
+
+# the search index ------------------------------------------------------------------------
+def _sync_search(cat: Catalogue, changed=()) -> None:
+    """Bring the search index up to date after a load (it follows the store's active graphs)."""
+    import time
+
+    started = time.perf_counter()
+    n = cat.sync_search(changed=changed, progress=_Counter("search index"))
+    click.echo(f"search index: {n} works updated in {time.perf_counter() - started:.1f} s")
+
+
+class _Counter:
+    """Progress of an open-ended job on stderr: a count every ``every`` steps."""
+
+    def __init__(self, label: str, every: int = 10_000):
+        self.label, self.every, self.n = label, every, 0
+
+    def __call__(self, steps: int = 1) -> None:
+        before, self.n = self.n, self.n + steps
+        if before // self.every != self.n // self.every:
+            click.echo(f"{self.label}: {self.n} works", err=True)
+
+
+@main.group()
+def index() -> None:
+    """The search index (derived from the store; rebuildable at any time)."""
+
+
+@index.command("rebuild")
+@pass_ctx
+def index_rebuild(obj: Context) -> None:
+    """Derive the whole search index again from the store."""
+    import time
+
+    cat = obj.catalogue()
+    started = time.perf_counter()
+    n = cat.search.rebuild(cat.store, cat.minter, progress=_Counter("search index"))
+    click.echo(f"search index: {n} works indexed in {time.perf_counter() - started:.1f} s")
+
+
+@index.command("sync")
+@pass_ctx
+def index_sync(obj: Context) -> None:
+    """Update the search index with what changed in the store since it was last brought up to date."""
+    _sync_search(obj.catalogue())
 
 
 # tokens ------------------------------------------------------------------------------
@@ -460,11 +508,14 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
     from graph.sample import write_sample
 
     cat = obj.catalogue()
+    changed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
         for m in write_sample(Path(tmp)):
             add_member(cat.store, cat.minter, Member(m.code, m.name, m.name_zh, m.opac))
             report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True, clusters=cat.clusters)
             click.echo(report.summary())
+            changed.extend(report.renamed)
+    _sync_search(cat, changed)
     if then_serve:
         _serve(obj, host, port, 8)
 

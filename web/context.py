@@ -1,11 +1,12 @@
 """What every request shares: the catalogue, the page language, and the helpers templates call."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask, current_app, request
 
 from graph.catalogue import Catalogue
+from graph.index import Searcher
 from vocab import labels
 from web.urls import Urls
 
@@ -16,6 +17,8 @@ LANG_COOKIE = "lang"
 class State:
     catalogue: Catalogue
     urls: Urls
+    searcher: Searcher | None = None
+    cache: dict = field(default_factory=dict)
 
 
 def state() -> State:
@@ -28,6 +31,20 @@ def store():
 
 def minter():
     return state().catalogue.minter
+
+
+def cached(key, compute):
+    """``compute()``, remembered until the store changes (stores without a write counter: not kept)."""
+    generation = getattr(store(), "generation", None)
+    if generation is None:
+        return compute()
+    cache = state().cache
+    hit = cache.get(key)
+    if hit is not None and hit[0] == generation:
+        return hit[1]
+    value = compute()
+    cache[key] = (generation, value)
+    return value
 
 
 def page_language() -> str:
@@ -48,6 +65,7 @@ def init_app(app: Flask) -> None:
             "urls": state().urls,
             "t": lambda key, **values: labels.ui(key, lang, **values),
             "copies": lambda n: labels.copies(n, lang),
+            "query_text": request.args.get("q", "") if request.endpoint == "search.index" else "",
         }
 
     @app.after_request

@@ -1,14 +1,19 @@
-"""The home page: what the catalogue holds and every member library."""
+"""The home page: what the alliance holds (members, titles, copies, collections) and ways in."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.records import home_view
-from web.context import page_language, store
+from graph.index import SearchRequest
+from graph.records.overview import copies_per_library, overview
+from web.context import cached, page_language, state, store
 
 bp = Blueprint("home", __name__)
 
 
 @bp.route("/")
 def index():
-    return render_template("home.html", view=home_view(store(), page_language()))
+    lang = page_language()
+    searcher = state().searcher
+    copies = cached("copies-per-library", lambda: copies_per_library(store()))
+    view = overview(store(), lang, searcher.totals(), searcher.search(SearchRequest(per_page=1)), copies, searcher)
+    return render_template("home.html", view=view)

@@ -1,19 +1,39 @@
-"""Resource pages: every resource URI answers HTML to browsers and RDF to machines."""
+"""Resource pages: every resource URI answers HTML to browsers and RDF to machines.
+
+Which form: ``?format=`` (a name or media type) or ``Accept``, among HTML, the RDF
+serialisations of :mod:`graph.formats` and, for editions and works, the exports of
+:mod:`graph.exports` (RIS, BibTeX, MARCXML). Every answer lists the others in
+``Link: rel="alternate"`` headers; pages list them too, with a permalink and citations.
+"""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from pyoxigraph import serialize
 
+from graph.exports import Export, citation_record, citation_text, export_format, exports_for
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation, graph_serialisation
 from graph.records import VIEWS, describe
+from graph.records.backlinks import backlinks
+from graph.records.common import labels_for, ref
+from graph.index import SearchRequest
+from graph.records.holdings import COPIES_PER_PAGE, copies_at
+from graph.records.libraries import library_view
+from graph.records.overview import copies_per_library
+from graph.records.results import ResultLabeller
+from graph.records.works import work_view
 from vocab.namespaces import PREFIXES
-from web.context import page_language, state, store
+from web.context import cached, page_language, state, store
 from web.negotiation import HTML, choose
 from web.urls import PAGE_KINDS
 
 bp = Blueprint("resources", __name__)
 
 OFFERS = [(HTML, "html")] + [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types]
+KIND_OFFERS = {kind: OFFERS + [(e.media_type, e) for e in exports_for(kind)] for kind in PAGE_KINDS}
+
+
+def _representation(name: str):
+    return graph_serialisation(name) or export_format(name)
 
 
 @bp.route(f"/<any({', '.join(PAGE_KINDS)}):kind>/<ident>")
@@ -26,20 +46,93 @@ def resource(kind: str, ident: str):
         return redirect(urls.page(iri, **request.args), code=301)
     if kind in ("instance", "work") and (survivor := state().catalogue.clusters.redirect(iri.value)):
         return redirect(urls.page(survivor, **request.args), code=301)  # merged into another cluster
-    rep = choose(OFFERS, graph_serialisation)
+    rep = choose(KIND_OFFERS[kind], _representation)
     if rep == "html":
-        view = VIEWS[kind](store(), iri, page_language())
-        if view is None:
+        response = _page(kind, iri)
+    elif isinstance(rep, Export):
+        body = rep.render(store(), iri, page_language())
+        if body is None:
             abort(404)
-        response = Response(render_template(f"{kind}.html", view=view), mimetype="text/html")
+        response = Response(body, mimetype=rep.media_type)
+        response.headers["Content-Disposition"] = f'inline; filename="{ident}{rep.extension}"'
+        response.headers["Access-Control-Allow-Origin"] = "*"
     else:
         triples = describe(store(), iri)
         if not triples:
             abort(404)
         response = rdf_response(triples, rep)
-    response.headers["Link"] = urls.link_header(iri)
+    response.headers["Link"] = ", ".join(
+        [urls.link_header(iri)] + [f'<{urls.data(iri, e.name)}>; rel="alternate"; type="{e.media_type}"'
+                                   for e in exports_for(kind)])
     response.vary.add("Accept")
     return response
+
+
+def _page(kind: str, iri) -> Response:
+    lang = page_language()
+    if kind == "work":
+        view = work_view(store(), iri, lang, page=_int(request.args.get("page"), 1))
+    elif kind == "library":
+        view = _library(iri, lang)
+    else:
+        view = VIEWS[kind](store(), iri, lang)
+    if view is None:
+        abort(404)
+    if kind == "subject":
+        _subject_tree(view, iri, lang)
+    view["backlinks"] = backlinks(store(), iri, lang, kind)
+    view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
+    if kind in ("instance", "work"):
+        rec = citation_record(store(), iri, lang)
+        if rec is not None and rec.title:
+            view["citations"] = [("citation_chicago", citation_text(rec, "chicago")),
+                                 ("citation_gbt", citation_text(rec, "gbt7714"))]
+    if kind == "instance" and (holder := request.args.get("holder")):
+        library = state().urls.iri("library", holder.lower())
+        if library is not None:
+            page = _int(request.args.get("page"), 1)
+            total, copies = copies_at(store(), iri, library, page)
+            row = next((h for h in view["holdings"] if h["library"]["iri"] == library.value), None)
+            if row is not None:
+                view["copies_at"] = {"library": row["library"], "total": total, "copies": copies, "page": page,
+                                     "pages": max(1, -(-total // COPIES_PER_PAGE))}
+    return Response(render_template(f"{kind}.html", view=view), mimetype="text/html")
+
+
+def _library(iri, lang: str) -> dict | None:
+    """A member's page, its counts and what it alone holds read from the search index."""
+    code = iri.value.rsplit("/", 1)[-1]
+    searcher = state().searcher
+    copies = cached("copies-per-library", lambda: copies_per_library(store())).get(iri.value, 0)
+    works = searcher.search(SearchRequest(filters={"library": [code]}, per_page=1), facets=False).total
+    view = library_view(store(), iri, lang, counts={"items": copies, "works": works})
+    if view is not None:
+        unique, hits = searcher.unique_to(code, 25)
+        labeller = ResultLabeller(store(), lang, searcher=searcher)
+        view["unique"] = {"count": unique, "titles": [labeller.hit(h) for h in hits]}
+        view["search_url"] = state().urls.search(library=code)
+    return view
+
+
+def _subject_tree(view: dict, iri, lang: str) -> None:
+    """Broader and narrower headings the catalogue uses (``A--B`` above ``A--B--C``), by their labels."""
+    broader, narrower = set(), set()
+    for label in [view["label"], *view.get("other_labels", [])]:
+        up, down = state().searcher.subject_tree(label)
+        broader.update(up)
+        narrower.update(down)
+    broader.discard(iri.value)
+    narrower.discard(iri.value)
+    labels = labels_for(store(), [*broader, *narrower], lang)  # only subjects the store still describes
+    view["broader"] = sorted((ref(s, labels[s]) for s in broader if s in labels), key=lambda r: r["label"])
+    view["narrower"] = sorted((ref(s, labels[s]) for s in narrower if s in labels), key=lambda r: r["label"])
+
+
+def _int(text: str | None, default: int) -> int:
+    try:
+        return max(1, int(text)) if text is not None else default
+    except ValueError:
+        return default
 
 
 def rdf_response(triples, rep: RdfSerialisation) -> Response:

@@ -34,13 +34,13 @@ class Urls:
         ref = self.minter.parse(getattr(iri, "value", iri))
         return ref is not None and ref.kind in PAGE_KINDS
 
-    def page(self, iri, **params) -> str:
+    def page(self, iri, _external: bool = False, **params) -> str:
         """The page of a resource (a fragment IRI goes to its anchor); other IRIs are returned as they are."""
         iri = getattr(iri, "value", iri)
         ref = self.minter.parse(iri)
         if ref is None or ref.kind not in PAGE_KINDS:
             return iri
-        url = url_for("resources.resource", kind=ref.kind, ident=ref.id, **params)
+        url = url_for("resources.resource", kind=ref.kind, ident=ref.id, _external=_external, **params)
         return f"{url}#{quote(ref.fragment)}" if ref.fragment else url
 
     def data(self, iri, fmt: str | RdfSerialisation, *, external: bool = False) -> str:
@@ -72,6 +72,12 @@ class Urls:
         if "search.index" not in current_app.view_functions:
             return None
         return url_for("search.index", **params)
+
+    def void(self) -> str | None:
+        """The VoID description of the dataset, once the linked-data blueprint is registered."""
+        if "linkeddata.void" not in current_app.view_functions:
+            return None
+        return url_for("linkeddata.void")
 
     def static(self, filename: str) -> str:
         return url_for("static", filename=filename)

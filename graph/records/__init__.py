@@ -5,7 +5,8 @@ and returns a dict of labels and links (``{"iri", "label"}``), or None when the
 catalogue has no such resource. ``describe`` gives the triples behind a resource
 for RDF output. No Flask here: the web layer and the CLI both use these.
 """
-from graph.records.bibliographic import instance_view, item_view, work_view
+from graph.records.bibliographic import instance_view, item_view
+from graph.records.works import work_view
 from graph.records.common import labels_for
 from graph.records.describe import describe
 from graph.records.entities import agent_view, subject_view

@@ -4,77 +4,12 @@ from __future__ import annotations
 from graph.records.common import Description, chunks, labels_for, node, ref, select, values
 from graph.records.describe import description
 from graph.records.holdings import holdings, library_ref, local_ids, members_by_iri
+from graph.records.works import editions_of, instance_summaries, work_facts
 from graph.store.base import Store
-from vocab.labels import term_label, ui
+from vocab.labels import ui
 from vocab.namespaces import BF, BFLC, RDF, RDFS
 
-MAX_INSTANCES = 200
-PRIMARY = "http://id.loc.gov/ontologies/bflc/PrimaryContribution"
-
-
-# works ---------------------------------------------------------------------------------------
-def work_facts(d: Description, work, lang: str) -> dict:
-    """Contributors, subjects, classification, languages and summaries of a described work."""
-    contributors = {}
-    for c in d.nodes(work, BF.contribution):
-        for agent in d.nodes(c, BF.agent):
-            entry = contributors.setdefault(agent.value, d.ref(agent, lang, roles=[], primary=False))
-            for role in d.nodes(c, BF.role):
-                label = term_label(role.value, lang) or role.value.rsplit("/", 1)[-1]
-                if label not in entry["roles"]:
-                    entry["roles"].append(label)
-            entry["primary"] = entry["primary"] or PRIMARY in d.types(c)
-    classification = []
-    for c in d.nodes(work, BF.classification):
-        portion = " ".join(d.texts([c], BF.classificationPortion, lang) + d.texts([c], BF.itemPortion, lang))
-        scheme = (d.texts(d.nodes(c, BF.source), RDFS.label, lang)
-                  or d.type_labels(c, lang, ignore=[BF.Classification.value]) or [""])[0]
-        entry = {"scheme": scheme, "value": portion}
-        if portion and entry not in classification:
-            classification.append(entry)
-    return {
-        "contributors": sorted(contributors.values(), key=lambda e: not e["primary"]),
-        "subjects": [d.ref(s, lang) for s in d.nodes(work, BF.subject)],
-        "genres": [d.ref(s, lang) for s in d.nodes(work, BF.genreForm)],
-        "classification": classification,
-        "languages": [term_label(lang_iri.value, lang) or lang_iri.value.rsplit("/", 1)[-1]
-                      for lang_iri in d.nodes(work, BF.language)],
-        "summaries": d.texts(d.nodes(work, BF.summary), RDFS.label, lang),
-        "types": d.type_labels(work, lang, ignore=[BF.Work.value]),
-    }
-
-
-def instance_summaries(store: Store, instances: list, lang: str) -> list[dict]:
-    """Label, edition and publication statement of each instance, for lists of editions."""
-    facts: dict[str, list] = {i.value: [] for i in instances}
-    for part in chunks(instances):
-        rows = select(store, f"""SELECT DISTINCT ?i ?p ?o WHERE {{ {values('i', part)} ?i ?p ?o
-            FILTER(?p IN (rdfs:label, bf:editionStatement, bf:provisionActivityStatement)) }}""")
-        for r in rows:
-            facts[r["i"].value].append((r["p"], r["o"]))
-    out = []
-    for inst in instances:
-        d = Description((inst, p, o) for p, o in facts[inst.value])
-        out.append(ref(inst, d.label(inst, lang),
-                       edition=", ".join(d.texts([inst], BF.editionStatement, lang)),
-                       publication=(d.texts([inst], BF.provisionActivityStatement, lang) or [""])[0]))
-    return out
-
-
-def work_view(store: Store, iri, lang: str = "en") -> dict | None:
-    work = node(iri)
-    d = description(store, work)
-    if BF.Work.value not in d.types(work):
-        return None
-    instances = d.nodes(work, BF.hasInstance)[:MAX_INSTANCES]
-    editions = instance_summaries(store, instances, lang)
-    held = holdings(store, instances, lang)
-    for e in editions:
-        e["holdings"] = held.get(e["iri"], [])
-    editions.sort(key=lambda e: (e["publication"], e["label"]))
-    titles = d.texts([work], RDFS.label, lang)
-    return {"iri": work.value, "kind": "work", "label": titles[0] if titles else None,
-            "other_labels": titles[1:], "instances": editions, **work_facts(d, work, lang)}
+MAX_INSTANCES = 50  # other editions an edition page lists (the work page has them all)
 
 
 # instances -----------------------------------------------------------------------------------
@@ -104,7 +39,7 @@ def _publication(d: Description, inst, lang: str) -> list[dict]:
 
 def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
     inst = node(iri)
-    d = description(store, inst)
+    d = description(store, inst, skip=(BF.hasItem,))
     if BF.Instance.value not in d.types(inst):
         return None
     title_nodes = d.nodes(inst, BF.title)
@@ -132,11 +67,11 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
     view.update(contributors=[], subjects=[], genres=[], classification=[], languages=[],
                 summaries=[], other_editions=[])
     for work in d.nodes(inst, BF.instanceOf)[:1]:
-        wd = description(store, work)
+        wd = description(store, work, skip=(BF.hasInstance,))
         facts = work_facts(wd, work, lang)
         facts.pop("types")
         view.update(facts)
-        others = [i for i in wd.nodes(work, BF.hasInstance) if i != inst][:MAX_INSTANCES]
+        others = [i for i in editions_of(store, work, MAX_INSTANCES + 1) if i != inst][:MAX_INSTANCES]
         view["other_editions"] = instance_summaries(store, others, lang)
     return view
 

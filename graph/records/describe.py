@@ -15,8 +15,13 @@ from vocab.namespaces import RDF, RDFS
 MAX_DEPTH = 4
 
 
-def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True) -> list[Triple]:
-    """Triples about ``iri`` and its fragments, plus rdfs:label of linked resources."""
+def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
+             skip: tuple = ()) -> list[Triple]:
+    """Triples about ``iri`` and its fragments, plus rdfs:label of linked resources.
+
+    ``skip`` names predicates of the resource itself to leave out (a page asks for a work
+    without its thousands of ``bf:hasInstance`` links, and lists editions a page at a time).
+    """
     subject = node(iri)
     prefix = subject.value + "#"
     triples: list[Triple] = []
@@ -25,7 +30,8 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True) 
     for _ in range(MAX_DEPTH):
         found = []
         for part in chunks(frontier):
-            rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o }}")
+            unwanted = f"FILTER(?p NOT IN ({', '.join(str(p) for p in skip)}))" if skip and part[0] == subject else ""
+            rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o {unwanted} }}")
             found += [Triple(r["s"], r["p"], r["o"]) for r in rows]
         triples += found
         frontier = []
@@ -49,6 +55,6 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True) 
     return triples
 
 
-def description(store: Store, iri: str | NamedNode) -> Description:
-    return Description((t.subject, t.predicate, t.object) for t in describe(store, iri))
+def description(store: Store, iri: str | NamedNode, skip: tuple = ()) -> Description:
+    return Description((t.subject, t.predicate, t.object) for t in describe(store, iri, skip=skip))
 

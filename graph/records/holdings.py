@@ -1,7 +1,9 @@
 """Holdings: which member libraries hold copies of an edition, grouped by library.
 
 Copies of one library collapse into one row ("3 copies") with their call numbers
-and locations, and a link to the record in the library's own catalogue.
+and locations, and a link to the record in the library's own catalogue. Counting is
+done by the store, so an edition with thousands of copies costs a row per library;
+its copies are listed a page at a time (:func:`copies_at`).
 """
 from __future__ import annotations
 
@@ -11,6 +13,9 @@ from typing import Iterable
 from graph.members import Member, list_members
 from graph.records.common import chunks, node, ref, select, values
 from graph.store.base import Store
+
+MAX_CALL_NUMBERS = 6    # distinct call numbers a holdings row shows
+COPIES_PER_PAGE = 50
 
 
 def member_label(member: Member, lang: str) -> str:
@@ -46,24 +51,35 @@ def local_ids(store: Store, instances: list) -> dict[tuple[str, str], list[str]]
 
 def holdings(store: Store, instances: Iterable, lang: str,
              members: dict[str, Member] | None = None) -> dict[str, list[dict]]:
-    """For each instance IRI, its holdings grouped by library (libraries in code order)."""
+    """For each instance IRI, its holdings grouped by library (libraries in code order).
+
+    A row: ``library`` (link), ``copies`` (count), ``items`` (the copy's IRI when there
+    is one), ``call_numbers`` (up to :data:`MAX_CALL_NUMBERS` distinct), ``more_call_numbers``,
+    ``locations``, ``catalogue_links`` (the member's OPAC, from its control number).
+    """
     insts = list(dict.fromkeys(node(i) for i in instances))
     members = members if members is not None else members_by_iri(store)
     groups: dict[str, dict[str, dict]] = defaultdict(dict)
     for part in chunks(insts):
-        rows = select(store, f"""SELECT DISTINCT ?inst ?item ?lib ?mark ?loc WHERE {{ {values('inst', part)}
-            ?item bf:itemOf ?inst ; bf:heldBy ?lib .
-            OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?mark }}
-            OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }}""")
-        for r in rows:
-            inst, lib = r["inst"].value, r["lib"].value
-            group = groups[inst].get(lib)
+        for r in select(store, f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) (MIN(STR(?item)) AS ?first)
+                WHERE {{ {values('inst', part)} ?item bf:itemOf ?inst ; bf:heldBy ?lib }} GROUP BY ?inst ?lib"""):
+            n = int(r["n"].value)
+            groups[r["inst"].value][r["lib"].value] = {
+                "library": library_ref(r["lib"].value, members, lang), "copies": n,
+                "items": [r["first"].value] if n == 1 else [], "call_numbers": [], "more_call_numbers": 0,
+                "locations": [], "catalogue_links": []}
+        for r in select(store, f"""SELECT ?inst ?lib ?mark ?loc WHERE {{ {values('inst', part)}
+                ?item bf:itemOf ?inst ; bf:heldBy ?lib .
+                OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?mark }}
+                OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }} GROUP BY ?inst ?lib ?mark ?loc"""):
+            group = groups[r["inst"].value].get(r["lib"].value)
             if group is None:
-                group = groups[inst][lib] = {"library": library_ref(lib, members, lang), "items": [],
-                                             "call_numbers": [], "locations": [], "catalogue_links": []}
-            _add(group["items"], r["item"].value)
-            if r["mark"] is not None:
-                _add(group["call_numbers"], r["mark"].value)
+                continue
+            if r["mark"] is not None and r["mark"].value not in group["call_numbers"]:
+                if len(group["call_numbers"]) < MAX_CALL_NUMBERS:
+                    group["call_numbers"].append(r["mark"].value)
+                else:
+                    group["more_call_numbers"] += 1
             if r["loc"] is not None:
                 _add(group["locations"], r["loc"].value)
     ids = local_ids(store, insts)
@@ -72,7 +88,6 @@ def holdings(store: Store, instances: Iterable, lang: str,
         rows = sorted(groups.get(inst.value, {}).values(),
                       key=lambda g: (g["library"].get("code") or g["library"]["label"]))
         for g in rows:
-            g["copies"] = len(g["items"])
             member = members.get(g["library"]["iri"])
             for local in ids.get((inst.value, g["library"]["iri"]), ()):
                 link = member.opac_link(local) if member else None
@@ -82,6 +97,30 @@ def holdings(store: Store, instances: Iterable, lang: str,
     return out
 
 
+def copies_at(store: Store, instance, library, page: int = 1) -> tuple[int, list[dict]]:
+    """One library's copies of an edition, a page at a time: (how many in all, this page's copies)."""
+    inst, lib = node(instance), node(library)
+    total_rows = select(store, f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ ?item bf:itemOf {inst} ; bf:heldBy {lib} }}")
+    total = int(total_rows[0]["n"].value) if total_rows else 0
+    offset = (max(page, 1) - 1) * COPIES_PER_PAGE
+    rows = select(store, f"""SELECT ?item (SAMPLE(?m) AS ?mark) (SAMPLE(?l) AS ?loc) (SAMPLE(?b) AS ?barcode) WHERE {{
+        ?item bf:itemOf {inst} ; bf:heldBy {lib} .
+        OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?m }} OPTIONAL {{ ?item bf:sublocation/rdfs:label ?l }}
+        OPTIONAL {{ ?item bf:identifiedBy ?id . ?id a bf:Barcode ; rdf:value ?b }} }}
+        GROUP BY ?item ORDER BY ?item LIMIT {COPIES_PER_PAGE} OFFSET {offset}""")
+    copies = [{"iri": r["item"].value, "call_number": _value(r["mark"]), "location": _value(r["loc"]),
+               "barcode": _value(r["barcode"])} for r in rows]
+    return total, copies
+
+
+def _value(term) -> str:
+    return term.value if term is not None else ""
+
+
 def _add(seq: list, value) -> None:
     if value not in seq:
         seq.append(value)
+
+
+__all__ = ["COPIES_PER_PAGE", "copies_at", "holdings", "library_ref", "local_ids", "member_label",
+           "members_by_iri"]

@@ -13,7 +13,12 @@ from vocab.namespaces import ALLIANCE, BF, RDFS
 SOME_TITLES = 25
 
 
-def library_view(store: Store, iri, lang: str = "en") -> dict | None:
+def library_view(store: Store, iri, lang: str = "en", counts: dict | None = None) -> dict | None:
+    """A member library: its profile, what it holds, its collections and loads.
+
+    ``counts`` ({"items": copies, "works": titles}) come from the caller when it has them
+    cheaply (the search index); otherwise they are counted here.
+    """
     lib = node(iri)
     member = next((m for m in list_members(store) if m.iri == lib.value), None)
     if member is None:
@@ -27,8 +32,9 @@ def library_view(store: Store, iri, lang: str = "en") -> dict | None:
         "iri": lib.value, "kind": "library", "code": member.code,
         "label": member_label(member, lang), "other_labels": other,
         "opac": member.opac,
-        "items": count(store, f"?item bf:heldBy {lib}", "item"),
-        "instances": count(store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst", "inst"),
+        "items": counts["items"] if counts else count(store, f"?item bf:heldBy {lib}", "item"),
+        "works": counts["works"] if counts else count(
+            store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst . ?inst bf:instanceOf ?w", "w"),
         "some_titles": sorted((ref(i, labels.get(i.value)) for i in instances),
                               key=lambda e: e["label"].casefold()),
         "collections": _collections(store, lib, lang),

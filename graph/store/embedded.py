@@ -33,6 +33,13 @@ class EmbeddedStore(Store):
         self._write_lock = threading.Lock()
         self._active: list[ox.NamedNode] | None = None
         self.generation = 0  # bumped by every write (graph.store.pool reopens its checkpoints)
+        # The union of all graphs is the union of the active ones when no inactive graph exists and
+        # no write is running; queries then let pyoxigraph read its own union, several times faster
+        # than naming every active graph. ``_gate`` orders that check against the start of writes.
+        self._gate = threading.Lock()
+        self._writing = 0
+        self._union_checked: int | None = None
+        self._union_ok = False
         self._pool = None
 
     # reading -------------------------------------------------------------------
@@ -45,14 +52,30 @@ class EmbeddedStore(Store):
         return active
 
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None):
-        if default_graph is None and named_graphs is None and has_dataset_clause(sparql):
-            return self._ox.query(sparql, base_iri=base_iri)  # FROM / FROM NAMED say what to read
+        if default_graph is None and named_graphs is None:
+            if has_dataset_clause(sparql):
+                return self._ox.query(sparql, base_iri=base_iri)  # FROM / FROM NAMED say what to read
+            with self._gate:  # the query's snapshot is taken before any write can start
+                if self._union_is_active():
+                    return self._ox.query(sparql, base_iri=base_iri, use_default_graph_as_union=True)
         active = self.active_graphs()
         return self._ox.query(
             sparql, base_iri=base_iri,
             default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
             named_graphs=named_graphs if named_graphs is not None else active,
         )
+
+    def _union_is_active(self) -> bool:
+        """Whether every graph in the store is active (called under ``_gate``)."""
+        if self._writing:
+            return False
+        if self._union_checked != self.generation:
+            generation = self.generation
+            self._active = None
+            active = set(self.active_graphs())
+            self._union_ok = all(g in active for g in self._ox.named_graphs())
+            self._union_checked = generation
+        return self._union_ok
 
     # the protocol's queries: in worker processes, bounded in time ----------------------
     def start_query_workers(self, workers: int = 2, snapshots: str | None = None) -> None:
@@ -393,10 +416,16 @@ class _Counted:
         return getattr(self._store, name)
 
     def _write(self, name, *args, **kwargs):
+        owner = self._owner
+        with owner._gate:  # no query may read the union from here on, until the write is done
+            owner._writing += 1
+            owner.generation += 1
         try:
             return getattr(self._store, name)(*args, **kwargs)
         finally:
-            self._owner.generation += 1
+            with owner._gate:
+                owner._writing -= 1
+                owner.generation += 1
 
     def release(self) -> None:
         """Drop the store (a traceback that still holds this proxy must not keep the lock)."""

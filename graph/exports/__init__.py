@@ -1,0 +1,57 @@
+"""Exports of a record for reference managers and citations: a registry of formats, not an if-chain.
+
+Each :class:`Export` names itself (``?format=ris``), its media type and file extension,
+the resource kinds it applies to, and a function from a :class:`CitationRecord` to text.
+RDF serialisations (Turtle, JSON-LD, ...) live in :mod:`graph.formats`; MARCXML of the
+members' own source records in :mod:`graph.exports.marcxml`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from pyoxigraph import NamedNode
+
+from graph.exports.bibtex import bibtex
+from graph.exports.citation import CitationRecord, citation_record, citation_text
+from graph.exports.ris import ris
+from graph.store.base import Store
+
+
+@dataclass(frozen=True)
+class Export:
+    name: str                 # ?format= value
+    label: str                # what a page calls it
+    media_type: str
+    extension: str
+    kinds: tuple[str, ...]    # resource kinds it applies to
+    render: Callable[[Store, NamedNode, str], str | None]   # (store, resource, language) -> text, None if none
+
+
+def _cited(writer: Callable[[CitationRecord], str]):
+    def render(store: Store, iri: NamedNode, lang: str) -> str | None:
+        rec = citation_record(store, iri, lang)
+        return writer(rec) if rec is not None else None
+    return render
+
+
+EXPORTS: tuple[Export, ...] = (
+    Export("ris", "RIS", "application/x-research-info-systems", ".ris", ("instance", "work"), _cited(ris)),
+    Export("bibtex", "BibTeX", "application/x-bibtex", ".bib", ("instance", "work"), _cited(bibtex)),
+)
+BY_NAME = {e.name: e for e in EXPORTS}
+BY_MEDIA_TYPE = {e.media_type: e for e in EXPORTS}
+
+
+def export_format(name: str) -> Export | None:
+    """An export by name or media type (None if unknown)."""
+    key = (name or "").strip().lower()
+    return BY_NAME.get(key) or BY_MEDIA_TYPE.get(key)
+
+
+def exports_for(kind: str) -> list[Export]:
+    return [e for e in EXPORTS if kind in e.kinds]
+
+
+__all__ = ["EXPORTS", "CitationRecord", "Export", "citation_record", "citation_text", "export_format",
+           "exports_for"]

@@ -1,0 +1,143 @@
+"""What a citation needs, read once from the graph, and citations in two styles.
+
+``citation_record(store, iri, lang)`` takes an edition (or a work: its first edition)
+and returns a :class:`CitationRecord`; :func:`citation_text` writes it in the Chicago
+style (notes-bibliography, books) or the Chinese national standard GB/T 7714-2015
+(``[M]`` for a monograph), each in the script the catalogue gives first for the page's
+language.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.identity.normalize import has_han, year as year_of
+from graph.records.common import node, pick, ranked, select
+from graph.store.base import Store
+from vocab.namespaces import BF
+
+_TRAILING = re.compile(r"[\s/:;,.=]+$")
+AUTHOR_ROLES = {"aut", "cre"}          # relator codes cited as authors (besides the primary contributor)
+EDITOR_ROLES = {"edt", "com"}
+
+
+@dataclass
+class CitationRecord:
+    iri: str                                   # the edition cited
+    title: str = ""
+    subtitle: str = ""
+    authors: list[str] = field(default_factory=list)    # primary first
+    editors: list[str] = field(default_factory=list)
+    edition: str = ""
+    place: str = ""
+    publisher: str = ""
+    year: str = ""
+    isbns: list[str] = field(default_factory=list)
+    series: str = ""
+    language: str = ""
+    extent: str = ""
+    notes: list[str] = field(default_factory=list)
+    subjects: list[str] = field(default_factory=list)
+    url: str = ""                              # permalink (the resource URI)
+    kind: str = "book"
+
+
+def _clean(text: str | None) -> str:
+    return _TRAILING.sub("", text or "").strip()
+
+
+def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | None:
+    """The citation facts of an edition, or of a work's first edition; None if neither."""
+    subject = node(iri)
+    rows = select(store, f"SELECT ?t WHERE {{ {subject} a ?t }}")
+    types = {r["t"].value for r in rows}
+    if BF.Work.value in types:
+        first = select(store, f"SELECT ?i WHERE {{ ?i bf:instanceOf {subject} }} ORDER BY ?i LIMIT 1")
+        if not first:
+            return None
+        instance, work = first[0]["i"], subject
+    elif BF.Instance.value in types:
+        instance = subject
+        works = select(store, f"SELECT ?w WHERE {{ {subject} bf:instanceOf ?w }} LIMIT 1")
+        work = works[0]["w"] if works else None
+    else:
+        return None
+    rec = CitationRecord(iri=subject.value, url=subject.value)
+
+    def literals(query: str, var: str = "v") -> list:
+        return [r[var] for r in select(store, query) if r[var] is not None]
+
+    rec.title = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:mainTitle ?v }}"), lang)
+                       or pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} rdfs:label ?v }}"), lang) or "")
+    rec.subtitle = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:subtitle ?v }}"), lang))
+    rec.edition = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:editionStatement ?v }}"), lang))
+    rec.series = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:seriesStatement ?v }}"), lang))
+    rec.extent = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:extent/rdfs:label ?v }}"), lang))
+    pub = {k: [] for k in ("simplePlace", "simpleAgent", "simpleDate")}
+    for r in select(store, f"""SELECT DISTINCT ?k ?v WHERE {{ {instance} bf:provisionActivity ?p .
+            ?p ?k ?v FILTER(?k IN (bflc:simplePlace, bflc:simpleAgent, bflc:simpleDate)) }}"""):
+        pub[r["k"].value.rsplit("/", 1)[-1]].append(r["v"])
+    rec.place = _clean(pick(pub["simplePlace"], lang)).strip("[]")
+    rec.publisher = _clean(pick(pub["simpleAgent"], lang))
+    rec.year = year_of(pick(pub["simpleDate"], lang) or "") or ""
+    if not rec.year:
+        rec.year = year_of(pick(literals(f"SELECT ?v WHERE {{ {instance} bf:provisionActivityStatement ?v }}"), lang)
+                           or "") or ""
+    rec.isbns = sorted({r["v"].value for r in select(store, f"""SELECT DISTINCT ?v WHERE {{ {instance}
+        bf:identifiedBy ?i . ?i a bf:Isbn ; rdf:value ?v }}""")})
+    rec.notes = ranked(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:note/rdfs:label ?v }}"), lang)[:3]
+    if work is not None:
+        by_agent: dict[str, tuple[bool, list, list]] = {}
+        for r in select(store, f"""SELECT ?a ?l ?role ?t WHERE {{ {work} bf:contribution ?c . ?c bf:agent ?a .
+                ?a rdfs:label ?l . OPTIONAL {{ ?c bf:role ?role }}
+                OPTIONAL {{ ?c a ?t FILTER(?t = bflc:PrimaryContribution) }} }}"""):
+            primary, names, roles = by_agent.setdefault(r["a"].value, (False, [], []))
+            names.append(r["l"])
+            if r["role"] is not None:
+                roles.append(r["role"].value.rsplit("/", 1)[-1])
+            by_agent[r["a"].value] = (primary or r["t"] is not None, names, roles)
+        for primary, names, roles in sorted(by_agent.values(), key=lambda v: not v[0]):
+            name = _clean(pick(names, lang))
+            if not name:
+                continue
+            if primary or AUTHOR_ROLES & set(roles):
+                rec.authors.append(name)
+            elif EDITOR_ROLES & set(roles):
+                rec.editors.append(name)
+        rec.subjects = ranked(literals(f"SELECT DISTINCT ?v WHERE {{ {work} bf:subject/rdfs:label ?v }}"), lang)[:10]
+        langs = [r["l"].value.rsplit("/", 1)[-1] for r in select(store, f"SELECT ?l WHERE {{ {work} bf:language ?l }}")]
+        rec.language = langs[0] if langs else ""
+    return rec
+
+
+def citation_text(rec: CitationRecord, style: str = "chicago") -> str:
+    """The record as a citation: ``"chicago"`` or ``"gbt7714"``."""
+    if style == "gbt7714":
+        authors = ", ".join(rec.authors[:3]) + (", 等" if len(rec.authors) > 3 and has_han(rec.title)
+                                                else ", et al" if len(rec.authors) > 3 else "")
+        title = rec.title + (f": {rec.subtitle}" if rec.subtitle else "")
+        parts = [f"{authors}. " if authors else "", f"{title}[M]. "]
+        if rec.edition:
+            parts.append(f"{rec.edition}. ")
+        where = ": ".join(x for x in (rec.place, rec.publisher) if x)
+        parts.append(", ".join(x for x in (where, rec.year) if x) + ".")
+        return "".join(parts).strip()
+    authors = _and(rec.authors) if rec.authors else ""
+    title = rec.title + (f": {rec.subtitle}" if rec.subtitle else "")
+    parts = [f"{authors}. " if authors else "", f"{title}. "]
+    if rec.editors:
+        parts.append(f"Edited by {_and(rec.editors)}. ")
+    if rec.edition:
+        parts.append(f"{rec.edition}. ")
+    where = ": ".join(x for x in (rec.place, rec.publisher) if x)
+    tail = ", ".join(x for x in (where, rec.year) if x)
+    if tail:
+        parts.append(tail + ".")
+    return "".join(parts).strip()
+
+
+def _and(names: list[str]) -> str:
+    names = [n.rstrip(".") for n in names]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]

@@ -1,0 +1,27 @@
+"""RIS (Research Information Systems), the tagged format EndNote, Zotero and Mendeley import."""
+from __future__ import annotations
+
+TYPES = {"book": "BOOK"}
+
+
+def _line(tag: str, value: str) -> str:
+    return f"{tag}  - {' '.join(value.split())}"
+
+
+def ris(rec) -> str:
+    lines = [_line("TY", TYPES.get(rec.kind, "BOOK"))]
+    lines += [_line("AU", a) for a in rec.authors]
+    lines += [_line("A2", e) for e in rec.editors]
+    lines.append(_line("TI", rec.title))
+    if rec.subtitle:
+        lines.append(_line("T2", rec.subtitle))
+    for tag, value in (("ET", rec.edition), ("CY", rec.place), ("PB", rec.publisher), ("PY", rec.year),
+                       ("T3", rec.series), ("LA", rec.language), ("SP", rec.extent)):
+        if value:
+            lines.append(_line(tag, value))
+    lines += [_line("SN", i) for i in rec.isbns]
+    lines += [_line("KW", s) for s in rec.subjects]
+    lines += [_line("N1", n) for n in rec.notes]
+    lines.append(_line("UR", rec.url))
+    lines.append("ER  - ")
+    return "\r\n".join(lines) + "\r\n"

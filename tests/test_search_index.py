@@ -1,0 +1,167 @@
+"""The search index over real and sample records: scripts, pinyin, identifiers, facets, and replaced loads."""
+from __future__ import annotations
+
+import pytest
+
+from graph.index import SearchRequest, Searcher
+from graph.index.text import fold
+from tests.conftest import shared
+
+
+@pytest.fixture(scope="module")
+def demo(demo_catalogue):
+    return Searcher(demo_catalogue.search)
+
+
+@pytest.fixture(scope="module")
+def seeded(seeded_catalogue):
+    seeded_catalogue.sync_search()
+    return Searcher(seeded_catalogue.search)
+
+
+def titles(result) -> list[str]:
+    return [v for h in result.hits for v, _ in h.display["labels"]]
+
+
+def ids(result) -> list[str]:
+    return [h.iri for h in result.hits]
+
+
+def search(searcher, q="", per_page=100, **kw):
+    return searcher.search(SearchRequest(q=q, per_page=per_page, **kw))
+
+
+@pytest.mark.parametrize("q, must_contain", [("北京", "北京"), ("家谱", "家"), ("上海", "上海"), ("地方志", "志")])
+def test_two_character_chinese_queries_find_titles(demo, q, must_contain):
+    found = search(demo, q)
+    assert found.total >= 3
+    assert any(q in fold(t) for t in titles(found)) or any(must_contain in t for t in titles(found))
+
+
+def test_traditional_finds_simplified_and_the_reverse(demo):
+    simplified, traditional = search(demo, "家谱"), search(demo, "家譜")
+    assert simplified.total == traditional.total > 0
+    assert set(ids(simplified)) == set(ids(traditional))
+    assert any("譜" in t for t in titles(simplified)), "a Traditional title found by a Simplified query"
+
+
+def test_pinyin_finds_han_titles(seeded):
+    for q in ("gaige kaifang", "Gǎigé kāifàng", "gai ge kai fang", "zhanlue wenhua"):
+        found = search(seeded, q)
+        assert any("改革开放与中华战略文化" in t for t in titles(found)), q
+
+
+@pytest.mark.parametrize("isbn", ["9787802322578", "978-7-80232-257-8", "780232257X", "7-80232-257-X",
+                                  "780232257x"])
+def test_an_isbn_in_any_form_finds_its_work(seeded, isbn):
+    found = search(seeded, isbn)
+    assert found.total == 1
+    assert any("改革开放" in t for t in titles(found))
+
+
+def test_names_subjects_series_and_notes_are_searched(seeded):
+    assert search(seeded, "Xu Genchu").total >= 1                     # a contributor
+    assert search(seeded, "Civilization").total >= 1                  # a subject heading
+    assert search(seeded, "lun tan wen cong").total >= 1              # a series statement
+    assert search(seeded, "bibliographical references").total >= 10   # a note
+
+
+def test_facets_count_and_combine(demo):
+    everything = search(demo, "", per_page=1)
+    libraries = dict(everything.facets["library"])
+    assert set(libraries) == {"pku", "thu", "caplib", "shl", "rpl"}
+    for code, n in libraries.items():
+        assert search(demo, "", per_page=1, filters={"library": [code]}).total == n
+    both = search(demo, "", per_page=200, filters={"library": ["pku", "thu"]})
+    assert 0 < both.total < min(libraries["pku"], libraries["thu"])
+    assert all({"pku", "thu"} <= set(h.display["holders"]) for h in both.hits)
+    chinese = dict(everything.facets["language"])["chi"]
+    narrowed = search(demo, "", per_page=1, filters={"library": ["pku"], "language": ["chi"]})
+    assert narrowed.total <= min(chinese, libraries["pku"])
+
+
+def test_facet_of_a_query_counts_its_results(demo):
+    found = search(demo, "北京")
+    for name in ("library", "language", "classification", "place", "subject"):
+        for value, n in found.facets[name]:
+            assert n <= found.total
+            assert search(demo, "北京", per_page=1, filters={name: [value]}).total == n, (name, value)
+
+
+def test_year_range_keeps_works_with_an_edition_in_it(demo):
+    decades = search(demo, "", per_page=1).decades
+    assert decades
+    decade, n = max(decades, key=lambda d: d[1])
+    found = search(demo, "", year_from=decade, year_to=decade + 9, per_page=300)
+    assert found.total >= n
+    assert all(any(decade <= y <= decade + 9 for y in range(h.display["years"][0], h.display["years"][-1] + 1))
+               for h in found.hits)
+
+
+def test_sorting_by_title_and_date(demo):
+    by_title = search(demo, "", sort="title", per_page=50)
+    assert len(by_title.hits) == 50
+    newest = search(demo, "", sort="newest", per_page=50)
+    years = [h.display["years"][0] for h in newest.hits if h.display["years"]]
+    assert years == sorted(years, reverse=True)
+    oldest = search(demo, "", sort="oldest", per_page=50)
+    years = [h.display["years"][0] for h in oldest.hits if h.display["years"]]
+    assert years == sorted(years)
+
+
+def test_pages_cover_every_result_once(demo):
+    total = search(demo, "北京", per_page=1).total
+    seen = []
+    for page in range(1, total // 10 + 2):
+        seen += ids(search(demo, "北京", per_page=10, page=page))
+    assert len(seen) == len(set(seen)) == total
+
+
+@pytest.mark.parametrize("q", ['title:foo OR *', '"unbalanced', "a AND (b", "<script>alert(1)</script>", "\\",
+                               "'; DROP TABLE works; --", "*:*", "}{}{", "北京 OR 上海", "x" * 500])
+def test_query_syntax_is_searched_as_text_never_run(demo, q):
+    found = search(demo, q)
+    assert found.total <= search(demo, "").total
+
+
+def test_no_results(demo):
+    found = search(demo, "qqqzzzxxy 无此书名")
+    assert found.total == 0 and found.hits == [] and found.facets == {}
+
+
+def test_home_page_totals(demo, demo_catalogue):
+    totals = demo.totals()
+    assert totals["works"] == search(demo, "").total
+    assert totals["copies"] >= totals["editions"] >= totals["works"] > 100
+
+
+def test_a_replaced_catalogue_leaves_search(members, tmp_path):
+    """PKU loads GWU's records, then replaces its catalogue with the British Library's: the first
+    records leave search (and PKU's facet) once the new ones are in."""
+    from graph.ingest import ingest
+
+    cat = members
+    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
+    bl = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    ingest(cat.store, cat.minter, [gwu], "PKU", clusters=cat.clusters)
+    assert cat.sync_search() > 0
+    searcher = Searcher(cat.search)
+    assert search(searcher, "改革开放").total == 1
+    before = set(ids(search(searcher, "", per_page=500)))
+    report = ingest(cat.store, cat.minter, [bl], "PKU", replace=True, clusters=cat.clusters)
+    cat.sync_search(changed=report.renamed)
+    assert search(searcher, "改革开放").total == 0
+    assert search(searcher, "Chemistry and industry").total == 1
+    after = search(searcher, "", per_page=500)
+    assert not before & set(ids(after)), "none of the replaced catalogue's works is left"
+    assert dict(after.facets["library"]) == {"pku": after.total}
+    assert cat.search.is_current(cat.store)
+    rebuilt = cat.search.rebuild(cat.store, cat.minter)  # a rebuild from scratch agrees with the updates
+    assert rebuilt == after.total == search(Searcher(cat.search), "", per_page=1).total
+
+
+def test_subject_headings_know_their_neighbours(seeded):
+    broader, narrower = seeded.subject_tree("China--Civilization--20th century--Congresses")
+    assert broader == [] or all(b.startswith("http://alliance.test/subject/") for b in broader)
+    _, below = seeded.subject_tree("China")
+    assert below, "headings under China are found by prefix"

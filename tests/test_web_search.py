@@ -1,0 +1,221 @@
+"""The search page and the record pages' new parts, through the app: facets as a form, escaping,
+exports, crawler files, holdings paging."""
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.conftest import TEST_BASE
+from tests.webtools import href_of, instance_titled, links, parse, path_of
+from web import create_app
+
+HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+@pytest.fixture(scope="module")
+def client(demo_catalogue):
+    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True, "ALLIANCE_SPARQL_WORKERS": 0})
+    return app.test_client()
+
+
+def page(client, url, status=200, **headers):
+    response = client.get(url, headers={**HTML, **headers})
+    assert response.status_code == status, (url, response.status_code, response.data[:300])
+    return response.get_data(as_text=True)
+
+
+def checkboxes(html: str) -> list[dict]:
+    return [dict(re.findall(r'(\w+)="([^"]*)"', m) + [("checked", "checked" in m)])
+            for m in re.findall(r"<input type=\"checkbox\"[^>]*>", html)]
+
+
+def test_search_box_on_every_page_leads_to_results(client):
+    home = page(client, "/?lang=en")
+    assert 'role="search"' in home and 'action="/search"' in home
+    results = page(client, "/search?q=北京&lang=en")
+    assert re.search(r"<h1[^>]*>\s*[\d,]+ results for “北京”", results)
+    hits = [href for href, _ in links(results) if href.startswith("/work/")]
+    assert len(hits) == 20
+
+
+def test_facets_are_labelled_checkboxes_in_fieldsets(client):
+    html = page(client, "/search?q=北京&lang=en")
+    boxes = checkboxes(html)
+    assert {b["name"] for b in boxes} >= {"library", "language", "place", "classification"}
+    for b in boxes:
+        assert f'<label for="{b["id"]}">' in html, "every checkbox has its label"
+    assert html.count("<fieldset") == html.count("<legend>") >= 5
+    assert 'aria-describedby="refine-hint"' in html
+
+
+def test_ticking_facets_combines_and_chips_remove_them(client):
+    html = page(client, "/search?q=北京&lang=en")
+    total = int(re.search(r"([\d,]+) results", html).group(1).replace(",", ""))
+    library = next(b for b in checkboxes(html) if b["name"] == "library")
+    narrowed = page(client, f"/search?q=北京&lang=en&library={library['value']}")
+    n = int(re.search(r"([\d,]+) results|1 result", narrowed).group(0).split()[0].replace(",", ""))
+    assert n < total
+    ticked = [b for b in checkboxes(narrowed) if b["checked"]]
+    assert [(b["name"], b["value"]) for b in ticked] == [("library", library["value"])]
+    language = next(b for b in checkboxes(narrowed) if b["name"] == "language")
+    both = page(client, f"/search?q=北京&lang=en&library={library['value']}&language={language['value']}")
+    chips = re.findall(r'<a class="chip" href="([^"]+)" aria-label="Remove filter: ([^"]+)"', both)
+    assert len(chips) == 2
+    removed = dict((label.split(":")[0], href) for href, label in chips)
+    args = parse_qs(urlsplit(removed["Library"].replace("&amp;", "&")).query)
+    assert "library" not in args and args["language"] == [language["value"]] and args["q"] == ["北京"]
+
+
+def test_year_range_and_decades(client):
+    html = page(client, "/search?q=&lang=en")
+    decade = re.search(r'href="(/search\?from=(\d+)&amp;to=(\d+))"', html)
+    assert decade
+    narrowed = page(client, decade.group(1).replace("&amp;", "&"))
+    assert f'value="{decade.group(2)}"' in narrowed and f'value="{decade.group(3)}"' in narrowed
+    assert "Publication year:" in narrowed
+
+
+def test_sort_links_and_pagination(client):
+    html = page(client, "/search?q=北京&lang=en")
+    sorts = re.findall(r'<a href="(/search[^"]*)"( aria-current="true")?>(Relevance|Title|Newest|Oldest)</a>', html)
+    assert [s[2] for s in sorts] == ["Relevance", "Title", "Newest", "Oldest"] and sorts[0][1]
+    nav = html[html.index('class="pagination"'):]
+    second = re.search(r'href="([^"]+page=2[^"]*)"', nav).group(1).replace("&amp;", "&")
+    page_two = page(client, second)
+    first_hits = [h for h, _ in links(html) if h.startswith("/work/")]
+    second_hits = [h for h, _ in links(page_two) if h.startswith("/work/")]
+    assert second_hits and not set(first_hits) & set(second_hits)
+    assert 'aria-current="page"' in page_two
+
+
+def test_zero_results_help(client):
+    html = page(client, "/search?q=qqqzzz+无此书名&library=pku&lang=en")
+    assert "No results for “qqqzzz 无此书名”" in html
+    assert "Remove a filter:" in html and "Search for one word at a time:" in html
+    assert href_of(html, "qqqzzz") == "/search?q=qqqzzz"
+    assert html.count('role="search"') == 2
+
+
+@pytest.mark.parametrize("url", ["/search?page=abc", "/search?page=-3", "/search?page=99999999",
+                                 "/search?from=abc&to=19999", "/search?sort=drop", "/search?library=",
+                                 "/search?q=%00", "/search?q=" + "x" * 3000, "/search?subject=<script>"])
+def test_odd_parameters_never_fail(client, url):
+    html = page(client, url)
+    assert "<script>" not in html.replace('<script src="/static/search.js" defer></script>', "")
+
+
+def test_a_title_with_markup_is_shown_as_text_in_results(members, tmp_path):
+    import pymarc
+
+    from graph.ingest import ingest
+
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="001", data="xss-2"))
+    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
+        pymarc.Subfield("a", "<script>alert('x')</script> Beijing")]))
+    path = tmp_path / "xss.mrc"
+    path.write_bytes(record.as_marc())
+    ingest(members.store, members.minter, [path], "PKU")
+    app = create_app({"ALLIANCE_CATALOGUE": members, "ALLIANCE_SPARQL_WORKERS": 0})
+    html = page(app.test_client(), "/search?q=beijing")
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; Beijing" in html
+    assert "<script>alert" not in html
+
+
+def test_work_page_shows_holders_of_each_edition(client, demo_catalogue):
+    html = page(client, "/search?q=北京&lang=en")
+    work = next(h for h, _ in links(html) if h.startswith("/work/"))
+    work_page = page(client, work + "?lang=en")
+    assert "Find a copy" in work_page and "<table class=\"holdings\">" in work_page
+    assert re.search(r"\d+ cop(y|ies)", work_page)
+    assert 'class="opac external"' in work_page, "a link into the member's own catalogue"
+    for href, _ in links(work_page):
+        if href.startswith("/instance/"):
+            assert work in [h for h, _ in links(page(client, href))]
+            break
+
+
+def test_exports_and_citations_on_record_pages(client, demo_catalogue):
+    html = page(client, "/search?q=北京&lang=en")
+    work = next(h for h, _ in links(html) if h.startswith("/work/"))
+    edition = next(h for h, _ in links(page(client, work)) if h.startswith("/instance/"))
+    record = page(client, edition + "?lang=en")
+    assert "Cite and export" in record and "GB/T 7714" in record and "[M]." in record
+    ris = client.get(edition + "?format=ris")
+    assert ris.mimetype == "application/x-research-info-systems"
+    text = ris.get_data(as_text=True)
+    assert text.startswith("TY  - BOOK") and "\r\nER  - " in text and f"UR  - {TEST_BASE}" in text
+    bib = client.get(edition, headers={"Accept": "application/x-bibtex"})
+    assert bib.mimetype == "application/x-bibtex" and bib.get_data(as_text=True).startswith("@book{")
+    assert client.get(work + "?format=ris").get_data(as_text=True).startswith("TY  - BOOK")
+    assert client.get("/agent/x?format=ris").status_code in (404, 406)
+
+
+def test_thousands_of_copies_are_paged(members, tmp_path):
+    """An edition with 120 copies at one library: one holdings row ('120 copies'), the copies 50 a page."""
+    import pymarc
+
+    from graph.ingest import ingest
+
+    record = pymarc.Record()
+    record.add_field(pymarc.Field(tag="001", data="many-1"))
+    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"),
+                                  subfields=[pymarc.Subfield("a", "A much-held book")]))
+    for n in range(120):
+        record.add_field(pymarc.Field(tag="852", indicators=pymarc.Indicators(" ", " "), subfields=[
+            pymarc.Subfield("a", "PKU"), pymarc.Subfield("h", f"QA76 .M{n:03d}"), pymarc.Subfield("p", f"B{n:05d}")]))
+    path = tmp_path / "many.mrc"
+    path.write_bytes(record.as_marc())
+    ingest(members.store, members.minter, [path], "PKU")
+    client = create_app({"ALLIANCE_CATALOGUE": members, "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    instance = path_of(instance_titled(members.store, "A much-held book"), TEST_BASE)
+    html = page(client, instance + "?lang=en")
+    assert html.count('<th scope="row">') == 1 and "120 copies" in html
+    assert "and 114 more" in html
+    copies_link = href_of(html, "120 copies")
+    first = page(client, copies_link)
+    assert first.count('href="/item/') == 50
+    nxt = re.search(r'<a rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    third = page(client, nxt.replace("page=2", "page=3"))
+    assert third.count('href="/item/') == 20
+
+
+def test_unknown_resources_404_with_a_search_box(client):
+    html = page(client, "/work/nosuchwork", status=404)
+    assert 'role="search"' in html and "Not found" in html
+
+
+def test_void_sitemap_and_robots(client):
+    import rdflib
+
+    void = client.get("/void", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=void.data, format="turtle")
+    VOID = rdflib.Namespace("http://rdfs.org/ns/void#")
+    dataset = rdflib.URIRef(TEST_BASE + "void")
+    assert (dataset, rdflib.RDF.type, VOID.Dataset) in g
+    assert str(g.value(dataset, VOID.uriSpace)) == TEST_BASE
+    assert str(g.value(dataset, VOID.sparqlEndpoint)).endswith("/sparql")
+    assert len(list(g.objects(dataset, VOID.subset))) == 5
+    example = str(next(g.objects(dataset, VOID.exampleResource)))
+    assert client.get(path_of(example, TEST_BASE), headers=HTML).status_code == 200
+    assert client.get("/.well-known/void?format=jsonld").mimetype == "application/ld+json"
+    robots = client.get("/robots.txt").get_data(as_text=True)
+    assert "Sitemap: http://localhost/sitemap.xml" in robots
+    index = client.get("/sitemap.xml").get_data(as_text=True)
+    sitemap = re.search(r"<loc>http://localhost(/sitemap-1\.xml)</loc>", index).group(1)
+    locs = re.findall(r"<loc>http://localhost([^<]+)</loc>", client.get(sitemap).get_data(as_text=True))
+    works = [u for u in locs if u.startswith("/work/")]
+    assert len(works) == demo_total(client) and "/library/pku" in locs
+    assert client.get("/sitemap-2.xml").status_code == 404
+
+
+def demo_total(client) -> int:
+    return client.application.extensions["alliance"].searcher.totals()["works"]
+
+
+def test_library_page_counts_what_it_alone_holds(client):
+    html = page(client, "/library/rpl?lang=en")
+    assert "Titles no other member holds" in html
+    assert "Held only here" in html and "Titles held" in html
