@@ -75,9 +75,10 @@ class Catalogue:
             self._search = SearchIndex.in_dir(self.data_dir)
         return self._search
 
-    def sync_search(self, changed=(), progress=None) -> int:
-        """Bring the search index up to date with what the store now holds; returns works re-derived."""
-        return self.search.sync(self.store, self.minter, changed=changed, progress=progress)
+    def sync_search(self, changed=(), touched=(), progress=None) -> int:
+        """Bring the search index up to date with what the store now holds; returns works re-derived
+        (``changed`` resources, ``touched`` graphs: see :meth:`graph.index.SearchIndex.sync`)."""
+        return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
 
     def close(self) -> None:
         if getattr(self, "_search", None) is not None:

@@ -219,3 +219,25 @@ def test_library_page_counts_what_it_alone_holds(client):
     html = page(client, "/library/rpl?lang=en")
     assert "Titles no other member holds" in html
     assert "Held only here" in html and "Titles held" in html
+
+
+def test_search_follows_writes_over_the_graph_store_protocol(members):
+    """A work PUT into a member's graph is found at once; deleting the graph takes it out of search."""
+    from graph.tokens import TokenStore
+
+    _, token = TokenStore(members.data_dir).create(member="PKU")
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}
+    client = create_app({"ALLIANCE_CATALOGUE": members, "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    graph = TEST_BASE + "graph/pku/hand-made"
+    body = f"""@prefix bf: <http://id.loc.gov/ontologies/bibframe/> .
+        @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+        <{TEST_BASE}work/handmade1> a bf:Work, bf:Text ; rdfs:label "徐霞客游记"@zh-Hans .
+        <{TEST_BASE}instance/handmade1> a bf:Instance ; bf:instanceOf <{TEST_BASE}work/handmade1> ;
+            rdfs:label "徐霞客遊記"@zh-Hant .
+        <{TEST_BASE}item/handmade1> a bf:Item ; bf:itemOf <{TEST_BASE}instance/handmade1> ;
+            bf:heldBy <{TEST_BASE}library/pku> ."""
+    assert client.put(f"/graph-store?graph={graph}", data=body.encode(), headers=auth).status_code == 201
+    html = page(client, "/search?q=游记&lang=en")
+    assert "1 result for" in html and 'href="/work/handmade1"' in html and "Peking University Library" in html
+    assert client.delete(f"/graph-store?graph={graph}", headers=auth).status_code == 204
+    assert "No results" in page(client, "/search?q=游记&lang=en")

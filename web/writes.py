@@ -151,6 +151,7 @@ def run_update(text: str, dataset: dict) -> Response:
         members = {g: grant.member or (minter.graph_member(g) or "").upper() or None for g in iris}
         st.run_update(text, base_iri=base_iri, writes=iris, drops=[g for g in found.drops if g in iris],
                       members=members, reconcile=ANY in found.writes)
+        _search_follows(iris)
     except Denied as err:
         return denial(err)
     except UpdateRejected as err:
@@ -217,12 +218,14 @@ def graph_store(direct: str | None = None):
         if request.method == "DELETE":
             if not store().delete_graph(graph):
                 return _text(404, f"there is no graph {_describe(name)}")
+            _search_follows([name])
             return Response(status=204)
         triples = _body_triples(request.base_url if name == DEFAULT else name)
         if request.method == "PUT":
             created = store().put_graph(graph, triples, member=member)
         else:
             created = store().post_graph(graph, triples, member=member)
+        _search_follows([name])
         return Response(status=201 if created else 204)
     except Denied as err:
         return denial(err)
@@ -269,9 +272,18 @@ def _create(grant: Grant) -> Response:
         graph = NamedNode(f"{minter.base}graph/posted-{uuid.uuid4().hex[:12]}")
     triples = _body_triples(graph.value)
     store().put_graph(graph, triples, member=grant.member)
+    _search_follows([graph.value])
     response = Response(status=201)
     response.headers["Location"] = graph.value
     return response
+
+
+def _search_follows(graphs) -> None:
+    """Re-derive the search index's works that the written graphs mention (now or before the write)."""
+    try:
+        state().catalogue.sync_search(touched=[g for g in graphs if g not in (DEFAULT, ANY)])
+    except Exception:  # noqa: BLE001 - the write stands; the next sync (or a rebuild) catches up
+        current_app.logger.exception("the search index could not follow a write")
 
 
 def _max_bytes() -> int:

@@ -92,21 +92,25 @@ class SearchIndex:
         return self.searcher().num_docs
 
     # writing -------------------------------------------------------------------------------
-    def sync(self, store: Store, minter: Minter, *, changed: Iterable[str] = (),
+    def sync(self, store: Store, minter: Minter, *, changed: Iterable[str] = (), touched: Iterable[str] = (),
              progress: Callable[[int], None] | None = None) -> int:
         """Bring the index up to date with the store's active graphs; returns the works re-derived.
 
         ``changed`` names resources (works or instances) whose description changed
-        inside graphs that stayed active, e.g. IRIs a cluster merge retired or rewrote.
+        inside graphs that stayed active, e.g. IRIs a cluster merge retired or rewrote;
+        ``touched`` names graphs written in place (SPARQL Update, the Graph Store Protocol):
+        every work they mention now or did before is derived again.
         """
         with self._lock:
             seen = self.graphs()
             if seen is None:
                 return self.rebuild(store, minter, progress=progress)
             active = _batch_graphs(store)
+            touched = {getattr(g, "value", g) for g in touched}
             new, gone = active - seen, seen - active
-            affected = documents.works_in_graphs(store, [documents.NamedNode(g) for g in sorted(new)])
-            affected |= self._works_with_graphs(gone)
+            affected = documents.works_in_graphs(
+                store, [documents.NamedNode(g) for g in sorted(new | (touched & active))])
+            affected |= self._works_with_graphs(gone | touched)
             changed = list(changed)
             if changed:
                 affected |= set(changed)
