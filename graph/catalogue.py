@@ -75,12 +75,30 @@ class Catalogue:
             self._search = SearchIndex.in_dir(self.data_dir)
         return self._search
 
+    @property
+    def sources(self):
+        """The members' source records (:class:`graph.archive.SourceArchive`), opened on first use."""
+        if getattr(self, "_sources", None) is None:
+            from graph.archive import SourceArchive
+
+            self._sources = SourceArchive.in_dir(self.data_dir)
+        return self._sources
+
+    def keep_sources(self, member: str, batch, files, format: str | None = None) -> int:
+        """Archive the MARC records a load switched on (for MARCXML export) and forget replaced ones."""
+        kept = self.sources.add(member, batch.graph.value, files, format)
+        self.sources.prune(g.value for g in self.store.active_graphs())
+        return kept
+
     def sync_search(self, changed=(), touched=(), progress=None) -> int:
         """Bring the search index up to date with what the store now holds; returns works re-derived
         (``changed`` resources, ``touched`` graphs: see :meth:`graph.index.SearchIndex.sync`)."""
         return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
 
     def close(self) -> None:
+        if getattr(self, "_sources", None) is not None:
+            self._sources.close()
+            self._sources = None
         if getattr(self, "_search", None) is not None:
             self._search.close()
             self._search = None

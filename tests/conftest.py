@@ -95,7 +95,8 @@ def demo_catalogue(tmp_path_factory):
     members = write_sample(root / "files")
     for m in members:
         add_member(cat.store, cat.minter, m.member())
-        ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
+        report = ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
+        cat.keep_sources(m.code, report.batch, m.files)  # as `alliance ingest` does, for MARCXML
     sheet = root / "files" / "caplib-local.csv"
     with open(sheet, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(LOCAL_LITERATURE)

@@ -165,3 +165,22 @@ def test_subject_headings_know_their_neighbours(seeded):
     assert broader == [] or all(b.startswith("http://alliance.test/subject/") for b in broader)
     _, below = seeded.subject_tree("China")
     assert below, "headings under China are found by prefix"
+
+
+def test_an_index_of_another_layout_rebuilds_itself(members, tmp_path):
+    import json
+
+    from graph.index import SearchIndex
+    from graph.ingest import ingest
+
+    cat = members
+    ingest(cat.store, cat.minter, [shared("marc21/marc2bibframe2/dataset/gwu.xml")], "PKU")
+    cat.sync_search()
+    path = cat.search.path
+    cat.search.close()
+    state = json.loads((path / "state.json").read_text())
+    (path / "state.json").write_text(json.dumps({**state, "version": -1}))
+    reopened = SearchIndex(path)
+    assert reopened.graphs() is None and not reopened.is_current(cat.store)
+    assert reopened.sync(cat.store, cat.minter) == 99
+    assert search(Searcher(reopened), "改革开放").total == 1

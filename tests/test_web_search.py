@@ -241,3 +241,35 @@ def test_search_follows_writes_over_the_graph_store_protocol(members):
     assert "1 result for" in html and 'href="/work/handmade1"' in html and "Peking University Library" in html
     assert client.delete(f"/graph-store?graph={graph}", headers=auth).status_code == 204
     assert "No results" in page(client, "/search?q=游记&lang=en")
+
+
+def test_marcxml_of_the_members_source_records(client, demo_catalogue):
+    """An edition catalogued by several members exports their MARC records as one MARCXML collection,
+    and its page shows each record with its fields named."""
+    import io
+
+    import pymarc
+
+    html = page(client, "/search?q=北京&lang=en")
+    work = next(h for h, _ in links(html) if h.startswith("/work/"))
+    edition = next(h for h, _ in links(page(client, work)) if h.startswith("/instance/"))
+    record_page = page(client, edition + "?lang=en")
+    assert "Members&#39; source records" in record_page
+    assert "Title statement" in record_page and 'type="application/marcxml+xml"' in record_page
+    response = client.get(edition + "?format=marcxml")
+    assert response.mimetype == "application/marcxml+xml"
+    records = pymarc.parse_xml_to_array(io.BytesIO(response.data))
+    holders = len(re.findall(r'<th scope="row">', record_page.split("holdings-hero")[1].split("</table>")[0]))
+    assert len(records) == holders >= 1
+    assert all(r["245"] is not None for r in records)
+    assert "标题" not in record_page  # the English page names fields in English
+    zh = page(client, edition + "?lang=zh")
+    assert "题名说明" in zh
+
+
+def test_no_marcxml_where_the_source_was_not_marc(client, demo_catalogue):
+    html = page(client, "/search?q=长乐县志&lang=en")  # from the local-literature spreadsheet
+    work = next(h for h, _ in links(html) if h.startswith("/work/"))
+    edition = next(h for h, _ in links(page(client, work)) if h.startswith("/instance/"))
+    assert "marcxml" not in page(client, edition)
+    assert client.get(edition + "?format=marcxml").status_code == 404

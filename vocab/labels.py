@@ -346,6 +346,7 @@ _UI: dict[str, tuple[str, str]] = {
     "citation_gbt": ("GB/T 7714", "GB/T 7714"),
     "export": ("Export", "导出"),
     "source_records": ("Members' source records", "成员馆原始记录"),
+    "control_number": ("record", "记录号"),
     "and_more": ("and {n} more", "等另 {n} 个"),
     "page_of": ("Page {n} of {total}", "第 {n} 页，共 {total} 页"),
     "copies_at": ("Copies at {library}", "{library} 的馆藏单册"),

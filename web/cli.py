@@ -147,6 +147,8 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     _report_notices(report)
     if report.rejected:
         _report_rejects(obj, report, rejects)
+    if report.batch is not None:
+        cat.keep_sources(code, report.batch, list(files), format_name)
     _sync_search(cat, report.renamed)
 
 
@@ -515,6 +517,7 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
             report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True, clusters=cat.clusters)
             click.echo(report.summary())
             changed.extend(report.renamed)
+            cat.keep_sources(m.code, report.batch, m.files)
     _sync_search(cat, changed)
     if then_serve:
         _serve(obj, host, port, 8)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, redirect, render_template, request
 from pyoxigraph import serialize
 
-from graph.exports import Export, citation_record, citation_text, export_format, exports_for
+from graph.exports import Export, ExportContext, citation_record, citation_text, export_format, exports_for
+from graph.exports.marcxml import labelled_fields, source_records
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation, graph_serialisation
 from graph.records import VIEWS, describe
 from graph.records.backlinks import backlinks
@@ -50,7 +51,7 @@ def resource(kind: str, ident: str):
     if rep == "html":
         response = _page(kind, iri)
     elif isinstance(rep, Export):
-        body = rep.render(store(), iri, page_language())
+        body = rep.render(ExportContext(store(), iri, page_language(), state().catalogue.sources))
         if body is None:
             abort(404)
         response = Response(body, mimetype=rep.media_type)
@@ -82,7 +83,14 @@ def _page(kind: str, iri) -> Response:
         _subject_tree(view, iri, lang)
     view["backlinks"] = backlinks(store(), iri, lang, kind)
     view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
-    if kind in ("instance", "work"):
+    if kind == "instance":
+        records = source_records(store(), state().catalogue.sources, iri)
+        names = {h["library"].get("code"): h["library"]["label"] for h in view.get("holdings", [])}
+        view["sources"] = [{"member": names.get(r.member, r.member), "control": r.control, "scheme": r.scheme,
+                            "fields": labelled_fields(r, lang)} for r in records]
+        if not records:  # MARCXML only where the source was MARC
+            view["exports"] = [(url, e) for url, e in view["exports"] if e.name != "marcxml"]
+    if kind == "instance":  # a work is cited through one of its editions
         rec = citation_record(store(), iri, lang)
         if rec is not None and rec.title:
             view["citations"] = [("citation_chicago", citation_text(rec, "chicago")),

@@ -1,7 +1,8 @@
 """Exports of a record for reference managers and citations: a registry of formats, not an if-chain.
 
 Each :class:`Export` names itself (``?format=ris``), its media type and file extension,
-the resource kinds it applies to, and a function from a :class:`CitationRecord` to text.
+the resource kinds it applies to, and a function from an :class:`ExportContext` to text
+(``None`` when the resource has nothing to export in that format, e.g. no MARC source).
 RDF serialisations (Turtle, JSON-LD, ...) live in :mod:`graph.formats`; MARCXML of the
 members' own source records in :mod:`graph.exports.marcxml`.
 """
@@ -14,6 +15,8 @@ from pyoxigraph import NamedNode
 
 from graph.exports.bibtex import bibtex
 from graph.exports.citation import CitationRecord, citation_record, citation_text
+from graph.archive import SourceArchive
+from graph.exports.marcxml import marcxml, source_records
 from graph.exports.ris import ris
 from graph.store.base import Store
 
@@ -25,19 +28,34 @@ class Export:
     media_type: str
     extension: str
     kinds: tuple[str, ...]    # resource kinds it applies to
-    render: Callable[[Store, NamedNode, str], str | None]   # (store, resource, language) -> text, None if none
+    render: Callable[["ExportContext"], str | bytes | None]   # None: nothing to export for this resource
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What an export is made from: the store, the resource, the page language, the source records."""
+
+    store: Store
+    iri: NamedNode
+    lang: str = "en"
+    sources: SourceArchive | None = None
 
 
 def _cited(writer: Callable[[CitationRecord], str]):
-    def render(store: Store, iri: NamedNode, lang: str) -> str | None:
-        rec = citation_record(store, iri, lang)
+    def render(ctx: ExportContext) -> str | None:
+        rec = citation_record(ctx.store, ctx.iri, ctx.lang)
         return writer(rec) if rec is not None else None
     return render
+
+
+def _marcxml(ctx: ExportContext) -> bytes | None:
+    return marcxml(source_records(ctx.store, ctx.sources, ctx.iri))
 
 
 EXPORTS: tuple[Export, ...] = (
     Export("ris", "RIS", "application/x-research-info-systems", ".ris", ("instance", "work"), _cited(ris)),
     Export("bibtex", "BibTeX", "application/x-bibtex", ".bib", ("instance", "work"), _cited(bibtex)),
+    Export("marcxml", "MARCXML", "application/marcxml+xml", ".xml", ("instance",), _marcxml),
 )
 BY_NAME = {e.name: e for e in EXPORTS}
 BY_MEDIA_TYPE = {e.media_type: e for e in EXPORTS}
@@ -53,5 +71,5 @@ def exports_for(kind: str) -> list[Export]:
     return [e for e in EXPORTS if kind in e.kinds]
 
 
-__all__ = ["EXPORTS", "CitationRecord", "Export", "citation_record", "citation_text", "export_format",
+__all__ = ["EXPORTS", "CitationRecord", "Export", "ExportContext", "citation_record", "citation_text", "export_format",
            "exports_for"]

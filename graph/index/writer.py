@@ -52,6 +52,7 @@ class SearchIndex:
         state = self._read_state()
         if state.get("version") != S.SCHEMA_VERSION and any(self.path.iterdir()):
             self._clear_dir(self.path)  # another schema: start afresh, the next sync fills it
+            self.path.mkdir(parents=True)
         try:
             self.index = tantivy.Index(self.schema, path=str(self.path), reuse=True)
         except (OSError, ValueError) as err:

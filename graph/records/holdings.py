@@ -16,6 +16,7 @@ from graph.store.base import Store
 
 MAX_CALL_NUMBERS = 6    # distinct call numbers a holdings row shows
 COPIES_PER_PAGE = 50
+_SEP = "\u001f"          # between the call numbers (and locations) one grouped query returns
 
 
 def member_label(member: Member, lang: str) -> str:
@@ -25,7 +26,15 @@ def member_label(member: Member, lang: str) -> str:
 
 
 def members_by_iri(store: Store) -> dict[str, Member]:
-    return {m.iri: m for m in list_members(store)}
+    """The member libraries by IRI; remembered until the store's write counter moves (if it has one)."""
+    generation = getattr(store, "generation", None)
+    cached = getattr(store, "_members_by_iri", None)
+    if generation is not None and cached is not None and cached[0] == generation:
+        return cached[1]
+    found = {m.iri: m for m in list_members(store)}
+    if generation is not None:
+        store._members_by_iri = (generation, found)
+    return found
 
 
 def library_ref(iri: str, members: dict[str, Member], lang: str) -> dict:
@@ -62,26 +71,19 @@ def holdings(store: Store, instances: Iterable, lang: str,
     groups: dict[str, dict[str, dict]] = defaultdict(dict)
     for part in chunks(insts):
         for r in select(store, f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) (MIN(STR(?item)) AS ?first)
-                WHERE {{ {values('inst', part)} ?item bf:itemOf ?inst ; bf:heldBy ?lib }} GROUP BY ?inst ?lib"""):
+                (GROUP_CONCAT(DISTINCT ?mark; separator="{_SEP}") AS ?marks)
+                (GROUP_CONCAT(DISTINCT ?loc; separator="{_SEP}") AS ?locs)
+                WHERE {{ {values('inst', part)} ?item bf:itemOf ?inst ; bf:heldBy ?lib .
+                OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?mark }}
+                OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }} GROUP BY ?inst ?lib"""):
             n = int(r["n"].value)
+            marks = [m for m in r["marks"].value.split(_SEP) if m] if r["marks"] is not None else []
             groups[r["inst"].value][r["lib"].value] = {
                 "library": library_ref(r["lib"].value, members, lang), "copies": n,
-                "items": [r["first"].value] if n == 1 else [], "call_numbers": [], "more_call_numbers": 0,
-                "locations": [], "catalogue_links": []}
-        for r in select(store, f"""SELECT ?inst ?lib ?mark ?loc WHERE {{ {values('inst', part)}
-                ?item bf:itemOf ?inst ; bf:heldBy ?lib .
-                OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?mark }}
-                OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }} GROUP BY ?inst ?lib ?mark ?loc"""):
-            group = groups[r["inst"].value].get(r["lib"].value)
-            if group is None:
-                continue
-            if r["mark"] is not None and r["mark"].value not in group["call_numbers"]:
-                if len(group["call_numbers"]) < MAX_CALL_NUMBERS:
-                    group["call_numbers"].append(r["mark"].value)
-                else:
-                    group["more_call_numbers"] += 1
-            if r["loc"] is not None:
-                _add(group["locations"], r["loc"].value)
+                "items": [r["first"].value] if n == 1 else [],
+                "call_numbers": marks[:MAX_CALL_NUMBERS], "more_call_numbers": max(0, len(marks) - MAX_CALL_NUMBERS),
+                "locations": [x for x in r["locs"].value.split(_SEP) if x] if r["locs"] is not None else [],
+                "catalogue_links": []}
     ids = local_ids(store, insts)
     out = {}
     for inst in insts:

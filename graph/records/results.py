@@ -11,9 +11,9 @@ from pyoxigraph import Literal
 
 from graph.index import FACETS
 from graph.index.query import Hit, SearchResult
-from graph.members import Member, list_members
+from graph.members import Member
 from graph.records.common import labels_for, local_name, ranked
-from graph.records.holdings import member_label
+from graph.records.holdings import member_label, members_by_iri
 from graph.store.base import Store
 from vocab.classes import class_label
 from vocab.labels import term_label
@@ -57,7 +57,7 @@ class ResultLabeller:
         self.lang = lang
         self.searcher = searcher
         self.members = {m.iri.rsplit("/", 1)[-1]: m for m in (members if members is not None
-                                                               else list_members(store))}
+                                                               else members_by_iri(store).values())}
 
     def library(self, code: str) -> str:
         m = self.members.get(code)

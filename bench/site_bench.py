@@ -1,0 +1,161 @@
+"""Speed of the web site on a large alliance: work pages and searches with facets, server-side.
+
+    python bench/site_bench.py DATA [BASELINE_DATA] [--queries bench/site_queries.txt] [--works 60]
+                               [--repeat 3] [--explicit-graphs]
+
+DATA and BASELINE_DATA are data directories (e.g. the 1,000,000-record alliance and the
+10,000-record one, both from ``alliance generate`` + ``alliance ingest``). Each is opened, its
+search index brought up to date (timed if it had to be built), and the same requests are
+answered in-process by the Flask app (Werkzeug test client: routing, queries, templates; no
+network): the search requests of the queries file (facets computed on every one), and the
+pages of a fixed list of works (the top results of those queries in the baseline, or in DATA
+when there is no baseline). Each request runs once to warm up, then ``--repeat`` times timed;
+p50/p95/max are printed per kind and per data directory, side by side. ``--explicit-graphs``
+adds a run of the work pages with the store naming its active graphs on every query (the
+path it takes while a load is running), to show what reading pyoxigraph's own union saves.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.catalogue import Catalogue  # noqa: E402
+from graph.index import SearchRequest  # noqa: E402
+from web import create_app  # noqa: E402
+
+HTML = {"Accept": "text/html"}
+
+
+def read_queries(path: Path) -> list[str]:
+    """Search URLs (``/search?...``) from the queries file."""
+    urls = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        q, *filters = line.split("\t")
+        params = [("q", q.strip())] + [tuple(f.split("=", 1)) for f in filters if "=" in f]
+        urls.append("/search?" + urlencode(params))
+    return urls
+
+
+def percentiles(times: list[float]) -> dict:
+    ordered = sorted(times)
+    return {"n": len(ordered), "p50": statistics.median(ordered),
+            "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], "max": ordered[-1]}
+
+
+def timed(client, urls: list[str], repeat: int) -> tuple[list[float], list[str]]:
+    failures = []
+    for url in urls:  # warm up (first touch of the index and store pages)
+        response = client.get(url, headers=HTML)
+        if response.status_code != 200:
+            failures.append(f"{response.status_code} {url}")
+    ok = [u for u in urls if not any(f.endswith(" " + u) for f in failures)]
+    times = []
+    for _ in range(repeat):
+        for url in ok:
+            started = time.perf_counter()
+            response = client.get(url, headers=HTML)
+            response.get_data()
+            times.append((time.perf_counter() - started) * 1000)
+    return times, failures
+
+
+def open_site(data: str):
+    cat = Catalogue.open(data)
+    started = time.perf_counter()
+    stale = not cat.search.is_current(cat.store)
+    synced = cat.sync_search() if stale else 0
+    build = time.perf_counter() - started if stale else None
+    app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 0})
+    return cat, app, build, synced
+
+
+def work_list(app, search_urls: list[str], per_query: int, limit: int) -> list[str]:
+    searcher = app.extensions["alliance"].searcher
+    urls = app.extensions["alliance"].urls
+    found: list[str] = []
+    with app.test_request_context():
+        for url in search_urls:
+            q = dict(pair.split("=", 1) for pair in url.split("?", 1)[1].split("&")).get("q", "")
+            from urllib.parse import unquote_plus
+            for hit in searcher.search(SearchRequest(q=unquote_plus(q), per_page=per_query), facets=False).hits:
+                path = urls.page(hit.iri)
+                if path not in found:
+                    found.append(path)
+    return found[:limit]
+
+
+def measure(data: str, search_urls: list[str], works: list[str] | None, args) -> dict:
+    cat, app, build, synced = open_site(data)
+    client = app.test_client()
+    totals = app.extensions["alliance"].searcher.totals()
+    if works is None:
+        works = work_list(app, search_urls, 3, args.works)
+    search_times, search_fail = timed(client, search_urls, args.repeat)
+    work_times, work_fail = timed(client, works, args.repeat)
+    out = {"data": data, "totals": totals, "triples": sum(b.triples for b in cat.store.batches()),
+           "index_build_s": build, "index_works_built": synced,
+           "search": percentiles(search_times), "work": percentiles(work_times),
+           "failures": search_fail + work_fail, "works": works}
+    if args.explicit_graphs:
+        store = cat.store
+        store._union_checked, store._union_ok = None, False
+        original = store._union_is_active
+        store._union_is_active = lambda: False
+        explicit, _ = timed(client, works, args.repeat)
+        store._union_is_active = original
+        out["work_explicit_graphs"] = percentiles(explicit)
+    cat.close()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("data")
+    parser.add_argument("baseline", nargs="?")
+    parser.add_argument("--queries", default=str(Path(__file__).with_name("site_queries.txt")))
+    parser.add_argument("--works", type=int, default=60)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--explicit-graphs", action="store_true")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    search_urls = read_queries(Path(args.queries))
+    results = []
+    works = None
+    if args.baseline:
+        base = measure(args.baseline, search_urls, None, args)
+        works = base["works"]
+        results.append(base)
+    results.insert(0, measure(args.data, search_urls, works, args))
+    print(f"{len(search_urls)} search requests and {len(results[-1]['works'])} work pages, "
+          f"each {args.repeat}x after a warm-up; server-side ms (Flask test client)")
+    header = f"{'':28s}" + "".join(f"{Path(r['data']).name:>30s}" for r in results)
+    print(header)
+    rows = [("works / editions / copies", lambda r: f"{r['totals']['works']:,} / {r['totals']['editions']:,} / "
+                                                    f"{r['totals']['copies']:,}"),
+            ("triples", lambda r: f"{r['triples']:,}"),
+            ("index built (s, works)", lambda r: "current" if r["index_build_s"] is None
+             else f"{r['index_build_s']:.0f} s, {r['index_works_built']:,}")]
+    for kind in ("search", "work", "work_explicit_graphs"):
+        if kind in results[0]:
+            rows.append((f"{kind} p50 / p95 / max", lambda r, k=kind: f"{r[k]['p50']:.1f} / {r[k]['p95']:.1f} / "
+                                                                        f"{r[k]['max']:.1f}"))
+    for label, fmt in rows:
+        print(f"{label:28s}" + "".join(f"{fmt(r):>30s}" for r in results))
+    for r in results:
+        if r["failures"]:
+            print(f"{Path(r['data']).name}: {len(r['failures'])} requests failed, e.g. {r['failures'][:3]}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main()
