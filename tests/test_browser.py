@@ -132,9 +132,13 @@ def test_phone_sized_search_folds_the_facets(browser, site):
     refine = tab.locator("details.refine")
     assert refine.get_attribute("open") is None, "facets start folded on a phone"
     assert tab.locator("ol.hits li").first.is_visible()
-    screenshot(tab, "search-phone-zh")
+    screenshot(tab, "search-phone-zh", full_page=False)
     tab.locator("details.refine summary").click()
     assert tab.get_by_role("checkbox").first.is_visible()
+    screenshot(tab, "search-phone-zh-facets", full_page=False)
+    tab.locator("ol.hits h2 a").first.click()
+    tab.wait_for_url(re.compile(r"/work/"))
+    screenshot(tab, "work-phone-zh", full_page=False)
     context.close()
 
 
