@@ -9,12 +9,13 @@ never stop the others.
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from graph import collection, dialects, pipeline
+from graph import collection, dialects, faults, pipeline
 from graph.identity.clusters import ClusterIndex
 from graph.identity.uris import Minter
 from graph.mappers import MappingContext
@@ -80,6 +81,7 @@ def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestRepo
     for path in files:
         dialect = dialects.detect(path, format)
         for item in dialect.read(path):
+            faults.point("ingest.record")
             if isinstance(item, Notice):
                 report.notices.append(item)
                 continue
@@ -99,9 +101,15 @@ def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestRepo
                 progress(1)
 
 
+# Failures of the machine, not of a record: they stop the load (nothing of it becomes visible).
+FAULTS = (OSError, MemoryError, sqlite3.Error, StoreError)
+
+
 def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, report: IngestReport):
     try:
         return dialect.map(item.record, ctx)
+    except FAULTS:
+        raise
     except Exception as err:  # a mapper bug on one record must not stop the batch
         fields = item.record.get_fields("001") if hasattr(item.record, "get_fields") else []
         report.rejected.append(Rejection(item.file, item.position,
@@ -178,7 +186,12 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
             load.rollback()
         raise
     if load is not None:
-        load.commit()
+        try:
+            load.commit()
+        except sqlite3.Error as err:  # the store switched on; only the index is behind
+            raise IngestError(f"{member.upper()}'s new catalogue is loaded, but the cluster index could not "
+                              f"save it ({err}); run the same ingest again to bring the index up to date",
+                              report) from err
     report.triples = report.batch.triples
     report.seconds = time.perf_counter() - started
     return report

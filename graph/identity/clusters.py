@@ -154,6 +154,7 @@ class Load:
 
     # the mapper's side -------------------------------------------------------------------
     def resolve(self, ev: Evidence) -> Resolved:
+        self._check()
         sig = signature(ev)
         text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         control = ev.control
@@ -197,13 +198,21 @@ class Load:
 
     def commit(self) -> None:
         if not self.done:
+            self._check()
             self.db.execute("COMMIT")
             self.done = True
 
     def rollback(self) -> None:
         if not self.done:
-            self.db.execute("ROLLBACK")
             self.done = True
+            if self.db.in_transaction:  # SQLite has already rolled back after a full disk
+                self.db.execute("ROLLBACK")
+
+    def _check(self) -> None:
+        """SQLite ends a transaction by itself on some errors (a full disk); never go on without it,
+        or every later statement would commit on its own."""
+        if not self.db.in_transaction:
+            raise sqlite3.OperationalError("the cluster index lost its transaction after an earlier error")
 
     # internals ---------------------------------------------------------------------------
     def _resolved(self, icl: int, wcl: int) -> Resolved:

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
+from graph import faults
 from graph.identity.uris import Minter
 from graph.store.base import Batch, SerializedTriples, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
@@ -26,11 +27,13 @@ class EmbeddedStore(Store):
     def __init__(self, location: str, minter: Minter, *, read_only: bool = False):
         self.location = str(location)
         self.minter = minter
+        self.read_only = read_only
         try:
             self._ox = ox.Store.read_only(self.location) if read_only else _Counted(ox.Store(self.location), self)
         except OSError as err:
             raise StoreError(f"cannot open the store in {self.location}: {err}") from err
         self._write_lock = threading.Lock()
+        self._cache_lock = threading.Lock()
         self._active: list[ox.NamedNode] | None = None
         self.generation = 0  # bumped by every write (graph.store.pool reopens its checkpoints)
         # The union of all graphs is the union of the active ones when no inactive graph exists and
@@ -41,15 +44,22 @@ class EmbeddedStore(Store):
         self._union_checked: int | None = None
         self._union_ok = False
         self._pool = None
+        self._switches = 0  # bumped with the active-graph cache cleared, before retired graphs are dropped
+        if not read_only:  # one writer at a time: any inactive batch graph is a crashed load's
+            self.collect_garbage()
 
     # reading -------------------------------------------------------------------
     def active_graphs(self) -> list[ox.NamedNode]:
-        active = self._active
-        if active is None:
-            ag = self.minter.alliance_graph
-            graphs = [q.subject for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)]
-            active = self._active = [ag, *sorted(graphs, key=lambda g: g.value)]
-        return active
+        return self._current()[1]
+
+    def _current(self) -> tuple[int, list[ox.NamedNode]]:
+        """The switch count and the graphs active after it (cached until the next switch)."""
+        with self._cache_lock:
+            if self._active is None:
+                ag = self.minter.alliance_graph
+                graphs = [q.subject for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)]
+                self._active = [ag, *sorted(graphs, key=lambda g: g.value)]
+            return self._switches, self._active
 
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None):
         if default_graph is None and named_graphs is None:
@@ -58,12 +68,18 @@ class EmbeddedStore(Store):
             with self._gate:  # the query's snapshot is taken before any write can start
                 if self._union_is_active():
                     return self._ox.query(sparql, base_iri=base_iri, use_default_graph_as_union=True)
-        active = self.active_graphs()
-        return self._ox.query(
-            sparql, base_iri=base_iri,
-            default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
-            named_graphs=named_graphs if named_graphs is not None else active,
-        )
+        # pyoxigraph evaluates a query on the snapshot taken when it is called. If a switch
+        # happened between reading the active graphs and that call, the graphs it retired
+        # may already be dropped: ask again, so a reader sees the old catalogue or the new.
+        while True:
+            switches, active = self._current()
+            results = self._ox.query(
+                sparql, base_iri=base_iri,
+                default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
+                named_graphs=named_graphs if named_graphs is not None else active,
+            )
+            if switches == self._switches:
+                return results
 
     def _union_is_active(self) -> bool:
         """Whether every graph in the store is active (called under ``_gate``)."""
@@ -71,7 +87,8 @@ class EmbeddedStore(Store):
             return False
         if self._union_checked != self.generation:
             generation = self.generation
-            self._active = None
+            with self._cache_lock:
+                self._active = None
             active = set(self.active_graphs())
             self._union_ok = all(g in active for g in self._ox.named_graphs())
             self._union_checked = generation
@@ -158,6 +175,7 @@ class EmbeddedStore(Store):
             except Exception as err:  # the inactive graph is invisible; drop it now
                 self._drop([graph])
                 raise StoreError(str(err)) from err
+            faults.point("store.written")
             batch.replaced = [b.graph for b in self.batches(member) if member and (
                 replace or (fingerprint and b.fingerprint == fingerprint))]
             try:
@@ -166,22 +184,32 @@ class EmbeddedStore(Store):
                 self._drop([graph])
                 raise StoreError(str(err)) from err
             self._switch(batch, rewrite)
+            faults.point("store.switched")
             self._drop(batch.replaced)
             return batch
 
     def replace_graph(self, graph: ox.NamedNode, triples: Iterable[Triple], *, sources=()) -> Batch:
-        """Replace one fixed-IRI graph (``alliance load --graph``).
+        """Replace one fixed-IRI graph (``alliance load --graph``, the Graph Store's PUT), atomically.
 
-        The data is staged and checked before the old graph is touched, so a bad
-        input changes nothing; the swap itself clears and refills the graph.
+        The new data is written into an inactive staging graph (a crash leaves only that,
+        which the next writer collects); then one transaction moves it onto ``graph`` and
+        switches it on, so readers and a crash see the old graph or the new, never neither.
         """
-        staged = list(triples)
         with self._write_lock:
-            was_active = graph in self.active_graphs()
-            if was_active:
-                self._switch_off([graph])
-                self._drop([graph])
-        return self.write_batch(None, staged, graph=graph, sources=sources)
+            staging = self.minter.batch_graph("_staging", uuid.uuid4().hex[:12])
+            counter = _Counter(triples, staging)
+            try:
+                self._ox.bulk_extend(counter)
+            except Exception as err:
+                self._drop([staging])
+                raise StoreError(str(err)) from err
+            batch = Batch(graph=graph, member=None, sources=list(sources), triples=counter.count)
+            faults.point("store.written")
+            ag = self.minter.alliance_graph
+            self._switch(batch, [f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}",
+                                 f"DROP SILENT GRAPH {graph}", f"ADD SILENT GRAPH {staging} TO {graph}",
+                                 f"DROP SILENT GRAPH {staging}"])
+            return batch
 
     def set_alliance_triples(self, subject: ox.NamedNode, triples: Iterable[Triple]) -> None:
         ag = self.minter.alliance_graph
@@ -208,7 +236,7 @@ class EmbeddedStore(Store):
             else:
                 self._ox.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
                                 + self._registration(graph, member, body.count, replace=True))
-            self._active = None
+            self._retire()
             return new
 
     def post_graph(self, graph, triples, *, member=None) -> bool:
@@ -222,7 +250,7 @@ class EmbeddedStore(Store):
                 if new:
                     ops.append(self._registration(graph, member, body.count, replace=True))
                 self._ox.update(" ;\n".join(ops))
-            self._active = None
+            self._retire()
             return new
 
     def delete_graph(self, graph) -> bool:
@@ -234,7 +262,7 @@ class EmbeddedStore(Store):
                 return False
             ag = self.minter.alliance_graph
             self._ox.update(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}")
-            self._active = None
+            self._retire()
             return True
 
     def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
@@ -261,7 +289,7 @@ class EmbeddedStore(Store):
             try:
                 self._ox.update(text, base_iri=base_iri)
             finally:
-                self._active = None
+                self._retire()
             if reconcile:
                 self._reconcile(before)
 
@@ -276,7 +304,7 @@ class EmbeddedStore(Store):
             ops.append(self._registration(g, code.upper() if code else None, None, replace=False))
         if ops:
             self._ox.update(" ;\n".join(ops))
-            self._active = None
+            self._retire()
 
     def _registration(self, graph: ox.NamedNode, member: str | None, count: int | None, *, replace: bool) -> str:
         """SPARQL Update operations that register ``graph`` as an active batch (of ``member``)."""
@@ -304,7 +332,7 @@ class EmbeddedStore(Store):
         if self._pool is not None:
             self._pool.close()
             self._pool = None
-        if isinstance(self._ox, _Counted):  # read-only stores have nothing to flush
+        if isinstance(self._ox, _Counted):  # read-only stores have nothing to flush (pyoxigraph refuses)
             self._ox.flush()
             self._ox.release()
         del self._ox
@@ -375,13 +403,19 @@ class EmbeddedStore(Store):
         ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
         ops.append(f"INSERT DATA {{ GRAPH {ag} {{ {' . '.join(facts)} }} }}")
         self._ox.update(" ;\n".join(ops))
-        self._active = None
+        self._retire()
+
+    def _retire(self) -> None:
+        """After a switch: new readers see the new active graphs; running ones re-ask (see query)."""
+        with self._cache_lock:
+            self._switches += 1
+            self._active = None
 
     def _switch_off(self, graphs: list[ox.NamedNode]) -> None:
         ag = self.minter.alliance_graph
         if graphs:
             self._ox.update(" ;\n".join(f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in graphs))
-            self._active = None
+            self._retire()
 
     def _drop(self, graphs: list[ox.NamedNode]) -> None:
         for g in graphs:
