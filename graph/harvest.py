@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
+from graph import xmlsafe
 from graph.identity.uris import Minter, digest
 from graph.ingest import IngestReport, ingest
 from graph.sources.dublincore import OAI
@@ -68,7 +69,7 @@ def _get(url: str, params: dict, timeout: float, retries: int = 3) -> ET.Element
         except (urllib.error.URLError, OSError) as err:
             raise HarvestError(f"{target}: {getattr(err, 'reason', err)}") from err
     try:
-        return ET.fromstring(body)
+        return xmlsafe.fromstring(body)  # refuses entity declarations (XXE, entity expansion)
     except ET.ParseError as err:
         raise HarvestError(f"{target}: the response is not well-formed XML: {err}") from err
 

@@ -27,6 +27,7 @@ from graph.store.answers import BoundedWriter, Limits, QueryFailed, QueryTooLarg
 from graph.store.base import StoreError
 from graph.store.updates import ANY, DEFAULT, UpdateRejected, effects, where_queries, with_dataset
 from graph.tokens import Grant, TokenStore
+from graph.xmlsafe import XMLRefused, check_rdfxml
 from web.context import state, store
 from web.negotiation import NotAcceptable, choose
 from web.sparql import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
@@ -311,8 +312,12 @@ def _body_triples(base: str) -> list[tuple]:
             raise ProtocolError(f"send the graph as one of {known}, not {mimetype or 'a body without Content-Type'}",
                                 415)
         try:
+            if rep.format == RdfFormat.RDF_XML:  # pyoxigraph expands entities without a limit
+                check_rdfxml(data, "the body")
             for t in parse(data, format=rep.format, base_iri=base if rep.format != RdfFormat.N_TRIPLES else None):
                 triples.append((t.subject, t.predicate, t.object))
         except SyntaxError as err:
             raise ProtocolError(f"the {rep.name} body has a syntax error: {err}; nothing was changed") from err
+        except XMLRefused as err:
+            raise ProtocolError(f"{err}; nothing was changed") from err
     return triples

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from graph.sources import Rejection, SourceRecord
+from graph.xmlsafe import pull_parser
 
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
@@ -80,7 +81,7 @@ def read_dublin_core(path: str | Path) -> Iterator[SourceRecord | Rejection]:
     name = str(path)
     position = 0
     depth_in_record = 0
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser = pull_parser(("start", "end"))  # refuses entity declarations (XXE, entity expansion)
     try:
         with open(path, "rb") as fh:
             while block := fh.read(_CHUNK):

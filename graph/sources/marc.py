@@ -13,6 +13,7 @@ from typing import Iterator
 import pymarc
 
 from graph.sources import Rejection, SourceRecord, iso2709
+from graph.xmlsafe import pull_parser
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -107,7 +108,7 @@ def read_marcxml(path: Path) -> Iterator[SourceRecord | Rejection]:
     """MARCXML (any namespace, or none); a malformed document is reported where it breaks."""
     name = str(path)
     position = 0
-    parser = ET.XMLPullParser(events=("end",))
+    parser = pull_parser(("end",))  # refuses entity declarations (XXE, entity expansion)
     try:
         with open(path, "rb") as fh:
             while block := fh.read(_CHUNK):

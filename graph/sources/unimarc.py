@@ -23,6 +23,7 @@ from typing import Iterator
 import pymarc
 
 from graph.sources import Rejection, SourceRecord
+from graph.xmlsafe import pull_parser
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -194,13 +195,17 @@ def decode_unimarc(raw: bytes, file: str = "<bytes>", position: int = 1) -> Sour
     record = pymarc.Record(leader=raw[:24].decode("ascii", "replace"))
     for tag, data in fields:
         text_tag = tag
-        if tag < "010" and tag.isdigit():
-            record.add_field(pymarc.Field(tag=text_tag, data=data.decode(codec)))
-            continue
-        head, *subs = data.split(SUBFIELD)
-        indicators = head.decode("ascii", "replace").ljust(2)[:2]
-        subfields = [pymarc.Subfield(code=s[:1].decode("ascii", "replace"), value=s[1:].decode(codec))
-                     for s in subs if s]
+        try:
+            if tag < "010" and tag.isdigit():
+                record.add_field(pymarc.Field(tag=text_tag, data=data.decode(codec)))
+                continue
+            head, *subs = data.split(SUBFIELD)
+            indicators = head.decode("ascii", "replace").ljust(2)[:2]
+            subfields = [pymarc.Subfield(code=s[:1].decode("ascii", "replace"), value=s[1:].decode(codec))
+                         for s in subs if s]
+        except UnicodeDecodeError as err:  # the record decodes as a whole, but a delimiter splits a character
+            return Rejection(file, position, control, f"field {tag}: a field or subfield boundary falls inside a "
+                                                      f"{codec} character ({err.reason}); not loaded rather than garbled")
         record.add_field(pymarc.Field(tag=text_tag, indicators=pymarc.Indicators(*indicators),
                                       subfields=subfields))
     if not record.fields:
@@ -225,7 +230,7 @@ def read_unimarc_xml(path: Path) -> Iterator[SourceRecord | Rejection]:
     """UNIMARC/CNMARC XML records (SRU wrappers and other envelopes are skipped)."""
     name = str(path)
     position = 0
-    parser = ET.XMLPullParser(events=("end",))
+    parser = pull_parser(("end",))  # refuses entity declarations (XXE, entity expansion)
     try:
         with open(path, "rb") as fh:
             while block := fh.read(_CHUNK):
