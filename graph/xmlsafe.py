@@ -37,13 +37,13 @@ class _Parser(DefusedXMLParser):
     def feed(self, data) -> None:
         try:
             super().feed(data)
-        except LookupError as err:  # encoding="UTF-9": expat asks Python for a codec that does not exist
+        except (LookupError, ValueError) as err:  # encoding="UTF-9" (no such codec) or "UTF-7" (multi-byte)
             raise ET.ParseError(f"the document's encoding cannot be read: {err}") from None
 
     def close(self):
         try:
             return super().close()
-        except LookupError as err:
+        except (LookupError, ValueError) as err:
             raise ET.ParseError(f"the document's encoding cannot be read: {err}") from None
 
     def defused_entity_decl(self, name, is_parameter_entity, value, base, sysid, pubid, notation_name):

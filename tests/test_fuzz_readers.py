@@ -140,3 +140,24 @@ def corpus_files():
 def test_regression_corpus(path):
     """Inputs that once crashed or hung a reader (found by the fuzzers) stay fixed."""
     _check(path.parent.name, path.read_bytes())
+
+
+@pytest.mark.slow
+def test_coverage_guided_fuzzing_finds_nothing():
+    """bench/fuzz.py (atheris, libFuzzer's coverage guidance) over every target, a bounded number of runs."""
+    import os
+    import subprocess
+    import sys
+
+    try:
+        import atheris  # noqa: F401
+    except ImportError as err:
+        if os.environ.get("ALLIANCE_REQUIRE_SYSTEM") == "1":
+            raise
+        pytest.skip(f"atheris is not installed ({err}): pip install atheris")
+    seeds("iso2709")  # skips cleanly without the shared data
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, str(root / "bench" / "fuzz.py"), "all", "--runs", "1500"], cwd=root,
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-6000:]
+    assert "nothing found" in done.stdout

@@ -56,6 +56,10 @@ def page_language() -> str:
 
 
 def init_app(app: Flask) -> None:
+    from web.urls import safe_href
+
+    app.add_template_filter(safe_href, "href")  # links taken from data: {{ url|href }}
+
     @app.context_processor
     def helpers():
         lang = page_language()
@@ -75,4 +79,7 @@ def init_app(app: Flask) -> None:
             response.set_cookie(LANG_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax")
         if response.mimetype == "text/html":
             response.vary.update(("Accept-Language", "Cookie"))
+        # record data (titles, notes) goes out as Turtle, JSON, CSV, text: never let a browser
+        # guess any of it is HTML
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
         return response

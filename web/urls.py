@@ -16,6 +16,19 @@ from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation
 from graph.identity.uris import Minter
 
 PAGE_KINDS = ("work", "instance", "item", "agent", "subject", "library", "collection")
+# Schemes a link to an outside IRI may have. Data can hold any IRI (a record's 856 $u, a member's
+# Graph Store upload): a javascript: or data: IRI as an href would run script on our pages.
+LINK_SCHEMES = ("http", "https", "ftp", "mailto", "urn", "info", "tag", "doi", "isbn", "issn")
+
+
+def safe_href(url) -> str:
+    """``url`` if it may be an href here (relative, or of a scheme in LINK_SCHEMES), else ``#``."""
+    text = str(getattr(url, "value", url) or "")
+    scheme, colon, _ = text.partition(":")
+    if not colon or "/" in scheme or "?" in scheme or "#" in scheme:
+        return text  # no scheme: a relative reference (ours)
+    cleaned = "".join(ch for ch in scheme if ch > " ").lower()  # browsers drop tabs/newlines in schemes
+    return text if cleaned in LINK_SCHEMES else "#"
 
 
 class Urls:
@@ -39,7 +52,7 @@ class Urls:
         iri = getattr(iri, "value", iri)
         ref = self.minter.parse(iri)
         if ref is None or ref.kind not in PAGE_KINDS:
-            return iri
+            return safe_href(iri)
         url = url_for("resources.resource", kind=ref.kind, ident=ref.id, _external=_external, **params)
         return f"{url}#{quote(ref.fragment)}" if ref.fragment else url
 
@@ -49,7 +62,7 @@ class Urls:
         iri = getattr(iri, "value", iri).partition("#")[0]
         ref = self.minter.parse(iri)
         if ref is None or ref.kind not in PAGE_KINDS:
-            return iri
+            return safe_href(iri)
         return url_for("resources.resource", kind=ref.kind, ident=ref.id, format=name, _external=external)
 
     def alternates(self, iri) -> list[tuple[str, RdfSerialisation]]:

@@ -94,8 +94,10 @@ def may_write(grant: Grant, graph: str) -> bool:
         return False
     prefix = state().catalogue.minter.member_graphs(grant.member)
     rest = graph[len(prefix):]
-    return (graph.startswith(prefix) and bool(rest) and "/../" not in "/" + rest + "/"
-            and "/./" not in "/" + rest + "/")
+    # dot segments, also percent-encoded (%2e%2e normalises to ..) or behind a backslash, could
+    # name another member's graph to anyone who normalises the IRI: refused
+    segments = "/" + rest.lower().replace("%2e", ".").replace("\\", "/") + "/"
+    return graph.startswith(prefix) and bool(rest) and "/../" not in segments and "/./" not in segments
 
 
 def _describe(graph: str) -> str:
