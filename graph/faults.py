@@ -15,8 +15,13 @@ switch, before replaced batches are dropped and the cluster index commits.
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 import time
+
+# Failures of the machine, not of a record (a full disk, a lost index transaction, no memory): a
+# load stops on them, and nothing of it becomes visible. Mappers' own errors are per record.
+MACHINE_FAULTS = (OSError, MemoryError, sqlite3.Error)
 
 ENV = "ALLIANCE_FAULT_PAUSE"
 _WANTED = os.environ.get(ENV) or None

@@ -102,7 +102,7 @@ def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestRepo
 
 
 # Failures of the machine, not of a record: they stop the load (nothing of it becomes visible).
-FAULTS = (OSError, MemoryError, sqlite3.Error, StoreError)
+FAULTS = (*faults.MACHINE_FAULTS, StoreError)
 
 
 def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, report: IngestReport):

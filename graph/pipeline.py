@@ -184,6 +184,8 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
         ctx.holdings_elsewhere = plan.holdings_of
     try:
         triples = marc21.map_record(record, ctx)
+    except faults.MACHINE_FAULTS:  # e.g. the cluster index's disk is full: stop the load
+        raise
     except marc21.UnmappableRecord as err:
         res.rejected.append(Rejection(item.file, item.position, _control(record), str(err)))
         return None
