@@ -75,3 +75,41 @@ def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared):
     for n, s in enumerate(seen):
         assert s.triples in (old.triples, new.triples), f"kill {n + 1} left a mix of old and new"
         assert s.named_graphs in (old.named_graphs, new.named_graphs), f"kill {n + 1} left a graph behind"
+
+
+def index_state(data) -> tuple[frozenset, bool]:
+    """The work IRIs the search index holds after it is brought up to date, as `alliance serve` does on start."""
+    from graph.catalogue import Catalogue
+    from tests.conftest import TEST_BASE
+
+    cat = Catalogue.open(data, TEST_BASE)
+    try:
+        cat.sync_search()
+        searcher = cat.search.searcher()
+        import tantivy
+
+        total = searcher.search(tantivy.Query.all_query(), limit=1, count=True).count
+        hits = searcher.search(tantivy.Query.all_query(), limit=max(total, 1), count=False).hits
+        ids = frozenset(searcher.doc(address).get_first("id") for _, address in hits)
+        return ids, cat.search.is_current(cat.store)
+    finally:
+        cat.close()
+
+
+@pytest.fixture(scope="module")
+def reference_index(tmp_path_factory):
+    data = tmp_path_factory.mktemp("reference-index") / "data"
+    prepare(data, ("PKU", LOC1000))
+    return index_state(data)
+
+
+def test_kill_during_the_search_index_update(tmp_path, prepared, reference, reference_index):
+    """Killed while the search index takes in the new catalogue (the store has switched): the store holds
+    the whole new catalogue, the index opens, and brought up to date it equals an uninterrupted run's."""
+    data = prepared(tmp_path / "data")
+    index_state(data)  # the prepared catalogue's index, filled
+    kill_at(data, "index.document:200", "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    seen = state(data, read_only=True)
+    assert (seen.triples, seen.batches) == (reference.triples, reference.batches)
+    ids, current = index_state(data)
+    assert current and ids == reference_index[0]

@@ -10,6 +10,7 @@ the server serving.
 from __future__ import annotations
 
 import http.client
+import re
 import socket
 from html.parser import HTMLParser
 from urllib.parse import quote
@@ -312,3 +313,44 @@ def test_member_codes_in_urls_are_checked(site):
     for code in ("PKU>", "PKU%3E%20%3Cx", quote("pku\n"), "..%2f", "%2e%2e", "a" * 300):
         status, body = get(site, "/library/" + code)
         assert status in (301, 404), (code, status, body[:200])
+
+
+SEARCHES = ['" OR *:*', "title:* OR 1=1", "((((((((((((((((((((x", "x" * 5000, "*", "?", "/.*/", "x~100",
+            "\\", "'; DROP ALL; --", "<script>alert(1)</script>", "\x00\x01\x02", "\ud800".encode("utf-8", "surrogatepass"),
+            "中文" * 300, "AND OR NOT", "+-&&||!(){}[]^\"~*?:\\/", "%", "%00", "\r\nX-Injected: 1"]
+
+
+@pytest.mark.parametrize("q", SEARCHES, ids=range(len(SEARCHES)))
+def test_search_parameters_cannot_inject_or_break(site, q):
+    before = len(site["cat"].store)
+    variants = [{"q": q}, {"q": "history", "library": q}, {"q": "history", "sort": q}, {"q": "x", "page": q},
+                {"q": "x", "from": q, "to": q}, {"q": q, "page": "99999999999999999999"}, {"q": q, "page": "-5"}]
+    for params in variants:
+        response = requests.get(site["url"] + "/search", params=params, headers={"Accept": "text/html"}, timeout=60)
+        assert response.status_code in (200, 400, 404), (params, response.status_code, response.text[:300])
+        assert "X-Injected" not in response.headers
+        if response.headers.get("Content-Type", "").startswith("text/html"):
+            assert_inert(response.text)
+    assert len(site["cat"].store) == before
+
+
+def test_search_results_show_hostile_titles_as_text(site):
+    response = requests.get(site["url"] + "/search", params={"q": "alert title"}, headers={"Accept": "text/html"},
+                            timeout=60)
+    assert response.status_code == 200
+    dom = assert_inert(response.text)
+    assert any('alert("title")' in t for t in dom.text), "the hostile record is not among the results"
+
+
+def test_a_wildcard_search_does_not_return_everything(site):
+    """Query syntax is not interpreted: 'x OR *:*' finds what has those words, not the catalogue (a query of
+    punctuation alone has no words and browses, as the empty query does)."""
+    def total(q):
+        page = requests.get(site["url"] + "/search", params={"q": q}, headers={"Accept": "text/html"}, timeout=60)
+        numbers = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:works|results|titles)", page.text)]
+        return numbers[0] if numbers else 0
+    everything = total("")
+    assert everything > 50
+    for q in ('" OR *:*', "title:*", "history OR *:*", "history || *"):
+        assert total(q) < everything, q
+    assert total("history OR *:*") == total("history or")

@@ -20,6 +20,7 @@ from typing import Callable, Iterable
 
 import tantivy
 
+from graph import faults
 from graph.index import documents, schema as S
 from graph.index.documents import WorkDocument
 from graph.index.text import heading_key, identifier_keys, pinyin_tokens, place_keys, value_tokens
@@ -133,6 +134,7 @@ class SearchIndex:
             writer = index.writer(WRITER_HEAP, 1)
             count = 0
             for doc in documents.build(store, minter, documents.all_works(store)):
+                faults.point("index.document")
                 writer.add_document(self._document(doc))
                 count += 1
                 if progress:
@@ -156,6 +158,7 @@ class SearchIndex:
             for w in works:
                 writer.delete_documents_by_term("id", w)
             for doc in documents.build(store, minter, works):
+                faults.point("index.document")
                 writer.add_document(self._document(doc))
                 if progress:
                     progress(1)

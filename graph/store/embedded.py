@@ -231,12 +231,14 @@ class EmbeddedStore(Store):
         body = _data(triples)
         with self._write_lock:
             new = not self.graph_exists(graph)
+            faults.point("store.put")
             if isinstance(graph, ox.DefaultGraph):
                 self._ox.update(f"CLEAR SILENT DEFAULT ;\nINSERT DATA {{ {body.text} }}")
             else:
                 self._ox.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
                                 + self._registration(graph, member, body.count, replace=True))
             self._retire()
+            faults.point("store.put.done")
             return new
 
     def post_graph(self, graph, triples, *, member=None) -> bool:
