@@ -39,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ALLIANCE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 BASE = "http://alliance.bench/"
 LOC = SHARED / "marc21/loc-booksall/booksall-2016-part01-first10000.mrc"
+BULK_GRAPH = BASE + "graph/loc/bulk"
 
 
 def cli(data: Path, *args: str, timeout: float = 900) -> str:
@@ -154,9 +155,16 @@ def targets(url: str) -> dict:
     return found
 
 
-def make_requests(url: str, t: dict):
-    """(kind, weight, function(session, rng) -> (response, check)) of the read mix."""
+def make_requests(url: str, t: dict, bulk_triples: int):
+    """(kind, weight, function(session, rng) -> response or bool) of the read mix."""
     bf = "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
+
+    def bulk_count(s, rng):  # the graph the writer replaces: empty or whole, never part of it
+        q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{BULK_GRAPH}> {{ ?s ?p ?o }} }}"
+        r = s.get(url + "/sparql", params={"query": q, "format": "json"}, timeout=60)
+        if r.status_code >= 400:
+            return False
+        return int(r.json()["results"]["bindings"][0]["n"]["value"]) in (0, bulk_triples)
 
     def page(kind):
         return lambda s, rng: s.get(url + rng.choice(t["pages"][kind]), headers={"Accept": "text/html"}, timeout=60)
@@ -186,7 +194,8 @@ def make_requests(url: str, t: dict):
 
     mix = [("instance page", 20, page("instances")), ("work page", 10, page("works")),
            ("agent page", 8, page("agents")), ("instance turtle", 8, turtle), ("sparql holders", 15, holders),
-           ("sparql title", 10, title), ("sparql work", 10, work_of), ("home", 4, home), ("browse", 3, browse)]
+           ("sparql title", 10, title), ("sparql work", 10, work_of), ("sparql bulk count", 5, bulk_count),
+           ("home", 4, home), ("browse", 3, browse)]
     if t["search"]:
         mix.append(("search", 12, lambda s, rng: s.get(url + "/search", params={"q": rng.choice(t["words"])},
                                                         timeout=60)))
@@ -209,8 +218,9 @@ def run_phase(url: str, server: Server, mix, clients: int, seconds: float, write
                 kind = rng.choices(kinds, weights)[0]
                 start = time.perf_counter()
                 try:
-                    ok = calls[kind](s, rng).status_code < 400
-                except requests.RequestException:
+                    answer = calls[kind](s, rng)
+                    ok = answer if isinstance(answer, bool) else answer.status_code < 400
+                except (requests.RequestException, ValueError, KeyError):
                     ok = False
                 with lock:
                     samples.append((kind, time.perf_counter() - start, ok))
@@ -242,7 +252,7 @@ def run_phase(url: str, server: Server, mix, clients: int, seconds: float, write
     result = {"seconds": round(elapsed, 1), "clients": clients, **summary(samples),
               "throughput_rps": round(len(samples) / elapsed, 1),
               "by_kind": {k: summary([r for r in samples if r[0] == k]) for k in kinds},
-              "rss_mb": {"after_warmup": round(memory[min(4, len(memory) - 1)] / 1024, 1) if memory else None,
+              "rss_mb": {"after_warmup": round(memory[min(10, len(memory) - 1)] / 1024, 1) if memory else None,
                          "end": round(memory[-1] / 1024, 1) if memory else None,
                          "peak": round(max(memory) / 1024, 1) if memory else None}}
     if writer:
@@ -252,8 +262,8 @@ def run_phase(url: str, server: Server, mix, clients: int, seconds: float, write
     return result
 
 
-def make_writer(url: str, token: str, body: bytes, count_query: str):
-    graph = BASE + "graph/loc/bulk"
+def make_writer(url: str, token: str, body: bytes):
+    graph = BULK_GRAPH
 
     def writer(stop: threading.Event, writes: list):
         with requests.Session() as s:
@@ -287,13 +297,13 @@ def main() -> int:
         server = Server(data, args.threads)
         try:
             t = targets(server.url)
-            mix = make_requests(server.url, t)
+            mix = make_requests(server.url, t, body.count(b"\n"))
             print(f"mix: {', '.join(f'{k} ({w})' for k, w, _ in mix)}; {args.clients} clients, {args.seconds:.0f} s "
                   "per phase", flush=True)
             results = {"baseline (reads only)": run_phase(server.url, server, mix, args.clients, args.seconds)}
             results["with one concurrent ingest"] = run_phase(
                 server.url, server, mix, args.clients, args.seconds,
-                writer=make_writer(server.url, token, body, ""))
+                writer=make_writer(server.url, token, body))
         finally:
             server.stop()
     print()
