@@ -11,8 +11,10 @@ contradicted: another carrier (an e-book reproducing the print ISBN), titles tha
 year *and* publisher (a reprint carrying the original's ISBN), different LCCNs or OCLC numbers
 (two records the national library keeps apart), different volume numbers. Set ISBNs ("(set)",
 "v. 1-3") are never used to match. Without a shared identifier, records match on title + year
-and agree on author, publisher, edition and volume, as long as neither carries an identifier of
-a kind the other has with a different value.
+and agree on author, publisher, edition, volume, other title information and page count, as long as
+neither carries an identifier of a kind the other has with a different value; when only one of them
+gives other title information ("Tax administration" against "Tax administration: IRS notices ..."),
+both must give a page count, and it must agree.
 
 Works match when instances do, and on work title (uniform title or title proper) + author,
 in the same language unless a uniform title says the record is a translation.
@@ -26,6 +28,7 @@ from graph.identity.normalize import (has_han, isbn13, issn, lccn, oclc, pinyin_
                                       title_key, year)
 
 STRONG_KINDS = ("isbn", "lccn", "oclc", "issn")
+SHORT_TITLE = 20  # title keys shorter than this need more than title + year + author + publisher to match
 # Identifier kinds where two different values on two records mean two different editions.
 CONFLICTING_KINDS = ("isbn", "lccn", "oclc")
 _SET_QUALIFIER = re.compile(r"\b(set|series|v\.|vol\.?|volumes?|t\.|tome|pt\.|part|\d+\s*v\b)", re.IGNORECASE)
@@ -51,6 +54,7 @@ class Evidence:
     nonfiling: int = 0                                             # of titles[0]
     part: str = ""                                                 # 245 $n / 200 $h
     authors: list[str] = field(default_factory=list)              # main entry name, each script
+    corporate: bool = False                                        # the main entry is a body or a meeting
     date: str | None = None
     publisher: str | None = None
     edition: str | None = None
@@ -58,6 +62,8 @@ class Evidence:
     work_titles: list[str] = field(default_factory=list)          # uniform title(s) without language
     translation: bool = False                                      # the uniform title names a language
     carrier: str = ""             # what the record says the edition is carried on, as catalogued (GMD, 33X)
+    subtitles: list[str] = field(default_factory=list)            # other title information (245 $b, 200 $e)
+    extent: str = ""              # 300 $a / 215 $a: "xi, 186 p."
 
 
 def carrier_key(text: str) -> str:
@@ -97,8 +103,8 @@ def _title_keys(titles: list[str], nonfiling: int) -> list[str]:
     found = []
     for i, title in enumerate(titles):
         for key in (title_key(title, nonfiling if i == 0 else 0), pinyin_key(title)):
-            if key and key not in found:
-                found.append(key[:60])
+            if key and key[:100] not in found:
+                found.append(key[:100])
     return found
 
 
@@ -159,7 +165,29 @@ def signature(ev: Evidence) -> dict:
         "u": bool(ev.work_titles),
         "x": ev.translation,
         "f": carrier_key(ev.carrier),
+        "b": _title_keys(ev.subtitles, 0)[:2],
+        "g": _pages(ev.extent),
+        "k": ("c" if ev.corporate else "p") if ev.authors else "",
     }
+
+
+def _pages(extent: str) -> str:
+    """The largest number in an extent statement ("xi, 186 p." -> "186"): the page count, roughly
+    ("1 v. (various pagings)" and other small numbers say nothing)."""
+    numbers = [int(n) for n in re.findall(r"\d+", extent or "")]
+    return str(max(numbers)) if numbers and max(numbers) >= 10 else ""
+
+
+def _subtitles_compatible(a: dict, b: dict) -> bool:
+    """Where both give other title information, one begins the other ("…: a survey" ~ "…: a survey of x")."""
+    if not a.get("b") or not b.get("b"):
+        return True
+    for x in a["b"]:
+        for y in b["b"]:
+            short = min(len(x), len(y), 20)
+            if x[:short] == y[:short]:
+                return True
+    return False
 
 
 def instance_blocks(sig: dict) -> list[str]:
@@ -202,9 +230,16 @@ def _conflict(a: dict, b: dict, kinds=CONFLICTING_KINDS) -> bool:
     return False
 
 
+def _latin(key: str) -> bool:
+    return all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in key)
+
+
 def _titles_compatible(a: dict, b: dict) -> bool:
     if set(a["t"]) & set(b["t"]):
         return True
+    if not any(_latin(k) for k in a["t"]) or not any(_latin(k) for k in b["t"]):
+        if {_latin(k) for k in a["t"]} != {_latin(k) for k in b["t"]}:
+            return True  # one title only in a script we cannot romanise (Hangul, Arabic...): no evidence against
     for ka in a["t"]:
         for kb in b["t"]:
             short = min(len(ka), len(kb))
@@ -239,18 +274,46 @@ def same_instance(a: dict, b: dict) -> bool:
         return False
     if a.get("f", "") != b.get("f", ""):
         return False  # print and e-book (or microform) of one edition are two instances, one ISBN or not
-    if set(a["s"]) & set(b["s"]):
+    shared = set(a["s"]) & set(b["s"])
+    if shared:
         if _conflict(a, b, ("lccn", "oclc")):
             return False
         if not _titles_compatible(a, b):
             return False  # one ISBN printed on two different books
+        if _isbn_beside_others(a, b, shared) and not (set(a["t"]) & set(b["t"]) and _subtitles_compatible(a, b)
+                                                     and _pages_compatible(a, b)):
+            return False  # a set's ISBN beside each volume's own: the titles must agree exactly
         if a["y"] != b["y"] and not _publishers_agree(a, b):
             return False  # a reprint by another (or an unknown) publisher carrying the original's ISBN
         return True
     if _conflict(a, b):
         return False
-    return (bool(set(a["t"]) & set(b["t"])) and a["y"] == b["y"]
-            and _authors_compatible(a, b) and _publishers_compatible(a, b))
+    if not (set(a["t"]) & set(b["t"]) and a["y"] == b["y"] and _authors_compatible(a, b)
+            and _publishers_compatible(a, b) and _subtitles_compatible(a, b) and _pages_compatible(a, b)):
+        return False
+    pages = bool(a.get("g")) and bool(b.get("g"))
+    if bool(a.get("b")) != bool(b.get("b")):
+        # one says only "Tax administration", the other which report: the pages must say they agree
+        return pages
+    if max(len(t) for t in set(a["t"]) & set(b["t"])) < SHORT_TITLE and a.get("k") != "p" and b.get("k") != "p":
+        # a short title under a body or no one ("Proceedings", "Sunset review" by a state department)
+        # says little: subtitles, pages or edition must agree too
+        return pages or (bool(a.get("b")) and bool(b.get("b"))) or (bool(a["e"]) and a["e"] == b["e"])
+    return True
+
+
+def _pages_compatible(a: dict, b: dict) -> bool:
+    """Page counts, where both give one, within 2 % (or 3 pages) of each other."""
+    if not a.get("g") or not b.get("g"):
+        return True
+    x, y = int(a["g"]), int(b["g"])
+    return abs(x - y) <= max(3, 0.02 * max(x, y))
+
+
+def _isbn_beside_others(a: dict, b: dict, shared: set) -> bool:
+    """Both records carry ISBNs the other lacks beside the one they share (a set ISBN left unqualified)."""
+    ia, ib = _kind_values(a, "isbn"), _kind_values(b, "isbn")
+    return bool(ia - ib) and bool(ib - ia) and bool(shared & ia)
 
 
 def same_work(a: dict, b: dict) -> bool:

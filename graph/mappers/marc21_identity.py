@@ -51,6 +51,7 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     main = next(iter(record.get_fields("100", "110", "111")), None)
     if main is not None:
         ev.authors.append(_joined(main, "a"))
+        ev.corporate = main.tag != "100"
         if (v := _linked(record, main.tag)) is not None:
             ev.authors.append(_joined(v, "a"))
     uniform = next(iter(record.get_fields("130", "240")), None)
@@ -64,6 +65,9 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     if not ev.date and len(f008) >= 11 and f008[7:11].isdigit():
         ev.date = f008[7:11]
     ev.edition = next((_joined(f, "a") for f in record.get_fields("250")), None)
+    if t245 is not None:
+        ev.subtitles = [_joined(t245, "b")] if _subs(t245, "b") else []
+    ev.extent = next((_joined(f, "a") for f in record.get_fields("300")), "")
     ev.carrier = " ".join([*(v for f in record.get_fields("245") for v in f.get_subfields("h")),
                            *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
                            _FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])

@@ -28,6 +28,7 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
         if field is not None:
             name, _ = agent_name(field)
             ev.authors.append(name)
+            ev.corporate = tag[1] != "0"
             ev.authors += pinyin_of(field, "a")[:1]
             break
     for field in record.get_fields("500"):
@@ -40,4 +41,6 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
         ev.date = coded[9:13]
     ev.edition = next((clean(" ".join(subs(f, "a"))) for f in record.get_fields("205")), None)
     ev.carrier = " ".join(v for f in record.get_fields("200") for v in subs(f, "b"))  # GMD: 电子资源, 缩微品
+    ev.subtitles = [clean(v) for f in record.get_fields("200") for v in subs(f, "e")][:1]
+    ev.extent = next((clean(" ".join(subs(f, "a"))) for f in record.get_fields("215")), "")
     return ev

@@ -378,6 +378,7 @@ def _vernacular(rec: pymarc.Record, rng: random.Random, var: Variation) -> None:
             original = next(iter(rec.get_fields(tag)), None)
             if v is not None and original is not None:
                 original.subfields = [s for s in v.subfields if s.code != "6"]
+                original.indicators = v.indicators  # the vernacular form's own non-filing count
         rec.remove_fields("880")
     elif draw < var.vernacular_swap + var.romanised_only:
         rec.remove_fields("880")
