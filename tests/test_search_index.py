@@ -184,3 +184,12 @@ def test_an_index_of_another_layout_rebuilds_itself(members, tmp_path):
     assert reopened.graphs() is None and not reopened.is_current(cat.store)
     assert reopened.sync(cat.store, cat.minter) == 99
     assert search(Searcher(reopened), "改革开放").total == 1
+
+
+def test_classification_facet_has_both_lcc_and_the_chinese_library_classification(demo):
+    classes = dict(search(demo, "", per_page=1).facets["classification"])
+    assert any(k.startswith("lcc:") for k in classes)
+    clc = {k: n for k, n in classes.items() if k.startswith("clc:")}
+    assert clc.get("clc:K", 0) > 20, "084 $2 clc (中图法) is a classification of its own"
+    found = search(demo, "家谱", filters={"classification": ["clc:K"]})
+    assert 0 < found.total <= search(demo, "家谱").total

@@ -2,10 +2,9 @@
 basics and names things by label, never by raw IRI."""
 from __future__ import annotations
 
-import re
 from collections import deque
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.conftest import TEST_BASE
-from tests.webtools import href_of, instance_titled, links, parse, path_of
+from tests.webtools import href_of, instance_titled, links, path_of
 from web import create_app
 
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

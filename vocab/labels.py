@@ -99,6 +99,11 @@ _TERMS: dict[str, tuple[str, str]] = {
     BFLC.simpleAgent.value: ("Publisher", "出版者"),
     BFLC.simpleDate.value: ("Date", "出版日期"),
     RDFS.label.value: ("Label", "标签"),
+    # classification schemes (bf:source of a bf:Classification)
+    "http://id.loc.gov/vocabulary/classSchemes/clc": ("Chinese Library Classification", "中国图书馆分类法"),
+    "http://id.loc.gov/vocabulary/classSchemes/lcc": ("Library of Congress Classification", "美国国会图书馆分类法"),
+    "http://id.loc.gov/vocabulary/classSchemes/ddc": ("Dewey Decimal Classification", "杜威十进分类法"),
+    "http://id.loc.gov/vocabulary/classSchemes/udc": ("Universal Decimal Classification", "国际十进分类法"),
     # relations between resources (backlinks)
     BF.relatedTo.value: ("Related", "相关"),
     BF.otherEdition.value: ("Other edition", "其他版本"),

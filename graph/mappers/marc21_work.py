@@ -317,6 +317,9 @@ def _heading(field, tag: str) -> str:
     return "--".join(p for p in parts if p)
 
 
+CLASS_SCHEMES = "http://id.loc.gov/vocabulary/classSchemes/"
+
+
 def _classification(out: Out, work: NamedNode, field) -> None:
     cls = CLASSIFICATION_CLASS[field.tag]
     portions = subfields(field, "a")
@@ -329,6 +332,9 @@ def _classification(out: Out, work: NamedNode, field) -> None:
             out.text(node, BF.itemPortion, item)
         if field.tag in ("082", "083") and (edition := first(field, "2").strip()):
             out.text(node, BF.edition, edition)
+        if field.tag == "084" and (scheme := first(field, "2").strip().lower()).isalnum():  # "clc": 中图法
+            if (source := iri(CLASS_SCHEMES, scheme)) is not None:
+                out.add((node, BF.source, source))
         if (agency := first(field, "q").strip()) and agency.replace("-", "").isalnum():
             out.add((node, BF.assigner, iri(ORGANIZATIONS, agency.lower())))
 
