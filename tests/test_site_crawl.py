@@ -68,6 +68,7 @@ def test_every_link_answers_and_every_page_is_sound(client):
     budget = {"search": MAX_SEARCH_PAGES, "lang": MAX_LANG_VARIANTS, "data": MAX_DATA_LINKS}
     queue = deque(["/?lang=en"])
     broken, unsound, pages = [], {}, 0
+    referrer: dict[str, str] = {}  # where each link was first seen, to say where a broken one is
     kinds_checked: set[str] = set()
     while queue:
         url = queue.popleft()
@@ -109,8 +110,6 @@ def test_every_link_answers_and_every_page_is_sound(client):
             "sparql"} <= kinds_checked, kinds_checked
     assert pages > 500
 
-
-referrer: dict[str, str] = {}
 
 
 def test_the_checker_finds_what_it_is_for():

@@ -273,3 +273,29 @@ def test_no_marcxml_where_the_source_was_not_marc(client, demo_catalogue):
     edition = next(h for h, _ in links(page(client, work)) if h.startswith("/instance/"))
     assert "marcxml" not in page(client, edition)
     assert client.get(edition + "?format=marcxml").status_code == 404
+
+
+def test_a_work_with_many_editions_pages_them(members):
+    """45 editions of one work: 20 a page, newest first, each with its holders; the hero counts them all."""
+    from pyoxigraph import Literal, NamedNode
+
+    from vocab.namespaces import BF, RDF, RDFS
+
+    work = NamedNode(TEST_BASE + "work/manyeditions")
+    triples = [(work, RDF.type, BF.Work), (work, RDFS.label, Literal("Selected poems"))]
+    for n in range(45):
+        inst = NamedNode(f"{TEST_BASE}instance/ed{n:02d}")
+        item = NamedNode(f"{TEST_BASE}item/ed{n:02d}")
+        triples += [(inst, RDF.type, BF.Instance), (inst, BF.instanceOf, work), (work, BF.hasInstance, inst),
+                    (inst, RDFS.label, Literal(f"Selected poems, edition {n}")),
+                    (inst, BF.provisionActivityStatement, Literal(f"London : Poetry Press, {1950 + n}")),
+                    (item, RDF.type, BF.Item), (item, BF.itemOf, inst),
+                    (item, BF.heldBy, members.minter.library("PKU" if n % 2 else "BL"))]
+    members.store.write_batch("PKU", triples)
+    client = create_app({"ALLIANCE_CATALOGUE": members, "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    first = page(client, "/work/manyeditions?lang=en")
+    assert first.count('class="edition-card"') == 20 and "Page 1 of 3" in first
+    assert first.index("edition 44") < first.index("edition 43"), "newest first"
+    assert "Held by 2 libraries · 45 copies · 45 editions" in first
+    last = page(client, "/work/manyeditions?lang=en&page=3")
+    assert last.count('class="edition-card"') == 5 and "edition 0<" in last

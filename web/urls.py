@@ -7,9 +7,9 @@ here with ``url_for`` from the IRI's kind and id. Templates call ``urls.page(iri
 """
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
-from flask import current_app, request, url_for
+from flask import current_app, g, request, url_for
 from pyoxigraph import NamedNode
 
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation
@@ -63,11 +63,16 @@ class Urls:
         ref = self.minter.parse(iri)
         if ref is None or ref.kind not in PAGE_KINDS:
             return safe_href(iri)
-        return url_for("resources.resource", kind=ref.kind, ident=ref.id, format=name, _external=external)
+        page = url_for("resources.resource", kind=ref.kind, ident=ref.id, _external=external)
+        return f"{page}?{urlencode({'format': name})}"  # one route build per call, the query added by hand
 
     def alternates(self, iri) -> list[tuple[str, RdfSerialisation]]:
-        """(URL, serialisation) of every RDF form of the resource."""
-        return [(self.data(iri, s), s) for s in GRAPH_SERIALISATIONS]
+        """(URL, serialisation) of every RDF form of the resource (built once per request)."""
+        key = getattr(iri, "value", iri)
+        memo = g.setdefault("_alternates", {})
+        if key not in memo:
+            memo[key] = [(self.data(iri, s), s) for s in GRAPH_SERIALISATIONS]
+        return memo[key]
 
     def link_header(self, iri) -> str:
         """``Link`` header value advertising every alternate form of the resource."""
