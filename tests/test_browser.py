@@ -68,7 +68,9 @@ def test_search_facet_work_language_agent_and_back(page, site):
     assert "library=pku" in page.url
     narrowed = page.get_by_role("heading", level=1).inner_text()
     assert count_of(narrowed) == expected < total
-    assert page.get_by_role("checkbox", name=re.compile(r"^Peking University Library")).is_checked()
+    ticked = page.get_by_role("checkbox", name=re.compile(r"^Peking University Library"))
+    assert ticked.is_checked()
+    assert page.evaluate("document.activeElement.id") == ticked.get_attribute("id"), "focus stays on the box"
     assert page.get_by_role("link", name=re.compile(r"^Remove filter: Library: Peking University Library")).count() == 1
     screenshot(page, "search-beijing-pku")
 

@@ -45,6 +45,13 @@ def pick_title(labels: list[list[str]], lang: str) -> tuple[dict | None, dict | 
     return main, other
 
 
+def _element_id(facet: str, value: str) -> str:
+    """A stable HTML id for one facet value (the same on every page, whatever the order of values)."""
+    import hashlib
+
+    return f"f-{facet}-{hashlib.blake2b(value.encode('utf-8'), digest_size=5).hexdigest()}"
+
+
 def _script(text: str) -> str:
     return "han" if any("\u3400" <= c <= "\u9fff" for c in text) else "latin"
 
@@ -109,8 +116,8 @@ class ResultLabeller:
             chosen = selected.get(f.name, [])
             shown = {v for v, _ in counts}
             counts += [(v, result.total) for v in chosen if v not in shown]
-            values = [{"value": v, "label": self.value(f.name, v, iri_labels), "count": n, "selected": v in chosen}
-                      for v, n in counts]
+            values = [{"value": v, "label": self.value(f.name, v, iri_labels), "count": n, "selected": v in chosen,
+                       "id": _element_id(f.name, v)} for v, n in counts]
             values.sort(key=lambda x: (not x["selected"], -x["count"], x["label"]))
             if values:
                 out.append({"name": f.name, "values": values})

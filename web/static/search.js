@@ -1,13 +1,25 @@
-// Progressive enhancement of the search page: ticking a facet or leaving a year box applies
-// the filters (the page says so above the facets); on a narrow screen the facets start folded.
+// Progressive enhancement of the search page (it works without this): ticking a facet applies the
+// filters at once (the page says so above the facets), and after the page reloads the keyboard focus
+// is back on the box that was ticked, so a keyboard or screen-reader user can go on ticking. On a
+// narrow screen the facets start folded.
 (function () {
   var form = document.querySelector("form.facets");
   if (!form) return;
+  var KEY = "alliance-refocus";
+  try {
+    var id = window.sessionStorage.getItem(KEY);
+    window.sessionStorage.removeItem(KEY);
+    var again = id && document.getElementById(id);
+    if (again) again.focus();
+  } catch (e) { /* storage may be off: no refocus, nothing else lost */ }
   form.addEventListener("change", function (event) {
-    if (event.target.type === "checkbox") form.submit();
+    if (event.target.type !== "checkbox") return;
+    try { window.sessionStorage.setItem(KEY, event.target.id); } catch (e) { /* see above */ }
+    form.submit();
   });
   var refine = document.getElementById("refine");
-  if (refine && window.matchMedia && window.matchMedia("(max-width: 48rem)").matches) {
+  if (refine && !document.activeElement.closest("#refine") && window.matchMedia &&
+      window.matchMedia("(max-width: 48rem)").matches) {
     refine.removeAttribute("open");
   }
 })();
