@@ -9,7 +9,6 @@ member whose record said them: ``instance/abc#PKU-title``.
 """
 from __future__ import annotations
 
-import base64
 import hashlib
 from dataclasses import dataclass
 
@@ -18,10 +17,21 @@ from pyoxigraph import NamedNode
 KINDS = ("work", "instance", "item", "agent", "subject", "library", "collection")
 
 
+_B32 = "abcdefghijklmnopqrstuvwxyz234567"
+_B32_PAIRS = [a + b for a in _B32 for b in _B32]  # 10 bits -> two characters
+
+
 def digest(key: str, length: int = 16) -> str:
-    """A stable, URL-safe id for ``key``: base32 of its BLAKE2b hash, lower case."""
-    raw = hashlib.blake2b(key.encode("utf-8"), digest_size=10).digest()
-    return base64.b32encode(raw).decode("ascii").lower()[:length]
+    """A stable, URL-safe id for ``key``: base32 of its BLAKE2b hash, lower case.
+
+    Same characters as ``base64.b32encode(raw).lower()`` (which is pure Python and was a
+    tenth of the MARC 21 conversion time), computed from the 80-bit hash ten bits at a time.
+    """
+    n = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
+    pairs = _B32_PAIRS
+    text = (pairs[n >> 70] + pairs[(n >> 60) & 1023] + pairs[(n >> 50) & 1023] + pairs[(n >> 40) & 1023]
+            + pairs[(n >> 30) & 1023] + pairs[(n >> 20) & 1023] + pairs[(n >> 10) & 1023] + pairs[n & 1023])
+    return text[:length]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ from graph.mappers.marc21_text import Vernacular, clean, fid, romanised_tag
 from vocab.namespaces import RDF, RDFS
 
 _IRIS: dict[str, NamedNode] = {}
+_TAG_SETS: dict[tuple, frozenset] = {}
+_NONE: list = []
 TYPE = RDF.type
 LABEL = RDFS.label
 
@@ -56,15 +58,18 @@ class Out:
     def fields(self, *tags: str) -> list:
         """Fields with these tags, in record order."""
         by_tag = self.by_tag
-        hits = [by_tag[t] for t in tags if t in by_tag]
+        if len(tags) == 1:
+            return by_tag.get(tags[0], _NONE)
+        wanted = _TAG_SETS.get(tags)
+        if wanted is None:
+            wanted = _TAG_SETS[tags] = frozenset(tags)
+        hits = by_tag.keys() & wanted
         if not hits:
-            return []
+            return _NONE
         if len(hits) == 1:
-            return hits[0]
-        found = [f for lst in hits for f in lst]
+            return by_tag[hits.pop()]
         order = {id(f): n for n, f in enumerate(self.record.fields)}
-        found.sort(key=lambda f: order[id(f)])
-        return found
+        return sorted((f for t in hits for f in by_tag[t]), key=lambda f: order[id(f)])
 
     def first(self, *tags: str):
         for t in tags:

@@ -15,7 +15,7 @@ def _clean(text: str) -> str:
 
 
 def _subs(field, codes: str) -> list[str]:
-    return [v for v in field.get_subfields(*codes) if v and v.strip()]
+    return [v for c, v in field.subfields if c in codes and v and not v.isspace()]
 
 
 def _joined(field, codes: str) -> str:
@@ -25,7 +25,7 @@ def _joined(field, codes: str) -> str:
 def _linked(record, tag: str):
     """The 880 paired with ``tag`` (its $6 starts with the tag), if any."""
     for field in record.get_fields("880"):
-        if next(iter(field.get_subfields("6")), "")[:3] == tag:
+        if next((v for c, v in field.subfields if c == "6"), "")[:3] == tag:
             return field
     return None
 

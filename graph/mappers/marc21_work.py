@@ -229,7 +229,7 @@ def subject(out: Out, work: NamedNode, field, ctx, vernacular: str | None = None
         source = f"http://id.loc.gov/vocabulary/subjectSchemes/{scheme}" if scheme.isalnum() else None
         if tag == "655" and scheme == "lcgft":
             source = LCGFT
-    node = uris[0] if uris else ctx.minter.subject(keys.subject_key(label, f"{tag}|{source or ''}"))
+    node = uris[0] if uris else _subject_iri(ctx, label, tag, source)
     add = out.add
     add((work, GENRE_FORM if tag == "655" else SUBJECT, node))
     name_title = tag in SUBJECT_NAME_CODES and first(field, "t")
@@ -250,6 +250,20 @@ def subject(out: Out, work: NamedNode, field, ctx, vernacular: str | None = None
     v, vtag, _ = out.parallel(field)
     if v is not None:
         out.text(node, LABEL, _heading(v, tag), vtag)
+
+
+_SUBJECTS: dict = {}
+
+
+def _subject_iri(ctx, label: str, tag: str, source: str | None) -> NamedNode:
+    key = (ctx.minter.base, label, tag, source)
+    node = _SUBJECTS.get(key)
+    if node is None:
+        node = ctx.minter.subject(keys.subject_key(label, f"{tag}|{source or ''}"))
+        if len(_SUBJECTS) > 100_000:
+            _SUBJECTS.clear()
+        _SUBJECTS[key] = node
+    return node
 
 
 def _hub_contribution(out: Out, hub: NamedNode, name: str, suffix: str, field, ctx) -> None:
