@@ -172,8 +172,8 @@ def _convert_batch(batch: list) -> _Result:
 
 
 def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
-    if isinstance(item, SourceRecord):
-        item = dialects.guard(item, "marc21")  # a UNIMARC record in a MARC 21 file says so
+    if isinstance(item, SourceRecord) and not any(f.tag == "245" for f in item.record.fields):
+        item = dialects.guard(item, "marc21")  # a UNIMARC record (never a 245) in a MARC 21 file
     if isinstance(item, Rejection):
         res.rejected.append(item)
         return None

@@ -334,8 +334,7 @@ def _admin(out: Out, instance: NamedNode, control: str, ctx) -> None:
     local = NamedNode(f"{instance.value}#{out.member}-local")
     add((admin, IDENTIFIED_BY, local))
     add((local, TYPE, BF.Local))
-    add((local, VALUE, Literal(control)))
-    add((local, BF.assigner, library))
+    add((local, VALUE, Literal(control)))  # assigned by the admin metadata's assigner
     f005 = out.first("005")
     d = f005.data if f005 is not None and f005.data else ""
     if len(d) >= 14 and d[:14].isdigit() and d[:4] > "0000" and "01" <= d[4:6] <= "12" \
@@ -352,8 +351,7 @@ def _admin(out: Out, instance: NamedNode, control: str, ctx) -> None:
                 add((admin, BF.descriptionLanguage, iri(LANGUAGES, v.lower())))
             elif c == "e" and v.replace("-", "").isalnum():
                 add((admin, BF.descriptionConventions, iri(CONVENTIONS, v.lower())))
-            elif c == "d" and _org_code(v):
-                add((admin, BF.descriptionModifier, iri(ORGANIZATIONS, v.lower())))
+
 
 
 def _org_code(v: str) -> bool:
