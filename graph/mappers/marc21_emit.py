@@ -22,7 +22,7 @@ def iri(base: str, code: str) -> NamedNode | None:
             node = NamedNode(key)
         except ValueError:
             return None
-        if len(_IRIS) < 50000:
+        if len(_IRIS) < 20_000:
             _IRIS[key] = node
     return node
 

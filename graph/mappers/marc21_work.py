@@ -171,7 +171,7 @@ def agent_node(out: Out, name: str, suffix: str, cls, field, ctx, vernacular=Non
     agent = _AGENTS.get(key)
     if agent is None:
         agent = ctx.minter.agent(keys.agent_key(name, suffix))
-        if len(_AGENTS) > 100_000:
+        if len(_AGENTS) > 20_000:
             _AGENTS.clear()
         _AGENTS[key] = agent
     add = out.add
@@ -260,7 +260,7 @@ def _subject_iri(ctx, label: str, tag: str, source: str | None) -> NamedNode:
     node = _SUBJECTS.get(key)
     if node is None:
         node = ctx.minter.subject(keys.subject_key(label, f"{tag}|{source or ''}"))
-        if len(_SUBJECTS) > 100_000:
+        if len(_SUBJECTS) > 20_000:
             _SUBJECTS.clear()
         _SUBJECTS[key] = node
     return node
