@@ -1,6 +1,6 @@
 """The 250,000-record Library of Congress file end to end, through the real command line.
 
-    python -m bench.bigfile [FILE] [--convert-only]
+    python -m bench.bigfile [FILE] [--convert-only | --ingest-only]
 
 FILE defaults to ``BooksAll.2016.part01.utf8`` from pymarc 5.4.0's source distribution,
 fetched once with ``pip download --no-deps --no-binary :all: pymarc==5.4.0`` into
@@ -114,11 +114,12 @@ def main(argv: list[str]) -> int:
     print(f"{path} ({path.stat().st_size / (1 << 20):.0f} MB); {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f}")
     out = work / "out.nq"
-    report("alliance convert", run([*alliance, "--data", str(data), "convert", str(path), "--member", "LC",
-                                    "-o", str(out)]))
-    print(f"  output {out.stat().st_size / (1 << 20):.0f} MB" if out.exists() else "  no output")
-    if out.exists():
-        out.unlink()
+    if "--ingest-only" not in argv:
+        report("alliance convert", run([*alliance, "--data", str(data), "convert", str(path), "--member", "LC",
+                                        "-o", str(out)]))
+        print(f"  output {out.stat().st_size / (1 << 20):.0f} MB" if out.exists() else "  no output")
+        if out.exists():
+            out.unlink()
     if "--convert-only" not in argv:
         subprocess.run([*alliance, "--data", str(data), "member", "add", "LC", "--name", "Library of Congress"],
                        check=True, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})

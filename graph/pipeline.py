@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing as mp
+from collections import deque
 import os
 import re
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ from vocab.namespaces import BF, PREFIXES
 BATCH = 400                # records per work unit
 PARALLEL_THRESHOLD = 3000  # fewer records than this: not worth starting processes
 MAX_NOTICES = 10_000       # repairs listed in a report (all are counted)
+IN_FLIGHT = 3              # batches per converter process converted ahead of the consumer
 _ADMIN = BF.adminMetadata
 
 
@@ -298,7 +300,7 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
             defer = not isinstance(ctx.identity, KeyIdentity)
             pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer))
             try:
-                for res in pool.imap(_convert_batch, _batches(binary), chunksize=1):
+                for res in _bounded(pool, _batches(binary), IN_FLIGHT * workers):
                     yield absorb(res)
             finally:
                 pool.terminate()
@@ -312,6 +314,22 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
                 gc.unfreeze()
     if deferred:
         yield _holdings(deferred, instances, ctx, ser, report, lookup)
+
+
+def _bounded(pool, batches: Iterator[list], limit: int) -> Iterator[_Result]:
+    """Results of ``batches`` in order, with at most ``limit`` batches converted ahead of the caller.
+
+    ``Pool.imap`` has no back-pressure: when the store loads more slowly than the converters
+    convert, it would hold every converted chunk of the file in memory. Here the converters
+    wait once ``limit`` results are waiting, so memory stays flat whatever the file's size.
+    """
+    pending: deque = deque()
+    for batch in batches:
+        pending.append(pool.apply_async(_convert_batch, (batch,)))
+        if len(pending) >= limit:
+            yield pending.popleft().get()
+    while pending:
+        yield pending.popleft().get()
 
 
 def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
