@@ -168,7 +168,7 @@ class Load:
             self._remove(rid)
         rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
                               (self.member, control, text, self.generation)).lastrowid
-        self._sigs[rid] = sig
+        self._remember(rid, sig)
         record_key = f"9{self.member}|{control}"
         iblocks, wblocks = instance_blocks(sig), work_blocks(sig)
         # instances: every cluster holding a record this one matches
@@ -225,10 +225,14 @@ class Load:
         if sig is None:
             (text,) = self.db.execute("SELECT sig FROM records WHERE rid=?", (rid,)).fetchone()
             sig = json.loads(text)
-            if len(self._sigs) > 200_000:
-                self._sigs.clear()
-            self._sigs[rid] = sig
+            self._remember(rid, sig)
         return sig
+
+    def _remember(self, rid: int, sig: dict) -> None:
+        """Signatures are cached, up to a bound: a load's memory must not grow with its file."""
+        if len(self._sigs) >= 50_000:
+            self._sigs.clear()
+        self._sigs[rid] = sig
 
     def _candidates(self, blocks: list[str], rid: int) -> list[int]:
         found: set[int] = set()
