@@ -56,20 +56,24 @@ class Out:
         self.vern = Vernacular(by_tag.get("880", ()), language)
 
     def fields(self, *tags: str) -> list:
-        """Fields with these tags, in record order."""
+        """Fields with these tags, by tag in the order asked, each tag's in record order.
+
+        (Output is a set of triples named by content, so order across tags never matters.)
+        """
         by_tag = self.by_tag
         if len(tags) == 1:
             return by_tag.get(tags[0], _NONE)
         wanted = _TAG_SETS.get(tags)
         if wanted is None:
             wanted = _TAG_SETS[tags] = frozenset(tags)
-        hits = by_tag.keys() & wanted
-        if not hits:
+        if by_tag.keys().isdisjoint(wanted):
             return _NONE
-        if len(hits) == 1:
-            return by_tag[hits.pop()]
-        order = {id(f): n for n, f in enumerate(self.record.fields)}
-        return sorted((f for t in hits for f in by_tag[t]), key=lambda f: order[id(f)])
+        found = []
+        for t in tags:
+            lst = by_tag.get(t)
+            if lst:
+                found += lst
+        return found
 
     def first(self, *tags: str):
         for t in tags:
