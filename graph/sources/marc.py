@@ -5,15 +5,10 @@
 """
 from __future__ import annotations
 
-import re
-import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Iterator
 
-import pymarc
-
-from graph.sources import Rejection, SourceRecord, iso2709
-from graph.xmlsafe import pull_parser
+from graph.sources import Rejection, SourceRecord, iso2709, marcxml
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
@@ -31,9 +26,7 @@ def read_marc(path: str | Path) -> Iterator[SourceRecord | Rejection]:
 
 def is_marcxml(path: str | Path) -> bool:
     """Whether a file is XML (its first non-blank byte is '<'), else ISO 2709 is assumed."""
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip()
-    return head.startswith(b"<") or head.startswith(b"\xef\xbb\xbf<")
+    return marcxml.is_xml(path)
 
 
 # ISO 2709 ----------------------------------------------------------------------
@@ -97,65 +90,6 @@ def _reason(err: Exception) -> str:
 
 
 # MARCXML -------------------------------------------------------------------------
-_NS = re.compile(r"^\{[^}]*\}")
-
-
-def _local(tag: str) -> str:
-    return _NS.sub("", tag)
-
-
 def read_marcxml(path: Path) -> Iterator[SourceRecord | Rejection]:
     """MARCXML (any namespace, or none); a malformed document is reported where it breaks."""
-    name = str(path)
-    position = 0
-    parser = pull_parser(("end",))  # refuses entity declarations (XXE, entity expansion)
-    try:
-        with open(path, "rb") as fh:
-            while block := fh.read(_CHUNK):
-                parser.feed(block)
-                for _, elem in parser.read_events():
-                    if _local(elem.tag) != "record":
-                        continue
-                    position += 1
-                    yield _xml_record(elem, name, position)
-                    elem.clear()
-            parser.close()
-            for _, elem in parser.read_events():
-                if _local(elem.tag) == "record":
-                    position += 1
-                    yield _xml_record(elem, name, position)
-    except ET.ParseError as err:
-        yield Rejection(name, position + 1, None, f"XML is not well-formed: {err}")
-
-
-def _xml_record(elem: ET.Element, file: str, position: int) -> SourceRecord | Rejection:
-    record = pymarc.Record(leader=" " * 24)
-    control = None
-    for child in elem:
-        kind = _local(child.tag)
-        if kind == "leader":
-            text = child.text or ""
-            record.leader = pymarc.Leader(text.ljust(24)[:24])
-        elif kind == "controlfield":
-            tag = (child.get("tag") or "").strip()
-            if not tag:
-                return Rejection(file, position, control, "controlfield without a tag")
-            if tag == "001":
-                control = (child.text or "").strip() or None
-            record.add_field(pymarc.Field(tag=tag, data=child.text or ""))
-        elif kind == "datafield":
-            tag = (child.get("tag") or "").strip()
-            if not tag:
-                return Rejection(file, position, control, "datafield without a tag")
-            subfields = []
-            for sub in child:
-                code = sub.get("code")
-                if not code:
-                    return Rejection(file, position, control, f"field {tag}: subfield without a code")
-                subfields.append(pymarc.Subfield(code=code, value=sub.text or ""))
-            record.add_field(pymarc.Field(
-                tag=tag, indicators=pymarc.Indicators(child.get("ind1") or " ", child.get("ind2") or " "),
-                subfields=subfields))
-    if not record.fields:
-        return Rejection(file, position, control, "no fields found")
-    return SourceRecord(file, position, record)
+    return marcxml.read_records(path)

@@ -23,12 +23,12 @@ from typing import Iterator
 import pymarc
 
 from graph.sources import Rejection, SourceRecord
-from graph.xmlsafe import pull_parser
+from graph.sources.marc import iso2709_chunks
+from graph.sources.marcxml import is_xml, local_name, read_records
 
 RECORD_END = b"\x1d"
 FIELD_END = b"\x1e"
 SUBFIELD = b"\x1f"
-_CHUNK = 1 << 20
 
 # 100$a/26-29: two two-character character-set codes (G0, G1)
 CHARSETS = {"01": "ISO 646", "02": "ISO Registration #37", "03": "ISO 5426", "04": "ISO DIS 5427",
@@ -43,35 +43,17 @@ MARC21_NAMESPACE = "http://www.loc.gov/MARC21/slim"
 def read_unimarc(path: str | Path) -> Iterator[SourceRecord | Rejection]:
     """Records of a UNIMARC/CNMARC file, ISO 2709 or XML, told apart by the first byte."""
     path = Path(path)
-    if _is_xml(path):
+    if is_xml(path):
         yield from read_unimarc_xml(path)
     else:
         yield from read_unimarc_iso2709(path)
 
 
-def _is_xml(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip()
-    return head.startswith((b"<", b"\xef\xbb\xbf<"))
-
-
 # ISO 2709 ----------------------------------------------------------------------
-def _chunks(path: Path) -> Iterator[bytes]:
-    with open(path, "rb") as fh:
-        pending = b""
-        while block := fh.read(_CHUNK):
-            pending += block
-            *complete, pending = pending.split(RECORD_END)
-            for raw in complete:
-                yield raw + RECORD_END
-        if pending.strip(b" \r\n\x00\x1a"):
-            yield pending
-
-
 def read_unimarc_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
     name = str(path)
     position = 0
-    for raw in _chunks(path):
+    for raw in iso2709_chunks(path):
         raw = raw.lstrip(b" \r\n\x00\x1a")
         if not raw.strip(RECORD_END):
             continue
@@ -214,39 +196,14 @@ def decode_unimarc(raw: bytes, file: str = "<bytes>", position: int = 1) -> Sour
 
 
 # XML ---------------------------------------------------------------------------
-_NS = re.compile(r"^\{([^}]*)\}")
-
-
-def _local(tag: str) -> str:
-    return _NS.sub("", tag)
-
-
 def _is_marc_record(elem: ET.Element) -> bool:
-    return _local(elem.tag) == "record" and any(
-        _local(c.tag) in ("leader", "controlfield", "datafield") for c in elem)
+    return local_name(elem.tag) == "record" and any(
+        local_name(c.tag) in ("leader", "controlfield", "datafield") for c in elem)
 
 
 def read_unimarc_xml(path: Path) -> Iterator[SourceRecord | Rejection]:
     """UNIMARC/CNMARC XML records (SRU wrappers and other envelopes are skipped)."""
-    name = str(path)
-    position = 0
-    parser = pull_parser(("end",))  # refuses entity declarations (XXE, entity expansion)
-    try:
-        with open(path, "rb") as fh:
-            while block := fh.read(_CHUNK):
-                parser.feed(block)
-                for _, elem in parser.read_events():
-                    if _is_marc_record(elem):
-                        position += 1
-                        yield xml_record(elem, name, position)
-                        elem.clear()
-            parser.close()
-            for _, elem in parser.read_events():
-                if _is_marc_record(elem):
-                    position += 1
-                    yield xml_record(elem, name, position)
-    except ET.ParseError as err:
-        yield Rejection(name, position + 1, None, xml_error(path, err))
+    return read_records(path, _is_marc_record, xml_error)
 
 
 def xml_error(path: Path, err: ET.ParseError) -> str:
@@ -265,39 +222,6 @@ def xml_error(path: Path, err: ET.ParseError) -> str:
             except UnicodeDecodeError:
                 pass
     return f"XML is not well-formed: {err}"
-
-
-def xml_record(elem: ET.Element, file: str, position: int) -> SourceRecord | Rejection:
-    """A pymarc record from a MARC-shaped XML element (any namespace; subfield codes kept as written)."""
-    record = pymarc.Record(leader=" " * 24)
-    control = None
-    for child in elem:
-        kind = _local(child.tag)
-        if kind == "leader":
-            record.leader = pymarc.Leader((child.text or "").ljust(24)[:24])
-        elif kind == "controlfield":
-            tag = (child.get("tag") or "").strip()
-            if not tag:
-                return Rejection(file, position, control, "controlfield without a tag")
-            if tag == "001":
-                control = (child.text or "").strip() or None
-            record.add_field(pymarc.Field(tag=tag, data=child.text or ""))
-        elif kind == "datafield":
-            tag = (child.get("tag") or "").strip()
-            if not tag:
-                return Rejection(file, position, control, "datafield without a tag")
-            subfields = []
-            for sub in child:
-                code = sub.get("code")
-                if not code:
-                    return Rejection(file, position, control, f"field {tag}: subfield without a code")
-                subfields.append(pymarc.Subfield(code=code, value=sub.text or ""))
-            record.add_field(pymarc.Field(
-                tag=tag, indicators=pymarc.Indicators(child.get("ind1") or " ", child.get("ind2") or " "),
-                subfields=subfields))
-    if not record.fields:
-        return Rejection(file, position, control, "no fields found")
-    return SourceRecord(file, position, record)
 
 
 # Dialect -----------------------------------------------------------------------
@@ -323,7 +247,7 @@ def marc_dialect(path: str | Path, sample: int = 20) -> str | None:
     path = Path(path)
     votes = {"unimarc": 0, "marc21": 0}
     try:
-        if _is_xml(path):
+        if is_xml(path):
             with open(path, "rb") as fh:
                 head = fh.read(1 << 18).decode("utf-8", "ignore")
             if any(f'"{ns}"' in head for ns in UNIMARC_NAMESPACES):
@@ -336,7 +260,7 @@ def marc_dialect(path: str | Path, sample: int = 20) -> str | None:
                 if vote:
                     votes[vote] += 1
         else:
-            for n, raw in enumerate(_chunks(path)):
+            for n, raw in enumerate(iso2709_chunks(path)):
                 if n >= sample:
                     break
                 raw = raw.lstrip(b" \r\n\x00\x1a")
