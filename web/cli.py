@@ -190,15 +190,16 @@ def convert(obj: Context, files: tuple[str, ...], member_code: str, output: str,
         raise click.BadParameter(str(err), param_hint="--output") from err
     except ConvertError as err:
         if err.report is not None and err.report.rejected:
-            _write_convert_rejects(err.report, rejects or output + ".rejects.jsonl")
+            _write_rejects(err.report, rejects or output + ".rejects.jsonl")
         raise click.ClickException(str(err)) from err
     click.echo(report.summary())
     _report_notices(report)
     if report.rejected:
-        _write_convert_rejects(report, rejects or output + ".rejects.jsonl")
+        _write_rejects(report, rejects or output + ".rejects.jsonl")
 
 
-def _write_convert_rejects(report, path: str) -> None:
+def _write_rejects(report, path: str) -> None:
+    """Write the rejections as JSON Lines and show the first 20 of them."""
     report.write_rejects(path)
     for r in report.rejected[:20]:
         click.echo(f"  rejected: {r}", err=True)
@@ -305,12 +306,7 @@ def _report_rejects(obj: Context, report, path: str | None) -> None:
         folder = Path(obj.data) / "rejects"
         folder.mkdir(parents=True, exist_ok=True)
         path = str(folder / f"{report.member}-{time.strftime('%Y%m%dT%H%M%S')}.jsonl")
-    report.write_rejects(path)
-    for r in report.rejected[:20]:
-        click.echo(f"  rejected: {r}", err=True)
-    if len(report.rejected) > 20:
-        click.echo(f"  … and {len(report.rejected) - 20} more", err=True)
-    click.echo(f"rejected records written to {path}", err=True)
+    _write_rejects(report, path)
 
 
 @main.command()

@@ -35,3 +35,18 @@ class MappingContext:
     @property
     def collection_iri(self):
         return self.minter.collection(self.member, self.collection) if self.collection else None
+
+
+def admin_metadata(instance, ctx: MappingContext, control: str) -> list[tuple]:
+    """The member's admin metadata on ``instance``: the member as assigner, and its own record id
+    (a bf:Local assigned by it), as fragments of the instance scoped by the member."""
+    from pyoxigraph import Literal
+
+    from vocab.namespaces import BF, RDF
+
+    m = ctx.member.upper()
+    admin = ctx.minter.fragment(instance, f"{m}-admin")
+    local = ctx.minter.fragment(instance, f"{m}-local")
+    return [(instance, BF.adminMetadata, admin), (admin, RDF.type, BF.AdminMetadata),
+            (admin, BF.assigner, ctx.library), (admin, BF.identifiedBy, local), (local, RDF.type, BF.Local),
+            (local, RDF.value, Literal(control)), (local, BF.assigner, ctx.library)]

@@ -17,7 +17,7 @@ from graph.identity import keys
 from graph.identity.match import Evidence
 from graph.identity.periods import PeriodError, parse_period, split_dynasty
 from graph.identity.uris import digest
-from graph.mappers import MappingContext
+from graph.mappers import MappingContext, admin_metadata
 from graph.mappers.chinese import dynasty_node, relator, split_role
 from graph.mappers.pinyin import han_literal, has_han, pinyin_literal, romanise, with_pinyin
 from graph.sources.dublincore import DCRecord
@@ -168,15 +168,7 @@ def map_dc(rec: DCRecord, ctx: MappingContext) -> list[tuple]:
         put(node, RDFS.label, han_literal(value))
         put(node, BF.noteType, Literal(zh, language="zh-Hans"))
         put(node, BF.noteType, Literal(f"dc:{element}", language="en"))
-    admin = frag(instance, f"{m}-admin")
-    put(instance, BF.adminMetadata, admin)
-    put(admin, RDF.type, BF.AdminMetadata)
-    put(admin, BF.assigner, ctx.library)
-    local = frag(instance, f"{m}-local")
-    put(admin, BF.identifiedBy, local)
-    put(local, RDF.type, BF.Local)
-    put(local, RDF.value, Literal(control))
-    put(local, BF.assigner, ctx.library)
+    triples += admin_metadata(instance, ctx, control)
 
     item = minter.item(f"{m}|{control}|0")
     put(item, RDF.type, BF.Item)

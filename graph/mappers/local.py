@@ -19,7 +19,7 @@ from graph.identity import keys
 from graph.identity.match import Evidence
 from graph.identity.periods import Period, split_dynasty
 from graph.identity.uris import digest
-from graph.mappers import MappingContext
+from graph.mappers import MappingContext, admin_metadata
 from graph.mappers.chinese import dynasty_node, relator, split_role
 from graph.mappers.pinyin import han_literal, has_han, pinyin_literal, romanise, with_pinyin
 from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDF, RDFS
@@ -158,15 +158,7 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
             put(instance, BF.electronicLocator, NamedNode(url))
         except ValueError:
             _note(put, frag(instance, f"{m}-note-url"), instance, url, "数字对象", "digital object")
-    admin = frag(instance, f"{m}-admin")
-    put(instance, BF.adminMetadata, admin)
-    put(admin, RDF.type, BF.AdminMetadata)
-    put(admin, BF.assigner, ctx.library)
-    local = frag(instance, f"{m}-local")
-    put(admin, BF.identifiedBy, local)
-    put(local, RDF.type, BF.Local)
-    put(local, RDF.value, Literal(control))
-    put(local, BF.assigner, ctx.library)
+    triples += admin_metadata(instance, ctx, control)
 
     # Item ----------------------------------------------------------------------
     _item(put, row, instance, ctx, control)

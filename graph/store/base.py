@@ -30,6 +30,7 @@ class Batch:
     fingerprint: str | None = None
     triples: int = 0
     replaced: list[NamedNode] = field(default_factory=list)
+    index_generation: int | None = None  # the cluster index load that minted its ids (graph.identity.clusters)
 
 
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms

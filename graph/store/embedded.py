@@ -7,18 +7,17 @@ import shutil
 import tempfile
 import threading
 import uuid
-from datetime import datetime, timezone
 from typing import Iterable, Iterator
 
 import pyoxigraph as ox
 
 from graph import faults
 from graph.identity.uris import Minter
+from graph.store import registry
 from graph.store.base import Batch, SerializedTriples, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
-from vocab.namespaces import ALLIANCE, RDF, XSD
-
-TRUE = ox.Literal("true", datatype=XSD.boolean)
+from graph.store.registry import TRUE
+from vocab.namespaces import ALLIANCE
 
 
 class EmbeddedStore(Store):
@@ -135,19 +134,9 @@ class EmbeddedStore(Store):
             props: dict[str, list] = {}
             for q in self._ox.quads_for_pattern(graph, None, None, ag):
                 props.setdefault(q.predicate.value, []).append(q.object)
-            library = props.get(ALLIANCE.batchOf.value, [None])[0]
-            code = None
-            if library is not None:
-                ref = self.minter.parse(library.value)
-                code = ref.id.upper() if ref else None
-            if member is not None and (code or "").upper() != member.upper():
-                continue
-            found.append(Batch(
-                graph=graph, member=code,
-                sources=[s.value for s in props.get(ALLIANCE.sourceFile.value, [])],
-                fingerprint=next((f.value for f in props.get(ALLIANCE.fingerprint.value, [])), None),
-                triples=int(props.get(ALLIANCE.tripleCount.value, [ox.Literal("0")])[0].value),
-            ))
+            batch = registry.batch_from(self.minter, graph, props)
+            if registry.of_member(batch, member):
+                found.append(batch)
         return found
 
     def __len__(self) -> int:
@@ -155,14 +144,14 @@ class EmbeddedStore(Store):
 
     # writing -------------------------------------------------------------------
     def write_batch(self, member, triples: Iterable[Triple], *, replace=False, fingerprint=None,
-                    sources=(), graph=None, renames=None) -> Batch:
+                    sources=(), graph=None, renames=None, index_generation=None) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
                     raise StoreError("a batch needs a member or a graph")
                 graph = self.minter.batch_graph(member, uuid.uuid4().hex[:12])
             batch = Batch(graph=graph, member=member.upper() if member else None,
-                          sources=list(sources), fingerprint=fingerprint)
+                          sources=list(sources), fingerprint=fingerprint, index_generation=index_generation)
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             try:
@@ -205,8 +194,7 @@ class EmbeddedStore(Store):
                 raise StoreError(str(err)) from err
             batch = Batch(graph=graph, member=None, sources=list(sources), triples=counter.count)
             faults.point("store.written")
-            ag = self.minter.alliance_graph
-            self._switch(batch, [f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}",
+            self._switch(batch, [registry.unregister(self.minter, graph),
                                  f"DROP SILENT GRAPH {graph}", f"ADD SILENT GRAPH {staging} TO {graph}",
                                  f"DROP SILENT GRAPH {staging}"])
             return batch
@@ -236,7 +224,7 @@ class EmbeddedStore(Store):
                 self._ox.update(f"CLEAR SILENT DEFAULT ;\nINSERT DATA {{ {body.text} }}")
             else:
                 self._ox.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
-                                + self._registration(graph, member, body.count, replace=True))
+                                + self._registration(graph, member, body.count))
             self._retire()
             faults.point("store.put.done")
             return new
@@ -250,7 +238,7 @@ class EmbeddedStore(Store):
             else:
                 ops = [f"INSERT DATA {{ GRAPH {graph} {{ {body.text} }} }}"]
                 if new:
-                    ops.append(self._registration(graph, member, body.count, replace=True))
+                    ops.append(self._registration(graph, member, body.count))
                 self._ox.update(" ;\n".join(ops))
             self._retire()
             return new
@@ -262,34 +250,17 @@ class EmbeddedStore(Store):
                 return True
             if not self.graph_exists(graph):
                 return False
-            ag = self.minter.alliance_graph
-            self._ox.update(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}")
+            self._ox.update(f"DROP SILENT GRAPH {graph} ;\n{registry.unregister(self.minter, graph)}")
             self._retire()
             return True
 
     def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
-        from graph.store.sparqltext import code_only
-
-        members = members or {}
-        ag = self.minter.alliance_graph
         with self._write_lock:
-            active = set(self.active_graphs())
             before = set(self._ox.named_graphs()) if reconcile else set()
-            ops = []
-            for iri in writes:
-                g = ox.NamedNode(iri)
-                if iri not in drops and g not in active and g != ag:
-                    ops.append(self._registration(g, members.get(iri), None, replace=False))
-            for iri in drops:
-                ops.append(f"DELETE WHERE {{ GRAPH {ag} {{ {ox.NamedNode(iri)} ?p ?o }} }}")
-            text = sparql
-            if ops:
-                text = sparql.rstrip()
-                if code_only(text).rstrip().endswith(";"):
-                    text = text.rstrip()[:-1]
-                text += "\n;\n" + " ;\n".join(ops)
+            ops = registry.protocol_registrations(self.minter, writes, drops, set(self.active_graphs()),
+                                                  members or {})
             try:
-                self._ox.update(text, base_iri=base_iri)
+                self._ox.update(registry.append(sparql, ops), base_iri=base_iri)
             finally:
                 self._retire()
             if reconcile:
@@ -297,29 +268,15 @@ class EmbeddedStore(Store):
 
     def _reconcile(self, before: set) -> None:
         """After an update that may have touched any graph: active = what still exists + what is new."""
-        ag = self.minter.alliance_graph
         after = {g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)}
-        active = set(self.active_graphs())
-        ops = [f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in active if g != ag and g not in after]
-        for g in sorted(after - before - active - {ag}, key=lambda g: g.value):
-            code = self.minter.graph_member(g.value)
-            ops.append(self._registration(g, code.upper() if code else None, None, replace=False))
+        ops = registry.reconciliation(self.minter, before, after, set(self.active_graphs()))
         if ops:
             self._ox.update(" ;\n".join(ops))
             self._retire()
 
-    def _registration(self, graph: ox.NamedNode, member: str | None, count: int | None, *, replace: bool) -> str:
-        """SPARQL Update operations that register ``graph`` as an active batch (of ``member``)."""
-        ag = self.minter.alliance_graph
-        facts = [f"{graph} {RDF.type} {ALLIANCE.Batch}", f"{graph} {ALLIANCE.active} {TRUE}",
-                 f"{graph} {ALLIANCE.loadedAt} "
-                 f"{ox.Literal(datetime.now(timezone.utc).isoformat(timespec='seconds'), datatype=XSD.dateTime)}"]
-        if count is not None:
-            facts.append(f"{graph} {ALLIANCE.tripleCount} {ox.Literal(str(count), datatype=XSD.integer)}")
-        if member:
-            facts.append(f"{graph} {ALLIANCE.batchOf} {self.minter.library(member)}")
-        insert = f"INSERT DATA {{ GRAPH {ag} {{ {' . '.join(facts)} }} }}"
-        return (f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }} ;\n" + insert) if replace else insert
+    def _registration(self, graph: ox.NamedNode, member: str | None, count: int | None) -> str:
+        """Operations that (re-)register ``graph`` as an active batch (of ``member``)."""
+        return f"{registry.unregister(self.minter, graph)} ;\n{registry.register(self.minter, graph, member, count)}"
 
     def collect_garbage(self) -> int:
         with self._write_lock:
@@ -390,21 +347,7 @@ class EmbeddedStore(Store):
 
     def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
         """Make ``batch`` active and its replaced batches inactive, in one transaction."""
-        ag = self.minter.alliance_graph
-        g = batch.graph
-        facts = [f"{g} {RDF.type} {ALLIANCE.Batch}", f"{g} {ALLIANCE.active} {TRUE}",
-                 f"{g} {ALLIANCE.tripleCount} {ox.Literal(str(batch.triples), datatype=XSD.integer)}",
-                 f"{g} {ALLIANCE.loadedAt} "
-                 f"{ox.Literal(datetime.now(timezone.utc).isoformat(timespec='seconds'), datatype=XSD.dateTime)}"]
-        if batch.member:
-            facts.append(f"{g} {ALLIANCE.batchOf} {self.minter.library(batch.member)}")
-        if batch.fingerprint:
-            facts.append(f"{g} {ALLIANCE.fingerprint} {ox.Literal(batch.fingerprint)}")
-        facts += [f"{g} {ALLIANCE.sourceFile} {ox.Literal(s)}" for s in batch.sources]
-        ops = [*rewrite]
-        ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
-        ops.append(f"INSERT DATA {{ GRAPH {ag} {{ {' . '.join(facts)} }} }}")
-        self._ox.update(" ;\n".join(ops))
+        self._ox.update(registry.switch(self.minter, batch, rewrite))
         self._retire()
 
     def _retire(self) -> None:
@@ -414,9 +357,8 @@ class EmbeddedStore(Store):
             self._active = None
 
     def _switch_off(self, graphs: list[ox.NamedNode]) -> None:
-        ag = self.minter.alliance_graph
         if graphs:
-            self._ox.update(" ;\n".join(f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in graphs))
+            self._ox.update(" ;\n".join(registry.unregister(self.minter, g) for g in graphs))
             self._retire()
 
     def _drop(self, graphs: list[ox.NamedNode]) -> None:

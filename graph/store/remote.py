@@ -20,7 +20,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timezone
 from typing import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -29,11 +28,11 @@ import pyoxigraph as ox
 from graph.identity.uris import Minter
 from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout,
                                  QueryTooLarge)
+from graph.store import registry
 from graph.store.base import Batch, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
-from vocab.namespaces import ALLIANCE, RDF, XSD
+from vocab.namespaces import ALLIANCE
 
-TRUE = ox.Literal("true", datatype=XSD.boolean)
 CHUNK = 20_000          # triples per Graph Store POST
 ACTIVE_TTL_S = 2.0      # other processes may switch batches on: re-read the list this often
 FLAVOURS = {
@@ -287,30 +286,19 @@ class RemoteStore(Store):
         props: dict = {}
         for r in rows:
             props.setdefault(r["g"], {}).setdefault(r["p"].value, []).append(r["o"])
-        found = []
-        for graph in sorted(props, key=lambda g: g.value):
-            p = props[graph]
-            library = p.get(ALLIANCE.batchOf.value, [None])[0]
-            ref = self.minter.parse(library.value) if library is not None else None
-            code = ref.id.upper() if ref else None
-            if member is not None and (code or "").upper() != member.upper():
-                continue
-            found.append(Batch(graph=graph, member=code,
-                               sources=[s.value for s in p.get(ALLIANCE.sourceFile.value, [])],
-                               fingerprint=next((f.value for f in p.get(ALLIANCE.fingerprint.value, [])), None),
-                               triples=int(p.get(ALLIANCE.tripleCount.value, [ox.Literal("0")])[0].value)))
-        return found
+        batches = (registry.batch_from(self.minter, g, props[g]) for g in sorted(props, key=lambda g: g.value))
+        return [b for b in batches if registry.of_member(b, member)]
 
     # writing ---------------------------------------------------------------------------------------
     def write_batch(self, member, triples, *, replace=False, fingerprint=None, sources=(), graph=None,
-                    renames=None) -> Batch:
+                    renames=None, index_generation=None) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
                     raise StoreError("a batch needs a member or a graph")
                 graph = self.minter.batch_graph(member, uuid.uuid4().hex[:12])
             batch = Batch(graph=graph, member=member.upper() if member else None, sources=list(sources),
-                          fingerprint=fingerprint)
+                          fingerprint=fingerprint, index_generation=index_generation)
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             try:
@@ -329,8 +317,7 @@ class RemoteStore(Store):
         staged = list(triples)
         with self._write_lock:
             if graph in self.active_graphs():
-                ag = self.minter.alliance_graph
-                self._update(f"DELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }} ;\nDROP SILENT GRAPH {graph}")
+                self._update(f"{registry.unregister(self.minter, graph)} ;\nDROP SILENT GRAPH {graph}")
         return self.write_batch(None, staged, graph=graph, sources=sources)
 
     def set_alliance_triples(self, subject, triples) -> None:
@@ -373,26 +360,8 @@ class RemoteStore(Store):
                            f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_o} BIND({moved_o} AS ?o2) }}")
         return ops
 
-    def _registration(self, batch_graph, member, count, sources=(), fingerprint=None) -> list[str]:
-        g = batch_graph
-        facts = [f"{g} {RDF.type} {ALLIANCE.Batch}", f"{g} {ALLIANCE.active} {TRUE}",
-                 f"{g} {ALLIANCE.loadedAt} "
-                 f"{ox.Literal(datetime.now(timezone.utc).isoformat(timespec='seconds'), datatype=XSD.dateTime)}"]
-        if count is not None:
-            facts.append(f"{g} {ALLIANCE.tripleCount} {ox.Literal(str(count), datatype=XSD.integer)}")
-        if member:
-            facts.append(f"{g} {ALLIANCE.batchOf} {self.minter.library(member)}")
-        if fingerprint:
-            facts.append(f"{g} {ALLIANCE.fingerprint} {ox.Literal(fingerprint)}")
-        facts += [f"{g} {ALLIANCE.sourceFile} {ox.Literal(s)}" for s in sources]
-        return [f"INSERT DATA {{ GRAPH {self.minter.alliance_graph} {{ {' . '.join(facts)} }} }}"]
-
     def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
-        ag = self.minter.alliance_graph
-        ops = [*rewrite]
-        ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {old} ?p ?o }} }}" for old in batch.replaced]
-        ops += self._registration(batch.graph, batch.member, batch.triples, batch.sources, batch.fingerprint)
-        self._update(" ;\n".join(ops))
+        self._update(registry.switch(self.minter, batch, rewrite))
 
     def _drop(self, graphs) -> None:
         if graphs:
@@ -413,7 +382,7 @@ class RemoteStore(Store):
             if new:  # invisible until registered: write, then switch on
                 self._update(f"DROP SILENT GRAPH {graph}")
                 self._post_triples(graph, staged)
-                self._update(" ;\n".join(self._registration(graph, member, len(staged))))
+                self._update(registry.register(self.minter, graph, member, len(staged)))
             else:
                 body = "".join(f"{s} {p} {o} .\n" for s, p, o in staged).encode("utf-8")
                 response = self._gsp("PUT", graph, body)
@@ -428,7 +397,7 @@ class RemoteStore(Store):
             new = not self.graph_exists(graph)
             self._post_triples(graph, staged)
             if new and not isinstance(graph, ox.DefaultGraph):
-                self._update(" ;\n".join(self._registration(graph, member, len(staged))))
+                self._update(registry.register(self.minter, graph, member, len(staged)))
             return new
 
     def delete_graph(self, graph) -> bool:
@@ -438,38 +407,18 @@ class RemoteStore(Store):
                 return True
             if not self.graph_exists(graph):
                 return False
-            ag = self.minter.alliance_graph
-            self._update(f"DROP SILENT GRAPH {graph} ;\nDELETE WHERE {{ GRAPH {ag} {{ {graph} ?p ?o }} }}")
+            self._update(f"DROP SILENT GRAPH {graph} ;\n{registry.unregister(self.minter, graph)}")
             return True
 
     def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
-        from graph.store.sparqltext import code_only
-
-        members = members or {}
-        ag = self.minter.alliance_graph
         with self._write_lock:
-            active = set(self.active_graphs())
             before = self._named_graphs() if reconcile else set()
-            ops = []
-            for iri in writes:
-                g = ox.NamedNode(iri)
-                if iri not in drops and g not in active and g != ag:
-                    ops += self._registration(g, members.get(iri), None)
-            ops += [f"DELETE WHERE {{ GRAPH {ag} {{ {ox.NamedNode(iri)} ?p ?o }} }}" for iri in drops]
+            ops = registry.protocol_registrations(self.minter, writes, drops, set(self.active_graphs()),
+                                                  members or {})
             text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
-            if ops:
-                text = text.rstrip()
-                if code_only(text).rstrip().endswith(";"):
-                    text = text[:-1]
-                text += "\n;\n" + " ;\n".join(ops)
-            self._update(text)
+            self._update(registry.append(text, ops))
             if reconcile:
-                after = self._named_graphs()
-                active = set(self.active_graphs())
-                fix = [f"DELETE WHERE {{ GRAPH {ag} {{ {g} ?p ?o }} }}" for g in active if g != ag and g not in after]
-                for g in sorted(after - before - active - {ag}, key=lambda g: g.value):
-                    code = self.minter.graph_member(g.value)
-                    fix += self._registration(g, code.upper() if code else None, None)
+                fix = registry.reconciliation(self.minter, before, self._named_graphs(), set(self.active_graphs()))
                 if fix:
                     self._update(" ;\n".join(fix))
 
