@@ -77,6 +77,7 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "loadedAt",           # batch -> xsd:dateTime
     "sourceFile",         # batch -> file name
     "tripleCount",        # batch -> number of triples loaded
+    "leaseUntil",         # inactive batch graph -> xsd:dateTime until which its writer holds it (remote store)
     "indexGeneration",    # batch -> the cluster index's load that minted its ids (to spot an index left behind)
     "controlNumber",      # member's own record id on its admin metadata
     "dynasty",            # agent / provision activity -> bf:Temporal of a Chinese dynasty or period (清)

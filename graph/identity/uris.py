@@ -49,6 +49,8 @@ class Minter:
             base += "/"
         self.base = base
         self.alliance_graph = NamedNode(base + "graph/alliance")
+        # writers' leases on the inactive graphs they fill (graph.store.remote); outside graph/: never a batch
+        self.lease_graph = NamedNode(base + "leases")
 
     # resources -------------------------------------------------------------
     def resource(self, kind: str, ident: str) -> NamedNode:

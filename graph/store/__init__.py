@@ -11,7 +11,7 @@ def open_store(location: str, minter: Minter, *, read_only: bool = False) -> Sto
     if str(location).startswith(("sparql+http://", "sparql+https://")):
         from graph.store.remote import RemoteStore
 
-        return RemoteStore(str(location), minter)
+        return RemoteStore(str(location), minter, read_only=read_only)
     from graph.store.embedded import EmbeddedStore
 
     return EmbeddedStore(location, minter, read_only=read_only)

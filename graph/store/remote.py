@@ -7,8 +7,15 @@ one SPARQL Update that registers it in the alliance graph; queries name the acti
 graphs as ``default-graph-uri``/``named-graph-uri``. Client queries (:meth:`answer`) are
 passed through with the client's format, bounded by an HTTP timeout and a size cap.
 
-Address: ``sparql+http://HOST:PORT[/PATH]?flavour=oxigraph|virtuoso[&user=U&password=P]``
-(or ``sparql+https``); ``query=``, ``update=`` and ``store=`` override the endpoint paths.
+Several processes may write through one server (``alliance ingest`` beside ``alliance serve``), so
+an inactive batch graph is not a crashed load's by itself: a writer holds a *lease* on the graph it
+fills (``alliance:leaseUntil`` in the graph ``{base}leases``, by the server's clock, renewed while it
+writes). Opening the store for
+writing collects inactive batch graphs whose lease ran out (or that never had one).
+
+Address: ``sparql+http://HOST:PORT[/PATH]?flavour=oxigraph|virtuoso[&user=U&password=P][&lease=S]``
+(or ``sparql+https``); ``query=``, ``update=`` and ``store=`` override the endpoint paths; ``lease``
+is how many seconds a silent writer's graph is kept (default 600).
 Flavours: ``oxigraph`` (``/query``, ``/update``, ``/store``) and ``virtuoso``
 (``/sparql``, ``/sparql-auth`` and ``/sparql-graph-crud-auth`` with HTTP digest auth).
 Virtuoso caps every result at ``ResultSetMaxRows`` (10,000 by default, silently): set it
@@ -19,22 +26,25 @@ from __future__ import annotations
 import threading
 import time
 import uuid
+from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
 
+from graph import faults
 from graph.identity.uris import Minter
 from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout,
                                  QueryTooLarge)
 from graph.store import registry
 from graph.store.base import Batch, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
-from vocab.namespaces import ALLIANCE
+from vocab.namespaces import ALLIANCE, XSD
 
 CHUNK = 20_000          # triples per Graph Store POST
 ACTIVE_TTL_S = 2.0      # other processes may switch batches on: re-read the list this often
+LEASE_S = 600.0         # an inactive graph whose writer was silent this long is a crashed load's
 FLAVOURS = {
     "oxigraph": {"query": "/query", "update": "/update", "store": "/store", "auth": None},
     "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "store": "/sparql-graph-crud-auth",
@@ -66,6 +76,7 @@ class Endpoints:
     user: str | None = None
     password: str | None = None
     auth: str | None = None
+    lease_s: float = LEASE_S
 
     @classmethod
     def parse(cls, url: str) -> "Endpoints":
@@ -82,13 +93,14 @@ class Endpoints:
                    update=root + params.get("update", preset["update"]),
                    store=root + params.get("store", preset["store"]),
                    user=params.get("user"), password=params.get("password"),
-                   auth=params.get("auth", preset["auth"]) if params.get("user") else None)
+                   auth=params.get("auth", preset["auth"]) if params.get("user") else None,
+                   lease_s=float(params.get("lease", LEASE_S)))
 
 
 class RemoteStore(Store):
     """A :class:`Store` on a SPARQL 1.1 server."""
 
-    def __init__(self, url: str, minter: Minter, *, timeout_s: float = 600.0):
+    def __init__(self, url: str, minter: Minter, *, timeout_s: float = 600.0, read_only: bool = False):
         import requests
 
         self.location = url
@@ -107,6 +119,8 @@ class RemoteStore(Store):
             self._select(f"ASK {{ GRAPH {minter.alliance_graph} {{ ?s ?p ?o }} }}")
         except StoreError as err:
             raise StoreError(f"cannot reach the SPARQL server at {self.endpoints.query}: {err}") from err
+        if not read_only:  # as the embedded store: a crashed load's inactive graph goes when a writer opens
+            self.collect_garbage()
 
     # the protocol ---------------------------------------------------------------------------------
     def _wrapper(self, endpoint: str):
@@ -171,10 +185,15 @@ class RemoteStore(Store):
         except requests.RequestException as err:
             raise StoreError(f"{method} {self.endpoints.store} failed: {err}") from err
 
-    def _post_triples(self, graph, triples: Iterable[Triple]) -> int:
+    def _post_triples(self, graph, triples: Iterable[Triple], *, leased: bool = False) -> int:
         count, chunk = 0, []
+        renewed = time.monotonic()
 
         def flush():
+            nonlocal renewed
+            if leased and time.monotonic() - renewed > self.endpoints.lease_s / 4:
+                self._lease(graph)
+                renewed = time.monotonic()
             if chunk:
                 response = self._gsp("POST", graph, "".join(chunk).encode("utf-8"))
                 if response.status_code >= 300:
@@ -302,7 +321,9 @@ class RemoteStore(Store):
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             try:
-                batch.triples = self._post_triples(graph, triples)
+                self._lease(graph)
+                batch.triples = self._post_triples(graph, triples, leased=True)
+                faults.point("store.written")
                 batch.replaced = [b.graph for b in self.batches(member) if member and (
                     replace or (fingerprint and b.fingerprint == fingerprint))]
                 rewrite = self._rewrite(batch, list(renames()) if renames else [])
@@ -328,14 +349,40 @@ class RemoteStore(Store):
                          f"INSERT DATA {{ GRAPH {ag} {{ {body} }} }}")
 
     def collect_garbage(self) -> int:
+        """Drop inactive batch graphs whose writer's lease ran out (or that never had one): crashed loads'."""
         with self._write_lock:
             keep = set(self.active_graphs())
             prefix = self.minter.base + "graph/"
             rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                                 f"FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }}")
-            stale = [r["g"] for r in rows if r["g"] not in keep]
-            self._drop(stale)
+            live, expired = self._leases()
+            stale = [r["g"] for r in rows if r["g"] not in keep and r["g"] not in live]
+            self._drop(sorted(set(stale) | expired, key=lambda g: g.value))
             return len(stale)
+
+    def _server_now(self) -> datetime:
+        (row,) = list(self._select("SELECT (NOW() AS ?now) WHERE {}"))
+        return _instant(row["now"].value)
+
+    def _lease(self, graph) -> None:
+        """Claim (or renew) the lease on an inactive graph this process is filling (by the server's clock)."""
+        until = (self._server_now() + timedelta(seconds=self.endpoints.lease_s)).isoformat()
+        self._update(f"{self._unlease(graph)} ;\nINSERT DATA {{ GRAPH {self.minter.lease_graph} {{ "
+                     f"{graph} {ALLIANCE.leaseUntil} {ox.Literal(until, datatype=XSD.dateTime)} }} }}")
+
+    def _leases(self) -> tuple[set, set]:
+        """(graphs a writer still holds, graphs whose lease ran out), by the server's clock."""
+        rows = self._select(f"SELECT ?g ?until WHERE {{ GRAPH {self.minter.lease_graph} "
+                            f"{{ ?g {ALLIANCE.leaseUntil} ?until }} }}")
+        now = self._server_now()
+        live, expired = set(), set()
+        for r in rows:
+            try:
+                over = now > _instant(r["until"].value)
+            except (ValueError, TypeError):  # unreadable: never drop what may be a live writer's
+                over = False
+            (expired if over else live).add(r["g"])
+        return live, expired
 
     def _rewrite(self, batch: Batch, renames: list) -> list[str]:
         """Updates that move retired IRIs (and their fragments) to their survivors in the affected graphs."""
@@ -361,11 +408,14 @@ class RemoteStore(Store):
         return ops
 
     def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
-        self._update(registry.switch(self.minter, batch, rewrite))
+        self._update(registry.switch(self.minter, batch, [*rewrite, self._unlease(batch.graph)]))
+
+    def _unlease(self, graph) -> str:
+        return f"DELETE WHERE {{ GRAPH {self.minter.lease_graph} {{ {graph} {ALLIANCE.leaseUntil} ?t }} }}"
 
     def _drop(self, graphs) -> None:
         if graphs:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH {g}" for g in graphs))
+            self._update(" ;\n".join(f"DROP SILENT GRAPH {g} ;\n{self._unlease(g)}" for g in graphs))
 
     # writes over the protocols -------------------------------------------------------------------------
     def graph_exists(self, graph) -> bool:
@@ -381,8 +431,9 @@ class RemoteStore(Store):
                 return new
             if new:  # invisible until registered: write, then switch on
                 self._update(f"DROP SILENT GRAPH {graph}")
-                self._post_triples(graph, staged)
-                self._update(registry.register(self.minter, graph, member, len(staged)))
+                self._lease(graph)
+                self._post_triples(graph, staged, leased=True)
+                self._update(f"{self._unlease(graph)} ;\n{registry.register(self.minter, graph, member, len(staged))}")
             else:
                 body = "".join(f"{s} {p} {o} .\n" for s, p, o in staged).encode("utf-8")
                 response = self._gsp("PUT", graph, body)
@@ -394,10 +445,12 @@ class RemoteStore(Store):
     def post_graph(self, graph, triples, *, member=None) -> bool:
         staged = list(triples)
         with self._write_lock:
-            new = not self.graph_exists(graph)
-            self._post_triples(graph, staged)
-            if new and not isinstance(graph, ox.DefaultGraph):
-                self._update(registry.register(self.minter, graph, member, len(staged)))
+            new = not self.graph_exists(graph) and not isinstance(graph, ox.DefaultGraph)
+            if new:
+                self._lease(graph)
+            self._post_triples(graph, staged, leased=new)
+            if new:
+                self._update(f"{self._unlease(graph)} ;\n{registry.register(self.minter, graph, member, len(staged))}")
             return new
 
     def delete_graph(self, graph) -> bool:
@@ -428,3 +481,9 @@ class RemoteStore(Store):
 
     def close(self) -> None:
         self._http.close()
+
+
+def _instant(value: str) -> datetime:
+    """An xsd:dateTime as the server wrote it (a zone-less one is taken as UTC)."""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
