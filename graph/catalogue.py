@@ -66,6 +66,16 @@ class Catalogue:
             self._clusters = ClusterIndex.in_dir(self.data_dir, self.minter)
         return self._clusters
 
+    def index_lag(self) -> str | None:
+        """What to run when the cluster index is a load behind the store (a process stopped between the
+        store's switch and the index's commit), else None (see graph.identity.clusters)."""
+        if getattr(self, "_clusters", None) is None:
+            from graph.identity.clusters import ClusterIndex
+
+            if not (self.data_dir / ClusterIndex.FILE).exists():
+                return None
+        return self.clusters.lag(self.store.batches())
+
     @property
     def search(self):
         """The catalogue's search index (:class:`graph.index.SearchIndex`), opened on first use."""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from graph import collection, dialects, faults, pipeline
-from graph.identity.clusters import ClusterIndex
+from graph.identity.clusters import ClusterIndex, IndexBehind
 from graph.identity.uris import Minter
 from graph.mappers import MappingContext
 from graph.rdfload import file_fingerprint
@@ -142,11 +142,18 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         except dialects.UnknownDialect as err:
             raise IngestError(str(err)) from err
     report = IngestReport(member=member.upper(), files=names)
-    load = clusters.begin(member, replace=replace) if clusters is not None else None
+    load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
+            if clusters is not None else None)
     ctx = MappingContext(minter, member.upper(), collection_name, identity=load)
     started = time.perf_counter()
     fingerprint = (collection.fingerprint(ctx) if collection_name
                    else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
+    if load is not None:  # a load switched on but never committed to the index comes first
+        try:
+            load.catch_up(store.batches(), fingerprint)
+        except IndexBehind as err:
+            load.rollback()
+            raise IngestError(str(err), report) from err
 
     def nothing_read():  # never let an unreadable file replace a catalogue with nothing
         if report.loaded == 0:
@@ -174,7 +181,8 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         report.batch = store.write_batch(
             member, payload, replace=replace,
             fingerprint=fingerprint, sources=names,
-            renames=renames if load is not None else None)
+            renames=renames if load is not None else None,
+            index_generation=load.generation if load is not None else None)
     except StoreError as err:
         if load is not None:
             load.rollback()

@@ -12,7 +12,7 @@ import random
 import pytest
 
 from tests.conftest import shared
-from tests.faulttools import LOC1000, LOC10000, kill_after, kill_at, prepare, prepared, run_cli, state  # noqa: F401
+from tests.faulttools import GWU, LOC1000, LOC10000, kill_after, kill_at, prepare, prepared, run_cli, state  # noqa: F401
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory):
@@ -54,6 +54,41 @@ def test_kill_after_the_switch_shows_the_whole_new_catalogue(tmp_path, prepared,
     again = state(data)
     assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
                                                             reference.clusters)
+
+
+def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, reference):
+    """Killed after the store's switch, before the cluster index commits: the index is a load behind.
+    Opening the catalogue says so and names the command; another load is refused (it would mint ids
+    from the stale index); that load run again, even without --replace, makes store and index exactly
+    those of an uninterrupted run."""
+    from graph.catalogue import Catalogue
+    from tests.conftest import TEST_BASE
+
+    data = prepared(tmp_path / "data")
+    loc = str(shared(LOC1000))
+    kill_at(data, "store.switched", "ingest", "--member", "PKU", "--replace", loc)
+    behind = state(data)
+    assert behind.batches == reference.batches and behind.clusters != reference.clusters
+
+    cat = Catalogue.open(data, TEST_BASE)
+    try:
+        lag = cat.index_lag()
+    finally:
+        cat.close()
+    assert lag is not None and "one load behind" in lag
+    assert lag.endswith(f"alliance ingest --member PKU --replace {loc}")
+
+    other = run_cli(data, "ingest", "--member", "BL", str(shared(GWU)), check=False)
+    assert other.returncode != 0
+    assert "one load behind" in other.stderr and f"--replace {loc}" in other.stderr
+    assert state(data) == behind, "the refused load changed the store or the index"
+
+    done = run_cli(data, "ingest", "--member", "PKU", loc)  # the same files: that load, caught up
+    assert "warning: the cluster index is one load behind" in done.stderr
+    again = state(data)
+    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
+                                                            reference.clusters)
+    assert "one load behind" not in run_cli(data, "member", "list").stderr
 
 
 @pytest.mark.slow

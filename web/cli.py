@@ -27,6 +27,8 @@ class Context:
                 self._catalogue = Catalogue.open(self.data, self.base, store=self.store)
             except (CatalogueError, StoreError) as err:
                 raise click.ClickException(str(err)) from err
+            if lag := self._catalogue.index_lag():
+                click.echo(f"warning: {lag}", err=True)
         return self._catalogue
 
     def close(self) -> None:

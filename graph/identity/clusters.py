@@ -17,6 +17,14 @@ transaction that switches the new batch on.
 Loads are transactions: :meth:`ClusterIndex.begin` gives a :class:`Load` (the mapper's
 ``ctx.identity``); :meth:`Load.commit` after the store switched the batch on, :meth:`Load.rollback`
 when it did not.
+
+A process that dies between the store's switch and the index's commit leaves the index one load
+behind the store. Each load has a *generation* (a counter the commit advances), and the store
+records it on the batch it switches on (``alliance:indexGeneration``); a batch whose generation
+the index has not reached is such a load. :meth:`ClusterIndex.behind` finds it, and
+:meth:`Load.catch_up` lets only that same load run next (it brings the index up to date) and
+refuses any other with the command to run. What each load was asked to do (member, files,
+``--replace``, format, collection) is saved before its transaction starts, so the command is exact.
 """
 from __future__ import annotations
 
@@ -53,6 +61,10 @@ CREATE TABLE IF NOT EXISTS retired (kind TEXT NOT NULL, ident TEXT NOT NULL, sur
 """
 
 
+class IndexBehind(Exception):
+    """The store holds a load the cluster index never committed; run that load again first."""
+
+
 @dataclass(frozen=True)
 class Rename:
     """``old`` now answers as ``new``: everywhere, or only in these members' data (a split)."""
@@ -82,9 +94,48 @@ class ClusterIndex:
     def in_dir(cls, data_dir: str | Path, minter: Minter) -> "ClusterIndex":
         return cls(Path(data_dir) / cls.FILE, minter)
 
-    def begin(self, member: str, *, replace: bool = False) -> "Load":
-        """Start one member's load (a transaction of the index)."""
-        return Load(self, member.upper(), replace)
+    def begin(self, member: str, *, replace: bool = False, files=(), format: str | None = None,
+              collection: str | None = None) -> "Load":
+        """Start one member's load (a transaction of the index); ``files``, ``format`` and ``collection``
+        are kept (outside the transaction) to name the command should the index be left behind."""
+        return Load(self, member.upper(), replace,
+                    {"files": [str(f) for f in files], "format": format, "collection": collection})
+
+    # the store's side of a load ---------------------------------------------------------
+    def generation(self) -> int:
+        """The generation of the last load the index committed (0 before any)."""
+        row = self.db.execute("SELECT value FROM meta WHERE name='generation'").fetchone()
+        return int(row[0]) if row else 0
+
+    def behind(self, batches, done: int | None = None) -> list:
+        """The store's batches (:class:`graph.store.base.Batch`) that a load the index never committed
+        switched on: their generation is past the index's (``done``). Empty when the index is up to date."""
+        done = self.generation() if done is None else done
+        return [b for b in batches if b.index_generation is not None and b.index_generation > done]
+
+    def lag(self, batches, intent: dict | None = None, done: int | None = None) -> str | None:
+        """What is wrong and what to run, if the index is behind the store (else None)."""
+        late = self.behind(batches, done)
+        if not late:
+            return None
+        batch = max(late, key=lambda b: b.index_generation)
+        intent = intent if intent is not None else self.intent()
+        if not intent or intent.get("generation") != batch.index_generation:
+            intent = {"member": batch.member, "files": batch.sources, "replace": False}
+        command = ["alliance", "ingest", "--member", intent.get("member") or batch.member or "?"]
+        command += ["--replace"] if intent.get("replace") else []
+        command += ["--format", intent["format"]] if intent.get("format") else []
+        command += ["--collection", intent["collection"]] if intent.get("collection") else []
+        command += intent.get("files") or batch.sources
+        return (f"the cluster index is one load behind the store: {batch.member}'s load of "
+                f"{', '.join(batch.sources) or 'its files'} (batch <{batch.graph.value}>) was switched on, but the "
+                f"process stopped before the index saved it. Run that load again to bring the index up to "
+                f"date before any other: {' '.join(_quote(c) for c in command)}")
+
+    def intent(self) -> dict | None:
+        """What the last load that started was asked to do (see :meth:`begin`)."""
+        row = self.db.execute("SELECT value FROM meta WHERE name='intent'").fetchone()
+        return json.loads(row[0]) if row else None
 
     # reading ---------------------------------------------------------------------------
     def survivor(self, kind: str, ident: str) -> str | None:
@@ -135,7 +186,7 @@ class ClusterIndex:
 class Load:
     """One member's load into the index: the ``ctx.identity`` its mapper asks."""
 
-    def __init__(self, index: ClusterIndex, member: str, replace: bool):
+    def __init__(self, index: ClusterIndex, member: str, replace: bool, intent: dict | None = None):
         self.index = index
         self.db = index.db
         self.minter = index.minter
@@ -146,6 +197,11 @@ class Load:
         self._pending: set[tuple[str, int]] = set()       # clusters whose id may have changed
         self._retiring: list[tuple[str, str, int]] = []    # (kind, id, cluster it merged into)
         self._old_canons: set[tuple[str, str]] = set()      # canonical keys a cluster just left
+        # what this load is asked to do, saved before its transaction (a crash after the store's switch
+        # must still be able to name it); the one before it is kept for catch_up
+        self.previous = index.intent()
+        self.intent = {"generation": index.generation() + 1, "member": member, "replace": replace, **(intent or {})}
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES ('intent', ?)", (json.dumps(self.intent),))
         self.db.execute("BEGIN IMMEDIATE")
         row = self.db.execute("SELECT value FROM meta WHERE name='generation'").fetchone()
         self.generation = int(row[0]) + 1 if row else 1
@@ -186,6 +242,22 @@ class Load:
         return self._resolved(icl, wcl)
 
     # the ingest's side -------------------------------------------------------------------
+    def catch_up(self, batches, fingerprint: str | None) -> None:
+        """Refuse to run (:class:`IndexBehind`) while the store holds a load the index never committed,
+        unless this load is that one again (same member and fingerprint): it then replaces that batch
+        and brings the index up to date (with ``replace`` if that load had it)."""
+        done = self.generation - 1  # inside this load's transaction the counter is already advanced
+        message = self.index.lag(batches, self.previous, done)
+        if message is None:
+            return
+        late = max(self.index.behind(batches, done), key=lambda b: b.index_generation)
+        if late.member == self.member and fingerprint is not None and late.fingerprint == fingerprint:
+            previous = self.previous or {}
+            if previous.get("generation") == late.index_generation and previous.get("replace"):
+                self.replace = True
+            return
+        raise IndexBehind(message)
+
     def finish(self) -> list[Rename]:
         """Drop the member's records this load did not see (``replace``); the renames for the store."""
         if self.replace:
@@ -199,6 +271,7 @@ class Load:
     def commit(self) -> None:
         if not self.done:
             self._check()
+            self.db.execute("DELETE FROM meta WHERE name='intent'")
             self.db.execute("COMMIT")
             self.done = True
 
@@ -207,6 +280,13 @@ class Load:
             self.done = True
             if self.db.in_transaction:  # SQLite has already rolled back after a full disk
                 self.db.execute("ROLLBACK")
+            try:  # nothing of this load happened: the last load that did stays the one to name
+                if self.previous is None:
+                    self.db.execute("DELETE FROM meta WHERE name='intent'")
+                else:
+                    self.db.execute("INSERT OR REPLACE INTO meta VALUES ('intent', ?)", (json.dumps(self.previous),))
+            except sqlite3.Error:
+                pass
 
     def _check(self) -> None:
         """SQLite ends a transaction by itself on some errors (a full disk); never go on without it,
@@ -398,3 +478,9 @@ class Load:
                               members))
         unique = list(dict.fromkeys(out))
         return unique
+
+
+def _quote(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)

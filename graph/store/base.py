@@ -100,7 +100,8 @@ class Store(abc.ABC):
     def write_batch(self, member: str | None, triples: Iterable[Triple], *,
                     replace: bool = False, fingerprint: str | None = None,
                     sources: Iterable[str] = (), graph: NamedNode | None = None,
-                    renames: Callable[[], Iterable] | None = None) -> Batch:
+                    renames: Callable[[], Iterable] | None = None,
+                    index_generation: int | None = None) -> Batch:
         """Write ``triples`` as a new batch of ``member`` and switch it on atomically.
 
         ``replace`` switches off every other batch of the member in the same step; a
@@ -112,6 +113,8 @@ class Store(abc.ABC):
         load retired (:class:`graph.identity.clusters.Rename`: ``old``, ``new``, and the
         members whose data it touches, or None for all); they are rewritten (with their
         fragments) in the new batch and the active ones, in the same transaction as the switch.
+        ``index_generation`` (the cluster index load that minted the batch's ids) is recorded with
+        the batch, so a load switched on but never committed to the index can be found.
         """
 
     @abc.abstractmethod
