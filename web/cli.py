@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -27,7 +28,11 @@ class Context:
                 self._catalogue = Catalogue.open(self.data, self.base, store=self.store)
             except (CatalogueError, StoreError) as err:
                 raise click.ClickException(str(err)) from err
-            if lag := self._catalogue.index_lag():
+            try:
+                lag = self._catalogue.index_lag()
+            except (sqlite3.Error, StoreError):  # a check that cannot run now stops no command
+                lag = None
+            if lag:
                 click.echo(f"warning: {lag}", err=True)
         return self._catalogue
 

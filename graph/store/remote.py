@@ -356,8 +356,10 @@ class RemoteStore(Store):
             rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
                                 f"FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }}")
             live, expired = self._leases()
-            stale = [r["g"] for r in rows if r["g"] not in keep and r["g"] not in live]
-            self._drop(sorted(set(stale) | expired, key=lambda g: g.value))
+            stale = {r["g"] for r in rows if r["g"] not in keep and r["g"] not in live} | (expired - keep)
+            self._drop(sorted(stale, key=lambda g: g.value))
+            if expired & keep:  # a lease a switch should have ended: the graph is active, keep it
+                self._update(" ;\n".join(self._unlease(g) for g in expired & keep))
             return len(stale)
 
     def _server_now(self) -> datetime:
