@@ -90,3 +90,37 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
             paused.wait(30)
             paused.stderr.close()
         server.stop()
+
+
+@pytest.mark.parametrize("flavour", sorted(STARTERS))
+def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour):
+    """A lease left on a graph that is active (a switch that should have ended it) is forgotten on open;
+    the graph and the catalogue stay."""
+    import pyoxigraph as ox
+
+    from graph.ingest import ingest
+    from graph.members import Member, add_member
+    from vocab.namespaces import ALLIANCE, XSD
+
+    server = STARTERS[flavour](tmp_path)
+    data = tmp_path / "data"
+    try:
+        cat = _catalogue(data, server.url)
+        add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
+        ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
+        before = _visible(cat)
+        (batch,) = cat.store.batches("PKU")
+        old = ox.Literal("2001-01-01T00:00:00+00:00", datatype=XSD.dateTime)
+        cat.store._update(f"INSERT DATA {{ GRAPH {cat.minter.lease_graph} {{ "
+                          f"{batch.graph} {ALLIANCE.leaseUntil} {old} }} }}")
+        cat.close()
+
+        cat = _catalogue(data, server.url)
+        try:
+            assert _visible(cat) == before and [b.graph for b in cat.store.batches("PKU")] == [batch.graph]
+            assert not bool(cat.store._select(f"ASK {{ GRAPH {cat.minter.lease_graph} {{ ?g ?p ?o }} }}")), \
+                "the stale lease is still there"
+        finally:
+            cat.close()
+    finally:
+        server.stop()
