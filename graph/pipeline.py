@@ -163,7 +163,7 @@ def _convert_batch(batch: list) -> _Result:
             res.deferred.append((file, position, offset, raw))
             continue
         item = decode_iso2709(raw, file, position, offset)
-        triples = _map_item(item, ctx, plan, res)
+        triples = _map_item(item, ctx, plan, res, offset)
         if triples is not None:
             res.triples += len(triples)
             texts.append(ser.lines(triples, cache))
@@ -173,10 +173,12 @@ def _convert_batch(batch: list) -> _Result:
     return res
 
 
-def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
+def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int | None = None):
     if isinstance(item, SourceRecord) and not any(f.tag == "245" for f in item.record.fields):
         item = dialects.guard(item, "marc21")  # a UNIMARC record (never a 245) in a MARC 21 file
     if isinstance(item, Rejection):
+        if item.offset is None:
+            item.offset = offset
         res.rejected.append(item)
         return None
     record = item.record
@@ -189,11 +191,11 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result):
     except faults.MACHINE_FAULTS:  # e.g. the cluster index's disk is full: stop the load
         raise
     except marc21.UnmappableRecord as err:
-        res.rejected.append(Rejection(item.file, item.position, _control(record), str(err)))
+        res.rejected.append(Rejection(item.file, item.position, _control(record), str(err), offset))
         return None
     except Exception as err:  # a mapper bug on one record must not stop the batch
         res.rejected.append(Rejection(item.file, item.position, _control(record),
-                                      f"could not be mapped: {type(err).__name__}: {err}"))
+                                      f"could not be mapped: {type(err).__name__}: {err}", offset))
         return None
     res.loaded += 1
     if item.warnings:

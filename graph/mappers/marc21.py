@@ -50,7 +50,7 @@ def not_marc21(record) -> str | None:
             return (f"control field {f.tag} holds subfields: not MARC 21 "
                     "(a national format such as danMARC2 or NORMARC?)")
     if "245" not in tags and "200" in tags:
-        return "no 245 but a 200 title field: this is UNIMARC or CNMARC, not MARC 21"
+        return "this is a UNIMARC/CNMARC record (no 245, a 200 title), not MARC 21; load it with --format unimarc"
     return None
 
 
