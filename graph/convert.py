@@ -109,19 +109,19 @@ def _convert_other(files, ctx, report: ConversionReport, ser: Serializer, fh, fo
     from graph.ingest import IngestReport, convert
 
     sub = IngestReport(member=report.member, files=files)
-    texts: list[str] = []
+    chunks: list[bytes] = []
     cache: dict = {}
     batch: list = []
     for triple in convert(files, ctx, sub, progress, format):
         batch.append(triple)
         if len(batch) >= 20000:
             report.triples += len(batch)
-            texts.append(ser.lines(batch, cache))
-            fh.write(ser.finish("".join(texts)))
-            texts, batch, cache = [], [], {}
+            chunks.append(ser.lines(batch, cache))
+            fh.write(ser.finish(chunks))
+            chunks, batch, cache = [], [], {}
     if batch:
         report.triples += len(batch)
-        fh.write(ser.finish(ser.lines(batch, cache)))
+        fh.write(ser.finish([ser.lines(batch, cache)]))
     report.read += sub.read
     report.loaded += sub.loaded
     report.warnings += sub.warnings

@@ -110,29 +110,41 @@ def _settle(res: "_Result", identity) -> None:
 
 # serialisation ---------------------------------------------------------------------
 class Serializer:
-    """Triples to N-Triples/N-Quads/Turtle text; repeated subjects and predicates are stringified once."""
+    """Triples to N-Triples/N-Quads/Turtle bytes, a record at a time.
+
+    Repeated subjects and predicates are stringified once per batch (``cache``); a run of
+    triples about one subject looks its string up once. Each record's text is encoded on
+    its own: one batch-sized string holding a single CJK character would be four bytes a
+    character, and slow to build and to encode.
+    """
 
     def __init__(self, kind: str = "nt", graph: NamedNode | None = None):
         self.kind = kind
         self.tail = f" {graph} .\n" if kind == "nq" and graph is not None else " .\n"
 
-    def lines(self, triples: Iterable[tuple], cache: dict) -> str:
+    def lines(self, triples: Iterable[tuple], cache: dict) -> bytes:
         get = cache.get
         tail = self.tail
-        parts = []
+        parts: list[str] = []
         append = parts.append
+        last = ss = None
         for s, p, o in triples:
-            ss = get(s)
-            if ss is None:
-                ss = cache[s] = str(s)
+            if s is not last:
+                last = s
+                ss = get(s)
+                if ss is None:
+                    ss = cache[s] = f"{s} "
             ps = get(p)
             if ps is None:
-                ps = cache[p] = str(p)
-            append(f"{ss} {ps} {o}{tail}")
-        return "".join(parts)
+                ps = cache[p] = f"{p} "
+            append(ss)
+            append(ps)
+            append(str(o))
+            append(tail)
+        return "".join(parts).encode("utf-8")
 
-    def finish(self, text: str) -> bytes:
-        data = text.encode("utf-8")
+    def finish(self, chunks: list[bytes]) -> bytes:
+        data = b"".join(chunks)
         if self.kind == "ttl" and data:
             triples = parse(data, format=RdfFormat.N_TRIPLES)
             data = serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIXES) or b""
@@ -155,7 +167,7 @@ def _convert_batch(batch: list) -> _Result:
     if _STATE.get("defer"):
         ctx.identity.evidence = []
     res = _Result()
-    texts = []
+    chunks = []
     cache: dict = {}
     for file, position, offset, raw in batch:
         res.read += 1
@@ -166,8 +178,8 @@ def _convert_batch(batch: list) -> _Result:
         triples = _map_item(item, ctx, plan, res, offset)
         if triples is not None:
             res.triples += len(triples)
-            texts.append(ser.lines(triples, cache))
-    res.data = ser.finish("".join(texts))
+            chunks.append(ser.lines(triples, cache))
+    res.data = ser.finish(chunks)
     if _STATE.get("defer"):
         res.evidence = ctx.identity.evidence
     return res
@@ -336,7 +348,7 @@ def _bounded(pool, batches: Iterator[list], limit: int) -> Iterator[_Result]:
 
 def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
     res = _Result()
-    texts = []
+    chunks = []
     cache: dict = {}
     for item in read_marcxml(Path(path)):
         res.read += 1
@@ -346,17 +358,17 @@ def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
         triples = _map_item(item, ctx, plan, res)
         if triples is not None:
             res.triples += len(triples)
-            texts.append(ser.lines(triples, cache))
-        if len(texts) >= BATCH:
-            res.data = ser.finish("".join(texts))
+            chunks.append(ser.lines(triples, cache))
+        if len(chunks) >= BATCH:
+            res.data = ser.finish(chunks)
             yield absorb(res)
-            res, texts, cache = _Result(), [], {}
-    res.data = ser.finish("".join(texts))
+            res, chunks, cache = _Result(), [], {}
+    res.data = ser.finish(chunks)
     yield absorb(res)
 
 
 def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, lookup) -> bytes:
-    texts = []
+    chunks = []
     cache: dict = {}
     for file, position, offset, raw in deferred:
         report.read += 1
@@ -389,8 +401,8 @@ def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, loo
         if hasattr(report, "notices"):
             report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
         report.triples += len(triples)
-        texts.append(ser.lines(triples, cache))
-    return ser.finish("".join(texts))
+        chunks.append(ser.lines(triples, cache))
+    return ser.finish(chunks)
 
 
 __all__ = ["ConvertReport", "Serializer", "convert_stream"]

@@ -6,13 +6,15 @@ import re
 import unicodedata
 
 _ISBN_CHARS = re.compile(r"[0-9Xx]")
+_ISBN_END = re.compile(r"[\s(:;]")
+_YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
 
 
 def isbn13(raw: str | None) -> str | None:
     """ISBN-13 digits for an ISBN-10 or -13 as catalogued ("0-19-852663-6 (pbk.)"), or None if invalid."""
     if not raw:
         return None
-    head = re.split(r"[\s(:;]", raw.strip(), maxsplit=1)[0]
+    head = _ISBN_END.split(raw.strip(), maxsplit=1)[0]
     chars = "".join(_ISBN_CHARS.findall(head)).upper()
     if len(chars) == 10:
         if not _isbn10_ok(chars):
@@ -55,7 +57,7 @@ def text_key(text: str | None) -> str:
     """A key for matching text: NFKC, case-folded, punctuation and spaces removed."""
     if not text:
         return ""
-    folded = unicodedata.normalize("NFKC", text).casefold()
+    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
     return _PUNCT.sub("", folded)
 
 
@@ -63,7 +65,7 @@ def year(text: str | None) -> str | None:
     """The first plausible four-digit year in a date statement."""
     if not text:
         return None
-    match = re.search(r"(1[0-9]{3}|20[0-9]{2})", text)
+    match = _YEAR.search(text)
     return match.group(1) if match else None
 
 

@@ -26,7 +26,7 @@ def clean(text: str | None) -> str:
         word = text[text.rfind(" ") + 1:]
         if len(word) > 5 and word.count(".") == 1 and not word[:-1].isupper():
             return text[:-1]
-        if not _ABBREVIATION_END.search(text):
+        if not _ABBREVIATION_END.search(text, len(text) - 6):  # a match is at most 4 characters
             return text[:-1].rstrip()
     return text
 
