@@ -112,15 +112,15 @@ def _settle(res: "_Result", identity) -> None:
 class Serializer:
     """Triples to N-Triples/N-Quads/Turtle bytes, a record at a time.
 
-    Repeated subjects and predicates are stringified once per batch (``cache``); a run of
-    triples about one subject looks its string up once. Each record's text is encoded on
-    its own: one batch-sized string holding a single CJK character would be four bytes a
-    character, and slow to build and to encode.
+    Each term is stringified once per batch (``cache``: term -> its text and a space), and a
+    run of triples about one subject looks it up once. Each record's text is encoded on
+    its own: one batch-sized string holding a single CJK character would take four bytes a
+    character, and be slow to build and to encode.
     """
 
     def __init__(self, kind: str = "nt", graph: NamedNode | None = None):
         self.kind = kind
-        self.tail = f" {graph} .\n" if kind == "nq" and graph is not None else " .\n"
+        self.tail = f"{graph} .\n" if kind == "nq" and graph is not None else ".\n"
 
     def lines(self, triples: Iterable[tuple], cache: dict) -> bytes:
         get = cache.get
@@ -137,9 +137,12 @@ class Serializer:
             ps = get(p)
             if ps is None:
                 ps = cache[p] = f"{p} "
+            os_ = get(o)
+            if os_ is None:
+                os_ = cache[o] = f"{o} "
             append(ss)
             append(ps)
-            append(str(o))
+            append(os_)
             append(tail)
         return "".join(parts).encode("utf-8")
 

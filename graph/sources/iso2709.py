@@ -10,6 +10,7 @@ mapper can keep pymarc's API.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pymarc import Field, Indicators, Leader, Record, Subfield
@@ -74,8 +75,11 @@ def _indicators(text: str, tag: str, warnings: list[str]) -> Indicators:
     return Indicators(text[0], text[1])
 
 
-def _subfields(parts: list[str], tag: str, warnings: list[str]) -> list:
+def _subfields(parts: list[str], tag: str, warnings: list[str] | None) -> list:
+    """Subfields from the parts between 0x1F; codes are checked unless ``warnings`` is None."""
     subs = [_tuple_new(Subfield, (part[0], part[1:])) for part in parts if part]
+    if warnings is None:
+        return subs
     for sub in subs:
         if sub[0] not in _VALID_CODES and not sub[0].isupper():
             warnings.append(f"field {tag}: subfield code {sub[0]!r} is not a letter or digit")
@@ -137,42 +141,39 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
     if note:
         warnings.append(note)
     entries = directory.decode("ascii")
-    fields: list[Field] = []
+    fields = _fields_in_order(entries, body, warnings) if encoding == "utf-8" else None
     replaced = 0
     marc8_problems: list[str] = []
     language = ""
-    for tag, chunk in _field_chunks(entries, body, warnings):
-        if not tag.isalnum():
-            warnings.append(f"tag {tag!r} is not alphanumeric")
-        if encoding == "marc-8":
-            if tag < "010" and tag.isdigit():
-                text = chunk.decode("latin-1")
-                if tag == "008":
-                    language = text[35:38]
-                fields.append(control_field(tag, text))
+    if fields is None:
+        fields = []
+        for tag, chunk in _field_chunks(entries, body, warnings):
+            if encoding == "marc-8":
+                if not tag.isalnum():
+                    warnings.append(f"tag {tag!r} is not alphanumeric")
+                if tag < "010" and tag.isdigit():
+                    text = chunk.decode("latin-1")
+                    if tag == "008":
+                        language = text[35:38]
+                    fields.append(control_field(tag, text))
+                    continue
+                parts = chunk.split(b"\x1f")
+                head_text = parts[0].decode("latin-1")
+                values = [marc8_to_unicode(p, marc8_problems) for p in parts[1:]]
+                fields.append(data_field(tag, _indicators(head_text, tag, warnings),
+                                         _subfields(values, tag, warnings)))
                 continue
-            parts = chunk.split(b"\x1f")
-            head_text = parts[0].decode("latin-1")
-            values = [marc8_to_unicode(p, marc8_problems) for p in parts[1:]]
-            fields.append(data_field(tag, _indicators(head_text, tag, warnings),
-                                     _subfields(values, tag, warnings)))
-            continue
-        if encoding == "utf-8-damaged":
-            text = chunk.decode("utf-8", errors="replace")
-            replaced += text.count("\ufffd")
-        else:
-            text = chunk.decode("utf-8")
-        if not text.isascii():
-            text = _NFC("NFC", text)
-        if tag < "010" and tag.isdigit():
-            fields.append(control_field(tag, text))
-            continue
-        parts = text.split("\x1f")
-        fields.append(data_field(tag, _indicators(parts[0], tag, warnings),
-                                 _subfields(parts[1:], tag, warnings)))
+            if encoding == "utf-8-damaged":
+                text = chunk.decode("utf-8", errors="replace")
+                replaced += text.count("\ufffd")
+            else:
+                text = chunk.decode("utf-8")
+            if not text.isascii():
+                text = _NFC("NFC", text)
+            fields.append(_text_field(tag, text, warnings))
     if not fields:
         raise BadRecord("no fields found")
-    odd = sum(1 for w in warnings if "indicator characters" in w)
+    odd = sum(1 for w in warnings if "indicator characters" in w) if warnings else 0
     if odd > 2 and odd * 2 > sum(1 for f in fields if not f.control_field):
         raise BadRecord(f"most fields have more than two indicators (leader/10 = {leader[10]!r}): "
                         "not MARC 21 (danMARC2 or another ISO 2709 dialect)")
@@ -193,6 +194,48 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
 
 
 _MAX_WARNINGS = 8
+_NUMERIC_DIRECTORY = re.compile(r"(?:...[0-9]{9})*")
+_ODD_CODE = re.compile("\x1f[^a-z0-9\x1e\x1f]")  # a subfield code that may need a warning
+
+
+def _fields_in_order(entries: str, body: bytes, warnings: list[str]) -> list[Field] | None:
+    """The fields of a UTF-8 record whose directory walks its data in order, or None.
+
+    Nearly every record's directory lists contiguous fields, each ending at its terminator:
+    then the fields are the data split at its terminators, decoded and normalised in one
+    piece. (NFC of the whole is NFC of each field: the terminators compose with nothing.)
+    Any other directory is read field by field (:func:`_field_chunks`).
+    """
+    size = len(body)
+    if body.count(b"\x1e") * 12 != len(entries) or not _NUMERIC_DIRECTORY.fullmatch(entries):
+        return None
+    at = 0
+    for i in range(3, len(entries), 12):
+        length = int(entries[i:i + 4])
+        if length == 0 or int(entries[i + 4:i + 9]) != at:
+            return None
+        at += length
+        if at > size or body[at - 1] != FIELD_END:
+            return None
+    if at != size:
+        return None
+    text = body.decode("utf-8")
+    if not text.isascii():
+        text = _NFC("NFC", text)
+    checked = _ODD_CODE.search(text) is None
+    return [_text_field(entries[i:i + 3], piece, warnings, checked)
+            for i, piece in zip(range(0, len(entries), 12), text.split("\x1e"))]
+
+
+def _text_field(tag: str, text: str, warnings: list[str], codes_checked: bool = False) -> Field:
+    """A field from its decoded text: indicators, then subfields each led by 0x1F."""
+    if not tag.isalnum():
+        warnings.append(f"tag {tag!r} is not alphanumeric")
+    if tag < "010" and tag.isdigit():
+        return control_field(tag, text)
+    parts = text.split("\x1f")
+    return data_field(tag, _indicators(parts[0], tag, warnings),
+                      _subfields(parts[1:], tag, None if codes_checked else warnings))
 
 
 def _field_chunks(entries: str, body: bytes, warnings: list[str]) -> list[tuple[str, bytes]]:
