@@ -4,10 +4,13 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from operator import mul as _mul
 
 _ISBN_CHARS = re.compile(r"[0-9Xx]")
 _ISBN_END = re.compile(r"[\s(:;]")
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
+_ISBN10_WEIGHTS = (10, 9, 8, 7, 6, 5, 4, 3, 2)
+_ISBN13_WEIGHTS = (1, 3) * 6
 
 
 def isbn13(raw: str | None) -> str | None:
@@ -29,13 +32,13 @@ def isbn13(raw: str | None) -> str | None:
 def _isbn10_ok(chars: str) -> bool:
     if not chars[:9].isdigit() or not (chars[9].isdigit() or chars[9] == "X"):
         return False
-    total = sum((10 - i) * int(c) for i, c in enumerate(chars[:9]))
+    total = sum(map(_mul, _ISBN10_WEIGHTS, map(int, chars[:9])))
     total += 10 if chars[9] == "X" else int(chars[9])
     return total % 11 == 0
 
 
 def _isbn13_check(core12: str) -> str:
-    total = sum(int(c) * (1 if i % 2 == 0 else 3) for i, c in enumerate(core12))
+    total = sum(map(_mul, _ISBN13_WEIGHTS, map(int, core12)))
     return str((10 - total % 10) % 10)
 
 
@@ -51,14 +54,16 @@ def lccn(raw: str | None) -> str | None:
 
 
 _PUNCT = re.compile(r"[\W_]+", re.UNICODE)
+_ASCII_PUNCT = str.maketrans({i: None for i in range(128) if not chr(i).isalnum()})  # _PUNCT, for ASCII
 
 
 def text_key(text: str | None) -> str:
     """A key for matching text: NFKC, case-folded, punctuation and spaces removed."""
     if not text:
         return ""
-    folded = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).casefold()
-    return _PUNCT.sub("", folded)
+    if text.isascii():
+        return text.lower().translate(_ASCII_PUNCT)
+    return _PUNCT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def year(text: str | None) -> str | None:

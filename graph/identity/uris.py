@@ -25,13 +25,18 @@ def digest(key: str, length: int = 16) -> str:
     """A stable, URL-safe id for ``key``: base32 of its BLAKE2b hash, lower case.
 
     Same characters as ``base64.b32encode(raw).lower()`` (which is pure Python and was a
-    tenth of the MARC 21 conversion time), computed from the 80-bit hash ten bits at a time.
+    tenth of the MARC 21 conversion time), computed from the 80-bit hash ten bits at a
+    time, in two 40-bit halves (shifts of small ints are cheaper than of one 80-bit int).
     """
-    n = int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=10).digest(), "big")
+    raw = _blake2b(key.encode("utf-8"), digest_size=10).digest()
+    hi, lo = _from_bytes(raw[:5], "big"), _from_bytes(raw[5:], "big")
     pairs = _B32_PAIRS
-    text = (pairs[n >> 70] + pairs[(n >> 60) & 1023] + pairs[(n >> 50) & 1023] + pairs[(n >> 40) & 1023]
-            + pairs[(n >> 30) & 1023] + pairs[(n >> 20) & 1023] + pairs[(n >> 10) & 1023] + pairs[n & 1023])
-    return text[:length]
+    return "".join((pairs[hi >> 30], pairs[(hi >> 20) & 1023], pairs[(hi >> 10) & 1023], pairs[hi & 1023],
+                    pairs[lo >> 30], pairs[(lo >> 20) & 1023], pairs[(lo >> 10) & 1023], pairs[lo & 1023]))[:length]
+
+
+_blake2b = hashlib.blake2b
+_from_bytes = int.from_bytes
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,17 @@
 """What a MARC 21 record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
 from __future__ import annotations
 
-import re
-
 import pymarc
 
 from graph.identity.match import Evidence
 
-_TRAILING = re.compile(r"[\s/:;,.=]+$")
-
 
 def _clean(text: str) -> str:
-    return _TRAILING.sub("", (text or "").strip())
+    """Without the spaces and ISBD punctuation at its end (a loop: a regex anchored at the end tries every position)."""
+    text = (text or "").strip()
+    while text and (text[-1] in "/:;,.=" or text[-1].isspace()):
+        text = text[:-1]
+    return text
 
 
 def _subs(field, codes: str) -> list[str]:
