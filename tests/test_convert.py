@@ -64,6 +64,17 @@ def test_convert_reports_rejects_and_fails_only_when_nothing_converts(run, tmp_p
     assert not (tmp_path / "no.nt").exists()
 
 
+def test_records_the_mapper_refuses_carry_their_byte_offset():
+    path = shared("marc21/marc4j/pride-and-prejudice-fixed.mrc")  # a few UNIMARC records among MARC 21
+    report = ConvertReport()
+    b"".join(convert_stream([path], MappingContext(Minter(TEST_BASE), "LC"), report, workers=1))
+    refused = [r for r in report.rejected if "load it with --format unimarc" in r.reason]
+    assert len(refused) > 3
+    data = path.read_bytes()
+    for r in refused:
+        assert r.control_number.encode() in data[r.offset:data.index(b"\x1d", r.offset)]
+
+
 def test_convert_refuses_an_unknown_output_format(run, tmp_path):
     result = run("convert", str(shared("marc21/marc4j/summerland.mrc")), "--member", "PKU", "-o", str(tmp_path / "x.csv"))
     assert result.exit_code == 2 and ".nq" in result.output
