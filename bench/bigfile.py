@@ -8,7 +8,10 @@ fetched once with ``pip download --no-deps --no-binary :all: pymarc==5.4.0`` int
 ``alliance convert`` and ``alliance ingest`` as subprocesses and samples the resident
 memory of the whole process tree (converter workers included) twice a second: prints wall
 time, records/s, triples, peak RSS, and RSS at each quarter of the run, which shows
-whether memory grows with the file (it must not: the pipeline streams).
+whether memory grows with the file (it must not: the pipeline streams). Each command runs
+under ``/usr/bin/time -v`` where it exists, whose peak RSS (of the largest single process)
+is printed too. Run it on a prefix of the file as well (e.g. its first 50,000 records) to
+compare peaks at two sizes.
 """
 from __future__ import annotations
 
@@ -71,7 +74,12 @@ def tree_rss(pid: int) -> int:
 ROOT = Path(__file__).resolve().parent.parent
 
 
+TIME = "/usr/bin/time"
+
+
 def run(args: list[str]) -> dict:
+    if os.path.exists(TIME):
+        args = [TIME, "-v", *args]
     started = time.perf_counter()
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=ROOT, env=env)
@@ -85,8 +93,11 @@ def run(args: list[str]) -> dict:
     for q in (0.25, 0.5, 0.75, 1.0):
         window = [rss for t, rss in samples if t <= wall * q] or [0]
         quarters.append(window[-1])
-    return {"wall": wall, "output": output, "code": proc.returncode,
-            "peak": max((rss for _, rss in samples), default=0), "quarters": quarters}
+    largest = re.search(r"Maximum resident set size \(kbytes\): (\d+)", output)
+    cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", output))
+    return {"wall": wall, "output": output, "code": proc.returncode, "cpu": cpu,
+            "peak": max((rss for _, rss in samples), default=0), "quarters": quarters,
+            "largest": int(largest.group(1)) * 1024 if largest else None}
 
 
 def report(label: str, result: dict) -> None:
@@ -94,8 +105,9 @@ def report(label: str, result: dict) -> None:
     triples = re.search(r"(\d+) triples", summary)
     read = re.search(r"(\d+) records read", summary)
     mb = 1 << 20
-    print(f"\n{label}: exit {result['code']}, wall {result['wall']:.0f} s, "
-          f"peak RSS {result['peak'] / mb:.0f} MB (process tree)")
+    print(f"\n{label}: exit {result['code']}, wall {result['wall']:.0f} s, cpu {result['cpu']:.0f} s, "
+          f"peak RSS {result['peak'] / mb:.0f} MB (process tree)"
+          + (f", {result['largest'] / mb:.0f} MB (largest process, time -v)" if result["largest"] else ""))
     print("  " + summary)
     if read:
         print(f"  {int(read.group(1)) / result['wall']:,.0f} records/s end to end")
@@ -113,6 +125,7 @@ def main(argv: list[str]) -> int:
     data = work / "data"
     print(f"{path} ({path.stat().st_size / (1 << 20):.0f} MB); {os.cpu_count()} cores; "
           f"load average {os.getloadavg()[0]:.1f}")
+    sys.stdout.flush()
     out = work / "out.nq"
     if "--ingest-only" not in argv:
         report("alliance convert", run([*alliance, "--data", str(data), "convert", str(path), "--member", "LC",
@@ -126,6 +139,7 @@ def main(argv: list[str]) -> int:
         report("alliance ingest", run([*alliance, "--data", str(data), "ingest", str(path), "--member", "LC"]))
         size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
         print(f"  data directory {size / (1 << 20):.0f} MB")
+    print(f"load average at the end {os.getloadavg()[0]:.1f}")
     subprocess.run(["rm", "-rf", str(work)])
     return 0
 
