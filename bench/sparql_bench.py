@@ -1,31 +1,43 @@
 """The SPARQL endpoint's speed beside pyoxigraph called directly, and beside Virtuoso with the same data.
 
-    python bench/sparql_bench.py [--records FILE.mrc ...] [--members 2] [--queries 400] [--clients 8]
-                                 [--seconds 10] [--data DIR] [--no-virtuoso]
+    python bench/sparql_bench.py [--data DIR] [--slice SDU,NKU] [--stages layers,http,virtuoso]
+                                 [--queries 400] [--clients 8] [--seconds 10] [--workers 2] [--threads 8]
 
-1. Loads the records (default: the 10,000 LC records of ../shared/data, each file for every member,
-   so editions are shared) into an embedded catalogue (or reuses --data).
-2. A lookup mix over sampled editions: an edition's statements, who holds it, its title, its work.
-   Baselines in the same run: pyoxigraph called directly (``Store.query`` over the union, results
-   read), and ``Store.answer`` in-process vs through the worker pool (the timeout machinery).
-   Every path runs the mix once untimed first (warm caches; each worker process has its own).
-3. ``alliance serve`` in its own process; the HTTP floor (``OPTIONS /sparql``: waitress, Flask and
-   requests, no query), median latency of the same queries over HTTP (1 client), then throughput with
-   --clients client processes for --seconds, counting errors.
-4. Virtuoso 7 started on 127.0.0.1 with the same triples (through the remote store), the same mix
-   against its own /sparql, 1 client and --clients clients.
+1. The store: ``--data`` (an existing data directory, e.g. a checkpoint of the 1,000,000-record
+   alliance), else the 10,000 LC records of ../shared/data loaded for ``--members`` members.
+2. One lookup mix for every row of the run: an edition's statements, who holds it, its title, its
+   work, over editions sampled at random (seeded) from the store, or from the ``--slice`` members'
+   graphs when Virtuoso gets only those members.
+3. ``layers``: pyoxigraph called directly (``Store.query`` over the union, rows read), ``Store.answer``
+   in-process (+ JSON), through the worker pool (the runaway-query guard's processes), and the
+   Flask app in-process (test client: routing, protocol, negotiation, no sockets).
+4. ``http``: ``alliance serve`` in its own process. The load generator is ``wrk`` (C, epoll,
+   keep-alive; Debian package ``wrk``) driven by a Lua script over the fixed list of query URLs,
+   so the client costs the two shared cores little; without wrk a lean single-process asyncio
+   HTTP/1.1 keep-alive client stands in (said in the output). The HTTP floor is ``OPTIONS /sparql``
+   (waitress + Flask, no query); then 1 connection (median, p99) and ``--clients`` connections
+   (queries/s, errors = non-2xx answers + socket errors).
+5. ``virtuoso``: Virtuoso 7 on 127.0.0.1, the ``--slice`` members' graphs (or all) dumped as
+   N-Triples and loaded with its bulk loader (``ld_add`` + ``rdf_loader_run``), then the same URLs
+   against its own ``/sparql`` (default graph: the union of its graphs), 1 and ``--clients``
+   connections, same generator.
+The machine's load average (``uptime``) is printed beside every stage.
 """
 from __future__ import annotations
 
 import argparse
-import multiprocessing
+import asyncio
+import json
 import os
 import random
+import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 BASE = "http://bench.alliance.test/"
 LC = ROOT.parent / "shared" / "data" / "marc21" / "loc-booksall" / "booksall-2016-part01-first10000.mrc"
+BF = "http://id.loc.gov/ontologies/bibframe/"
 PREFIX = ("PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
 MIX = (
@@ -41,6 +54,7 @@ MIX = (
     "SELECT ?t WHERE {{ <{i}> rdfs:label ?t }}",
     "SELECT ?w WHERE {{ <{i}> bf:instanceOf ?w }}",
 )
+ACCEPT = "application/sparql-results+json"
 
 
 def queries(instances: list[str], n: int, seed: int = 7) -> list[str]:
@@ -50,6 +64,14 @@ def queries(instances: list[str], n: int, seed: int = 7) -> list[str]:
 
 def ms(values: list[float]) -> str:
     return f"{statistics.median(values) * 1000:.2f} ms (p95 {sorted(values)[int(len(values) * 0.95)] * 1000:.2f})"
+
+
+def load_average() -> str:
+    return "load average " + ", ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def stage(name: str) -> None:
+    print(f"--- {name} ({load_average()})", flush=True)
 
 
 def load(data: Path, files: list[str], members: int) -> tuple[int, float]:
@@ -70,185 +92,322 @@ def load(data: Path, files: list[str], members: int) -> tuple[int, float]:
     return n, took
 
 
-def direct(data: Path, mix: list[str]) -> dict:
-    """pyoxigraph called directly, and Store.answer in-process vs through the worker pool."""
-    from graph.catalogue import Catalogue
-    from graph.store.base import Store
+def slice_graphs(store, members: list[str]) -> list:
+    """The active batch graphs of ``members`` (all members' when empty)."""
+    wanted = {m.upper() for m in members}
+    return [b.graph for b in store.batches() if not wanted or (b.member or "") in wanted]
 
-    cat = Catalogue.open(data, BASE)
-    store = cat.store
-    out = {}
-    for label, run in (("pyoxigraph direct (query + read rows)", lambda q: list(store.query(q))),
-                       ("Store.answer in-process (+ JSON)", lambda q: Store.answer(store, q))):
-        for q in mix:  # warm caches: every path sees the mix once before it is timed
-            run(q)
-        times = []
+
+def sample_instances(store, graphs: list, n: int = 5000, seed: int = 11) -> list[str]:
+    """``n`` editions drawn at random from the editions typed in ``graphs``."""
+    from pyoxigraph import NamedNode
+
+    rdf_type, instance = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), NamedNode(BF + "Instance")
+    found = set()
+    for g in graphs:
+        found.update(q.subject.value for q in store._ox.quads_for_pattern(None, rdf_type, instance, g))
+    found = sorted(found)
+    return random.Random(seed).sample(found, min(n, len(found)))
+
+
+# in-process layers ---------------------------------------------------------------------------------------------------
+def timed(run, mix: list[str], warm: int = 1) -> list[float]:
+    for _ in range(warm):  # every path sees the mix before it is timed (caches; each worker has its own)
         for q in mix:
-            t = time.perf_counter()
             run(q)
-            times.append(time.perf_counter() - t)
-        out[label] = times
-    store.start_query_workers(2)
-    for q in mix + mix:  # each worker has its own (cold) block cache on its checkpoint
-        store.answer(q)
     times = []
     for q in mix:
         t = time.perf_counter()
-        store.answer(q)
+        run(q)
         times.append(time.perf_counter() - t)
-    out["Store.answer via worker pool (+ JSON)"] = times
-    cat.close()
-    return out
-
-
-def _client(url: str, mix: list[str], seconds: float, params: dict, result) -> None:
-    import requests
-
-    session = requests.Session()
-    done = errors = 0
-    deadline = time.monotonic() + seconds
-    k = 0
-    while time.monotonic() < deadline:
-        q = mix[k % len(mix)]
-        k += 1
-        try:
-            r = session.post(url, data={"query": q, **params},
-                             headers={"Accept": "application/sparql-results+json"}, timeout=30)
-            if r.status_code == 200:
-                done += 1
-            else:
-                errors += 1
-        except Exception:
-            errors += 1
-    result.put((done, errors))
-
-
-def latency(url: str, mix: list[str], params: dict) -> list[float]:
-    import requests
-
-    session = requests.Session()
-    for q in mix + mix:  # warm every worker's cache
-        session.post(url, data={"query": q, **params}, headers={"Accept": "application/sparql-results+json"})
-    times = []
-    for q in mix:
-        t = time.perf_counter()
-        r = session.post(url, data={"query": q, **params}, headers={"Accept": "application/sparql-results+json"})
-        times.append(time.perf_counter() - t)
-        assert r.status_code == 200, r.text
     return times
 
 
-def throughput(url: str, mix: list[str], clients: int, seconds: float, params: dict) -> tuple[float, int]:
-    ctx = multiprocessing.get_context("spawn")
-    result = ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(url, mix[c::clients] or mix, seconds, params, result))
-             for c in range(clients)]
-    t = time.perf_counter()
-    for p in procs:
-        p.start()
-    totals = [result.get() for _ in procs]
-    elapsed = time.perf_counter() - t
-    for p in procs:
-        p.join()
-    return sum(d for d, _ in totals) / elapsed, sum(e for _, e in totals)
+def layers(cat, mix: list[str], workers: int) -> dict[str, list[float]]:
+    from graph.store.base import Store
+    from web import create_app
+
+    store = cat.store
+    out = {"pyoxigraph direct (query + read rows)": timed(lambda q: list(store.query(q)), mix),
+           "Store.answer in-process (+ JSON)": timed(lambda q: Store.answer(store, q), mix)}
+    app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": workers})
+    out["Store.answer via worker pool (+ JSON)"] = timed(lambda q: store.answer(q), mix, warm=2)
+    client = app.test_client()
+
+    def flask(q):
+        r = client.get("/sparql", query_string={"query": q}, headers={"Accept": ACCEPT})
+        assert r.status_code == 200, r.data
+    out["Flask app in-process (test client, pool)"] = timed(flask, mix)
+    return out
 
 
-def serve(data: Path, port: int):
-    env = {**os.environ, "ALLIANCE_SPARQL_WORKERS": "2"}
+# HTTP ----------------------------------------------------------------------------------------------------------------
+LUA = """
+local paths = {}
+for line in io.lines(os.getenv("BENCH_URLS")) do paths[#paths + 1] = line end
+local counter, next_id = 0, 0
+function setup(thread) thread:set("id", next_id); next_id = next_id + 1 end
+function init(args) counter = id * 101 end
+function request()
+  counter = counter + 1
+  return wrk.format(os.getenv("BENCH_METHOD") or "GET", paths[(counter %% #paths) + 1], {["Accept"] = "%s"})
+end
+""" % ACCEPT
+
+
+class Load:
+    """The load generator: wrk over a fixed list of paths, or a lean asyncio keep-alive client."""
+
+    def __init__(self, folder: Path):
+        self.wrk = shutil.which("wrk")
+        self.folder = folder
+        self.script = folder / "mix.lua"
+        self.script.write_text(LUA)
+        self.name = ("wrk 4 (C, epoll, keep-alive) + Lua over the query URLs" if self.wrk else
+                     "single-process asyncio HTTP/1.1 keep-alive client (wrk not installed)")
+
+    def run(self, host: str, port: int, paths: list[str], connections: int, seconds: float,
+            method: str = "GET") -> dict:
+        """{"rate": q/s, "errors": n, "median": s, "p99": s, "requests": n}."""
+        urls = self.folder / f"urls-{port}.txt"
+        urls.write_text("\n".join(paths) + "\n")
+        if not self.wrk:
+            return asyncio.run(_aio_load(host, port, paths, connections, seconds, method))
+        threads = min(2, connections)
+        out = subprocess.run([self.wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
+                              "--timeout", "30s", "-s", str(self.script), f"http://{host}:{port}"],
+                             env={**os.environ, "BENCH_URLS": str(urls), "BENCH_METHOD": method},
+                             capture_output=True, text=True, check=True).stdout
+        return _parse_wrk(out)
+
+
+def _parse_wrk(out: str) -> dict:
+    def seconds(text: str) -> float:
+        value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0}[unit]
+
+    errors = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket:
+        errors += sum(int(n) for n in socket.groups())
+    return {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+            "median": seconds(re.search(r"50%\s+(\S+)", out).group(1)),
+            "p99": seconds(re.search(r"99%\s+(\S+)", out).group(1)), "errors": errors}
+
+
+async def _aio_load(host: str, port: int, paths: list[str], connections: int, seconds: float, method: str) -> dict:
+    times: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+
+    async def client(offset: int) -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection(host, port)
+        k = offset
+        while time.perf_counter() < deadline:
+            path = paths[k % len(paths)]
+            k += 1
+            t = time.perf_counter()
+            writer.write(f"{method} {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: {ACCEPT}\r\n\r\n".encode())
+            status = await reader.readline()
+            length = 0
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+            await reader.readexactly(length)
+            times.append(time.perf_counter() - t)
+            if b" 200 " not in status:
+                errors += 1
+        writer.close()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(client(c * 101) for c in range(connections)))
+    elapsed = time.perf_counter() - start
+    times.sort()
+    return {"rate": len(times) / elapsed, "requests": len(times), "median": statistics.median(times),
+            "p99": times[int(len(times) * 0.99)], "errors": errors}
+
+
+def paths_for(mix: list[str]) -> list[str]:
+    return ["/sparql?" + urllib.parse.urlencode({"query": q}) for q in mix]
+
+
+def check_answers(port: int, mix: list[str], expected: list[int], path: str = "/sparql") -> int:
+    """How many of the mix's answers over HTTP differ in row count from pyoxigraph's (keep-alive client)."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    wrong = 0
+    for q, n in zip(mix, expected):
+        conn.request("GET", path + "?" + urllib.parse.urlencode({"query": q}), headers={"Accept": ACCEPT})
+        r = conn.getresponse()
+        body = r.read()
+        if r.status != 200 or (n >= 0 and len(json.loads(body)["results"]["bindings"]) != n):
+            wrong += 1
+    conn.close()
+    return wrong
+
+
+def serve(data: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+    env = {**os.environ, "ALLIANCE_SPARQL_WORKERS": str(workers)}
     process = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
-                                "--threads", "8"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                "--threads", str(threads)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
-    import requests
+    _wait_http(port, "/sparql?query=ASK%7B%7D", process)
+    return process
 
-    for _ in range(300):
+
+def _wait_http(port: int, path: str, process: subprocess.Popen, seconds: float = 300) -> None:
+    import http.client
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
         try:
-            if requests.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2).ok:
-                return process
-        except requests.RequestException:
-            time.sleep(0.1)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", path)
+            if conn.getresponse().status == 200:
+                return
+        except OSError:
+            time.sleep(0.2)
     process.kill()
-    raise RuntimeError("alliance serve did not start")
+    raise RuntimeError("the server did not start")
+
+
+def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+    from tests.servers import free_port
+
+    port = free_port()
+    server = serve(data, port, args.workers, args.threads)
+    try:
+        paths = paths_for(mix)
+        gen.run("127.0.0.1", port, paths, 2, 3)  # warm: every worker sees the mix
+        gen.run("127.0.0.1", port, paths, 2, 3)
+        print(f"answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ")
+        floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
+        print(f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
+              f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})")
+        one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
+        print(f"{'endpoint over HTTP, 1 connection':48s} median {one['median'] * 1000:.2f} ms "
+              f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
+              f"({load_average()})")
+        many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
+        print(f"{f'endpoint over HTTP, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
+              f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
+              f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
+    finally:
+        server.terminate()
+        server.wait(60)
+
+
+# Virtuoso ------------------------------------------------------------------------------------------------------------
+def virtuoso_stage(data: Path, graphs: list, mix: list[str], gen: Load, tmp: Path, args) -> None:
+    import pyoxigraph as ox
+
+    from graph.catalogue import Catalogue
+    from tests.servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, start_virtuoso
+
+    server = start_virtuoso(tmp)
+    try:
+        db = tmp / "virtuoso"
+        isql_port = re.search(r"ServerPort = 127.0.0.1:(\d+)", (db / "virtuoso.ini").read_text()).group(1)
+        isql = [shutil.which("isql-vt") or "isql", f"127.0.0.1:{isql_port}", VIRTUOSO_USER, VIRTUOSO_PASSWORD]
+        cat = Catalogue.open(data, read_only=True)
+        t = time.perf_counter()
+        files = []
+        for g in [cat.minter.alliance_graph, *graphs]:  # N-Triples inside Virtuoso's DirsAllowed
+            path = db / f"graph-{len(files)}.nt"
+            cat.store._ox.dump(str(path), format=ox.RdfFormat.N_TRIPLES, from_graph=g)
+            files.append((path, g.value))
+        cat.close()
+        dumped = time.perf_counter() - t
+        t = time.perf_counter()
+        adds = " ".join(f"ld_add('{p}', '{g}');" for p, g in files)
+        subprocess.run([*isql, f"exec={adds} rdf_loader_run(); checkpoint;"], check=True, capture_output=True,
+                       timeout=3600)
+        loaded = time.perf_counter() - t
+        for p, _ in files:
+            p.unlink()
+        port = int(server.url.split(":")[2].split("/")[0])
+        count = _virtuoso_count(port)
+        print(f"virtuoso: {count:,} triples in {len(graphs)} member graph(s) + the alliance graph; dumped from "
+              f"pyoxigraph in {dumped:.0f} s, bulk-loaded in {loaded:.0f} s ({count / loaded:,.0f} triples/s)")
+        paths = paths_for(mix)
+        gen.run("127.0.0.1", port, paths, 2, 3)
+        one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
+        print(f"{'virtuoso /sparql, 1 connection':48s} median {one['median'] * 1000:.2f} ms "
+              f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
+              f"({load_average()})")
+        many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
+        print(f"{f'virtuoso /sparql, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
+              f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
+              f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
+    finally:
+        server.stop()
+
+
+def _virtuoso_count(port: int) -> int:
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    q = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'http')) }"
+    conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": q}), headers={"Accept": ACCEPT})
+    return int(json.loads(conn.getresponse().read())["results"]["bindings"][0]["n"]["value"])
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", nargs="*", default=[str(LC)])
     parser.add_argument("--members", type=int, default=2)
+    parser.add_argument("--data", default=None, help="an existing data directory (opened for writing: use a copy)")
+    parser.add_argument("--slice", default="", help="members whose editions the mix uses and Virtuoso gets "
+                                                    "(comma-separated codes; default: all)")
+    parser.add_argument("--stages", default="layers,http,virtuoso")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--data", default=None)
+    parser.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--no-virtuoso", action="store_true")
     args = parser.parse_args()
+    stages = set(args.stages.split(","))
+    if args.no_virtuoso:
+        stages.discard("virtuoso")
 
     tmp = Path(tempfile.mkdtemp(prefix="sparql-bench-"))
-    data = Path(args.data) if args.data else tmp / "data"
-    triples, took = load(data, args.records, args.members)
-    print(f"store: {triples:,} triples ({args.members} members x {', '.join(Path(r).name for r in args.records)}); "
-          f"load {took:.1f} s")
-
-    from graph.catalogue import Catalogue
-
-    cat = Catalogue.open(data, BASE)
-    instances = [r["i"].value for r in cat.store.query(
-        "SELECT DISTINCT ?i WHERE { ?i a <http://id.loc.gov/ontologies/bibframe/Instance> } LIMIT 5000")]
-    cat.close()
-    mix = queries(instances, args.queries)
-
-    for label, times in direct(data, mix).items():
-        print(f"{label:48s} median {ms(times)}")
-
-    from tests.servers import free_port
-
-    port = free_port()
-    server = serve(data, port)
-    url = f"http://127.0.0.1:{port}/sparql"
     try:
-        import requests
+        data = Path(args.data) if args.data else tmp / "data"
+        if not args.data:
+            triples, took = load(data, args.records, args.members)
+            print(f"store: loaded {args.members} members x {', '.join(Path(r).name for r in args.records)} "
+                  f"in {took:.1f} s")
+        from graph.catalogue import Catalogue
 
-        session, floor = requests.Session(), []
-        for k in range(len(mix) * 2):
-            t = time.perf_counter()
-            session.options(url)
-            if k >= len(mix):
-                floor.append(time.perf_counter() - t)
-        print(f"{'HTTP floor: OPTIONS /sparql (waitress + Flask)':48s} median {ms(floor)}")
-        print(f"{'endpoint over HTTP, 1 client':48s} median {ms(latency(url, mix, {}))}")
-        rate, errors = throughput(url, mix, args.clients, args.seconds, {})
-        print(f"{f'endpoint over HTTP, {args.clients} client processes':48s} {rate:,.0f} queries/s, {errors} errors")
-    finally:
-        server.terminate()
-        server.wait(30)
-
-    if args.no_virtuoso:
-        return
-    from tests.servers import start_virtuoso
-
-    server = start_virtuoso(tmp)
-    try:
-        remote = Catalogue.open(tmp / "vdata", BASE, store=server.url)
-        source = Catalogue.open(data, BASE)
+        cat = Catalogue.open(data)
+        graphs = slice_graphs(cat.store, [m for m in args.slice.split(",") if m])
         t = time.perf_counter()
-        for batch in source.store.batches():
-            triples_of = ((q.subject, q.predicate, q.object) for q in source.store.quads_in(batch.graph))
-            remote.store.write_batch(batch.member, triples_of, sources=batch.sources)
-        for q in source.store.quads_in(source.minter.alliance_graph):
-            pass
-        from graph.members import list_members, add_member
-
-        for m in list_members(source.store):
-            add_member(remote.store, remote.minter, m)
-        print(f"virtuoso: loaded the same batches in {time.perf_counter() - t:.1f} s")
-        graphs = [g.value for g in remote.store.active_graphs()]
-        source.close()
-        remote.close()
-        vurl = server.url.split("?")[0].replace("sparql+", "") + "sparql"
-        params = {"default-graph-uri": graphs}
-        print(f"{'virtuoso /sparql, 1 client':48s} median {ms(latency(vurl, mix, params))}")
-        rate, errors = throughput(vurl, mix, args.clients, args.seconds, params)
-        print(f"{f'virtuoso /sparql, {args.clients} client processes':48s} {rate:,.0f} queries/s, {errors} errors")
+        instances = sample_instances(cat.store, graphs)
+        mix = queries(instances, args.queries)
+        expected = [len(list(cat.store.query(q))) for q in mix]
+        print(f"store: {len(cat.store):,} triples; mix: {len(mix)} queries over {len(instances):,} editions sampled "
+              f"from {len(graphs)} member graph(s) in {time.perf_counter() - t:.1f} s; load generator: "
+              f"{Load(tmp).name}")
+        if "layers" in stages:
+            stage("in-process layers")
+            for label, times in layers(cat, mix, args.workers).items():
+                print(f"{label:48s} median {ms(times)}")
+        cat.close()
+        gen = Load(tmp)
+        if "http" in stages:
+            stage(f"HTTP: alliance serve, {args.workers} query workers, {args.threads} waitress threads")
+            http_stage(data, mix, expected, gen, args)
+        if "virtuoso" in stages:
+            stage("Virtuoso 7")
+            virtuoso_stage(data, graphs, mix, gen, tmp, args)
     finally:
-        server.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
