@@ -80,13 +80,12 @@ def endpoint():
     refused = refusal(text)
     if refused:
         return _error(400, refused, text)
-    results_rep = _choose(RESULT_OFFERS, results_serialisation)
-    graph_rep = _choose(GRAPH_OFFERS, graph_serialisation)
+    results_rep, graph_rep = _negotiate()
     if results_rep is None and graph_rep is None:
         choose(RESULT_OFFERS + GRAPH_OFFERS, lambda _: None, ())  # raises 406 naming what there is
     try:
         answer = store().answer(
-            text, **dataset, limits=limits(), base_iri=request.base_url,
+            text, **dataset, limits=limits(), base_iri=_base_url(),
             results_format="json" if results_rep in ("html", None) else results_rep.name,
             graph_format="turtle" if graph_rep in ("html", None) else graph_rep.name)
     except QueryFailed as err:
@@ -104,6 +103,41 @@ def endpoint():
     response.vary.add("Accept")
     response.headers.update(CORS_HEADERS)
     return response
+
+
+_NEGOTIATED: dict = {}  # (format parameters, Accept) -> (results representation, graph representation)
+_BASE_URLS: dict = {}  # the request's scheme, host and path -> request.base_url
+_MEMO_SIZE = 1024  # entries each memo keeps (clients choose the keys: bounded, emptied when full)
+
+
+def _memo(memo: dict, key, compute):
+    hit = memo.get(key)
+    if hit is None:
+        hit = compute()
+        if len(memo) >= _MEMO_SIZE:
+            memo.clear()
+        memo[key] = hit
+    return hit
+
+
+def _negotiate() -> tuple:
+    """What the request's ``format`` parameters and ``Accept`` ask for, for results and for graphs.
+
+    Only those two inputs decide it, and nearly every request sends one of a few combinations:
+    remembered, it costs a dict look-up instead of parsing and matching Accept twice.
+    """
+    values = request.values
+    key = (tuple(tuple(values.getlist(p)) for p in FORMAT_PARAMS), request.headers.get("Accept"))
+    return _memo(_NEGOTIATED, key, lambda: (_choose(RESULT_OFFERS, results_serialisation),
+                                            _choose(GRAPH_OFFERS, graph_serialisation)))
+
+
+def _base_url() -> str:
+    """``request.base_url`` (the queries' base IRI), remembered: werkzeug rebuilds it as an IRI every time."""
+    env = request.environ
+    key = (env.get("wsgi.url_scheme"), env.get("HTTP_HOST"), env.get("SERVER_NAME"), env.get("SERVER_PORT"),
+           env.get("SCRIPT_NAME"), env.get("PATH_INFO"))
+    return _memo(_BASE_URLS, key, lambda: request.base_url)
 
 
 def _choose(offers, lookup):
