@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import queue
 import shutil
 import socket
@@ -26,7 +27,6 @@ import sys
 import threading
 import time
 from multiprocessing.connection import Connection
-from dataclasses import dataclass
 from pathlib import Path
 
 from graph.store.answers import (Answer, Limits, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout,
@@ -35,18 +35,17 @@ from graph.store.answers import (Answer, Limits, Overloaded, QueryFailed, QueryS
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class _Request:
-    snapshot: str
-    generation: int
-    base: str
-    query: str
-    default_graph: list[str] | None
-    named_graphs: list[str] | None
-    results_format: str
-    graph_format: str
-    max_bytes: int
-    base_iri: str | None
+# One request on the wire: (checkpoint path, its serial, base URI, query, default graph IRIs or None,
+# named graph IRIs or None, results format, graph format, max answer bytes, base IRI). The answer:
+# (status, serial, payload), payload an Answer's fields for "ok", else the error message. Plain tuples
+# through pickle.dumps/loads and send_bytes: multiprocessing's Connection.send builds a ForkingPickler
+# for each message, several times the cost of a lookup query's own Python work.
+def _send(conn: Connection, message: tuple) -> None:
+    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
+
+
+def _recv(conn: Connection) -> tuple:
+    return pickle.loads(conn.recv_bytes())
 
 
 def _worker_main(conn) -> None:  # runs in the worker process
@@ -59,29 +58,30 @@ def _worker_main(conn) -> None:  # runs in the worker process
     store, generation = None, -1
     while True:
         try:
-            req: _Request = conn.recv()
+            (snapshot, serial, base, query, default_graph, named_graphs, results_format, graph_format,
+             max_bytes, base_iri) = _recv(conn)
         except EOFError:
             return
         try:
-            if req.generation != generation:
+            if serial != generation:
                 if store is not None:
                     store.close()
-                store = EmbeddedStore(req.snapshot, Minter(req.base), read_only=True)
-                generation = req.generation
+                store = EmbeddedStore(snapshot, Minter(base), read_only=True)
+                generation = serial
             dataset = {}
-            if req.default_graph is not None:
-                dataset["default_graph"] = [_graph(g) for g in req.default_graph]
-            if req.named_graphs is not None:
-                dataset["named_graphs"] = [NamedNode(g) for g in req.named_graphs]
-            results = store.query(req.query, base_iri=req.base_iri, **dataset)
-            answer = serialise(results, req.results_format, req.graph_format, req.max_bytes)
-            conn.send(("ok", generation, answer))
+            if default_graph is not None:
+                dataset["default_graph"] = [_graph(g) for g in default_graph]
+            if named_graphs is not None:
+                dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
+            results = store.query(query, base_iri=base_iri, **dataset)
+            answer = serialise(results, results_format, graph_format, max_bytes)
+            _send(conn, ("ok", generation, (answer.kind, answer.format, answer.media_type, answer.body)))
         except SyntaxError as err:
-            conn.send(("syntax", generation, str(err)))
+            _send(conn, ("syntax", generation, str(err)))
         except QueryTooLarge as err:
-            conn.send(("too_large", generation, str(err)))
+            _send(conn, ("too_large", generation, str(err)))
         except Exception as err:  # evaluation errors: type errors, store errors
-            conn.send(("failed", generation, f"{type(err).__name__}: {err}"))
+            _send(conn, ("failed", generation, f"{type(err).__name__}: {err}"))
 
 
 def _graph(value: str):
@@ -180,13 +180,13 @@ class QueryPool:
             raise Overloaded(f"every query worker stayed busy for {limits.timeout_s:g} s; try again later") from None
         try:
             snapshot, serial = self._current_snapshot()
-            worker.conn.send(_Request(snapshot, serial, base, query, default_graph, named_graphs,
-                                      results_format, graph_format, limits.max_result_bytes, base_iri))
+            _send(worker.conn, (snapshot, serial, base, query, default_graph, named_graphs,
+                                results_format, graph_format, limits.max_result_bytes, base_iri))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped")
-            status, generation, payload = worker.conn.recv()
+            status, generation, payload = _recv(worker.conn)
             worker.generation = generation
         except (EOFError, OSError, BrokenPipeError) as err:
             if worker is not None:
@@ -197,7 +197,7 @@ class QueryPool:
             if worker is not None:
                 self._idle.put(worker)
         if status == "ok":
-            return payload
+            return Answer(*payload)
         if status == "syntax":
             raise QuerySyntaxError(f"query syntax error: {payload}")
         if status == "too_large":
