@@ -390,6 +390,8 @@ def main() -> None:
         from graph.catalogue import Catalogue
 
         cat = Catalogue.open(data)
+        if args.data and not cat.search.is_current(cat.store):  # the app would rebuild it before serving
+            sys.exit(f"the search index of {data} is not up to date with its store: `alliance index rebuild` first")
         graphs = slice_graphs(cat.store, [m for m in args.slice.split(",") if m])
         t = time.perf_counter()
         instances = sample_instances(cat.store, graphs)
