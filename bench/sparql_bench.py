@@ -192,8 +192,8 @@ def _parse_wrk(out: str) -> dict:
         errors += sum(int(n) for n in socket.groups())
     return {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
             "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "median": seconds(re.search(r"50%\s+(\S+)", out).group(1)),
-            "p99": seconds(re.search(r"99%\s+(\S+)", out).group(1)), "errors": errors}
+            "median": seconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+            "p99": seconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)), "errors": errors}
 
 
 async def _aio_load(host: str, port: int, paths: list[str], connections: int, seconds: float, method: str) -> dict:
