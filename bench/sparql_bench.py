@@ -390,8 +390,10 @@ def main() -> None:
         from graph.catalogue import Catalogue
 
         cat = Catalogue.open(data)
-        if args.data and not cat.search.is_current(cat.store):  # the app would rebuild it before serving
-            sys.exit(f"the search index of {data} is not up to date with its store: `alliance index rebuild` first")
+        if args.data and not cat.search.is_current(cat.store):  # the app would bring it up to date first
+            os.environ["ALLIANCE_SEARCH_SYNC"] = "0"  # (the servers started below inherit it)
+            print(f"the search index of {data} is not up to date with its store: serving without syncing it "
+                  "(ALLIANCE_SEARCH_SYNC=0; /sparql does not use it)")
         graphs = slice_graphs(cat.store, [m for m in args.slice.split(",") if m])
         t = time.perf_counter()
         instances = sample_instances(cat.store, graphs)

@@ -193,3 +193,18 @@ def test_classification_facet_has_both_lcc_and_the_chinese_library_classificatio
     assert clc.get("clc:K", 0) > 20, "084 $2 clc (中图法) is a classification of its own"
     found = search(demo, "家谱", filters={"classification": ["clc:K"]})
     assert 0 < found.total <= search(demo, "家谱").total
+
+
+def test_serving_brings_a_stale_index_up_to_date_unless_told_not_to(members):
+    """`alliance serve` syncs a stale index before it answers; ALLIANCE_SEARCH_SYNC=0 starts at once
+    (a large store's SPARQL endpoint need not wait for search)."""
+    from graph.ingest import ingest
+    from web import create_app
+
+    cat = members
+    ingest(cat.store, cat.minter, [shared("marc21/marc2bibframe2/dataset/gwu.xml")], "PKU", clusters=cat.clusters)
+    config = {"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 0}
+    create_app({**config, "ALLIANCE_SEARCH_SYNC": False})
+    assert not cat.search.is_current(cat.store)
+    create_app(config)
+    assert cat.search.is_current(cat.store)

@@ -7,7 +7,8 @@ already open :class:`graph.catalogue.Catalogue`, which the app then does not own
 The SPARQL endpoint's limits (:mod:`web.sparql`): ``ALLIANCE_SPARQL_TIMEOUT`` (s),
 ``ALLIANCE_SPARQL_MAX_RESULT_BYTES``, ``ALLIANCE_SPARQL_MAX_REQUEST_BYTES``,
 ``ALLIANCE_SPARQL_WORKERS`` (query processes of the embedded store), ``ALLIANCE_GSP_MAX_BYTES``
-(Graph Store uploads), each also
+(Graph Store uploads), ``ALLIANCE_SEARCH_SYNC`` (false: start without first bringing a stale search
+index up to date, which on a large store takes long; search shows what the index holds), each also
 read from the environment.
 The catalogue is opened once per app: pyoxigraph allows one writing process.
 """
@@ -31,6 +32,8 @@ def create_app(config: dict | None = None) -> Flask:
                       JSON_AS_ASCII=False)
     for key, default in {**sparql.DEFAULTS, "ALLIANCE_GSP_MAX_BYTES": writes.DEFAULT_GSP_MAX_BYTES}.items():
         app.config[key] = type(default)(os.environ.get(key) or default)
+    sync = os.environ.get("ALLIANCE_SEARCH_SYNC", "1").lower()
+    app.config["ALLIANCE_SEARCH_SYNC"] = sync not in ("0", "false", "no")
     app.config.update(config or {})
     catalogue = app.config["ALLIANCE_CATALOGUE"]
     if catalogue is None:
@@ -38,7 +41,8 @@ def create_app(config: dict | None = None) -> Flask:
         atexit.register(_closer(catalogue))
     if hasattr(catalogue.store, "start_query_workers") and int(app.config["ALLIANCE_SPARQL_WORKERS"]) > 0:
         catalogue.store.start_query_workers(int(app.config["ALLIANCE_SPARQL_WORKERS"]))
-    if not catalogue.search.is_current(catalogue.store):  # loaded without the CLI (or never indexed)
+    if app.config["ALLIANCE_SEARCH_SYNC"] and not catalogue.search.is_current(catalogue.store):
+        # loaded without the CLI (or never indexed)
         app.logger.warning("bringing the search index up to date with the store")
         catalogue.sync_search()
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter),
