@@ -249,11 +249,15 @@ def check_answers(port: int, mix: list[str], expected: list[int], path: str = "/
     return wrong
 
 
-def serve(data: Path, port: int, workers: int, threads: int) -> subprocess.Popen:
+def serve(data: Path, port: int, workers: int, threads: int, read_only: bool = False) -> subprocess.Popen:
     env = {**os.environ, "ALLIANCE_SPARQL_WORKERS": str(workers)}
-    process = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
-                                "--threads", str(threads)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    if read_only:  # the same app and waitress settings as `alliance serve`, on the store opened read-only
+        command = [sys.executable, str(Path(__file__).resolve()), "--serve-read-only", str(port), "--data", str(data),
+                   "--threads", str(threads)]
+    else:
+        command = [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
+                   "--threads", str(threads)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait_http(port, "/sparql?query=ASK%7B%7D", process)
     return process
 
@@ -280,7 +284,7 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args)
     from tests.servers import free_port
 
     port = free_port()
-    server = serve(data, port, args.workers, args.threads)
+    server = serve(data, port, args.workers, args.threads, args.read_only)
     try:
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)  # warm: every worker sees the mix
@@ -375,7 +379,20 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
     parser.add_argument("--threads", type=int, default=8, help="waitress threads")
     parser.add_argument("--no-virtuoso", action="store_true")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the store read-only (a copy taken mid-load: a writable open would first drop "
+                             "the unfinished load's graph) and serve it as `alliance serve` does")
+    parser.add_argument("--serve-read-only", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.serve_read_only:
+        import waitress
+
+        from graph.catalogue import Catalogue
+        from web import create_app
+
+        app = create_app({"ALLIANCE_CATALOGUE": Catalogue.open(args.data, read_only=True)})
+        waitress.serve(app, host="127.0.0.1", port=args.serve_read_only, threads=args.threads, ident="alliance-graph")
+        return
     stages = set(args.stages.split(","))
     if args.no_virtuoso:
         stages.discard("virtuoso")
@@ -389,7 +406,7 @@ def main() -> None:
                   f"in {took:.1f} s")
         from graph.catalogue import Catalogue
 
-        cat = Catalogue.open(data)
+        cat = Catalogue.open(data, read_only=args.read_only)
         if args.data and not cat.search.is_current(cat.store):  # the app would bring it up to date first
             os.environ["ALLIANCE_SEARCH_SYNC"] = "0"  # (the servers started below inherit it)
             print(f"the search index of {data} is not up to date with its store: serving without syncing it "
@@ -411,7 +428,8 @@ def main() -> None:
         cat.close()
         gen = Load(tmp)
         if "http" in stages:
-            stage(f"HTTP: alliance serve, {args.workers} query workers, {args.threads} waitress threads")
+            stage(f"HTTP: alliance serve{' (store opened read-only)' if args.read_only else ''}, "
+                  f"{args.workers} query workers, {args.threads} waitress threads")
             http_stage(data, mix, expected, gen, args)
         if "virtuoso" in stages:
             stage("Virtuoso 7")
