@@ -32,6 +32,7 @@ import os
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -393,6 +394,7 @@ def main() -> None:
         app = create_app({"ALLIANCE_CATALOGUE": Catalogue.open(args.data, read_only=True)})
         waitress.serve(app, host="127.0.0.1", port=args.serve_read_only, threads=args.threads, ident="alliance-graph")
         return
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped (SIGTERM)"))  # servers are stopped in finally
     stages = set(args.stages.split(","))
     if args.no_virtuoso:
         stages.discard("virtuoso")
