@@ -20,7 +20,7 @@ from graph.index import SearchRequest
 from graph.records.holdings import COPIES_PER_PAGE, copies_at
 from graph.records.libraries import library_view
 from graph.records.overview import copies_per_library
-from graph.records.results import ResultLabeller
+from graph.records.results import ResultLabeller, pick_title
 from graph.records.works import work_view
 from vocab.namespaces import PREFIXES
 from web.context import cached, page_language, state, store
@@ -81,6 +81,9 @@ def _page(kind: str, iri) -> Response:
         abort(404)
     if kind == "subject":
         _subject_tree(view, iri, lang)
+    for key in ("works_by", "works_about", "works"):
+        if kind in ("agent", "subject") and view.get(key):
+            _titles_from_index(view[key], lang)
     view["backlinks"] = backlinks(store(), iri, lang, kind)
     view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
     if kind == "instance":
@@ -120,6 +123,24 @@ def _library(iri, lang: str) -> dict | None:
         view["unique"] = {"count": unique, "titles": [labeller.hit(h) for h in hits]}
         view["search_url"] = state().urls.search(library=code)
     return view
+
+
+def _titles_from_index(works: list[dict], lang: str) -> None:
+    """Name listed works as the search index does (the vernacular title of an edition when the work has
+    only a romanised one) and say how many members hold each."""
+    displays = state().searcher.displays([w["iri"] for w in works])
+    for w in works:
+        shown = displays.get(w["iri"])
+        if shown is None:
+            continue
+        title, other = pick_title(shown.get("labels", []), lang)
+        if title:
+            w["label"], w["lang"] = title["text"], title["lang"]
+        w["other_title"] = other["text"] if other else None
+        w["holders"] = len(shown.get("holders", {}))
+        years = shown.get("years") or []
+        w["years"] = str(years[0]) if years else ""
+    works.sort(key=lambda w: w["label"].casefold())
 
 
 def _subject_tree(view: dict, iri, lang: str) -> None:

@@ -198,6 +198,20 @@ class Searcher:
         narrower = [t.split("\t", 1)[1] for t in (direct or [t for t, _ in below])][:limit]
         return list(dict.fromkeys(broader)), list(dict.fromkeys(narrower))
 
+    def displays(self, iris: list[str]) -> dict[str, dict]:
+        """What the index shows for each of these works (titles in every form, holders, years)."""
+        wanted = list(dict.fromkeys(iris))
+        if not wanted:
+            return {}
+        searcher = self.index.searcher()
+        query = tantivy.Query.term_set_query(self.index.schema, "id", wanted)
+        found = searcher.search(query, limit=len(wanted), count=False)
+        out = {}
+        for _, address in found.hits:
+            doc = searcher.doc(address)
+            out[doc.get_first("id")] = json.loads(bytes(doc.get_first("display")).decode("utf-8"))
+        return out
+
     def unique_to(self, library: str, limit: int = 20) -> tuple[int, list[Hit]]:
         """Works only ``library`` holds: how many, and the first ``limit`` by title."""
         schema = self.index.schema
