@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -51,7 +52,8 @@ def percentiles(times: list[float]) -> dict:
             "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], "max": ordered[-1]}
 
 
-def timed(client, urls: list[str], repeat: int) -> tuple[list[float], list[str]]:
+def timed(client, urls: list[str], repeat: int, slowest: dict | None = None) -> tuple[list[float], list[str]]:
+    """Times of ``repeat`` rounds over ``urls`` after a warm-up; ``slowest`` collects each URL's worst."""
     failures = []
     for url in urls:  # warm up (first touch of the index and store pages)
         response = client.get(url, headers=HTML)
@@ -65,6 +67,8 @@ def timed(client, urls: list[str], repeat: int) -> tuple[list[float], list[str]]
             response = client.get(url, headers=HTML)
             response.get_data()
             times.append((time.perf_counter() - started) * 1000)
+            if slowest is not None:
+                slowest[url] = max(slowest.get(url, 0.0), times[-1])
     return times, failures
 
 
@@ -99,9 +103,12 @@ def measure(data: str, search_urls: list[str], works: list[str] | None, args) ->
     totals = app.extensions["alliance"].searcher.totals()
     if works is None:
         works = work_list(app, search_urls, 3, args.works)
-    search_times, search_fail = timed(client, search_urls, args.repeat)
-    work_times, work_fail = timed(client, works, args.repeat)
-    out = {"data": data, "totals": totals, "triples": sum(b.triples for b in cat.store.batches()),
+    slowest: dict[str, float] = {}
+    load_before = os.getloadavg()
+    search_times, search_fail = timed(client, search_urls, args.repeat, slowest)
+    work_times, work_fail = timed(client, works, args.repeat, slowest)
+    out = {"data": data, "load": (load_before, os.getloadavg()),
+           "slowest": sorted(slowest.items(), key=lambda kv: -kv[1])[:5], "totals": totals, "triples": sum(b.triples for b in cat.store.batches()),
            "index_build_s": build, "index_works_built": synced,
            "search": percentiles(search_times), "work": percentiles(work_times),
            "failures": search_fail + work_fail, "works": works}
@@ -142,6 +149,7 @@ def main() -> None:
     rows = [("works / editions / copies", lambda r: f"{r['totals']['works']:,} / {r['totals']['editions']:,} / "
                                                     f"{r['totals']['copies']:,}"),
             ("triples", lambda r: f"{r['triples']:,}"),
+            ("load average before/after", lambda r: f"{r['load'][0][0]:.2f} / {r['load'][1][0]:.2f}"),
             ("index built (s, works)", lambda r: "current" if r["index_build_s"] is None
              else f"{r['index_build_s']:.0f} s, {r['index_works_built']:,}")]
     for kind in ("search", "work", "work_explicit_graphs"):
@@ -151,6 +159,7 @@ def main() -> None:
     for label, fmt in rows:
         print(f"{label:28s}" + "".join(f"{fmt(r):>30s}" for r in results))
     for r in results:
+        print(f"{Path(r['data']).name} slowest: " + ", ".join(f"{u} {ms:.0f} ms" for u, ms in r["slowest"]))
         if r["failures"]:
             print(f"{Path(r['data']).name}: {len(r['failures'])} requests failed, e.g. {r['failures'][:3]}")
     if args.json:
