@@ -1,7 +1,7 @@
 """Speed of the web site on a large alliance: work pages and searches with facets, server-side.
 
     python bench/site_bench.py DATA [BASELINE_DATA] [--queries bench/site_queries.txt] [--works 60]
-                               [--repeat 3] [--explicit-graphs]
+                               [--repeat 3] [--explicit-graphs] [--read-only]
 
 DATA and BASELINE_DATA are data directories (e.g. the 1,000,000-record alliance and the
 10,000-record one, both from ``alliance generate`` + ``alliance ingest``). Each is opened, its
@@ -72,10 +72,12 @@ def timed(client, urls: list[str], repeat: int, slowest: dict | None = None) -> 
     return times, failures
 
 
-def open_site(data: str):
-    cat = Catalogue.open(data)
+def open_site(data: str, read_only: bool = False):
+    cat = Catalogue.open(data, read_only=read_only)
     started = time.perf_counter()
     stale = not cat.search.is_current(cat.store)
+    if stale and read_only:
+        sys.exit(f"{data}: the search index is not current and --read-only may not bring it up to date")
     synced = cat.sync_search() if stale else 0
     build = time.perf_counter() - started if stale else None
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 0})
@@ -98,7 +100,7 @@ def work_list(app, search_urls: list[str], per_query: int, limit: int) -> list[s
 
 
 def measure(data: str, search_urls: list[str], works: list[str] | None, args) -> dict:
-    cat, app, build, synced = open_site(data)
+    cat, app, build, synced = open_site(data, args.read_only)
     client = app.test_client()
     totals = app.extensions["alliance"].searcher.totals()
     if works is None:
@@ -132,6 +134,8 @@ def main() -> None:
     parser.add_argument("--works", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--explicit-graphs", action="store_true")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the stores read-only (a shared data directory; its index must be current)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
     search_urls = read_queries(Path(args.queries))
