@@ -23,7 +23,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -53,13 +53,20 @@ def percentiles(times: list[float]) -> dict:
 
 
 def timed(client, urls: list[str], repeat: int, slowest: dict | None = None) -> tuple[list[float], list[str]]:
-    """Times of ``repeat`` rounds over ``urls`` after a warm-up; ``slowest`` collects each URL's worst."""
-    failures = []
+    """Times of ``repeat`` rounds over ``urls`` after a warm-up; ``slowest`` collects each URL's worst.
+
+    A work merged into another cluster in this alliance answers 301 to its survivor: the survivor's
+    page (what a reader following the link gets) is timed in its place."""
+    failures, ok = [], []
     for url in urls:  # warm up (first touch of the index and store pages)
         response = client.get(url, headers=HTML)
+        if response.status_code in (301, 308) and response.location:
+            url = urlsplit(response.location)._replace(scheme="", netloc="").geturl()
+            response = client.get(url, headers=HTML)
         if response.status_code != 200:
             failures.append(f"{response.status_code} {url}")
-    ok = [u for u in urls if not any(f.endswith(" " + u) for f in failures)]
+        elif url not in ok:
+            ok.append(url)
     times = []
     for _ in range(repeat):
         for url in ok:
