@@ -147,6 +147,24 @@ def test_html_results_and_examples(client):
         assert len(response.data) > 60, example.title
 
 
+CHROMIUM_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+                   "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+
+
+@pytest.mark.parametrize("accept, page", [(CHROMIUM_ACCEPT, True), ("text/html", True), ("*/*", False),
+                                          ("text/turtle, text/html;q=0.5", False), ("", False)])
+def test_the_editor_page_is_for_browsers_the_service_description_for_the_rest(client, accept, page):
+    response = client.get("/sparql", headers={"Accept": accept} if accept else {})
+    assert response.status_code == 200
+    if page:  # the editor: YASGUI from this site, the plain form as its fallback
+        text = response.get_data(as_text=True)
+        assert response.mimetype == "text/html" and 'id="query-editor"' in text and '<form class="sparql"' in text
+        assert "/static/vendor/yasgui/yasgui.min.js" in text and "//cdn" not in text
+    else:
+        assert response.mimetype != "text/html"
+        assert b"www.w3.org/ns/sparql-service-description#" in response.data
+
+
 # over real HTTP --------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def server(app):

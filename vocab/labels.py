@@ -229,6 +229,8 @@ _UI: dict[str, tuple[str, str]] = {
     "run_query": ("Run query", "执行查询"),
     "results_format": ("Results as", "结果格式"),
     "examples": ("Examples", "示例"),
+    "example_queries": ("Example queries", "示例查询"),
+    "choose_example": ("Open an example in the editor…", "在编辑器中打开示例……"),
     "results": ("Results", "查询结果"),
     "rows": ("{n} rows", "{n} 行"),
     "answer_yes": ("Yes (true)", "是 (true)"),

@@ -58,3 +58,15 @@ def _names(offers) -> list[str]:
 def html_acceptable() -> bool:
     accept = request.accept_mimetypes
     return not accept or accept[HTML] > 0
+
+
+def html_preferred() -> bool:
+    """Whether the request names text/html among its best choices, as browsers do.
+
+    Werkzeug's ``accept_mimetypes.best`` ranks by specificity before quality, so Chromium's
+    ``…,application/signed-exchange;v=b3;q=0.7`` would "prefer" signed exchanges; a bare
+    ``*/*`` (curl, protocol clients) does not count as asking for HTML.
+    """
+    accept = request.accept_mimetypes
+    named = [q for value, q in accept if value.lower() == HTML]
+    return bool(named) and named[0] > 0 and named[0] >= max(q for _, q in accept)

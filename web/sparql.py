@@ -27,7 +27,7 @@ from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SER
 from graph.service_description import service_description
 from graph.store.answers import Limits, QueryFailed
 from web.context import store
-from web.negotiation import HTML, NotAcceptable, choose, html_acceptable
+from web.negotiation import HTML, NotAcceptable, choose, html_preferred
 from web.sparql_examples import EXAMPLES
 from web.sparql_guard import refusal
 from vocab.namespaces import PREFIXES
@@ -71,7 +71,7 @@ def endpoint():
 
         return run_update(text, dataset)
     if text is None:
-        if html_acceptable() and request.accept_mimetypes.best == HTML:
+        if html_preferred():
             return render_template("sparql.html", query=EXAMPLES[0].query, examples=EXAMPLES)
         if request.method == "GET" and "query" not in request.args:
             return _service_description()
@@ -282,7 +282,7 @@ def _cell(term: dict | None) -> dict | None:
 
 
 def _error(status: int, message: str, query: str) -> Response:
-    if html_acceptable() and request.accept_mimetypes and request.accept_mimetypes.best == HTML:
+    if html_preferred():
         body = render_template("sparql.html", query=query, examples=EXAMPLES, error=message)
         response = Response(body, status=status, mimetype="text/html")
     else:

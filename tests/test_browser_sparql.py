@@ -1,0 +1,132 @@
+"""The SPARQL page in a real browser (headless Chromium): YASGUI, served from this site, runs an example
+query against this server's /sparql and shows the rows the endpoint answers; without JavaScript the plain
+form does the same. Every request the page makes must go to this server (the editor works offline).
+
+Screenshots go to test-artifacts/screenshots/ (sparql-yasgui.png, sparql-plain-form.png).
+"""
+from __future__ import annotations
+
+import json
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from tests.browser import launch, screenshot
+from tests.webtools import LiveServer
+from web import create_app
+from web.sparql_examples import EXAMPLES
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def site(demo_catalogue):
+    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "ALLIANCE_SPARQL_WORKERS": 0})
+    with LiveServer(app, threads=4) as server:
+        yield server.url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    manager, chromium = launch()
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+def _open(browser, site, javascript=True):
+    """A tab that may reach only ``site``: anything else is aborted and recorded, as if offline."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB",
+                                  java_script_enabled=javascript)
+    outside, failed = [], []
+
+    def only_here(route):
+        if route.request.url.startswith(site + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_here)
+    tab = context.new_page()
+    tab.on("response", lambda r: failed.append((r.status, r.url)) if r.status >= 400 else None)
+    tab.on("pageerror", lambda err: failed.append(("js", str(err))))
+    return context, tab, outside, failed
+
+
+def _endpoint_rows(site, query):
+    """The rows /sparql answers as SPARQL JSON (what the browser's table must show)."""
+    url = site + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"})
+    with urllib.request.urlopen(url, timeout=60) as response:
+        data = json.load(response)
+    names = data["head"]["vars"]
+    return names, [[_as_shown(b.get(v)) for v in names] for b in data["results"]["bindings"]]
+
+
+def _as_shown(term: dict | None) -> str:
+    """An RDF term as YASR's table writes it (N-Triples-like, without prefixes)."""
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        return f"<{term['value']}>"
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    literal = f'"{term["value"]}"'
+    if "xml:lang" in term:
+        return f"{literal}@{term['xml:lang']}"
+    return f"{literal}^^<{term['datatype']}>" if "datatype" in term else literal
+
+
+def test_yasgui_runs_an_example_against_this_server(browser, site):
+    context, page, outside, failed = _open(browser, site)
+    try:
+        page.goto(site + "/sparql?lang=en")
+        editor = page.locator("#query-editor")
+        editor.locator(".yasqe .CodeMirror").wait_for()
+        assert page.locator("form.sparql").is_hidden(), "YASGUI replaces the plain form"
+        endpoint = page.evaluate("window.allianceYasgui.getTab().getEndpoint()")
+        assert endpoint == site + "/sparql"
+
+        example = EXAMPLES[0]  # copies held by each member library
+        page.get_by_label("Example queries").select_option(label=example.title[0])
+        assert page.evaluate("window.allianceYasgui.getTab().getQuery()") == example.query
+        with page.expect_response(lambda r: r.url == site + "/sparql" and r.request.method == "POST") as sent:
+            page.locator(".yasqe_queryButton").click()
+        assert sent.value.status == 200
+        table = page.locator(".yasr table.dataTable")
+        table.locator("tbody tr").first.wait_for()
+
+        names, expected = _endpoint_rows(site, example.query)
+        assert len(expected) >= 5 and '"Peking University Library"@en' in [r[1] for r in expected]
+        headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
+        for name in names:
+            assert any(name.lower() == h.lower().lstrip("?") for h in headers), (name, headers)
+        shown = table.locator("tbody tr").evaluate_all(
+            "rows => rows.map(r => Array.from(r.querySelectorAll('td')).map(td => td.innerText.trim()))")
+        assert len(shown) == len(expected)
+        assert [row[1:] for row in shown] == expected  # the endpoint's rows, in its order
+        assert [row[0] for row in shown] == [str(i) for i in range(1, len(expected) + 1)]
+        screenshot(page, "sparql-yasgui")
+    finally:
+        context.close()
+    assert outside == [], f"the editor reached outside this server: {outside}"
+    assert not [f for f in failed if not str(f[1]).endswith("/favicon.ico")], failed
+
+
+def test_without_javascript_the_plain_form_answers(browser, site):
+    context, page, outside, failed = _open(browser, site, javascript=False)
+    try:
+        page.goto(site + "/sparql?lang=en")
+        assert page.locator("#query-editor").is_hidden()
+        page.get_by_label("Query").fill(EXAMPLES[0].query)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Run query").click()
+        rows = page.locator("table.results tbody tr")
+        _, expected = _endpoint_rows(site, EXAMPLES[0].query)
+        assert rows.count() == len(expected) >= 5
+        screenshot(page, "sparql-plain-form")
+    finally:
+        context.close()
+    assert outside == []
+    assert not [f for f in failed if not str(f[1]).endswith("/favicon.ico")], failed
