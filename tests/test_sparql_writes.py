@@ -30,7 +30,7 @@ def site(tmp_path_factory):
     _, pku = tokens.create(member="PKU", label="PKU systems team")
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 1})
     with LiveServer(app, threads=4) as live:
-        yield {"url": live.url, "cat": cat, "admin": {"Authorization": f"Bearer {admin}"},
+        yield {"url": live.url, "cat": cat, "app": app, "admin": {"Authorization": f"Bearer {admin}"},
                "pku": {"Authorization": f"Bearer {pku}"}}
     cat.close()
 
@@ -129,6 +129,51 @@ def test_bad_body_changes_nothing(site):
     wrong_type = requests.put(site["url"] + "/graph-store", params={"graph": NOTES}, data=b"x",
                               headers={"Content-Type": "image/png", **site["pku"]}, timeout=30)
     assert wrong_type.status_code == 415
+
+
+def test_uploads_are_bounded_while_streaming_and_atomic(site):
+    graph = TEST_BASE + "graph/pku/upload"
+    gsp, auth = site["url"] + "/graph-store", site["pku"]
+    assert put(site, graph, f'<{EX}book> <{EX}note> "kept" .', "pku").status_code == 201
+    body = "".join(f'<{EX}b{i}> <{EX}note> "{i}" .\n' for i in range(2000)).encode()  # 62 KB
+    app = site["app"]
+    limit = app.config["ALLIANCE_GSP_MAX_BYTES"]
+    app.config["ALLIANCE_GSP_MAX_BYTES"] = 10_000
+    try:
+        chunked = requests.put(gsp, params={"graph": graph}, timeout=30,  # no Content-Length: counted as it comes
+                               data=(body[i:i + 4096] for i in range(0, len(body), 4096)),
+                               headers={"Content-Type": "application/n-triples", **auth})
+        assert chunked.status_code == 413 and "10,000 bytes" in chunked.text
+        declared = requests.put(gsp, params={"graph": graph}, data=body, timeout=30,
+                                headers={"Content-Type": "application/n-triples", **auth})
+        assert declared.status_code == 413
+        parts = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
+                              files={"a": ("a.nt", body[:5000], "application/n-triples"),
+                                     "b": ("b.nt", body[5000:], "application/n-triples")})
+        assert parts.status_code == 413
+    finally:
+        app.config["ALLIANCE_GSP_MAX_BYTES"] = limit
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    rows = requests.get(site["url"] + "/sparql", params={"query": count, "format": "json"}, timeout=30).json()
+    assert rows["results"]["bindings"][0]["n"]["value"] == "1", "nothing of a refused upload was written"
+
+    broken = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
+                           files={"a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
+                                  "b": ("b.ttl", f"<{EX}book> <{EX}other> 2", "text/turtle")})
+    assert broken.status_code == 400 and "syntax error" in broken.text
+    assert not ask(site, f"ASK {{ <{EX}book> <{EX}other> 1 }}"), "the good part of a broken upload is not kept"
+    both = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
+                         files={"a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
+                                "b": ("b.nt", body, "application/n-triples")})
+    assert both.status_code == 204
+    assert ask(site, f'ASK {{ GRAPH <{graph}> {{ <{EX}book> <{EX}other> 1 ; <{EX}note> "kept" . <{EX}b1999> ?p "1999" }} }}')
+    replaced = requests.put(gsp, params={"graph": graph}, data=body, timeout=30,
+                            headers={"Content-Type": "application/n-triples", **auth})
+    assert replaced.status_code == 204
+    rows = requests.get(site["url"] + "/sparql", params={"query": count, "format": "json"}, timeout=30).json()
+    assert rows["results"]["bindings"][0]["n"]["value"] == "2000"
+    assert graph in {b.graph.value for b in site["cat"].store.batches("PKU")}
+    assert not [g for g in site["cat"].store._ox.named_graphs() if "_staging" in g.value], "no staging graph is left"
 
 
 def test_post_creates_a_new_batch_for_the_member(site):

@@ -75,3 +75,31 @@ def test_orphan_graph_from_a_crash_is_invisible_and_collected(members):
     assert count(store, "orphan") == 0
     assert store.collect_garbage() == 1
     assert orphan not in list(store._ox.named_graphs())
+
+
+def test_an_update_on_any_graph_registers_and_retires_graphs_in_its_own_transaction(members):
+    store, minter = members.store, members.minter
+    made, other, outside = (f"{minter.base}graph/pku/made", f"{minter.base}graph/bl/other", "http://ex.test/g")
+    put = f"INSERT {{ GRAPH ?g {{ <http://ex.test/x> {P} 1 }} }} WHERE {{ VALUES ?g {{ <{made}> <{outside}> }} }}"
+    before = store.generation
+    store.run_update(put, reconcile=True)
+    assert store.generation - before == 2, "one write: the update and the registrations together"
+    active = {g.value for g in store.active_graphs()}
+    assert {made, outside} <= active
+    owners = {b.graph.value: b.member for b in store.batches()}
+    assert owners[made] == "PKU" and owners.get(outside) is None and outside in active
+
+    swap = (f"DROP GRAPH <{made}> ;\n"
+            f"INSERT {{ GRAPH ?g {{ <http://ex.test/y> {P} 2 }} }} WHERE {{ VALUES ?g {{ <{other}> }} }}")
+    before = store.generation
+    store.run_update(swap, reconcile=True)
+    assert store.generation - before == 2
+    active = {g.value for g in store.active_graphs()}
+    assert made not in active and {other, outside} <= active
+    assert {b.graph.value: b.member for b in store.batches()}[other] == "BL"
+    assert count(store, "x") == 1 and count(store, "y") == 1
+
+    broken = f"INSERT {{ GRAPH ?g {{ <http://ex.test/z> {P} 3 }} }} WHERE {{ VALUES ?g {{ <{made}> }} }} ; LOAD <file:///nope>"
+    with pytest.raises(Exception):
+        store.run_update(broken, reconcile=True)
+    assert made not in {g.value for g in store.active_graphs()} and count(store, "z") == 0, "all or nothing"

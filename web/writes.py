@@ -17,17 +17,23 @@ fetch URLs).
 """
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
+from contextlib import contextmanager
+from typing import Iterator
 
 from flask import Blueprint, Response, current_app, request
-from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, parse, serialize
+from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, serialize
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.formats import BY_MEDIA_TYPE, GRAPH_SERIALISATIONS, graph_serialisation
 from graph.store.answers import BoundedWriter, Limits, QueryFailed, QueryTooLarge
-from graph.store.base import StoreError
+from graph.store.base import RdfFile, StoreError
 from graph.store.updates import ANY, DEFAULT, UpdateRejected, effects, where_queries, with_dataset
 from graph.tokens import Grant, TokenStore
-from graph.xmlsafe import XMLRefused, check_rdfxml
+from graph.xmlsafe import GuardedRdfXml, XMLRefused
 from web.context import state, store
 from web.negotiation import NotAcceptable, choose
 from web.sparql import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
@@ -36,7 +42,8 @@ from vocab.namespaces import PREFIXES
 
 bp = Blueprint("graph_store", __name__)
 
-DEFAULT_GSP_MAX_BYTES = 256 * 1024 * 1024
+DEFAULT_GSP_MAX_BYTES = 1024 * 1024 * 1024  # uploads stream to disk: the limit bounds disk, not memory
+UPLOAD_BLOCK = 1 << 20
 REALM = 'Bearer realm="alliance-graph"'
 _IRI_TOKEN = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
 _ABSOLUTE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
@@ -223,11 +230,7 @@ def graph_store(direct: str | None = None):
                 return _text(404, f"there is no graph {_describe(name)}")
             _search_follows([name])
             return Response(status=204)
-        triples = _body_triples(request.base_url if name == DEFAULT else name)
-        if request.method == "PUT":
-            created = store().put_graph(graph, triples, member=member)
-        else:
-            created = store().post_graph(graph, triples, member=member)
+        created = _load(request.method, graph, request.base_url if name == DEFAULT else name, member)
         _search_follows([name])
         return Response(status=201 if created else 204)
     except Denied as err:
@@ -273,8 +276,7 @@ def _create(grant: Grant) -> Response:
         graph = minter.batch_graph(grant.member, uuid.uuid4().hex[:12])
     else:
         graph = NamedNode(f"{minter.base}graph/posted-{uuid.uuid4().hex[:12]}")
-    triples = _body_triples(graph.value)
-    store().put_graph(graph, triples, member=grant.member)
+    _load("PUT", graph, graph.value, grant.member)
     _search_follows([graph.value])
     response = Response(status=201)
     response.headers["Location"] = graph.value
@@ -293,33 +295,62 @@ def _max_bytes() -> int:
     return int(current_app.config.get("ALLIANCE_GSP_MAX_BYTES", DEFAULT_GSP_MAX_BYTES))
 
 
-def _body_triples(base: str) -> list[tuple]:
-    """The RDF in the request body (or each part of a multipart form), parsed completely first."""
+@contextmanager
+def _uploaded(base: str) -> Iterator[list[RdfFile]]:
+    """The RDF in the request body (or each part of a multipart form), streamed to temporary files.
+
+    Reads are bounded (1 MiB at a time) and the size limit is enforced while streaming (413),
+    so neither the body nor its triples are ever held in memory; the store bulk-loads the files.
+    RDF/XML is checked for unsafe entities on the way to disk. The files go when the block ends.
+    """
     limit = _max_bytes()
     if request.content_length is not None and request.content_length > limit:
         raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
-    if request.mimetype == "multipart/form-data":
-        parts = [(f.mimetype, f.read(limit + 1)) for f in request.files.values()]
-        if not parts:
-            raise ProtocolError("the multipart form holds no file")
-    else:
-        parts = [(request.mimetype, request.get_data())]
-    triples = []
-    for mimetype, data in parts:
-        if len(data) > limit:
-            raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
-        rep = BY_MEDIA_TYPE.get(mimetype or "")
-        if rep is None or rep.quads:
-            known = ", ".join(sorted({mt for s in GRAPH_SERIALISATIONS for mt in s.media_types} | {"text/n3"}))
-            raise ProtocolError(f"send the graph as one of {known}, not {mimetype or 'a body without Content-Type'}",
-                                415)
+    folder = tempfile.mkdtemp(prefix="alliance-upload-")
+    try:
+        if request.mimetype == "multipart/form-data":
+            request.max_content_length = limit  # werkzeug spools each part to a file; it stops past the limit
+            try:
+                parts = [(f.mimetype, f.stream) for f in request.files.values()]
+            except RequestEntityTooLarge as err:
+                raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413) from err
+            if not parts:
+                raise ProtocolError("the multipart form holds no file")
+        else:
+            parts = [(request.mimetype, request.stream)]
+        files, total = [], 0
+        for i, (mimetype, stream) in enumerate(parts):
+            rep = BY_MEDIA_TYPE.get(mimetype or "")
+            if rep is None or rep.quads:
+                known = ", ".join(sorted({mt for s in GRAPH_SERIALISATIONS for mt in s.media_types} | {"text/n3"}))
+                raise ProtocolError(
+                    f"send the graph as one of {known}, not {mimetype or 'a body without Content-Type'}", 415)
+            path = os.path.join(folder, f"part-{i}")
+            with open(path, "wb") as out:
+                guard = GuardedRdfXml(stream, "the body") if rep.format == RdfFormat.RDF_XML else stream
+                while True:  # pyoxigraph expands RDF/XML entities without a limit: the guard refuses them
+                    try:
+                        block = guard.read(UPLOAD_BLOCK)
+                    except XMLRefused as err:
+                        raise ProtocolError(f"{err}; nothing was changed") from err
+                    if not block:
+                        break
+                    total += len(block)
+                    if total > limit:
+                        raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
+                    out.write(block)
+            files.append(RdfFile(path, rep.format, base if rep.format != RdfFormat.N_TRIPLES else None))
+        yield files
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _load(method: str, graph, base: str, member: str | None) -> bool:
+    """PUT (replace) or POST (add) the request body into ``graph``; True if the graph is new."""
+    with _uploaded(base) as files:
         try:
-            if rep.format == RdfFormat.RDF_XML:  # pyoxigraph expands entities without a limit
-                check_rdfxml(data, "the body")
-            for t in parse(data, format=rep.format, base_iri=base if rep.format != RdfFormat.N_TRIPLES else None):
-                triples.append((t.subject, t.predicate, t.object))
+            if method == "PUT":
+                return store().put_graph_files(graph, files, member=member)
+            return store().post_graph_files(graph, files, member=member)
         except SyntaxError as err:
-            raise ProtocolError(f"the {rep.name} body has a syntax error: {err}; nothing was changed") from err
-        except XMLRefused as err:
-            raise ProtocolError(f"{err}; nothing was changed") from err
-    return triples
+            raise ProtocolError(f"the body has a syntax error: {err}; nothing was changed") from err

@@ -55,6 +55,23 @@ class SerializedTriples:
                 yield t.subject, t.predicate, t.object
 
 
+@dataclass(frozen=True)
+class RdfFile:
+    """An RDF document of triples on disk (a Graph Store upload), loaded without reading it into memory."""
+
+    path: str
+    format: object            # pyoxigraph RdfFormat (a triple format)
+    base_iri: str | None = None
+
+
+def parsed_triples(files: Iterable[RdfFile]) -> list[Triple]:
+    """Every triple of ``files``, parsed completely (a syntax error raises SyntaxError before any write)."""
+    from pyoxigraph import parse
+
+    return [(t.subject, t.predicate, t.object) for f in files
+            for t in parse(path=f.path, format=f.format, base_iri=f.base_iri)]
+
+
 class Store(abc.ABC):
     """The store interface the rest of the product is written against."""
 
@@ -152,6 +169,18 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def post_graph(self, graph, triples: Iterable[Triple], *, member: str | None = None) -> bool:
         """Add triples to a graph (creating it) in one transaction; True if the graph is new."""
+
+    def put_graph_files(self, graph, files: list[RdfFile], *, member: str | None = None) -> bool:
+        """:meth:`put_graph` from RDF files; a syntax error (SyntaxError) leaves the graph as it was.
+
+        This default parses the files into memory; a store that can load files directly
+        (the embedded one) overrides it so that an upload never sits in memory whole.
+        """
+        return self.put_graph(graph, parsed_triples(files), member=member)
+
+    def post_graph_files(self, graph, files: list[RdfFile], *, member: str | None = None) -> bool:
+        """:meth:`post_graph` from RDF files (see :meth:`put_graph_files`)."""
+        return self.post_graph(graph, parsed_triples(files), member=member)
 
     @abc.abstractmethod
     def delete_graph(self, graph) -> bool:

@@ -99,6 +99,29 @@ def reconciliation(minter: Minter, before: set, after: set, active: set) -> list
     return ops
 
 
+def reconciliation_ops(minter: Minter, inactive_before: Iterable[ox.NamedNode]) -> list[str]:
+    """:func:`reconciliation` as operations appended to the update itself, so that one transaction holds
+    both: active graphs that no longer exist go off; graphs that exist, are not active and were not there
+    (inactive) before come on, their member read from their IRI. ``GRAPH ?g {}`` lists the graphs that
+    exist at that point of the transaction."""
+    ag = minter.alliance_graph
+    prefix = ox.Literal(minter.base + "graph/")
+    libraries = ox.Literal(minter.base + "library/")
+    now = ox.Literal(datetime.now(timezone.utc).isoformat(timespec="seconds"), datatype=XSD.dateTime)
+    old = ", ".join(str(g) for g in inactive_before)
+    return [
+        f"DELETE {{ GRAPH {ag} {{ ?g ?p ?o }} }} WHERE {{ GRAPH {ag} {{ ?g {ALLIANCE.active} {TRUE} ; ?p ?o }}"
+        f" FILTER(?g != {ag}) FILTER NOT EXISTS {{ GRAPH ?g {{ }} }} }}",
+        f"INSERT {{ GRAPH {ag} {{ ?g a {ALLIANCE.Batch} ; {ALLIANCE.active} {TRUE} ; {ALLIANCE.loadedAt} {now} ;"
+        f" {ALLIANCE.batchOf} ?library }} }} WHERE {{ GRAPH ?g {{ }} FILTER(?g != {ag})"
+        f" FILTER NOT EXISTS {{ GRAPH {ag} {{ ?g {ALLIANCE.active} {TRUE} }} }}"
+        + (f" FILTER(?g NOT IN ({old}))" if old else "")
+        + f" BIND(STRBEFORE(STRAFTER(STR(?g), {prefix}), \"/\") AS ?code)"
+        f" BIND(IF(STRSTARTS(STR(?g), {prefix}) && ?code != \"\" && STRAFTER(STRAFTER(STR(?g), {prefix}), \"/\") != \"\","
+        f" IRI(CONCAT({libraries}, LCASE(?code))), 1 + \"error\") AS ?library) }}",
+    ]
+
+
 def append(update: str, ops: list[str]) -> str:
     """``update`` followed by ``ops`` in the same request (one transaction)."""
     from graph.store.sparqltext import code_only
