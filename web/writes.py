@@ -42,7 +42,7 @@ from vocab.namespaces import PREFIXES
 
 bp = Blueprint("graph_store", __name__)
 
-DEFAULT_GSP_MAX_BYTES = 1024 * 1024 * 1024  # uploads stream to disk: the limit bounds disk, not memory
+DEFAULT_GSP_MAX_BYTES = 64 * 1024 * 1024  # bounds a replace's transaction (~2.5 KB a triple): docs/sparql.md
 UPLOAD_BLOCK = 1 << 20
 REALM = 'Bearer realm="alliance-graph"'
 _IRI_TOKEN = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
