@@ -42,7 +42,7 @@ from vocab.namespaces import PREFIXES
 
 bp = Blueprint("graph_store", __name__)
 
-DEFAULT_GSP_MAX_BYTES = 64 * 1024 * 1024  # bounds a replace's transaction (~2.5 KB a triple): docs/sparql.md
+DEFAULT_GSP_MAX_BYTES = 64 * 1024 * 1024  # bounds a replace that changes every triple: docs/sparql.md
 UPLOAD_BLOCK = 1 << 20
 REALM = 'Bearer realm="alliance-graph"'
 _IRI_TOKEN = re.compile(r'<([^<>"{}|^`\\\x00-\x20]*)>')
