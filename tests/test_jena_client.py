@@ -90,7 +90,7 @@ def jena(tmp_path_factory):
 def site(seeded_catalogue):
     from web import create_app
 
-    app = create_app({"ALLIANCE_CATALOGUE": seeded_catalogue, "ALLIANCE_SPARQL_WORKERS": 1})
+    app = create_app({"ALLIANCE_CATALOGUE": seeded_catalogue})  # the shared catalogue keeps its worker pool
     with LiveServer(app, threads=4) as live:
         yield live.url
 
