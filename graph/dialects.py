@@ -99,6 +99,12 @@ def _spreadsheet(path: Path) -> int:
     return 90 if path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm") else 0
 
 
+def _oai_marc21(path: Path) -> int:
+    from graph.sources.oaipmh import sniff
+
+    return 95 if sniff(_head(path, 1 << 14)) else 0  # surer than MARC 21, whose reader reads no OAI wrapper
+
+
 def _dublin_core(path: Path) -> int:
     head = _head(path, 1 << 14)
     if not head.lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<"):
@@ -117,6 +123,9 @@ DIALECTS: tuple[Dialect, ...] = (
     Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
             "graph.sources.spreadsheet:read_spreadsheet", "graph.mappers.local:map_row", _spreadsheet,
             ("csv", "xlsx", "spreadsheet"), counter="graph.sources.spreadsheet:count_rows"),
+    Dialect("oai_marc21", "MARC 21 harvested over OAI-PMH (a ListRecords response with MARCXML metadata)",
+            "graph.sources.oaipmh:read_oai_marcxml", "graph.mappers.marc21:map_record", _oai_marc21,
+            ("oai_marcxml",), guard="marc21"),
     Dialect("dc", "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
             "graph.sources.dublincore:read_dublin_core", "graph.mappers.dublincore:map_dc", _dublin_core,
             ("oai_dc", "dublincore"), counter="graph.sources.dublincore:count_dc"),

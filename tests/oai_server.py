@@ -1,9 +1,11 @@
-"""A small real OAI-PMH 2.0 repository (oai_dc) for the harvest tests, served by waitress on 127.0.0.1.
+"""A small real OAI-PMH 2.0 repository (oai_dc, and MARCXML when told) for the harvest tests, served by waitress on 127.0.0.1.
 
     python tests/oai_server.py RECORDS.json      # prints the port it listens on, then serves
 
 RECORDS.json is re-read on every request, so a test changes the repository by rewriting it:
-``{"name": ..., "records": [{"id", "datestamp", "sets": [...], "deleted": bool, "dc": {"title": [...]}}]}``.
+``{"name": ..., "records": [{"id", "datestamp", "sets": [...], "deleted": bool, "dc": {"title": [...]},
+"marcxml": "<record xmlns=...MARC21/slim>...</record>"}], "formats": {"marc21": MARC21/slim namespace}}``:
+``formats`` adds metadata formats to oai_dc; a record's ``marcxml`` is its metadata in each of them.
 Verbs: Identify, ListMetadataFormats, ListSets, ListRecords (from, until, set, resumption tokens
 two records a page), GetRecord; errors as the protocol says (badVerb, badArgument,
 cannotDisseminateFormat, noRecordsMatch, badResumptionToken, idDoesNotExist).
@@ -26,13 +28,15 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _record_xml(rec: dict) -> str:
+def _record_xml(rec: dict, prefix: str = "oai_dc") -> str:
     sets = "".join(f"<setSpec>{escape(s)}</setSpec>" for s in rec.get("sets", []))
     status = ' status="deleted"' if rec.get("deleted") else ""
     header = (f"<header{status}><identifier>{escape(rec['id'])}</identifier>"
               f"<datestamp>{rec['datestamp']}</datestamp>{sets}</header>")
     if rec.get("deleted"):
         return f"<record>{header}</record>"
+    if prefix != "oai_dc":
+        return f"<record>{header}<metadata>{rec.get('marcxml', '')}</metadata></record>"
     elements = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>"
                        for name, values in rec.get("dc", {}).items() for value in values)
     return (f"<record>{header}<metadata><oai_dc:dc xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\" "
@@ -65,11 +69,12 @@ def make_app(data_path: Path):
                            "<adminEmail>oai@example.org</adminEmail><earliestDatestamp>2000-01-01T00:00:00Z"
                            "</earliestDatestamp><deletedRecord>persistent</deletedRecord>"
                            "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify></OAI-PMH>")
+        formats = {"oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/", **data.get("formats", {})}
         if verb == "ListMetadataFormats":
-            return respond(start_response, f"{head}<ListMetadataFormats><metadataFormat><metadataPrefix>oai_dc"
-                           "</metadataPrefix><schema>http://www.openarchives.org/OAI/2.0/oai_dc.xsd</schema>"
-                           "<metadataNamespace>http://www.openarchives.org/OAI/2.0/oai_dc/</metadataNamespace>"
-                           "</metadataFormat></ListMetadataFormats></OAI-PMH>")
+            body = "".join(f"<metadataFormat><metadataPrefix>{escape(p)}</metadataPrefix><schema>{escape(ns)}.xsd"
+                           f"</schema><metadataNamespace>{escape(ns)}</metadataNamespace></metadataFormat>"
+                           for p, ns in formats.items())
+            return respond(start_response, f"{head}<ListMetadataFormats>{body}</ListMetadataFormats></OAI-PMH>")
         if verb == "ListSets":
             sets = sorted({s for r in data["records"] for s in r.get("sets", [])})
             body = "".join(f"<set><setSpec>{escape(s)}</setSpec><setName>{escape(s)}</setName></set>" for s in sets)
@@ -78,18 +83,22 @@ def make_app(data_path: Path):
             found = [r for r in data["records"] if r["id"] == args.get("identifier")]
             if not found:
                 return error("idDoesNotExist", args.get("identifier", ""))
-            return respond(start_response, f"{head}<GetRecord>{_record_xml(found[0])}</GetRecord></OAI-PMH>")
+            prefix = args.get("metadataPrefix", "")
+            if prefix not in formats:
+                return error("cannotDisseminateFormat", prefix or "(none)")
+            return respond(start_response, f"{head}<GetRecord>{_record_xml(found[0], prefix)}</GetRecord></OAI-PMH>")
         if verb != "ListRecords":
             return error("badVerb", f"illegal verb {verb!r}")
         if "resumptionToken" in args:
             try:
-                offset, frm, until, set_spec = args["resumptionToken"].split("|")
+                offset, frm, until, set_spec, prefix = args["resumptionToken"].split("|")
                 offset = int(offset)
             except ValueError:
                 return error("badResumptionToken", args["resumptionToken"])
         else:
-            if args.get("metadataPrefix") != "oai_dc":
-                return error("cannotDisseminateFormat", args.get("metadataPrefix", "(none)"))
+            prefix = args.get("metadataPrefix", "")
+            if prefix not in formats:
+                return error("cannotDisseminateFormat", prefix or "(none)")
             offset, frm, until, set_spec = 0, args.get("from", ""), args.get("until", ""), args.get("set", "")
         chosen = [r for r in sorted(data["records"], key=lambda r: (r["datestamp"], r["id"]))
                   if (not frm or r["datestamp"] >= frm) and (not until or r["datestamp"][:len(until)] <= until)
@@ -100,10 +109,10 @@ def make_app(data_path: Path):
         token = ""
         if offset + PAGE < len(chosen):
             token = (f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}">'
-                     f"{offset + PAGE}|{frm}|{until}|{set_spec}</resumptionToken>")
+                     f"{offset + PAGE}|{frm}|{until}|{set_spec}|{prefix}</resumptionToken>")
         elif offset:
             token = f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}"/>'
-        body = "".join(_record_xml(r) for r in page)
+        body = "".join(_record_xml(r, prefix) for r in page)
         return respond(start_response, f"{head}<ListRecords>{body}{token}</ListRecords></OAI-PMH>")
 
     return app

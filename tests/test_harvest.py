@@ -5,6 +5,7 @@ import json
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
 from datetime import datetime, timezone
 
 import pytest
@@ -13,7 +14,7 @@ from graph import dialects, locallit
 from graph.harvest import HarvestError, harvest
 from graph.ingest import ingest
 from graph.members import Member, add_member
-from tests.conftest import ROOT, TEST_BASE
+from tests.conftest import ROOT, TEST_BASE, shared
 from vocab.namespaces import sparql_prefixes
 
 PAST = "2020-01-01T00:00:00Z"
@@ -162,3 +163,109 @@ def test_the_cli_harvests(repository, tmp_path):
     assert again.exit_code != 0 and "no records to load" in again.output
     missing = run("harvest", url, "--member", "NOPE")
     assert missing.exit_code != 0 and "no member NOPE" in missing.output
+
+
+# MARC 21 as MARCXML: real records (gwu.xml: Chinese 880s, 852s) served by the same repository process
+SLIM = "http://www.loc.gov/MARC21/slim"
+
+
+def gwu_records(first: int, last: int) -> list[tuple[str, str, str]]:
+    """(001, 245$a, MARCXML) of gwu.xml's records first..last, as the repository serves them."""
+    from graph import xmlsafe
+
+    root = xmlsafe.fromstring(shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes())
+    found = []
+    for elem in root.findall(f"{{{SLIM}}}record")[first:last + 1]:
+        control = elem.findtext(f"{{{SLIM}}}controlfield[@tag='001']")
+        title = elem.findtext(f"{{{SLIM}}}datafield[@tag='245']/{{{SLIM}}}subfield[@code='a']")
+        found.append((control, title, ET.tostring(elem, encoding="unicode")))
+    return found
+
+
+def marc_entry(control: str, title: str, marcxml: str, datestamp: str = PAST) -> dict:
+    return {"id": f"oai:catalog.gwu:{control}", "datestamp": datestamp, "sets": ["asia"],
+            "dc": {"title": [title]}, "marcxml": marcxml}
+
+
+@pytest.fixture
+def marc_repository(repository):
+    """The repository process offering marc21 and marcxml besides oai_dc: five real records and one
+    whose MARCXML lost a datafield's tag."""
+    url, data = repository
+    records = [marc_entry(*r) for r in gwu_records(50, 55)]
+    records[5]["marcxml"] = records[5]["marcxml"].replace('tag="245"', "", 1)
+    data.write_text(json.dumps({"name": "GWU Libraries", "records": records,
+                                "formats": {"marcxml": SLIM, "marc21": SLIM}}, ensure_ascii=False))
+    return url, data
+
+
+def controls(store) -> set[str]:
+    return {r["c"].value for r in rows(store, """SELECT ?c WHERE { ?i a bf:Instance ;
+        bf:adminMetadata/bf:identifiedBy/rdf:value ?c }""")}
+
+
+def main_titles(store) -> set[str]:
+    return {r["t"].value for r in rows(store, "SELECT ?t WHERE { ?i a bf:Instance ; bf:title/bf:mainTitle ?t }")}
+
+
+def test_marcxml_is_taken_over_oai_dc_and_read_by_the_marc21_reader_and_mapper(fjl, marc_repository, tmp_path):
+    url, _ = marc_repository
+    report = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=tmp_path / "state", clusters=fjl.clusters)
+    assert report.metadata_prefix == "marc21" and "(marc21)" in report.summary()
+    assert (report.requests, report.received, report.kept) == (3, 6, 6)
+    assert report.ingest.loaded == 5
+    assert [(r.file, r.control_number, r.reason) for r in report.ingest.rejected] == [
+        (url, "oai:catalog.gwu:11865876", "datafield without a tag (001 11865876)")]
+    assert controls(fjl.store) == {"11865869", "11863566", "12009811", "11863531", "11865868"}
+    assert {"新中国对外关系 60 年", "中国外交六十年"} <= {t.rstrip(" :/") for t in main_titles(fjl.store)}
+    assert rows(fjl.store, """ASK { ?i bf:adminMetadata/bf:identifiedBy/rdf:value "11863566" ;
+                                      bf:hasItem/bf:heldBy/alliance:code "FJL" ; bf:partOf/rdfs:label "GWU Libraries" }""")
+
+
+def test_an_incremental_marcxml_harvest_takes_changes_and_deletions(fjl, marc_repository, tmp_path):
+    url, data = marc_repository
+    state = tmp_path / "state"
+    first = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=state, clusters=fjl.clusters)
+    time.sleep(1.1)  # the repository's datestamps have one-second granularity
+    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    changed = json.loads(data.read_text(encoding="utf-8"))
+    records = changed["records"]
+    records[1]["marcxml"] = records[1]["marcxml"].replace("六十年", "七十年")
+    records[1]["datestamp"] = now
+    records[2] = {"id": records[2]["id"], "datestamp": now, "deleted": True, "sets": ["asia"]}
+    records.append(marc_entry(*gwu_records(57, 57)[0], datestamp=now))
+    data.write_text(json.dumps(changed, ensure_ascii=False))
+    time.sleep(1.1)
+    second = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=state, clusters=fjl.clusters)
+    assert second.since == first.response_date and second.metadata_prefix == "marc21"
+    assert (second.received, second.deleted, second.kept) == (3, 1, 6)
+    assert controls(fjl.store) == {"11865869", "11863566", "11863531", "11865868", "11865873"}
+    titles_now = {t.rstrip(" :/") for t in main_titles(fjl.store)}
+    assert "中国外交七十年" in titles_now and "中国外交六十年" not in titles_now
+    assert len(fjl.store.batches("FJL")) == 1
+    assert [r.control_number for r in second.ingest.rejected] == ["oai:catalog.gwu:11865876"]
+
+
+def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_path):
+    from click.testing import CliRunner
+
+    from web.cli import main
+
+    url, _ = marc_repository
+
+    def run(*args):
+        return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
+                                  catch_exceptions=False)
+
+    assert run("member", "add", "GWU", "--name", "George Washington University").exit_code == 0
+    told = run("harvest", url, "--member", "GWU", "--metadata-prefix", "oai_dc")
+    assert told.exit_code == 0, told.output
+    assert "(oai_dc) (full): 6 records in 3 requests" in told.output
+    again = run("harvest", url, "--member", "GWU")  # another format: the cache is no use, all again
+    assert again.exit_code == 0, again.output
+    assert "(marc21) (full): 6 records in 3 requests" in again.output
+    assert "oai:catalog.gwu:11865876" in again.output + "".join(
+        p.read_text(encoding="utf-8") for p in (tmp_path / "data" / "rejects").glob("*.jsonl"))
+    unknown = run("harvest", url, "--member", "GWU", "--metadata-prefix", "mods")
+    assert unknown.exit_code != 0 and "does not offer metadataPrefix 'mods'" in unknown.output
+    assert "marc21, marcxml, oai_dc" in unknown.output

@@ -262,11 +262,15 @@ def validate(obj: Context, file: str | None, member_code: str | None, format_nam
 @click.option("--full", is_flag=True, help="Forget earlier harvests of this URL and set and take everything.")
 @click.option("--collection", "collection_name", default=None, metavar="NAME",
               help="Name of the member's collection the records form (default: the repository's name and set).")
+@click.option("--metadata-prefix", "metadata_prefix", default=None, metavar="PREFIX",
+              help="Harvest this format (a MARCXML prefix such as marc21, or oai_dc) instead of the richest "
+                   "one the repository offers (MARCXML before oai_dc).")
 @pass_ctx
 def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from_date: str | None, full: bool,
-            collection_name: str | None) -> None:
-    """Harvest a member's OAI-PMH repository (oai_dc) at URL into one of its collections.
+            collection_name: str | None, metadata_prefix: str | None) -> None:
+    """Harvest a member's OAI-PMH repository at URL into one of its collections.
 
+    Takes MARC 21 as MARCXML (marc21, marcxml) when the repository offers it, else oai_dc.
     Follows resumption tokens; later harvests take only what changed (deletions too) and
     replace the collection atomically. State is kept in DATA/harvest/.
     """
@@ -278,7 +282,8 @@ def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from
     try:
         report = run_harvest(cat.store, cat.minter, url, code, state_dir=Path(obj.data) / "harvest",
                              set_spec=set_spec, from_date=from_date, full=full,
-                             collection_name=collection_name, clusters=cat.clusters)
+                             collection_name=collection_name, clusters=cat.clusters,
+                             metadata_prefix=metadata_prefix)
     except (HarvestError, IngestError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(report.summary())
