@@ -1,7 +1,7 @@
 """Coverage-guided fuzzing of the readers with atheris (libFuzzer), from the same targets as the tests.
 
     python bench/fuzz.py TARGET [--seconds 60] [--runs N]      # TARGET: iso2709, marcxml, unimarc,
-                                                               # cnmarcxml, csv, xlsx, dublin_core, all
+                                                               # cnmarcxml, csv, xlsx, dublin_core, oai_marcxml, all
 
 Starts from the real seeds of tests/test_fuzz_readers.py, instruments graph.sources and
 graph.mappers for coverage, and runs each input through tests/fuzz_targets.py (read, map,

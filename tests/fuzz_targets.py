@@ -111,4 +111,8 @@ def dublin_core(data: bytes) -> dict:
     return _run("dc", data, ".xml")
 
 
-TARGETS = {f.__name__: f for f in (iso2709, marcxml, unimarc, cnmarcxml, csv, xlsx, dublin_core)}
+def oai_marcxml(data: bytes) -> dict:
+    return _run("oai_marc21", data, ".xml")
+
+
+TARGETS = {f.__name__: f for f in (iso2709, marcxml, unimarc, cnmarcxml, csv, xlsx, dublin_core, oai_marcxml)}

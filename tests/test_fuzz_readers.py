@@ -51,6 +51,18 @@ def seeds(target: str) -> tuple[bytes, ...]:
     if target == "marcxml":
         return (xml_head("marc21/marc2bibframe2/dataset/gwu.xml", 2, b"</collection>"),
                 shared("marc21/pymarc/utf8.xml").read_bytes()[:6000])
+    if target == "oai_marcxml":  # a harvested ListRecords page: real MARCXML records in OAI-PMH envelopes
+        data = shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes()
+        start, envelopes = 0, []
+        for n in (1, 2):
+            start = data.index(b"<record", start)
+            end = data.index(b"</record>", start) + len(b"</record>")
+            envelopes.append(b"<record><header><identifier>oai:gwu:%d</identifier><datestamp>2020-01-01T00:00:00Z"
+                             b"</datestamp></header><metadata>%s</metadata></record>" % (n, data[start:end]))
+            start = end
+        return (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+                b"<ListRecords>" + b"".join(envelopes) + b'<record><header status="deleted"><identifier>oai:gwu:3'
+                b"</identifier></header></record><resumptionToken>2|||</resumptionToken></ListRecords></OAI-PMH>",)
     if target == "unimarc":
         return tuple(records("unimarc/periouni.mrc", 3) + records("unimarc/testunimarc.dat", 2))
     if target == "cnmarcxml":
