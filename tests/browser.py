@@ -1,6 +1,8 @@
 """Headless Chromium for the browser tests: found or skipped with the reason (a failure in CI).
 
-Playwright drives the system's Chromium (Debian ``chromium``), never a downloaded one.
+Playwright drives the system's Chromium (Debian ``chromium``), never a downloaded one. The fixtures
+here (``browser``, ``browser_site``) are shared by every browser test (``tests/conftest.py`` imports
+them): one Chromium and one live demo site for the whole run.
 ``ALLIANCE_REQUIRE_SYSTEM=1`` (set by ``.ci/run``) turns a missing browser into a failure.
 """
 from __future__ import annotations
@@ -45,3 +47,23 @@ def screenshot(page, name: str, full_page: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The system Chromium, headless, for the whole test run."""
+    manager, chromium = launch()
+    yield chromium
+    chromium.close()
+    manager.stop()
+
+
+@pytest.fixture(scope="session")
+def browser_site(demo_catalogue):
+    """The demo alliance served over real HTTP on 127.0.0.1 (the URL, no trailing slash)."""
+    from tests.webtools import LiveServer
+    from web import create_app
+
+    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "ALLIANCE_SPARQL_WORKERS": 0})
+    with LiveServer(app, threads=4) as server:
+        yield server.url

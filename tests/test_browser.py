@@ -9,26 +9,9 @@ import re
 
 import pytest
 
-from tests.browser import launch, screenshot
-from tests.webtools import LiveServer
-from web import create_app
+from tests.browser import screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def site(demo_catalogue):
-    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "ALLIANCE_SPARQL_WORKERS": 0})
-    with LiveServer(app, threads=4) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    manager, chromium = launch()
-    yield chromium
-    chromium.close()
-    manager.stop()
 
 
 @pytest.fixture
@@ -47,8 +30,8 @@ def count_of(text: str) -> int:
     return int(re.search(r"([\d,]+) results", text).group(1).replace(",", ""))
 
 
-def test_search_facet_work_language_agent_and_back(page, site):
-    page.goto(site + "/?lang=en")
+def test_search_facet_work_language_agent_and_back(page, browser_site):
+    page.goto(browser_site + "/?lang=en")
     screenshot(page, "home-en")
     box = page.get_by_role("searchbox", name="Search the union catalogue").first
     box.fill("北京")
@@ -107,8 +90,8 @@ def test_search_facet_work_language_agent_and_back(page, site):
     assert page.get_by_role("heading", name=re.compile("馆藏分布")).is_visible()
 
 
-def test_edition_library_and_collection_pages(page, site):
-    page.goto(site + "/search?q=家谱&lang=zh")
+def test_edition_library_and_collection_pages(page, browser_site):
+    page.goto(browser_site + "/search?q=家谱&lang=zh")
     assert "家谱" in page.get_by_role("heading", level=1).inner_text()
     page.locator("ol.hits h2 a").first.click()
     page.locator("article.edition-card h3 a").first.click()
@@ -116,20 +99,20 @@ def test_edition_library_and_collection_pages(page, site):
     assert page.get_by_role("heading", name=re.compile("馆藏")).first.is_visible()
     assert page.get_by_role("heading", name="引用与导出").is_visible()
     screenshot(page, "instance-zh")
-    page.goto(site + "/library/caplib?lang=en")
+    page.goto(browser_site + "/library/caplib?lang=en")
     assert page.get_by_role("heading", name=re.compile("Titles no other member holds")).is_visible()
     screenshot(page, "library-en")
-    page.goto(site + "/?lang=zh")
+    page.goto(browser_site + "/?lang=zh")
     page.get_by_role("link", name="首都地方文献").click()
     page.wait_for_url(re.compile(r"/collection/"))
     assert page.get_by_role("heading", level=1).inner_text() == "首都地方文献"
     screenshot(page, "collection-zh")
 
 
-def test_phone_sized_search_folds_the_facets(browser, site):
+def test_phone_sized_search_folds_the_facets(browser, browser_site):
     context = browser.new_context(viewport={"width": 390, "height": 844}, locale="zh-CN", is_mobile=True)
     tab = context.new_page()
-    tab.goto(site + "/search?q=上海")
+    tab.goto(browser_site + "/search?q=上海")
     assert tab.locator("html").get_attribute("lang") == "zh-Hans", "Accept-Language chose Chinese"
     refine = tab.locator("details.refine")
     assert refine.get_attribute("open") is None, "facets start folded on a phone"
@@ -144,11 +127,11 @@ def test_phone_sized_search_folds_the_facets(browser, site):
     context.close()
 
 
-def test_not_found_and_zero_results(page, site):
-    response = page.goto(site + "/work/nosuchwork?lang=en")
+def test_not_found_and_zero_results(page, browser_site):
+    response = page.goto(browser_site + "/work/nosuchwork?lang=en")
     assert response.status == 404
     assert page.get_by_role("searchbox").count() >= 1
     screenshot(page, "not-found-en")
-    page.goto(site + "/search?q=qqqzzz&lang=en")
+    page.goto(browser_site + "/search?q=qqqzzz&lang=en")
     assert "No results" in page.get_by_role("heading", level=1).inner_text()
     screenshot(page, "zero-results-en")

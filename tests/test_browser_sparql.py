@@ -12,37 +12,20 @@ import urllib.request
 
 import pytest
 
-from tests.browser import launch, screenshot
-from tests.webtools import LiveServer
-from web import create_app
+from tests.browser import screenshot
 from web.sparql_examples import EXAMPLES
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def site(demo_catalogue):
-    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "ALLIANCE_SPARQL_WORKERS": 0})
-    with LiveServer(app, threads=4) as server:
-        yield server.url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    manager, chromium = launch()
-    yield chromium
-    chromium.close()
-    manager.stop()
-
-
-def _open(browser, site, javascript=True):
-    """A tab that may reach only ``site``: anything else is aborted and recorded, as if offline."""
+def _open(browser, browser_site, javascript=True):
+    """A tab that may reach only ``browser_site``: anything else is aborted and recorded, as if offline."""
     context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB",
                                   java_script_enabled=javascript)
     outside, failed = [], []
 
     def only_here(route):
-        if route.request.url.startswith(site + "/"):
+        if route.request.url.startswith(browser_site + "/"):
             route.continue_()
         else:
             outside.append(route.request.url)
@@ -55,9 +38,9 @@ def _open(browser, site, javascript=True):
     return context, tab, outside, failed
 
 
-def _endpoint_rows(site, query):
+def _endpoint_rows(browser_site, query):
     """The rows /sparql answers as SPARQL JSON (what the browser's table must show)."""
-    url = site + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"})
+    url = browser_site + "/sparql?" + urllib.parse.urlencode({"query": query, "format": "json"})
     with urllib.request.urlopen(url, timeout=60) as response:
         data = json.load(response)
     names = data["head"]["vars"]
@@ -78,26 +61,26 @@ def _as_shown(term: dict | None) -> str:
     return f"{literal}^^<{term['datatype']}>" if "datatype" in term else literal
 
 
-def test_yasgui_runs_an_example_against_this_server(browser, site):
-    context, page, outside, failed = _open(browser, site)
+def test_yasgui_runs_an_example_against_this_server(browser, browser_site):
+    context, page, outside, failed = _open(browser, browser_site)
     try:
-        page.goto(site + "/sparql?lang=en")
+        page.goto(browser_site + "/sparql?lang=en")
         editor = page.locator("#query-editor")
         editor.locator(".yasqe .CodeMirror").wait_for()
         assert page.locator("form.sparql").is_hidden(), "YASGUI replaces the plain form"
         endpoint = page.evaluate("window.allianceYasgui.getTab().getEndpoint()")
-        assert endpoint == site + "/sparql"
+        assert endpoint == browser_site + "/sparql"
 
         example = EXAMPLES[0]  # copies held by each member library
         page.get_by_label("Example queries").select_option(label=example.title[0])
         assert page.evaluate("window.allianceYasgui.getTab().getQuery()") == example.query
-        with page.expect_response(lambda r: r.url == site + "/sparql" and r.request.method == "POST") as sent:
+        with page.expect_response(lambda r: r.url == browser_site + "/sparql" and r.request.method == "POST") as sent:
             page.locator(".yasqe_queryButton").click()
         assert sent.value.status == 200
         table = page.locator(".yasr table.dataTable")
         table.locator("tbody tr").first.wait_for()
 
-        names, expected = _endpoint_rows(site, example.query)
+        names, expected = _endpoint_rows(browser_site, example.query)
         assert len(expected) >= 5 and '"Peking University Library"@en' in [r[1] for r in expected]
         headers = [h.strip() for h in table.locator("thead th").all_inner_texts()]
         for name in names:
@@ -114,16 +97,16 @@ def test_yasgui_runs_an_example_against_this_server(browser, site):
     assert not [f for f in failed if not str(f[1]).endswith("/favicon.ico")], failed
 
 
-def test_without_javascript_the_plain_form_answers(browser, site):
-    context, page, outside, failed = _open(browser, site, javascript=False)
+def test_without_javascript_the_plain_form_answers(browser, browser_site):
+    context, page, outside, failed = _open(browser, browser_site, javascript=False)
     try:
-        page.goto(site + "/sparql?lang=en")
+        page.goto(browser_site + "/sparql?lang=en")
         assert page.locator("#query-editor").is_hidden()
         page.get_by_label("Query").fill(EXAMPLES[0].query)
         with page.expect_navigation():
             page.get_by_role("button", name="Run query").click()
         rows = page.locator("table.results tbody tr")
-        _, expected = _endpoint_rows(site, EXAMPLES[0].query)
+        _, expected = _endpoint_rows(browser_site, EXAMPLES[0].query)
         assert rows.count() == len(expected) >= 5
         screenshot(page, "sparql-plain-form")
     finally:
