@@ -294,17 +294,22 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args)
         floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
         print(f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
               f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})")
-        one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
-        print(f"{'endpoint over HTTP, 1 connection':48s} median {one['median'] * 1000:.2f} ms "
-              f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
-              f"({load_average()})")
-        many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
-        print(f"{f'endpoint over HTTP, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
-              f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
-              f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
+        one_and_many("endpoint over HTTP", gen, port, paths, args)
     finally:
         server.terminate()
         server.wait(60)
+
+
+def one_and_many(label: str, gen, port: int, paths: list[str], args) -> None:
+    """Print the mix's latency over one connection, then its rate over ``args.clients`` connections."""
+    one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
+    print(f"{label + ', 1 connection':48s} median {one['median'] * 1000:.2f} ms "
+          f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
+          f"({load_average()})")
+    many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
+    print(f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
+          f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
+          f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
 
 
 # Virtuoso ------------------------------------------------------------------------------------------------------------
@@ -344,14 +349,7 @@ def virtuoso_stage(data: Path, graphs: list, mix: list[str], expected: list[int]
               f"{check_answers(port, mix, expected)} of {len(mix)} differ")
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)
-        one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
-        print(f"{'virtuoso /sparql, 1 connection':48s} median {one['median'] * 1000:.2f} ms "
-              f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
-              f"({load_average()})")
-        many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
-        print(f"{f'virtuoso /sparql, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
-              f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
-              f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
+        one_and_many("virtuoso /sparql", gen, port, paths, args)
     finally:
         server.stop()
 
