@@ -144,16 +144,20 @@ def test_a_dublin_core_file_is_detected_and_ingested(fjl, tmp_path):
     assert rows(fjl.store, """ASK { ?p alliance:dynasty/rdfs:label "清"@zh-Hans ; bf:date "1763"^^<http://id.loc.gov/datatypes/edtf> }""")
 
 
-def test_the_cli_harvests(repository, tmp_path):
+def _cli(data):
+    """``alliance --data DATA --base TEST_BASE ...`` run in-process; returns the click result."""
     from click.testing import CliRunner
 
     from web.cli import main
 
-    url, _ = repository
-
     def run(*args):
-        return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
-                                  catch_exceptions=False)
+        return CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, *args], catch_exceptions=False)
+    return run
+
+
+def test_the_cli_harvests(repository, tmp_path):
+    url, _ = repository
+    run = _cli(tmp_path / "data")
 
     assert run("member", "add", "FJL", "--name", "Fujian Provincial Library").exit_code == 0
     result = run("harvest", url, "--member", "FJL", "--set", "gazetteer", "--collection", "福建方志")
@@ -247,15 +251,8 @@ def test_an_incremental_marcxml_harvest_takes_changes_and_deletions(fjl, marc_re
 
 
 def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_path):
-    from click.testing import CliRunner
-
-    from web.cli import main
-
     url, _ = marc_repository
-
-    def run(*args):
-        return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
-                                  catch_exceptions=False)
+    run = _cli(tmp_path / "data")
 
     assert run("member", "add", "GWU", "--name", "George Washington University").exit_code == 0
     told = run("harvest", url, "--member", "GWU", "--metadata-prefix", "oai_dc")
