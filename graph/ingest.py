@@ -22,6 +22,9 @@ from graph.mappers import MappingContext
 from graph.rdfload import file_fingerprint
 from graph.sources import Notice, Rejection, SourceRecord
 from graph.store.base import Batch, SerializedTriples, Store, StoreError
+from graph.union.derive import derive
+from graph.union.description import as_member_description
+from vocab.namespaces import ALLIANCE
 
 
 class IngestError(Exception):
@@ -96,6 +99,8 @@ def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestRepo
                     report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
                     if ctx.collection:
                         triples = collection.join(triples, ctx)
+                    if ctx.member_descriptions:
+                        triples = as_member_description(triples, ctx.member.upper())
                     yield from triples
             if progress:
                 progress(1)
@@ -144,7 +149,7 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     report = IngestReport(member=member.upper(), files=names)
     load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
             if clusters is not None else None)
-    ctx = MappingContext(minter, member.upper(), collection_name, identity=load)
+    ctx = MappingContext(minter, member.upper(), collection_name, identity=load, member_descriptions=True)
     started = time.perf_counter()
     fingerprint = (collection.fingerprint(ctx) if collection_name
                    else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
@@ -182,7 +187,7 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
             member, payload, replace=replace,
             fingerprint=fingerprint, sources=names,
             renames=renames if load is not None else None,
-            index_generation=load.generation if load is not None else None)
+            index_generation=load.generation if load is not None else None, derive=derive)
     except StoreError as err:
         if load is not None:
             load.rollback()
@@ -214,8 +219,10 @@ def _instance_of(store: Store, minter: Minter, member: str) -> Callable[[str], s
 
         rows = list(store.query(
             "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
+            f"PREFIX alliance: <{ALLIANCE.base}> "
             "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
-            f"SELECT ?i WHERE {{ ?i bf:adminMetadata ?a . ?a bf:assigner {library} ; bf:identifiedBy ?l . "
+            f"SELECT ?i WHERE {{ ?i alliance:memberDescription/bf:adminMetadata ?a . "
+            f"?a bf:assigner {library} ; bf:identifiedBy ?l . "
             f"?l rdf:value {Literal(control)} }} LIMIT 1"))
         return rows[0]["i"].value if rows else None
     return lookup

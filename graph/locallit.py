@@ -49,6 +49,7 @@ def facet(store: Store, name: str, *, limit: int = 200) -> list[FacetValue]:
     SELECT ?term (COUNT(DISTINCT ?work) AS ?works) (SAMPLE(?zh) AS ?zh1) (SAMPLE(?py) AS ?py1)
            (SAMPLE(?any) AS ?any1) WHERE {{
       {FACETS[name]}
+      ?work a bf:Work .
       {_label_pattern("?term")}
     }} GROUP BY ?term ORDER BY DESC(?works) LIMIT {int(limit)}"""
     values = []
@@ -69,6 +70,7 @@ def works_with(store: Store, name: str, term_iri: str, *, limit: int = 500) -> l
     SELECT ?work (SAMPLE(?zh) AS ?title) (SAMPLE(?py) AS ?pinyin) (SAMPLE(?any) AS ?other)
            (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?holders) WHERE {{
       {pattern}
+      ?work a bf:Work .
       {_label_pattern("?work")}
       OPTIONAL {{ ?work bf:hasInstance/bf:hasItem/bf:heldBy/alliance:code ?code }}
     }} GROUP BY ?work ORDER BY ?title LIMIT {int(limit)}"""

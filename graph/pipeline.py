@@ -31,6 +31,7 @@ from graph.mappers import MappingContext
 from graph.mappers import marc21
 from graph.sources import Notice, Rejection, SourceRecord
 from graph.sources import iso2709
+from graph.union.description import as_member_description
 from graph.sources.marc import decode_iso2709, iso2709_chunks_at, is_marcxml, read_marcxml
 from vocab.namespaces import BF, PREFIXES
 
@@ -160,7 +161,8 @@ _STATE: dict = {}
 
 def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False) -> None:
     if defer:  # a stateful resolver lives in the parent; this process only gathers evidence
-        ctx = MappingContext(ctx.minter, ctx.member, ctx.collection, identity=DeferredIdentity())
+        ctx = MappingContext(ctx.minter, ctx.member, ctx.collection, identity=DeferredIdentity(),
+                             member_descriptions=ctx.member_descriptions)
     _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph), defer=defer)
     gc.freeze()  # everything inherited is long-lived; young collections stay cheap
 
@@ -220,6 +222,8 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int 
         instance = next((s for s, p, _ in triples if p == _ADMIN), None)
         if instance is not None:
             res.instances[control] = instance.value
+    if ctx.member_descriptions:
+        triples = as_member_description(triples, ctx.member.upper())
     return triples
 
 

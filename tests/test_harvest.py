@@ -205,7 +205,7 @@ def marc_repository(repository):
 
 def controls(store) -> set[str]:
     return {r["c"].value for r in rows(store, """SELECT ?c WHERE { ?i a bf:Instance ;
-        bf:adminMetadata/bf:identifiedBy/rdf:value ?c }""")}
+        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value ?c }""")}
 
 
 def main_titles(store) -> set[str]:
@@ -222,7 +222,7 @@ def test_marcxml_is_taken_over_oai_dc_and_read_by_the_marc21_reader_and_mapper(f
         (url, "oai:catalog.gwu:11865876", "datafield without a tag (001 11865876)")]
     assert controls(fjl.store) == {"11865869", "11863566", "12009811", "11863531", "11865868"}
     assert {"新中国对外关系 60 年", "中国外交六十年"} <= {t.rstrip(" :/") for t in main_titles(fjl.store)}
-    assert rows(fjl.store, """ASK { ?i bf:adminMetadata/bf:identifiedBy/rdf:value "11863566" ;
+    assert rows(fjl.store, """ASK { ?i alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "11863566" ;
                                       bf:hasItem/bf:heldBy/alliance:code "FJL" ; bf:partOf/rdfs:label "GWU Libraries" }""")
 
 

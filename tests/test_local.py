@@ -100,13 +100,14 @@ def test_the_same_edition_listed_by_two_members_is_one_instance_held_by_both(loa
 def test_sparql_answers_by_dynasty_place_type_and_clc(loaded):
     cat, _, _ = loaded
     qing = rows(cat.store, """SELECT DISTINCT ?t WHERE {
+        ?w a bf:Work .
         { ?w bf:contribution/bf:agent/alliance:dynasty ?d } UNION { ?w bf:hasInstance/bf:provisionActivity/alliance:dynasty ?d }
         ?d rdfs:label "清"@zh-Hans . ?w rdfs:label ?t FILTER(lang(?t) = "zh-hans") }""")
     assert sorted(r["t"].value for r in qing) == ["曾文正公家书", "榕城考古略", "长乐县志"]
-    fuzhou = rows(cat.store, """SELECT DISTINCT ?t WHERE { ?w bf:subject ?p . ?p a bf:Place ; rdfs:label "福建福州"@zh-Hans .
+    fuzhou = rows(cat.store, """SELECT DISTINCT ?t WHERE { ?w a bf:Work ; bf:subject ?p . ?p a bf:Place ; rdfs:label "福建福州"@zh-Hans .
         ?w rdfs:label ?t FILTER(lang(?t) = "zh-hans") }""")
     assert sorted(r["t"].value for r in fuzhou) == ["榕城考古略", "王氏族谱"]
-    genealogies = rows(cat.store, """SELECT ?t WHERE { ?w bf:genreForm/rdfs:label "家谱"@zh-Hans ; rdfs:label ?t
+    genealogies = rows(cat.store, """SELECT ?t WHERE { ?w a bf:Work ; bf:genreForm/rdfs:label "家谱"@zh-Hans ; rdfs:label ?t
         FILTER(lang(?t) = "zh-hans") }""")
     assert [r["t"].value for r in genealogies] == ["王氏族谱"]  # inferred from the surname column
     assert rows(cat.store, """ASK { ?w bf:subject [ a bf:Family ; rdfs:label "王氏"@zh-Hans ] }""")

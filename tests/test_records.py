@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph import records
 from graph.records.holdings import copies_at
-from vocab.namespaces import BF, RDF, RDFS
+from vocab.namespaces import ALLIANCE, BF, RDF, RDFS
 from tests.webtools import instance_titled
 
 CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"
@@ -26,9 +26,13 @@ def test_describe_has_fragments_linked_labels_and_no_duplicates(store):
     assert len(triples) == len(set(triples)), "a triple said by GWU and PKU must appear once"
     subjects = {t.subject.value for t in triples}
     assert iri in subjects
-    assert f"{iri}#GWU-title" in subjects and f"{iri}#PKU-title" in subjects
-    assert f"{iri}#GWU-local" in subjects, "nested fragments (admin -> local id) are followed"
+    assert f"{iri}#title" in subjects, "one union title"
+    assert not any("#GWU" in s or "#PKU" in s for s in subjects), "members' descriptions are linked, not inlined"
     inst = NamedNode(iri)
+    members = {t.object.value for t in triples if t.subject == inst and t.predicate == ALLIANCE.memberDescription}
+    assert {m.rsplit("#", 1)[1].split(".")[0] for m in members} == {"GWU", "PKU"}
+    titles = [t.object for t in triples if t.subject.value == f"{iri}#title" and t.predicate == BF.mainTitle]
+    assert len({lit.language for lit in titles}) == len(titles), "one main title (in each script)"
     assert (inst, RDF.type, BF.Instance) in {(t.subject, t.predicate, t.object) for t in triples}
     work = next(t.object for t in triples if t.subject == inst and t.predicate == BF.instanceOf)
     work_labels = [t.object.value for t in triples if t.subject == work and t.predicate == RDFS.label]

@@ -202,7 +202,7 @@ def test_an_old_book_answers_sparql_by_dynasty_place_and_clc(members, tmp_path):
     report = ingest(members.store, members.minter, [path], "PKU")
     assert report.loaded == 1 and not report.rejected
     store = members.store
-    by_dynasty = rows(store, """SELECT ?name WHERE { ?w bf:contribution/bf:agent ?a .
+    by_dynasty = rows(store, """SELECT ?name WHERE { ?w a bf:Work ; bf:contribution/bf:agent ?a .
         ?a alliance:dynasty/rdfs:label "清"@zh-Hans ; rdfs:label ?name FILTER(lang(?name) = "zh-hans") }""")
     assert [r["name"].value for r in by_dynasty] == ["孟昭涵"]
     assert rows(store, """ASK { ?a alliance:dynasty/rdfs:label "Qing"@zh-Latn-pinyin ;

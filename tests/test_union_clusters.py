@@ -207,7 +207,8 @@ def test_cnmarc_and_unimarc_copies_of_the_same_records_cluster_across_dialects(t
         ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
     assert len(rows) == 10 and all(int(r["n"].value) == 2 for r in rows)
     shared_isbn = list(cat.store.query(f"""SELECT DISTINCT ?i ?w WHERE {{
-        ?i <{BF.identifiedBy.value}> ?id ; <{BF.instanceOf.value}> ?w . ?id <{RDF.value.value}> ?v
+        ?i a <{BF.Instance.value}> ; <{BF.identifiedBy.value}> ?id ; <{BF.instanceOf.value}> ?w .
+        ?id <{RDF.value.value}> ?v
         FILTER(CONTAINS(STR(?v), "2623")) }}"""))
     assert len({r["i"] for r in shared_isbn}) == 2 and len({r["w"] for r in shared_isbn}) == 1
     cat.close()

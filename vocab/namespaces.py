@@ -84,6 +84,9 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
     "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
     "collectionOf",       # bf:Collection -> member library that builds it (local literature)
+    "MemberDescription",  # class: one member record's description of a shared Instance or Work (graph.union)
+    "memberDescription",  # shared Instance/Work -> a member's description of it
+    "statedType",         # member description -> a class the member's record gave the resource
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({

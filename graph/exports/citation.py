@@ -52,7 +52,7 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
     rows = select(store, f"SELECT ?t WHERE {{ {subject} a ?t }}")
     types = {r["t"].value for r in rows}
     if BF.Work.value in types:
-        first = select(store, f"SELECT ?i WHERE {{ ?i bf:instanceOf {subject} }} ORDER BY ?i LIMIT 1")
+        first = select(store, f"SELECT ?i WHERE {{ ?i bf:instanceOf {subject} ; a bf:Instance }} ORDER BY ?i LIMIT 1")
         if not first:
             return None
         instance, work = first[0]["i"], subject

@@ -247,7 +247,7 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
 
 def _add_instances(store: Store, vw: str, docs: dict[str, WorkDocument], minter: Minter) -> None:
     work_of: dict[str, str] = {}
-    for r in _select(store, f"SELECT DISTINCT ?w ?i WHERE {{ {vw} ?i bf:instanceOf ?w }}"):
+    for r in _select(store, f"SELECT DISTINCT ?w ?i WHERE {{ {vw} ?i bf:instanceOf ?w ; a bf:Instance }}"):
         if r["w"].value in docs:
             work_of[r["i"].value] = r["w"].value
     for w in work_of.values():

@@ -21,6 +21,9 @@ class MappingContext:
     member: str
     collection: str | None = None   # name of the member's collection this load builds, if any
     identity: Any = field(default=None)
+    # a load into the alliance: the record's Instance and Work statements go onto member descriptions
+    # (graph.union.description); plain conversion (`alliance convert`) keeps them on the resources
+    member_descriptions: bool = False
 
     def __post_init__(self):
         if self.identity is None:

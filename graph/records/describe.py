@@ -10,6 +10,7 @@ from pyoxigraph import NamedNode, Triple
 
 from graph.records.common import Description, chunks, node, select, values
 from graph.store.base import Store
+from graph.union.description import is_member_node
 from vocab.namespaces import RDF, RDFS
 
 MAX_DEPTH = 4
@@ -18,6 +19,9 @@ MAX_DEPTH = 4
 def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
              skip: tuple = ()) -> list[Triple]:
     """Triples about ``iri`` and its fragments, plus rdfs:label of linked resources.
+
+    Of a shared Instance or Work that is its union description; the members' own
+    descriptions are linked (``alliance:memberDescription``), and answer their own IRIs.
 
     ``skip`` names predicates of the resource itself to leave out (a page asks for a work
     without its thousands of ``bf:hasInstance`` links, and lists editions a page at a time).
@@ -37,7 +41,8 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
         frontier = []
         for t in found:
             o = t.object
-            if isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen_subjects:
+            if (isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen_subjects
+                    and not is_member_node(o.value)):  # members' own descriptions: linked, not shown
                 seen_subjects.add(o)
                 frontier.append(o)
         if not frontier:
@@ -48,7 +53,7 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
         linked = list(dict.fromkeys(
             t.object for t in triples
             if isinstance(t.object, NamedNode) and t.object not in seen_subjects
-            and t.predicate != RDF.type))
+            and t.predicate != RDF.type and not is_member_node(t.object.value)))
         for part in chunks(linked):
             rows = select(store, f"SELECT DISTINCT ?s ?l WHERE {{ {values('s', part)} ?s rdfs:label ?l }}")
             triples += [Triple(r["s"], RDFS.label, r["l"]) for r in rows]

@@ -49,7 +49,7 @@ def local_ids(store: Store, instances: list) -> dict[tuple[str, str], list[str]]
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for part in chunks(instances):
         rows = select(store, f"""SELECT DISTINCT ?inst ?lib ?local WHERE {{ {values('inst', part)}
-            ?inst bf:adminMetadata ?admin . ?admin bf:assigner ?lib ; bf:identifiedBy ?id .
+            ?inst alliance:memberDescription/bf:adminMetadata ?admin . ?admin bf:assigner ?lib ; bf:identifiedBy ?id .
             ?id a bf:Local ; rdf:value ?local }}""")
         for r in rows:
             ids = found[(r["inst"].value, r["lib"].value)]

@@ -71,7 +71,7 @@ def instance_summaries(store: Store, instances: list, lang: str) -> list[dict]:
 
 
 def editions_of(store: Store, work, limit: int = MAX_EDITIONS) -> list:
-    rows = select(store, f"SELECT DISTINCT ?i WHERE {{ ?i bf:instanceOf {node(work)} }} LIMIT {limit}")
+    rows = select(store, f"SELECT DISTINCT ?i WHERE {{ ?i bf:instanceOf {node(work)} ; a bf:Instance }} LIMIT {limit}")
     return [r["i"] for r in rows]
 
 
@@ -123,7 +123,7 @@ def _holders_from(editions: list[dict]) -> list[dict]:
 
 def _holders(store: Store, work, members, lang: str) -> list[dict]:
     rows = select(store, f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) (COUNT(DISTINCT ?i) AS ?e) WHERE {{
-        ?i bf:instanceOf {node(work)} . ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""")
+        ?i bf:instanceOf {node(work)} ; a bf:Instance . ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""")
     out = [{"library": library_ref(r["lib"].value, members, lang), "copies": int(r["n"].value),
             "editions": int(r["e"].value)} for r in rows]
     return sorted(out, key=lambda h: (-h["copies"], h["library"]["label"]))

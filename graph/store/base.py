@@ -34,6 +34,7 @@ class Batch:
 
 
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
+ABOUT_CHUNK = 100  # subjects per query of Store.about (Virtuoso caps a result at 10,000 rows)
 
 
 class SerializedTriples:
@@ -118,7 +119,7 @@ class Store(abc.ABC):
                     replace: bool = False, fingerprint: str | None = None,
                     sources: Iterable[str] = (), graph: NamedNode | None = None,
                     renames: Callable[[], Iterable] | None = None,
-                    index_generation: int | None = None) -> Batch:
+                    index_generation: int | None = None, derive: Callable | None = None) -> Batch:
         """Write ``triples`` as a new batch of ``member`` and switch it on atomically.
 
         ``replace`` switches off every other batch of the member in the same step; a
@@ -132,6 +133,10 @@ class Store(abc.ABC):
         fragments) in the new batch and the active ones, in the same transaction as the switch.
         ``index_generation`` (the cluster index load that minted the batch's ids) is recorded with
         the batch, so a load switched on but never committed to the index can be found.
+        ``derive`` (:func:`graph.union.derive.derive`), called with the store's readers, the batch
+        graph, the graphs staying active, the replaced ones and the renames, gives the union
+        descriptions the load changes: added to the batch graph, and the ones they replace deleted
+        in the switch's transaction.
         """
 
     @abc.abstractmethod
@@ -150,6 +155,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def quads_in(self, graph: NamedNode) -> Iterator[Quad]:
         """Every quad of one graph."""
+
+    def scan(self, predicate: NamedNode, graph: NamedNode) -> Iterator[Quad]:
+        """The quads of one graph (active or not) with ``predicate``."""
+        return (q for q in self.quads_in(graph) if q.predicate == predicate)
+
+    @abc.abstractmethod
+    def about(self, subjects: list[NamedNode]) -> Iterator[Quad]:
+        """Every quad, in any graph (active or not), whose subject is one of ``subjects``."""
 
     # writes over the protocols (SPARQL Update, Graph Store): graphs named by the client ------------
     # ``graph`` is a NamedNode or pyoxigraph.DefaultGraph (the store's own default graph, which is

@@ -127,6 +127,13 @@ class EmbeddedStore(Store):
     def quads_in(self, graph: ox.NamedNode) -> Iterator[ox.Quad]:
         return self._ox.quads_for_pattern(None, None, None, graph)
 
+    def scan(self, predicate: ox.NamedNode, graph: ox.NamedNode) -> Iterator[ox.Quad]:
+        return self._ox.quads_for_pattern(None, predicate, None, graph)
+
+    def about(self, subjects: list[ox.NamedNode]) -> Iterator[ox.Quad]:
+        for s in subjects:
+            yield from self._ox.quads_for_pattern(s, None, None, None)
+
     def batches(self, member: str | None = None) -> list[Batch]:
         ag = self.minter.alliance_graph
         found = []
@@ -144,7 +151,7 @@ class EmbeddedStore(Store):
 
     # writing -------------------------------------------------------------------
     def write_batch(self, member, triples: Iterable[Triple], *, replace=False, fingerprint=None,
-                    sources=(), graph=None, renames=None, index_generation=None) -> Batch:
+                    sources=(), graph=None, renames=None, index_generation=None, derive=None) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
@@ -168,7 +175,17 @@ class EmbeddedStore(Store):
             batch.replaced = [b.graph for b in self.batches(member) if member and (
                 replace or (fingerprint and b.fingerprint == fingerprint))]
             try:
-                rewrite = self._rewrite(batch, list(renames()) if renames else [])
+                renamed = list(renames()) if renames else []
+                rewrite = self._rewrite(batch, renamed)
+                if derive is not None:
+                    live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
+                    owners = {b.graph: b.member for b in self.batches()}
+                    owners[graph] = batch.member
+                    derived = derive(self.scan, self.about, graph, live, batch.replaced, renamed, owners)
+                    counter = _Counter(derived.triples, graph)
+                    self._ox.bulk_extend(counter)
+                    batch.triples += counter.count
+                    rewrite += registry.delete_quads(derived.deletions)
             except Exception as err:
                 self._drop([graph])
                 raise StoreError(str(err)) from err

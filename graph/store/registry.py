@@ -57,6 +57,14 @@ def switch(minter: Minter, batch: Batch, rewrite: Iterable[str] = ()) -> str:
     return " ;\n".join(ops)
 
 
+def delete_quads(quads: Iterable[ox.Quad], per_op: int = 5000) -> list[str]:
+    """DELETE DATA operations removing ``quads`` (in parts, so no one operation text grows without bound)."""
+    quads = list(quads)
+    return [" ".join(["DELETE DATA {", *(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                                        for q in quads[i:i + per_op]), "}"])
+            for i in range(0, len(quads), per_op)]
+
+
 def batch_from(minter: Minter, graph: ox.NamedNode, props: dict[str, list]) -> Batch:
     """A :class:`Batch` from what the register says of ``graph`` (predicate IRI -> objects)."""
     library = props.get(ALLIANCE.batchOf.value, [None])[0]

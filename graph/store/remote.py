@@ -38,7 +38,7 @@ from graph.identity.uris import Minter
 from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout,
                                  QueryTooLarge)
 from graph.store import registry
-from graph.store.base import Batch, Store, StoreError, Triple
+from graph.store.base import ABOUT_CHUNK, Batch, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
 from vocab.namespaces import ALLIANCE, XSD
 
@@ -298,6 +298,12 @@ class RemoteStore(Store):
             media, ox.RdfFormat.N_TRIPLES)
         return iter(list(ox.parse(response.content, format=fmt)))
 
+    def about(self, subjects: list[ox.NamedNode]) -> Iterator[ox.Quad]:
+        for start in range(0, len(subjects), ABOUT_CHUNK):
+            part = " ".join(str(s) for s in subjects[start:start + ABOUT_CHUNK])
+            for r in self._select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {part} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
+                yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+
     def batches(self, member: str | None = None) -> list[Batch]:
         ag = self.minter.alliance_graph
         rows = self._select(f"""SELECT ?g ?p ?o WHERE {{ GRAPH {ag} {{
@@ -310,7 +316,7 @@ class RemoteStore(Store):
 
     # writing ---------------------------------------------------------------------------------------
     def write_batch(self, member, triples, *, replace=False, fingerprint=None, sources=(), graph=None,
-                    renames=None, index_generation=None) -> Batch:
+                    renames=None, index_generation=None, derive=None) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
@@ -326,7 +332,15 @@ class RemoteStore(Store):
                 faults.point("store.written")
                 batch.replaced = [b.graph for b in self.batches(member) if member and (
                     replace or (fingerprint and b.fingerprint == fingerprint))]
-                rewrite = self._rewrite(batch, list(renames()) if renames else [])
+                renamed = list(renames()) if renames else []
+                rewrite = self._rewrite(batch, renamed)
+                if derive is not None:
+                    live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
+                    owners = {b.graph: b.member for b in self.batches()}
+                    owners[graph] = batch.member
+                    derived = derive(self.scan, self.about, graph, live, batch.replaced, renamed, owners)
+                    batch.triples += self._post_triples(graph, derived.triples, leased=True)
+                    rewrite += registry.delete_quads(derived.deletions)
             except Exception as err:
                 self._drop([graph])
                 raise StoreError(str(err)) from err

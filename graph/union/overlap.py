@@ -39,10 +39,11 @@ HOLDINGS_QUERY = {
             "?i bf:instanceOf ?title }",
 }
 CLASS_QUERY = """SELECT ?work ?type ?portion ?source WHERE {
-  ?work bf:classification ?c . ?c a ?type ; bf:classificationPortion ?portion .
+  ?work a bf:Work ; bf:classification ?c . ?c a ?type ; bf:classificationPortion ?portion .
   OPTIONAL { ?c bf:source ?source } }"""
-WORK_QUERY = "SELECT ?instance ?work WHERE { ?instance bf:instanceOf ?work }"
+WORK_QUERY = "SELECT ?instance ?work WHERE { ?instance bf:instanceOf ?work ; a bf:Instance }"
 DATE_QUERY = """SELECT ?instance ?date WHERE {
+  ?instance a bf:Instance .
   { ?instance bf:provisionActivity ?p . ?p bflc:simpleDate ?date }
   UNION { ?instance bf:provisionActivity ?p . ?p bf:date ?date } }"""
 
