@@ -139,6 +139,12 @@ def _converted(path, dialect, member: str, base: str) -> list[tuple]:
     return [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
+def validate_alliance(store) -> ValidationReport:
+    """Every triple of the default graph: the whole alliance as SPARQL users and pages see it."""
+    return validate({(t.subject, t.predicate, t.object)
+                     for t in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")})
+
+
 def validate_member(store, code: str) -> ValidationReport:
     """Every triple of a member's active batches."""
     triples = [(q.subject, q.predicate, q.object)

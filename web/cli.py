@@ -224,26 +224,30 @@ def _write_rejects(report, path: str) -> None:
 @pass_ctx
 def validate(obj: Context, file: str | None, member_code: str | None, format_name: str | None,
              show: int) -> None:
-    """Check a file, or a member's loaded data, against the alliance profile (SHACL).
+    """Check a file, a member's loaded data or the whole alliance against the alliance profile (SHACL).
 
     FILE is an RDF file (any format `alliance load` reads) or a source file (MARC,
-    CNMARC, a spreadsheet), which is converted first. Also checks that every BIBFRAME
+    CNMARC, a spreadsheet), which is converted first; --member CODE checks what that
+    member loaded; with neither, the whole alliance as queries see it (one description
+    per edition and work, docs/union.md). Also checks that every BIBFRAME
     and BFLC term is defined by the ontologies and that no node is blank. Exits 1 when
     the data does not conform (warnings alone do not fail).
     """
     from graph.rdfload import LoadError
-    from graph.validate import validate_member, validate_path
+    from graph.validate import validate_alliance, validate_member, validate_path
 
-    if bool(file) == bool(member_code):
-        raise click.UsageError("give either FILE or --member CODE")
+    if file and member_code:
+        raise click.UsageError("give FILE, --member CODE or neither (the whole alliance), not both")
     if file:
         try:
             report = validate_path(file, format=format_name)
         except LoadError as err:
             raise click.ClickException(str(err)) from err
-    else:
+    elif member_code:
         cat = obj.catalogue()
         report = validate_member(cat.store, _require_member(cat, member_code))
+    else:
+        report = validate_alliance(obj.catalogue().store)
     for finding in (report.violations + report.warnings)[:show]:
         click.echo(f"  {finding}")
     for term in report.undefined_terms[:show]:

@@ -161,6 +161,10 @@ class Store(abc.ABC):
         return (q for q in self.quads_in(graph) if q.predicate == predicate)
 
     @abc.abstractmethod
+    def query_every_graph(self, sparql: str):
+        """A SELECT over every graph, active or not (``GRAPH ?g`` ranges over all), in-process: for the writer."""
+
+    @abc.abstractmethod
     def about(self, subjects: list[NamedNode]) -> Iterator[Quad]:
         """Every quad, in any graph (active or not), whose subject is one of ``subjects``."""
 

@@ -134,6 +134,9 @@ class EmbeddedStore(Store):
         for s in subjects:
             yield from self._ox.quads_for_pattern(s, None, None, None)
 
+    def query_every_graph(self, sparql: str):
+        return self._ox.query(sparql)
+
     def batches(self, member: str | None = None) -> list[Batch]:
         ag = self.minter.alliance_graph
         found = []
@@ -181,10 +184,12 @@ class EmbeddedStore(Store):
                     live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
                     owners = {b.graph: b.member for b in self.batches()}
                     owners[graph] = batch.member
-                    derived = derive(self.scan, self.about, graph, live, batch.replaced, renamed, owners)
+                    derived = derive(self, graph, live, batch.replaced, renamed, owners)
+                    for q in derived.duplicates:  # the batch is still inactive: no transaction needed
+                        self._ox.remove(q)
                     counter = _Counter(derived.triples, graph)
                     self._ox.bulk_extend(counter)
-                    batch.triples += counter.count
+                    batch.triples += counter.count - len(derived.duplicates)
                     rewrite += registry.delete_quads(derived.deletions)
             except Exception as err:
                 self._drop([graph])

@@ -298,6 +298,9 @@ class RemoteStore(Store):
             media, ox.RdfFormat.N_TRIPLES)
         return iter(list(ox.parse(response.content, format=fmt)))
 
+    def query_every_graph(self, sparql: str):
+        return self._select(sparql)
+
     def about(self, subjects: list[ox.NamedNode]) -> Iterator[ox.Quad]:
         for start in range(0, len(subjects), ABOUT_CHUNK):
             part = " ".join(str(s) for s in subjects[start:start + ABOUT_CHUNK])
@@ -338,8 +341,10 @@ class RemoteStore(Store):
                     live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
                     owners = {b.graph: b.member for b in self.batches()}
                     owners[graph] = batch.member
-                    derived = derive(self.scan, self.about, graph, live, batch.replaced, renamed, owners)
-                    batch.triples += self._post_triples(graph, derived.triples, leased=True)
+                    derived = derive(self, graph, live, batch.replaced, renamed, owners)
+                    if derived.duplicates:  # the batch is still inactive: no transaction needed
+                        self._update(" ;\n".join(registry.delete_quads(derived.duplicates)))
+                    batch.triples += self._post_triples(graph, derived.triples, leased=True) - len(derived.duplicates)
                     rewrite += registry.delete_quads(derived.deletions)
             except Exception as err:
                 self._drop([graph])

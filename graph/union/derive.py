@@ -19,32 +19,34 @@ from typing import Callable, Iterable
 
 from pyoxigraph import NamedNode, Quad
 
-from graph.union.description import DESCRIPTION_OF, Description, is_union_node, merge
+from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
 from vocab.namespaces import BF
 
-Scan = Callable[[NamedNode, NamedNode], Iterable[Quad]]     # (predicate, graph) -> quads
 About = Callable[[list], Iterable[Quad]]                    # subjects -> their quads in every graph
 
 
 @dataclass
 class Derived:
-    """What a load does to union descriptions: triples for its own graph, quads to delete elsewhere."""
+    """What a load does to the union: triples to add to its own graph and quads to remove from it
+    (before the switch), quads to delete elsewhere (in the switch)."""
 
     triples: list[tuple] = field(default_factory=list)
+    duplicates: list[Quad] = field(default_factory=list)
     deletions: list[Quad] = field(default_factory=list)
     resources: int = 0
 
 
-def derive(scan: Scan, about: About, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode],
+def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode],
            renames: Iterable = (), owners: dict | None = None) -> Derived:
     """The union descriptions of what a load into ``batch`` touches (see the module).
 
     ``live`` are the batch graphs that stay active through the switch, ``replaced`` the
     ones it switches off; ``renames`` the cluster merges and splits of this load (``old``/``new``,
     in the graphs of ``members``, or all when None), ``owners`` the member of each batch graph.
-    ``scan(predicate, graph)`` gives one graph's quads with that predicate, ``about(subjects)``
-    the quads of those subjects in every graph (the store reads them in as few calls as it can).
+    ``store`` reads: ``scan(predicate, graph)`` one graph's quads with that predicate,
+    ``about(subjects)`` the quads of those subjects in every graph, ``query_every_graph``.
     """
+    scan, about = store.scan, store.about
     renames = list(renames)
     moves = _Moves(renames, owners or {})
     touched: set[str] = {r.new.value for r in renames} | {r.old.value for r in renames}
@@ -121,7 +123,38 @@ def derive(scan: Scan, about: About, batch: NamedNode, live: list[NamedNode], re
         if triples:
             out.resources += 1
             out.triples += triples
+    _state_once(store, batch, live, replaced, touched, out)
     return out
+
+
+def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str],
+                out: Derived) -> None:
+    """Everything else (agents, subjects, genres, series…) said once in the union of active graphs.
+
+    A statement the new batch makes that a live graph already holds is taken out of the batch;
+    a statement only a replaced batch held, about a resource the alliance still links to, is
+    taken into the new batch, so withdrawing one member's record never loses what another
+    member says too. Union descriptions (managed above) and members' own nodes are left alone.
+    """
+    def managed(term) -> bool:
+        base, _, _ = term.value.partition("#")
+        return base in touched or is_member_node(term.value)
+
+    if live:
+        graphs = " ".join(str(g) for g in live)
+        for r in store.query_every_graph(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"):
+            if not managed(r["s"]):
+                out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
+    keep = " ".join(str(g) for g in [*live, batch])
+    local = (store.minter.base + "item/", store.minter.base + "instance/")  # copies and editions: members' own
+    for old in replaced:
+        for r in store.query_every_graph(f"""SELECT ?s ?p ?o WHERE {{ GRAPH {old} {{ ?s ?p ?o }}
+                FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {keep} }} }}
+                FILTER EXISTS {{ GRAPH ?h {{ ?x ?y ?s }} VALUES ?h {{ {keep} }} }} }}"""):
+            s = r["s"]
+            if not managed(s) and not s.value.startswith(local):
+                out.triples.append((s, r["p"], r["o"]))
 
 
 def _about(about: About, subjects: list[str]) -> dict[str, list[Quad]]:
@@ -157,6 +190,8 @@ class _Moves:
         return mapping[base] + sep + frag if base in mapping else value
 
     def term(self, term, graph):
+        if not self.everywhere and not self.scoped:
+            return term
         if isinstance(term, NamedNode):
             value = self.value(term.value, graph)
             return term if value == term.value else NamedNode(value)
