@@ -94,6 +94,44 @@ class Catalogue:
             self._sources = SourceArchive.in_dir(self.data_dir)
         return self._sources
 
+    # the one road for every load of catalogue files ----------------------------------------------
+    def ingest(self, files, member: str, *, replace: bool = False, format: str | None = None,
+               collection: str | None = None, progress=None, index_progress=None):
+        """Load catalogue files for ``member`` and bring everything derived from the store up to date.
+
+        Read, map and load as one atomic batch (:func:`graph.ingest.ingest`: the cluster index and
+        the union descriptions move with it), then archive the source records for export and
+        re-derive the search index, so what the load brought is searchable and exportable when
+        this returns. Raises :class:`graph.ingest.IngestError` (nothing of the load visible).
+        """
+        from graph.ingest import ingest
+
+        report = ingest(self.store, self.minter, list(files), member, replace=replace, progress=progress,
+                        format=format, collection_name=collection, clusters=self.clusters)
+        self.after_load(report, index_progress)
+        return report
+
+    def harvest(self, url: str, member: str, *, state_dir, index_progress=None, **options):
+        """Harvest a member's OAI-PMH repository into one of its collections (:func:`graph.harvest.harvest`),
+        then everything derived, as :meth:`ingest` does."""
+        from graph.harvest import harvest
+
+        report = harvest(self.store, self.minter, url, member, state_dir=state_dir, clusters=self.clusters,
+                         **options)
+        if report.ingest is not None:
+            self.after_load(report.ingest, index_progress)
+        return report
+
+    def after_load(self, report, index_progress=None) -> None:
+        """What follows every load of catalogue files: its source records archived, the search index synced."""
+        import time
+
+        if report.batch is not None:
+            report.archived = self.keep_sources(report.member, report.batch, report.files, report.format)
+        started = time.perf_counter()
+        report.indexed = self.sync_search(changed=report.renamed, progress=index_progress)
+        report.index_seconds = time.perf_counter() - started
+
     def keep_sources(self, member: str, batch, files, format: str | None = None) -> int:
         """Archive the MARC records a load switched on (for MARCXML export) and forget replaced ones."""
         kept = self.sources.add(member, batch.graph.value, files, format)

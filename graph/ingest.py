@@ -48,6 +48,10 @@ class IngestReport:
     seconds: float = 0.0
     batch: Batch | None = None
     renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
+    format: str | None = None        # the format the files were read as, when named rather than detected
+    archived: int = 0                # source records kept for export (graph.catalogue.Catalogue.ingest)
+    indexed: int = 0                 # works the search index re-derived after the load
+    index_seconds: float = 0.0
 
     def summary(self) -> str:
         return (f"{self.member}: {self.read} records read, {self.loaded} loaded, "
@@ -146,7 +150,7 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
             dialects.detect(f, format)
         except dialects.UnknownDialect as err:
             raise IngestError(str(err)) from err
-    report = IngestReport(member=member.upper(), files=names)
+    report = IngestReport(member=member.upper(), files=names, format=format)
     load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
             if clusters is not None else None)
     ctx = MappingContext(minter, member.upper(), collection_name, identity=load, member_descriptions=True)

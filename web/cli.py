@@ -131,7 +131,7 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     skipped. Loading the same files again changes nothing.
     """
     from graph.dialects import UnknownDialect, get
-    from graph.ingest import IngestError, count_records, ingest as run_ingest
+    from graph.ingest import IngestError, count_records
 
     if format_name:
         try:
@@ -143,9 +143,8 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     total = sum(count_records(f, format_name) for f in files)
     try:
         with click.progressbar(length=total, label=f"ingest {code}", file=sys.stderr) as bar:
-            report = run_ingest(cat.store, cat.minter, list(files), code, replace=replace,
-                                progress=bar.update, format=format_name, collection_name=collection_name,
-                                clusters=cat.clusters)
+            report = cat.ingest(list(files), code, replace=replace, progress=bar.update, format=format_name,
+                                collection=collection_name, index_progress=_Counter("search index"))
     except IngestError as err:
         if err.report is not None and err.report.rejected:
             _report_rejects(obj, err.report, rejects)
@@ -154,9 +153,7 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     _report_notices(report)
     if report.rejected:
         _report_rejects(obj, report, rejects)
-    if report.batch is not None:
-        cat.keep_sources(code, report.batch, list(files), format_name)
-    _sync_search(cat, report.renamed)
+    _echo_index(report)
 
 
 @main.command()
@@ -278,21 +275,22 @@ def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from
     Follows resumption tokens; later harvests take only what changed (deletions too) and
     replace the collection atomically. State is kept in DATA/harvest/.
     """
-    from graph.harvest import HarvestError, harvest as run_harvest
+    from graph.harvest import HarvestError
     from graph.ingest import IngestError
 
     cat = obj.catalogue()
     code = _require_member(cat, member_code)
     try:
-        report = run_harvest(cat.store, cat.minter, url, code, state_dir=Path(obj.data) / "harvest",
-                             set_spec=set_spec, from_date=from_date, full=full,
-                             collection_name=collection_name, clusters=cat.clusters,
-                             metadata_prefix=metadata_prefix)
+        report = cat.harvest(url, code, state_dir=Path(obj.data) / "harvest", set_spec=set_spec,
+                             from_date=from_date, full=full, collection_name=collection_name,
+                             metadata_prefix=metadata_prefix, index_progress=_Counter("search index"))
     except (HarvestError, IngestError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(report.summary())
-    if report.ingest is not None and report.ingest.rejected:
-        _report_rejects(obj, report.ingest, None)
+    if report.ingest is not None:
+        if report.ingest.rejected:
+            _report_rejects(obj, report.ingest, None)
+        _echo_index(report.ingest)
 
 
 @main.command()
@@ -364,6 +362,10 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
 
 
 # the search index ------------------------------------------------------------------------
+def _echo_index(report) -> None:
+    click.echo(f"search index: {report.indexed} works updated in {report.index_seconds:.1f} s")
+
+
 def _sync_search(cat: Catalogue, changed=()) -> None:
     """Bring the search index up to date after a load (it follows the store's active graphs)."""
     import time
@@ -515,22 +517,12 @@ def _serve(obj: Context, host: str, port: int, threads: int) -> None:
 @pass_ctx
 def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
     """Build a sample alliance (generated here, nothing downloaded) and serve it."""
-    import tempfile
-
-    from graph.ingest import ingest as run_ingest
-    from graph.members import Member, add_member
-    from graph.sample import write_sample
+    from graph.sample import load_sample
 
     cat = obj.catalogue()
-    changed: list[str] = []
-    with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
-        for m in write_sample(Path(tmp)):
-            add_member(cat.store, cat.minter, Member(m.code, m.name, m.name_zh, m.opac))
-            report = run_ingest(cat.store, cat.minter, m.files, m.code, replace=True, clusters=cat.clusters)
-            click.echo(report.summary())
-            changed.extend(report.renamed)
-            cat.keep_sources(m.code, report.batch, m.files)
-    _sync_search(cat, changed)
+    for report in load_sample(cat):
+        click.echo(report.summary())
+        _echo_index(report)
     if then_serve:
         _serve(obj, host, port, 8)
 

@@ -101,3 +101,18 @@ def _records(lib: Library, held: list[tuple[Edition, int]], seed: int):
         builder = RecordBuilder(ed, lib, random.Random(f"alliance-sample|{seed}|{lib.code}|{ed.key}"))
         out.append(builder.build(lib.id_format.format(number), copies, next_barcode))
     return out
+
+
+def load_sample(catalogue, *, seed: int = 7, titles: int = 240) -> list:
+    """Write the sample alliance's files and load each member through the catalogue's one road
+    (:meth:`graph.catalogue.Catalogue.ingest`, replacing what the member had); the reports."""
+    import tempfile
+
+    from graph.members import Member, add_member
+
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
+        for m in write_sample(Path(tmp), seed=seed, titles=titles):
+            add_member(catalogue.store, catalogue.minter, Member(m.code, m.name, m.name_zh, m.opac))
+            reports.append(catalogue.ingest(m.files, m.code, replace=True))
+    return reports
