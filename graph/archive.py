@@ -20,7 +20,7 @@ from typing import Iterable
 from graph import dialects
 from graph.sources import SourceRecord
 
-MARC_DIALECTS = {"marc21": "marc21", "unimarc": "unimarc"}
+MARC_DIALECTS = {"marc21": "marc21", "oai_marc21": "marc21", "unimarc": "unimarc"}
 
 
 @dataclass

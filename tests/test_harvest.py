@@ -266,3 +266,26 @@ def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_
     unknown = run("harvest", url, "--member", "GWU", "--metadata-prefix", "mods")
     assert unknown.exit_code != 0 and "does not offer metadataPrefix 'mods'" in unknown.output
     assert "marc21, marcxml, oai_dc" in unknown.output
+
+
+def test_a_harvested_collection_is_searchable_and_exportable_when_the_command_returns(marc_repository, tmp_path):
+    """The harvest takes the same road as every load: the search index and the source archive follow it."""
+    from graph.catalogue import Catalogue
+    from graph.exports.marcxml import source_records
+    from graph.index import SearchRequest, Searcher
+
+    url, _ = marc_repository
+    run = _cli(tmp_path / "data")
+    assert run("member", "add", "GWU", "--name", "George Washington University").exit_code == 0
+    result = run("harvest", url, "--member", "GWU")
+    assert result.exit_code == 0, result.output
+    assert "search index: " in result.output
+    cat = Catalogue.open(tmp_path / "data", TEST_BASE)
+    try:
+        found = Searcher(cat.search).search(SearchRequest(q="中国外交六十年"))
+        assert found.total >= 1, "the harvested record is in the search index"
+        editions = list(cat.store.query("""SELECT ?i WHERE { ?i a <http://id.loc.gov/ontologies/bibframe/Instance> }"""))
+        exported = [r for row in editions for r in source_records(cat.store, cat.sources, row["i"])]
+        assert len(exported) == len(editions) > 0, "every harvested edition exports its MARCXML source record"
+    finally:
+        cat.close()
