@@ -19,7 +19,7 @@ def _prefixes(*names: str) -> str:
 
 EXAMPLES = (
     Example(("Copies held by each member library", "各成员馆的馆藏册数"), _prefixes("bf", "rdfs", "alliance") + """
-SELECT ?library ?name (COUNT(DISTINCT ?item) AS ?copies) WHERE {
+SELECT ?library ?name (COUNT(?item) AS ?copies) WHERE {
   ?library a alliance:MemberLibrary ; rdfs:label ?name .
   FILTER(lang(?name) = "en")
   OPTIONAL { ?item bf:heldBy ?library }
@@ -35,10 +35,18 @@ GROUP BY ?instance
 HAVING (COUNT(DISTINCT ?library) > 1)
 LIMIT 50"""),
     Example(("Titles in Chinese script", "中文题名"), _prefixes("bf", "rdfs") + """
-SELECT DISTINCT ?instance ?title WHERE {
+SELECT ?instance ?title WHERE {
   ?instance a bf:Instance ; rdfs:label ?title .
   FILTER(langMatches(lang(?title), "zh"))
 }
+LIMIT 50"""),
+    Example(("Who said what: each member's own title for shared editions", "各馆著录的题名（来源）"),
+            _prefixes("bf", "alliance") + """
+SELECT ?instance ?member ?title WHERE {
+  ?instance a bf:Instance ; alliance:memberDescription ?said .
+  ?said bf:adminMetadata/bf:assigner/alliance:code ?member ; bf:title/bf:mainTitle ?title .
+}
+ORDER BY ?instance ?member
 LIMIT 50"""),
     Example(("One edition and its copies, as a graph", "一个版本及其馆藏（图）"), _prefixes("bf", "rdfs") + """
 CONSTRUCT {
