@@ -122,7 +122,8 @@ def assert_inert(html: str) -> _Dom:
 def _instance(site) -> str:
     from graph.records.common import select
 
-    rows = select(site["cat"].store, """SELECT ?i WHERE { ?i a bf:Instance ; bf:adminMetadata/bf:identifiedBy/rdf:value "xss-1" }""")
+    rows = select(site["cat"].store, """SELECT ?i WHERE { ?i a bf:Instance ;
+        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "xss-1" }""")
     assert rows, "the hostile record was not loaded"
     return rows[0]["i"].value
 

@@ -37,7 +37,7 @@ def assert_describes_instance(g: rdflib.Graph, iri: str):
     s = rdflib.URIRef(iri)
     assert (s, RDF.type, BF.Instance) in g
     assert (s, RDFS.label, rdflib.Literal(CHINESE, lang="zh-hans")) in g
-    title = rdflib.URIRef(iri + "#GWU-title")
+    title = rdflib.URIRef(iri + "#title")  # the union description's one main title
     assert (s, BF.title, title) in g and (title, BF.mainTitle, None) in g
     holders = {str(lib) for item in g.objects(s, BF.hasItem) for lib in g.objects(item, BF.heldBy)}
     work = g.value(s, BF.instanceOf)

@@ -129,32 +129,37 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
 
 def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str],
                 out: Derived) -> None:
-    """Everything else (agents, subjects, genres, series…) said once in the union of active graphs.
+    """What members say of shared authorities (agents, subjects, genres, series and other works, outside
+    IRIs) stated once in the union of active graphs.
 
-    A statement the new batch makes that a live graph already holds is taken out of the batch;
-    a statement only a replaced batch held, about a resource the alliance still links to, is
-    taken into the new batch, so withdrawing one member's record never loses what another
-    member says too. Union descriptions (managed above) and members' own nodes are left alone.
+    A statement the new batch makes that a live graph already holds is taken out of the batch; a
+    statement only a replaced batch held, about an authority the alliance still links to, is taken
+    into the new batch, so withdrawing one member's records never loses what another member says
+    too (its price: a form only the withdrawn record gave stays while others link the authority).
+    Members' own resources (copies, collections, libraries, their descriptions) and the union
+    descriptions are left alone.
     """
-    def managed(term) -> bool:
-        base, _, _ = term.value.partition("#")
-        return base in touched or is_member_node(term.value)
+    base = store.minter.base
+    own = tuple(base + kind + "/" for kind in ("item", "instance", "collection", "library", "graph"))
+
+    def shared(term) -> bool:
+        value = term.value
+        return (isinstance(term, NamedNode) and not value.startswith(own) and not is_member_node(value)
+                and value.partition("#")[0] not in touched)
 
     if live:
         graphs = " ".join(str(g) for g in live)
         for r in store.query_every_graph(
                 f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"):
-            if not managed(r["s"]):
+            if shared(r["s"]):
                 out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
     keep = " ".join(str(g) for g in [*live, batch])
-    local = (store.minter.base + "item/", store.minter.base + "instance/")  # copies and editions: members' own
     for old in replaced:
         for r in store.query_every_graph(f"""SELECT ?s ?p ?o WHERE {{ GRAPH {old} {{ ?s ?p ?o }}
                 FILTER NOT EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {keep} }} }}
                 FILTER EXISTS {{ GRAPH ?h {{ ?x ?y ?s }} VALUES ?h {{ {keep} }} }} }}"""):
-            s = r["s"]
-            if not managed(s) and not s.value.startswith(local):
-                out.triples.append((s, r["p"], r["o"]))
+            if shared(r["s"]):
+                out.triples.append((r["s"], r["p"], r["o"]))
 
 
 def _about(about: About, subjects: list[str]) -> dict[str, list[Quad]]:
