@@ -34,7 +34,7 @@ class Batch:
 
 
 Triple = tuple  # (subject, predicate, object) of pyoxigraph terms
-ABOUT_CHUNK = 100  # subjects per query of Store.about (Virtuoso caps a result at 10,000 rows)
+ABOUT_CHUNK = 100  # (subject, graph) pairs per query of Store.about (Virtuoso caps a result at 10,000 rows)
 
 
 class SerializedTriples:
@@ -165,8 +165,8 @@ class Store(abc.ABC):
         """A SELECT over every graph, active or not (``GRAPH ?g`` ranges over all), in-process: for the writer."""
 
     @abc.abstractmethod
-    def about(self, subjects: list[NamedNode]) -> Iterator[Quad]:
-        """Every quad, in any graph (active or not), whose subject is one of ``subjects``."""
+    def about(self, pairs: list[tuple]) -> Iterator[tuple]:
+        """Every quad, as a tuple (s, p, o, g), of each (subject, graph) pair (active or not)."""
 
     # writes over the protocols (SPARQL Update, Graph Store): graphs named by the client ------------
     # ``graph`` is a NamedNode or pyoxigraph.DefaultGraph (the store's own default graph, which is

@@ -130,9 +130,11 @@ class EmbeddedStore(Store):
     def scan(self, predicate: ox.NamedNode, graph: ox.NamedNode) -> Iterator[ox.Quad]:
         return self._ox.quads_for_pattern(None, predicate, None, graph)
 
-    def about(self, subjects: list[ox.NamedNode]) -> Iterator[ox.Quad]:
-        for s in subjects:
-            yield from self._ox.quads_for_pattern(s, None, None, None)
+    def about(self, pairs: list[tuple]) -> Iterator[tuple]:
+        pattern = self._ox.quads_for_pattern
+        for s, g in pairs:
+            for q in pattern(s, None, None, g):
+                yield tuple(q)
 
     def query_every_graph(self, sparql: str):
         return self._ox.query(sparql)

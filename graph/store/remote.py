@@ -301,11 +301,12 @@ class RemoteStore(Store):
     def query_every_graph(self, sparql: str):
         return self._select(sparql)
 
-    def about(self, subjects: list[ox.NamedNode]) -> Iterator[ox.Quad]:
-        for start in range(0, len(subjects), ABOUT_CHUNK):
-            part = " ".join(str(s) for s in subjects[start:start + ABOUT_CHUNK])
-            for r in self._select(f"SELECT ?s ?p ?o ?g WHERE {{ VALUES ?s {{ {part} }} GRAPH ?g {{ ?s ?p ?o }} }}"):
-                yield ox.Quad(r["s"], r["p"], r["o"], r["g"])
+    def about(self, pairs: list[tuple]) -> Iterator[tuple]:
+        for start in range(0, len(pairs), ABOUT_CHUNK):
+            part = " ".join(f"({s} {g})" for s, g in pairs[start:start + ABOUT_CHUNK])
+            query = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?g) {{ {part} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+            for r in self._select(query):
+                yield r["s"], r["p"], r["o"], r["g"]
 
     def batches(self, member: str | None = None) -> list[Batch]:
         ag = self.minter.alliance_graph

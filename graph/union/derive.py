@@ -15,14 +15,13 @@ writes and deletes what comes back (``Store.write_batch(derive=…)``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+from typing import Iterable
 
 from pyoxigraph import NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
 from vocab.namespaces import BF
 
-About = Callable[[list], Iterable[Quad]]                    # subjects -> their quads in every graph
 
 
 @dataclass
@@ -44,78 +43,49 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
     ones it switches off; ``renames`` the cluster merges and splits of this load (``old``/``new``,
     in the graphs of ``members``, or all when None), ``owners`` the member of each batch graph.
     ``store`` reads: ``scan(predicate, graph)`` one graph's quads with that predicate,
-    ``about(subjects)`` the quads of those subjects in every graph, ``query_every_graph``.
+    ``about(pairs)`` the quads of (subject, graph) pairs as tuples, ``query_every_graph``.
     """
-    scan, about = store.scan, store.about
     renames = list(renames)
     moves = _Moves(renames, owners or {})
     touched: set[str] = {r.new.value for r in renames} | {r.old.value for r in renames}
     for g in [batch, *replaced]:
-        for q in scan(DESCRIPTION_OF, g):
-            touched.add(moves.value(q.subject.value, g))
-        for q in scan(BF.adminMetadata, g):
-            if q.object.value == q.subject.value + "#admin":
-                touched.add(moves.value(q.subject.value, g))
-    names = sorted(touched)
-    sources = {*live, batch}
-    holders = set(live)
+        for s, _, _, _ in store.scan(DESCRIPTION_OF, g):
+            touched.add(moves.value(s.value, g))
+        for s, _, o, _ in store.scan(BF.adminMetadata, g):
+            if o.value == s.value + "#admin":
+                touched.add(moves.value(s.value, g))
+    names = [NamedNode(n) for n in sorted(touched)]
+    sources = [*live, batch]
     descriptions: dict[str, list[Description]] = {}
-    found: dict[tuple, list] = {}          # (node, graph) -> its quads, for member descriptions
     union: dict[tuple, list] = {}          # (resource name, graph) -> its union quads there
-    level0 = _about(about, names)
     member_nodes, union_nodes = [], []
-    for name in names:
-        quads = level0.get(name, [])
-        marked = {q.graph_name for q in quads
-                  if q.predicate == BF.adminMetadata and q.object.value == name + "#admin" and q.graph_name in holders}
-        for q in quads:
-            if q.predicate == DESCRIPTION_OF and q.graph_name in sources:
-                member_nodes.append((q.object, q.graph_name, moves.value(name, q.graph_name)))
-            elif q.graph_name in marked:
-                union.setdefault((name, q.graph_name), []).append(q)
-                if isinstance(q.object, NamedNode) and is_union_node(q.object.value, name):
-                    union_nodes.append((q.object, q.graph_name, name))
+    for s, p, o, g in store.about([(name, g) for name in names for g in sources]):
+        name = s.value
+        if p == DESCRIPTION_OF:
+            member_nodes.append((o, g, moves.value(name, g)))
+        elif g != batch:
+            union.setdefault((name, g), []).append((s, p, o, g))
+            if isinstance(o, NamedNode) and is_union_node(o.value, name):
+                union_nodes.append((o, g, name))
+    # only what a graph holds as a union description (marked by its admin metadata) is replaced
+    union = {key: quads for key, quads in union.items()
+             if any(p == BF.adminMetadata and o.value == key[0] + "#admin" for _, p, o, _ in quads)}
+    union_nodes = [(n, g, name) for n, g, name in union_nodes if (name, g) in union]
     # member descriptions: their nodes, to any depth, in their own graph
-    frontier = member_nodes
-    roots = {(n.value, g): (n, res) for n, g, res in member_nodes}
-    seen: set = set()
-    while frontier:
-        wanted = [(n, g, root) for n, g, root in frontier if (n.value, g) not in seen]
-        seen |= {(n.value, g) for n, g, _ in wanted}
-        got = _about(about, sorted({n.value for n, _, _ in wanted}))
-        frontier = []
-        for n, g, root in wanted:
-            key = root if isinstance(root, tuple) else (n.value, g)
-            for q in got.get(n.value, []):
-                if q.graph_name != g:
-                    continue
-                found.setdefault(key, []).append(q)
-                if isinstance(q.object, NamedNode) and q.object.value.startswith(key[0] + "-"):
-                    frontier.append((q.object, g, key))
-    for (node_value, g), (node, res) in roots.items():
-        triples = [(moves.term(q.subject, g), q.predicate, moves.term(q.object, g))
-                   for q in found.get((node_value, g), [])]
-        member = node_value.rpartition("#")[2].split(".", 1)[0]
-        descriptions.setdefault(res, []).append(Description(member, moves.term(node, g), triples))
+    found = _closure(store, [(n, g, (n.value, g)) for n, g, _ in member_nodes], lambda key: key[0] + "-")
+    for n, g, res in member_nodes:
+        triples = [(moves.term(s, g), p, moves.term(o, g)) for s, p, o, _ in found.get((n.value, g), [])]
+        member = n.value.rpartition("#")[2].split(".", 1)[0]
+        descriptions.setdefault(res, []).append(Description(member, moves.term(n, g), triples))
     # the union descriptions there are now: their nodes, to any depth
-    frontier, seen = union_nodes, set()
-    while frontier:
-        wanted = [(n, g, name) for n, g, name in frontier if (n.value, g) not in seen]
-        seen |= {(n.value, g) for n, g, _ in wanted}
-        got = _about(about, sorted({n.value for n, _, _ in wanted}))
-        frontier = []
-        for n, g, name in wanted:
-            for q in got.get(n.value, []):
-                if q.graph_name != g:
-                    continue
-                union.setdefault((name, g), []).append(q)
-                if isinstance(q.object, NamedNode) and is_union_node(q.object.value, name):
-                    frontier.append((q.object, g, name))
+    for key, quads in _closure(store, [(n, g, (name, g)) for n, g, name in union_nodes], None).items():
+        union[key] += quads
     out = Derived()
     for (name, g), quads in union.items():
-        for q in quads:
+        for s, p, o, _ in quads:
+            q = Quad(s, p, o, g)
             out.deletions.append(q)
-            after = Quad(moves.term(q.subject, g), q.predicate, moves.term(q.object, g), g)
+            after = Quad(moves.term(s, g), p, moves.term(o, g), g)
             if after != q:  # the switch's rewrite moves it first
                 out.deletions.append(after)
     for value in sorted(touched):
@@ -125,6 +95,25 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
             out.triples += triples
     _state_once(store, batch, live, replaced, touched, out)
     return out
+
+
+def _closure(store, roots: list[tuple], prefix) -> dict[tuple, list]:
+    """The quads reached from each root node (node, graph, key) in its graph, through the nodes that
+    belong to it: named ``prefix(key)``… for member descriptions, union nodes of ``key[0]`` otherwise."""
+    found: dict[tuple, list] = {}
+    frontier, seen = roots, set()
+    while frontier:
+        wanted = [(n, g, key) for n, g, key in frontier if (n.value, g) not in seen]
+        seen |= {(n.value, g) for n, g, _ in wanted}
+        owner = {(n.value, g): key for n, g, key in wanted}
+        frontier = []
+        for s, p, o, g in store.about([(n, g) for n, g, _ in wanted]):
+            key = owner[(s.value, g)]
+            found.setdefault(key, []).append((s, p, o, g))
+            if isinstance(o, NamedNode) and (o.value.startswith(prefix(key)) if prefix
+                                             else is_union_node(o.value, key[0])):
+                frontier.append((o, g, key))
+    return found
 
 
 def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str],
@@ -147,12 +136,13 @@ def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[N
         return (isinstance(term, NamedNode) and not value.startswith(own) and not is_member_node(value)
                 and value.partition("#")[0] not in touched)
 
-    if live:
-        graphs = " ".join(str(g) for g in live)
-        for r in store.query_every_graph(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"):
-            if shared(r["s"]):
-                out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
+    if not live:  # no other batch stays: nothing to say once with, nothing resting on the replaced ones
+        return
+    graphs = " ".join(str(g) for g in live)
+    for r in store.query_every_graph(
+            f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"):
+        if shared(r["s"]):
+            out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
     keep = " ".join(str(g) for g in [*live, batch])
     for old in replaced:
         for r in store.query_every_graph(f"""SELECT ?s ?p ?o WHERE {{ GRAPH {old} {{ ?s ?p ?o }}
@@ -160,13 +150,6 @@ def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[N
                 FILTER EXISTS {{ GRAPH ?h {{ ?x ?y ?s }} VALUES ?h {{ {keep} }} }} }}"""):
             if shared(r["s"]):
                 out.triples.append((r["s"], r["p"], r["o"]))
-
-
-def _about(about: About, subjects: list[str]) -> dict[str, list[Quad]]:
-    got: dict[str, list[Quad]] = {}
-    for q in about([NamedNode(s) for s in subjects]):
-        got.setdefault(q.subject.value, []).append(q)
-    return got
 
 
 class _Moves:
