@@ -154,3 +154,34 @@ def test_fragments_are_scoped_by_member():
     a = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "PKU")) if "#" in s.value}
     b = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "BL")) if "#" in s.value}
     assert a and b and not a & b
+
+
+def test_film_and_sound_recording_imprints_261_262_as_the_lc_converter_maps_them():
+    """261 (films) and 262 (sound recordings), obsolete but common in older records, give the edition its
+    producers, places and dates: the same (type, agent, place, date) activities the reference has."""
+    relative = "marc21/marc2bibframe2/test/data/ConvSpec-250-270/marc.xml"
+    store = graph_of([relative])
+    ours = set(rows(store, """SELECT ?type ?agent ?place ?date WHERE {
+        ?i bf:provisionActivity ?pa . ?pa a ?type ; bflc:simpleAgent ?agent .
+        OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+    reference = ox.Store()
+    reference.load(path=str(shared("reference/marc2bibframe2-v2.10.0/testdata_all157.rdf")),
+                   format=ox.RdfFormat.RDF_XML)
+    theirs = set(rows(reference, """SELECT ?type ?agent ?place ?date WHERE {
+        ?pa a ?type ; bflc:simpleAgent ?agent .
+        OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+    B = "http://id.loc.gov/ontologies/bibframe/"
+    assert ours == {(B + "Production", "Produzioni europee associate", "Rome", None),
+                    (B + "Production", "Arturo Gonzalez", "Madrid", None),
+                    (B + "Production", "Constantin Film", "Munich", None),
+                    (B + "Manufacture", "Made by D.C. Chipperfield", None, "1957"),
+                    (B + "Manufacture", "Released in the U.S. by United Artists Corp", None, "1957")}
+    assert ours <= theirs
+    statements = {r[0] for r in rows(store, "SELECT ?s WHERE { ?i bf:provisionActivityStatement ?s }")}
+    assert {"Rome: Produzioni europee associate", "Made by D.C. Chipperfield, Released in the U.S. by "
+            "United Artists Corp, 1957"} <= statements
+    sound = rows(store, """SELECT ?place ?date WHERE { ?i bf:provisionActivity ?pa . ?pa a bf:Publication ;
+        bflc:simpleAgent "Louisville Orchestra" ; bflc:simplePlace ?place ; bflc:simpleDate ?date }""")
+    assert sound == [("Louisville, KY", "[1967]")]

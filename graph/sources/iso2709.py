@@ -271,10 +271,10 @@ def _text_field(tag: str, text: str, warnings: list[str], codes_checked: bool = 
 
 
 def _control_text(tag: str, text: str, warnings: list[str]) -> str:
-    """A control field's text: it has no subfields, so a 0x1F (or any control character) is damage."""
-    if "\x1f" in text or _CONTROL.search(text):
-        warnings.append(f"field {tag}: control characters in a control field; removed")
-        return _CONTROL.sub("", text.replace("\x1f", ""))
+    """A control field's text without control characters. A 0x1F stays: subfields in a control field
+    mark a national format (danMARC2, NORMARC), which the MARC 21 mapper refuses by it."""
+    if _CONTROL.search(text):
+        return _drop_controls(text, warnings)
     return text
 
 
