@@ -185,3 +185,28 @@ def test_film_and_sound_recording_imprints_261_262_as_the_lc_converter_maps_them
     sound = rows(store, """SELECT ?place ?date WHERE { ?i bf:provisionActivity ?pa . ?pa a bf:Publication ;
         bflc:simpleAgent "Louisville Orchestra" ; bflc:simplePlace ?place ; bflc:simpleDate ?date }""")
     assert sound == [("Louisville, KY", "[1967]")]
+
+
+def test_related_works_and_instances_are_typed_and_kept_apart_from_catalogued_ones():
+    """740 and 76X-78X name works the member may not hold: bf:Work / bf:Instance as the LC converter types
+    them, marked alliance:RelatedResource, and left out wherever "works" means the catalogue's."""
+    from vocab.namespaces import catalogued
+
+    store = graph_of(["marc21/marc2bibframe2/dataset/nlm.xml", "marc21/marc2bibframe2/dataset/gwu.xml"])
+    untyped = rows(store, """SELECT ?x WHERE { ?w bf:relation/bf:associatedResource ?x
+        FILTER NOT EXISTS { ?x a ?t } }""")
+    assert untyped == []
+    related = rows(store, """SELECT DISTINCT ?x WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""")
+    related_instances = rows(store, """SELECT DISTINCT ?i WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x bf:hasInstance ?i . ?i a bf:Instance, <https://alliance-graph.org/ns#RelatedResource> }""")
+    assert len(related) > 20 and related_instances
+    assert rows(store, """SELECT ?i WHERE { ?i a <https://alliance-graph.org/ns#RelatedResource> ;
+        bf:hasItem|^bf:itemOf ?item }""") == [], "related resources hold no Items"
+    catalogue = len(records("marc21/marc2bibframe2/dataset/nlm.xml") + records("marc21/marc2bibframe2/dataset/gwu.xml"))
+    works = rows(store, f"SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE {{ ?w a bf:Work {catalogued('w')} }}")[0][0]
+    instances = rows(store, f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a bf:Instance {catalogued('i')} }}")
+    held_works = rows(store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?item bf:itemOf/bf:instanceOf ?w }")[0][0]
+    assert int(instances[0][0]) == catalogue and int(works) == int(held_works)
+    every = rows(store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a bf:Work }")[0][0]
+    assert int(every) == int(works) + len(related)

@@ -84,6 +84,8 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
     "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
     "collectionOf",       # bf:Collection -> member library that builds it (local literature)
+    "RelatedResource",    # class: a bf:Work / bf:Instance a record relates to (510, 740, 76X-78X), described by
+                          # that record but catalogued by none: it holds no Items (see catalogued() below)
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({
@@ -112,3 +114,10 @@ PREFIXES = {
 def sparql_prefixes() -> str:
     """PREFIX lines for every namespace above, to start a query with."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def catalogued(var: str) -> str:
+    """A SPARQL filter keeping ?var to what members catalogue: not a related work or instance that a
+    record only mentions (``alliance:RelatedResource``). Add it to ``?var a bf:Work`` wherever
+    "works" means the catalogue's (counts, search documents, collections)."""
+    return f"FILTER NOT EXISTS {{ ?{var} a <{ALLIANCE.RelatedResource.value}> }}"
