@@ -6,9 +6,11 @@ RFC 9112 allows only ASCII in a request target, and waitress refuses anything el
 bytes fails). Percent-encoding those bytes, as a browser would have, gives the request its
 intended meaning: the same UTF-8 bytes reach the application through the WSGI environ.
 
-This is a waitress matter: the fix sits in its request parser (:func:`create_server`). A
-server that passes such bytes through as ISO-8859-1, as WSGI says (gunicorn does), needs
-nothing: Werkzeug reads them back as UTF-8.
+The refusal happens in the server's HTTP parser, before any WSGI application or middleware
+runs, so the fix sits in each server's parser: waitress (:func:`create_server`, what
+`alliance serve` runs today) and gunicorn 27, which refuses such a line with 400 "Invalid HTTP
+request line" (:func:`install_for_gunicorn`, for its pure-Python parser). The encoded bytes reach
+the application as WSGI says (ISO-8859-1 in the environ), and Werkzeug reads them back as UTF-8.
 """
 from __future__ import annotations
 
@@ -47,3 +49,23 @@ def create_server(app, **options):
     for listener in listeners.values():  # one per listening socket: they make the channels
         listener.channel_class = Utf8Channel
     return server
+
+
+def install_for_gunicorn() -> None:
+    """Make gunicorn's HTTP/1 parser percent-encode raw UTF-8 in request lines, as :func:`create_server`
+    does for waitress. Call it in the gunicorn master before workers fork (an ``on_starting`` or
+    ``when_ready`` hook, or the module that builds the app); it covers gunicorn's Python parser
+    (``http_parser = "python"``, the default without gunicorn_h1c)."""
+    from gunicorn.http import parser  # optional: only a gunicorn server needs it
+    from gunicorn.http.message import Request
+
+    if getattr(parser.RequestParser.mesg_class, "reads_raw_utf8", False):
+        return
+
+    class Utf8Request(Request):
+        reads_raw_utf8 = True
+
+        def parse_request_line(self, line_bytes):
+            return super().parse_request_line(percent_encode_request_line(bytes(line_bytes)))
+
+    parser.RequestParser.mesg_class = Utf8Request
