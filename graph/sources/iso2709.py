@@ -216,6 +216,7 @@ _MARC8_ESCAPE = re.compile(rb"\x1b(?:[gbps]|[(,$)\-])")
 _NCR = re.compile(rb"&#x[0-9A-Fa-f]{2,6};")
 # control characters MARC 21 text never holds (0x1E and 0x1F are the terminators the text is split at)
 _CONTROL = re.compile("[\x00-\x1d\x7f]")
+_CONTROL_BYTES = bytes([*range(0x1E), 0x7F])  # the same, as UTF-8 bytes (no multi-byte sequence holds them)
 
 
 def _drop_controls(text: str, warnings: list[str]) -> str:
@@ -252,7 +253,7 @@ def _fields_in_order(entries: str, body: bytes, warnings: list[str]) -> list[Fie
     text = body.decode("utf-8")
     if not text.isascii():
         text = _NFC("NFC", text)
-    if _CONTROL.search(text):
+    if len(body.translate(None, _CONTROL_BYTES)) != size:  # (cheaper than a search of the text)
         text = _drop_controls(text, warnings)
     checked = _ODD_CODE.search(text) is None
     return [_text_field(entries[i:i + 3], piece, warnings, checked)
