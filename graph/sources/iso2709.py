@@ -15,7 +15,7 @@ import unicodedata
 
 from pymarc import Field, Indicators, Leader, Record, Subfield
 
-from graph.sources.marc8 import is_cyrillic_language, marc8_to_unicode
+from graph.sources.marc8 import CONTROL, is_cyrillic_language, marc8_to_unicode
 
 RECORD_END = 0x1D
 FIELD_END = 0x1E
@@ -214,8 +214,7 @@ _MAX_WARNINGS = 8
 # ESC then a MARC-8 designation: technique 1 (g, b, p, s) or an ISO 2022 set (intermediates ( , $ ) -)
 _MARC8_ESCAPE = re.compile(rb"\x1b(?:[gbps]|[(,$)\-])")
 _NCR = re.compile(rb"&#x[0-9A-Fa-f]{2,6};")
-# control characters MARC 21 text never holds (0x1E and 0x1F are the terminators the text is split at)
-_CONTROL = re.compile("[\x00-\x1d\x7f]")
+_CONTROL = CONTROL
 _CONTROL_BYTES = bytes([*range(0x1E), 0x7F])  # the same, as UTF-8 bytes (no multi-byte sequence holds them)
 
 
@@ -225,6 +224,8 @@ def _drop_controls(text: str, warnings: list[str]) -> str:
     codes = ", ".join(f"0x{ord(c):02x}" for c in dict.fromkeys(found))
     warnings.append(f"{len(found)} control characters ({codes}) removed")
     return _CONTROL.sub("", text)
+
+
 _NUMERIC_DIRECTORY = re.compile(r"(?:...[0-9]{9})*")
 _ODD_CODE = re.compile("\x1f[^a-z0-9\x1e\x1f]")  # a subfield code that may need a warning
 

@@ -38,7 +38,7 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
     """Decode one MARC-8 string (a subfield); append what went wrong to ``problems``."""
     if data.isascii() and b"\x1b" not in data:
         text = data.decode("ascii")
-        if _CONTROL.search(text):
+        if CONTROL.search(text):
             text = _drop_controls(text, problems)
         return _references(text, problems) if "&#x" in text else text
     g0, g1 = BASIC_LATIN, ANSEL
@@ -127,14 +127,15 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f]")
+# control characters MARC 21 text never holds (0x1E and 0x1F end fields and subfields: text is split there)
+CONTROL = re.compile("[\x00-\x1d\x7f]")
 _REFERENCE = re.compile("&#x([0-9A-Fa-f]{2,6});")
 
 
 def _drop_controls(text: str, problems: list[str] | None) -> str:
     if problems is not None:
-        problems.extend(f"control character 0x{ord(c):02x} removed" for c in _CONTROL.findall(text))
-    return _CONTROL.sub("", text)
+        problems.extend(f"control character 0x{ord(c):02x} removed" for c in CONTROL.findall(text))
+    return CONTROL.sub("", text)
 
 
 def _references(text: str, problems: list[str] | None) -> str:
