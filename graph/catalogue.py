@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.identity.uris import Minter
-from graph.store import Store, open_store
+from graph.store import Store, StoreBusy, open_store
 
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 DEFAULT_DATA = "alliance-data"
@@ -16,6 +16,17 @@ SETTINGS_FILE = "settings.json"
 
 class CatalogueError(Exception):
     pass
+
+
+class CatalogueBusy(CatalogueError):
+    """Another process (a running `alliance serve`, a load) holds the data directory's store."""
+
+
+def busy_message(data: Path) -> str:
+    """What to tell someone whose command found the data directory's store held by another process."""
+    return (f"another alliance process is using the data directory {data} (a running `alliance serve`, "
+            "or a load not yet finished); stop it and run this again (a server takes writes meanwhile "
+            "through SPARQL Update and the Graph Store Protocol with a token: `alliance token create`)")
 
 
 def configured_base(data_dir: str | Path | None = None, base: str | None = None) -> str:
@@ -32,14 +43,21 @@ class Catalogue:
     store: Store
     minter: Minter
 
+    beside_writer: bool = False  # opened read-only because another process holds the store
+
     @classmethod
     def open(cls, data_dir: str | Path | None = None, base: str | None = None,
-             *, read_only: bool = False, store: str | None = None) -> "Catalogue":
+             *, read_only: bool = False, store: str | None = None, reader: bool = False) -> "Catalogue":
         """Open (creating if needed) the data directory; its base URI is fixed at creation.
 
         ``store`` (or ``$ALLIANCE_STORE``): the address of a SPARQL 1.1 server to keep the graph
         in (``sparql+http://…``) instead of the embedded store in the data directory, which
         then holds only settings, tokens and derived indexes.
+
+        The embedded store has one writer process. When another process holds it (a running
+        `alliance serve`, a load), :class:`CatalogueBusy` says so, unless ``reader`` (the caller
+        only reads): then the store opens read-only beside that process, as it was at this
+        moment (``beside_writer`` is set).
         """
         data = Path(data_dir or os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA)
         data.mkdir(parents=True, exist_ok=True)
@@ -55,7 +73,14 @@ class Catalogue:
             settings_path.write_text(json.dumps(settings, indent=2) + "\n")
         minter = Minter(settings["base"])
         location = store or os.environ.get("ALLIANCE_STORE") or str(data / "store")
-        return cls(data, open_store(location, minter, read_only=read_only), minter)
+        try:
+            return cls(data, open_store(location, minter, read_only=read_only), minter)
+        except StoreBusy as err:
+            if not reader:
+                raise CatalogueBusy(busy_message(data)) from err
+        cat = cls(data, open_store(location, minter, read_only=True), minter)
+        cat.beside_writer = True
+        return cat
 
     @property
     def clusters(self):

@@ -31,6 +31,7 @@ def join(triples: list[tuple], ctx: MappingContext) -> list[tuple]:
     """``triples`` plus the links between the collection and every Instance in them."""
     node = ctx.collection_iri
     instances = {s for s, p, o in triples if p == RDF.type and o == BF.Instance}
+    instances -= {s for s, p, o in triples if p == RDF.type and o == ALLIANCE.RelatedResource}
     extra = []
     for instance in sorted(instances, key=lambda n: n.value):
         extra += [(node, BF.hasPart, instance), (instance, BF.partOf, node)]

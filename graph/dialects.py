@@ -30,6 +30,7 @@ class Dialect:
     sniff: Callable[[Path], int]             # 0: not this format; higher: surer
     aliases: tuple[str, ...] = ()
     guard: str | None = None                 # MARC dialect the records must not contradict
+    xml_names: tuple[str, ...] = ()          # aliases that promise XML (--format marcxml on a binary file is refused)
     counter: str | None = None               # "module:function(path) -> int", when not MARC-like
 
     def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
@@ -95,6 +96,10 @@ def _marc(expected: str) -> Callable[[Path], int]:
     return sniff
 
 
+def _is_xml(path: Path) -> bool:
+    return _head(path, 1 << 10).lstrip(b"\xef\xbb\xbf \r\n\t").startswith(b"<")
+
+
 def _spreadsheet(path: Path) -> int:
     return 90 if path.suffix.lower() in (".csv", ".tsv", ".xlsx", ".xlsm") else 0
 
@@ -116,10 +121,11 @@ def _dublin_core(path: Path) -> int:
 
 DIALECTS: tuple[Dialect, ...] = (
     Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", "graph.sources.marc:read_marc",
-            "graph.mappers.marc21:map_record", _marc("marc21"), ("marc", "marcxml"), guard="marc21"),
+            "graph.mappers.marc21:map_record", _marc("marc21"), ("marc", "marcxml"), guard="marc21",
+            xml_names=("marcxml",)),
     Dialect("unimarc", "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
             "graph.sources.unimarc:read_unimarc", "graph.mappers.unimarc:map_record", _marc("unimarc"),
-            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc"),
+            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc", xml_names=("unimarcxml", "cnmarcxml")),
     Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
             "graph.sources.spreadsheet:read_spreadsheet", "graph.mappers.local:map_row", _spreadsheet,
             ("csv", "xlsx", "spreadsheet"), counter="graph.sources.spreadsheet:count_rows"),
@@ -155,9 +161,17 @@ def count(path: str | Path, override: str | None = None) -> int | None:
 
 
 def detect(path: str | Path, override: str | None = None) -> Dialect:
-    """The dialect of a file: ``override`` if given, else the surest sniffer's."""
+    """The dialect of a file: ``override`` if given, else the surest sniffer's.
+
+    An override that names XML (``marcxml``) must find XML: a binary file is refused with
+    that reason rather than read as ISO 2709 against the user's word.
+    """
     if override:
-        return get(override)
+        dialect = get(override)
+        if override.lower() in dialect.xml_names and not _is_xml(Path(path)):
+            raise UnknownDialect(f"{path}: not {override} (XML starts with '<'; this file starts with "
+                                 f"{_head(Path(path), 12)!r}); leave --format out to detect its format")
+        return dialect
     path = Path(path)
     scored = sorted(((d.sniff(path), i, d) for i, d in enumerate(DIALECTS)), key=lambda t: (-t[0], t[1]))
     score, _, best = scored[0]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from graph.catalogue import Catalogue
-from vocab.namespaces import sparql_prefixes
+from vocab.namespaces import catalogued, sparql_prefixes
 
 
 def count(cat: Catalogue, pattern: str) -> int:
@@ -14,8 +14,8 @@ def catalogue_stats(cat: Catalogue) -> dict:
     batches = cat.store.batches()
     return {
         "members": count(cat, "?x a alliance:MemberLibrary"),
-        "works": count(cat, "?x a bf:Work"),
-        "instances": count(cat, "?x a bf:Instance"),
+        "works": count(cat, "?x a bf:Work " + catalogued("x")),
+        "instances": count(cat, "?x a bf:Instance " + catalogued("x")),
         "items": count(cat, "?x a bf:Item"),
         "triples": sum(b.triples for b in batches),
         "batches": [{"member": b.member, "graph": b.graph.value, "triples": b.triples,

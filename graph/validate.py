@@ -13,6 +13,7 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+from graph.rdfload import LoadError
 from vocab.namespaces import BF, BFLC
 from vocab.terms import BFLC_TERMS, BIBFRAME_TERMS
 
@@ -103,7 +104,9 @@ def validate_path(path: str | Path, *, member: str = "CHECK", base: str = "http:
 
     try:
         dialect = dialects.detect(path, format)
-    except dialects.UnknownDialect:
+    except dialects.UnknownDialect as err:
+        if format:  # the user named a format this file is not
+            raise LoadError(str(err)) from err
         dialect = None
     if dialect is None or (not format and _is_rdf(path)):
         from graph.rdfload import read_rdf

@@ -154,3 +154,59 @@ def test_fragments_are_scoped_by_member():
     a = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "PKU")) if "#" in s.value}
     b = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "BL")) if "#" in s.value}
     assert a and b and not a & b
+
+
+def test_film_and_sound_recording_imprints_261_262_as_the_lc_converter_maps_them():
+    """261 (films) and 262 (sound recordings), obsolete but common in older records, give the edition its
+    producers, places and dates: the same (type, agent, place, date) activities the reference has."""
+    relative = "marc21/marc2bibframe2/test/data/ConvSpec-250-270/marc.xml"
+    store = graph_of([relative])
+    ours = set(rows(store, """SELECT ?type ?agent ?place ?date WHERE {
+        ?i bf:provisionActivity ?pa . ?pa a ?type ; bflc:simpleAgent ?agent .
+        OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+    reference = ox.Store()
+    reference.load(path=str(shared("reference/marc2bibframe2-v2.10.0/testdata_all157.rdf")),
+                   format=ox.RdfFormat.RDF_XML)
+    theirs = set(rows(reference, """SELECT ?type ?agent ?place ?date WHERE {
+        ?pa a ?type ; bflc:simpleAgent ?agent .
+        OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+    B = "http://id.loc.gov/ontologies/bibframe/"
+    assert ours == {(B + "Production", "Produzioni europee associate", "Rome", None),
+                    (B + "Production", "Arturo Gonzalez", "Madrid", None),
+                    (B + "Production", "Constantin Film", "Munich", None),
+                    (B + "Manufacture", "Made by D.C. Chipperfield", None, "1957"),
+                    (B + "Manufacture", "Released in the U.S. by United Artists Corp", None, "1957")}
+    assert ours <= theirs
+    statements = {r[0] for r in rows(store, "SELECT ?s WHERE { ?i bf:provisionActivityStatement ?s }")}
+    assert {"Rome: Produzioni europee associate", "Made by D.C. Chipperfield, Released in the U.S. by "
+            "United Artists Corp, 1957"} <= statements
+    sound = rows(store, """SELECT ?place ?date WHERE { ?i bf:provisionActivity ?pa . ?pa a bf:Publication ;
+        bflc:simpleAgent "Louisville Orchestra" ; bflc:simplePlace ?place ; bflc:simpleDate ?date }""")
+    assert sound == [("Louisville, KY", "[1967]")]
+
+
+def test_related_works_and_instances_are_typed_and_kept_apart_from_catalogued_ones():
+    """740 and 76X-78X name works the member may not hold: bf:Work / bf:Instance as the LC converter types
+    them, marked alliance:RelatedResource, and left out wherever "works" means the catalogue's."""
+    from vocab.namespaces import catalogued
+
+    store = graph_of(["marc21/marc2bibframe2/dataset/nlm.xml", "marc21/marc2bibframe2/dataset/gwu.xml"])
+    untyped = rows(store, """SELECT ?x WHERE { ?w bf:relation/bf:associatedResource ?x
+        FILTER NOT EXISTS { ?x a ?t } }""")
+    assert untyped == []
+    related = rows(store, """SELECT DISTINCT ?x WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""")
+    related_instances = rows(store, """SELECT DISTINCT ?i WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x bf:hasInstance ?i . ?i a bf:Instance, <https://alliance-graph.org/ns#RelatedResource> }""")
+    assert len(related) > 20 and related_instances
+    assert rows(store, """SELECT ?i WHERE { ?i a <https://alliance-graph.org/ns#RelatedResource> ;
+        bf:hasItem|^bf:itemOf ?item }""") == [], "related resources hold no Items"
+    catalogue = len(records("marc21/marc2bibframe2/dataset/nlm.xml") + records("marc21/marc2bibframe2/dataset/gwu.xml"))
+    works = rows(store, f"SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE {{ ?w a bf:Work {catalogued('w')} }}")[0][0]
+    instances = rows(store, f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a bf:Instance {catalogued('i')} }}")
+    held_works = rows(store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?item bf:itemOf/bf:instanceOf ?w }")[0][0]
+    assert int(instances[0][0]) == catalogue and int(works) == int(held_works)
+    every = rows(store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a bf:Work }")[0][0]
+    assert int(every) == int(works) + len(related)

@@ -208,3 +208,27 @@ def test_serving_brings_a_stale_index_up_to_date_unless_told_not_to(members):
     assert not cat.search.is_current(cat.store)
     create_app(config)
     assert cat.search.is_current(cat.store)
+
+
+def test_related_works_a_record_only_names_are_not_catalogued_works(seeded, seeded_catalogue):
+    """gwu.xml's 76X-78X and 740 name works nobody here catalogued: typed bf:Work (as the LC converter
+    types them) but no search document, no place in the home page's or `alliance stats`' counts."""
+    from graph.records.libraries import home_view
+    from graph.stats import catalogue_stats
+    from vocab.namespaces import sparql_prefixes
+
+    store = seeded_catalogue.store
+    related = {r["w"].value for r in store.query(sparql_prefixes() + """SELECT DISTINCT ?w WHERE {
+        ?w a bf:Work, alliance:RelatedResource }""")}
+    assert related
+    every = {r["w"].value for r in store.query(sparql_prefixes() + "SELECT DISTINCT ?w WHERE { ?w a bf:Work }")}
+    held = {r["w"].value for r in store.query(sparql_prefixes() + """SELECT DISTINCT ?w WHERE {
+        ?item bf:heldBy ?lib ; bf:itemOf/bf:instanceOf ?w }""")}
+    assert every - related == held, "every catalogued work is held, every held work catalogued"
+    indexed, page = set(), 1
+    while found := ids(search(seeded, per_page=100, page=page)):
+        indexed.update(found)
+        page += 1
+    assert indexed == held and not indexed & related
+    assert seeded.totals()["works"] == len(held)
+    assert home_view(store)["counts"]["works"] == catalogue_stats(seeded_catalogue)["works"] == len(held)

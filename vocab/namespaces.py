@@ -87,6 +87,8 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "MemberDescription",  # class: one member record's description of a shared Instance or Work (graph.union)
     "memberDescription",  # shared Instance/Work -> a member's description of it
     "statedType",         # member description -> a class the member's record gave the resource
+    "RelatedResource",    # class: a bf:Work / bf:Instance a record relates to (510, 740, 76X-78X), described by
+                          # that record but catalogued by none: it holds no Items (see catalogued() below)
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({
@@ -115,3 +117,10 @@ PREFIXES = {
 def sparql_prefixes() -> str:
     """PREFIX lines for every namespace above, to start a query with."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def catalogued(var: str) -> str:
+    """A SPARQL filter keeping ?var to what members catalogue: not a related work or instance that a
+    record only mentions (``alliance:RelatedResource``). Add it to ``?var a bf:Work`` wherever
+    "works" means the catalogue's (counts, search documents, collections)."""
+    return f"FILTER NOT EXISTS {{ ?{var} a <{ALLIANCE.RelatedResource.value}> }}"

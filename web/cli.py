@@ -22,12 +22,17 @@ class Context:
         self.store = store
         self._catalogue: Catalogue | None = None
 
-    def catalogue(self) -> Catalogue:
+    def catalogue(self, reader: bool = False) -> Catalogue:
+        """The data directory's catalogue; ``reader``: the command only reads, so it may run beside
+        another process that holds the store (a running server), on the store as it is now."""
         if self._catalogue is None:
             try:
-                self._catalogue = Catalogue.open(self.data, self.base, store=self.store)
+                self._catalogue = Catalogue.open(self.data, self.base, store=self.store, reader=reader)
             except (CatalogueError, StoreError) as err:
                 raise click.ClickException(str(err)) from err
+            if self._catalogue.beside_writer:
+                click.echo("note: another alliance process is using this data directory; "
+                           "reading the store as it is now", err=True)
             try:
                 lag = self._catalogue.index_lag()
             except (sqlite3.Error, StoreError):  # a check that cannot run now stops no command
@@ -93,7 +98,7 @@ def member_list(obj: Context) -> None:
     """List the member libraries."""
     from graph.members import list_members
 
-    for m in list_members(obj.catalogue().store):
+    for m in list_members(obj.catalogue(reader=True).store):
         click.echo(f"{m.code}\t{m.name}\t{m.name_zh or ''}\t{m.opac or ''}")
 
 
@@ -241,10 +246,10 @@ def validate(obj: Context, file: str | None, member_code: str | None, format_nam
         except LoadError as err:
             raise click.ClickException(str(err)) from err
     elif member_code:
-        cat = obj.catalogue()
+        cat = obj.catalogue(reader=True)
         report = validate_member(cat.store, _require_member(cat, member_code))
     else:
-        report = validate_alliance(obj.catalogue().store)
+        report = validate_alliance(obj.catalogue(reader=True).store)
     for finding in (report.violations + report.warnings)[:show]:
         click.echo(f"  {finding}")
     for term in report.undefined_terms[:show]:
@@ -429,11 +434,8 @@ def token_create(obj: Context, member_code: str | None, admin: bool, label: str)
     if member_code:
         from graph.members import get_member
 
-        try:
-            cat = obj.catalogue()
-        except click.ClickException:
-            cat = None  # the store is open in a running server: the member is checked at each write
-        if cat is not None and get_member(cat.store, member_code) is None:
+        cat = obj.catalogue(reader=True)
+        if get_member(cat.store, member_code) is None:
             raise click.BadParameter(f"no member {member_code.upper()}", param_hint="--member")
     Path(obj.data).mkdir(parents=True, exist_ok=True)
     try:
@@ -474,9 +476,10 @@ def stats(obj: Context) -> None:
     """What the store holds: members, batches, triples, works, instances, items."""
     from graph.stats import catalogue_stats
 
-    s = catalogue_stats(obj.catalogue())
+    cat = obj.catalogue(reader=True)
+    s = catalogue_stats(cat)
     click.echo(f"data directory: {obj.data}")
-    click.echo(f"base URI:       {obj.catalogue().minter.base}")
+    click.echo(f"base URI:       {cat.minter.base}")
     for key in ("members", "works", "instances", "items", "triples"):
         click.echo(f"{key + ':':15s} {s[key]}")
     for row in s["batches"]:
@@ -496,17 +499,47 @@ def serve(obj: Context, host: str, port: int, threads: int, store_url: str | Non
     """Serve the web site and the SPARQL endpoint (waitress)."""
     if store_url:
         obj.store = store_url
+    check_port(host, port)
     _serve(obj, host, port, threads)
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail in one line, before any work, when HOST:PORT cannot be listened on (another server has it)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
+            probe.bind(address)
+    except OSError as err:
+        raise click.ClickException(_port_message(host, port, err)) from err
+
+
+def _port_message(host: str, port: int, err: OSError) -> str:
+    import errno
+
+    if err.errno == errno.EADDRINUSE:
+        return f"port {port} on {host} is already in use (another server?); choose another with --port"
+    if err.errno == errno.EACCES:
+        return f"no permission to listen on port {port} on {host}; choose a port above 1023 with --port"
+    return f"cannot listen on {host}:{port}: {err.strerror or err}"
+
+
 def _serve(obj: Context, host: str, port: int, threads: int) -> None:
-    import waitress
+    import logging
 
     from web import create_app
+    from web.rawurls import create_server
 
     app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
+    logging.basicConfig()  # as waitress.serve does: its warnings (queue depth) reach the console
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="alliance-graph")
+    except OSError as err:  # taken since check_port looked
+        raise click.ClickException(_port_message(host, port, err)) from err
     click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="alliance-graph")
+    server.run()
 
 
 @main.command()
@@ -519,6 +552,8 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
     """Build a sample alliance (generated here, nothing downloaded) and serve it."""
     from graph.sample import load_sample
 
+    if then_serve:
+        check_port(host, port)  # before minutes of building, not after
     cat = obj.catalogue()
     for report in load_sample(cat):
         click.echo(report.summary())

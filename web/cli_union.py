@@ -33,7 +33,7 @@ def overlap(obj, level: str, scarce: int, fmt: str, table: str, which: str | Non
     """
     from graph.union.overlap import overlap as compute, rows_csv, title_rows, to_csv
 
-    cat = obj.catalogue()
+    cat = obj.catalogue(reader=True)
     ov = compute(cat.store, cat.minter, level)
     if which:
         try:

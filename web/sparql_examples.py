@@ -53,7 +53,7 @@ CONSTRUCT {
   ?instance rdfs:label ?title ; bf:hasItem ?item .
   ?item bf:heldBy ?library .
 } WHERE {
-  { SELECT ?instance WHERE { ?instance a bf:Instance } LIMIT 1 }
+  { SELECT ?instance WHERE { ?instance a bf:Instance ; bf:hasItem ?any } LIMIT 1 }
   ?instance rdfs:label ?title ; bf:hasItem ?item .
   ?item bf:heldBy ?library .
 }"""),

@@ -21,7 +21,7 @@ from pyoxigraph import Literal, NamedNode
 from graph.identity.normalize import has_han, simplified, title_key, year as year_of
 from graph.identity.uris import Minter
 from graph.store.base import Store
-from vocab.namespaces import BF, BFLC, LANGUAGES, RDF, sparql_prefixes
+from vocab.namespaces import BF, BFLC, LANGUAGES, RDF, catalogued, sparql_prefixes
 
 CHUNK = 400
 PREFIXES = sparql_prefixes()
@@ -103,7 +103,7 @@ class WorkDocument:
 
 
 def all_works(store: Store) -> Iterator[NamedNode]:
-    for row in store.query(PREFIXES + "SELECT DISTINCT ?w WHERE { ?w a bf:Work }"):
+    for row in store.query(PREFIXES + f"SELECT DISTINCT ?w WHERE {{ ?w a bf:Work {catalogued('w')} }}"):
         yield row["w"]
 
 
@@ -185,7 +185,7 @@ def _select(store: Store, query: str):
 def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[WorkDocument]:
     docs: dict[str, WorkDocument] = {}
     vw = _values("w", works)
-    for r in _select(store, f"SELECT ?w WHERE {{ {vw} ?w a bf:Work }}"):
+    for r in _select(store, f"SELECT ?w WHERE {{ {vw} ?w a bf:Work {catalogued('w')} }}"):
         docs.setdefault(r["w"].value, WorkDocument(r["w"].value))
     if not docs:
         return []

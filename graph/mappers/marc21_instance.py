@@ -209,7 +209,10 @@ def _provision(out: Out, instance: NamedNode) -> None:
     date = _date_008(data)
     place = data[15:18].strip(" |#\\").lower() if len(data) >= 18 else ""
     dated = False
-    for field in out.fields("260", "264"):
+    for field in out.fields("260", "264", "262", "261"):  # 262 (sound recordings, pre-AACR 2) reads as a 260
+        if field.tag == "261":
+            dated = _films(out, instance, field, dated, date, place)
+            continue
         ind2 = field.indicators[1] if field.tag == "264" else "1"
         if ind2 == "4":
             out.texts(instance, BF.copyrightDate, subfields(field, "c"))
@@ -229,12 +232,64 @@ def _provision(out: Out, instance: NamedNode) -> None:
             dated = True
             _from_008(out, node, date, place)
     for tag, field in out.vern.unpaired:
-        if tag in ("260", "264") and (statement := _statement(field)):
+        if tag in ("260", "264", "262") and (statement := _statement(field)):
             node = out.typed(instance, BF.provisionActivity, "provision", BF.Publication, tag, statement)
             _simple(out, node, field, out.vern.tag(field))
     if not dated and (date or place):
         node = out.typed(instance, BF.provisionActivity, "provision", BF.Publication, "008", date, place)
         _from_008(out, node, date, place)
+
+
+# 261, the imprint of a film (pre-AACR 1 revised), as the Library of Congress converter reads it
+# (marc2bibframe2 ConvSpec-Process8-ProvAct): a Production for each producing company $a with
+# the places $f after it ($b, the releasing company, an agent too), a Manufacture for the
+# contractual producer $e; $d is the date. A new activity starts at an $a (or $e) that follows
+# another subfield. The codes become 260's: $a place, $b agent, $c date.
+_AS_260 = {"a": "b", "b": "b", "e": "b", "f": "a", "d": "c"}
+
+
+def _film_groups(field) -> list[tuple[NamedNode, list[tuple[str, str]]]]:
+    groups: list[list] = []
+    previous = None
+    for code, value in field.subfields:
+        if code not in _AS_260:
+            continue
+        if not groups or (code == "a" and previous != "a") or (code == "e" and previous != "e"):
+            groups.append([None, []])
+        group = groups[-1]
+        if group[0] is None and code in "abe":
+            group[0] = BF.Manufacture if code == "e" else BF.Production
+        group[1].append((_AS_260[code], value))
+        previous = code
+    return [(cls or BF.Production, subs) for cls, subs in groups]
+
+
+def _films(out: Out, instance: NamedNode, field, dated: bool, date: str, place: str) -> bool:
+    v, tag, rtag = out.parallel(field)
+    theirs = _film_groups(v) if v is not None else []
+    for n, (cls, subs) in enumerate(_film_groups(field)):
+        statement = _imprint(subs)
+        if not statement:
+            continue
+        node = out.typed(instance, BF.provisionActivity, "provision", cls, "261", statement)
+        _simple_subfields(out, node, subs, rtag)
+        out.text(instance, BF.provisionActivityStatement, statement, rtag)
+        if n < len(theirs):
+            _simple_subfields(out, node, theirs[n][1], tag)
+            out.text(instance, BF.provisionActivityStatement, _imprint(theirs[n][1]), tag)
+        if not dated and cls is BF.Production:
+            dated = True
+            _from_008(out, node, date, place)
+    return dated
+
+
+def _imprint(subs: list[tuple[str, str]]) -> str:
+    """"Place: Agent, Agent, Date" from 260-style subfields (the statement LC's converter writes)."""
+    places = [c for code, v in subs if code == "a" and (c := clean(v))]
+    agents = [c for code, v in subs if code == "b" and (c := clean(v))]
+    dates = [c for code, v in subs if code == "c" and (c := clean(v))]
+    who = ", ".join(agents + dates)
+    return f"{'; '.join(places)}: {who}" if places and who else "; ".join(places) or who
 
 
 def _date_008(data: str) -> str:
@@ -269,7 +324,11 @@ def _statement(field) -> str:
 
 
 def _simple(out: Out, node: NamedNode, field, language: str | None) -> None:
-    for c, v in field.subfields:
+    _simple_subfields(out, node, field.subfields, language)
+
+
+def _simple_subfields(out: Out, node: NamedNode, subs, language: str | None) -> None:
+    for c, v in subs:
         prop = SIMPLE_PLACE if c in "ae" else SIMPLE_AGENT if c in "bf" else SIMPLE_DATE if c in "cg" else None
         if prop is not None and (value := clean(v)):
             if prop is SIMPLE_PLACE:

@@ -12,7 +12,7 @@ from graph.mappers.marc21_tables import (
     SUBJECT_NAME_CODES, SUBJECT_SOURCE, WORK_CLASS, WORK_LEVEL_CLASS,
 )
 from graph.mappers.marc21_text import authority_iri, clean, fid, first, joined, subfields
-from vocab.namespaces import BF, MADS, RDF, RDFS
+from vocab.namespaces import ALLIANCE, BF, MADS, RDF, RDFS
 
 W_CLASS, HAS_INSTANCE, TITLE, MAIN_TITLE = BF.Work, BF.hasInstance, BF.title, BF.mainTitle
 CONTRIBUTION, AGENT, ROLE = BF.contribution, BF.agent, BF.role
@@ -444,6 +444,13 @@ def _related_hub(out: Out, work: NamedNode, field, ctx) -> None:
         _relation(out, work, "part" if field.indicators[1] == "2" else "relatedwork", hub, hub.value)
 
 
+def _related_resource(out: Out, node: NamedNode, cls: NamedNode) -> None:
+    """A work or instance a record relates to: described, not catalogued, so counts, search and pages
+    that mean the catalogue's works leave it out (``vocab.namespaces.catalogued``)."""
+    out.add((node, TYPE, cls))
+    out.add((node, TYPE, ALLIANCE.RelatedResource))
+
+
 def _titled_relation(out: Out, work: NamedNode, field) -> None:
     """510 (indexed in) and 740 (related or analytical title): a described, related work."""
     title = joined(field, "anp") if field.tag == "740" else joined(field, "a")
@@ -456,6 +463,7 @@ def _titled_relation(out: Out, work: NamedNode, field) -> None:
     related = out.node(work, "related", field.tag, title)
     _relation(out, work, code, related, title)
     add = out.add
+    _related_resource(out, related, W_CLASS)
     tnode = NamedNode(related.value + "-title")
     add((related, TITLE, tnode))
     add((tnode, TYPE, BF.Title))
@@ -473,8 +481,9 @@ def _titled_relation(out: Out, work: NamedNode, field) -> None:
 def _linking_entry(out: Out, work: NamedNode, field) -> None:
     """76X-78X: another work, and the edition of it the record names, related to this one.
 
-    Both are described (title, identifiers, main entry) but not typed bf:Work / bf:Instance:
-    they are references to things the member may not hold, not catalogue records.
+    Both are described (title, identifiers, main entry) and typed bf:Work / bf:Instance as the
+    LC converter types them, and alliance:RelatedResource: references to things the member may
+    not hold, not catalogue records.
     """
     title = joined(field, "ts") or joined(field, "a")
     if not title and field.tag in ("775", "776") and (t245 := out.first("245")) is not None:
@@ -499,11 +508,11 @@ def _linking_entry(out: Out, work: NamedNode, field) -> None:
     related = out.node(work, "related", field.tag, content)
     _relation(out, work, code, related, content)
     add = out.add
-    # described, not catalogued: no bf:Work / bf:Instance type, so that counts, search and pages
-    # list only what members catalogue and hold (docs/fidelity.md#related-resources)
     inst = NamedNode(related.value + "-instance")
     add((related, HAS_INSTANCE, inst))
     add((inst, BF.instanceOf, related))
+    _related_resource(out, related, W_CLASS)
+    _related_resource(out, inst, BF.Instance)
     if title:
         tnode = NamedNode(related.value + "-title")
         add((related, TITLE, tnode))

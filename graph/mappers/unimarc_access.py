@@ -229,10 +229,12 @@ def linked_works(out, record, work, ctx):
             continue
         author = clean(next((v for tag in ("700", "710", "701") for c, v in groups.get(tag, []) if c == "a"), ""))
         numbering = [v for c, v in groups.get("200", []) + groups[""] if c == "v"]
-        # described, not catalogued: a fragment of this work, not typed bf:Work, so that counts, search
-        # and pages list only what members catalogue and hold (as the MARC 21 mapper does for 76X-78X)
+        # described, not catalogued: a fragment of this work, a bf:Work and an alliance:RelatedResource, so
+        # that counts, search and pages that mean the catalogue's works leave it out (as MARC 21's 76X-78X)
         related = ctx.minter.fragment(work, f"{m}-related-{field.tag}-{i}")
         out.add(work, RELATIONS.get(field.tag, BF.relatedTo), related)
+        out.add(related, RDF.type, BF.Work)
+        out.add(related, RDF.type, ALLIANCE.RelatedResource)
         node = NamedNode(related.value + "-title")
         out.add(related, BF.title, node)
         out.add(node, RDF.type, BF.Title)

@@ -8,7 +8,7 @@ from graph.records.describe import description
 from graph.records.holdings import library_ref, member_label, members_by_iri
 from graph.members import list_members
 from graph.store.base import Store
-from vocab.namespaces import ALLIANCE, BF, RDFS
+from vocab.namespaces import ALLIANCE, BF, RDFS, catalogued
 
 SOME_TITLES = 25
 
@@ -76,8 +76,8 @@ def home_view(store: Store, lang: str = "en") -> dict:
     return {
         "counts": {
             "members": len(members),
-            "works": count(store, "?w a bf:Work", "w"),
-            "instances": count(store, "?i a bf:Instance", "i"),
+            "works": count(store, "?w a bf:Work " + catalogued("w"), "w"),
+            "instances": count(store, "?i a bf:Instance " + catalogued("i"), "i"),
             "items": count(store, "?i a bf:Item", "i"),
         },
         "libraries": [ref(m.iri, member_label(m, lang), code=m.code, items=held.get(m.iri, 0))

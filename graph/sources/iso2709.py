@@ -15,7 +15,7 @@ import unicodedata
 
 from pymarc import Field, Indicators, Leader, Record, Subfield
 
-from graph.sources.marc8 import is_cyrillic_language, marc8_to_unicode
+from graph.sources.marc8 import CONTROL, is_cyrillic_language, marc8_to_unicode
 
 RECORD_END = 0x1D
 FIELD_END = 0x1E
@@ -87,8 +87,19 @@ def _subfields(parts: list[str], tag: str, warnings: list[str] | None) -> list:
 
 
 def _encoding(body: bytes, leader9: bytes) -> tuple[str, str | None]:
-    """'utf-8', 'utf-8-damaged' or 'marc-8' for the data area, and a warning if leader/09 disagrees."""
+    """'utf-8', 'utf-8-damaged' or 'marc-8' for the data area, and a warning if leader/09 disagrees.
+
+    An ASCII data area is UTF-8 and MARC-8 alike, unless it holds what only MARC-8 means by
+    ASCII bytes: escape sequences (EACC CJK is 7-bit: ``ESC $ 1``, then three bytes 0x21-0x7E
+    a character) or, in a record leader/09 calls MARC-8, numeric character references
+    (``&#x8ECA;``, MARC-8's way of carrying characters it has no code for).
+    """
     if body.isascii():
+        if _MARC8_ESCAPE.search(body):
+            return "marc-8", ("leader/09 says UTF-8 but the bytes hold MARC-8 escape sequences; read as MARC-8"
+                              if leader9 == b"a" else None)
+        if leader9 != b"a" and b"&#x" in body and _NCR.search(body):
+            return "marc-8", None
         return "utf-8", None
     try:
         body.decode("utf-8")
@@ -119,6 +130,10 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
     if not head.isascii():
         raise BadRecord(f"invalid leader {head!r}: not ASCII")
     leader = head.decode("ascii")
+    if _CONTROL.search(leader):
+        spots = ", ".join(str(m.start()) for m in _CONTROL.finditer(leader))
+        warnings.append(f"leader holds control characters at {spots}; read as blanks")
+        leader = _CONTROL.sub(" ", leader)
     if not leader[:5].isdigit():
         warnings.append(f"leader record length {leader[:5]!r} is not numeric; used the record terminator")
     elif int(leader[:5]) != len(raw):
@@ -152,7 +167,7 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
                 if not tag.isalnum():
                     warnings.append(f"tag {tag!r} is not alphanumeric")
                 if tag < "010" and tag.isdigit():
-                    text = chunk.decode("latin-1")
+                    text = _control_text(tag, chunk.decode("latin-1"), warnings)
                     if tag == "008":
                         language = text[35:38]
                     fields.append(control_field(tag, text))
@@ -170,6 +185,8 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
                 text = chunk.decode("utf-8")
             if not text.isascii():
                 text = _NFC("NFC", text)
+            if _CONTROL.search(text):
+                text = _drop_controls(text, warnings)
             fields.append(_text_field(tag, text, warnings))
     if not fields:
         raise BadRecord("no fields found")
@@ -184,8 +201,8 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
             warnings.append("bytes are Windows-1251 Cyrillic, not MARC-8; read as Windows-1251")
         else:
             shown = "; ".join(dict.fromkeys(marc8_problems[:3]))
-            warnings.append(f"{len(marc8_problems)} MARC-8 characters could not be read and were "
-                            f"replaced with U+FFFD ({shown})")
+            warnings.append(f"{len(marc8_problems)} MARC-8 characters could not be read: replaced with "
+                            f"U+FFFD, or removed if control characters ({shown})")
     if replaced:
         warnings.append(f"{replaced} invalid UTF-8 sequences replaced with U+FFFD")
     if len(warnings) > _MAX_WARNINGS:
@@ -194,6 +211,21 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
 
 
 _MAX_WARNINGS = 8
+# ESC then a MARC-8 designation: technique 1 (g, b, p, s) or an ISO 2022 set (intermediates ( , $ ) -)
+_MARC8_ESCAPE = re.compile(rb"\x1b(?:[gbps]|[(,$)\-])")
+_NCR = re.compile(rb"&#x[0-9A-Fa-f]{2,6};")
+_CONTROL = CONTROL
+_CONTROL_BYTES = bytes([*range(0x1E), 0x7F])  # the same, as UTF-8 bytes (no multi-byte sequence holds them)
+
+
+def _drop_controls(text: str, warnings: list[str]) -> str:
+    """The text without control characters, and a warning naming them (never passed on to the graph)."""
+    found = _CONTROL.findall(text)
+    codes = ", ".join(f"0x{ord(c):02x}" for c in dict.fromkeys(found))
+    warnings.append(f"{len(found)} control characters ({codes}) removed")
+    return _CONTROL.sub("", text)
+
+
 _NUMERIC_DIRECTORY = re.compile(r"(?:...[0-9]{9})*")
 _ODD_CODE = re.compile("\x1f[^a-z0-9\x1e\x1f]")  # a subfield code that may need a warning
 
@@ -222,6 +254,8 @@ def _fields_in_order(entries: str, body: bytes, warnings: list[str]) -> list[Fie
     text = body.decode("utf-8")
     if not text.isascii():
         text = _NFC("NFC", text)
+    if len(body.translate(None, _CONTROL_BYTES)) != size:  # (cheaper than a search of the text)
+        text = _drop_controls(text, warnings)
     checked = _ODD_CODE.search(text) is None
     return [_text_field(entries[i:i + 3], piece, warnings, checked)
             for i, piece in zip(range(0, len(entries), 12), text.split("\x1e"))]
@@ -232,10 +266,18 @@ def _text_field(tag: str, text: str, warnings: list[str], codes_checked: bool = 
     if not tag.isalnum():
         warnings.append(f"tag {tag!r} is not alphanumeric")
     if tag < "010" and tag.isdigit():
-        return control_field(tag, text)
+        return control_field(tag, _control_text(tag, text, warnings))
     parts = text.split("\x1f")
     return data_field(tag, _indicators(parts[0], tag, warnings),
                       _subfields(parts[1:], tag, None if codes_checked else warnings))
+
+
+def _control_text(tag: str, text: str, warnings: list[str]) -> str:
+    """A control field's text without control characters. A 0x1F stays: subfields in a control field
+    mark a national format (danMARC2, NORMARC), which the MARC 21 mapper refuses by it."""
+    if _CONTROL.search(text):
+        return _drop_controls(text, warnings)
+    return text
 
 
 def _field_chunks(entries: str, body: bytes, warnings: list[str]) -> list[tuple[str, bytes]]:

@@ -3,10 +3,14 @@
 pymarc's decoder writes to stderr and silently turns what it cannot read into
 spaces. This one uses pymarc's character tables (ASCII, ANSEL, EACC CJK, Arabic,
 Cyrillic, Greek, Hebrew, sub/superscripts) but replaces what it cannot read with
-U+FFFD and says why, so the reader can attach the reason to the record.
+U+FFFD and says why, so the reader can attach the reason to the record. It also
+decodes MARC-8's numeric character references (``&#x8ECA;``: how MARC-8 carries a
+character it has no code for) and drops control characters, which MARC 21 data never
+holds, saying so.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from pymarc.marc8_mapping import CODESETS, ODD_MAP
@@ -33,7 +37,10 @@ def _lookup(charset: int, code: int):
 def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
     """Decode one MARC-8 string (a subfield); append what went wrong to ``problems``."""
     if data.isascii() and b"\x1b" not in data:
-        return data.decode("ascii")
+        text = data.decode("ascii")
+        if CONTROL.search(text):
+            text = _drop_controls(text, problems)
+        return _references(text, problems) if "&#x" in text else text
     g0, g1 = BASIC_LATIN, ANSEL
     out: list[str] = []
     combining: list[str] = []
@@ -90,7 +97,8 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
         else:
             pos += 1
             if byte < 0x20:
-                out.append(chr(byte))
+                if problems is not None:
+                    problems.append(f"control character 0x{byte:02x} removed")
                 continue
             if byte == 0x20:
                 out.append(" ")
@@ -113,7 +121,33 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
                 combining.clear()
     if combining:
         out.extend(combining)
-    return unicodedata.normalize("NFC", "".join(out))
+    text = "".join(out)
+    if "&#x" in text:
+        text = _references(text, problems)
+    return unicodedata.normalize("NFC", text)
+
+
+# control characters MARC 21 text never holds (0x1E and 0x1F end fields and subfields: text is split there)
+CONTROL = re.compile("[\x00-\x1d\x7f]")
+_REFERENCE = re.compile("&#x([0-9A-Fa-f]{2,6});")
+
+
+def _drop_controls(text: str, problems: list[str] | None) -> str:
+    if problems is not None:
+        problems.extend(f"control character 0x{ord(c):02x} removed" for c in CONTROL.findall(text))
+    return CONTROL.sub("", text)
+
+
+def _references(text: str, problems: list[str] | None) -> str:
+    """``&#xXXXX;`` replaced by the character it names (MARC 21's lossless MARC-8 convention)."""
+    def char(match: re.Match) -> str:
+        code = int(match.group(1), 16)
+        if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 or 0x7F <= code < 0xA0:
+            if problems is not None:
+                problems.append(f"numeric character reference {match.group(0)} names no usable character")
+            return match.group(0)
+        return chr(code)
+    return _REFERENCE.sub(char, text)
 
 
 _CYRILLIC_LANGUAGES = frozenset({"rus", "ukr", "bel", "bul", "srp", "mac", "kaz", "kir", "uzb", "tat"})

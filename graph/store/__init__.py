@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from graph.identity.uris import Minter
-from graph.store.base import Batch, SerializedTriples, Store, StoreError
+from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError
 
 
 def open_store(location: str, minter: Minter, *, read_only: bool = False) -> Store:
@@ -17,4 +17,4 @@ def open_store(location: str, minter: Minter, *, read_only: bool = False) -> Sto
     return EmbeddedStore(location, minter, read_only=read_only)
 
 
-__all__ = ["Batch", "SerializedTriples", "Store", "StoreError", "open_store"]
+__all__ = ["Batch", "SerializedTriples", "Store", "StoreBusy", "StoreError", "open_store"]

@@ -20,6 +20,10 @@ class StoreError(Exception):
     """A store operation failed; the store is as it was before the call."""
 
 
+class StoreBusy(StoreError):
+    """The embedded store is held by another process (its one writer): it cannot be opened for writing."""
+
+
 @dataclass
 class Batch:
     """One load into the store: its graph, what it came from and what it added."""

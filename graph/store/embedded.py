@@ -14,7 +14,7 @@ import pyoxigraph as ox
 from graph import faults
 from graph.identity.uris import Minter
 from graph.store import registry
-from graph.store.base import Batch, SerializedTriples, Store, StoreError, Triple
+from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
 from graph.store.registry import TRUE
 from vocab.namespaces import ALLIANCE
@@ -30,6 +30,8 @@ class EmbeddedStore(Store):
         try:
             self._ox = ox.Store.read_only(self.location) if read_only else _Counted(ox.Store(self.location), self)
         except OSError as err:
+            if "lock file" in str(err).lower():  # RocksDB: "IO error: While lock file: …/LOCK: …"
+                raise StoreBusy(f"another process is using the store in {self.location}") from err
             raise StoreError(f"cannot open the store in {self.location}: {err}") from err
         self._write_lock = threading.Lock()
         self._cache_lock = threading.Lock()
