@@ -365,6 +365,40 @@ _UI: dict[str, tuple[str, str]] = {
 }
 
 
+# The SPARQL page's query editor (YASGUI, vendored) writes its own English words; in Chinese the page
+# replaces them (web/static/sparql-editor.js): whole texts and attribute values, then patterns.
+_EDITOR_ZH: dict[str, str] = {
+    "Table": "表格", "Response": "原始响应", "Simple view": "简洁视图", "Ellipse": "截断长文本",
+    "Page size:": "每页行数：", "All": "全部", "Settings": "设置", "Request method": "请求方法",
+    "Accept Headers": "接受的格式", "Ask / Select": "ASK / SELECT", "Construct / Describe": "CONSTRUCT / DESCRIBE",
+    "Arguments": "参数", "Header Arguments": "请求头参数", "Default Graphs": "默认图", "Named Graphs": "命名图",
+    "Close tab": "关闭标签页", "Add tab": "新建标签页", "Add a new tab": "新建标签页", "Open settings": "打开设置",
+    "Clear endpoint": "清除端点", "Share query": "分享查询", "Run query": "执行查询",
+    "Shows Table view": "以表格显示", "Shows Response view": "显示原始响应",
+    "Filter query results": "筛选查询结果", "Download result": "下载结果", "Download Results": "下载结果",
+    "View documentation of Table": "查看表格的说明", "View documentation of Response": "查看原始响应的说明",
+    "pagination": "分页", "First": "首页", "Previous": "上一页", "Next": "下一页", "Last": "末页",
+    "Query": "查询", "No results": "没有结果", "Copy": "复制", "Cancel": "取消", "Close": "关闭",
+    "Show query": "显示查询", "Hide query": "隐藏查询", "Shorten": "缩短链接", "Copy to clipboard": "复制到剪贴板",
+    "Create a shareable link for this query": "为此查询生成可分享的链接",
+}
+_EDITOR_ZH_PATTERNS: list[tuple[str, str]] = [
+    (r"^Showing (\d[\d,]*) to (\d[\d,]*) of (\d[\d,]*) entries$", "第 $1–$2 条，共 $3 条"),
+    (r"^Showing 0 to 0 of 0 entries$", "共 0 条"),
+    (r"^(\d[\d,]*) results? in ([\d.]+) seconds?$", "$1 条结果，用时 $2 秒"),
+    (r"^(.+): Activate to sort$", "$1：点击排序"),
+    (r"^(.+): Activate to invert sorting$", "$1：点击反向排序"),
+    (r"^(.+): Activate to remove sorting$", "$1：点击取消排序"),
+]
+
+
+def editor_labels(lang: str) -> dict:
+    """The query editor's words in ``lang`` (nothing to replace in English)."""
+    if not (lang or "").lower().startswith("zh"):
+        return {"words": {}, "patterns": []}
+    return {"words": dict(_EDITOR_ZH), "patterns": [list(p) for p in _EDITOR_ZH_PATTERNS]}
+
+
 def _pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if (lang or "").lower().startswith("zh") else pair[0]
 

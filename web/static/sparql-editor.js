@@ -1,8 +1,71 @@
 /* The SPARQL page's query editor: YASGUI (web/static/vendor/yasgui/, served from this site, no CDN)
    in place of the plain form, which stays as the page without JavaScript. The endpoint is this
-   server's /sparql; the example queries are offered in a pick list that opens them in the editor. */
+   server's /sparql; the example queries are offered in a pick list that opens them in the editor.
+   Results start in the table's "simple view" (167, not "167"^^<xsd:integer>; the switch shows the
+   terms in full), and on the Chinese page the editor's own English words are replaced by the page's
+   (vocab/labels.py, in #editor-labels), as YASGUI draws them. */
 (function () {
   "use strict";
+
+  var ATTRIBUTES = ["title", "aria-label", "placeholder"];
+
+  function translator(labels) {
+    var words = labels.words || {};
+    var patterns = (labels.patterns || []).map(function (p) { return [new RegExp(p[0]), p[1]]; });
+    function say(text) {
+      var trimmed = text.trim();
+      if (!trimmed) return text;
+      if (Object.prototype.hasOwnProperty.call(words, trimmed)) return text.replace(trimmed, words[trimmed]);
+      for (var i = 0; i < patterns.length; i++) {
+        if (patterns[i][0].test(trimmed)) return text.replace(trimmed, trimmed.replace(patterns[i][0], patterns[i][1]));
+      }
+      return text;
+    }
+    function walk(root) {
+      if (root.nodeType === Node.TEXT_NODE) {
+        if (root.parentNode && root.parentNode.closest && root.parentNode.closest(".CodeMirror-lines")) return;
+        var said = say(root.nodeValue);
+        if (said !== root.nodeValue) root.nodeValue = said;
+        return;
+      }
+      if (root.nodeType !== Node.ELEMENT_NODE || root.classList.contains("CodeMirror-lines")) return;  // the query
+      ATTRIBUTES.forEach(function (name) {
+        var value = root.getAttribute(name);
+        if (value) {
+          var said = say(value);
+          if (said !== value) root.setAttribute(name, said);
+        }
+      });
+      for (var child = root.firstChild; child; child = child.nextSibling) walk(child);
+    }
+    return walk;
+  }
+
+  function localise(host) {
+    var node = document.getElementById("editor-labels");
+    var labels = node ? JSON.parse(node.textContent) : {};
+    if (!labels.words || !Object.keys(labels.words).length) return;
+    var walk = translator(labels);
+    walk(host);
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") walk(change.target);
+        else if (change.type === "characterData") walk(change.target);
+        else change.addedNodes.forEach(walk);
+      });
+    }).observe(host, { childList: true, subtree: true, characterData: true, attributes: true,
+                       attributeFilter: ATTRIBUTES });
+  }
+
+  function simpleViewFirst(Yasgui) {
+    var table = Yasgui.Yasr && Yasgui.Yasr.plugins && Yasgui.Yasr.plugins.table;
+    if (!table || table.prototype.allianceSimpleView) return;
+    var draw = table.prototype.draw;
+    table.prototype.draw = function (config) {
+      return draw.call(this, Object.assign({ compact: true }, config || {}));
+    };
+    table.prototype.allianceSimpleView = true;
+  }
 
   function start() {
     var host = document.getElementById("query-editor");
@@ -21,6 +84,8 @@
       return name !== "property" && name !== "class";
     });
 
+    simpleViewFirst(Yasgui);
+    localise(document.getElementById("yasgui"));
     host.hidden = false;
     form.hidden = true;
     var yasgui = new Yasgui(document.getElementById("yasgui"), {
