@@ -205,3 +205,52 @@ def test_citations_print_names_without_life_dates(client, demo_catalogue):
         for c in citations:
             assert "approximately" not in c and "1717" not in c, c
             assert "曹雪芹" in c or "Cao, Xueqin" in c
+
+
+# schema.org for search engines --------------------------------------------------------------
+def embedded(html: str) -> list[dict]:
+    import json
+
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    for b in blocks:
+        assert "</" not in b and "<!--" not in b, "markup inside the script is escaped"
+    return [json.loads(b) for b in blocks]
+
+
+def test_an_edition_page_embeds_a_schema_org_book(client, demo_catalogue):
+    store = demo_catalogue.store
+    work = hlm_work(store)
+    rows = select(store, f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{ ?i bf:instanceOf <{work}> .
+        ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?i ORDER BY DESC(?n) LIMIT 1""")
+    edition = rows[0]["i"].value
+    (book,) = embedded(page(client, path_of(edition, TEST_BASE) + "?lang=zh"))
+    assert book["@context"] == "https://schema.org" and book["@type"] == "Book" and book["@id"] == edition
+    assert book["exampleOfWork"][0]["@id"] == work
+    isbns = {v["v"].value.replace("-", "") for v in select(store, f"""SELECT ?v WHERE {{ <{edition}>
+        bf:identifiedBy ?x . ?x a bf:Isbn ; rdf:value ?v }}""")}
+    assert set(book["isbn"]) <= isbns and all(len(i) == 13 for i in book["isbn"]) and book["isbn"]
+    assert book["author"][0]["name"] == "曹雪芹" and book["author"][0]["@type"] == "Person"
+    assert re.fullmatch(r"\d{4}", book["datePublished"]) and book["publisher"]["name"]
+    assert "zh" in book["inLanguage"]
+    holders = {r["lib"].value for r in select(store, f"SELECT DISTINCT ?lib WHERE {{ ?x bf:itemOf <{edition}> ; bf:heldBy ?lib }}")}
+    offers = book["offers"]
+    assert {o["offeredBy"]["@id"] for o in offers} == holders == {o["availableAtOrFrom"]["@id"] for o in offers}
+    assert all(o["offeredBy"]["@type"] == "Library" and o["businessFunction"].endswith("#LeaseOut") for o in offers)
+    assert any(o.get("url", "").startswith("https://opac.") for o in offers), "the member's own catalogue"
+
+
+def test_a_work_page_embeds_its_editions_as_work_examples(client, demo_catalogue):
+    store = demo_catalogue.store
+    work = hlm_work(store)
+    (book,) = embedded(page(client, path_of(work, TEST_BASE) + "?lang=en"))
+    assert book["@type"] == "Book" and book["@id"] == work
+    editions = {r["i"].value for r in select(store, f"SELECT ?i WHERE {{ ?i bf:instanceOf <{work}> }}")}
+    assert {e["@id"] for e in book["workExample"]} == editions
+    assert all(e["exampleOfWork"]["@id"] == work for e in book["workExample"])
+    assert any(e.get("isbn") for e in book["workExample"]) and any(e.get("offers") for e in book["workExample"])
+    assert book["author"][0]["name"] in ("Cao, Xueqin", "曹雪芹")
+
+
+def test_only_works_and_editions_carry_book_markup(client, demo_catalogue):
+    assert embedded(page(client, "/library/pku?lang=en")) == []
+    assert embedded(page(client, "/?lang=en")) == []

@@ -22,6 +22,7 @@ from graph.records.holdings import COPIES_PER_PAGE, copies_at
 from graph.records.libraries import library_view
 from graph.records.overview import copies_per_library
 from graph.records.results import ResultLabeller, pick_title
+from graph.records.schema_org import instance_markup, work_markup
 from graph.records.works import work_view
 from vocab.namespaces import PREFIXES
 from web.context import cached, page_language, state, store
@@ -88,6 +89,10 @@ def _page(kind: str, iri) -> Response:
         if kind in ("agent", "subject", "work") and view.get(key):
             _titles_from_index(view[key], lang)
     view["backlinks"] = backlinks(store(), iri, lang, kind)
+    if kind == "instance":
+        view["schema_org"] = instance_markup(store(), view)
+    elif kind == "work" and view["edition_count"]:
+        view["schema_org"] = work_markup(store(), view)
     view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
     if kind == "instance":
         records = source_records(store(), state().catalogue.sources, iri)

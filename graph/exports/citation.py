@@ -13,23 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from graph.identity.normalize import has_han, year as year_of
-from graph.records.common import node, pick, ranked, select
+from graph.records.common import node, pick, ranked, select, without_dates
 from graph.store.base import Store
 from vocab.namespaces import BF
 
 _TRAILING = re.compile(r"[\s/:;,.=]+$")
-# the dates MARC puts after a name ($d): "1881-1936", "approximately 1717-1763", "1944-", "active 1850",
-# "b. 1920", "d. 1905", "ca. 1500-ca. 1560", "18th cent.", "1717?-1763"
-_DATE_WORD = r"(?:approximately|active|flourished|born|died|ca\.|b\.|d\.|fl\.|circa)"
-_LIFE_DATES = re.compile(rf",\s*(?:{_DATE_WORD}\s*)?\d{{1,4}}\??(?:\s*(?:th|st|nd|rd) cent\.?)?"
-                         rf"(?:\s*-\s*(?:{_DATE_WORD}\s*)?(?:\d{{1,4}}\??)?)?\.?\s*$")
 AUTHOR_ROLES = {"aut", "cre"}          # relator codes cited as authors (besides the primary contributor)
 EDITOR_ROLES = {"edt", "com"}
-
-
-def without_dates(name: str) -> str:
-    """A heading without its trailing life dates: "Cao, Xueqin, approximately 1717-1763" -> "Cao, Xueqin"."""
-    return _LIFE_DATES.sub("", name).strip()
 
 
 @dataclass
