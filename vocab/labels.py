@@ -298,8 +298,8 @@ _UI: dict[str, tuple[str, str]] = {
     "no_results_help": ("Things to try:", "您可以尝试："),
     "help_spelling": ("Check the spelling, or use fewer or more general words.",
                       "检查拼写，或使用更少、更宽泛的检索词。"),
-    "help_scripts": ("Chinese titles are found by characters (Traditional or Simplified) and by pinyin: "
-                     "北京, 北京 or beijing.", "中文题名可用简体、繁体或拼音检索：北京、北京或 beijing。"),
+    "help_scripts": ("Chinese titles are found by characters, Traditional or Simplified (家谱 or 家譜), and by "
+                     "pinyin (北京 or beijing).", "中文题名可用简体、繁体（家谱或家譜）或拼音（北京或 beijing）检索。"),
     "help_filters": ("Remove a filter:", "取消一个筛选条件："),
     "help_words": ("Search for one word at a time:", "逐个检索以下词语："),
     "refine": ("Refine results", "筛选结果"),
@@ -392,11 +392,20 @@ _EDITOR_ZH_PATTERNS: list[tuple[str, str]] = [
 ]
 
 
+# names the editor's unlabelled controls get (screen readers announce them): control -> (English, Chinese)
+_EDITOR_NAMES: dict[str, tuple[str, str]] = {
+    "endpoint": ("SPARQL endpoint", "SPARQL 端点"),
+    "query": ("SPARQL query", "SPARQL 查询语句"),
+    "page_size": ("Rows per page", "每页行数"),
+}
+
+
 def editor_labels(lang: str) -> dict:
-    """The query editor's words in ``lang`` (nothing to replace in English)."""
+    """The query editor's words in ``lang`` (nothing to replace in English) and its controls' names."""
+    names = {key: _pick(pair, lang) for key, pair in _EDITOR_NAMES.items()}
     if not (lang or "").lower().startswith("zh"):
-        return {"words": {}, "patterns": []}
-    return {"words": dict(_EDITOR_ZH), "patterns": [list(p) for p in _EDITOR_ZH_PATTERNS]}
+        return {"words": {}, "patterns": [], "names": names}
+    return {"words": dict(_EDITOR_ZH), "patterns": [list(p) for p in _EDITOR_ZH_PATTERNS], "names": names}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -41,18 +41,33 @@
     return walk;
   }
 
+  // YASGUI leaves three controls without a name (the query, the endpoint box, the rows-per-page list): name them,
+  // as a screen reader needs (axe: label, select-name)
+  function nameControls(host, names) {
+    var named = [[host.querySelectorAll("input.autocomplete"), names.endpoint],
+                 [host.querySelectorAll(".CodeMirror textarea"), names.query],
+                 [host.querySelectorAll("select.tableSizer"), names.page_size]];
+    named.forEach(function (pair) {
+      for (var i = 0; i < pair[0].length; i++) {
+        if (pair[1] && pair[0][i].getAttribute("aria-label") !== pair[1]) pair[0][i].setAttribute("aria-label", pair[1]);
+      }
+    });
+  }
+
   function localise(host) {
     var node = document.getElementById("editor-labels");
     var labels = node ? JSON.parse(node.textContent) : {};
-    if (!labels.words || !Object.keys(labels.words).length) return;
-    var walk = translator(labels);
+    var names = labels.names || {};
+    var walk = labels.words && Object.keys(labels.words).length ? translator(labels) : function () {};
     walk(host);
+    nameControls(host, names);
     new MutationObserver(function (changes) {
       changes.forEach(function (change) {
         if (change.type === "attributes") walk(change.target);
         else if (change.type === "characterData") walk(change.target);
         else change.addedNodes.forEach(walk);
       });
+      nameControls(host, names);
     }).observe(host, { childList: true, subtree: true, characterData: true, attributes: true,
                        attributeFilter: ATTRIBUTES });
   }
@@ -95,7 +110,9 @@
       persistenceId: null, // every visit starts from this page's query, not from stored tabs
       populateFromUrl: false,
       autofocus: false,
-      yasqe: { value: textarea.value }
+      // long lines wrap and the editor grows with its query: no region that scrolls on its own, which a
+      // keyboard could not reach (axe: scrollable-region-focusable), and no sideways scrolling on a phone
+      yasqe: { value: textarea.value, lineWrapping: true, viewportMargin: Infinity }
     });
     window.allianceYasgui = yasgui; // for the browser test and developers' consoles
 
