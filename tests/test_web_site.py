@@ -92,6 +92,9 @@ def test_a_uniform_title_leads_to_its_catalogued_works(client, demo_catalogue):
     assert "该统一题名下的编目作品" in html and "暂无馆藏" not in html
     works = [href for href, _ in links(html) if href.startswith("/work/")]
     assert works and "馆收藏" in text_of(html)
+    for href, _ in links(html):  # no dead link (RIS/BibTeX cite an edition, which a uniform title lacks)
+        if href.startswith("/") and not href.startswith("/search"):
+            assert client.get(href).status_code in (200, 302), href
 
 
 def test_subject_pages_do_not_repeat_their_kind(client, demo_catalogue):

@@ -94,6 +94,8 @@ def _page(kind: str, iri) -> Response:
     elif kind == "work" and view["edition_count"]:
         view["schema_org"] = work_markup(store(), view)
     view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
+    if kind == "work" and not view["edition_count"]:
+        view["exports"] = []  # RIS and BibTeX cite an edition: a uniform title has none of its own
     if kind == "instance":
         records = source_records(store(), state().catalogue.sources, iri)
         names = {h["library"].get("code"): h["library"]["label"] for h in view.get("holdings", [])}
