@@ -9,6 +9,8 @@ the server serving.
 """
 from __future__ import annotations
 
+import json
+
 import http.client
 import re
 import socket
@@ -86,6 +88,7 @@ class _Dom(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
+        self.data_blocks: list[str] = []   # <script type="application/ld+json"> and the like: never run
         self.handlers: list[tuple[str, str, str]] = []
         self.urls: list[tuple[str, str]] = []
         self.text: list[str] = []
@@ -93,7 +96,8 @@ class _Dom(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         if tag == "script":
-            self._in_script = True
+            kind = (dict(attrs).get("type") or "").lower()
+            self._in_script = "data" if kind in ("application/ld+json", "application/json") else True
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append((tag, name, value or ""))
@@ -105,13 +109,19 @@ class _Dom(HTMLParser):
             self._in_script = False
 
     def handle_data(self, data):
-        (self.scripts if self._in_script else self.text).append(data)
+        if self._in_script == "data":
+            self.data_blocks.append(data)
+        else:
+            (self.scripts if self._in_script else self.text).append(data)
 
 
 def assert_inert(html: str) -> _Dom:
     dom = _Dom()
     dom.feed(html)
     assert not [s for s in dom.scripts if "alert" in s], "a payload became a <script>"
+    for block in dom.data_blocks:  # record text in embedded JSON(-LD) stays inside its JSON strings
+        json.loads(block)
+        assert "<" not in block, "markup in a data block could close the script element"
     assert not dom.handlers, f"event handler attributes: {dom.handlers}"
     bad = [u for _, u in dom.urls
            if "".join(ch for ch in u if ch > " ").lower().startswith(("javascript:", "data:", "vbscript:"))]

@@ -66,12 +66,19 @@ def test_format_parameter_beats_accept(client, instance, name, media_type):
 def test_json_ld_is_json_and_turtle_parses_in_oxigraph(client, instance):
     import pyoxigraph
 
-    data = json.loads(client.get(path_of(instance, TEST_BASE) + "?format=jsonld").data)
-    assert any(node.get("@id") == instance for node in data)
+    body = client.get(path_of(instance, TEST_BASE) + "?format=jsonld").data
+    data = json.loads(body)
+    assert data["@context"]["bf"] == "http://id.loc.gov/ontologies/bibframe/", "JSON-LD carries its @context"
+    node = next(node for node in data["@graph"] if node.get("@id") == instance)
+    assert "bf:Instance" in node["@type"] and "bf:title" in node, "properties and types as compact IRIs"
     turtle = client.get(path_of(instance, TEST_BASE), headers={"Accept": "text/turtle"}).data
     quads = list(pyoxigraph.parse(turtle, format=pyoxigraph.RdfFormat.TURTLE))
     assert any(q.subject.value == instance for q in quads)
     assert b"@prefix bf:" in turtle
+    # the compacted JSON-LD says exactly what the Turtle says
+    from_jsonld = {(q.subject, q.predicate, q.object)
+                   for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.JSON_LD)}
+    assert from_jsonld == {(q.subject, q.predicate, q.object) for q in quads}
 
 
 def test_quality_values_choose(client, instance):

@@ -217,8 +217,8 @@ def demo_total(client) -> int:
 
 def test_library_page_counts_what_it_alone_holds(client):
     html = page(client, "/library/rpl?lang=en")
-    assert "Titles no other member holds" in html
-    assert "Held only here" in html and "Titles held" in html
+    assert "Works no other member holds" in html
+    assert "Works held only here" in html and "Works held" in html
 
 
 def test_search_follows_writes_over_the_graph_store_protocol(members):

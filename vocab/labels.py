@@ -170,7 +170,7 @@ _UI: dict[str, tuple[str, str]] = {
     "collection": ("Collection", "专藏"),
     "collections": ("Collections", "专藏"),
     "in_collections": ("In the collection", "所属专藏"),
-    "collection_size": ("Titles", "题名数"),
+    "collection_size": ("Editions", "版本数"),
     "edition": ("Edition", "版次"),
     "copyright": ("Copyright date", "版权日期"),
     "extent": ("Extent", "数量及尺寸"),
@@ -189,6 +189,7 @@ _UI: dict[str, tuple[str, str]] = {
     "library_catalogue": ("Open in the library's catalogue", "在本馆目录中查看"),
     "no_holdings": ("No member reports a copy.", "暂无成员馆馆藏。"),
     "editions_of_work": ("Editions of this work", "该作品的版本"),
+    "expressions": ("Catalogued works under this uniform title", "该统一题名下的编目作品"),
     "other_editions": ("Other editions", "其他版本"),
     "edition_of": ("Edition of", "所属作品"),
     "contributors": ("Contributors", "责任者"),
@@ -209,10 +210,10 @@ _UI: dict[str, tuple[str, str]] = {
     "code": ("Code", "代码"),
     "own_catalogue": ("Own catalogue", "本馆目录"),
     "holdings_count": ("Copies held", "馆藏册数"),
-    "titles_held": ("Titles held", "馆藏题名"),
-    "only_here": ("Held only here", "本馆独有"),
-    "only_here_titles": ("Titles no other member holds", "其他成员馆均未收藏的题名"),
-    "some_titles": ("Some titles held here", "部分馆藏"),
+    "titles_held": ("Works held", "馆藏作品"),
+    "only_here": ("Works held only here", "本馆独有作品"),
+    "only_here_titles": ("Works no other member holds", "其他成员馆均未收藏的作品"),
+    "some_titles": ("Some editions held here", "部分馆藏版本"),
     "loads": ("Loads", "数据装载"),
     "loaded_at": ("Loaded", "装载时间"),
     "triples": ("Triples", "三元组"),
@@ -245,17 +246,20 @@ _UI: dict[str, tuple[str, str]] = {
     "overlap_title": ("Overlap of the members' collections", "成员馆馆藏重复率"),
     "overlap_intro": ("Which titles members hold in common, which only one holds, and where the alliance buys "
                       "the same title several times.", "各成员馆共同收藏哪些题名、哪些为一馆独有，联盟在哪些领域重复采购。"),
-    "overlap_level": ("Count as titles", "统计单位"),
+    "overlap_level": ("Count", "统计单位"),
     "overlap_scarce": ("Scarce: held by at most", "稀缺：至多收藏馆数"),
     "overlap_apply": ("Show", "显示"),
-    "overlap_titles": ("Titles", "题名数"),
+    "overlap_unit_instance": ("Editions", "版本数"),
+    "overlap_unit_work": ("Works", "作品数"),
+    "overlap_units_instance": ("editions", "版本"),
+    "overlap_units_work": ("works", "作品"),
     "overlap_duplication": ("Duplication ratio", "复本率"),
     "overlap_everyone": ("Held by every member", "全体成员馆均有"),
     "overlap_one": ("Held by one member", "仅一馆收藏"),
     "overlap_matrix": ("Member × member", "成员馆两两重合"),
-    "overlap_matrix_help": ("Each cell: the share of row library A's titles that column library B also holds "
+    "overlap_matrix_help": ("Each cell: the share of row library A's {units} that column library B also holds "
                             "(darker is more), and the number in common.",
-                            "每格：行馆 A 的题名中列馆 B 也收藏的比例（颜色越深越高）及共同题名数。"),
+                            "每格：行馆 A 的{units}中列馆 B 也收藏的比例（颜色越深越高）及共同{units}数。"),
     "overlap_coefficient": ("overlap coefficient", "重叠系数"),
     "overlap_members": ("Per member", "各成员馆"),
     "overlap_unique": ("Only here", "独有"),
@@ -264,8 +268,8 @@ _UI: dict[str, tuple[str, str]] = {
     "overlap_lists": ("Lists (CSV)", "清单 (CSV)"),
     "overlap_only_we": ("only we hold", "本馆独有"),
     "overlap_scarce_list": ("scarce", "稀缺"),
-    "overlap_everyone_list": ("Titles every member holds (CSV)", "全体成员馆均收藏的题名 (CSV)"),
-    "overlap_distribution": ("Titles by number of holding members", "按收藏馆数统计题名"),
+    "overlap_everyone_list": ("The {units} every member holds (CSV)", "全体成员馆均收藏的{units} (CSV)"),
+    "overlap_distribution": ("{Units} by number of holding members", "按收藏馆数统计{units}"),
     "overlap_holders": ("Members holding", "收藏馆数"),
     "overlap_by_lcc": ("By LC classification class", "按美国国会图书馆分类法大类"),
     "overlap_by_clc": ("By Chinese Library Classification class", "按中图法大类"),
@@ -294,8 +298,8 @@ _UI: dict[str, tuple[str, str]] = {
     "no_results_help": ("Things to try:", "您可以尝试："),
     "help_spelling": ("Check the spelling, or use fewer or more general words.",
                       "检查拼写，或使用更少、更宽泛的检索词。"),
-    "help_scripts": ("Chinese titles are found by characters (Traditional or Simplified) and by pinyin: "
-                     "北京, 北京 or beijing.", "中文题名可用简体、繁体或拼音检索：北京、北京或 beijing。"),
+    "help_scripts": ("Chinese titles are found by characters, Traditional or Simplified (家谱 or 家譜), and by "
+                     "pinyin (北京 or beijing).", "中文题名可用简体、繁体（家谱或家譜）或拼音（北京或 beijing）检索。"),
     "help_filters": ("Remove a filter:", "取消一个筛选条件："),
     "help_words": ("Search for one word at a time:", "逐个检索以下词语："),
     "refine": ("Refine results", "筛选结果"),
@@ -314,7 +318,7 @@ _UI: dict[str, tuple[str, str]] = {
     "facet_year": ("Publication year", "出版年"),
     "year_from": ("From", "起"),
     "year_to": ("To", "止"),
-    "decade": ("{decade}s", "{decade} 年代"),
+    "decade": ("{decade}s", "{decade}年代"),
     "sort_by": ("Sort by", "排序"),
     "sort_relevance": ("Relevance", "相关度"),
     "sort_title": ("Title", "题名"),
@@ -339,7 +343,7 @@ _UI: dict[str, tuple[str, str]] = {
     "broader": ("Broader", "上位主题"),
     "narrower": ("Narrower", "下位主题"),
     "search_subject": ("Search within this subject, with facets", "在该主题内检索（可分面筛选）"),
-    "titles_n": ("{n} titles", "{n} 种"),
+    "titles_n": ("{n} works", "{n} 种作品"),
     "browse_by": ("Browse by {facet}", "按{facet}浏览"),
     "format_turtle": ("Turtle", "Turtle"),
     "format_jsonld": ("JSON-LD", "JSON-LD"),
@@ -359,6 +363,49 @@ _UI: dict[str, tuple[str, str]] = {
     "copies_at": ("Copies at {library}", "{library} 的馆藏单册"),
     "site_navigation": ("Site", "网站导航"),
 }
+
+
+# The SPARQL page's query editor (YASGUI, vendored) writes its own English words; in Chinese the page
+# replaces them (web/static/sparql-editor.js): whole texts and attribute values, then patterns.
+_EDITOR_ZH: dict[str, str] = {
+    "Table": "表格", "Response": "原始响应", "Simple view": "简洁视图", "Ellipse": "截断长文本",
+    "Page size:": "每页行数：", "All": "全部", "Settings": "设置", "Request method": "请求方法",
+    "Accept Headers": "接受的格式", "Ask / Select": "ASK / SELECT", "Construct / Describe": "CONSTRUCT / DESCRIBE",
+    "Arguments": "参数", "Header Arguments": "请求头参数", "Default Graphs": "默认图", "Named Graphs": "命名图",
+    "Close tab": "关闭标签页", "Add tab": "新建标签页", "Add a new tab": "新建标签页", "Open settings": "打开设置",
+    "Clear endpoint": "清除端点", "Share query": "分享查询", "Run query": "执行查询",
+    "Shows Table view": "以表格显示", "Shows Response view": "显示原始响应",
+    "Filter query results": "筛选查询结果", "Download result": "下载结果", "Download Results": "下载结果",
+    "View documentation of Table": "查看表格的说明", "View documentation of Response": "查看原始响应的说明",
+    "pagination": "分页", "First": "首页", "Previous": "上一页", "Next": "下一页", "Last": "末页",
+    "Query": "查询", "No results": "没有结果", "Copy": "复制", "Cancel": "取消", "Close": "关闭",
+    "Show query": "显示查询", "Hide query": "隐藏查询", "Shorten": "缩短链接", "Copy to clipboard": "复制到剪贴板",
+    "Create a shareable link for this query": "为此查询生成可分享的链接",
+}
+_EDITOR_ZH_PATTERNS: list[tuple[str, str]] = [
+    (r"^Showing (\d[\d,]*) to (\d[\d,]*) of (\d[\d,]*) entries$", "第 $1–$2 条，共 $3 条"),
+    (r"^Showing 0 to 0 of 0 entries$", "共 0 条"),
+    (r"^(\d[\d,]*) results? in ([\d.]+) seconds?$", "$1 条结果，用时 $2 秒"),
+    (r"^(.+): Activate to sort$", "$1：点击排序"),
+    (r"^(.+): Activate to invert sorting$", "$1：点击反向排序"),
+    (r"^(.+): Activate to remove sorting$", "$1：点击取消排序"),
+]
+
+
+# names the editor's unlabelled controls get (screen readers announce them): control -> (English, Chinese)
+_EDITOR_NAMES: dict[str, tuple[str, str]] = {
+    "endpoint": ("SPARQL endpoint", "SPARQL 端点"),
+    "query": ("SPARQL query", "SPARQL 查询语句"),
+    "page_size": ("Rows per page", "每页行数"),
+}
+
+
+def editor_labels(lang: str) -> dict:
+    """The query editor's words in ``lang`` (nothing to replace in English) and its controls' names."""
+    names = {key: _pick(pair, lang) for key, pair in _EDITOR_NAMES.items()}
+    if not (lang or "").lower().startswith("zh"):
+        return {"words": {}, "patterns": [], "names": names}
+    return {"words": dict(_EDITOR_ZH), "patterns": [list(p) for p in _EDITOR_ZH_PATTERNS], "names": names}
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

@@ -69,6 +69,7 @@ def init_app(app: Flask) -> None:
             "urls": state().urls,
             "t": lambda key, **values: labels.ui(key, lang, **values),
             "copies": lambda n: labels.copies(n, lang),
+            "editor_labels": lambda: labels.editor_labels(lang),
             "query_text": request.args.get("q", "") if request.endpoint == "search.index" else "",
         }
 

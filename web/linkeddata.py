@@ -11,11 +11,12 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from flask import Blueprint, Response, abort, url_for
-from pyoxigraph import Literal, NamedNode, Triple, serialize
+from pyoxigraph import Literal, NamedNode, Triple
 
 import tantivy
 
 from graph.formats import GRAPH_SERIALISATIONS, graph_serialisation
+from graph.jsonld import serialise
 from graph.index import schema as S
 from graph.members import list_members
 from vocab.labels import ui
@@ -78,8 +79,8 @@ def void():
         rep = choose(OFFERS, graph_serialisation)
     except NotAcceptable:  # a browser: Turtle is readable text
         rep = OFFERS[0][1]
-    body = serialize(cached("void", void_triples), format=rep.format,
-                     prefixes={**dict(PREFIXES), "void": VOID.base, "dcterms": DCTERMS.base})
+    body = serialise(cached("void", void_triples), rep.format,
+                     {**dict(PREFIXES), "void": VOID.base, "dcterms": DCTERMS.base})
     response = Response(body, mimetype=rep.media_type)
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Accept")

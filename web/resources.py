@@ -8,19 +8,21 @@ serialisations of :mod:`graph.formats` and, for editions and works, the exports 
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
-from pyoxigraph import serialize
 
 from graph.exports import Export, ExportContext, citation_record, citation_text, export_format, exports_for
 from graph.exports.marcxml import labelled_fields, source_records
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation, graph_serialisation
+from graph.jsonld import serialise
 from graph.records import VIEWS, describe
 from graph.records.backlinks import backlinks
 from graph.records.common import labels_for, ref
+from graph.records.entities import expressions_of
 from graph.index import SearchRequest
 from graph.records.holdings import COPIES_PER_PAGE, copies_at
 from graph.records.libraries import library_view
 from graph.records.overview import copies_per_library
 from graph.records.results import ResultLabeller, pick_title
+from graph.records.schema_org import instance_markup, work_markup
 from graph.records.works import work_view
 from vocab.namespaces import PREFIXES
 from web.context import cached, page_language, state, store
@@ -79,13 +81,21 @@ def _page(kind: str, iri) -> Response:
         view = VIEWS[kind](store(), iri, lang)
     if view is None:
         abort(404)
+    if kind == "work" and not view["edition_count"]:  # a uniform title: the works it gathers hold the copies
+        view["expressions"] = expressions_of(store(), iri, lang)
     if kind == "subject":
         _subject_tree(view, iri, lang)
-    for key in ("works_by", "works_about", "works"):
-        if kind in ("agent", "subject") and view.get(key):
+    for key in ("works_by", "works_about", "works", "expressions"):
+        if kind in ("agent", "subject", "work") and view.get(key):
             _titles_from_index(view[key], lang)
     view["backlinks"] = backlinks(store(), iri, lang, kind)
+    if kind == "instance":
+        view["schema_org"] = instance_markup(store(), view)
+    elif kind == "work" and view["edition_count"]:
+        view["schema_org"] = work_markup(store(), view)
     view["exports"] = [(state().urls.data(iri, e.name), e) for e in exports_for(kind)]
+    if kind == "work" and not view["edition_count"]:
+        view["exports"] = []  # RIS and BibTeX cite an edition: a uniform title has none of its own
     if kind == "instance":
         records = source_records(store(), state().catalogue.sources, iri)
         names = {h["library"].get("code"): h["library"]["label"] for h in view.get("holdings", [])}
@@ -165,7 +175,7 @@ def _int(text: str | None, default: int) -> int:
 
 
 def rdf_response(triples, rep: RdfSerialisation) -> Response:
-    body = serialize(triples, format=rep.format, prefixes=dict(PREFIXES))
+    body = serialise(triples, rep.format, dict(PREFIXES))  # JSON-LD with its @context
     response = Response(body, mimetype=rep.media_type)  # text/* types get "; charset=utf-8"
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -7,7 +7,7 @@ crawled; facets are checkboxes in one form (keyboard and screen reader friendly)
 """
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, redirect, render_template, request
 
 from graph.index import FACETS, SORTS, SearchRequest
 from graph.index.query import MAX_OFFSET
@@ -72,6 +72,12 @@ def request_args(req: SearchRequest, **changes) -> dict:
 @bp.route("/search")
 def index():
     req = read_request()
+    if any(not request.args.get(name, "x").strip() for name in ("from", "to", "sort", "page")):
+        # a form sent without JavaScript: the same search without the empty boxes ("from=&to=")
+        args = request_args(req)
+        if request.args.get("lang"):
+            args["lang"] = request.args["lang"]
+        return redirect(state().urls.search(**args), code=302)
     lang = page_language()
     catalogue = state().catalogue
     result = state().searcher.search(req)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, render_template, request
-from pyoxigraph import NamedNode, serialize
+from pyoxigraph import NamedNode
 
 from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SERIALISATIONS,
                            graph_serialisation, results_serialisation)
+from graph.jsonld import serialise
 from graph.service_description import service_description
 from graph.store.answers import Limits, QueryFailed
 from web.context import store
@@ -244,9 +245,8 @@ def _service_description() -> Response:
                                   label="Alliance Graph union catalogue")
     from pyoxigraph import Triple
 
-    body = serialize([Triple(*t) for t in triples], format=rep.format,
-                     prefixes={"sd": "http://www.w3.org/ns/sparql-service-description#",
-                               "rdfs": PREFIXES["rdfs"]})
+    body = serialise([Triple(*t) for t in triples], rep.format,
+                     {"sd": "http://www.w3.org/ns/sparql-service-description#", "rdfs": PREFIXES["rdfs"]})
     response = Response(body, mimetype=rep.media_type)
     response.vary.add("Accept")
     response.headers.update(CORS_HEADERS)

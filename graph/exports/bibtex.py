@@ -4,6 +4,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pypinyin import lazy_pinyin
+
+from graph.identity.normalize import has_han
+
 _SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
             "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -12,13 +16,24 @@ def escape(text: str) -> str:
     return "".join(_SPECIAL.get(c, c) for c in " ".join(text.split()))
 
 
+def _ascii_word(text: str) -> str:
+    folded = unicodedata.normalize("NFKD", text)
+    return re.sub(r"[^A-Za-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _romanised(text: str) -> str:
+    """Latin text as it is; Han text as toneless pinyin (the key of a name the catalogue has only in Han)."""
+    return text if not has_han(text) else " ".join(lazy_pinyin(text, errors="ignore"))
+
+
 def cite_key(rec) -> str:
-    """``surname`` + year + first title word, ASCII (romanised names and titles give readable keys)."""
-    def ascii_word(text: str) -> str:
-        folded = unicodedata.normalize("NFKD", text)
-        return re.sub(r"[^A-Za-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
-    surname = ascii_word(re.split(r"[,\s]", rec.authors[0])[0]) if rec.authors else ""
-    word = next((ascii_word(w) for w in rec.title.split() if len(ascii_word(w)) > 3), "")
+    """``surname`` + year + first title word, ASCII: from the catalogue's romanised forms ("Cao, Xueqin",
+    "Hong lou meng" -> ``cao1996hong``), else pinyin of the Han form; ``anon`` only without any author."""
+    author = rec.romanised_author or (rec.authors[0] if rec.authors else "")
+    surname = _ascii_word(re.split(r"[,\s]", _romanised(author).strip())[0]) if author else ""
+    title = rec.romanised_title or _romanised(rec.title)
+    word = next((_ascii_word(w) for w in title.split() if len(_ascii_word(w)) > 3),
+                next((_ascii_word(w) for w in title.split() if _ascii_word(w)), ""))
     return f"{surname or 'anon'}{rec.year}{word}".lower()
 
 

@@ -1,4 +1,10 @@
-"""RIS (Research Information Systems), the tagged format EndNote, Zotero and Mendeley import."""
+"""RIS (Research Information Systems), the tagged format EndNote, Zotero and Mendeley import.
+
+For a ``BOOK`` the RIS specification gives ``SP`` as the *number of pages* (Zotero's RIS translator
+reads it so, as ``numPages``), so ``SP`` carries the bare number ("246"), never the extent statement
+("xiv, 246 pages"), which a reference manager would take for a page range; the number of volumes
+goes in ``NV``.
+"""
 from __future__ import annotations
 
 TYPES = {"book": "BOOK"}
@@ -16,7 +22,7 @@ def ris(rec) -> str:
     if rec.subtitle:
         lines.append(_line("T2", rec.subtitle))
     for tag, value in (("ET", rec.edition), ("CY", rec.place), ("PB", rec.publisher), ("PY", rec.year),
-                       ("T3", rec.series), ("LA", rec.language), ("SP", rec.extent)):
+                       ("T3", rec.series), ("LA", rec.language), ("SP", rec.pages), ("NV", rec.volumes)):
         if value:
             lines.append(_line(tag, value))
     lines += [_line("SN", i) for i in rec.isbns]

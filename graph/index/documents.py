@@ -26,8 +26,9 @@ from vocab.namespaces import BF, BFLC, LANGUAGES, RDF, catalogued, sparql_prefix
 CHUNK = 400
 PREFIXES = sparql_prefixes()
 CLASS_SCHEMES = "http://id.loc.gov/vocabulary/classSchemes/"
-# Instance and Work classes that say something about format (bf:Instance / bf:Work themselves do not).
-_FORMAT_SKIP = {BF.Instance.value, BF.Work.value}
+# Instance and Work classes that say something about format (bf:Instance / bf:Work themselves do not;
+# nor bf:Monograph, the issuance of nearly every book: beside "Text" it only repeated the same count).
+_FORMAT_SKIP = {BF.Instance.value, BF.Work.value, BF.Monograph.value}
 _TRAILING = re.compile(r"^[\s\[\](),.:;/=]+|[\s\[\](),.:;/=?]+$")
 _LCC = re.compile(r"^\s*([A-Z])")
 _CLC = re.compile(r"^\s*([A-Z])")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import tantivy
 
-SCHEMA_VERSION = 5  # bump when fields or analysis change: the index then rebuilds itself
+SCHEMA_VERSION = 6  # bump when fields or analysis change: the index then rebuilds itself
 
 # (field, boost) of the text fields a query searches; the pinyin and identifier fields are extra.
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (

@@ -5,6 +5,7 @@ nothing a user typed is pasted into SPARQL text.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from typing import Iterable
@@ -82,6 +83,18 @@ def ranked(literals: Iterable[Literal], lang: str) -> list[str]:
 def pick(literals: Iterable[Literal], lang: str) -> str | None:
     best = ranked(literals, lang)
     return best[0] if best else None
+
+
+# the dates MARC puts after a name ($d): "1881-1936", "approximately 1717-1763", "1944-", "active 1850",
+# "b. 1920", "d. 1905", "ca. 1500-ca. 1560", "18th cent.", "1717?-1763"
+_DATE_WORD = r"(?:approximately|active|flourished|born|died|ca\.|b\.|d\.|fl\.|circa)"
+_LIFE_DATES = re.compile(rf",\s*(?:{_DATE_WORD}\s*)?\d{{1,4}}\??(?:\s*(?:th|st|nd|rd) cent\.?)?"
+                         rf"(?:\s*-\s*(?:{_DATE_WORD}\s*)?(?:\d{{1,4}}\??)?)?\.?\s*$")
+
+
+def without_dates(name: str) -> str:
+    """A heading without its trailing life dates: "Cao, Xueqin, approximately 1717-1763" -> "Cao, Xueqin"."""
+    return _LIFE_DATES.sub("", name).strip()
 
 
 def local_name(iri: str) -> str:

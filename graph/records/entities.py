@@ -37,10 +37,19 @@ def agent_view(store: Store, iri, lang: str = "en") -> dict | None:
         "iri": agent.value, "kind": "agent",
         "label": names[0] if names else None, "other_labels": names[1:],
         "types": d.type_labels(agent, lang, ignore=[BF.Agent.value]),
-        "works_by": _works(store, f"?work bf:contribution ?c . ?c bf:agent {agent} . "
-                                  "OPTIONAL { ?c bf:role ?role }", lang, role_var="role"),
+        # catalogued works (with editions): a uniform title (bf:Hub) or a related work named in a
+        # record holds no copies, so the works that are its expressions stand in for it
+        "works_by": _works(store, f"""{{ ?work bf:contribution ?c . ?c bf:agent {agent} }}
+                                  UNION {{ ?work bf:expressionOf ?hub . ?hub bf:contribution ?c . ?c bf:agent {agent} }}
+                                  FILTER EXISTS {{ ?edition bf:instanceOf ?work }}
+                                  OPTIONAL {{ ?c bf:role ?role }}""", lang, role_var="role"),
         "works_about": _works(store, f"?work bf:subject {agent}", lang),
     }
+
+
+def expressions_of(store: Store, iri, lang: str = "en") -> list[dict]:
+    """The catalogued works that are expressions of a uniform title (bf:Hub): what its page lists."""
+    return _works(store, f"?work bf:expressionOf {node(iri)} FILTER EXISTS {{ ?edition bf:instanceOf ?work }}", lang)
 
 
 def subject_view(store: Store, iri, lang: str = "en") -> dict | None:

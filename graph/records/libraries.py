@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from graph.records.common import count, labels_for, node, ref, select
 from graph.records.describe import description
 from graph.records.holdings import library_ref, member_label, members_by_iri
+from graph.records.works import instance_summaries
 from graph.members import list_members
 from graph.store.base import Store
 from vocab.namespaces import ALLIANCE, BF, RDFS, catalogued
@@ -26,21 +28,33 @@ def library_view(store: Store, iri, lang: str = "en", counts: dict | None = None
     rows = select(store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {lib} ; bf:itemOf ?inst }} "
                          f"LIMIT {SOME_TITLES}")
     instances = [r["inst"] for r in rows]
-    labels = labels_for(store, instances, lang)
     other = [n for n in (member.name, member.name_zh) if n and n != member_label(member, lang)]
     return {
         "iri": lib.value, "kind": "library", "code": member.code,
         "label": member_label(member, lang), "other_labels": other,
-        "opac": member.opac,
+        "opac": opac_home(member.opac),
         "items": counts["items"] if counts else count(store, f"?item bf:heldBy {lib}", "item"),
         "works": counts["works"] if counts else count(
             store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst . ?inst bf:instanceOf ?w", "w"),
-        "some_titles": sorted((ref(i, labels.get(i.value)) for i in instances),
-                              key=lambda e: e["label"].casefold()),
+        # editions, each with its publisher and year: two editions of one title must be told apart
+        "some_titles": sorted((ref(e["iri"], e["label"], publication=e["publication"])
+                               for e in instance_summaries(store, instances, lang)),
+                              key=lambda e: (e["label"].casefold(), e["publication"])),
         "collections": _collections(store, lib, lang),
         "loads": [{"sources": [PurePath(s).name for s in b.sources], "triples": b.triples}
                   for b in store.batches(member.code)],
     }
+
+
+def opac_home(pattern: str | None) -> dict | None:
+    """The member's own catalogue as a link to its home ({"url", "host"}), from the OPAC pattern
+    (``https://opac.pku.example/record/{id}``), whose ``{id}`` means nothing to a reader."""
+    if not pattern:
+        return None
+    parts = urlsplit(pattern)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    return {"url": f"{parts.scheme}://{parts.netloc}/", "host": parts.hostname or parts.netloc}
 
 
 def _collections(store: Store, lib, lang: str) -> list[dict]:

@@ -81,17 +81,24 @@ def is_member_node(iri: str) -> bool:
 def as_member_description(triples: list[tuple], member: str) -> list[tuple]:
     """One mapped record's triples, its Instance's and Work's statements moved onto member descriptions.
 
-    The record's Instance is the subject of its ``bf:instanceOf``; a record without one
-    (nothing to describe) comes back unchanged. Items and other resources are untouched.
+    The record's Instance is the one its admin metadata is about (else the first with a
+    ``bf:instanceOf``), its Work that Instance's; a record without them comes back unchanged.
+    Items, related works and other resources are untouched.
     """
-    instance = work = None
+    instance = None
     control = None
+    work_of: dict = {}
     for s, p, o in triples:
-        if p == BF.instanceOf and "#" not in s.value and instance is None:
-            instance, work = s, o
+        if p == BF.instanceOf and "#" not in s.value:
+            work_of.setdefault(s, o)
+        elif p == BF.adminMetadata and o.value == f"{s.value}#{member}-admin":
+            instance = s  # the record's own edition: the one its admin metadata is about
         elif p == RDF.value and isinstance(s, NamedNode) and s.value.endswith(f"#{member}-local"):
             control = o.value
     if instance is None:
+        instance = next(iter(work_of), None)
+    work = work_of.get(instance)
+    if work is None:
         return triples
     rid = "r" + digest(control or instance.value, 6)
     scope = f"{member}.{rid}"

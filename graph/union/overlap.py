@@ -62,7 +62,8 @@ class Overlap:
         return _summary(Counter(self.holders.values()), self.members, scarce)
 
     def breakdown(self, name: str, scarce: int = 2) -> list[dict]:
-        """The summary per value of one facet (``lcc``, ``clc`` or ``decade``), largest first."""
+        """The summary per value of one facet (``lcc``, ``clc`` or ``decade``): classes largest first,
+        decades in time order (a table of decades is read down the years)."""
         values = self.facets.get(name, {})
         groups: dict[str, Counter] = defaultdict(Counter)
         for title, holders in self.holders.items():
@@ -75,6 +76,8 @@ class Overlap:
                          "duplication_ratio": s["duplication_ratio"], "held_by_all": s["held_by_all"],
                          "members": {m["code"]: {"titles": m["titles"], "unique": m["unique"]}
                                      for m in s["members"]}})
+        if name == "decade":
+            return sorted(rows, key=lambda r: r["value"])   # "1860s" < "2020s": four-digit years
         return sorted(rows, key=lambda r: (-r["titles"], r["value"]))
 
     def report(self, scarce: int = 2) -> dict:

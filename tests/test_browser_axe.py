@@ -1,0 +1,152 @@
+"""Accessibility measured: axe-core (the engine behind Lighthouse and Deque's tools, shipped inside the
+PyPI package axe-playwright-python) runs in headless Chromium on every kind of page the site has, in
+English and Chinese, with the WCAG 2.0/2.1 A and AA rules. A serious or critical violation fails the test,
+with axe's report of what and where; minor and moderate ones are listed in the failure message of the
+test that shows them all (none at present).
+"""
+from __future__ import annotations
+
+import pytest
+
+from graph.records.common import select
+from tests.conftest import TEST_BASE
+from tests.webtools import path_of
+
+pytestmark = pytest.mark.browser
+
+RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+         "resultTypes": ["violations"]}
+GRAVE = ("serious", "critical")
+
+
+def _axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        from tests.browser import unavailable
+        unavailable("the Python package axe-playwright-python is not installed (pip install -e '.[test]')")
+    return Axe()
+
+
+def _one(store, query: str) -> str:
+    rows = select(store, query)
+    assert rows, query
+    return path_of(rows[0]["x"].value, TEST_BASE)
+
+
+@pytest.fixture(scope="module")
+def page_kinds(demo_catalogue):
+    """One URL of every kind of page (the demo's), with the state a patron meets it in."""
+    store = demo_catalogue.store
+    work = _one(store, "SELECT ?x WHERE { ?i bf:instanceOf ?x . ?item bf:itemOf ?i } LIMIT 1")
+    return {
+        "home": "/",
+        "search": "/search?q=北京",
+        "search-filtered": "/search?q=北京&library=pku&from=1990&to=2010",
+        "search-empty": "/search?q=qqqzzz",
+        "browse": "/search?q=",
+        "work": work,
+        "uniform-title": _one(store, "SELECT ?x WHERE { ?w bf:expressionOf ?x . ?x a bf:Hub } LIMIT 1"),
+        "edition": _one(store, "SELECT ?x WHERE { ?item bf:itemOf ?x } GROUP BY ?x ORDER BY DESC(COUNT(?item)) LIMIT 1"),
+        "copies": _one(store, """SELECT ?x WHERE { ?item bf:itemOf ?x ; bf:heldBy ?lib } GROUP BY ?x ?lib
+                                 HAVING (COUNT(?item) > 1) LIMIT 1""") + "?holder=shl#copies",
+        "item": _one(store, "SELECT ?x WHERE { ?x a bf:Item } LIMIT 1"),
+        "agent": _one(store, "SELECT ?x WHERE { ?c bf:agent ?x } LIMIT 1"),
+        "subject": _one(store, "SELECT ?x WHERE { ?w bf:subject ?x . ?x a bf:Topic } LIMIT 1"),
+        "library": "/library/pku",
+        "collection": _one(store, "SELECT ?x WHERE { ?x a bf:Collection } LIMIT 1"),
+        "overlap": "/reports/overlap",
+        "overlap-works": "/reports/overlap?level=work&scarce=3",
+        "local-literature": "/local-literature",
+        "sparql": "/sparql",
+        "not-found": "/work/nosuchwork",
+    }
+
+
+def _with_lang(url: str, lang: str) -> str:
+    path, hash_, fragment = url.partition("#")
+    return f"{path}{'&' if '?' in path else '?'}lang={lang}{hash_}{fragment}"
+
+
+def _report(results) -> str:
+    lines = []
+    for v in results.response["violations"]:
+        if v["impact"] in GRAVE:
+            nodes = "; ".join(", ".join(n["target"]) + " " + n["html"][:120] for n in v["nodes"][:3])
+            lines.append(f"{v['id']} ({v['impact']}, {len(v['nodes'])}x): {v['help']} -- {nodes}")
+    return "\n".join(lines)
+
+
+KINDS = ["home", "search", "search-filtered", "search-empty", "browse", "work", "uniform-title", "edition", "copies",
+         "item", "agent", "subject", "library", "collection", "overlap", "overlap-works", "local-literature", "sparql",
+         "not-found"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_serious_or_critical_violations(browser, browser_site, page_kinds, kind, lang):
+    axe = _axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(browser_site + _with_lang(page_kinds[kind], lang))
+        page.wait_for_load_state("networkidle")
+        if kind == "sparql":  # the editor as people use it: an example run, its results in the table
+            page.locator("#example-pick").select_option(index=1)
+            page.locator(".yasqe_queryButton").click()
+            page.locator(".yasr table.dataTable tbody tr").first.wait_for()
+        results = axe.run(page, options=RULES)
+    finally:
+        context.close()
+    assert not _report(results), f"{kind} ({lang}):\n{_report(results)}"
+
+
+@pytest.mark.parametrize("path", ["/search?q=上海&lang=zh", "/reports/overlap?lang=en", "/sparql?lang=zh"])
+def test_no_serious_or_critical_violations_on_a_phone(browser, browser_site, path):
+    axe = _axe()
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(browser_site + path)
+        page.wait_for_load_state("networkidle")
+        results = axe.run(page, options=RULES)
+    finally:
+        context.close()
+    assert not _report(results), f"{path}:\n{_report(results)}"
+
+
+def test_without_the_editor_the_sparql_form_and_its_results_pass(browser, browser_site):
+    """The page as it is without JavaScript (its scripts are not delivered; axe itself needs the tab's)."""
+    from urllib.parse import quote
+
+    from web.sparql_examples import EXAMPLES
+
+    axe = _axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context.route("**/*.js", lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto(browser_site + "/sparql?lang=zh&query=" + quote(EXAMPLES[0].query))
+        page.wait_for_load_state()
+        assert page.locator("form.sparql").is_visible() and page.locator("table.results tbody tr").count() >= 5
+        results = axe.run(page, options=RULES)
+    finally:
+        context.close()
+    assert not _report(results), _report(results)
+
+
+def test_the_checker_finds_what_it_is_for(browser, browser_site):
+    """A page with an unlabelled control and low-contrast text fails, so a pass means something."""
+    axe = _axe()
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(browser_site + "/?lang=en")
+        page.evaluate("""() => { const i = document.createElement('input'); document.querySelector('main').append(i);
+            const p = document.createElement('p'); p.textContent = 'faint'; p.style.color = '#ccc';
+            document.querySelector('main').append(p); }""")
+        results = axe.run(page, options=RULES)
+    finally:
+        context.close()
+    found = {v["id"] for v in results.response["violations"] if v["impact"] in GRAVE}
+    assert {"label", "color-contrast"} <= found, found
