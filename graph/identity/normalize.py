@@ -176,7 +176,11 @@ def romanised_keys(text: str | None, *, chinese: bool) -> tuple[str, str, bool]:
         exact = romanization.exact_key(text)
         return exact, romanization.loose_key(text), not exact
     if chinese:
-        return "", romanization.loose_key(text), False
+        # pinyin that also reads as Wade-Giles without marks ("Shui hu chuan": zhuan or chuan): loose only
+        readings = romanization.wade_giles_readings(text)
+        syllables = romanization.pinyin_syllables(text) or []
+        ambiguous = readings is not None and [[s] for s in syllables] != readings
+        return "", romanization.loose_key(text), ambiguous
     return "", "", False
 
 

@@ -41,7 +41,7 @@ import pymarc
 from pymarc import Field, Subfield
 
 from graph.identity.normalize import isbn13
-from graph.identity.romanization import to_wade_giles
+from graph.identity.romanization import is_wade_giles, to_wade_giles
 from graph.sources.marc import read_marc
 
 MEMBER_CODES = ["PKU", "THU", "FDU", "SJTU", "NJU", "ZJU", "WHU", "SYSU", "NKU", "SDU",
@@ -451,6 +451,9 @@ def _in_wade_giles(rec: pymarc.Record, rng: random.Random) -> None:
     """The romanised 245/100/260/264 rewritten from pinyin into Wade-Giles; the 880s kept or dropped."""
     marks = rng.random() < 0.7
     apostrophe = rng.choice(APOSTROPHES)
+    title = " ".join(next(iter(rec.get_fields("245")), Field("245", [" ", " "], [])).get_subfields("a"))
+    if is_wade_giles(title):
+        return  # a record made before the pinyin conversion and never converted: already as this member writes
     for tag, codes in _ROMANISED.items():
         for f in rec.get_fields(tag):
             f.subfields = [Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe)
