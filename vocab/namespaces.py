@@ -84,6 +84,8 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
     "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
     "collectionOf",       # bf:Collection -> member library that builds it (local literature)
+    "hallName",           # genealogy (bf:Work) -> its family's hall name (堂号), e.g. "三槐堂"@zh-Hans
+    "sibu",               # the four-branch classification of old books (四部分类: 经史子集), a bf:Source
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({

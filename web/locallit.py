@@ -1,9 +1,11 @@
-"""Browse the region's local literature (地方文献) across all members: by place, dynasty, type, edition."""
+"""Browse the region's local literature (地方文献) across all members: by place, dynasty, type, edition;
+genealogies (家谱) by surname, hall name, ancestral place and dynasty (with a JSON API); old books
+(古籍) by the four branches (经史子集)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph import locallit
+from graph import genealogy, locallit, oldbooks
 from web.context import page_language, store
 
 bp = Blueprint("locallit", __name__)
@@ -27,3 +29,56 @@ def browse():
             abort(404)
     return render_template("locallit.html", facets=facets, facet_name=name, chosen=chosen,
                            value=value, works=works, lang=page_language())
+
+
+def _filters() -> genealogy.Filters:
+    def year(name):
+        raw = request.args.get(name, "").strip()
+        if not raw:
+            return None
+        if not raw.lstrip("-").isdigit():
+            abort(400, description=f"{name} must be a year")
+        return int(raw)
+    f = genealogy.Filters(**{k: request.args.get(k, "").strip() for k in genealogy.FACETS},
+                          year_from=year("from"), year_to=year("to"))
+    try:
+        f.years()
+    except ValueError as err:
+        abort(400, description=str(err))
+    return f
+
+
+@bp.route("/local-literature/genealogies")
+def genealogies():
+    f = _filters()
+    found = genealogy.find(store(), f)
+    chosen = {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)}
+    return render_template("genealogies.html", genealogies=found, facets=genealogy.facets(found), chosen=chosen,
+                           years=f.years(), args={k: v for k, v in request.args.items() if v},
+                           lang=page_language())
+
+
+@bp.route("/local-literature/genealogies.json")
+def genealogies_json():
+    """The genealogies matching surname=, hall=, place=, dynasty=, from=, to= (all optional), as JSON."""
+    f = _filters()
+    found = genealogy.find(store(), f)
+    lo, hi = f.years()
+    return jsonify({"query": {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)},
+                    "years": [lo, hi] if lo is not None or hi is not None else None,
+                    "count": len(found), "genealogies": [g.as_dict() for g in found]})
+
+
+@bp.route("/local-literature/old-books")
+def old_books():
+    path = request.args.get("class", "").strip()
+    works = None
+    if path:
+        try:
+            works = oldbooks.works_under(store(), path)
+        except ValueError:
+            abort(404)
+        if not works:
+            abort(404)
+    return render_template("oldbooks.html", tree=oldbooks.tree(store()), path=path, works=works,
+                           lang=page_language())

@@ -21,6 +21,7 @@ from graph.identity.periods import Period, split_dynasty
 from graph.identity.uris import digest
 from graph.mappers import MappingContext, admin_metadata
 from graph.mappers.chinese import dynasty_node, relator, split_role
+from graph.mappers import sibu
 from graph.mappers.pinyin import han_literal, has_han, pinyin_literal, romanise, with_pinyin
 from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDF, RDFS
 
@@ -37,7 +38,8 @@ EDITION_TYPES = {
 }
 GENRES = {"地方志": ("di fang zhi", "local gazetteer"), "家谱": ("jia pu", "genealogy"),
           "族谱": ("zu pu", "genealogy"), "宗谱": ("zong pu", "genealogy"),
-          "乡土志": ("xiang tu zhi", "local gazetteer"), "地方文献": ("di fang wen xian", "local literature")}
+          "乡土志": ("xiang tu zhi", "local gazetteer"), "地方文献": ("di fang wen xian", "local literature"),
+          "古籍": ("gu ji", "old book (pre-1912)"), "支谱": ("zhi pu", "genealogy (branch)")}
 MEMBER_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")  # as graph.members.CODE
 _PEOPLE = re.compile(r"\s*[;；]\s*|\s+(?=[\(\[（〔【［])")
 
@@ -114,6 +116,10 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
         put(node, RDF.type, BF.Classification)
         put(node, BF.classificationPortion, Literal(clc))
         put(node, BF.source, CLC)
+    if path := sibu.parse(row.get("sibu")):
+        sibu.classification(put, frag(work, f"{m}-sibu"), work, path)
+    if hall := row.get("hall"):
+        put(work, ALLIANCE.hallName, han_literal(hall))
 
     # Instance ------------------------------------------------------------------
     put(instance, RDF.type, BF.Instance)

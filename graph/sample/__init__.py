@@ -8,6 +8,10 @@ hundred records between them: Chinese and English titles, local literature (gaze
 catalogue exists for: a few titles held everywhere, most by one or two libraries, the same
 edition catalogued with ISBN-10 here and ISBN-13 there. The same seed writes the same bytes.
 
+Beside the MARC files, four members' local-literature lists (genealogies, old gazetteers, rare old
+books) in the spreadsheet template (``graph/sample/locallit.py``), each loaded as a collection of
+the member's (``SampleMember.collections``).
+
 Run ``python -m graph.sample OUT_DIR`` to write the files by hand.
 """
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.sample.libraries import LIBRARIES, Library, assign_holdings
+from graph.sample.locallit import write_collections
 from graph.sample.pool import Edition, build_pool
 from graph.sample.records import RecordBuilder, write_iso2709, write_marcxml
 
@@ -32,6 +37,7 @@ class SampleMember:
     name_zh: str
     opac: str                       # URL pattern with "{id}" for the member's own record page
     files: list[Path] = field(default_factory=list)
+    collections: list[tuple[str, Path]] = field(default_factory=list)   # (name, spreadsheet) to load as collections
     records: int = 0
     items: int = 0
 
@@ -65,12 +71,14 @@ def generate(out_dir: Path, *, seed: int = 7, titles: int = 240) -> tuple[list[S
     pool = build_pool(seed, titles)
     holdings = assign_holdings(pool, LIBRARIES, seed)
     members = []
+    sheets = write_collections(out_dir, seed)
     for lib in LIBRARIES:
         held = [(ed, copies) for ed in pool for code, copies in holdings[ed.key] if code == lib.code]
         records = _records(lib, held, seed)
         path = out_dir / lib.filename
         (write_marcxml if lib.marcxml else write_iso2709)(path, records)
         members.append(SampleMember(lib.code, lib.name, lib.name_zh, lib.opac, [path],
+                                    [sheets[lib.code]] if lib.code in sheets else [],
                                     records=len(records), items=sum(c for _, c in held)))
     held_by: dict[int, int] = {}
     for ed in pool:
