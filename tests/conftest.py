@@ -99,6 +99,8 @@ def demo_catalogue(tmp_path_factory):
         add_member(cat.store, cat.minter, m.member())
         report = ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
         cat.keep_sources(m.code, report.batch, m.files)  # as `alliance ingest` does, for MARCXML
+        for name, sheet in m.collections:  # as `alliance demo` does: genealogies, old gazetteers, rare books
+            ingest(cat.store, cat.minter, [sheet], m.code, collection_name=name, clusters=cat.clusters)
     sheet = root / "files" / "caplib-local.csv"
     with open(sheet, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(LOCAL_LITERATURE)

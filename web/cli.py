@@ -526,6 +526,11 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
             click.echo(report.summary())
             changed.extend(report.renamed)
             cat.keep_sources(m.code, report.batch, m.files)
+            for name, sheet in m.collections:  # the member's local-literature lists, in the template
+                report = run_ingest(cat.store, cat.minter, [sheet], m.code, collection_name=name,
+                                    clusters=cat.clusters)
+                click.echo(report.summary())
+                changed.extend(report.renamed)
     _sync_search(cat, changed)
     if then_serve:
         _serve(obj, host, port, 8)

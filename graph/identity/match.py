@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from graph.identity import romanization
 from graph.identity.normalize import (han_syllables, has_han, isbn13, issn, lccn, oclc, pinyin_key, romanised_keys, simplified,
                                       text_key, title_key, year)
 
@@ -128,9 +129,13 @@ def _romanised(texts: list[str], chinese: bool, *, names: bool = False) -> tuple
     """Wade-Giles exact keys, loose keys of every Chinese form, and whether only loose keys stand
     for a Wade-Giles form (its marks lost) with no Han form beside it."""
     exact, loose, ambiguous = [], [], False
+    if names and not chinese:
+        return exact, loose, ambiguous  # one syllable always parses: "Jung" in an English record is Carl Jung
     for text in texts:
         if names:
             text = family_name(text)
+        elif not chinese and len(romanization.words(text)) < 2:
+            continue  # a one-word title of a record not in Chinese ("Jung", "Chin") is not read as Wade-Giles
         e, lo, amb = romanised_keys(text, chinese=chinese)
         if e and e[:100] not in exact:
             exact.append(e[:100])

@@ -62,7 +62,7 @@ _SPECIAL = {
 # Where two pinyin syllables spell the same in Wade-Giles (e/o, lo/luo, me/mo), the one read back.
 _PREFERRED = {"o": "e", "lo": "luo", "mo": "mo"}
 # Other spellings of a Wade-Giles syllable seen in records -> the table's.
-_WG_ALIASES = {"szu": "ssu", "yi": "i", "e": "o", "lueh": "lüeh", "nueh": "nüeh"}
+_WG_ALIASES = {"szu": "ssu", "yi": "i", "e": "o"}
 
 
 def _wade_giles_of(py: str) -> str:
