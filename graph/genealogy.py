@@ -148,20 +148,16 @@ def describe(store: Store, works: list[str]) -> list[Genealogy]:
 
 
 def facets(genealogies: list[Genealogy]) -> dict[str, list[tuple[str, int]]]:
-    """Counts of surname, hall name, ancestral place and dynasty over ``genealogies``, most first."""
+    """Counts of surname, hall name, ancestral place and dynasty over ``genealogies``, most first.
+
+    A genealogy counts under a dynasty as the dynasty filter finds it: compiled within its years, or
+    said to be of it without a year (so one compiled in 1640 counts under both 明 and 清)."""
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
     for g in genealogies:
         counts["surname"][g.surname] += 1
         counts["hall"].update(g.halls)
         counts["place"].update(g.places)
-        dyn = g.dynasty or (_dynasty_of_year(g.year) if g.year else None)
-        if dyn:
-            counts["dynasty"][dyn] += 1
+        for d in DYNASTIES:
+            if (g.year is not None and d.start <= g.year <= d.end) or (g.year is None and g.dynasty == d.name):
+                counts["dynasty"][d.name] += 1
     return {name: sorted(c.items(), key=lambda kv: (-kv[1], kv[0])) for name, c in counts.items()}
-
-
-def _dynasty_of_year(year: int) -> str | None:
-    for d in reversed(DYNASTIES):
-        if d.start <= year <= d.end and d.name not in ("先秦",):
-            return d.name
-    return None
