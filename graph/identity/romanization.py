@@ -130,8 +130,13 @@ def wade_giles_readings(text: str) -> list[list[str]] | None:
         return None
     apostrophes = "'" in "".join(found)
     umlauts = "ü" in "".join(found)
+    if all(word.isdigit() for word in found):
+        return None
     out = []
     for word in found:
+        if word.isdigit():  # "60 nien": numbers stand as they are
+            out.append([word])
+            continue
         marked = _WG_ALIASES.get(word.replace("'", ""), None)
         if marked is not None and "'" not in word:
             word = marked
@@ -149,16 +154,28 @@ def wade_giles_readings(text: str) -> list[list[str]] | None:
 
 
 @functools.lru_cache(maxsize=65536)
-def split_pinyin(word: str) -> tuple[str, ...] | None:
-    """A folded Latin word cut into pinyin syllables, fewest first (``beijing`` -> bei, jing), or None."""
+def split_pinyin(word: str, strict: bool = False) -> tuple[str, ...] | None:
+    """A folded Latin word cut into pinyin syllables, fewest first (``beijing`` -> bei, jing), or None.
+
+    A syllable starting with a, o or e inside a word should follow an apostrophe (``Xi'an``), so a
+    split without one is tried only when no other exists (``tiananmen``), and never when ``strict``:
+    strictly, ``chiang`` is not chi-ang but Wade-Giles.
+    """
     word = word.replace("'", "").replace("ü", "u")
     if not word or not word.isascii() or not word.isalpha():
         return None
+    found = _split(word, True)
+    return found if found is not None or strict else _split(word, False)
+
+
+def _split(word: str, strict: bool) -> tuple[str, ...] | None:
     best: list[tuple[str, ...] | None] = [None] * (len(word) + 1)
     best[0] = ()
     for end in range(1, len(word) + 1):
         for size in range(1, min(LONGEST_SYLLABLE, end) + 1):
             head = best[end - size]
+            if strict and end - size and word[end - size] in "aoe":
+                continue
             if head is not None and word[end - size:end] in PINYIN_SYLLABLES:
                 candidate = head + (word[end - size:end],)
                 if best[end] is None or len(candidate) < len(best[end]):
@@ -166,11 +183,14 @@ def split_pinyin(word: str) -> tuple[str, ...] | None:
     return best[len(word)]
 
 
-def pinyin_syllables(text: str) -> list[str] | None:
+def pinyin_syllables(text: str, strict: bool = False) -> list[str] | None:
     """Every word of romanised ``text`` cut into pinyin syllables, or None if one is not pinyin."""
     out: list[str] = []
     for word in words(text or ""):
-        syls = split_pinyin(word)
+        if word.isdigit():
+            out.append(word)
+            continue
+        syls = split_pinyin(word, strict)
         if syls is None:
             return None
         out += syls
@@ -181,7 +201,7 @@ def is_wade_giles(text: str) -> bool:
     """Does ``text`` read as Wade-Giles (every word a syllable) rather than pinyin or anything else?"""
     if not text or wade_giles_readings(text) is None:
         return False
-    return bool(_ASPIRATED.search(text)) or pinyin_syllables(text) is None
+    return bool(_ASPIRATED.search(text)) or pinyin_syllables(text, strict=True) is None
 
 
 def exact_key(text: str) -> str:
@@ -196,6 +216,9 @@ def loose_of(syllables) -> str:
     """The loose key of pinyin syllables: their Wade-Giles letters without marks (``zhang`` -> chang)."""
     out = []
     for s in syllables:
+        if s.isdigit():
+            out.append(s)
+            continue
         s = s.replace("ü", "u").replace("v", "u")
         wg = WADE_GILES.get(s)
         if wg is None:
@@ -219,6 +242,8 @@ def to_wade_giles(text: str, *, marks: bool = True, apostrophe: str = "'") -> st
     ``"Cao, Xueqin"`` -> ``"Ts'ao, Hsüeh-ch'in"``; words that are not pinyin are left as they are.
     ``marks=False`` drops the apostrophes and umlauts (as records converted to ASCII did).
     """
+    text = unicodedata.normalize("NFC", text)  # records often decompose ü (u + U+0308)
+
     def convert(match: re.Match) -> str:
         word = match.group(0)
         syls = split_pinyin(word.casefold())

@@ -456,8 +456,14 @@ def _in_wade_giles(rec: pymarc.Record, rng: random.Random) -> None:
         return  # a record made before the pinyin conversion and never converted: already as this member writes
     for tag, codes in _ROMANISED.items():
         for f in rec.get_fields(tag):
-            f.subfields = [Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe)
-                                    if s.code in codes else s.value) for s in f.subfields]
+            subfields, parallel = [], False
+            for s in f.subfields:
+                # a parallel title (after " =") is in another language: "A new view of the Chinese philosophy"
+                convert = s.code in codes and not (tag == "245" and parallel and s.code == "b")
+                subfields.append(Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe)
+                                          if convert else s.value))
+                parallel = s.value.rstrip().endswith("=")
+            f.subfields = subfields
     if rng.random() < 0.5:
         rec.remove_fields("880")
         for f in rec.get_fields(*_ROMANISED, "700", "710", "490", "830"):
