@@ -118,11 +118,13 @@ def test_the_four_branches_are_a_tree_across_members(client, demo_catalogue):
 
 
 def test_a_cnmarc_686_with_the_four_branch_code_is_the_same_scheme(members, tmp_path):
-    """A real CNMARC record with a 686 $2 sbfl added, as an old-book cataloguer writes it."""
+    """A real CNMARC record with a 686 $2 sbfl and a 205 edition type added, as an old-book cataloguer
+    writes them; its edition type meets a spreadsheet's of another member on one term."""
     text = shared("cnmarc/sample_cnmarcxml.xml").read_text(encoding="utf-8")
     first_end = text.index("</record>")
     added = ('<datafield tag="686" ind1=" " ind2=" "><subfield code="a">史部 地理类 方志之属</subfield>'
-             '<subfield code="2">sbfl</subfield></datafield>')
+             '<subfield code="2">sbfl</subfield></datafield>'
+             '<datafield tag="205" ind1=" " ind2=" "><subfield code="a">清光绪十年刻本</subfield></datafield>')
     prefix = re.search(r"<(\w+:)?record", text).group(1) or ""
     if prefix:
         added = added.replace("<datafield", f"<{prefix}datafield").replace("<subfield", f"<{prefix}subfield") \
@@ -134,6 +136,11 @@ def test_a_cnmarc_686_with_the_four_branch_code_is_the_same_scheme(members, tmp_
     tree = oldbooks.tree(members.store)
     assert tree[1].name == "史部" and tree[1].works == 1
     assert tree[1].children[0].children[0].path == "史部.地理类.方志之属"
+    sheet = tmp_path / "gwu-old.csv"
+    sheet.write_text("题名,版本类型,版本年代\n闽都记,刻本,明万历\n", encoding="utf-8")
+    ingest(members.store, members.minter, [sheet], "BL", collection_name="古籍")
+    editions = {v.label: v.works for v in locallit.facet(members.store, "edition")}
+    assert editions == {"刻本": 2}
 
 
 def test_the_spreadsheet_reads_a_four_branch_column_and_warns_of_a_bad_one(tmp_path):
