@@ -6,9 +6,24 @@ from __future__ import annotations
 from flask import Blueprint, abort, jsonify, render_template, request
 
 from graph import genealogy, locallit, oldbooks
+from graph.members import list_members
 from web.context import page_language, store
 
 bp = Blueprint("locallit", __name__)
+
+
+@bp.context_processor
+def _member_names():
+    """``member_name(code)``: a holding library by its name in the page language, not its code."""
+    names: dict[str, str] = {}
+
+    def member_name(code: str) -> str:
+        if not names:  # once per page, when a page lists holders
+            zh = page_language() == "zh"
+            names.update({m.code: (m.name_zh if zh and m.name_zh else m.name) or m.code
+                          for m in list_members(store())})
+        return names.get(code, code)
+    return {"member_name": member_name}
 
 
 @bp.route("/local-literature")
