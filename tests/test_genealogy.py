@@ -73,8 +73,11 @@ def test_ming_finds_what_was_compiled_in_1368_1644(client):
     everything = client.get("/local-literature/genealogies.json").get_json()["genealogies"]
     assert {g["work"] for g in everything if g["year"] and 1368 <= g["year"] <= 1644} <= \
         {g["work"] for g in answer["genealogies"]}
-    assert client.get("/local-literature/genealogies.json?dynasty=火星").status_code == 400
-    assert client.get("/local-literature/genealogies.json?from=abc").status_code == 400
+    bad = client.get("/local-literature/genealogies.json?dynasty=火星")
+    assert bad.status_code == 400 and bad.get_json() == {"error": "unknown dynasty '火星'"}
+    bad = client.get("/local-literature/genealogies.json?from=abc")
+    assert bad.status_code == 400 and "from must be a year" in bad.get_json()["error"]
+    assert client.get("/local-literature/genealogies?dynasty=火星", headers=HTML).status_code == 400
 
 
 def test_the_genealogy_page_has_four_facets_each_a_page(client, demo_catalogue):

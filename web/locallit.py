@@ -47,25 +47,24 @@ def browse():
 
 
 def _filters() -> genealogy.Filters:
+    """The genealogy filters of the query string; ValueError with a one-line reason for a bad one."""
     def year(name):
         raw = request.args.get(name, "").strip()
-        if not raw:
-            return None
-        if not raw.lstrip("-").isdigit():
-            abort(400, description=f"{name} must be a year")
-        return int(raw)
+        if raw and not raw.lstrip("-").isdigit():
+            raise ValueError(f"{name} must be a year, not {raw!r}")
+        return int(raw) if raw else None
     f = genealogy.Filters(**{k: request.args.get(k, "").strip() for k in genealogy.FACETS},
                           year_from=year("from"), year_to=year("to"))
-    try:
-        f.years()
-    except ValueError as err:
-        abort(400, description=str(err))
+    f.years()  # an unknown dynasty is a ValueError
     return f
 
 
 @bp.route("/local-literature/genealogies")
 def genealogies():
-    f = _filters()
+    try:
+        f = _filters()
+    except ValueError as err:
+        abort(400, description=str(err))
     found = genealogy.find(store(), f)
     chosen = {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)}
     return render_template("genealogies.html", genealogies=found, facets=genealogy.facets(found), chosen=chosen,
@@ -76,7 +75,10 @@ def genealogies():
 @bp.route("/local-literature/genealogies.json")
 def genealogies_json():
     """The genealogies matching surname=, hall=, place=, dynasty=, from=, to= (all optional), as JSON."""
-    f = _filters()
+    try:
+        f = _filters()
+    except ValueError as err:
+        return jsonify({"error": str(err)}), 400
     found = genealogy.find(store(), f)
     lo, hi = f.years()
     return jsonify({"query": {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)},
