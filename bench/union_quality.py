@@ -1,6 +1,7 @@
 """Matching quality and speed of the cluster index on a generated alliance (pairwise precision/recall).
 
     python bench/union_quality.py SOURCE.mrc [...] --members 5 [--limit N] [--records N] [--work DIR]
+        [--wade-giles-member] [--han-member] [--sample-editions N]
 
 Generates the alliance (graph.union.generate) unless DIR already holds one, clusters every
 member into a fresh index (in member order, then again in reverse order to check the URIs
@@ -8,6 +9,14 @@ are the same), and prints precision/recall for Instances and Works against truth
 time and peak memory of clustering, and the time to add the last member to the others.
 Baseline printed beside it: the key-digest identity (graph.identity.resolver.KeyIdentity,
 the mapper's default before the cluster index), scored on the same records.
+
+With ``--wade-giles-member`` / ``--han-member`` the alliance gains the members that catalogue
+Chinese records in Wade-Giles (WGL) and in Han only (HAN), and ``chinese`` reports Instance
+precision/recall over the Chinese-language records: all members, without WGL, without HAN, and
+the pairs that have a WGL (or HAN) record on one side; ``chinese_no_wade_giles_keys`` is the
+same alliance clustered with the Wade-Giles and loose keys switched off (the matcher before them).
+``--sample-editions N`` adds N editions of the sample pool (graph.sample.write_editions: Chinese
+records with 880 pairs, which the Library of Congress's files barely have) to the sources.
 """
 from __future__ import annotations
 
@@ -21,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from graph.identity import match as matching  # noqa: E402
 from graph.identity.clusters import ClusterIndex  # noqa: E402
 from graph.identity.resolver import KeyIdentity  # noqa: E402
 from graph.identity.uris import Minter  # noqa: E402
@@ -29,7 +39,9 @@ from graph.sources import SourceRecord  # noqa: E402
 from graph.sources.marc import read_marc  # noqa: E402
 from graph.union.cluster import cluster_member  # noqa: E402
 from graph.union.evaluate import pairwise, read_truth  # noqa: E402
-from graph.union.generate import generate  # noqa: E402
+from graph.sample import write_editions  # noqa: E402
+from graph.union.evaluate import PairScore  # noqa: E402
+from graph.union.generate import HAN_MEMBER, WADE_GILES_MEMBER, generate  # noqa: E402
 
 MINTER = Minter("http://alliance.test/")
 
@@ -70,6 +82,52 @@ def baseline(members: list[dict], root: Path) -> dict:
     return out
 
 
+def read_languages(path: Path) -> dict:
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        return {(r["member"], r["control"]): r.get("language", "") for r in csv.DictReader(fh, delimiter="\t")}
+
+
+def involving(truth: dict, predicted: dict, member: str) -> dict:
+    """Pairwise scores over the pairs with a record of ``member`` on at least one side."""
+    from collections import Counter
+
+    common = truth.keys() & predicted.keys()
+    mine = [k for k in common if k[0] == member]
+    t_all, p_all = Counter(truth[k] for k in common), Counter(predicted[k] for k in common)
+    both_all = Counter((truth[k], predicted[k]) for k in common)
+    t_other = Counter(truth[k] for k in common if k[0] != member)
+    p_other = Counter(predicted[k] for k in common if k[0] != member)
+    both_other = Counter((truth[k], predicted[k]) for k in common if k[0] != member)
+
+    def pairs(c):
+        return sum(n * (n - 1) // 2 for n in c.values())
+    score = PairScore(pairs(t_all) - pairs(t_other), pairs(p_all) - pairs(p_other),
+                      pairs(both_all) - pairs(both_other), len({truth[k] for k in mine}),
+                      len({predicted[k] for k in mine}))
+    return score.as_dict()
+
+
+def chinese_scores(root: Path, members: list[dict], truth_i: dict) -> dict:
+    """Instance precision/recall over the Chinese-language records, with and without each special member."""
+    languages = read_languages(root / "truth.tsv")
+    chinese = {k: v for k, v in truth_i.items() if languages.get(k) == "chi"}
+    codes = [m["code"] for m in members]
+    out = {"records": len(chinese)}
+    _, clusters = run(root / "index-chinese.sqlite", members, root)
+    pred = {k: v[0] for k, v in clusters.items() if k in chinese}
+    out["all_members"] = pairwise(chinese, pred).as_dict()
+    for code, label in ((WADE_GILES_MEMBER, "wade_giles"), (HAN_MEMBER, "han_only")):
+        if code not in codes:
+            continue
+        out[f"{label}_member_pairs"] = involving(chinese, pred, code)
+        _, without = run(root / "index-chinese-without.sqlite", [m for m in members if m["code"] != code], root)
+        out[f"without_{label}_member"] = pairwise(chinese, {k: v[0] for k, v in without.items()
+                                                            if k in chinese}).as_dict()
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("sources", nargs="+")
@@ -79,6 +137,9 @@ def main() -> None:
     parser.add_argument("--work", default="/tmp/alliance-bench")
     parser.add_argument("--no-reverse", action="store_true")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--wade-giles-member", action="store_true")
+    parser.add_argument("--han-member", action="store_true")
+    parser.add_argument("--sample-editions", type=int, default=0)
     parser.add_argument("--add-largest-last", action="store_true",
                         help="cluster the largest member last (its time is the incremental add)")
     args = parser.parse_args()
@@ -86,7 +147,12 @@ def main() -> None:
     if not (root / "truth.tsv").exists():
         shutil.rmtree(root, ignore_errors=True)
         t = time.perf_counter()
-        rep = generate(args.sources, root, members=args.members, limit=args.limit, records=args.records)
+        sources = list(args.sources)
+        if args.sample_editions:
+            sources.append(str(root.parent / f"{root.name}-editions.mrc"))
+            write_editions(Path(sources[-1]), titles=args.sample_editions)
+        rep = generate(sources, root, members=args.members, limit=args.limit, records=args.records,
+                       wade_giles=args.wade_giles_member, han_only=args.han_member)
         print(f"generated {rep.records} member records from {rep.sources} sources in {time.perf_counter() - t:.0f} s:"
               f" {json.dumps(rep.holdings)}; planted {rep.shared_isbn} shared ISBNs, {rep.reprints} reprints")
     members = json.loads((root / "members.json").read_text())
@@ -123,6 +189,14 @@ def main() -> None:
         if not same:
             diff = sum(1 for k in clusters if clusters[k] != clusters2.get(k))
             results["reverse_order_differences"] = diff
+    if args.wade_giles_member or args.han_member:
+        results["chinese"] = chinese_scores(root, members, truth_i)
+        keys = matching.romanised_keys
+        matching.romanised_keys = lambda text, chinese: ("", "", False)  # the matcher before Wade-Giles keys
+        try:
+            results["chinese_no_wade_giles_keys"] = chinese_scores(root, members, truth_i)
+        finally:
+            matching.romanised_keys = keys
     if not args.no_baseline:
         base = baseline(members, root)
         results["baseline_key_digest"] = {

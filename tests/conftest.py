@@ -88,21 +88,15 @@ def demo_catalogue(tmp_path_factory):
     import csv
 
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import add_member
-    from graph.sample import write_sample
+    from graph.sample import load_sample
 
     root = tmp_path_factory.mktemp("demo")
     cat = Catalogue.open(root / "data", TEST_BASE)
-    members = write_sample(root / "files")
-    for m in members:
-        add_member(cat.store, cat.minter, m.member())
-        report = ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
-        cat.keep_sources(m.code, report.batch, m.files)  # as `alliance ingest` does, for MARCXML
-    sheet = root / "files" / "caplib-local.csv"
+    load_sample(cat)  # as `alliance demo` does: every member's catalogue and local-literature lists
+    sheet = root / "caplib-local.csv"
     with open(sheet, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(LOCAL_LITERATURE)
-    ingest(cat.store, cat.minter, [sheet], "CAPLIB", collection_name="首都地方文献", clusters=cat.clusters)
+    cat.ingest([sheet], "CAPLIB", collection="首都地方文献")
     cat.sync_search()
     yield cat
     cat.close()

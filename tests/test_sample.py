@@ -252,4 +252,4 @@ def test_command_line_writes_the_files(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "30 editions" in done.stdout
-    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".mrc", ".mrc", ".mrc", ".mrc", ".xml"]
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv"] * 4 + [".mrc", ".mrc", ".mrc", ".mrc", ".xml"]

@@ -287,6 +287,22 @@ _UI: dict[str, tuple[str, str]] = {
     "local_facet_collection": ("Collection", "专藏"),
     "local_all_facets": ("All places, periods and types", "全部地区、朝代与类型"),
     "local_none": ("Nothing yet.", "暂无。"),
+    "local_year": ("Year", "年份"),
+    "genealogies": ("Genealogies", "家谱"),
+    "genealogies_intro": ("Family genealogies held across the alliance, by surname, hall name, ancestral place and "
+                          "the dynasty or year they were compiled in.",
+                          "全联盟所藏家谱，可按姓氏、堂号、谱籍及纂修朝代或年份浏览。"),
+    "genealogy_facet_surname": ("Surname", "姓氏"),
+    "genealogy_facet_hall": ("Hall name", "堂号"),
+    "genealogy_facet_place": ("Ancestral place", "谱籍"),
+    "genealogy_facet_dynasty": ("Dynasty of compilation", "纂修朝代"),
+    "genealogy_years": ("Compiled {lo}–{hi}", "纂修于{lo}–{hi}年"),
+    "genealogy_json": ("These genealogies as JSON", "以 JSON 获取这些家谱"),
+    "genealogy_clear": ("All genealogies", "全部家谱"),
+    "old_books": ("Old books by the four branches", "古籍四部分类"),
+    "old_books_intro": ("Old books (古籍) classed in the four branches, Classics, Histories, Masters and Collections "
+                        "(经史子集), with their edition types, across all members.",
+                        "全联盟所藏古籍，按经、史、子、集四部分类浏览，并注明版本类型。"),
     "overlap_sparql": ("the same numbers from queries (see the examples)", "可用查询得到相同数字（见示例）"),
     # search
     "search_title": ("Search", "检索"),

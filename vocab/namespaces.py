@@ -89,6 +89,8 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "statedType",         # member description -> a class the member's record gave the resource
     "RelatedResource",    # class: a bf:Work / bf:Instance a record relates to (510, 740, 76X-78X), described by
                           # that record but catalogued by none: it holds no Items (see catalogued() below)
+    "hallName",           # genealogy (bf:Work) -> its family's hall name (堂号), e.g. "三槐堂"@zh-Hans
+    "sibu",               # the four-branch classification of old books (四部分类: 经史子集), a bf:Source
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({

@@ -61,8 +61,12 @@ def overlap(obj, level: str, scarce: int, fmt: str, table: str, which: str | Non
               help="Total member records wanted (default: members/2 per source record).")
 @click.option("--limit", default=None, type=click.IntRange(1), help="Use at most this many source records.")
 @click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--wade-giles-member", "wade_giles", is_flag=True,
+              help="Add member WGL, which catalogues Chinese records in Wade-Giles (880s kept or dropped).")
+@click.option("--han-member", "han_only", is_flag=True,
+              help="Add member HAN, which catalogues Chinese records in Han characters only.")
 def generate(sources: tuple[str, ...], out_dir: str, members: int, records: int | None, limit: int | None,
-             seed: int) -> None:
+             seed: int, wade_giles: bool, han_only: bool) -> None:
     """Build a test alliance from real MARC 21 records, with the true clusters beside it.
 
     Each member gets its own re-catalogued copies (own control numbers and 852s, ISBN forms,
@@ -71,7 +75,8 @@ def generate(sources: tuple[str, ...], out_dir: str, members: int, records: int 
     """
     from graph.union.generate import generate as run
 
-    report = run(list(sources), out_dir, members=members, records=records, limit=limit, seed=seed)
+    report = run(list(sources), out_dir, members=members, records=records, limit=limit, seed=seed,
+                 wade_giles=wade_giles, han_only=han_only)
     click.echo(f"{report.records} records for {len(report.members)} members from {report.sources} sources "
                f"in {out_dir}: " + ", ".join(f"{c} {n}" for c, n in report.holdings.items()))
 

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.identity.normalize import (has_han, isbn13, issn, lccn, oclc, pinyin_key, simplified, text_key,
-                                      title_key, year)
+from graph.identity import romanization
+from graph.identity.normalize import (han_syllables, has_han, isbn13, issn, lccn, oclc, pinyin_key, romanised_keys, simplified,
+                                      text_key, title_key, year)
 
 STRONG_KINDS = ("isbn", "lccn", "oclc", "issn")
 SHORT_TITLE = 20  # title keys shorter than this need more than title + year + author + publisher to match
@@ -37,7 +38,9 @@ _TITLE_NOISE = {"the", "and", "for", "with", "from", "der", "die", "das", "und",
 _PUBLISHER_NOISE = {"printing", "print", "prin", "pr", "the", "and", "inc", "ltd", "llc", "co", "com", "company", "corp", "corporation", "pub", "publ",
                     "publishing", "publishers", "publisher", "publication", "publications", "press", "books",
                     "verlag", "editions", "edition", "editorial", "house", "group", "for", "of", "by", "sold",
-                    "distributed", "printed", "published", "s.n", "sn", "not", "identified", "und", "et", "de"}
+                    "distributed", "printed", "published", "s.n", "sn", "not", "identified", "und", "et", "de",
+                    # 出版社, 书局, 印书馆, 公司 in pinyin and Wade-Giles: in nearly every Chinese publisher's name
+                    "chu", "ban", "pan", "she", "shu", "yin", "guan", "kuan", "gong", "kung", "ssu"}
 
 
 @dataclass
@@ -89,11 +92,25 @@ def _isbn_keys(ev: Evidence) -> list[str]:
     return keys
 
 
+# Two-character surnames (复姓): a Han name written without a comma starts with one of these or one character.
+COMPOUND_SURNAMES = frozenset("司马 欧阳 诸葛 上官 司徒 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 令狐 轩辕 端木 "
+                              "司空 呼延 闻人 万俟 澹台 公冶 太史 申屠 钟离 南宫".split())
+
+
+def family_name(name: str) -> str:
+    """The family name of a personal name as catalogued: before the comma, else a Han name's first
+    character (two for a compound surname: 司马迁 -> 司马)."""
+    head = name.split(",")[0].strip()
+    if "," in name or not has_han(head) or len(head) < 2 or not has_han(head[0]):
+        return head
+    return head[:2] if simplified(head[:2]) in COMPOUND_SURNAMES else head[:1]
+
+
 def _author_keys(names: list[str]) -> list[str]:
     found = []
     for name in names:
         surname = name.split(",")[0]
-        for key in (text_key(simplified(surname)), pinyin_key(surname)):
+        for key in (text_key(simplified(surname)), pinyin_key(surname), pinyin_key(family_name(name))):
             if key and key not in found:
                 found.append(key)
     return found
@@ -108,6 +125,26 @@ def _title_keys(titles: list[str], nonfiling: int) -> list[str]:
     return found
 
 
+def _romanised(texts: list[str], chinese: bool, *, names: bool = False) -> tuple[list[str], list[str], bool]:
+    """Wade-Giles exact keys, loose keys of every Chinese form, and whether only loose keys stand
+    for a Wade-Giles form (its marks lost) with no Han form beside it."""
+    exact, loose, ambiguous = [], [], False
+    if names and not chinese:
+        return exact, loose, ambiguous  # one syllable always parses: "Jung" in an English record is Carl Jung
+    for text in texts:
+        if names:
+            text = family_name(text)
+        elif not chinese and len(romanization.words(text)) < 2:
+            continue  # a one-word title of a record not in Chinese ("Jung", "Chin") is not read as Wade-Giles
+        e, lo, amb = romanised_keys(text, chinese=chinese)
+        if e and e[:100] not in exact:
+            exact.append(e[:100])
+        if lo and lo[:100] not in loose:
+            loose.append(lo[:100])
+        ambiguous = ambiguous or amb
+    return exact, loose, ambiguous and not any(has_han(t) for t in texts)
+
+
 def _words(titles: list[str]) -> list[str]:
     words = set()
     for title in titles:
@@ -118,12 +155,17 @@ def _words(titles: list[str]) -> list[str]:
     return sorted(words)[:30]
 
 
-def _publisher_tokens(publisher: str | None) -> list[str]:
+def _publisher_tokens(publisher: str | None, chinese: bool = False) -> list[str]:
     if not publisher:
         return []
     tokens = {w[:10] for w in _WORD.findall(simplified(publisher).casefold())
               if w not in _PUBLISHER_NOISE and len(w) > 2 and not w.isdigit() and not w.startswith("c19")
               and not w.startswith("c20")}
+    # a Han name also by its syllables, so 人民文学出版社 meets "Ren min wen xue chu ban she"
+    tokens.update(s for s in han_syllables(publisher) if len(s) > 2 and s not in _PUBLISHER_NOISE)
+    # and Han, pinyin and Wade-Giles forms by their loose key (中华书局, Zhonghua shu ju, Chung-hua shu-chü)
+    if loose := romanised_keys(publisher.strip(" ,:;[]"), chinese=chinese)[1]:
+        tokens.add("~" + loose)
     return sorted(tokens)
 
 
@@ -149,16 +191,22 @@ def signature(ev: Evidence) -> dict:
     strong += [f"lccn:{n}" for n in map(lccn, ev.lccns) if n]
     strong += [f"oclc:{n}" for n in map(oclc, ev.oclcs) if n]
     strong += [f"issn:{n}" for n in map(issn, ev.issns) if n]
+    chinese = (ev.language or "").lower()[:3] == "chi"
     titles = _title_keys(ev.titles, ev.nonfiling)
+    wg_titles, loose_titles, loose_only = _romanised(ev.titles, chinese)
+    titles += [k for k in wg_titles if k not in titles]
+    authors = _author_keys(ev.authors)
+    wg_authors, loose_authors, loose_author = _romanised(ev.authors, chinese, names=True)
+    authors += [k for k in wg_authors if k not in authors]
     work_titles = list(dict.fromkeys(_title_keys(ev.work_titles, 0) + titles))
-    return {
+    sig = {
         "s": sorted(set(strong)),
         "t": titles,
         "tw": _words(ev.titles),
         "n": text_key(ev.part)[:20],
         "y": year(ev.date) or "",
-        "a": _author_keys(ev.authors),
-        "p": _publisher_tokens(ev.publisher),
+        "a": authors,
+        "p": _publisher_tokens(ev.publisher, chinese),
         "e": _edition_number(ev.edition),
         "l": (ev.language or "").lower()[:3],
         "w": work_titles,
@@ -169,6 +217,9 @@ def signature(ev: Evidence) -> dict:
         "g": _pages(ev.extent),
         "k": ("c" if ev.corporate else "p") if ev.authors else "",
     }
+    if loose_titles:  # romanised Chinese: the loose keys, and whether only they stand for a title/name
+        sig.update(v=loose_titles, vz=loose_only, av=loose_authors, az=loose_author)
+    return sig
 
 
 def _pages(extent: str) -> str:
@@ -192,7 +243,7 @@ def _subtitles_compatible(a: dict, b: dict) -> bool:
 
 def instance_blocks(sig: dict) -> list[str]:
     """Keys under which candidate instance matches are looked up."""
-    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"])]
+    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"]), *(f"v:{v}|{sig['y']}" for v in sig.get("v", ()))]
 
 
 def work_blocks(sig: dict) -> list[str]:
@@ -234,8 +285,13 @@ def _latin(key: str) -> bool:
     return all(ord(ch) < 0x250 or 0x1E00 <= ord(ch) < 0x1F00 for ch in key)
 
 
+def _loose_titles(a: dict, b: dict) -> bool:
+    """Titles meet only on loose keys, and one of them is Wade-Giles without its marks."""
+    return (a.get("vz") or b.get("vz")) and bool(set(a.get("v", ())) & set(b.get("v", ())))
+
+
 def _titles_compatible(a: dict, b: dict) -> bool:
-    if set(a["t"]) & set(b["t"]):
+    if set(a["t"]) & set(b["t"]) or _loose_titles(a, b):
         return True
     if not any(_latin(k) for k in a["t"]) or not any(_latin(k) for k in b["t"]):
         if {_latin(k) for k in a["t"]} != {_latin(k) for k in b["t"]}:
@@ -262,8 +318,17 @@ def _publishers_compatible(a: dict, b: dict) -> bool:
     return not a["p"] or not b["p"] or _publishers_agree(a, b)
 
 
+def _authors_agree(a: dict, b: dict) -> bool:
+    """Both name an author, and the names meet (on loose keys only where one lost its marks)."""
+    if not a["a"] or not b["a"]:
+        return False
+    if set(a["a"]) & set(b["a"]):
+        return True
+    return bool((a.get("az") or b.get("az")) and set(a.get("av", ())) & set(b.get("av", ())))
+
+
 def _authors_compatible(a: dict, b: dict) -> bool:
-    return not a["a"] or not b["a"] or bool(set(a["a"]) & set(b["a"]))
+    return not a["a"] or not b["a"] or _authors_agree(a, b)
 
 
 def same_instance(a: dict, b: dict) -> bool:
@@ -288,10 +353,16 @@ def same_instance(a: dict, b: dict) -> bool:
         return True
     if _conflict(a, b):
         return False
-    if not (set(a["t"]) & set(b["t"]) and a["y"] == b["y"] and _authors_compatible(a, b)
+    shared_titles = set(a["t"]) & set(b["t"])
+    loose = not shared_titles and _loose_titles(a, b)
+    if not ((shared_titles or loose) and a["y"] == b["y"] and _authors_compatible(a, b)
             and _publishers_compatible(a, b) and _subtitles_compatible(a, b) and _pages_compatible(a, b)):
         return False
     pages = bool(a.get("g")) and bool(b.get("g"))
+    if loose:
+        # Wade-Giles without its marks reads several ways: the author, the publisher or the page
+        # count must say it is this book, not merely allow it
+        return _authors_agree(a, b) or (bool(a["p"]) and bool(b["p"]) and _publishers_agree(a, b)) or pages
     if bool(a.get("b")) != bool(b.get("b")):
         # one says only "Tax administration", the other which report: the pages must say they agree
         return pages

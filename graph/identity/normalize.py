@@ -6,6 +6,8 @@ import re
 import unicodedata
 from operator import mul as _mul
 
+from graph.identity import romanization
+
 _ISBN_CHARS = re.compile(r"[0-9Xx]")
 _ISBN_END = re.compile(r"[\s(:;]")
 _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
@@ -144,6 +146,42 @@ def pinyin_key(text: str | None) -> str:
     from pypinyin import lazy_pinyin
 
     return text_key("".join(lazy_pinyin(simplified(text), errors="default", v_to_u=True))).replace("ü", "u")
+
+
+def han_syllables(text: str) -> list[str]:
+    """The toneless pinyin syllables of the Han characters in ``text`` (others dropped), ``ü`` as ``u``."""
+    if not text or not has_han(text):
+        return []
+    from pypinyin import lazy_pinyin
+
+    return [s.replace("ü", "u") for s in lazy_pinyin(simplified(text), errors="ignore", v_to_u=True)]
+
+
+def romanised_keys(text: str | None, *, chinese: bool) -> tuple[str, str, bool]:
+    """(exact, loose, ambiguous) keys of a title or name that may be romanised Chinese.
+
+    ``exact`` is the pinyin key a Wade-Giles form reads as when every syllable has one reading
+    (``Hung lou meng`` -> ``hongloumeng``, as 红楼梦 and ``Hong lou meng`` give); ``loose`` the
+    Wade-Giles letters without apostrophes and umlauts, which Han, pinyin and Wade-Giles forms of
+    the same words share (:mod:`graph.identity.romanization`); ``ambiguous`` says the text is
+    Wade-Giles that lost its marks, so only the loose key stands for it. Text is read as
+    romanised Chinese only where the record is Chinese (``chinese``) or the whole string is
+    Wade-Giles syllables.
+    """
+    if not text:
+        return "", "", False
+    if has_han(text):
+        return "", romanization.loose_of(han_syllables(text)), False
+    if romanization.is_wade_giles(text):
+        exact = romanization.exact_key(text)
+        return exact, romanization.loose_key(text), not exact
+    if chinese:
+        # pinyin that also reads as Wade-Giles without marks ("Shui hu chuan": zhuan or chuan): loose only
+        readings = romanization.wade_giles_readings(text)
+        syllables = romanization.pinyin_syllables(text) or []
+        ambiguous = readings is not None and [[s] for s in syllables] != readings
+        return "", romanization.loose_key(text), ambiguous
+    return "", "", False
 
 
 @functools.lru_cache(maxsize=1)

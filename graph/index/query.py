@@ -72,6 +72,8 @@ class Searcher:
             options.append(tantivy.Query.boost_query(_terms(schema, name, part.text), boost))
         if part.pinyin:
             options.append(tantivy.Query.boost_query(_terms(schema, S.PINYIN_FIELD, part.pinyin), S.PINYIN_BOOST))
+        for reading in part.readings:
+            options.append(tantivy.Query.boost_query(_terms(schema, S.PINYIN_FIELD, reading), S.PINYIN_BOOST))
         if part.ids:
             options.append(tantivy.Query.boost_query(
                 tantivy.Query.term_set_query(schema, S.IDS_FIELD, part.ids), S.IDS_BOOST))

@@ -14,12 +14,12 @@ Nothing here knows tantivy or RDF: text in, ``(token, position)`` out.
 """
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 
 from graph.identity.normalize import has_han, isbn13, issn, lccn, simplified
+from graph.identity.romanization import is_wade_giles, split_pinyin, wade_giles_readings, words
 
 VALUE_GAP = 50  # positions between two values of one field, so a phrase never spans them
 
@@ -27,24 +27,6 @@ VALUE_GAP = 50  # positions between two values of one field, so a phrase never s
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\U00020000-\U0002fa1f]+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
-PINYIN_SYLLABLES = frozenset("""
-a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng
-cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu
-cuan cui cun cuo da dai dan dang dao de dei den deng di dian diao die ding diu dong dou du duan dui dun duo e ei
-en eng er fa fan fang fei fen feng fo fou fu ga gai gan gang gao ge gei gen geng gong gou gu gua guai guan guang
-gui gun guo ha hai han hang hao he hei hen heng hong hou hu hua huai huan huang hui hun huo ji jia jian jiang jiao
-jie jin jing jiong jiu ju juan jue jun ka kai kan kang kao ke ken keng kong kou ku kua kuai kuan kuang kui kun kuo
-la lai lan lang lao le lei leng li lia lian liang liao lie lin ling liu lo long lou lu luan lue lun luo ma mai man
-mang mao me mei men meng mi mian miao mie min ming miu mo mou mu na nai nan nang nao ne nei nen neng ni nian niang
-niao nie nin ning niu nong nou nu nuan nue nun nuo o ou pa pai pan pang pao pei pen peng pi pian piao pie pin ping
-po pou pu qi qia qian qiang qiao qie qin qing qiong qiu qu quan que qun ran rang rao re ren reng ri rong rou ru rua
-ruan rui run ruo sa sai san sang sao se sen seng sha shai shan shang shao she shen sheng shi shou shu shua shuai
-shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao te teng ti tian tiao tie ting tong
-tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan
-xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai
-zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui
-zun zuo""".split())
-_LONGEST_SYLLABLE = max(map(len, PINYIN_SYLLABLES))
 
 
 # folding -------------------------------------------------------------------------------------
@@ -140,24 +122,8 @@ def syllables(word: str) -> list[str] | None:
     Fewest syllables first (``xian`` stays one), so romanised words split the way
     ALA-LC and the pinyin of Han titles do.
     """
-    word = word.replace("'", "")
-    if not word.isascii() or not word.isalpha() or not word:
-        return None
-    return _split(word)
-
-
-@functools.lru_cache(maxsize=65536)
-def _split(word: str) -> list[str] | None:
-    best: list[list[str] | None] = [None] * (len(word) + 1)
-    best[0] = []
-    for end in range(1, len(word) + 1):
-        for size in range(1, min(_LONGEST_SYLLABLE, end) + 1):
-            head = best[end - size]
-            if head is not None and word[end - size:end] in PINYIN_SYLLABLES:
-                candidate = head + [word[end - size:end]]
-                if best[end] is None or len(candidate) < len(best[end]):
-                    best[end] = candidate
-    return best[len(word)]
+    found = split_pinyin(word.replace("'", ""))
+    return list(found) if found is not None else None
 
 
 def pinyin_tokens(values, romanised=(), gap: int = VALUE_GAP) -> list[tuple[str, int]]:
@@ -175,6 +141,11 @@ def pinyin_tokens(values, romanised=(), gap: int = VALUE_GAP) -> list[tuple[str,
         out += [(s, start + i) for i, s in enumerate(syls)]
         start += len(syls) + gap
     for v in romanised:
+        if is_wade_giles(v):  # every reading of each Wade-Giles syllable, at the syllable's position
+            readings = wade_giles_readings(v) or []
+            out += [(s, start + i) for i, options in enumerate(readings) for s in options]
+            start += len(readings) + gap
+            continue
         syls = []
         for kind, w in _runs(fold(v)):
             if kind == "word":
@@ -224,11 +195,13 @@ class Part:
     """One thing a query asks for: a word, a Han run or an identifier, with its alternatives.
 
     ``text`` is the token sequence for the text fields (one token: a term; more: a phrase);
-    ``pinyin`` the syllables the word may stand for; ``ids`` identifier keys to try.
+    ``pinyin`` the syllables the word may stand for; ``readings`` other syllable sequences it
+    may stand for (a Wade-Giles syllable's pinyin readings); ``ids`` identifier keys to try.
     """
     text: list[str]
     pinyin: list[str] | None = None
     ids: list[str] = field(default_factory=list)
+    readings: list[list[str]] = field(default_factory=list)
 
 
 _ISBNISH = re.compile(r"^[0-9][0-9\-\s]{7,}[0-9xX]$")
@@ -242,6 +215,11 @@ def parse_query(q: str) -> list[Part]:
         return parts
     if _ISBNISH.match(q) and isbn13(q):  # "978-7-80232-257-8" is one identifier, not four numbers
         return [Part(text=[_ID_CHARS.sub("", q).casefold()], ids=identifier_keys("isbn", q))]
+    if not _CJK.search(q) and is_wade_giles(q):
+        # "Hung lou meng", "Ts'ao Hsüeh-ch'in": each syllable as written, or any pinyin it reads as
+        for word, options in zip(words(q), wade_giles_readings(q) or []):
+            parts.append(Part(text=_WORD.findall(fold(word)), readings=[[o] for o in options]))
+        return parts
     for kind, piece in _runs(fold(q)):
         if kind == "cjk":
             if len(piece) == 1:

@@ -16,6 +16,37 @@ from graph.identity.periods import Dynasty
 from graph.identity.uris import Minter
 from vocab.namespaces import BF, RDF, RDFS
 
+# Edition types of old books (版本类型) -> (pinyin, English, manuscript?): alliance-wide bf:ProductionMethod terms
+EDITION_TYPES = {
+    "刻本": ("ke ben", "woodblock print", False), "抄本": ("chao ben", "manuscript copy", True),
+    "稿本": ("gao ben", "author's manuscript", True), "写本": ("xie ben", "manuscript", True),
+    "石印本": ("shi yin ben", "lithograph", False), "铅印本": ("qian yin ben", "letterpress (lead type)", False),
+    "活字本": ("huo zi ben", "movable-type print", False), "木活字本": ("mu huo zi ben", "wooden movable-type print", False),
+    "影印本": ("ying yin ben", "photographic reprint", False), "油印本": ("you yin ben", "mimeograph", False),
+    "拓本": ("ta ben", "rubbing", False), "排印本": ("pai yin ben", "typeset print", False),
+}
+_EDITION_WORDS = sorted(EDITION_TYPES, key=len, reverse=True)
+
+
+def find_edition_type(text: str | None) -> str | None:
+    """The edition type an edition statement names ('清光绪十年(1884)木活字本' -> 木活字本), or None."""
+    if not text:
+        return None
+    text = text.replace("鈔本", "抄本").replace("寫本", "写本").replace("鉛印本", "铅印本")
+    return next((word for word in _EDITION_WORDS if word in text), None)
+
+
+def edition_type_node(add, minter: Minter, label: str) -> NamedNode:
+    """The alliance-wide bf:ProductionMethod for an edition type (its triples added via ``add``)."""
+    node = minter.subject(keys.subject_key(label, "edition-type"))
+    add(node, RDF.type, BF.ProductionMethod)
+    add(node, RDFS.label, Literal(label, language="zh-Hans"))
+    if label in EDITION_TYPES:
+        add(node, RDFS.label, Literal(EDITION_TYPES[label][0], language="zh-Latn-pinyin"))
+        add(node, RDFS.label, Literal(EDITION_TYPES[label][1], language="en"))
+    return node
+
+
 # Role words of Chinese statements of responsibility and CNMARC $4 -> MARC relator codes.
 ROLE_TERMS = {
     "著": "aut", "撰": "aut", "撰著": "aut", "著述": "aut", "编著": "aut", "原著": "aut", "作": "aut",

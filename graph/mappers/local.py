@@ -20,24 +20,17 @@ from graph.identity.match import Evidence
 from graph.identity.periods import Period, split_dynasty
 from graph.identity.uris import digest
 from graph.mappers import MappingContext, admin_metadata
-from graph.mappers.chinese import dynasty_node, relator, split_role
+from graph.mappers.chinese import EDITION_TYPES, dynasty_node, edition_type_node, relator, split_role
+from graph.mappers import sibu
 from graph.mappers.pinyin import han_literal, has_han, pinyin_literal, romanise, with_pinyin
 from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDF, RDFS
 
 EDTF = NamedNode("http://id.loc.gov/datatypes/edtf")
 CLC = NamedNode("http://id.loc.gov/vocabulary/classSchemes/clc")
-# 版本类型 -> (pinyin, English, manuscript?)
-EDITION_TYPES = {
-    "刻本": ("ke ben", "woodblock print", False), "抄本": ("chao ben", "manuscript copy", True),
-    "稿本": ("gao ben", "author's manuscript", True), "写本": ("xie ben", "manuscript", True),
-    "石印本": ("shi yin ben", "lithograph", False), "铅印本": ("qian yin ben", "letterpress (lead type)", False),
-    "活字本": ("huo zi ben", "movable-type print", False), "木活字本": ("mu huo zi ben", "wooden movable-type print", False),
-    "影印本": ("ying yin ben", "photographic reprint", False), "油印本": ("you yin ben", "mimeograph", False),
-    "拓本": ("ta ben", "rubbing", False), "排印本": ("pai yin ben", "typeset print", False),
-}
 GENRES = {"地方志": ("di fang zhi", "local gazetteer"), "家谱": ("jia pu", "genealogy"),
           "族谱": ("zu pu", "genealogy"), "宗谱": ("zong pu", "genealogy"),
-          "乡土志": ("xiang tu zhi", "local gazetteer"), "地方文献": ("di fang wen xian", "local literature")}
+          "乡土志": ("xiang tu zhi", "local gazetteer"), "地方文献": ("di fang wen xian", "local literature"),
+          "古籍": ("gu ji", "old book (pre-1912)"), "支谱": ("zhi pu", "genealogy (branch)")}
 MEMBER_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")  # as graph.members.CODE
 _PEOPLE = re.compile(r"\s*[;；]\s*|\s+(?=[\(\[（〔【［])")
 
@@ -114,6 +107,10 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
         put(node, RDF.type, BF.Classification)
         put(node, BF.classificationPortion, Literal(clc))
         put(node, BF.source, CLC)
+    if path := sibu.parse(row.get("sibu")):
+        sibu.classification(put, frag(work, f"{m}-sibu"), work, path)
+    if hall := row.get("hall"):
+        put(work, ALLIANCE.hallName, han_literal(hall))
 
     # Instance ------------------------------------------------------------------
     put(instance, RDF.type, BF.Instance)
@@ -139,10 +136,10 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
                 put(prov, BF.date, Literal(str(period.year), datatype=EDTF))
             if period.dynasty:
                 put(prov, ALLIANCE.dynasty, dynasty_node(put, minter, period.dynasty))
-    if edition_type:
-        method = _term(put, minter, edition_type, "edition-type", BF.ProductionMethod,
-                       EDITION_TYPES.get(edition_type, (None, None))[:2])
-        put(instance, BF.productionMethod, method)
+    if edition_type in EDITION_TYPES:
+        put(instance, BF.productionMethod, edition_type_node(put, minter, edition_type))
+    elif edition_type:  # a type the table does not know: the same kind of term, its pinyin generated
+        put(instance, BF.productionMethod, _term(put, minter, edition_type, "edition-type", BF.ProductionMethod))
     extent = " ".join(filter(None, [_unit(row.get("juan"), "卷"), _unit(row.get("volumes"), "册")]))
     if extent:
         node = frag(instance, f"{m}-extent-0")

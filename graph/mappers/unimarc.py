@@ -16,6 +16,7 @@ from pyoxigraph import Literal, NamedNode
 from graph.identity import keys
 from graph.identity.uris import digest
 from graph.mappers import MappingContext
+from graph.mappers.chinese import edition_type_node, find_edition_type
 from graph.mappers.pinyin import han_literal, pinyin_literal
 from graph.mappers.unimarc_access import (classifications, clean, contributions, items, linked_works, pinyin_of,
                                           subjects, subs)
@@ -146,7 +147,10 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
     for i, field in enumerate(record.get_fields("510", "530", "531", *VARIANT_TITLES)):
         _variant_title(out, field, instance, m, i, minter)
     for field in record.get_fields("205"):
-        out.text(instance, BF.editionStatement, clean(" ".join(subs(field, "a") + subs(field, "b"))))
+        statement = clean(" ".join(subs(field, "a") + subs(field, "b")))
+        out.text(instance, BF.editionStatement, statement)
+        if kind := find_edition_type(statement):  # 版本: 刻本, 抄本 … meet every member's on one term
+            out.add(instance, BF.productionMethod, edition_type_node(out.add, minter, kind))
     _identifiers(out, record, instance, m)
     for i, field in enumerate(record.get_fields("210", "214")):
         _provision(out, field, instance, m, i, date1 if i == 0 else "", frag)

@@ -9,6 +9,7 @@ from pyoxigraph import Literal, NamedNode
 from graph.identity import keys
 from graph.identity.periods import dynasty as find_dynasty
 from graph.identity.periods import split_dynasty
+from graph.mappers import sibu
 from graph.mappers.chinese import dynasty_node, relator, split_role
 from vocab.namespaces import ALLIANCE, BF, BFLC, MADS, RDF, RDFS, RELATORS
 
@@ -186,6 +187,10 @@ def classifications(out, record, work, m, ctx):
             continue
         cls, scheme, zh, en = CLASSIFICATIONS[field.tag]
         node = ctx.minter.fragment(work, f"{m}-classification-{i}")
+        path = sibu.parse(portion) if any(sibu.is_scheme_code(c) for c in subs(field, "2")) else None
+        if path:  # 686 $2 naming the four-branch scheme of old books (四部分类)
+            sibu.classification(out.add, node, work, path)
+            continue
         out.add(work, BF.classification, node)
         out.add(node, RDF.type, cls)
         out.plain(node, BF.classificationPortion, portion)

@@ -8,6 +8,10 @@ hundred records between them: Chinese and English titles, local literature (gaze
 catalogue exists for: a few titles held everywhere, most by one or two libraries, the same
 edition catalogued with ISBN-10 here and ISBN-13 there. The same seed writes the same bytes.
 
+Beside the MARC files, four members' local-literature lists (genealogies, old gazetteers, rare old
+books) in the spreadsheet template (``graph/sample/locallit.py``), each loaded as a collection of
+the member's (``SampleMember.collections``).
+
 Run ``python -m graph.sample OUT_DIR`` to write the files by hand.
 """
 from __future__ import annotations
@@ -17,10 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.sample.libraries import LIBRARIES, Library, assign_holdings
+from graph.sample.locallit import write_collections
 from graph.sample.pool import Edition, build_pool
 from graph.sample.records import RecordBuilder, write_iso2709, write_marcxml
 
-__all__ = ["SampleMember", "write_sample", "LIBRARIES"]
+__all__ = ["SampleMember", "write_sample", "write_editions", "LIBRARIES"]
 
 
 @dataclass
@@ -32,6 +37,7 @@ class SampleMember:
     name_zh: str
     opac: str                       # URL pattern with "{id}" for the member's own record page
     files: list[Path] = field(default_factory=list)
+    collections: list[tuple[str, Path]] = field(default_factory=list)   # (name, spreadsheet) to load as collections
     records: int = 0
     items: int = 0
 
@@ -65,12 +71,14 @@ def generate(out_dir: Path, *, seed: int = 7, titles: int = 240) -> tuple[list[S
     pool = build_pool(seed, titles)
     holdings = assign_holdings(pool, LIBRARIES, seed)
     members = []
+    sheets = write_collections(out_dir, seed)
     for lib in LIBRARIES:
         held = [(ed, copies) for ed in pool for code, copies in holdings[ed.key] if code == lib.code]
         records = _records(lib, held, seed)
         path = out_dir / lib.filename
         (write_marcxml if lib.marcxml else write_iso2709)(path, records)
         members.append(SampleMember(lib.code, lib.name, lib.name_zh, lib.opac, [path],
+                                    [sheets[lib.code]] if lib.code in sheets else [],
                                     records=len(records), items=sum(c for _, c in held)))
     held_by: dict[int, int] = {}
     for ed in pool:
@@ -78,6 +86,21 @@ def generate(out_dir: Path, *, seed: int = 7, titles: int = 240) -> tuple[list[S
         held_by[k] = held_by.get(k, 0) + 1
     stats = SampleStats(len(pool), sum(m.records for m in members), sum(m.items for m in members), held_by)
     return members, stats
+
+
+def write_editions(path: Path, *, seed: int = 7, titles: int = 600) -> int:
+    """One record per edition of the sample pool, in Peking University Library's habits (pinyin with
+    880 Han pairs), as one ISO 2709 file: a source for ``alliance generate`` with Chinese-language
+    records in number, where the Library of Congress's files have almost none. Returns the count."""
+    pool = build_pool(seed, titles)
+    lib = next(lib for lib in LIBRARIES if lib.code == "PKU")
+    records = []
+    for n, ed in enumerate(pool, start=1):
+        builder = RecordBuilder(ed, lib, random.Random(f"alliance-sample|{seed}|editions|{ed.key}"))
+        records.append(builder.build(f"ED{n:06d}", 1, lambda: "0"))
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    write_iso2709(Path(path), records)
+    return len(records)
 
 
 def _records(lib: Library, held: list[tuple[Edition, int]], seed: int):
@@ -108,11 +131,13 @@ def load_sample(catalogue, *, seed: int = 7, titles: int = 240) -> list:
     (:meth:`graph.catalogue.Catalogue.ingest`, replacing what the member had); the reports."""
     import tempfile
 
-    from graph.members import Member, add_member
+    from graph.members import add_member
 
     reports = []
     with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:
         for m in write_sample(Path(tmp), seed=seed, titles=titles):
-            add_member(catalogue.store, catalogue.minter, Member(m.code, m.name, m.name_zh, m.opac))
+            add_member(catalogue.store, catalogue.minter, m.member())
             reports.append(catalogue.ingest(m.files, m.code, replace=True))
+            for name, sheet in m.collections:  # the member's local-literature lists, in the template
+                reports.append(catalogue.ingest([sheet], m.code, collection=name))
     return reports

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Iterator
 
 from graph.identity.periods import PeriodError, parse_period
+from graph.identity import sibu
 from graph.sources import Notice, Rejection, SourceRecord
 
 # canonical name -> (Chinese header, English header, other accepted headers)
@@ -30,7 +31,7 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "edition_period": ("版本年代", "edition period", ("版本时代", "年代", "刊刻年代", "date")),
     "edition_type": ("版本类型", "edition type", ("版本", "版本类别")),
     "type": ("文献类型", "type", ("类型", "类别", "document type")),
-    "place": ("地区", "place", ("地点", "地域", "所属地区", "region")),
+    "place": ("地区", "place", ("地点", "地域", "所属地区", "region", "谱籍", "ancestral place")),
     "publication_place": ("出版地", "publication place", ("刊刻地", "刻印地")),
     "surname": ("姓氏", "surname", ("谱姓", "genealogy surname")),
     "hall": ("堂号", "hall name", ("hall",)),
@@ -42,6 +43,7 @@ COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "call_number": ("索书号", "call number", ("索取号", "排架号")),
     "census_number": ("古籍普查登记编号", "census number", ("普查登记编号", "普查编号", "ancient books census number")),
     "clc": ("中图分类号", "clc", ("分类号", "clc class")),
+    "sibu": ("四部分类", "sibu class", ("四部类目", "四部", "四库分类", "四部分類", "four-branch class")),
     "url": ("数字对象", "digital object url", ("数字资源", "链接", "数字化链接", "url", "digital object")),
     "notes": ("附注", "notes", ("备注", "note")),
 }
@@ -79,6 +81,7 @@ def template_rows() -> list[list[str]]:
         "type": "地方志", "place": "福建长乐", "publication_place": "长乐", "surname": "", "hall": "",
         "binding": "线装", "volumes": "8", "surviving": "卷一至卷二十", "missing": "",
         "library": "", "call_number": "地/FJ/0001", "census_number": "350000-0101-0000001", "clc": "K295.7",
+        "sibu": "史部.地理类.方志之属",
         "url": "", "notes": "",
     }
     return [template_headers(), [example[name] for name in COLUMNS]]
@@ -240,6 +243,9 @@ def _row_record(file: str, number: int, values: dict) -> SourceRecord | Rejectio
     values["_row"] = number
     values["_period"] = period
     warnings = []
+    if (v := values.get("sibu")) and sibu.parse(v) is None:
+        warnings.append(f"row {number}: four-branch class (四部分类) {v!r} is not 经/史/子/集 部 [类 [属]]; not loaded")
+        del values["sibu"]
     if (v := values.get("volumes")) and not re.search(r"\d|[一二三四五六七八九十百]", v):
         warnings.append(f"row {number}: volumes (册数) {v!r} is not a number; kept as text")
     return SourceRecord(file, number, values, warnings)

@@ -12,8 +12,17 @@ It also plants the hard cases a matcher must not merge: one ISBN printed on two 
 books (every member's copy of a second book carries the first's ISBN) and reprints by another
 publisher that carry the original's ISBN; the source data brings its own set ISBNs.
 
+Two optional members catalogue only Chinese-language records (008/35-37 ``chi``), each the way
+a real kind of library does: ``wade_giles=True`` adds ``WGL``, whose romanised 245, 100 and
+260/264 are rewritten from pinyin into Wade-Giles (``Hung lou meng``, ``Ts'ao, Hsüeh-ch'in``,
+``Pei-ching``; seven records in ten keep the apostrophes, in one of the four forms records use,
+and the umlauts; the rest lost them) with the 880 vernacular kept in half and dropped in the
+other half, as the US, UK and Australian catalogues never converted to pinyin are; ``han_only=True``
+adds ``HAN``, whose 245, 100 and 260 are the vernacular (Han) forms with no romanisation, as a
+Chinese library's MARC 21 export is.
+
 Written to ``out_dir``: ``members/<CODE>.mrc`` (one MARC file per member), ``members.json``,
-``truth.tsv`` (member, control number, true instance, true work) and ``summary.json``.
+``truth.tsv`` (member, control number, true instance, true work, language) and ``summary.json``.
 True instance = the source record (its position); true work = the source's authorised access
 point (1XX name + uniform title, else title proper), case- and punctuation-folded, computed
 before any re-cataloguing noise.
@@ -32,10 +41,14 @@ import pymarc
 from pymarc import Field, Subfield
 
 from graph.identity.normalize import isbn13
+from graph.identity.romanization import is_wade_giles, to_wade_giles
 from graph.sources.marc import read_marc
 
 MEMBER_CODES = ["PKU", "THU", "FDU", "SJTU", "NJU", "ZJU", "WHU", "SYSU", "NKU", "SDU",
                 "JLU", "HIT", "XJTU", "SCU", "CQU", "LZU"]
+WADE_GILES_MEMBER, HAN_MEMBER = "WGL", "HAN"
+CHINESE_HOLDING = 0.6         # chance the Wade-Giles or the Han-only member holds a Chinese source
+APOSTROPHES = ("'", "’", "‘", "ʻ")   # the forms of the Wade-Giles aspiration mark seen in records
 ABBREVIATIONS = [("University", "Univ."), ("Company", "Co."), (" and ", " & "), ("Incorporated", "Inc."),
                  ("Publishing", "Pub."), ("Publishers", "Pubs."), ("Limited", "Ltd."), ("Press", "Pr.")]
 
@@ -77,6 +90,7 @@ class GenerateReport:
     shared_isbn: int = 0
     reprints: int = 0
     vernacular: int = 0
+    chinese: int = 0
     seconds: float = 0.0
 
     def as_dict(self) -> dict:
@@ -135,11 +149,13 @@ def _sources(paths: Iterable[str | Path], limit: int | None) -> Iterator[pymarc.
 
 def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int = 5,
              records: int | None = None, limit: int | None = None, seed: int = 1,
-             variation: Variation | None = None, progress: Callable[[int], None] | None = None) -> GenerateReport:
+             variation: Variation | None = None, progress: Callable[[int], None] | None = None,
+             wade_giles: bool = False, han_only: bool = False) -> GenerateReport:
     """Write an alliance of ``members`` libraries built from the MARC records in ``sources``.
 
     ``limit`` caps the source records used; ``records`` is the total number of member records
     wanted (default: members/2 per source title), reached through the popularity skew.
+    ``wade_giles`` and ``han_only`` add the two members that catalogue Chinese records their way.
     """
     import time
 
@@ -148,6 +164,8 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     if not 2 <= members <= len(MEMBER_CODES):
         raise ValueError(f"members must be between 2 and {len(MEMBER_CODES)}")
     codes = MEMBER_CODES[:members]
+    habits = {code: habit for code, habit, wanted in ((WADE_GILES_MEMBER, "wade-giles", wade_giles),
+                                                      (HAN_MEMBER, "han", han_only)) if wanted}
     out = Path(out_dir)
     (out / "members").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -162,23 +180,32 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     mean = min(max(mean, 1.0), float(members))
     sample = random.Random(seed + 1)
     c = _calibrate([sample.paretovariate(1.2) for _ in range(5000)], sizes, mean)
-    writers = {code: open(out / "members" / f"{code}.mrc", "wb") for code in codes}
-    seq = dict.fromkeys(codes, 0)
+    writers = {code: open(out / "members" / f"{code}.mrc", "wb") for code in [*codes, *habits]}
+    seq = dict.fromkeys([*codes, *habits], 0)
     try:
         with open(out / "truth.tsv", "w", encoding="utf-8") as truth:
-            truth.write("member\tcontrol\tinstance\twork\n")
+            truth.write("member\tcontrol\tinstance\twork\tlanguage\n")
             for i, (source, work) in enumerate(_planted(_sources(sources, limit), rng, var, report)):
                 weight = rng.paretovariate(1.2)
                 holders = [code for code, s in zip(codes, sizes) if rng.random() < min(1.0, c * s * weight)]
                 if not holders:
                     holders = rng.choices(codes, weights=sizes, k=1)
+                language = _language(source)
+                if language == "chi":
+                    report.chinese += 1
+                    holders += [code for code in habits if rng.random() < CHINESE_HOLDING]
                 for code in holders:
                     seq[code] += 1
                     control = f"{code.lower()}{seq[code]:08d}"
-                    copy = recatalogue(source, code, control, random.Random(f"{seed}|{i}|{code}"), var,
-                                       copies=1 + int(weight > 4) + int(weight > 20))
+                    member_rng = random.Random(f"{seed}|{i}|{code}")
+                    if code in habits:
+                        copy = recatalogue(source, code, control, member_rng, _KEEP_SCRIPTS)
+                        (_in_wade_giles if habits[code] == "wade-giles" else _in_han)(copy, member_rng)
+                    else:
+                        copy = recatalogue(source, code, control, member_rng, var,
+                                           copies=1 + int(weight > 4) + int(weight > 20))
                     writers[code].write(copy.as_marc())
-                    truth.write(f"{code}\t{control}\ts{i}\t{work}\n")
+                    truth.write(f"{code}\t{control}\ts{i}\t{work}\t{language}\n")
                     report.records += 1
                 if progress:
                     progress(1)
@@ -188,10 +215,13 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     if not report.sources:
         raise ValueError("no usable source record (each needs 001 and 245)")
     report.holdings = dict(seq)
+    report.members = [*codes, *habits]
     report.seconds = round(time.perf_counter() - started, 1)
+    names = {"wade-giles": "catalogues Chinese in Wade-Giles", "han": "catalogues Chinese in Han characters only"}
     (out / "members.json").write_text(json.dumps(
-        [{"code": code, "name": f"Member library {code}", "file": f"members/{code}.mrc"} for code in codes],
-        indent=2) + "\n")
+        [{"code": code, "name": f"Member library {code}", "file": f"members/{code}.mrc"} for code in codes]
+        + [{"code": code, "name": f"Member library {code} ({names[habit]})", "file": f"members/{code}.mrc",
+            "habit": habit} for code, habit in habits.items()], indent=2) + "\n")
     (out / "summary.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report
 
@@ -403,3 +433,52 @@ def _publication(rec: pymarc.Record, rng: random.Random, var: Variation) -> None
                     value = rng.choice([f"c{year.group(0)}.", f"[{year.group(0)}]", f"{year.group(0)}"])
             subfields.append(Subfield(s.code, value))
         f.subfields = subfields
+
+
+# the members that catalogue Chinese their own way ------------------------------------------------
+# Their copies keep the source's scripts as they are (the habit below decides them) and its fields.
+_KEEP_SCRIPTS = Variation(vernacular_swap=0.0, romanised_only=0.0, title_case=0.0, drop_field=0.0,
+                          drop_uniform_title=0.0, extra_field=0.0, isbn_typo=0.0)
+_ROMANISED = {"100": "a", "245": "abnpc", "260": "ab", "264": "ab"}
+
+
+def _language(record: pymarc.Record) -> str:
+    f008 = record["008"].data if record["008"] is not None else ""
+    return f008[35:38].strip().lower() if len(f008) >= 38 else ""
+
+
+def _in_wade_giles(rec: pymarc.Record, rng: random.Random) -> None:
+    """The romanised 245/100/260/264 rewritten from pinyin into Wade-Giles; the 880s kept or dropped."""
+    marks = rng.random() < 0.7
+    apostrophe = rng.choice(APOSTROPHES)
+    title = " ".join(next(iter(rec.get_fields("245")), Field("245", [" ", " "], [])).get_subfields("a"))
+    if is_wade_giles(title):
+        return  # a record made before the pinyin conversion and never converted: already as this member writes
+    for tag, codes in _ROMANISED.items():
+        for f in rec.get_fields(tag):
+            subfields, parallel = [], False
+            for s in f.subfields:
+                # a parallel title (after " =") is in another language: "A new view of the Chinese philosophy"
+                convert = s.code in codes and not (tag == "245" and parallel and s.code == "b")
+                subfields.append(Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe)
+                                          if convert else s.value))
+                parallel = s.value.rstrip().endswith("=")
+            f.subfields = subfields
+    if rng.random() < 0.5:
+        rec.remove_fields("880")
+        for f in rec.get_fields(*_ROMANISED, "700", "710", "490", "830"):
+            f.subfields = [s for s in f.subfields if s.code != "6"]
+
+
+def _in_han(rec: pymarc.Record, rng: random.Random) -> None:
+    """245/100/260/264 in the vernacular (the 880's text), no romanisation left beside it."""
+    pairs = {next(iter(f.get_subfields("6")), "")[:3]: f for f in rec.get_fields("880")}
+    for tag in _ROMANISED:
+        vernacular, original = pairs.get(tag), next(iter(rec.get_fields(tag)), None)
+        if vernacular is not None and original is not None:
+            original.subfields = [s for s in vernacular.subfields if s.code != "6"]
+            original.indicators = vernacular.indicators
+    rec.remove_fields("880")
+    for f in rec.fields:
+        if not f.is_control_field():
+            f.subfields = [s for s in f.subfields if s.code != "6"]
