@@ -2,8 +2,9 @@
 
 What must survive (issue 17): the edition matches the original (the cluster index finds the original
 Instance for the exported record's evidence), and the titles, identifiers, contributors, subjects and
-classifications of the converted edition are those of the original, compared by their normalised keys
-(two members' spellings of one name or title are one key; the union record gives each once).
+classifications of the converted edition are those of the original: subjects as the same resources
+(IRIs), the rest by their normalised keys (two members' spellings of one name or title are one key, and
+Traditional and Simplified forms of a name one; the union record gives each once).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import re
 import pyoxigraph
 
 from graph.exports.union_description import union_description, work_of
-from graph.identity.normalize import text_key
+from graph.identity.normalize import simplified, text_key
 from graph.records.common import Description, node
 from vocab.namespaces import BF, RDF, RDFS
 
@@ -35,9 +36,8 @@ def facts(desc: Description, instance) -> dict[str, set]:
     if work is not None:
         for c in desc.nodes(work, BF.contribution):
             for a in desc.nodes(c, BF.agent):
-                names |= {text_key(_DATES.sub("", lit.value)) for lit in desc.literals(a, RDFS.label)}
-        for s in desc.nodes(work, BF.subject) + desc.nodes(work, BF.genreForm):
-            subjects |= {text_key(lit.value) for lit in desc.literals(s, RDFS.label)}
+                names |= {text_key(simplified(_DATES.sub("", lit.value))) for lit in desc.literals(a, RDFS.label)}
+        subjects |= {s.value for s in desc.nodes(work, BF.subject) + desc.nodes(work, BF.genreForm)}
         for c in desc.nodes(work, BF.classification):
             classes |= {(t.rsplit("/", 1)[-1], lit.value.strip()) for t in desc.types(c)
                         for lit in desc.literals(c, BF.classificationPortion)}

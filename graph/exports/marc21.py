@@ -24,6 +24,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.exports.union_description import union_description, work_of
 from graph.identity.normalize import text_key
+from graph.identity.periods import PeriodError, parse_period
 from graph.mappers.marc21_tables import CARRIER_LABELS, CONTENT_LABELS, MEDIA_LABELS
 from graph.mappers.script import script_of
 from graph.records.common import Description, node
@@ -53,7 +54,7 @@ IDENTIFIERS = {
     BF.MusicPublisherNumber.value: ("028", "3", "a", ""), BF.VideoRecordingNumber.value: ("028", "4", "a", ""),
     BF.Coden.value: ("030", " ", "a", ""), BF.OclcNumber.value: ("035", " ", "a", ""),
     BF.Local.value: ("035", " ", "a", ""), BF.StockNumber.value: ("037", " ", "a", ""),
-    BF.ReportNumber.value: ("088", " ", "a", ""),
+    BF.ReportNumber.value: ("088", " ", "a", ""), BF.Identifier.value: ("024", "8", "a", ""),
 }
 CLASSIFICATIONS = {  # class -> (tag, indicators)
     BF.ClassificationLcc.value: ("050", " 4"), BF.ClassificationNlm.value: ("060", " 4"),
@@ -165,7 +166,8 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
         out.control("005", re.sub(r"[^0-9]", "", stamps[-1])[:14].ljust(14, "0") + ".0")
     languages = sorted(_code(n.value) for n in desc.nodes(work, BF.language)) if work else []
     provision = _provisions(desc, instance)
-    out.control("008", _f008(desc, instance, provision, languages))
+    f008 = _f008(desc, instance, provision, languages)
+    out.control("008", f008)
     _identifiers(out, desc, instance)
     admin_langs = sorted({_code(n.value) for a in desc.nodes(instance, BF.adminMetadata)
                           for n in desc.nodes(a, BF.descriptionLanguage)})
@@ -182,7 +184,10 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
     _titles(out, desc, instance, main)
     _edition(out, desc, instance)
     for tag, ind2, p in provision:
-        out.field(tag, " " + ind2, _imprint(desc, p, 0), _imprint(desc, p, 1))
+        latin, vern = _imprint(desc, p, 0), _imprint(desc, p, 1)
+        if ind2 == "1":
+            latin, vern = _with_year(latin, f008[7:11]), _with_year(vern, f008[7:11])
+        out.field(tag, " " + ind2, latin, vern)
     if copyright := sorted(lit.value for lit in desc.literals(instance, BF.copyrightDate)):
         out.field("264", " 4", [("c", copyright[0])])
     _description(out, desc, instance, work)
@@ -190,6 +195,22 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
         _subjects(out, desc, work)
     leader = _leader(desc, instance, work)
     return out.record(leader)
+
+
+def _with_year(subs: list[tuple[str, str]], year: str) -> list[tuple[str, str]]:
+    """A reign or era date ("民国二十年", "光绪九年") followed by its Gregorian year in brackets, as Chinese
+    cataloguers write it, so the year a record is matched on survives the round trip."""
+    out = []
+    for code, value in subs:
+        if code == "c" and year.isdigit() and not re.search(r"\d{4}", value):
+            try:
+                period = parse_period(value)
+            except PeriodError:
+                period = None
+            if period is not None and str(period.year) == year:
+                value = f"{value} [{year}]"
+        out.append((code, value))
+    return out
 
 
 def _imprint(desc: Description, p: NamedNode, which: int) -> list[tuple[str, str]]:
@@ -218,10 +239,11 @@ def _provisions(desc: Description, instance: NamedNode) -> list[tuple[str, str, 
                       and any(desc.literals(p, q) for q in (BFLC.simplePlace, BFLC.simpleAgent, BFLC.simpleDate))]
         if not candidates:
             continue
-        keys = {p.value: " ".join(split_scripts(desc.literals(p, BFLC.simpleAgent))[0] +
-                                  split_scripts(desc.literals(p, BFLC.simpleDate))[0]) for p in candidates}
+        keys = {p.value: " ".join(lit.value for q in (BFLC.simpleAgent, BFLC.simpleDate, BFLC.simplePlace)
+                                  for lit in sorted(desc.literals(p, q), key=lambda x: x.value)) for p in candidates}
         best = most_given(keys.values())
-        chosen = min((p for p in candidates if (text_key(keys[p.value]) or keys[p.value]) == (text_key(best) or best)),
+        chosen = min((p for p in candidates if best is None or (text_key(keys[p.value]) or keys[p.value])
+                      == (text_key(best) or best)),
                      key=lambda p: (-len(desc.literals(p, BFLC.simpleAgent)), p.value))
         found.append(("264", ind2, chosen))
     return found
@@ -495,7 +517,8 @@ def _subjects(out: _Builder, desc: Description, work: NamedNode) -> None:
             source = sources[0] if sources else (_scheme_of(s.value) if external else "")
             ind2 = SUBJECT_IND2.get(source.rstrip("/"), "7" if source else "4")
             scheme = [("2", "lcgft" if "genreForms" in source else _code(source))] if ind2 == "7" else []
-            subs = _heading(label, tag) + ([("0", s.value)] if external else []) + scheme
+            # $0 names the heading's resource, the alliance's own as well as LC's: reloaded, it is the same node
+            subs = _heading(label, tag) + [("0", s.value)] + scheme
             vsubs = _heading(vern[0], tag) if latin and vern else None
             rows.append((tag, ind1 + ind2, subs, vsubs))
     seen = set()

@@ -48,8 +48,8 @@ def union_description(store: Store, iri: str | NamedNode) -> Description | None:
 
 def _linked(store: Store, nodes: list) -> list[Triple]:
     out = []
-    preds = " ".join(_LINKED)
-    for part in chunks(nodes):
-        rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} VALUES ?p {{ {preds} }} ?s ?p ?o }}")
+    preds = ", ".join(_LINKED)
+    for part in chunks(nodes):  # subjects bound first: a VALUES list of predicates makes the store scan them
+        rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o FILTER(?p IN ({preds})) }}")
         out += [Triple(r["s"], r["p"], r["o"]) for r in rows]
     return out
