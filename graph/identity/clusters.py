@@ -181,14 +181,17 @@ class ClusterIndex:
             args = (member.upper(),)
         return {(m, c): (i, w) for m, c, i, w in self.db.execute(sql, args)}
 
-    def lookup(self, ev: Evidence) -> "Found":
+    def lookup(self, ev: Evidence, open_year: bool = False) -> "Found":
         """The clusters a record with this evidence would join if it were loaded now, without loading it.
 
         The same blocks and pairwise rules as :meth:`Load.resolve`: the instance clusters holding a
         record it matches (two when the record would merge them), the works of those, and every work
         whose records it matches as a work; ``editions`` are every instance cluster of those works.
+        With ``open_year``, evidence that gives no year (a purchase list without one) takes the year
+        of each record it is compared with, instead of counting as a different year.
         """
         sig = signature(ev)
+        open_year = open_year and not sig["y"]
         with self._read_lock:
             db = self.db
             sigs: dict[int, dict] = {}
@@ -201,11 +204,18 @@ class ClusterIndex:
             def candidates(blocks: list[str]) -> list[int]:
                 found: set[int] = set()
                 for key in dict.fromkeys(blocks):
-                    found.update(r for (r,) in db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
+                    if open_year and key.startswith("t:"):  # "t:title|": the title with any year
+                        found.update(r for (r,) in db.execute(
+                            "SELECT rid FROM blocks WHERE key >= ? AND key < ?", (key, key + "\uffff")))
+                    else:
+                        found.update(r for (r,) in db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
                 return sorted(found)
 
+            def same(other: dict) -> bool:
+                return same_instance({**sig, "y": other["y"]} if open_year else sig, other)
+
             icls = {db.execute("SELECT icl FROM records WHERE rid=?", (r,)).fetchone()[0]
-                    for r in candidates(instance_blocks(sig)) if same_instance(sig, sig_of(r))}
+                    for r in candidates(instance_blocks(sig)) if same(sig_of(r))}
             wcls = {db.execute("SELECT wcl FROM records WHERE icl=? LIMIT 1", (c,)).fetchone()[0] for c in icls}
             wcls |= {db.execute("SELECT wcl FROM records WHERE rid=?", (r,)).fetchone()[0]
                      for r in candidates(work_blocks(sig)) if same_work(sig, sig_of(r))}
