@@ -37,9 +37,12 @@ def union_description(store: Store, iri: str | NamedNode) -> Description | None:
     if works:
         triples += describe(store, works[0], linked_labels=False, skip=(BF.hasInstance,))
     inside = {t.subject for t in triples}
+    # fragments describe did not follow (members' own descriptions of a union description) are not linked
+    own = tuple(f"{r.value}#" for r in [instance, *works[:1]])
     linked = list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
                                 and t.object not in inside and t.predicate != RDF.type
-                                and t.predicate != BF.instanceOf and t.predicate != BF.hasInstance))
+                                and t.predicate != BF.instanceOf and t.predicate != BF.hasInstance
+                                and not t.object.value.startswith(own)))
     triples += _linked(store, linked)
     titles = [t.object for t in triples if t.predicate == BF.title and t.subject in linked]
     triples += _linked(store, [t for t in titles if t not in inside])
