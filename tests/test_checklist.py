@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from graph.checklist import check_list, read_list
 from graph.checklist.check import evidence, holders
 from graph.checklist.lines import BadRow, parse_line
+from graph.identity.match import signature
 from graph.identity.normalize import isbn13
 from graph.mappers.marc21_identity import evidence as record_evidence
 from graph.records.common import select
@@ -73,6 +74,10 @@ def test_lines_read_in_chinese_and_gbk(tmp_path):
     assert first.isbns == [("9787020002207", "")]
     assert evidence(first).authors == ["曹雪芹"]
     assert set_line.isbns == [("702000220X", "set")] and set_line.price is None
+    # a set ISBN is never a match key; the same number as a paperback's is
+    assert signature(evidence(set_line))["s"] == []
+    paperback = parse_line(9, {"isbn": "7-02-000220-X (pbk.)", "title": "三国演义"})
+    assert signature(evidence(paperback))["s"] == ["isbn:9787020002207"]
     assert [str(b) for b in listed.bad] == [
         "row 4: neither an ISBN nor a title: nothing to match on",
         "row 5: ISBN '9787020002208' is not a valid ISBN (check digit); not used: nothing to match on"]
