@@ -3,7 +3,6 @@ and the edition page's formats, on the shared LC records and on the demo's Chine
 from __future__ import annotations
 
 import io
-import json
 
 import pymarc
 import pytest
@@ -17,7 +16,6 @@ from graph.mappers.marc21_identity import evidence
 from graph.records.common import select
 from tests.conftest import TEST_BASE, shared
 from tests.marctrip import converted, facts, roundtrip_facts
-from vocab.namespaces import BF
 
 LC_RECORDS = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 GWU = "marc21/marc2bibframe2/dataset/gwu.xml"

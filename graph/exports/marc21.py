@@ -19,9 +19,11 @@ from collections import Counter
 from typing import Iterable
 
 import pymarc
-from pymarc import Field, Indicators, Record, Subfield
-from pyoxigraph import Literal, NamedNode
+from pymarc import Record
+from pyoxigraph import NamedNode
 
+from graph.exports.marc21_record import Builder, code_of, most_given, split_scripts
+from graph.exports.marc21_work import classifications, contributions, subjects, uniform_title
 from graph.exports.union_description import union_description, work_of
 from graph.identity.normalize import text_key
 from graph.identity.periods import PeriodError, parse_period
@@ -30,9 +32,8 @@ from graph.mappers.script import script_of
 from graph.records.common import Description, node
 from graph.store.base import Store
 from vocab.labels import term_label
-from vocab.namespaces import BF, BFLC, MADS, RDF, RDFS
+from vocab.namespaces import BF, BFLC, RDF, RDFS
 
-LC = "http://id.loc.gov/"
 WORK_TYPES = [(BF.NotatedMusic, "c"), (BF.Cartography, "e"), (BF.MovingImage, "g"), (BF.MusicAudio, "j"),
               (BF.Audio, "i"), (BF.StillImage, "k"), (BF.Multimedia, "m"), (BF.Kit, "o"),
               (BF.MixedMaterial, "p"), (BF.Object, "r")]
@@ -56,94 +57,7 @@ IDENTIFIERS = {
     BF.Local.value: ("035", " ", "a", ""), BF.StockNumber.value: ("037", " ", "a", ""),
     BF.ReportNumber.value: ("088", " ", "a", ""), BF.Identifier.value: ("024", "8", "a", ""),
 }
-CLASSIFICATIONS = {  # class -> (tag, indicators)
-    BF.ClassificationLcc.value: ("050", " 4"), BF.ClassificationNlm.value: ("060", " 4"),
-    BF.ClassificationNal.value: ("070", "0 "), BF.ClassificationUdc.value: ("080", "  "),
-    BF.ClassificationDdc.value: ("082", "04"), BF.Classification.value: ("084", "  "),
-}
-AGENT_FIELDS = [(BF.Family, "00", "3"), (BF.Person, "00", "1"), (BF.Organization, "10", "2"),
-                (BF.Jurisdiction, "10", "1"), (BF.Meeting, "11", "2")]
-SUBJECT_TAGS = [(BF.Family, "600", "3"), (BF.Person, "600", "1"), (BF.Organization, "610", "2"),
-                (BF.Jurisdiction, "610", "1"), (BF.Meeting, "611", "2"), (BF.Hub, "630", "0"), (BF.Work, "630", "0"),
-                (BF.Event, "647", "2"), (BF.Temporal, "648", " "), (BF.Place, "651", " "), (BF.Topic, "650", " ")]
-SUBJECT_IND2 = {LC + "authorities/subjects": "0", LC + "authorities/childrensSubjects": "1",
-                LC + "vocabulary/subjectSchemes/mesh": "2", LC + "vocabulary/subjectSchemes/nal": "3",
-                LC + "vocabulary/subjectSchemes/cash": "5", LC + "vocabulary/subjectSchemes/rvm": "6"}
-SCRIPT_CODES = {"Hani": "$1", "Kana": "$1", "Hang": "$1", "Cyrl": "(N", "Arab": "(3", "Hebr": "(2", "Grek": "(S"}
-PRIMARY = {BF.PrimaryContribution.value, BFLC.PrimaryContribution.value}
-_DATES = re.compile(r",?\s*(?:b\.\s*|d\.\s*|ca\.\s*)?\d{3,4}\??-?(?:\d{3,4})?\??\.?$")
 _EDTF_YEAR = re.compile(r"^(\d{2}[\dX]{2})(?:-\d\d(?:-\d\d)?)?$")
-
-
-# choosing among what several members said ---------------------------------------------------------
-def vernacular(lit: Literal) -> bool:
-    """Text in a non-Latin script (the 880 side); romanised forms (``-Latn`` tags) and Latin text are not."""
-    tag = (lit.language or "").lower()
-    return "latn" not in tag.split("-")[1:] and script_of(lit.value) is not None
-
-
-def split_scripts(lits: Iterable[Literal]) -> tuple[list[str], list[str]]:
-    """(romanised or Latin values, vernacular values), each distinct and sorted."""
-    latin, vern = set(), set()
-    for lit in lits:
-        (vern if vernacular(lit) else latin).add(lit.value.strip())
-    return sorted(v for v in latin if v), sorted(v for v in vern if v)
-
-
-def most_given(values: Iterable[str]) -> str | None:
-    """The value most often given (by text key), its smallest form; None if none."""
-    values = [v for v in values if v]
-    if not values:
-        return None
-    counts = Counter(text_key(v) or v for v in values)
-    best = max(counts.items(), key=lambda kv: (kv[1], [-ord(c) for c in kv[0]]))[0]
-    return min(v for v in values if (text_key(v) or v) == best)
-
-
-def _code(iri: str) -> str:
-    return iri.rstrip("/").rsplit("/", 1)[-1]
-
-
-class _Builder:
-    """One record's fields, with 880 pairing."""
-
-    def __init__(self):
-        self.fields: list[Field] = []
-        self.links = 0
-
-    def control(self, tag: str, data: str) -> None:
-        self.fields.append(Field(tag=tag, data=data))
-
-    def field(self, tag: str, ind: str, subs: list[tuple[str, str]], vern: list[tuple[str, str]] | None = None,
-              ) -> None:
-        """A data field, and its 880 when ``vern`` gives a vernacular form; only ``vern``: the field itself."""
-        subs = [(c, v) for c, v in subs if v]
-        vern = [(c, v) for c, v in (vern or []) if v]
-        if not subs and not vern:
-            return
-        if not subs:
-            subs, vern = vern, []
-        if vern:
-            self.links += 1
-            occ = f"{self.links:02d}"
-            script = script_of(" ".join(v for _, v in vern)) or ""
-            self.fields.append(_field(tag, ind, [("6", f"880-{occ}")] + subs))
-            self.fields.append(_field("880", ind, [("6", f"{tag}-{occ}/{SCRIPT_CODES.get(script, '')}".rstrip("/"))]
-                                      + vern))
-        else:
-            self.fields.append(_field(tag, ind, subs))
-
-    def record(self, leader: str) -> Record:
-        record = Record(force_utf8=True, leader=leader)
-        order = {f: i for i, f in enumerate(self.fields)}
-        tags = sorted(self.fields, key=lambda f: ("999" if f.tag == "880" else f.tag, order[f]))
-        for f in tags:
-            record.add_field(f)
-        return record
-
-
-def _field(tag: str, ind: str, subs: list[tuple[str, str]]) -> Field:
-    return Field(tag=tag, indicators=Indicators(ind[0], ind[1]), subfields=[Subfield(c, v) for c, v in subs])
 
 
 # the record ------------------------------------------------------------------------------------------
@@ -158,29 +72,29 @@ def union_record(store: Store, iri: str | NamedNode) -> Record | None:
 
 def build_record(desc: Description, instance: NamedNode) -> Record:
     work = work_of(desc, instance)
-    out = _Builder()
+    out = Builder()
     out.control("001", instance.value.rstrip("/").rsplit("/", 1)[-1])
     stamps = sorted(lit.value for admin in desc.nodes(instance, BF.adminMetadata)
                     for lit in desc.literals(admin, BF.changeDate))
     if stamps:
         out.control("005", re.sub(r"[^0-9]", "", stamps[-1])[:14].ljust(14, "0") + ".0")
-    languages = sorted(_code(n.value) for n in desc.nodes(work, BF.language)) if work else []
+    languages = sorted(code_of(n.value) for n in desc.nodes(work, BF.language)) if work else []
     provision = _provisions(desc, instance)
     f008 = _f008(desc, instance, provision, languages)
     out.control("008", f008)
     _identifiers(out, desc, instance)
-    admin_langs = sorted({_code(n.value) for a in desc.nodes(instance, BF.adminMetadata)
+    admin_langs = sorted({code_of(n.value) for a in desc.nodes(instance, BF.adminMetadata)
                           for n in desc.nodes(a, BF.descriptionLanguage)})
-    conventions = sorted({_code(n.value) for a in desc.nodes(instance, BF.adminMetadata)
+    conventions = sorted({code_of(n.value) for a in desc.nodes(instance, BF.adminMetadata)
                           for n in desc.nodes(a, BF.descriptionConventions)})
     out.field("040", "  ", [("b", admin_langs[0] if admin_langs else "")] + [("e", c) for c in conventions[:1]])
     if len(languages) > 1:
         out.field("041", "0 ", [("a", code) for code in languages])
     if work is not None:
-        _classifications(out, desc, work)
-    main = _contributions(out, desc, work) if work is not None else False
+        classifications(out, desc, work)
+    main = contributions(out, desc, work) if work is not None else False
     if work is not None:
-        _uniform_title(out, desc, work, main)
+        uniform_title(out, desc, work, main)
     _titles(out, desc, instance, main)
     _edition(out, desc, instance)
     for tag, ind2, p in provision:
@@ -192,7 +106,7 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
         out.field("264", " 4", [("c", copyright[0])])
     _description(out, desc, instance, work)
     if work is not None:
-        _subjects(out, desc, work)
+        subjects(out, desc, work)
     leader = _leader(desc, instance, work)
     return out.record(leader)
 
@@ -224,7 +138,7 @@ def _leader(desc: Description, instance: NamedNode, work: NamedNode | None) -> s
     kind = next((code for cls, code in WORK_TYPES if cls.value in types), "a")
     if kind == "a" and BF.Manuscript.value in types:
         kind = "t"
-    issuance = sorted(_code(n.value) for n in desc.nodes(instance, BF.issuance))
+    issuance = sorted(code_of(n.value) for n in desc.nodes(instance, BF.issuance))
     level = ISSUANCE_LEVEL.get(issuance[0], "m") if issuance else ("s" if BF.Serial.value in types else "m")
     return f"00000n{kind}{level} a2200000 c 4500"
 
@@ -268,7 +182,7 @@ def _f008(desc: Description, instance: NamedNode, provision, languages: list[str
                  for lit in desc.literals(p, BFLC.simpleDate) for m in [re.search(r"\d{4}", lit.value)] if m]
         if years:
             kind, d1 = "s", min(years)
-    places = sorted(_code(n.value) for p in desc.nodes(instance, BF.provisionActivity)
+    places = sorted(code_of(n.value) for p in desc.nodes(instance, BF.provisionActivity)
                     for n in desc.nodes(p, BF.place) if "/countries/" in n.value)
     place = (Counter(places).most_common(1)[0][0] if places else "xx").ljust(3)[:3]
     language = _main_language(desc, instance, languages)
@@ -287,7 +201,7 @@ def _main_language(desc: Description, instance: NamedNode, languages: list[str])
     return languages[0]
 
 
-def _identifiers(out: _Builder, desc: Description, instance: NamedNode) -> None:
+def _identifiers(out: Builder, desc: Description, instance: NamedNode) -> None:
     rows = []
     for ident in desc.nodes(instance, BF.identifiedBy):
         types = desc.types(ident)
@@ -316,86 +230,6 @@ def _identifiers(out: _Builder, desc: Description, instance: NamedNode) -> None:
         out.field(tag, ind1 + " ", subs)
 
 
-def _classifications(out: _Builder, desc: Description, work: NamedNode) -> None:
-    rows = set()
-    for c in desc.nodes(work, BF.classification):
-        types = desc.types(c)
-        cls = next((t for t in sorted(types) if t in CLASSIFICATIONS and t != BF.Classification.value),
-                   BF.Classification.value if BF.Classification.value in types else None)
-        if cls is None:
-            continue
-        tag, ind = CLASSIFICATIONS[cls]
-        for portion in sorted(lit.value.strip() for lit in desc.literals(c, BF.classificationPortion)):
-            item = min((lit.value for lit in desc.literals(c, BF.itemPortion)), default="")
-            extra: tuple = ()
-            if tag == "082":
-                extra = tuple(("2", v) for v in sorted({lit.value for lit in desc.literals(c, BF.edition)})[:1])
-            elif tag == "084":
-                sources = sorted(_code(n.value) for n in desc.nodes(c, BF.source))
-                extra = (("2", sources[0]),) if sources else ()
-            rows.add((tag, ind, portion, item, extra))
-    done = set()
-    for tag, ind, portion, item, extra in sorted(rows):
-        key = (tag, portion, extra)
-        if key in done:
-            continue
-        done.add(key)
-        out.field(tag, ind, [("a", portion)] + ([("b", item)] if item else []) + list(extra))
-
-
-def _agent_key(label: str) -> str:
-    return text_key(_DATES.sub("", label)) or text_key(label)
-
-
-def _contributions(out: _Builder, desc: Description, work: NamedNode) -> bool:
-    """1XX (the main entry most members made) and 7XX (everyone else, once each); True if a 1XX was made."""
-    agents: dict[str, dict] = {}
-    for c in sorted(desc.nodes(work, BF.contribution), key=lambda n: n.value):
-        for agent in desc.nodes(c, BF.agent):
-            latin, vern = split_scripts(desc.literals(agent, RDFS.label))
-            name = latin[0] if latin else (vern[0] if vern else "")
-            if not name:
-                continue
-            key = _agent_key(name)
-            entry = agents.setdefault(key, {"names": Counter(), "vern": Counter(), "primary": 0, "roles": set(),
-                                            "types": set(), "uris": set(), "first": c.value})
-            entry["names"].update(latin or [name])
-            entry["vern"].update(vern if latin else [])
-            entry["primary"] += bool(desc.types(c) & PRIMARY)
-            entry["roles"].update(_code(r.value) for r in desc.nodes(c, BF.role))
-            entry["types"] |= desc.types(agent)
-            entry["uris"].update(n.value for n in desc.nodes(agent, RDFS.seeAlso))
-    if not agents:
-        return False
-    primary = [k for k, e in agents.items() if e["primary"]]
-    main = max(primary, key=lambda k: (agents[k]["primary"], -len(k), [-ord(ch) for ch in k]), default=None)
-    order = ([main] if main else []) + sorted((k for k in agents if k != main), key=lambda k: agents[k]["first"])
-    for key in order:
-        e = agents[key]
-        suffix, ind1 = next(((s, i) for cls, s, i in AGENT_FIELDS if cls.value in e["types"]), ("00", "1"))
-        tag = ("1" if key == main else "7") + suffix
-        name = max(e["names"].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-        vern = min(e["vern"]) if e["vern"] else ""
-        # "ctb" is what a name without a relator gets: said again only beside a real role
-        roles = sorted(r for r in e["roles"] if r.isalpha() and len(r) == 3 and r != "ctb")
-        tail = [("4", r) for r in roles] + [("1", u) for u in sorted(e["uris"])]
-        out.field(tag, ind1 + " ", [("a", name)] + tail, [("a", vern)] + [("4", r) for r in roles] if vern else None)
-    return main is not None
-
-
-def _uniform_title(out: _Builder, desc: Description, work: NamedNode, main: bool) -> None:
-    for hub in sorted(desc.nodes(work, BF.expressionOf), key=lambda n: n.value)[:1]:
-        titles = [t for t in desc.nodes(hub, BF.title)]
-        mains = [lit for t in titles for lit in desc.literals(t, BF.mainTitle)]
-        latin, vern = split_scripts(mains)
-        if not latin and not vern:
-            continue
-        parts = [(code, v) for t in titles[:1] for code, pred in (("n", BF.partNumber), ("p", BF.partName))
-                 for v in sorted(lit.value for lit in desc.literals(t, pred))]
-        out.field("240" if main else "130", "10" if main else "0 ",
-                  [("a", (latin or vern)[0])] + parts)
-
-
 def _title_node_key(desc: Description, t: NamedNode) -> str:
     latin, vern = split_scripts(desc.literals(t, BF.mainTitle))
     return text_key((vern or latin or [""])[0])
@@ -409,7 +243,7 @@ def _title_subfields(desc: Description, t: NamedNode, which: int) -> list[tuple[
     return subs
 
 
-def _titles(out: _Builder, desc: Description, instance: NamedNode, main: bool) -> None:
+def _titles(out: Builder, desc: Description, instance: NamedNode, main: bool) -> None:
     nodes = sorted(desc.nodes(instance, BF.title), key=lambda n: n.value)
     proper = [t for t in nodes if desc.types(t) == {BF.Title.value} and desc.literals(t, BF.mainTitle)]
     variants = [t for t in nodes if t not in proper]
@@ -451,12 +285,12 @@ def _titles(out: _Builder, desc: Description, instance: NamedNode, main: bool) -
         out.field(tag, ind, _title_subfields(desc, t, 0), _title_subfields(desc, t, 1))
 
 
-def _edition(out: _Builder, desc: Description, instance: NamedNode) -> None:
+def _edition(out: Builder, desc: Description, instance: NamedNode) -> None:
     latin, vern = split_scripts(desc.literals(instance, BF.editionStatement))
     out.field("250", "  ", [("a", most_given(latin) or "")], [("a", most_given(vern) or "")])
 
 
-def _description(out: _Builder, desc: Description, instance: NamedNode, work: NamedNode | None) -> None:
+def _description(out: Builder, desc: Description, instance: NamedNode, work: NamedNode | None) -> None:
     extents = [lit for e in desc.nodes(instance, BF.extent) for lit in desc.literals(e, RDFS.label)]
     latin, vern = split_scripts(extents)
     dims = sorted(lit.value for lit in desc.literals(instance, BF.dimensions))
@@ -494,57 +328,8 @@ def _description(out: _Builder, desc: Description, instance: NamedNode, work: Na
 
 def _rda_term(iri: str, labels: dict[str, str], source: str) -> list[tuple[str, str]]:
     """33X $a term (the words matching reads: "online resource", "microform"), $b code, $2 source."""
-    code = _code(iri)
+    code = code_of(iri)
     return [("a", labels.get(code) or term_label(iri) or ""), ("b", code), ("2", source)]
-
-
-def _subjects(out: _Builder, desc: Description, work: NamedNode) -> None:
-    base = work.value.rsplit("/work/", 1)[0] + "/"
-    rows = []
-    for pred in (BF.subject, BF.genreForm):
-        for s in desc.nodes(work, pred):
-            types = desc.types(s)
-            latin, vern = split_scripts(desc.literals(s, RDFS.label))
-            label = latin[0] if latin else (vern[0] if vern else "")
-            if not label:
-                continue
-            if pred == BF.genreForm or BF.GenreForm.value in types and BF.Topic.value not in types:
-                tag, ind1 = "655", " "
-            else:
-                tag, ind1 = next(((t, i) for cls, t, i in SUBJECT_TAGS if cls.value in types), ("650", " "))
-            sources = sorted(n.value for n in desc.nodes(s, BF.source))
-            external = not s.value.startswith(base)
-            source = sources[0] if sources else (_scheme_of(s.value) if external else "")
-            ind2 = SUBJECT_IND2.get(source.rstrip("/"), "7" if source else "4")
-            scheme = [("2", "lcgft" if "genreForms" in source else _code(source))] if ind2 == "7" else []
-            # $0 names the heading's resource, the alliance's own as well as LC's: reloaded, it is the same node
-            subs = _heading(label, tag) + [("0", s.value)] + scheme
-            vsubs = _heading(vern[0], tag) if latin and vern else None
-            rows.append((tag, ind1 + ind2, subs, vsubs))
-    seen = set()
-    for tag, ind, subs, vsubs in sorted(rows, key=lambda r: (r[0], r[2])):
-        key = (tag, tuple(subs))
-        if key not in seen:
-            seen.add(key)
-            out.field(tag, ind, subs, vsubs)
-
-
-def _scheme_of(iri: str) -> str:
-    for part, scheme in (("authorities/subjects/", LC + "authorities/subjects"),
-                         ("authorities/childrensSubjects/", LC + "authorities/childrensSubjects"),
-                         ("authorities/genreForms/", LC + "authorities/genreForms"),
-                         ("id.worldcat.org/fast/", "fast")):
-        if part in iri:
-            return scheme
-    return ""
-
-
-def _heading(label: str, tag: str) -> list[tuple[str, str]]:
-    """"China--History--Fiction" -> $a China $x History $x Fiction (the mapper joins them back with "--")."""
-    parts = [p.strip() for p in label.split("--") if p.strip()]
-    if not parts:
-        return []
-    return [("a", parts[0])] + [("x", p) for p in parts[1:]]
 
 
 # writing -------------------------------------------------------------------------------------------------
