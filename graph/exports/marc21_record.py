@@ -76,7 +76,8 @@ class Builder:
     def record(self, leader: str) -> Record:
         record = Record(force_utf8=True, leader=leader)
         order = {f: i for i, f in enumerate(self.fields)}
-        tags = sorted(self.fields, key=lambda f: ("999" if f.tag == "880" else f.tag, order[f]))
+        # fields in tag order; the 880s last, in the order of the fields they pair with
+        tags = sorted(self.fields, key=lambda f: ("999" + f["6"][:3] if f.tag == "880" else f.tag, order[f]))
         for f in tags:
             record.add_field(f)
         return record
