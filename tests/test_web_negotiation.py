@@ -98,7 +98,9 @@ def test_link_headers_and_link_tags_advertise_every_form(client, instance):
     assert f"<{path}?format=turtle>" in link
     tags = {h["type"]: h["href"] for h in parse(response.get_data(as_text=True)).heads
             if h.get("rel") == "alternate"}
-    exports = {"application/x-research-info-systems", "application/x-bibtex"}  # RIS, BibTeX of an edition
+    # RIS, BibTeX and the union record (MARC 21, MARCXML) of an edition
+    exports = {"application/x-research-info-systems", "application/x-bibtex", "application/marc",
+               "application/marcxml+xml"}
     assert set(tags) == set(RDFLIB_FORMAT) | exports
     for media_type in exports:
         assert f'rel="alternate"; type="{media_type}"' in link

@@ -21,7 +21,7 @@ from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
 from graph.index import Searcher
-from web import context, errors, home, linkeddata, locallit, reports, resources, search, sparql, writes
+from web import checklist, context, errors, home, linkeddata, locallit, reports, resources, search, sparql, writes
 from web.urls import Urls
 
 
@@ -48,7 +48,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter),
                                                searcher=Searcher(catalogue.search))
     context.init_app(app)
-    for module in (home, search, resources, linkeddata, sparql, reports, writes, locallit):
+    for module in (home, search, resources, linkeddata, sparql, reports, checklist, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
     return app

@@ -565,6 +565,9 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
 from web import cli_union  # noqa: E402  (the union catalogue's commands: overlap, generate)
 
 cli_union.register(main)
+from web import cli_copycat  # noqa: E402  (check-list, export: co-construction on tight funds)
+
+cli_copycat.register(main)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ Each :class:`Export` names itself (``?format=ris``), its media type and file ext
 the resource kinds it applies to, and a function from an :class:`ExportContext` to text
 (``None`` when the resource has nothing to export in that format, e.g. no MARC source).
 RDF serialisations (Turtle, JSON-LD, ...) live in :mod:`graph.formats`; MARCXML of the
-members' own source records in :mod:`graph.exports.marcxml`.
+members' own source records in :mod:`graph.exports.marcxml`; the edition's union record as MARC 21
+(ISO 2709 ``marc21``, MARCXML ``union-marcxml``), for copy cataloguing, in :mod:`graph.exports.marc21`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pyoxigraph import NamedNode
 from graph.exports.bibtex import bibtex
 from graph.exports.citation import CitationRecord, citation_record, citation_text
 from graph.archive import SourceArchive
+from graph.exports.marc21 import to_iso2709, to_marcxml, union_record
 from graph.exports.marcxml import marcxml, source_records
 from graph.exports.ris import ris
 from graph.store.base import Store
@@ -52,13 +54,29 @@ def _marcxml(ctx: ExportContext) -> bytes | None:
     return marcxml(source_records(ctx.store, ctx.sources, ctx.iri))
 
 
+def _union_marc21(ctx: ExportContext) -> bytes | None:
+    record = union_record(ctx.store, ctx.iri)
+    return to_iso2709(record) if record is not None else None
+
+
+def _union_marcxml(ctx: ExportContext) -> bytes | None:
+    record = union_record(ctx.store, ctx.iri)
+    return to_marcxml([record]) if record is not None else None
+
+
 EXPORTS: tuple[Export, ...] = (
     Export("ris", "RIS", "application/x-research-info-systems", ".ris", ("instance", "work"), _cited(ris)),
     Export("bibtex", "BibTeX", "application/x-bibtex", ".bib", ("instance", "work"), _cited(bibtex)),
     Export("marcxml", "MARCXML", "application/marcxml+xml", ".xml", ("instance",), _marcxml),
+    Export("marc21", "MARC 21 (union record)", "application/marc", ".mrc", ("instance",), _union_marc21),
+    # the same media type as the members' records (listed first, so Accept gets those): by name only
+    Export("union-marcxml", "MARCXML (union record)", "application/marcxml+xml", ".xml", ("instance",),
+           _union_marcxml),
 )
 BY_NAME = {e.name: e for e in EXPORTS}
-BY_MEDIA_TYPE = {e.media_type: e for e in EXPORTS}
+BY_MEDIA_TYPE: dict[str, Export] = {}
+for _e in EXPORTS:
+    BY_MEDIA_TYPE.setdefault(_e.media_type, _e)
 
 
 def export_format(name: str) -> Export | None:

@@ -74,6 +74,15 @@ class Rename:
     members: frozenset[str] | None = None
 
 
+@dataclass(frozen=True)
+class Found:
+    """What :meth:`ClusterIndex.lookup` finds: instance, work and other-edition IRIs (sorted)."""
+
+    instances: tuple[str, ...]
+    works: tuple[str, ...]
+    editions: tuple[str, ...]   # other instance clusters of the same works
+
+
 class ClusterIndex:
     """The persistent cluster index of one catalogue (one writer at a time)."""
 
@@ -171,6 +180,52 @@ class ClusterIndex:
             sql += " WHERE r.member = ?"
             args = (member.upper(),)
         return {(m, c): (i, w) for m, c, i, w in self.db.execute(sql, args)}
+
+    def lookup(self, ev: Evidence, open_year: bool = False) -> "Found":
+        """The clusters a record with this evidence would join if it were loaded now, without loading it.
+
+        The same blocks and pairwise rules as :meth:`Load.resolve`: the instance clusters holding a
+        record it matches (two when the record would merge them), the works of those, and every work
+        whose records it matches as a work; ``editions`` are every instance cluster of those works.
+        With ``open_year``, evidence that gives no year (a purchase list without one) takes the year
+        of each record it is compared with, instead of counting as a different year.
+        """
+        sig = signature(ev)
+        open_year = open_year and not sig["y"]
+        with self._read_lock:
+            db = self.db
+            sigs: dict[int, dict] = {}
+
+            def sig_of(rid: int) -> dict:
+                if rid not in sigs:
+                    sigs[rid] = json.loads(db.execute("SELECT sig FROM records WHERE rid=?", (rid,)).fetchone()[0])
+                return sigs[rid]
+
+            def candidates(blocks: list[str]) -> list[int]:
+                found: set[int] = set()
+                for key in dict.fromkeys(blocks):
+                    if open_year and key.startswith("t:"):  # "t:title|": the title with any year
+                        found.update(r for (r,) in db.execute(
+                            "SELECT rid FROM blocks WHERE key >= ? AND key < ?", (key, key + "\uffff")))
+                    else:
+                        found.update(r for (r,) in db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
+                return sorted(found)
+
+            def same(other: dict) -> bool:
+                return same_instance({**sig, "y": other["y"]} if open_year else sig, other)
+
+            icls = {db.execute("SELECT icl FROM records WHERE rid=?", (r,)).fetchone()[0]
+                    for r in candidates(instance_blocks(sig)) if same(sig_of(r))}
+            wcls = {db.execute("SELECT wcl FROM records WHERE icl=? LIMIT 1", (c,)).fetchone()[0] for c in icls}
+            wcls |= {db.execute("SELECT wcl FROM records WHERE rid=?", (r,)).fetchone()[0]
+                     for r in candidates(work_blocks(sig)) if same_work(sig, sig_of(r))}
+            editions = {c for w in wcls for (c,) in db.execute("SELECT DISTINCT icl FROM records WHERE wcl=?", (w,))}
+            ident = {c: db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
+                     for c in icls | wcls | editions}
+        inst = lambda cids: tuple(sorted(self.minter.resource("instance", ident[c]).value for c in cids))  # noqa: E731
+        return Found(instances=inst(icls), works=tuple(sorted(self.minter.resource("work", ident[c]).value
+                                                              for c in wcls)),
+                     editions=inst(editions - icls))
 
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731

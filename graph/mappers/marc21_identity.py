@@ -70,9 +70,9 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     ev.extent = next((_joined(f, "a") for f in record.get_fields("300")), "")
     ev.carrier = " ".join([*(v for f in record.get_fields("245") for v in f.get_subfields("h")),
                            *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
-                           _FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])
+                           FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])
     return ev
 
 
-_FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
+FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
                  "c": "microform", "d": "large print"}

@@ -6,7 +6,9 @@ from urllib.parse import quote
 
 from pyoxigraph import Literal, NamedNode
 
+from graph.identity.match import carrier_key
 from graph.mappers.marc21_emit import LABEL, TYPE, Out, iri
+from graph.mappers.marc21_identity import FORM_OF_ITEM
 from graph.mappers.marc21_tables import (
     CARRIER_TERMS, CARRIERS, CONVENTIONS, COUNTRIES, ID_024, ID_024_SOURCE, ID_028, ISSUANCE,
     ISSUANCE_CODE, LANGUAGES, MEDIA, MEDIA_TERMS, NOTE_TAGS, ORGANIZATIONS, PROVISION_CLASS,
@@ -51,6 +53,8 @@ def map_instance(out: Out, instance: NamedNode, work: NamedNode, leader: str, co
         for code in _codes(field, CARRIER_TERMS):
             if (node := iri(CARRIERS, code)) is not None:
                 add((instance, BF.carrier, node))
+    if not out.fields("337") and not out.fields("338"):
+        _carrier_from_older_fields(out, instance, leader)
     for field in out.fields("490"):
         out.texts(instance, BF.seriesStatement, subfields(field, "a"))
         out.texts(instance, BF.seriesEnumeration, subfields(field, "v"))
@@ -63,6 +67,23 @@ def map_instance(out: Out, instance: NamedNode, work: NamedNode, leader: str, co
             if (node := _url(url)) is not None:
                 add((instance, BF.electronicLocator, node))
     _admin(out, instance, control, ctx)
+
+
+def _carrier_from_older_fields(out: Out, instance: NamedNode, leader: str) -> None:
+    """A record without 337/338 that says it is electronic or microform in the ways matching reads
+    (245 $h "[electronic resource]", 008/23 form of item): the same as media and carrier, so the
+    graph says what the edition is carried on (and a record made from the graph says it again)."""
+    f008 = out.first("008")
+    data = f008.data if f008 is not None and f008.data else ""
+    words = [v for f in out.fields("245") for v in subfields(f, "h")]
+    if leader[6:7] in "at" and len(data) > 23:
+        words.append(FORM_OF_ITEM.get(data[23], ""))
+    kind = carrier_key(" ".join(words))
+    if kind == "e":
+        out.add((instance, BF.media, iri(MEDIA, "c")))
+        out.add((instance, BF.carrier, iri(CARRIERS, "cr")))
+    elif kind == "m":
+        out.add((instance, BF.media, iri(MEDIA, "h")))
 
 
 def _titles(out: Out, instance: NamedNode) -> None:

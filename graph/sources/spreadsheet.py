@@ -54,16 +54,23 @@ def _norm(text: str) -> str:
     return re.sub(r"[\s_\-·.]+", " ", text.strip().casefold()).strip()
 
 
-_LOOKUP = {_norm(alias): name for name, (zh, en, others) in COLUMNS.items() for alias in (zh, en, *others)}
+def header_lookup(columns: dict[str, tuple[str, str, tuple[str, ...]]]) -> dict[str, str]:
+    """Every accepted header of a column table (canonical name -> (Chinese, English, others)), normalised."""
+    return {_norm(alias): name for name, (zh, en, others) in columns.items() for alias in (zh, en, *others)}
 
 
-def column_for(header: str) -> str | None:
-    """The canonical column a header names ('卷数 (juan)', 'Title', '题名/title'), or None."""
+_LOOKUP = header_lookup(COLUMNS)
+
+
+def column_for(header: str, lookup: dict[str, str] | None = None) -> str | None:
+    """The canonical column a header names ('卷数 (juan)', 'Title', '题名/title'), or None; ``lookup``
+    (from :func:`header_lookup`) for another table than the local-literature columns."""
+    lookup = _LOOKUP if lookup is None else lookup
     whole = _norm(header)
-    if whole in _LOOKUP:
-        return _LOOKUP[whole]
+    if whole in lookup:
+        return lookup[whole]
     for part in _SPLIT.split(header):
-        if part and (found := _LOOKUP.get(_norm(part))):
+        if part and (found := lookup.get(_norm(part))):
             return found
     return None
 

@@ -1,0 +1,208 @@
+"""A purchase list checked against a generated alliance, beside the same lookups one by one over SPARQL.
+
+    flock /tmp/heavy.lock python bench/checklist_bench.py SOURCE.mrc [--members 5] [--lines 5000] [--work DIR]
+
+Generates an alliance from SOURCE (``alliance generate``: members re-catalogue a popularity-skewed
+share of the records, own ISBN forms and title case) and loads it into a catalogue with its cluster
+index, unless DIR already holds one. The list: ``--lines`` source records drawn at random (seeded),
+as a vendor writes them: half with their ISBN (hyphenated ISBN-13, whatever form the record had),
+a quarter with title, author, publisher and year only, a quarter with title and author only,
+with a price. Then, same run, same store:
+
+* ``check-list``: :func:`graph.checklist.check_lines` (cluster index lookups, holdings in a few grouped
+  queries), lines per second;
+* baseline: for each line, one SPARQL query finding the edition by its identifier values or its exact
+  title, and one for its holders: what a script over ``/sparql`` does; run in-process (the cheapest
+  SPARQL there is) and over HTTP against ``alliance serve`` on a local port (``--http-lines`` of them).
+
+Prints the table (time, lines/s, lines matched, lines held) and writes it as JSON beside the data.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from pyoxigraph import Literal  # noqa: E402
+
+from graph.catalogue import Catalogue  # noqa: E402
+from graph.checklist.check import check_lines, holders  # noqa: E402
+from graph.checklist.lines import ListFile, parse_line  # noqa: E402
+from graph.identity.normalize import isbn13  # noqa: E402
+from graph.ingest import ingest  # noqa: E402
+from graph.mappers.marc21_identity import evidence  # noqa: E402
+from graph.members import Member, add_member  # noqa: E402
+from graph.records.common import select  # noqa: E402
+from graph.sources import SourceRecord  # noqa: E402
+from graph.sources.marc import read_marc  # noqa: E402
+from graph.union.generate import generate  # noqa: E402
+
+BASE = "http://alliance.test/"
+
+
+def build(sources: list[str], work: Path, members: int) -> Catalogue:
+    data = work / "data"
+    if (work / "loaded").exists():
+        return Catalogue.open(data, BASE)
+    report = generate(sources, work / "alliance", members=members, seed=7)
+    cat = Catalogue.open(data, BASE)
+    started = time.perf_counter()
+    for code in report.members:
+        add_member(cat.store, cat.minter, Member(code, code))
+        ingest(cat.store, cat.minter, [work / "alliance" / "members" / f"{code}.mrc"], code, clusters=cat.clusters)
+    (work / "loaded").write_text(json.dumps({"records": report.records, "seconds": time.perf_counter() - started}))
+    return cat
+
+
+def vendor_lines(sources: list[str], n: int, seed: int = 11) -> list[dict]:
+    records = [item.record for path in sources for item in read_marc(path) if isinstance(item, SourceRecord)]
+    rng = random.Random(seed)
+    out = []
+    for i, record in enumerate(rng.sample(records, min(n, len(records)))):
+        ev = evidence(record, "VENDOR", str(i))
+        title = ev.titles[0] if ev.titles else ""
+        row = {"title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
+               "author": ev.authors[0] if ev.authors else "", "price": f"{rng.randint(20, 400)}.00"}
+        kind = i % 4
+        if kind in (0, 1) and ev.isbns:
+            raw = ev.isbns[0][0]
+            norm = isbn13(raw)
+            row["isbn"] = (f"{norm[:3]}-{norm[3]}-{norm[4:8]}-{norm[8:12]}-{norm[12]}" if norm and kind == 0
+                           else raw)
+        if kind in (1, 2):
+            row["publisher"] = ev.publisher or ""
+            row["year"] = ev.date or ""
+        out.append({k: v for k, v in row.items() if v})
+    return out
+
+
+def baseline(store, lines) -> tuple[float, int, int]:
+    """One SPARQL query per line for the edition, one for its holders (``store``: anything with ``query``)."""
+    started = time.perf_counter()
+    matched = held = 0
+    for line in lines:
+        if line.isbns:
+            forms = set()
+            for raw, _ in line.isbns:
+                forms |= {raw, isbn13(raw) or raw, line.values.get("isbn", "")}
+            values = " ".join(str(Literal(f)) for f in forms if f)
+            query = f"SELECT DISTINCT ?i WHERE {{ VALUES ?v {{ {values} }} ?id rdf:value ?v . ?i bf:identifiedBy ?id }}"
+        else:
+            query = (f"SELECT DISTINCT ?i WHERE {{ ?t bf:mainTitle {Literal(line.title)} . ?i bf:title ?t ; "
+                     "a bf:Instance }")
+        found = [r["i"] for r in select(store, query)]
+        if found:
+            matched += 1
+            rows = select(store, f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{
+                VALUES ?i {{ {' '.join(str(i) for i in found)} }} ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""")
+            held += bool(rows)
+    return time.perf_counter() - started, matched, held
+
+
+class HttpSparql:
+    """``/sparql`` of a running ``alliance serve``, as a client script would call it (JSON results)."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    def query(self, text: str):
+        import urllib.parse
+        import urllib.request
+
+        from pyoxigraph import NamedNode
+
+        body = urllib.parse.urlencode({"query": text}).encode()
+        request = urllib.request.Request(self.url, body, {"Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            answer = json.load(response)
+        out = []
+        for b in answer["results"]["bindings"]:
+            out.append({k: (NamedNode(v["value"]) if v["type"] == "uri" else Literal(v["value"])) for k, v in b.items()})
+        return out
+
+
+def serve(data: Path):
+    """``alliance serve`` on a free local port; (process, /sparql URL)."""
+    import socket
+    import subprocess
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port)],
+                            cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/sparql"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+            return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("the server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("sources", nargs="+")
+    parser.add_argument("--members", type=int, default=5)
+    parser.add_argument("--lines", type=int, default=5000)
+    parser.add_argument("--work", default="/tmp/checklist-bench")
+    parser.add_argument("--http-lines", type=int, default=1000, help="Lines sent one by one over HTTP.")
+    args = parser.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    cat = build(args.sources, work, args.members)
+    loaded = json.loads((work / "loaded").read_text())
+    rows = vendor_lines(args.sources, args.lines)
+    parsed = [parse_line(i + 2, r) for i, r in enumerate(rows)]
+    listed = ListFile("bench", ["isbn", "title", "author", "publisher", "year", "price"],
+                      [p for p in parsed if not hasattr(p, "reason")], [p for p in parsed if hasattr(p, "reason")], [])
+    instances = select(cat.store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a bf:Instance }")[0]["n"].value
+    holders(cat.store, [])  # members read once, as a page would have
+    started = time.perf_counter()
+    report = check_lines(listed, cat.store, cat.clusters)
+    ours = time.perf_counter() - started
+    s = report.summary()
+    matched = sum(1 for c in report.lines if c.found.instances)
+    base_seconds, base_matched, base_held = baseline(cat.store, listed.lines)
+    n = len(listed.lines)
+    cat.close()
+    proc, url = serve(work / "data")
+    try:
+        sample = listed.lines[:args.http_lines]
+        http_seconds, http_matched, http_held = baseline(HttpSparql(url), sample)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    table = {
+        "alliance": {"member_records": loaded["records"], "instances": int(instances), "load_seconds":
+                     round(loaded["seconds"], 1)},
+        "lines": n, "bad": len(listed.bad),
+        "check_list": {"seconds": round(ours, 2), "lines_per_s": round(n / ours), "matched": matched,
+                       "held": s["held"], "other_edition": s["other_edition"]},
+        "sparql_one_by_one": {"seconds": round(base_seconds, 2), "lines_per_s": round(n / base_seconds),
+                              "matched": base_matched, "held": base_held},
+        "sparql_http_one_by_one": {"lines": len(sample), "seconds": round(http_seconds, 2),
+                                   "lines_per_s": round(len(sample) / http_seconds),
+                                   "seconds_for_all_lines": round(http_seconds * n / len(sample), 1),
+                                   "matched": http_matched, "held": http_held},
+    }
+    print(f"{'':24}{'seconds':>10}{'lines/s':>10}{'matched':>10}{'held':>8}")
+    for name in ("check_list", "sparql_one_by_one", "sparql_http_one_by_one"):
+        r = table[name]
+        print(f"{name:24}{r['seconds']:>10}{r['lines_per_s']:>10}{r['matched']:>10}{r['held']:>8}")
+    print(f"(over HTTP: the first {len(sample)} lines; all {n} would take ~{table['sparql_http_one_by_one']['seconds_for_all_lines']} s)")
+    print(f"{n} lines ({len(listed.bad)} bad) against {loaded['records']} member records, {instances} editions")
+    (work / "result.json").write_text(json.dumps(table, indent=1))
+
+
+if __name__ == "__main__":
+    main()
