@@ -1,0 +1,72 @@
+"""Work documents on every core: chunks of works described and analysed in worker processes.
+
+Describing a work costs store reads (pyoxigraph decodes each term it returns, 1-5 µs,
+holding the GIL) and then Python text analysis (:mod:`graph.index.text`): both are
+CPU-bound, so threads do not help and processes do. For the embedded store the workers
+read a *checkpoint* (RocksDB hard links, a consistent snapshot: the same thing the
+SPARQL query workers of :mod:`graph.store.pool` read), each takes chunks of works,
+builds their documents with :func:`graph.index.documents.build` and turns them into
+tantivy documents, which come back pickled; the parent only adds them to the index
+writer. Results stream back chunk by chunk, so memory stays that of a few chunks.
+
+Any other store (a SPARQL server), one core, or a handful of works: the documents are
+built in this process, as before.
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from graph.identity.uris import Minter
+from graph.index import documents
+from graph.store.base import Store
+from graph.store.embedded import EmbeddedStore
+
+MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
+
+_worker: dict = {}
+
+
+def workers_default() -> int:
+    """``ALLIANCE_INDEX_WORKERS`` if set (1: build in this process), else one per core."""
+    if os.environ.get("ALLIANCE_INDEX_WORKERS", "").strip().isdigit():
+        return int(os.environ["ALLIANCE_INDEX_WORKERS"])
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build(store: Store, minter: Minter, works: Iterable[str], to_document: Callable,
+          workers: int | None = None, min_works: int | None = None) -> Iterator:
+    """``to_document(doc)`` for the :class:`~graph.index.documents.WorkDocument` of every work in ``works``
+    (in no particular order); worker processes are used for ``min_works`` works or more."""
+    works = [w if isinstance(w, str) else w.value for w in works]
+    workers = workers_default() if workers is None else workers
+    if workers < 2 or len(works) < (MIN_WORKS if min_works is None else min_works) or not isinstance(store, EmbeddedStore) \
+            or "fork" not in mp.get_all_start_methods():
+        for doc in documents.build(store, minter, works):
+            yield to_document(doc)
+        return
+    scratch = Path(tempfile.mkdtemp(prefix=".index-", dir=Path(store.location).parent))
+    try:
+        snapshot = scratch / "store"
+        store.checkpoint(str(snapshot))
+        chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
+        ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
+        with ctx.Pool(workers, _start, (str(snapshot), minter, to_document)) as pool:
+            for batch in pool.imap_unordered(_describe, chunks):
+                yield from batch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _start(snapshot: str, minter: Minter, to_document: Callable) -> None:  # in the worker
+    _worker["store"] = EmbeddedStore(snapshot, minter, read_only=True)
+    _worker["minter"], _worker["to_document"] = minter, to_document
+
+
+def _describe(works: list[str]) -> list:  # in the worker
+    to_document = _worker["to_document"]
+    return [to_document(doc) for doc in documents.build(_worker["store"], _worker["minter"], works, threads=1)]
