@@ -4,6 +4,7 @@ on the demo alliance and on a generated alliance of real LC records."""
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -91,3 +92,15 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     assert alliance.search.rebuild(alliance.store, alliance.minter) == in_process[""][0]
     assert answers() == in_process
     assert not list(Path(alliance.store.location).parent.glob(".index-*")), "the checkpoint is gone"
+
+
+def test_a_killed_build_leaves_no_checkpoint_behind(alliance, tmp_path):
+    """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"   # its process has exited
+    (orphan / "store-0").mkdir(parents=True)
+    works = list(per_work(alliance))[:20]
+    assert len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2,
+                                   min_works=1))) == 20
+    assert not orphan.exists()

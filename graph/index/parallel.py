@@ -53,7 +53,8 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
         for doc in documents.build(store, minter, works):
             yield to_document(doc)
         return
-    scratch = Path(tempfile.mkdtemp(prefix=".index-", dir=Path(store.location).parent))
+    _clear_orphans(Path(store.location).parent)
+    scratch = Path(tempfile.mkdtemp(prefix=f".index-{os.getpid()}-", dir=Path(store.location).parent))
     try:
         ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
         snapshots = ctx.Queue()
@@ -66,6 +67,24 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
                 yield from batch
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _clear_orphans(parent: Path) -> None:
+    """Remove the checkpoints of builds whose process is gone (killed before its ``finally``)."""
+    for path in parent.glob(".index-*-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _may_fork() -> bool:
