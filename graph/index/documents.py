@@ -33,7 +33,9 @@ _TRAILING = re.compile(r"^[\s\[\](),.:;/=]+|[\s\[\](),.:;/=?]+$")
 _LCC = re.compile(r"^\s*([A-Z])")
 _CLC = re.compile(r"^\s*([A-Z])")
 _DDC = re.compile(r"^\s*([0-9])")
-_TITLE_PATH = "bf:mainTitle|bf:subtitle|bf:partName|bf:partNumber"
+# A title node's parts. Alternatives are written as FILTER(?k IN (…)) rather than property paths
+# (a|b): pyoxigraph 0.5 evaluates the path about twice as slowly for the same rows.
+_TITLE_PARTS = "?n ?k ?v FILTER(?k IN (bf:mainTitle, bf:subtitle, bf:partName, bf:partNumber))"
 IDENTIFIER_KINDS = {BF.Isbn.value: "isbn", BF.Issn.value: "issn", BF.Lccn.value: "lccn",
                     BF.OclcNumber.value: "oclc", BF.Local.value: "local"}
 
@@ -65,6 +67,24 @@ class WorkDocument:
     creators: list[Literal] = field(default_factory=list)    # primary contributors first
     editions: int = 0
     isbn: str | None = None
+    # gathered while building, folded into labels and creators by settle()
+    edition_labels: list[Literal] = field(default_factory=list)
+    primary: list[Literal] = field(default_factory=list)
+
+    def settle(self) -> "WorkDocument":
+        """Put every value list in one order, repeats gone, whatever order the store's rows came in:
+        the work's labels before its editions', primary contributors first, the first ISBN in order."""
+        own, primary = set(self.labels), set(self.primary)
+        self.labels = _ordered(self.labels) + [lit for lit in _ordered(self.edition_labels) if lit not in own]
+        self.creators = _ordered(self.primary) + [lit for lit in _ordered(self.creators) if lit not in primary]
+        self.edition_labels, self.primary = [], []
+        for name in ("titles", "names", "subjects", "series", "notes"):
+            setattr(self, name, _ordered(getattr(self, name)))
+        self.identifiers = sorted(set(self.identifiers))
+        self.isbn = next((v for kind, v in self.identifiers if kind == "isbn"), None)
+        self.subject_iris = sorted(set(self.subject_iris))
+        self.subject_labels = sorted(set(self.subject_labels))
+        return self
 
     @property
     def copies(self) -> int:
@@ -101,6 +121,11 @@ class WorkDocument:
                 "years": [years[0], years[-1]] if years else [], "editions": self.editions,
                 "holders": dict(sorted(self.libraries.items())), "formats": sorted(self.formats),
                 "languages": sorted(self.languages), "isbn": self.isbn}
+
+
+def _ordered(literals: list[Literal]) -> list[Literal]:
+    """Literals without repeats, by value, then language, then datatype."""
+    return sorted(set(literals), key=lambda lit: (lit.value, lit.language or "", lit.datatype.value))
 
 
 def all_works(store: Store) -> Iterator[NamedNode]:
@@ -208,7 +233,8 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
         elif isinstance(o, Literal):
             d.labels.append(o)
             d.titles.append(o)
-    for r in _select(store, f"SELECT DISTINCT ?w ?s ?l WHERE {{ {vw} ?w bf:subject|bf:genreForm ?s . ?s rdfs:label ?l }}"):
+    for r in _select(store, f"""SELECT DISTINCT ?w ?s ?l WHERE {{ {{ SELECT DISTINCT ?w ?s WHERE {{ {vw}
+            ?w ?h ?s FILTER(?h IN (bf:subject, bf:genreForm)) }} }} ?s rdfs:label ?l }}"""):
         d = docs.get(r["w"].value)
         if d is None:
             continue
@@ -224,11 +250,8 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
             for w, primary in agents[r["a"].value]:
                 d = docs[w]
                 d.names.append(r["l"])
-                if primary:
-                    d.creators.insert(0, r["l"])
-                else:
-                    d.creators.append(r["l"])
-    for r in _select(store, f"SELECT DISTINCT ?w ?v WHERE {{ {vw} ?w bf:title ?n . ?n {_TITLE_PATH} ?v }}"):
+                (d.primary if primary else d.creators).append(r["l"])
+    for r in _select(store, f"SELECT DISTINCT ?w ?v WHERE {{ {vw} ?w bf:title ?n . {_TITLE_PARTS} }}"):
         if (d := docs.get(r["w"].value)) is not None:
             d.titles.append(r["v"])
     for r in _select(store, f"SELECT DISTINCT ?w ?v WHERE {{ {vw} ?w bf:summary ?n . ?n rdfs:label ?v }}"):
@@ -239,20 +262,20 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
         key = _class_key(r["t"].value, r["src"].value if r["src"] is not None else "", r["v"].value)
         if key and (d := docs.get(r["w"].value)) is not None:
             d.classes.add(key)
-    for r in _select(store, f"SELECT DISTINCT ?w ?g WHERE {{ {vw} GRAPH ?g {{ ?w a bf:Work }} }}"):
+    for r in _select(store, f"""SELECT DISTINCT ?w ?g WHERE {{ {vw}
+            GRAPH ?g {{ {{ ?w a bf:Work }} UNION {{ ?w alliance:memberDescription ?d }} }} }}"""):
         if (d := docs.get(r["w"].value)) is not None:
             d.graphs.add(r["g"].value)
     _add_instances(store, vw, docs, minter)
-    return list(docs.values())
+    return [d.settle() for d in docs.values()]
 
 
 def _add_instances(store: Store, vw: str, docs: dict[str, WorkDocument], minter: Minter) -> None:
-    work_of: dict[str, str] = {}
+    work_of: dict[str, list[str]] = defaultdict(list)   # an edition -> its works (one, nearly always)
     for r in _select(store, f"SELECT DISTINCT ?w ?i WHERE {{ {vw} ?i bf:instanceOf ?w ; a bf:Instance }}"):
         if r["w"].value in docs:
-            work_of[r["i"].value] = r["w"].value
-    for w in work_of.values():
-        docs[w].editions += 1
+            work_of[r["i"].value].append(r["w"].value)
+            docs[r["w"].value].editions += 1
     statement_years: dict[str, set[int]] = defaultdict(set)  # when no edition gives a date of its own
     for part in _chunks([NamedNode(i) for i in work_of]):
         _add_instance_chunk(store, _values("i", part), docs, work_of, minter, statement_years)
@@ -261,71 +284,73 @@ def _add_instances(store: Store, vw: str, docs: dict[str, WorkDocument], minter:
             d.years = statement_years.get(w, set())
 
 
-def _add_instance_chunk(store: Store, vi: str, docs: dict[str, WorkDocument], work_of: dict[str, str],
+def _add_instance_chunk(store: Store, vi: str, docs: dict[str, WorkDocument], work_of: dict[str, list[str]],
                         minter: Minter, statement_years: dict[str, set[int]]) -> None:
-    def doc(row) -> WorkDocument:
-        return docs[work_of[row["i"].value]]
+    def each(row) -> Iterator[WorkDocument]:
+        return (docs[w] for w in work_of[row["i"].value])
 
     for r in _select(store, f"""SELECT DISTINCT ?i ?p ?o WHERE {{ {vi} ?i ?p ?o
             FILTER(?p IN (rdf:type, rdfs:label, bf:seriesStatement, bf:responsibilityStatement,
                           bf:editionStatement, bf:provisionActivityStatement, bf:partOf)) }}"""):
-        d = doc(r)
         p, o = r["p"], r["o"]
-        if p == RDF.type:
-            if o.value not in _FORMAT_SKIP and o.value.startswith(BF.base):
-                d.formats.add(BF.local(o))
-        elif p == BF.partOf:
-            ref = minter.parse(o.value)
-            if ref is not None and ref.kind == "collection":
-                d.collections.add(o.value)
-        elif p == BF.seriesStatement:
-            d.series.append(o)
-        elif p == BF.responsibilityStatement:
-            d.names.append(o)
-        elif p == BF.provisionActivityStatement:
-            d.notes.append(o)
-            y = year_of(o.value)
-            if y:
-                statement_years[d.iri].add(int(y))
-        elif p == BF.editionStatement:
-            d.notes.append(o)
-        elif isinstance(o, Literal):  # rdfs:label
-            d.labels.append(o)
-            d.titles.append(o)
-    for r in _select(store, f"SELECT DISTINCT ?i ?v WHERE {{ {vi} ?i bf:title ?n . ?n {_TITLE_PATH} ?v }}"):
-        doc(r).titles.append(r["v"])
+        for d in each(r):
+            if p == RDF.type:
+                if o.value not in _FORMAT_SKIP and o.value.startswith(BF.base):
+                    d.formats.add(BF.local(o))
+            elif p == BF.partOf:
+                ref = minter.parse(o.value)
+                if ref is not None and ref.kind == "collection":
+                    d.collections.add(o.value)
+            elif p == BF.seriesStatement:
+                d.series.append(o)
+            elif p == BF.responsibilityStatement:
+                d.names.append(o)
+            elif p == BF.provisionActivityStatement:
+                d.notes.append(o)
+                y = year_of(o.value)
+                if y:
+                    statement_years[d.iri].add(int(y))
+            elif p == BF.editionStatement:
+                d.notes.append(o)
+            elif isinstance(o, Literal):  # rdfs:label
+                d.edition_labels.append(o)
+                d.titles.append(o)
+    for r in _select(store, f"SELECT DISTINCT ?i ?v WHERE {{ {vi} ?i bf:title ?n . {_TITLE_PARTS} }}"):
+        for d in each(r):
+            d.titles.append(r["v"])
     for r in _select(store, f"""SELECT DISTINCT ?i ?t ?v WHERE {{ {vi} ?i bf:identifiedBy ?n .
             ?n a ?t ; rdf:value ?v }}"""):
         kind = IDENTIFIER_KINDS.get(r["t"].value)
         if kind:
-            d = doc(r)
-            d.identifiers.append((kind, r["v"].value))
-            if kind == "isbn" and d.isbn is None:
-                d.isbn = r["v"].value
+            for d in each(r):
+                d.identifiers.append((kind, r["v"].value))
     for r in _select(store, f"SELECT DISTINCT ?i ?k ?v WHERE {{ {vi} ?i bf:provisionActivity ?n . ?n ?k ?v }}"):
-        d = doc(r)
         k, v = r["k"], r["v"]
-        if k == BFLC.simpleDate:
-            y = year_of(v.value)
-            if y:
-                d.years.add(int(y))
-        elif k == BFLC.simplePlace:
-            place = _place(v.value)
-            if place:
-                d.places.add(place)
-        elif k == BFLC.simpleAgent:
-            d.notes.append(v)
-    for r in _select(store, f"SELECT DISTINCT ?i ?v WHERE {{ {vi} ?i bf:note|bf:tableOfContents ?n . ?n rdfs:label ?v }}"):
-        doc(r).notes.append(r["v"])
+        for d in each(r):
+            if k == BFLC.simpleDate:
+                y = year_of(v.value)
+                if y:
+                    d.years.add(int(y))
+            elif k == BFLC.simplePlace:
+                place = _place(v.value)
+                if place:
+                    d.places.add(place)
+            elif k == BFLC.simpleAgent:
+                d.notes.append(v)
+    for r in _select(store, f"""SELECT DISTINCT ?i ?v WHERE {{ {vi} ?i ?h ?n FILTER(?h IN (bf:note, bf:tableOfContents))
+            ?n rdfs:label ?v }}"""):
+        for d in each(r):
+            d.notes.append(r["v"])
     for r in _select(store, f"""SELECT ?i ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {vi}
             ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?i ?lib"""):
         ref = minter.parse(r["lib"].value)
         if ref is not None and ref.kind == "library":
-            libraries = doc(r).libraries
-            libraries[ref.id] = libraries.get(ref.id, 0) + int(r["n"].value)
+            for d in each(r):
+                d.libraries[ref.id] = d.libraries.get(ref.id, 0) + int(r["n"].value)
     for r in _select(store, f"""SELECT DISTINCT ?i ?g WHERE {{ {vi}
             {{ GRAPH ?g {{ ?i bf:instanceOf ?w }} }} UNION {{ GRAPH ?g {{ ?x bf:itemOf ?i }} }} }}"""):
-        doc(r).graphs.add(r["g"].value)
+        for d in each(r):
+            d.graphs.add(r["g"].value)
 
 
 def _class_key(class_type: str, source: str, portion: str) -> str | None:

@@ -21,7 +21,7 @@ from typing import Callable, Iterable
 import tantivy
 
 from graph import faults
-from graph.index import documents, schema as S
+from graph.index import documents, parallel, schema as S
 from graph.index.documents import WorkDocument
 from graph.index.text import heading_key, identifier_keys, pinyin_tokens, place_keys, value_tokens
 from graph.identity.uris import Minter
@@ -133,9 +133,9 @@ class SearchIndex:
             index = tantivy.Index(self.schema, path=str(fresh), reuse=False)
             writer = index.writer(WRITER_HEAP, 1)
             count = 0
-            for doc in documents.build(store, minter, documents.all_works(store)):
+            for doc in parallel.build(store, minter, documents.all_works(store), self._document):
                 faults.point("index.document")
-                writer.add_document(self._document(doc))
+                writer.add_document(doc)
                 count += 1
                 if progress:
                     progress(1)
@@ -157,9 +157,9 @@ class SearchIndex:
         try:
             for w in works:
                 writer.delete_documents_by_term("id", w)
-            for doc in documents.build(store, minter, works):
+            for doc in parallel.build(store, minter, works, self._document):
                 faults.point("index.document")
-                writer.add_document(self._document(doc))
+                writer.add_document(doc)
                 if progress:
                     progress(1)
             writer.commit()

@@ -1,0 +1,148 @@
+"""The search index against the store's own bulk load, measured in the same run (issue 13).
+
+    python -m bench.index_bench [--data DIR] [--member-file FILE.mrc] [--member CODE] [--repeat N]
+
+DIR (default /work/bench-data/data, a generated 5-member alliance of the 10,000 LC records
+ingested member by member) is copied first and never written. Rows:
+
+  bulk_load (store)        raw pyoxigraph bulk_load of every quad of the store (dumped as N-Quads first)
+  index rebuild            `alliance index rebuild` on the copy, the whole command, one worker per core
+  index rebuild, 1 process the same with ALLIANCE_INDEX_WORKERS=1 (documents built in the command's process)
+  bulk_load (member)       raw bulk_load of the member file's triples (`alliance convert` output)
+  ingest                   `alliance ingest` of the member file into a fresh data directory, the whole
+                           command (convert, load, cluster index, sources, search index)
+  ingest, 1 process index  the same with ALLIANCE_INDEX_WORKERS=1
+
+With --builders, only the documents (no tantivy) in this process, on the copy: the per-work
+builder (chunks of VALUES joins, two threads) against whole-store scans (graph/index/scan.py).
+
+Each command runs as a child process: wall seconds and the child's peak RSS (wait4). The best
+of --repeat runs is kept (the machine is shared). Nothing is asserted: numbers go to
+docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ALLIANCE = [sys.executable, "-m", "web.cli"]
+
+
+def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
+    """(wall seconds, peak RSS MB of the largest process, CPU seconds of the command and its workers, stdout)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env={**os.environ, **(env or {})}, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{out}")
+    return wall, usage.ru_maxrss // 1024, usage.ru_utime + usage.ru_stime, out
+
+
+LOAD = "import sys, pyoxigraph as ox; ox.Store(sys.argv[1]).bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)"
+
+
+def bulk_load(nquads: Path, work: Path) -> tuple[float, int, float]:
+    target = work / "bulk"
+    shutil.rmtree(target, ignore_errors=True)
+    wall, rss, cpu, _ = run([sys.executable, "-c", LOAD, str(target), str(nquads)])
+    shutil.rmtree(target, ignore_errors=True)
+    return wall, rss, cpu
+
+
+def best(fn, repeat: int):
+    return min((fn() for _ in range(repeat)), key=lambda r: r[0])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("/work/bench-data/data"))
+    ap.add_argument("--member-file", type=Path, default=Path("/work/bench-data/alliance/members/PKU.mrc"))
+    ap.add_argument("--member", default="PKU")
+    ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--builders", action="store_true", help="compare the document builders only")
+    args = ap.parse_args()
+    if args.builders:
+        return builders(args)
+    import pyoxigraph as ox
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="index-bench-", dir="/tmp") as tmp:
+        work = Path(tmp)
+        copy = work / "data"
+        shutil.copytree(args.data, copy)
+        nquads = work / "store.nq"
+        store = ox.Store.read_only(str(copy / "store"))
+        store.dump(str(nquads), ox.RdfFormat.N_QUADS)
+        quads = len(store)
+        del store
+        works = None
+        for label, fn in (
+                ("bulk_load (store)", lambda: bulk_load(nquads, work)),
+                ("index rebuild", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"])[:3]),
+                ("index rebuild, 1 process", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"],
+                                                         {"ALLIANCE_INDEX_WORKERS": "1"})[:3])):
+            rows.append((label, f"{quads:,} quads" if "bulk" in label else "", *best(fn, args.repeat)))
+        nquads.unlink()
+        if not args.skip_ingest:
+            member_nq = work / "member.nq"
+            run(ALLIANCE + ["--data", str(work / "conv"), "convert", str(args.member_file), "--member", args.member,
+                            "-o", str(member_nq)])
+            triples = sum(1 for _ in open(member_nq, "rb"))
+            rows.append(("bulk_load (member)", f"{triples:,} triples", *best(lambda: bulk_load(member_nq, work),
+                                                                            args.repeat)))
+
+            def ingest(env=None):
+                fresh = work / "fresh"
+                shutil.rmtree(fresh, ignore_errors=True)
+                run(ALLIANCE + ["--data", str(fresh), "member", "add", args.member, "--name", args.member])
+                return run(ALLIANCE + ["--data", str(fresh), "ingest", "--member", args.member,
+                                       str(args.member_file)], env)[:3]
+            rows.append(("ingest", args.member_file.name, *best(ingest, args.repeat)))
+            rows.append(("ingest, 1 process index", args.member_file.name,
+                         *best(lambda: ingest({"ALLIANCE_INDEX_WORKERS": "1"}), args.repeat)))
+    print(f"{'':28s} {'what':>22s} {'wall s':>8s} {'CPU s':>8s} {'peak MB':>8s}")
+    for label, what, wall, rss, cpu in rows:
+        print(f"{label:28s} {what:>22s} {wall:8.2f} {cpu:8.2f} {rss:8d}")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
+    t = {label: wall for label, _, wall, _, _ in rows}
+    print(f"index rebuild / bulk_load (store): {t['index rebuild'] / t['bulk_load (store)']:.2f}x "
+          f"(1 process: {t['index rebuild, 1 process'] / t['bulk_load (store)']:.2f}x; goal <= 0.5x)")
+    if "ingest" in t:
+        print(f"ingest throughput / bulk_load (member): {t['bulk_load (member)'] / t['ingest']:.2f}x "
+              f"(1 process index: {t['bulk_load (member)'] / t['ingest, 1 process index']:.2f}x; goal >= 0.7x)")
+
+
+def builders(args) -> None:
+    sys.path.insert(0, str(ROOT))
+    from graph.catalogue import Catalogue
+    from graph.index import documents, scan
+
+    with tempfile.TemporaryDirectory(prefix="index-bench-", dir="/tmp") as tmp:
+        copy = Path(tmp) / "data"
+        shutil.copytree(args.data, copy)
+        cat = Catalogue.open(copy)
+        for label, fn in (("per-work builder", lambda: documents.build(cat.store, cat.minter,
+                                                                       documents.all_works(cat.store))),
+                          ("whole-store scans", lambda: scan.build_all(cat.store, cat.minter))):
+            for _ in range(args.repeat):
+                wall, cpu = time.perf_counter(), time.process_time()
+                n = sum(1 for _ in fn())
+                print(f"{label:20s} {n} works {time.perf_counter() - wall:7.2f} s wall "
+                      f"{time.process_time() - cpu:7.2f} s CPU")
+        cat.close()
+
+
+if __name__ == "__main__":
+    main()

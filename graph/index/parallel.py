@@ -1,0 +1,103 @@
+"""Work documents on every core: chunks of works described and analysed in worker processes.
+
+Describing a work costs store reads (pyoxigraph decodes each term it returns, 1-5 µs,
+holding the GIL) and then Python text analysis (:mod:`graph.index.text`): both are
+CPU-bound, so threads do not help and processes do. For the embedded store each worker
+reads a *checkpoint* of its own (RocksDB hard links, a consistent snapshot: the same thing
+the SPARQL query workers of :mod:`graph.store.pool` read; opened for writing, never
+written, because pyoxigraph's read-only mode measured slower here), takes chunks of works,
+builds their documents with :func:`graph.index.documents.build` and turns them into
+tantivy documents, which come back pickled; the parent only adds them to the index
+writer. Results stream back chunk by chunk, so memory stays that of a few chunks.
+
+Any other store (a SPARQL server), one core, a handful of works, or a process already running
+threads (a web server answering requests: a forked child could inherit a lock another thread
+held): the documents are built in this process, as before (``ALLIANCE_INDEX_WORKERS=1``
+asks for that always).
+"""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from graph.identity.uris import Minter
+from graph.index import documents
+from graph.store.base import Store
+from graph.store.embedded import EmbeddedStore
+
+MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
+
+_worker: dict = {}
+
+
+def workers_default() -> int:
+    """``ALLIANCE_INDEX_WORKERS`` if set (1: build in this process), else one per core."""
+    if os.environ.get("ALLIANCE_INDEX_WORKERS", "").strip().isdigit():
+        return int(os.environ["ALLIANCE_INDEX_WORKERS"])
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build(store: Store, minter: Minter, works: Iterable[str], to_document: Callable,
+          workers: int | None = None, min_works: int | None = None) -> Iterator:
+    """``to_document(doc)`` for the :class:`~graph.index.documents.WorkDocument` of every work in ``works``
+    (in no particular order); worker processes are used for ``min_works`` works or more."""
+    works = [w if isinstance(w, str) else w.value for w in works]
+    workers = workers_default() if workers is None else workers
+    if workers < 2 or len(works) < (MIN_WORKS if min_works is None else min_works) \
+            or not isinstance(store, EmbeddedStore) or not _may_fork():
+        for doc in documents.build(store, minter, works):
+            yield to_document(doc)
+        return
+    _clear_orphans(Path(store.location).parent)
+    scratch = Path(tempfile.mkdtemp(prefix=f".index-{os.getpid()}-", dir=Path(store.location).parent))
+    try:
+        ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
+        snapshots = ctx.Queue()
+        for n in range(workers):  # one each: a store opened for writing reads faster than a read-only one
+            store.checkpoint(str(scratch / f"store-{n}"))
+            snapshots.put(str(scratch / f"store-{n}"))
+        chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
+        with ctx.Pool(workers, _start, (snapshots, minter, to_document)) as pool:
+            for batch in pool.imap_unordered(_describe, chunks):
+                yield from batch
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _clear_orphans(parent: Path) -> None:
+    """Remove the checkpoints of builds whose process is gone (killed before its ``finally``)."""
+    for path in parent.glob(".index-*-*"):
+        pid = path.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _may_fork() -> bool:
+    """Fork only a process with one Python thread (a command, a server before it serves): a child of a
+    threaded server could inherit a lock another thread held."""
+    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+
+
+def _start(snapshots, minter: Minter, to_document: Callable) -> None:  # in the worker
+    _worker["store"] = EmbeddedStore(snapshots.get(), minter)  # its own checkpoint, never written
+    _worker["minter"], _worker["to_document"] = minter, to_document
+
+
+def _describe(works: list[str]) -> list:  # in the worker
+    to_document = _worker["to_document"]
+    return [to_document(doc) for doc in documents.build(_worker["store"], _worker["minter"], works, threads=1)]

@@ -1,0 +1,106 @@
+"""The search index's documents, however they are built, are the per-work builder's, value for value:
+on worker processes over a checkpoint (what `alliance index rebuild` does) and from whole-store scans,
+on the demo alliance and on a generated alliance of real LC records."""
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from graph.catalogue import Catalogue
+from graph.index import SearchRequest, Searcher, documents, parallel, scan
+from graph.ingest import ingest
+from graph.members import Member, add_member
+from graph.union.generate import generate
+from tests.conftest import TEST_BASE, shared
+
+LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
+
+
+@pytest.fixture(scope="module")
+def alliance(tmp_path_factory):
+    """Three members' generated catalogues of the first 1,000 LC records, loaded through the cluster index."""
+    root = tmp_path_factory.mktemp("index-build")
+    generate([shared(LC)], root / "gen", members=3, limit=300, seed=5)
+    cat = Catalogue.open(root / "data", TEST_BASE)
+    for m in json.loads((root / "gen" / "members.json").read_text()):
+        add_member(cat.store, cat.minter, Member(m["code"], m["name"]))
+        ingest(cat.store, cat.minter, [root / "gen" / m["file"]], m["code"], clusters=cat.clusters)
+    yield cat
+    cat.close()
+
+
+@pytest.fixture(params=["demo", "alliance"])
+def catalogue(request):
+    return request.getfixturevalue("demo_catalogue" if request.param == "demo" else "alliance")
+
+
+def per_work(cat) -> dict:
+    return {d.iri: d for d in documents.build(cat.store, cat.minter, documents.all_works(cat.store), threads=1)}
+
+
+def assert_same(expected: dict, got: dict) -> None:
+    assert set(got) == set(expected)
+    differ = [iri for iri in expected if got[iri] != expected[iri]]
+    assert not differ, f"{len(differ)} documents differ, e.g. {differ[0]}"
+
+
+def test_worker_processes_give_the_per_work_documents(catalogue):
+    expected = per_work(catalogue)
+    assert len(expected) > 100
+    assert any(d.editions > 1 or len(d.libraries) > 1 for d in expected.values()), "shared editions or works"
+    got = {d.iri: d for d in parallel.build(catalogue.store, catalogue.minter, list(expected), lambda d: d,
+                                            workers=2, min_works=1)}
+    assert_same(expected, got)
+
+
+def test_whole_store_scans_give_the_per_work_documents(catalogue):
+    assert_same(per_work(catalogue), {d.iri: d for d in scan.build_all(catalogue.store, catalogue.minter)})
+
+
+def test_documents_do_not_depend_on_row_order(alliance):
+    """Chunks of another size meet the store's rows in another order: the documents stay the same."""
+    works = sorted(d.iri for d in per_work(alliance).values())
+    one = {d.iri: d for d in documents.build(alliance.store, alliance.minter, works, threads=1)}
+    original = documents.CHUNK
+    try:
+        documents.CHUNK = 7
+        other = {d.iri: d for d in documents.build(alliance.store, alliance.minter, list(reversed(works)),
+                                                   threads=2)}
+    finally:
+        documents.CHUNK = original
+    assert_same(one, other)
+
+
+def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alliance, monkeypatch):
+    def answers():
+        searcher = Searcher(alliance.search)
+        out = {}
+        for q in ("", "history", "united states", "congresses"):
+            found = searcher.search(SearchRequest(q=q, per_page=50, sort="title"))
+            out[q] = (found.total, [h.iri for h in found.hits], [h.display for h in found.hits],
+                      {name: dict(counts) for name, counts in found.facets.items()})
+        return out
+
+    monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "1")
+    alliance.search.rebuild(alliance.store, alliance.minter)
+    in_process = answers()
+    monkeypatch.setattr(parallel, "MIN_WORKS", 1)
+    monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "2")
+    assert alliance.search.rebuild(alliance.store, alliance.minter) == in_process[""][0]
+    assert answers() == in_process
+    assert not list(Path(alliance.store.location).parent.glob(".index-*")), "the checkpoint is gone"
+
+
+def test_a_killed_build_leaves_no_checkpoint_behind(alliance, tmp_path):
+    """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"   # its process has exited
+    (orphan / "store-0").mkdir(parents=True)
+    works = list(per_work(alliance))[:20]
+    assert len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2,
+                                   min_works=1))) == 20
+    assert not orphan.exists()
