@@ -85,13 +85,57 @@ class Catalogue:
             self._search = SearchIndex.in_dir(self.data_dir)
         return self._search
 
+    def follow_search(self) -> bool:
+        """Reopen the search index if another process (the writer) changed it since it was opened;
+        True if it was reopened. One ``stat`` of its state file (replaced at every commit and rebuild)."""
+        from graph.index.writer import STATE_FILE
+
+        path = self.data_dir / "index" / "search" / STATE_FILE
+        try:
+            st = path.stat()
+            seen = (st.st_mtime_ns, st.st_ino)
+        except FileNotFoundError:
+            seen = None
+        if getattr(self, "_search", None) is None:
+            self._search_seen = seen
+            return False
+        if seen == getattr(self, "_search_seen", None):
+            return False
+        self._search_seen = seen
+        self._search = None  # the old one is dropped once no request reads it
+        return True
+
+    @property
+    def tokens(self):
+        """Who may write (:class:`graph.tokens.TokenStore`): the data directory's file, or, with the
+        graph in a SPARQL server, the server's tokens graph, so every web node knows every token."""
+        if getattr(self, "_tokens", None) is None:
+            from graph.store.remote import RemoteStore
+
+            if isinstance(self.store, RemoteStore):
+                from graph.remote_shared import ServerTokens
+
+                self._tokens = ServerTokens(self.store)
+            else:
+                from graph.tokens import TokenStore
+
+                self._tokens = TokenStore(self.data_dir)
+        return self._tokens
+
     @property
     def sources(self):
         """The members' source records (:class:`graph.archive.SourceArchive`), opened on first use."""
         if getattr(self, "_sources", None) is None:
-            from graph.archive import SourceArchive
+            from graph.store.remote import RemoteStore
 
-            self._sources = SourceArchive.in_dir(self.data_dir)
+            if isinstance(self.store, RemoteStore):  # every web node reads the records from the server
+                from graph.remote_shared import ServerSourceArchive
+
+                self._sources = ServerSourceArchive(self.store)
+            else:
+                from graph.archive import SourceArchive
+
+                self._sources = SourceArchive.in_dir(self.data_dir)
         return self._sources
 
     def keep_sources(self, member: str, batch, files, format: str | None = None) -> int:

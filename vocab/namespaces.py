@@ -84,6 +84,12 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
     "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
     "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
     "collectionOf",       # bf:Collection -> member library that builds it (local literature)
+    # what web nodes share through a SPARQL server (graph.remote_shared), outside every batch graph
+    "tokenDigest",        # write token -> SHA-256 of its secret (graph {base}tokens)
+    "grant",              # write token -> what it allows, as JSON (id, member, admin, label, created)
+    "inBatch",            # archived source record -> the batch graph it was loaded in (graph {base}sources)
+    "scheme",             # archived source record -> "marc21" or "unimarc"
+    "marcxml",            # archived source record -> the member's record as MARCXML
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({

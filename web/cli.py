@@ -411,6 +411,13 @@ def token() -> None:
     """Bearer tokens for writes over SPARQL Update and the Graph Store Protocol."""
 
 
+def _tokens(obj: Context):
+    """The data directory's tokens, or with --store the SPARQL server's (shared by every web node)."""
+    from graph.tokens import TokenStore
+
+    return obj.catalogue().tokens if obj.store else TokenStore(obj.data)
+
+
 @token.command("create")
 @click.option("--member", "member_code", default=None, help="A token that writes only this member's graphs.")
 @click.option("--admin", is_flag=True, help="A token that writes any graph.")
@@ -418,7 +425,7 @@ def token() -> None:
 @pass_ctx
 def token_create(obj: Context, member_code: str | None, admin: bool, label: str) -> None:
     """Make a token and print it once (only its hash is kept)."""
-    from graph.tokens import TokenError, TokenStore
+    from graph.tokens import TokenError
 
     if member_code:
         from graph.members import get_member
@@ -431,7 +438,7 @@ def token_create(obj: Context, member_code: str | None, admin: bool, label: str)
             raise click.BadParameter(f"no member {member_code.upper()}", param_hint="--member")
     Path(obj.data).mkdir(parents=True, exist_ok=True)
     try:
-        grant, secret = TokenStore(obj.data).create(member=member_code, admin=admin, label=label)
+        grant, secret = _tokens(obj).create(member=member_code, admin=admin, label=label)
     except TokenError as err:
         raise click.UsageError(str(err)) from err
     scope = "admin (any graph)" if grant.admin else f"member {grant.member}"
@@ -443,9 +450,7 @@ def token_create(obj: Context, member_code: str | None, admin: bool, label: str)
 @pass_ctx
 def token_list(obj: Context) -> None:
     """The tokens: id, scope, creation time, label (never the secret)."""
-    from graph.tokens import TokenStore
-
-    for g in TokenStore(obj.data).grants():
+    for g in _tokens(obj).grants():
         click.echo(f"{g.id}\t{'admin' if g.admin else g.member}\t{g.created}\t{g.label}")
 
 
@@ -454,9 +459,7 @@ def token_list(obj: Context) -> None:
 @pass_ctx
 def token_revoke(obj: Context, token_id: str) -> None:
     """Revoke the token TOKEN_ID (as `alliance token list` shows it)."""
-    from graph.tokens import TokenStore
-
-    if not TokenStore(obj.data).revoke(token_id):
+    if not _tokens(obj).revoke(token_id):
         raise click.ClickException(f"no token {token_id}")
     click.echo(f"revoked {token_id}")
 
@@ -482,25 +485,45 @@ def stats(obj: Context) -> None:
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--workers", default=0, type=click.IntRange(min=0),
+              help="Web worker processes (default: one per core).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process.")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="Serve from a SPARQL 1.1 server (as the global --store).")
 @pass_ctx
-def serve(obj: Context, host: str, port: int, threads: int, store_url: str | None) -> None:
-    """Serve the web site and the SPARQL endpoint (waitress)."""
+def serve(obj: Context, host: str, port: int, workers: int, threads: int, store_url: str | None) -> None:
+    """Serve the web site and the SPARQL endpoint on every core.
+
+    A pre-fork server (gunicorn): WORKERS web processes read the store; one writer process
+    holds it and takes every write (docs/architecture.md). SIGHUP restarts them gracefully.
+    """
     if store_url:
         obj.store = store_url
-    _serve(obj, host, port, threads)
+    _serve(obj, host, port, workers, threads)
 
 
-def _serve(obj: Context, host: str, port: int, threads: int) -> None:
-    import waitress
+def _serve(obj: Context, host: str, port: int, workers: int = 0, threads: int = 4) -> None:
+    from web import prefork
 
-    from web import create_app
+    obj.close()  # the writer process opens the store: pyoxigraph allows one writer
+    if not prefork.supported():  # no fork (Windows): one process, waitress
+        import waitress
 
-    app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
-    click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="alliance-graph")
+        from web import create_app
+
+        app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
+        click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
+        waitress.serve(app, host=host, port=port, threads=threads * 2, ident="alliance-graph")
+        return
+    options = prefork.Options(data=obj.data, host=host, port=port, workers=workers, threads=threads,
+                              store=obj.store, base=obj.base)
+    click.echo(f"serving {obj.data} on http://{host}:{port}/ with {options.worker_count} worker processes "
+               "(Ctrl+C to stop)")
+    try:
+        prefork.serve(options)
+    except prefork.ServeError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command()
@@ -528,7 +551,7 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
             cat.keep_sources(m.code, report.batch, m.files)
     _sync_search(cat, changed)
     if then_serve:
-        _serve(obj, host, port, 8)
+        _serve(obj, host, port)
 
 
 from web import cli_union  # noqa: E402  (the union catalogue's commands: overlap, generate)

@@ -477,6 +477,19 @@ class RemoteStore(Store):
                 if fix:
                     self._update(" ;\n".join(fix))
 
+    # the catalogue's own bookkeeping outside batches (tokens, source records: graph.remote_shared) -------
+    def select_plain(self, sparql: str):
+        """A query over the server's own dataset, not the active graphs (it names its graphs itself)."""
+        return self._select(sparql)
+
+    def update_plain(self, sparql: str) -> None:
+        """An update of graphs outside every batch (never registered, never collected)."""
+        self._update(sparql)
+
+    def post_plain(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
+        """Add triples to a graph outside every batch, in Graph Store POSTs of CHUNK triples."""
+        return self._post_triples(graph, triples)
+
     def _named_graphs(self) -> set:
         return {r["g"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
                 if isinstance(r["g"], ox.NamedNode)}

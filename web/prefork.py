@@ -1,0 +1,235 @@
+"""``alliance serve``: a pre-fork server (gunicorn) with one writer process, on every core.
+
+One Python process serves one core (the GIL). So ``alliance serve`` runs gunicorn's arbiter
+with ``--workers`` web worker processes (default: one per core), each with ``--threads``
+threads (gthread: keep-alive connections wait in a poller, not in a thread), and beside them
+one *writer* process (:mod:`web.writer`), started first and stopped last:
+
+- pyoxigraph lets one process open a store for writing, and the search index has one writer
+  too. The writer process holds both; the web workers read *published checkpoints* of the
+  store (:mod:`graph.store.snapshots`) and the search index as the writer last committed it,
+  and pass every write (SPARQL Update, the Graph Store Protocol) to the writer over a Unix
+  socket in the data directory (:mod:`web.forward`), where tokens are checked and writes
+  serialised as in a single-process server. After a write the writer publishes a checkpoint
+  before it answers, and each worker looks for a new one at the start of every request.
+- Reads never leave the worker: pages and ``/sparql`` queries run on its own read-only copy of
+  the store. A client query still runs under the time limit (on a thread the request waits for
+  with a deadline); one that runs past it is answered with the timeout, and the worker is
+  retired: it stops taking requests, finishes those it has and exits, taking the runaway query
+  with it, while gunicorn starts a fresh worker.
+- ``SIGHUP`` to the arbiter is gunicorn's graceful restart: it restarts the writer (writes wait
+  for it, see :data:`web.forward.CONNECT_WAIT_S`) and replaces the workers one generation at a
+  time, finishing requests in flight. ``SIGTERM``/Ctrl+C stop everything.
+- With ``--store sparql+http://…`` the graph is in a SPARQL server, which every node (machine)
+  reads and writes; each node runs this same arrangement, its writer keeping the node's search
+  index following the server (:func:`web.writer.follow`).
+
+Waitress still serves where a pre-fork server has no place: the writer's Unix socket (one
+process, a few threads), the tests' in-process servers, and ``alliance serve`` on platforms
+without ``fork`` (Windows), where it runs the single-process server of earlier versions.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from web.writer import SOCKET_NAME
+
+READY_WAIT_S = 3600.0  # the writer may first bring a large search index up to date
+log = logging.getLogger("alliance.serve")
+
+
+class ServeError(Exception):
+    pass
+
+
+@dataclass
+class Options:
+    data: str
+    host: str = "127.0.0.1"
+    port: int = 5000
+    workers: int = 0           # 0: one per core
+    threads: int = 4
+    store: str | None = None   # sparql+http://… or None for the embedded store
+    base: str | None = None
+    config: dict = field(default_factory=dict)  # app config for the workers (tests)
+
+    @property
+    def worker_count(self) -> int:
+        return self.workers or cores()
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def supported() -> bool:
+    """Whether this platform can run the pre-fork server (gunicorn needs fork and fcntl)."""
+    try:
+        import fcntl  # noqa: F401
+    except ImportError:
+        return False
+    return hasattr(os, "fork")
+
+
+class Writer:
+    """The writer process (:mod:`web.writer`), started and stopped by the arbiter."""
+
+    def __init__(self, options: Options):
+        self.options = options
+        self.socket = str(Path(options.data).resolve() / SOCKET_NAME)
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [sys.executable, "-m", "web.writer", "--data", self.options.data, "--socket", self.socket]
+        if self.options.store:
+            command += ["--store", self.options.store]
+        if self.options.base:
+            command += ["--base", self.options.base]
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        if os.path.exists(self.socket):
+            os.unlink(self.socket)  # left by a writer that was killed
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                        text=True)
+        said: list[str] = []
+        threading.Thread(target=self._relay, args=(self.process, said), daemon=True, name="writer-log").start()
+        deadline = time.monotonic() + READY_WAIT_S
+        while not self._answers():
+            if self.process.poll() is not None:
+                time.sleep(0.1)  # let the relay read the last words
+                errors = [line for line in said if line.startswith("error:")]
+                raise ServeError((errors or said or ["the writer process stopped"])[-1].removeprefix("error: ").strip())
+            if time.monotonic() > deadline:
+                self.stop()
+                raise ServeError("the writer process did not start in time")
+            time.sleep(0.05)
+
+    def _answers(self) -> bool:
+        if not os.path.exists(self.socket):
+            return False
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+            try:
+                s.connect(self.socket)
+                return True
+            except OSError:
+                return False
+
+    @staticmethod
+    def _relay(process: subprocess.Popen, said: list[str]) -> None:
+        """The writer's log goes where ours goes; its error lines (not tracebacks) are kept for the caller."""
+        for line in process.stderr:
+            said.append(line)
+            if not line.startswith("error:"):
+                sys.stderr.write(line)
+
+    def stop(self, timeout: float = 60.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+
+# in the workers ------------------------------------------------------------------------------
+_worker = None  # the gunicorn worker this process is (set after fork)
+
+
+def _retire_worker() -> None:
+    """A query ran away in this worker: stop taking requests, finish the others, exit (gunicorn replaces us)."""
+    if _worker is not None:
+        log.warning("a query ran past the time limit: worker %s retires", os.getpid())
+        _worker.alive = False
+
+
+def worker_app(options: Options, socket_path: str):
+    """The Flask app of one web worker: read-only store, writes forwarded to the writer."""
+    from graph.catalogue import Catalogue
+    from graph.identity.uris import Minter
+    from graph.catalogue import configured_base
+    from web import create_app
+
+    minter = Minter(configured_base(options.data, options.base))
+    if options.store:
+        from graph.store.remote import RemoteStore
+
+        store = RemoteStore(options.store, minter, read_only=True)
+    else:
+        from graph.store.snapshots import SnapshotStore
+
+        store = SnapshotStore(Path(options.data) / "store", minter, on_runaway=_retire_worker,
+                              threads=options.threads)
+    catalogue = Catalogue(Path(options.data), store, minter)
+    config = {"ALLIANCE_DATA": options.data, "ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_SPARQL_WORKERS": 0,
+              "ALLIANCE_SEARCH_SYNC": False, "ALLIANCE_WRITER": socket_path, **options.config}
+    return create_app(config)
+
+
+def _application(options: Options, writer: Writer):
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):
+        def load_config(self):
+            settings = {
+                "bind": [f"{options.host}:{options.port}"],
+                "workers": options.worker_count,
+                "worker_class": "gthread",
+                "threads": options.threads,
+                "timeout": 60,            # a worker's heartbeat (gthread beats while requests run)
+                "graceful_timeout": 30,
+                "keepalive": 5,
+                "proc_name": "alliance",
+                "control_socket_disable": True,  # one per user by default: two servers would share it
+                "post_fork": _post_fork,
+                "on_reload": lambda arbiter: writer.restart(),
+                "on_exit": lambda arbiter: writer.stop(),
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
+
+        def load(self):
+            return worker_app(options, writer.socket)
+
+    return Application()
+
+
+def _post_fork(arbiter, worker) -> None:
+    global _worker
+    _worker = worker
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail with one line if the address cannot be bound (gunicorn would retry five times, then log)."""
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError as err:
+            raise ServeError(f"cannot listen on {host}:{port}: {err.strerror or err}") from err
+
+
+def serve(options: Options) -> None:
+    """Run the writer and the pre-fork web workers until stopped (SIGTERM, Ctrl+C)."""
+    check_port(options.host, options.port)
+    writer = Writer(options)
+    writer.start()
+    try:
+        _application(options, writer).run()
+    finally:
+        writer.stop()
