@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,26 @@ from graph.store import Store, open_store
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 DEFAULT_DATA = "alliance-data"
 SETTINGS_FILE = "settings.json"
+
+
+SEARCH_LOCK = "index/search.lock"  # held while the search index is brought up to date (one writer at a time)
+
+
+@contextmanager
+def _exclusive(path: Path):
+    """An exclusive lock on ``path`` between processes (waits for it; no lock where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class CatalogueError(Exception):
@@ -147,7 +168,9 @@ class Catalogue:
     def sync_search(self, changed=(), touched=(), progress=None) -> int:
         """Bring the search index up to date with what the store now holds; returns works re-derived
         (``changed`` resources, ``touched`` graphs: see :meth:`graph.index.SearchIndex.sync`)."""
-        return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
+        with _exclusive(self.data_dir / SEARCH_LOCK):  # another process (a node's writer, the CLI) may sync too
+            self.follow_search()  # what that process committed meanwhile
+            return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
 
     def close(self) -> None:
         if getattr(self, "_sources", None) is not None:

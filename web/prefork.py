@@ -151,11 +151,22 @@ class Writer:
 _worker = None  # the gunicorn worker this process is (set after fork)
 
 
+RETIRE_S = 10.0  # a retiring worker's other requests finish within this, then it exits whatever runs
+
+
 def _retire_worker() -> None:
-    """A query ran away in this worker: stop taking requests, finish the others, exit (gunicorn replaces us)."""
-    if _worker is not None:
-        log.warning("a query ran past the time limit: worker %s retires", os.getpid())
-        _worker.alive = False
+    """A query ran away in this worker: stop taking requests, finish the others, exit (gunicorn replaces us).
+
+    The runaway query cannot be stopped inside the process, and Python's exit would wait on it,
+    so after :data:`RETIRE_S` the process ends at once (``os._exit``), query and all.
+    """
+    if _worker is None:
+        return
+    log.warning("a query ran past the time limit: worker %s retires", os.getpid())
+    _worker.handle_exit(None, None)  # as SIGTERM: stop accepting, finish the requests in hand
+    timer = threading.Timer(RETIRE_S, os._exit, args=(0,))
+    timer.daemon = True
+    timer.start()
 
 
 def worker_app(options: Options, socket_path: str):
