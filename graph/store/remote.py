@@ -275,6 +275,8 @@ class RemoteStore(Store):
             raise QuerySyntaxError(f"query syntax error: {body.decode('utf-8', 'replace').strip()}")
         if status >= 300:
             raise QueryFailed(f"the SPARQL server answered {status}: {body.decode('utf-8', 'replace')[:500]}")
+        if media in ("text/csv", "text/tab-separated-values"):  # lossy: pyoxigraph will not parse them back
+            return Answer("solutions", results_rep.name, results_rep.media_type, body)
         if media == results_rep.media_type or media in RESULT_TYPES:
             results = _boolean_fix(ox.parse_query_results(body, format=RESULT_TYPES.get(media, results_rep.format)))
             if isinstance(results, ox.QueryBoolean):
