@@ -109,14 +109,7 @@ class Catalogue:
     def follow_search(self) -> bool:
         """Reopen the search index if another process (the writer) changed it since it was opened;
         True if it was reopened. One ``stat`` of its state file (replaced at every commit and rebuild)."""
-        from graph.index.writer import STATE_FILE
-
-        path = self.data_dir / "index" / "search" / STATE_FILE
-        try:
-            st = path.stat()
-            seen = (st.st_mtime_ns, st.st_ino)
-        except FileNotFoundError:
-            seen = None
+        seen = self._search_state()
         if getattr(self, "_search", None) is None:
             self._search_seen = seen
             return False
@@ -125,6 +118,15 @@ class Catalogue:
         self._search_seen = seen
         self._search = None  # the old one is dropped once no request reads it
         return True
+
+    def _search_state(self) -> tuple | None:
+        from graph.index.writer import STATE_FILE
+
+        try:
+            st = (self.data_dir / "index" / "search" / STATE_FILE).stat()
+        except FileNotFoundError:
+            return None
+        return st.st_mtime_ns, st.st_ino
 
     @property
     def tokens(self):
@@ -170,7 +172,10 @@ class Catalogue:
         (``changed`` resources, ``touched`` graphs: see :meth:`graph.index.SearchIndex.sync`)."""
         with _exclusive(self.data_dir / SEARCH_LOCK):  # another process (a node's writer, the CLI) may sync too
             self.follow_search()  # what that process committed meanwhile
-            return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
+            try:
+                return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
+            finally:
+                self._search_seen = self._search_state()  # our own commit: nothing to reopen
 
     def close(self) -> None:
         if getattr(self, "_sources", None) is not None:
