@@ -120,10 +120,13 @@ class Catalogue:
         return True
 
     def _search_state(self) -> tuple | None:
-        from graph.index.writer import STATE_FILE
+        path = getattr(self, "_search_state_path", None)
+        if path is None:
+            from graph.index.writer import STATE_FILE
 
+            path = self._search_state_path = str(self.data_dir / "index" / "search" / STATE_FILE)
         try:
-            st = (self.data_dir / "index" / "search" / STATE_FILE).stat()
+            st = os.stat(path)
         except FileNotFoundError:
             return None
         return st.st_mtime_ns, st.st_ino

@@ -24,6 +24,7 @@ from flask import Flask
 from graph.catalogue import DEFAULT_DATA, Catalogue
 from graph.index import Searcher
 from web import context, errors, forward, home, linkeddata, locallit, reports, resources, search, sparql, writes
+from web.fastlane import FastLane
 from web.urls import Urls
 
 
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (home, search, resources, linkeddata, sparql, reports, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    app.wsgi_app = FastLane(app, app.wsgi_app)  # repeated /sparql lookups skip Flask's machinery
     return app
 
 

@@ -107,6 +107,7 @@ class SnapshotStore(Store):
         self._store = None
         self._serial = 0
         self._evaluators = _Evaluators(threads + 2)
+        self._pointer = str(published_dir(self.location) / CURRENT)
         if not self._open_current():
             raise StoreError(f"no checkpoint of {self.location} is published yet (the writer process publishes "
                              "one when it starts)")
@@ -115,9 +116,8 @@ class SnapshotStore(Store):
     def _open_current(self) -> bool:
         from graph.store.embedded import EmbeddedStore
 
-        pointer = published_dir(self.location) / CURRENT
         try:
-            st = pointer.stat()
+            st = os.stat(self._pointer)
         except FileNotFoundError:
             return False
         seen = (st.st_mtime_ns, st.st_ino, st.st_size)
