@@ -37,6 +37,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -169,6 +170,82 @@ def _retire_worker() -> None:
     timer.start()
 
 
+class _Watch:
+    __slots__ = ("deadline", "timeout_s", "sock", "lock", "done", "expired")
+
+    def __init__(self, timeout_s: float, sock):
+        self.deadline = time.monotonic() + timeout_s
+        self.timeout_s = timeout_s
+        self.sock = sock
+        self.lock = threading.Lock()
+        self.done = False
+        self.expired = False
+
+
+class Watchdog:
+    """Keeps the deadline of client queries evaluated on the request threads of this worker.
+
+    A query past its deadline cannot be stopped inside the process. So the watchdog answers its
+    client itself, on the request's own socket (``gunicorn.socket``, bound per request by
+    :meth:`bind`): a 503 saying so, then the socket is shut; and it retires the worker
+    (:func:`_retire_worker`). The request thread, if the query ever returns, finds its watch
+    expired and its client gone.
+    """
+
+    TICK_S = 0.1
+
+    def __init__(self, retire):
+        self.retire = retire
+        self._local = threading.local()
+        self._watches: set[_Watch] = set()
+        self._lock = threading.Lock()
+        threading.Thread(target=self._run, daemon=True, name="sparql-watchdog").start()
+
+    def bind(self, sock) -> None:
+        self._local.sock = sock
+
+    @contextmanager
+    def watch(self, timeout_s: float):
+        w = _Watch(timeout_s, getattr(self._local, "sock", None))
+        with self._lock:
+            self._watches.add(w)
+        try:
+            yield w
+        finally:
+            with w.lock:
+                w.done = True
+            with self._lock:
+                self._watches.discard(w)
+
+    def _run(self) -> None:
+        while True:
+            time.sleep(self.TICK_S)
+            now = time.monotonic()
+            with self._lock:
+                late = [w for w in self._watches if now > w.deadline]
+            for w in late:
+                with w.lock:
+                    if w.done or w.expired:
+                        continue
+                    w.expired = True
+                    self._time_out(w)
+                self.retire()
+
+    @staticmethod
+    def _time_out(w: _Watch) -> None:
+        if w.sock is None:
+            return  # not under gunicorn: the client's connection ends with the worker
+        body = f"the query ran past the time limit of {w.timeout_s:g} s and was stopped\n".encode()
+        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n"
+                "X-Content-Type-Options: nosniff\r\n\r\n").encode()
+        try:
+            w.sock.sendall(head + body)
+            w.sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass  # the client is gone
+
+
 def worker_app(options: Options, socket_path: str):
     """The Flask app of one web worker: read-only store, writes forwarded to the writer."""
     from graph.catalogue import Catalogue
@@ -184,12 +261,22 @@ def worker_app(options: Options, socket_path: str):
     else:
         from graph.store.snapshots import SnapshotStore
 
+        watchdog = Watchdog(_retire_worker)
         store = SnapshotStore(Path(options.data) / "store", minter, on_runaway=_retire_worker,
-                              threads=options.threads)
+                              threads=options.threads, watchdog=watchdog)
     catalogue = Catalogue(Path(options.data), store, minter)
     config = {"ALLIANCE_DATA": options.data, "ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_SPARQL_WORKERS": 0,
               "ALLIANCE_SEARCH_SYNC": False, "ALLIANCE_WRITER": socket_path, **options.config}
-    return create_app(config)
+    app = create_app(config)
+    if not options.store:
+        inner = app.wsgi_app
+
+        def bound(environ, start_response):  # the watchdog answers a runaway query's client on its socket
+            watchdog.bind(environ.get("gunicorn.socket"))
+            return inner(environ, start_response)
+
+        app.wsgi_app = bound
+    return app
 
 
 def _application(options: Options, writer: Writer):
