@@ -192,7 +192,7 @@ class Watchdog:
     expired and its client gone.
     """
 
-    TICK_S = 0.1
+    TICK_S = 0.25
 
     def __init__(self, retire):
         self.retire = retire
