@@ -7,10 +7,12 @@ SIGTERM stops every process.
 """
 from __future__ import annotations
 
+import os
 import re
 import signal
 import threading
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -128,3 +130,17 @@ def test_sighup_restarts_gracefully_and_sigterm_stops_everything(site):
         time.sleep(0.2)
     assert server.processes() == set()
     assert not (server.data / "writer.sock").exists()
+
+
+def test_a_killed_writer_is_started_again(site):
+    server, auth = site
+    writers = [p for p in server.processes() if b"web.writer" in Path(f"/proc/{p}/cmdline").read_bytes()]
+    assert len(writers) == 1
+    os.kill(writers[0], signal.SIGKILL)
+    body = '<http://example.org/k> <http://example.org/p> "after kill" .\n'
+    put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
+                       headers={**auth, "Content-Type": "application/n-triples"}, timeout=120)
+    assert put.status_code == 201, put.text  # waited for the new writer
+    assert ask(server.url, "SELECT ?o WHERE { <http://example.org/k> ?p ?o }", timeout=30).text.splitlines() == \
+        ["o", "after kill"]
+    assert "starting it again" in "".join(server.log)

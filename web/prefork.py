@@ -84,14 +84,23 @@ def supported() -> bool:
 
 
 class Writer:
-    """The writer process (:mod:`web.writer`), started and stopped by the arbiter."""
+    """The writer process (:mod:`web.writer`), started and stopped by the arbiter, and started
+    again if it dies meanwhile (writes wait for it: :data:`web.forward.CONNECT_WAIT_S`)."""
 
     def __init__(self, options: Options):
         self.options = options
         self.socket = str(Path(options.data).resolve() / SOCKET_NAME)
         self.process: subprocess.Popen | None = None
+        self._lock = threading.RLock()
+        self._stopping = False
+        self._ready = False
 
     def start(self) -> None:
+        with self._lock:
+            self._stopping = False
+            self._start()
+
+    def _start(self) -> None:
         command = [sys.executable, "-m", "web.writer", "--data", self.options.data, "--socket", self.socket]
         if self.options.store:
             command += ["--store", self.options.store]
@@ -103,7 +112,8 @@ class Writer:
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                         text=True)
         said: list[str] = []
-        threading.Thread(target=self._relay, args=(self.process, said), daemon=True, name="writer-log").start()
+        threading.Thread(target=self._watch, args=(self.process, said), daemon=True, name="writer-log").start()
+        self._ready = False
         deadline = time.monotonic() + READY_WAIT_S
         while not self._answers():
             if self.process.poll() is not None:
@@ -114,6 +124,7 @@ class Writer:
                 self.stop()
                 raise ServeError("the writer process did not start in time")
             time.sleep(0.05)
+        self._ready = True
 
     def _answers(self) -> bool:
         if not os.path.exists(self.socket):
@@ -125,27 +136,39 @@ class Writer:
             except OSError:
                 return False
 
-    @staticmethod
-    def _relay(process: subprocess.Popen, said: list[str]) -> None:
-        """The writer's log goes where ours goes; its error lines (not tracebacks) are kept for the caller."""
+    def _watch(self, process: subprocess.Popen, said: list[str]) -> None:
+        """The writer's log goes where ours goes (its error lines are kept for :meth:`start`); when it
+        ends without being stopped, the writer is started again."""
         for line in process.stderr:
             said.append(line)
             if not line.startswith("error:"):
                 sys.stderr.write(line)
+        process.wait()
+        with self._lock:
+            if self._stopping or process is not self.process or not self._ready:
+                return  # stopped, replaced, or failed to start (start() said why)
+            log.error("the writer process ended (status %s); starting it again", process.returncode)
+            try:
+                self._start()
+            except ServeError as err:
+                log.error("the writer process could not start again: %s; writes are unavailable", err)
 
     def stop(self, timeout: float = 60.0) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
+        with self._lock:
+            self._stopping = True
+            if self.process is None or self.process.poll() is not None:
+                return
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
 
     def restart(self) -> None:
-        self.stop()
-        self.start()
+        with self._lock:
+            self.stop()
+            self.start()
 
 
 # in the workers ------------------------------------------------------------------------------
