@@ -137,10 +137,13 @@ def test_a_killed_writer_is_started_again(site):
     writers = [p for p in server.processes() if b"web.writer" in Path(f"/proc/{p}/cmdline").read_bytes()]
     assert len(writers) == 1
     os.kill(writers[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60  # a write sent while it is down gets 502 (it may have been half done)
+    while time.monotonic() < deadline and "starting it again" not in "".join(server.log):
+        time.sleep(0.1)
     body = '<http://example.org/k> <http://example.org/p> "after kill" .\n'
     put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
                        headers={**auth, "Content-Type": "application/n-triples"}, timeout=120)
-    assert put.status_code == 201, put.text  # waited for the new writer
+    assert put.status_code == 201, put.text  # waits for the new writer to listen
     assert ask(server.url, "SELECT ?o WHERE { <http://example.org/k> ?p ?o }", timeout=30).text.splitlines() == \
         ["o", "after kill"]
     assert "starting it again" in "".join(server.log)
