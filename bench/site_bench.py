@@ -1,7 +1,17 @@
-"""Speed of the web site on a large alliance: work pages and searches with facets, server-side.
+"""Speed of the web site on a large alliance: work pages and searches with facets, server-side or over HTTP.
 
     python bench/site_bench.py DATA [BASELINE_DATA] [--queries bench/site_queries.txt] [--works 60]
                                [--repeat 3] [--explicit-graphs] [--read-only]
+    python bench/site_bench.py DATA --wrk [--works 300] [--seconds 10] [--clients 8] [--workers 0]
+
+``--wrk``: the site as deployed, over HTTP on 127.0.0.1, with ``wrk`` as the load generator (a Lua
+script cycling through fixed URL lists, ``Accept: text/html``): ``--works`` work pages drawn at
+random (seeded) from the search index, and the searches of the queries file, each also sorted
+by title, newest and oldest (facets computed on every one). For ``alliance serve`` (pre-fork,
+``--workers`` processes, default one per core) and, as the baseline of the same run, the
+single-process server it was before (waitress): rate, median and p99 at 1 and ``--clients``
+connections, and the ratio of the two rates. DATA is served from a private copy (its store
+checkpointed: hard links), so a shared data directory is never opened for writing.
 
 DATA and BASELINE_DATA are data directories (e.g. the 1,000,000-record alliance and the
 10,000-record one, both from ``alliance generate`` + ``alliance ingest``). Each is opened, its
@@ -133,6 +143,65 @@ def measure(data: str, search_urls: list[str], works: list[str] | None, args) ->
     return out
 
 
+def wrk_urls(data: str, search_urls: list[str], works: int, seed: int = 13) -> dict[str, list[str]]:
+    """The work pages (``works`` drawn at random from the index) and the searches, each search also sorted."""
+    import random
+
+    import tantivy
+
+    cat = Catalogue.open(data, read_only=True)
+    app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 0, "ALLIANCE_SEARCH_SYNC": False})
+    searcher = cat.search.searcher()
+    hits = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs).hits
+    iris = sorted(searcher.doc(address).get_first("id") for _, address in hits)
+    chosen = random.Random(seed).sample(iris, min(works, len(iris)))
+    with app.test_request_context():
+        pages = [app.extensions["alliance"].urls.page(iri) for iri in chosen]
+    cat.close()
+    searches = list(search_urls)
+    for url in search_urls:
+        if "sort=" not in url:
+            searches += [f"{url}&sort={s}" for s in ("title", "newest", "oldest")]
+    return {"work pages": pages, "searches": searches}
+
+
+def wrk_mode(args, search_urls: list[str]) -> None:
+    import shutil
+    import tempfile
+
+    from bench.sparql_bench import Load, copy_data, load_average, serve, stop
+    from tests.servers import free_port
+    from web.prefork import cores
+
+    tmp = Path(tempfile.mkdtemp(prefix="site-bench-"))
+    try:
+        data = tmp / "data"
+        copy_data(Path(args.data), data)
+        lists = wrk_urls(str(data), search_urls, args.works)
+        gen = Load(tmp, accept="text/html")
+        workers = args.workers or cores()
+        print(f"{len(lists['work pages'])} work pages, {len(lists['searches'])} searches; {gen.name}; "
+              f"{args.seconds:g} s per cell; {cores()} cores")
+        print(f"{'server':34s}{'kind':12s}{'1 conn: req/s':>14s}{'median':>9s}{'p99':>9s}"
+              f"{f'{args.clients} conn: req/s':>15s}{'median':>9s}{'p99':>9s}{'ratio':>7s}{'errors':>8s}  load")
+        for label, single in ((f"alliance serve ({workers} workers)", False), ("single process (before)", True)):
+            port = free_port()
+            server = serve(data, port, workers, args.threads, single)
+            try:
+                for kind, urls in lists.items():
+                    gen.run("127.0.0.1", port, urls, 2, 3)  # warm: every worker sees the URLs
+                    one = gen.run("127.0.0.1", port, urls, 1, args.seconds)
+                    many = gen.run("127.0.0.1", port, urls, args.clients, args.seconds)
+                    print(f"{label:34s}{kind:12s}{one['rate']:14,.0f}{one['median'] * 1000:8.1f}ms"
+                          f"{one['p99'] * 1000:7.0f}ms{many['rate']:15,.0f}{many['median'] * 1000:8.1f}ms"
+                          f"{many['p99'] * 1000:7.0f}ms{many['rate'] / one['rate']:6.2f}x"
+                          f"{one['errors'] + many['errors']:8d}  {load_average()}", flush=True)
+            finally:
+                stop(server)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("data")
@@ -144,8 +213,17 @@ def main() -> None:
     parser.add_argument("--read-only", action="store_true",
                         help="open the stores read-only (a shared data directory; its index must be current)")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--wrk", action="store_true", help="over HTTP with wrk, alliance serve beside the "
+                                                           "single-process server")
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=0, help="web worker processes (0: one per core)")
+    parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args()
     search_urls = read_queries(Path(args.queries))
+    if args.wrk:
+        wrk_mode(args, search_urls)
+        return
     results = []
     works = None
     if args.baseline:

@@ -1,17 +1,24 @@
-"""The SPARQL endpoint's speed beside pyoxigraph called directly, and beside Virtuoso with the same data.
+"""The SPARQL endpoint's speed beside pyoxigraph called directly, and beside Virtuoso and Oxigraph server
+with the same data.
 
-    python bench/sparql_bench.py [--data DIR] [--slice SDU,NKU] [--stages layers,http,virtuoso]
-                                 [--queries 400] [--clients 8] [--seconds 10] [--workers 2] [--threads 8]
+    python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
+                                 [--stages layers,http,waitress,oxigraph,virtuoso]
+                                 [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
 
 1. The store: ``--data`` (an existing data directory, e.g. a checkpoint of the 1,000,000-record
-   alliance), else the 10,000 LC records of ../shared/data loaded for ``--members`` members.
+   alliance), or ``--copy-of`` (a shared one, e.g. /work/bench-data/data: the run serves a
+   checkpoint of its store, hard links, and copies of the rest), else the 10,000 LC records of
+   ../shared/data loaded for ``--members`` members.
 2. One lookup mix for every row of the run: an edition's statements, who holds it, its title, its
    work, over editions sampled at random (seeded) from the store, or from the ``--slice`` members'
    graphs when Virtuoso gets only those members.
 3. ``layers``: pyoxigraph called directly (``Store.query`` over the union, rows read), ``Store.answer``
    in-process (+ JSON), through the worker pool (the runaway-query guard's processes), and the
    Flask app in-process (test client: routing, protocol, negotiation, no sockets).
-4. ``http``: ``alliance serve`` in its own process. The load generator is ``wrk`` (C, epoll,
+4. ``http``: ``alliance serve`` in its own process: the pre-fork server, ``--workers`` web worker
+   processes (0: one per core) of ``--threads`` threads, beside its writer process.
+   ``waitress``: the single-process server ``alliance serve`` was before it (waitress, 8 threads,
+   client queries in 2 query worker processes), as the baseline of the same run. The load generator is ``wrk`` (C, epoll,
    keep-alive; Debian package ``wrk``) driven by a Lua script over the fixed list of query URLs,
    so the client costs the two shared cores little; without wrk a lean single-process asyncio
    HTTP/1.1 keep-alive client stands in (said in the output). The HTTP floor is ``OPTIONS /sparql``
@@ -21,6 +28,8 @@
    N-Triples and loaded with its bulk loader (``ld_add`` + ``rdf_loader_run``), then the same URLs
    against its own ``/sparql`` (default graph: the union of its graphs), 1 and ``--clients``
    connections, same generator.
+6. ``oxigraph``: Oxigraph server (Rust; ``oxigraph serve-read-only --union-default-graph``) over a
+   checkpoint of the same store, the same URLs against its ``/query``.
 The machine's load average (``uptime``) is printed beside every stage.
 """
 from __future__ import annotations
@@ -133,6 +142,8 @@ def layers(cat, mix: list[str], workers: int) -> dict[str, list[float]]:
            "Store.answer in-process (+ JSON)": timed(lambda q: Store.answer(store, q), mix)}
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": workers})
     out["Store.answer via worker pool (+ JSON)"] = timed(lambda q: store.answer(q), mix, warm=2)
+    snapshots = _snapshot_store(cat)
+    out["pre-fork worker: SnapshotStore.answer (+ JSON)"] = timed(lambda q: snapshots.answer(q), mix)
     client = app.test_client()
 
     def flask(q):
@@ -140,6 +151,18 @@ def layers(cat, mix: list[str], workers: int) -> dict[str, list[float]]:
         assert r.status_code == 200, r.data
     out["Flask app in-process (test client, pool)"] = timed(flask, mix)
     return out
+
+
+def _snapshot_store(cat):
+    """A web worker's store: a published checkpoint, queries in-process under the deadline."""
+    from graph.store.snapshots import SnapshotStore, publish
+
+    if cat.store.read_only:
+        raise SystemExit("the pre-fork layer needs a writable store to publish a checkpoint (drop --read-only)")
+    publish(cat.store)
+    store = SnapshotStore(cat.store.location, cat.minter)
+    store.refresh()
+    return store
 
 
 # HTTP ----------------------------------------------------------------------------------------------------------------
@@ -159,11 +182,12 @@ end
 class Load:
     """The load generator: wrk over a fixed list of paths, or a lean asyncio keep-alive client."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, accept: str = ACCEPT):
         self.wrk = shutil.which("wrk")
         self.folder = folder
-        self.script = folder / "mix.lua"
-        self.script.write_text(LUA)
+        self.accept = accept
+        self.script = folder / f"mix-{abs(hash(accept))}.lua"
+        self.script.write_text(LUA.replace(ACCEPT, accept))
         self.name = ("wrk 4 (C, epoll, keep-alive) + Lua over the query URLs" if self.wrk else
                      "single-process asyncio HTTP/1.1 keep-alive client (wrk not installed)")
 
@@ -250,17 +274,31 @@ def check_answers(port: int, mix: list[str], expected: list[int], path: str = "/
     return wrong
 
 
-def serve(data: Path, port: int, workers: int, threads: int, read_only: bool = False) -> subprocess.Popen:
-    env = {**os.environ, "ALLIANCE_SPARQL_WORKERS": str(workers)}
-    if read_only:  # the same app and waitress settings as `alliance serve`, on the store opened read-only
+def serve(data: Path, port: int, workers: int, threads: int, single: bool = False) -> subprocess.Popen:
+    """``alliance serve`` (pre-fork: ``workers`` processes of ``threads`` threads), or with ``single`` the
+    single-process server it was before: waitress, 8 threads, 2 query worker processes, on the store opened
+    read-only (so it also serves a copy taken mid-load)."""
+    env = dict(os.environ)
+    if single:
+        env["ALLIANCE_SPARQL_WORKERS"] = "2"
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-read-only", str(port), "--data", str(data),
-                   "--threads", str(threads)]
+                   "--threads", "8"]
     else:
         command = [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
-                   "--threads", str(threads)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                   "--workers", str(workers), "--threads", str(threads)]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
     _wait_http(port, "/sparql?query=ASK%7B%7D", process)
     return process
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.terminate()  # the arbiter stops its workers and writer
+    try:
+        process.wait(60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
 
 
 def _wait_http(port: int, path: str, process: subprocess.Popen, seconds: float = 300) -> None:
@@ -281,11 +319,11 @@ def _wait_http(port: int, path: str, process: subprocess.Popen, seconds: float =
     raise RuntimeError("the server did not start")
 
 
-def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args, single: bool = False) -> None:
     from tests.servers import free_port
 
     port = free_port()
-    server = serve(data, port, args.workers, args.threads, args.read_only)
+    server = serve(data, port, args.workers, args.threads, single or args.read_only)
     try:
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)  # warm: every worker sees the mix
@@ -294,10 +332,49 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args)
         floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
         print(f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
               f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})")
-        one_and_many("endpoint over HTTP", gen, port, paths, args)
+        one_and_many("single process (before)" if single else "alliance serve (pre-fork)", gen, port, paths, args)
+    finally:
+        stop(server)
+
+
+def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
+    """Oxigraph server (Rust) on a checkpoint of the same store, default graph = the union of its graphs."""
+    import pyoxigraph as ox
+
+    from tests.servers import free_port, oxigraph_binary
+
+    binary = oxigraph_binary()
+    if binary is None:
+        print("oxigraph server not installed (pip install oxigraph): stage skipped")
+        return
+    location = tmp / "oxigraph"
+    ox.Store.read_only(str(data / "store")).backup(str(location))
+    port = free_port()
+    server = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_http(port, "/query?query=ASK%7B%7D", server, 60)
+        print(f"answers checked against pyoxigraph: {check_answers(port, mix, expected, '/query')} of {len(mix)} differ")
+        paths = ["/query?" + urllib.parse.urlencode({"query": q}) for q in mix]
+        gen.run("127.0.0.1", port, paths, 2, 3)
+        one_and_many("oxigraph server /query", gen, port, paths, args)
     finally:
         server.terminate()
-        server.wait(60)
+        server.wait(30)
+        shutil.rmtree(location, ignore_errors=True)
+
+
+def copy_data(source: Path, target: Path) -> None:
+    """A private copy of a shared data directory: its store checkpointed (hard links), the rest copied."""
+    import pyoxigraph as ox
+
+    target.mkdir(parents=True)
+    ox.Store.read_only(str(source / "store")).backup(str(target / "store"))
+    for name in ("settings.json", "sources.sqlite", "clusters.sqlite", "tokens.json"):
+        if (source / name).exists():
+            shutil.copy(source / name, target / name)
+    if (source / "index").exists():
+        shutil.copytree(source / "index", target / "index")
 
 
 def one_and_many(label: str, gen, port: int, paths: list[str], args) -> None:
@@ -371,12 +448,14 @@ def main() -> None:
     parser.add_argument("--data", default=None, help="an existing data directory (opened for writing: use a copy)")
     parser.add_argument("--slice", default="", help="members whose editions the mix uses and Virtuoso gets "
                                                     "(comma-separated codes; default: all)")
-    parser.add_argument("--stages", default="layers,http,virtuoso")
+    parser.add_argument("--copy-of", default=None, help="a shared data directory: serve a private copy of it")
+    parser.add_argument("--stages", default="layers,http,waitress,oxigraph,virtuoso")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=2, help="query worker processes of the server")
-    parser.add_argument("--threads", type=int, default=8, help="waitress threads")
+    parser.add_argument("--workers", type=int, default=0, help="web worker processes of alliance serve "
+                                                                "(0: one per core)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per web worker process")
     parser.add_argument("--no-virtuoso", action="store_true")
     parser.add_argument("--read-only", action="store_true",
                         help="open the store read-only (a copy taken mid-load: a writable open would first drop "
@@ -400,7 +479,11 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="sparql-bench-"))
     try:
         data = Path(args.data) if args.data else tmp / "data"
-        if not args.data:
+        if args.copy_of:
+            t = time.perf_counter()
+            copy_data(Path(args.copy_of), data)
+            print(f"store: a copy of {args.copy_of} (checkpoint) in {time.perf_counter() - t:.1f} s")
+        elif not args.data:
             triples, took = load(data, args.records, args.members)
             print(f"store: loaded {args.members} members x {', '.join(Path(r).name for r in args.records)} "
                   f"in {took:.1f} s")
@@ -428,9 +511,17 @@ def main() -> None:
         cat.close()
         gen = Load(tmp)
         if "http" in stages:
-            stage(f"HTTP: alliance serve{' (store opened read-only)' if args.read_only else ''}, "
-                  f"{args.workers} query workers, {args.threads} waitress threads")
+            from web.prefork import cores
+
+            stage(f"HTTP: alliance serve{' (store opened read-only, single process)' if args.read_only else ''}, "
+                  f"{args.workers or cores()} web worker processes x {args.threads} threads")
             http_stage(data, mix, expected, gen, args)
+        if "waitress" in stages:
+            stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
+            http_stage(data, mix, expected, gen, args, single=True)
+        if "oxigraph" in stages:
+            stage("Oxigraph server (serve-read-only --union-default-graph)")
+            oxigraph_stage(data, mix, expected, gen, tmp, args)
         if "virtuoso" in stages:
             stage("Virtuoso 7")
             virtuoso_stage(data, graphs, mix, expected_slice, gen, tmp, args)

@@ -15,7 +15,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from graph import dialects
 from graph.sources import SourceRecord
@@ -55,25 +55,8 @@ class SourceArchive:
 
     def add(self, member: str, graph: str, files: Iterable[str | Path], format: str | None = None) -> int:
         """Keep the MARC records of ``files`` (as loaded into ``graph``); returns how many were kept."""
-        import pymarc
-
-        rows = []
-        for path in files:
-            dialect = dialects.detect(path, format)
-            scheme = MARC_DIALECTS.get(dialect.name)
-            if scheme is None:
-                continue
-            for item in dialect.read(path):
-                if not isinstance(item, SourceRecord) or not hasattr(item.record, "get_fields"):
-                    continue
-                control = item.record.get_fields("001")
-                if not control or not (control[0].data or "").strip():
-                    continue
-                try:
-                    xml = pymarc.record_to_xml(item.record, namespace=True)
-                except Exception:  # noqa: BLE001 - a record pymarc cannot write is simply not kept
-                    continue
-                rows.append((member.upper(), control[0].data.strip(), graph, scheme, zlib.compress(xml, 6)))
+        rows = [(member.upper(), control, graph, scheme, zlib.compress(xml, 6))
+                for scheme, control, xml in marc_records(files, format)]
         with self._lock, self.db:
             self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
         return len(rows)
@@ -103,6 +86,28 @@ class SourceArchive:
 
     def close(self) -> None:
         self.db.close()
+
+
+def marc_records(files: Iterable[str | Path], format: str | None = None) -> Iterator[tuple[str, str, bytes]]:
+    """(scheme, control number, MARCXML) of every MARC record in ``files`` that has a 001."""
+    import pymarc
+
+    for path in files:
+        dialect = dialects.detect(path, format)
+        scheme = MARC_DIALECTS.get(dialect.name)
+        if scheme is None:
+            continue
+        for item in dialect.read(path):
+            if not isinstance(item, SourceRecord) or not hasattr(item.record, "get_fields"):
+                continue
+            control = item.record.get_fields("001")
+            if not control or not (control[0].data or "").strip():
+                continue
+            try:
+                xml = pymarc.record_to_xml(item.record, namespace=True)
+            except Exception:  # noqa: BLE001 - a record pymarc cannot write is simply not kept
+                continue
+            yield scheme, control[0].data.strip(), xml
 
 
 def marcxml_collection(records: list[ArchivedRecord]) -> bytes:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,26 @@ from graph.store import Store, StoreBusy, open_store
 DEFAULT_BASE = "http://127.0.0.1:5000/"
 DEFAULT_DATA = "alliance-data"
 SETTINGS_FILE = "settings.json"
+
+
+SEARCH_LOCK = "index/search.lock"  # held while the search index is brought up to date (one writer at a time)
+
+
+@contextmanager
+def _exclusive(path: Path):
+    """An exclusive lock on ``path`` between processes (waits for it; no lock where fcntl is missing)."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 class CatalogueError(Exception):
@@ -110,13 +131,62 @@ class Catalogue:
             self._search = SearchIndex.in_dir(self.data_dir)
         return self._search
 
+    def follow_search(self) -> bool:
+        """Reopen the search index if another process (the writer) changed it since it was opened;
+        True if it was reopened. One ``stat`` of its state file (replaced at every commit and rebuild)."""
+        seen = self._search_state()
+        if getattr(self, "_search", None) is None:
+            self._search_seen = seen
+            return False
+        if seen == getattr(self, "_search_seen", None):
+            return False
+        self._search_seen = seen
+        self._search = None  # the old one is dropped once no request reads it
+        return True
+
+    def _search_state(self) -> tuple | None:
+        path = getattr(self, "_search_state_path", None)
+        if path is None:
+            from graph.index.writer import STATE_FILE
+
+            path = self._search_state_path = str(self.data_dir / "index" / "search" / STATE_FILE)
+        try:
+            st = os.stat(path)
+        except FileNotFoundError:
+            return None
+        return st.st_mtime_ns, st.st_ino
+
+    @property
+    def tokens(self):
+        """Who may write (:class:`graph.tokens.TokenStore`): the data directory's file, or, with the
+        graph in a SPARQL server, the server's tokens graph, so every web node knows every token."""
+        if getattr(self, "_tokens", None) is None:
+            from graph.store.remote import RemoteStore
+
+            if isinstance(self.store, RemoteStore):
+                from graph.remote_shared import ServerTokens
+
+                self._tokens = ServerTokens(self.store)
+            else:
+                from graph.tokens import TokenStore
+
+                self._tokens = TokenStore(self.data_dir)
+        return self._tokens
+
     @property
     def sources(self):
         """The members' source records (:class:`graph.archive.SourceArchive`), opened on first use."""
         if getattr(self, "_sources", None) is None:
-            from graph.archive import SourceArchive
+            from graph.store.remote import RemoteStore
 
-            self._sources = SourceArchive.in_dir(self.data_dir)
+            if isinstance(self.store, RemoteStore):  # every web node reads the records from the server
+                from graph.remote_shared import ServerSourceArchive
+
+                self._sources = ServerSourceArchive(self.store)
+            else:
+                from graph.archive import SourceArchive
+
+                self._sources = SourceArchive.in_dir(self.data_dir)
         return self._sources
 
     # the one road for every load of catalogue files ----------------------------------------------
@@ -166,7 +236,12 @@ class Catalogue:
     def sync_search(self, changed=(), touched=(), progress=None) -> int:
         """Bring the search index up to date with what the store now holds; returns works re-derived
         (``changed`` resources, ``touched`` graphs: see :meth:`graph.index.SearchIndex.sync`)."""
-        return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
+        with _exclusive(self.data_dir / SEARCH_LOCK):  # another process (a node's writer, the CLI) may sync too
+            self.follow_search()  # what that process committed meanwhile
+            try:
+                return self.search.sync(self.store, self.minter, changed=changed, touched=touched, progress=progress)
+            finally:
+                self._search_seen = self._search_state()  # our own commit: nothing to reopen
 
     def close(self) -> None:
         if getattr(self, "_sources", None) is not None:

@@ -41,6 +41,22 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def mint(*, member: str | None = None, admin: bool = False, label: str = "") -> tuple[Grant, str, str]:
+    """A new token: its grant, the secret (shown once, never stored) and the digest to keep."""
+    if admin == (member is not None):
+        raise TokenError("a token is either for one member (--member CODE) or for an admin (--admin)")
+    ident = secrets.token_hex(4)
+    token = f"{PREFIX}{ident}_{secrets.token_urlsafe(32)}"
+    grant = Grant(ident, member.upper() if member else None, admin, label,
+                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return grant, token, _digest(token)
+
+
+def digest_of(token: str) -> str | None:
+    """The digest a presented token is kept under, or None if it is not shaped like a token."""
+    return _digest(token) if token.startswith(PREFIX) else None
+
+
 class TokenStore:
     def __init__(self, data_dir: str | Path):
         self.path = Path(data_dir) / TOKENS_FILE
@@ -70,15 +86,10 @@ class TokenStore:
 
     def create(self, *, member: str | None = None, admin: bool = False, label: str = "") -> tuple[Grant, str]:
         """A new token; returns its grant and the secret, which is shown once and never stored."""
-        if admin == (member is not None):
-            raise TokenError("a token is either for one member (--member CODE) or for an admin (--admin)")
-        ident = secrets.token_hex(4)
-        token = f"{PREFIX}{ident}_{secrets.token_urlsafe(32)}"
-        grant = Grant(ident, member.upper() if member else None, admin, label,
-                      datetime.now(timezone.utc).isoformat(timespec="seconds"))
+        grant, token, digest = mint(member=member, admin=admin, label=label)
         with self._lock:
             entries = list(self._read())
-            entries.append({**asdict(grant), "sha256": _digest(token)})
+            entries.append({**asdict(grant), "sha256": digest})
             self._write(entries)
         return grant, token
 

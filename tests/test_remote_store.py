@@ -96,11 +96,10 @@ def test_a_failed_batch_is_never_visible(remote):
 
 
 def test_pages_endpoint_and_graph_store_over_the_remote_store(remote):
-    from graph.tokens import TokenStore
     from web import create_app
 
     name, cat, _ = remote
-    _, token = TokenStore(cat.data_dir).create(member="PKU")
+    _, token = cat.tokens.create(member="PKU")  # kept in the server: every web node knows it
     app = create_app({"ALLIANCE_CATALOGUE": cat})
     with LiveServer(app, threads=4) as live:
         page = requests.get(live.url + "/library/pku", timeout=60)

@@ -91,6 +91,12 @@ ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
                           # that record but catalogued by none: it holds no Items (see catalogued() below)
     "hallName",           # genealogy (bf:Work) -> its family's hall name (堂号), e.g. "三槐堂"@zh-Hans
     "sibu",               # the four-branch classification of old books (四部分类: 经史子集), a bf:Source
+    # what web nodes share through a SPARQL server (graph.remote_shared), outside every batch graph
+    "tokenDigest",        # write token -> SHA-256 of its secret (graph {base}tokens)
+    "grant",              # write token -> what it allows, as JSON (id, member, admin, label, created)
+    "inBatch",            # archived source record -> the batch graph it was loaded in (graph {base}sources)
+    "scheme",             # archived source record -> "marc21" or "unimarc"
+    "marcxml",            # archived source record -> the member's record as MARCXML
 }))
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
 SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({

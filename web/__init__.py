@@ -10,7 +10,9 @@ The SPARQL endpoint's limits (:mod:`web.sparql`): ``ALLIANCE_SPARQL_TIMEOUT`` (s
 (Graph Store uploads), ``ALLIANCE_SEARCH_SYNC`` (false: start without first bringing a stale search
 index up to date, which on a large store takes long; search shows what the index holds), each also
 read from the environment.
-The catalogue is opened once per app: pyoxigraph allows one writing process.
+The catalogue is opened once per app: pyoxigraph allows one writing process. In a worker of the
+pre-fork server (:mod:`web.prefork`) ``ALLIANCE_WRITER`` is the writer process's socket: the app
+reads published checkpoints and passes writes to the writer (:mod:`web.forward`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,9 @@ from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
 from graph.index import Searcher
-from web import checklist, context, errors, home, linkeddata, locallit, reports, resources, search, sparql, writes
+from web import (checklist, context, errors, forward, home, linkeddata, locallit, reports, resources, search,
+                 sparql, writes)
+from web.fastlane import FastLane
 from web.urls import Urls
 
 
@@ -48,9 +52,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter),
                                                searcher=Searcher(catalogue.search))
     context.init_app(app)
+    if app.config.get("ALLIANCE_WRITER"):
+        forward.init_app(app)
     for module in (home, search, resources, linkeddata, sparql, reports, checklist, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
+    app.wsgi_app = FastLane(app, app.wsgi_app)  # repeated /sparql lookups skip Flask's machinery
     return app
 
 

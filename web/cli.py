@@ -422,6 +422,13 @@ def token() -> None:
     """Bearer tokens for writes over SPARQL Update and the Graph Store Protocol."""
 
 
+def _tokens(obj: Context):
+    """The data directory's tokens, or with --store the SPARQL server's (shared by every web node)."""
+    from graph.tokens import TokenStore
+
+    return obj.catalogue().tokens if obj.store else TokenStore(obj.data)
+
+
 @token.command("create")
 @click.option("--member", "member_code", default=None, help="A token that writes only this member's graphs.")
 @click.option("--admin", is_flag=True, help="A token that writes any graph.")
@@ -429,7 +436,7 @@ def token() -> None:
 @pass_ctx
 def token_create(obj: Context, member_code: str | None, admin: bool, label: str) -> None:
     """Make a token and print it once (only its hash is kept)."""
-    from graph.tokens import TokenError, TokenStore
+    from graph.tokens import TokenError
 
     if member_code:
         from graph.members import get_member
@@ -439,7 +446,7 @@ def token_create(obj: Context, member_code: str | None, admin: bool, label: str)
             raise click.BadParameter(f"no member {member_code.upper()}", param_hint="--member")
     Path(obj.data).mkdir(parents=True, exist_ok=True)
     try:
-        grant, secret = TokenStore(obj.data).create(member=member_code, admin=admin, label=label)
+        grant, secret = _tokens(obj).create(member=member_code, admin=admin, label=label)
     except TokenError as err:
         raise click.UsageError(str(err)) from err
     scope = "admin (any graph)" if grant.admin else f"member {grant.member}"
@@ -451,9 +458,7 @@ def token_create(obj: Context, member_code: str | None, admin: bool, label: str)
 @pass_ctx
 def token_list(obj: Context) -> None:
     """The tokens: id, scope, creation time, label (never the secret)."""
-    from graph.tokens import TokenStore
-
-    for g in TokenStore(obj.data).grants():
+    for g in _tokens(obj).grants():
         click.echo(f"{g.id}\t{'admin' if g.admin else g.member}\t{g.created}\t{g.label}")
 
 
@@ -462,9 +467,7 @@ def token_list(obj: Context) -> None:
 @pass_ctx
 def token_revoke(obj: Context, token_id: str) -> None:
     """Revoke the token TOKEN_ID (as `alliance token list` shows it)."""
-    from graph.tokens import TokenStore
-
-    if not TokenStore(obj.data).revoke(token_id):
+    if not _tokens(obj).revoke(token_id):
         raise click.ClickException(f"no token {token_id}")
     click.echo(f"revoked {token_id}")
 
@@ -491,55 +494,62 @@ def stats(obj: Context) -> None:
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int, help="Worker threads.")
+@click.option("--workers", default=0, type=click.IntRange(min=0),
+              help="Web worker processes (default: one per core).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
+              help="Threads per worker process.")
 @click.option("--store", "store_url", default=None, metavar="URL",
               help="Serve from a SPARQL 1.1 server (as the global --store).")
 @pass_ctx
-def serve(obj: Context, host: str, port: int, threads: int, store_url: str | None) -> None:
-    """Serve the web site and the SPARQL endpoint (waitress)."""
+def serve(obj: Context, host: str, port: int, workers: int, threads: int, store_url: str | None) -> None:
+    """Serve the web site and the SPARQL endpoint on every core.
+
+    A pre-fork server (gunicorn): WORKERS web processes read the store; one writer process
+    holds it and takes every write (docs/architecture.md). SIGHUP restarts them gracefully.
+    """
     if store_url:
         obj.store = store_url
     check_port(host, port)
-    _serve(obj, host, port, threads)
+    _serve(obj, host, port, workers, threads)
 
 
 def check_port(host: str, port: int) -> None:
-    """Fail in one line, before any work, when HOST:PORT cannot be listened on (another server has it)."""
-    import socket
+    """One line and exit 1, before any work, when HOST:PORT is taken (web.prefork.check_port)."""
+    from web import prefork
 
     try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-        with socket.socket(family, kind, proto) as probe:
-            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as servers do: TIME_WAIT is no obstacle
-            probe.bind(address)
-    except OSError as err:
-        raise click.ClickException(_port_message(host, port, err)) from err
+        prefork.check_port(host, port)
+    except prefork.ServeError as err:
+        raise click.ClickException(str(err)) from err
 
 
-def _port_message(host: str, port: int, err: OSError) -> str:
-    import errno
+def _serve(obj: Context, host: str, port: int, workers: int = 0, threads: int = 4) -> None:
+    from web import prefork
 
-    if err.errno == errno.EADDRINUSE:
-        return f"port {port} on {host} is already in use (another server?); choose another with --port"
-    if err.errno == errno.EACCES:
-        return f"no permission to listen on port {port} on {host}; choose a port above 1023 with --port"
-    return f"cannot listen on {host}:{port}: {err.strerror or err}"
+    obj.close()  # the writer process opens the store: pyoxigraph allows one writer
+    if not prefork.supported():  # no fork (Windows): one process, waitress
+        import logging
 
+        from web import create_app
+        from web.rawurls import create_server
 
-def _serve(obj: Context, host: str, port: int, threads: int) -> None:
-    import logging
-
-    from web import create_app
-    from web.rawurls import create_server
-
-    app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
-    logging.basicConfig()  # as waitress.serve does: its warnings (queue depth) reach the console
+        app = create_app({"ALLIANCE_CATALOGUE": obj.catalogue(), "ALLIANCE_DATA": obj.data})
+        logging.basicConfig()  # as waitress.serve does: its warnings (queue depth) reach the console
+        try:
+            server = create_server(app, host=host, port=port, threads=threads * 2, ident="alliance-graph")
+        except OSError as err:  # taken since check_port looked
+            raise click.ClickException(prefork.port_message(host, port, err)) from err
+        click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
+        server.run()
+        return
+    options = prefork.Options(data=obj.data, host=host, port=port, workers=workers, threads=threads,
+                              store=obj.store, base=obj.base)
+    click.echo(f"serving {obj.data} on http://{host}:{port}/ with {options.worker_count} worker processes "
+               "(Ctrl+C to stop)")
     try:
-        server = create_server(app, host=host, port=port, threads=threads, ident="alliance-graph")
-    except OSError as err:  # taken since check_port looked
-        raise click.ClickException(_port_message(host, port, err)) from err
-    click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
-    server.run()
+        prefork.serve(options)
+    except prefork.ServeError as err:
+        raise click.ClickException(str(err)) from err
 
 
 @main.command()
@@ -559,7 +569,7 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
         click.echo(report.summary())
         _echo_index(report)
     if then_serve:
-        _serve(obj, host, port, 8)
+        _serve(obj, host, port)
 
 
 from web import cli_union  # noqa: E402  (the union catalogue's commands: overlap, generate)

@@ -53,8 +53,8 @@ class ProtocolError(Exception):
         self.status = status
 
 
-def limits() -> Limits:
-    config = current_app.config
+def limits(config=None) -> Limits:
+    config = config if config is not None else current_app.config
     return Limits(timeout_s=float(config["ALLIANCE_SPARQL_TIMEOUT"]),
                   max_result_bytes=int(config["ALLIANCE_SPARQL_MAX_RESULT_BYTES"]))
 
@@ -98,12 +98,18 @@ def endpoint():
     if rep == "html":
         response = _html(text, answer)
     else:
-        response = Response(answer.body, mimetype=answer.media_type)
-        if answer.media_type.startswith("text/") or "json" in answer.media_type or "xml" in answer.media_type:
-            response.content_type = f"{answer.media_type}; charset=utf-8"
+        response = Response(answer.body, content_type=content_type(answer))
     response.vary.add("Accept")
     response.headers.update(CORS_HEADERS)
     return response
+
+
+def content_type(answer) -> str:
+    """The Content-Type of a serialised answer (text, JSON and XML say their charset)."""
+    media = answer.media_type
+    if media.startswith("text/") or "json" in media or "xml" in media:
+        return f"{media}; charset=utf-8"
+    return media
 
 
 _NEGOTIATED: dict = {}  # (format parameters, Accept) -> (results representation, graph representation)

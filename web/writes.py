@@ -68,10 +68,8 @@ def denial(err: Denied) -> Response:
 
 # who is asking -------------------------------------------------------------------------------
 def tokens() -> TokenStore:
-    found = current_app.extensions.get("alliance_tokens")
-    if found is None:
-        found = current_app.extensions["alliance_tokens"] = TokenStore(state().catalogue.data_dir)
-    return found
+    """The catalogue's tokens: its data directory's file, or the shared SPARQL server's (every web node's)."""
+    return state().catalogue.tokens
 
 
 def authenticate() -> Grant:

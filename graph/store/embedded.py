@@ -66,9 +66,13 @@ class EmbeddedStore(Store):
         if default_graph is None and named_graphs is None:
             if has_dataset_clause(sparql):
                 return self._ox.query(sparql, base_iri=base_iri)  # FROM / FROM NAMED say what to read
-            with self._gate:  # the query's snapshot is taken before any write can start
-                if self._union_is_active():
+            if self.read_only:  # nothing writes here: no gate (an aggregate evaluates inside query(),
+                if self._union_is_active():  # and under the gate it would hold up every other reader)
                     return self._ox.query(sparql, base_iri=base_iri, use_default_graph_as_union=True)
+            else:
+                with self._gate:  # the query's snapshot is taken before any write can start
+                    if self._union_is_active():
+                        return self._ox.query(sparql, base_iri=base_iri, use_default_graph_as_union=True)
         # pyoxigraph evaluates a query on the snapshot taken when it is called. If a switch
         # happened between reading the active graphs and that call, the graphs it retired
         # may already be dropped: ask again, so a reader sees the old catalogue or the new.

@@ -275,6 +275,8 @@ class RemoteStore(Store):
             raise QuerySyntaxError(f"query syntax error: {body.decode('utf-8', 'replace').strip()}")
         if status >= 300:
             raise QueryFailed(f"the SPARQL server answered {status}: {body.decode('utf-8', 'replace')[:500]}")
+        if media in ("text/csv", "text/tab-separated-values"):  # lossy: pyoxigraph will not parse them back
+            return Answer("solutions", results_rep.name, results_rep.media_type, body)
         if media == results_rep.media_type or media in RESULT_TYPES:
             results = _boolean_fix(ox.parse_query_results(body, format=RESULT_TYPES.get(media, results_rep.format)))
             if isinstance(results, ox.QueryBoolean):
@@ -496,6 +498,19 @@ class RemoteStore(Store):
                 fix = registry.reconciliation(self.minter, before, self._named_graphs(), set(self.active_graphs()))
                 if fix:
                     self._update(" ;\n".join(fix))
+
+    # the catalogue's own bookkeeping outside batches (tokens, source records: graph.remote_shared) -------
+    def select_plain(self, sparql: str):
+        """A query over the server's own dataset, not the active graphs (it names its graphs itself)."""
+        return self._select(sparql)
+
+    def update_plain(self, sparql: str) -> None:
+        """An update of graphs outside every batch (never registered, never collected)."""
+        self._update(sparql)
+
+    def post_plain(self, graph: ox.NamedNode, triples: Iterable[Triple]) -> int:
+        """Add triples to a graph outside every batch, in Graph Store POSTs of CHUNK triples."""
+        return self._post_triples(graph, triples)
 
     def _named_graphs(self) -> set:
         return {r["g"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
