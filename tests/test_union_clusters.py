@@ -212,3 +212,26 @@ def test_cnmarc_and_unimarc_copies_of_the_same_records_cluster_across_dialects(t
         FILTER(CONTAINS(STR(?v), "2623")) }}"""))
     assert len({r["i"] for r in shared_isbn}) == 2 and len({r["w"] for r in shared_isbn}) == 1
     cat.close()
+
+
+def test_two_members_loading_one_file_hold_one_instance_per_record(tmp_path):
+    """Exact copies always meet: the 99 British Library records loaded by two members are 99 Instances, each
+    held by both, even those matching needs more than title + year for ("Contact", 1990, no author, no pages)."""
+    from graph.catalogue import Catalogue
+
+    path = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    cat = Catalogue.open(tmp_path / "bl", TEST_BASE)
+    for code in ("BL", "NJU"):
+        add_member(cat.store, cat.minter, Member(code, code))
+        ingest(cat.store, cat.minter, [path], code, clusters=cat.clusters)
+    found = cat.clusters.clusters_of()
+    by_record: dict = {}
+    for (member, control), ids in found.items():
+        by_record.setdefault(control, set()).add(ids)
+    assert len(found) == 2 * len(by_record) == 198
+    assert [c for c, ids in by_record.items() if len(ids) > 1] == []
+    rows = list(cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
+        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
+    assert len(rows) == len(instances(cat)) == len({ids[0] for ids in found.values()})
+    assert all(int(r["n"].value) == 2 for r in rows)
+    cat.close()

@@ -6,8 +6,9 @@ A mapper fills an :class:`Evidence` from its record (MARC 21, CNMARC, a spreadsh
 never at what else has been loaded, so clusters (connected components of these pairwise
 matches) are the same whatever order the records arrive in.
 
-Instances match on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is
-contradicted: another carrier (an e-book reproducing the print ISBN), titles that have nothing in common (one ISBN printed on two books), a different
+Two exact copies of one record (the same digest of their bibliographic fields: two members loading
+one file) are always one Instance, whatever the other rules would need. Otherwise instances match
+on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is contradicted: another carrier (an e-book reproducing the print ISBN), titles that have nothing in common (one ISBN printed on two books), a different
 year *and* publisher (a reprint carrying the original's ISBN), different LCCNs or OCLC numbers
 (two records the national library keeps apart), different volume numbers. Set ISBNs ("(set)",
 "v. 1-3") are never used to match. Without a shared identifier, records match on title + year
@@ -64,6 +65,7 @@ class Evidence:
     carrier: str = ""             # what the record says the edition is carried on, as catalogued (GMD, 33X)
     subtitles: list[str] = field(default_factory=list)            # other title information (245 $b, 200 $e)
     extent: str = ""              # 300 $a / 215 $a: "xi, 186 p."
+    content: str = ""             # digest of the record's bibliographic fields (an exact copy has the same)
 
 
 def carrier_key(text: str) -> str:
@@ -151,7 +153,7 @@ def signature(ev: Evidence) -> dict:
     strong += [f"issn:{n}" for n in map(issn, ev.issns) if n]
     titles = _title_keys(ev.titles, ev.nonfiling)
     work_titles = list(dict.fromkeys(_title_keys(ev.work_titles, 0) + titles))
-    return {
+    sig = {
         "s": sorted(set(strong)),
         "t": titles,
         "tw": _words(ev.titles),
@@ -169,6 +171,9 @@ def signature(ev: Evidence) -> dict:
         "g": _pages(ev.extent),
         "k": ("c" if ev.corporate else "p") if ev.authors else "",
     }
+    if ev.content:
+        sig["d"] = ev.content
+    return sig
 
 
 def _pages(extent: str) -> str:
@@ -192,7 +197,8 @@ def _subtitles_compatible(a: dict, b: dict) -> bool:
 
 def instance_blocks(sig: dict) -> list[str]:
     """Keys under which candidate instance matches are looked up."""
-    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"])]
+    content = [f"d:{sig['d']}"] if sig.get("d") else []
+    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"]), *content]
 
 
 def work_blocks(sig: dict) -> list[str]:
@@ -268,6 +274,8 @@ def _authors_compatible(a: dict, b: dict) -> bool:
 
 def same_instance(a: dict, b: dict) -> bool:
     """Do two records describe the same edition?"""
+    if a.get("d") and a.get("d") == b.get("d"):
+        return True  # exact copies of one record (two members loading one file): nothing can tell them apart
     if a["n"] and b["n"] and a["n"] != b["n"]:
         return False  # different volumes of a set
     if a["e"] and b["e"] and a["e"] != b["e"]:

@@ -83,11 +83,12 @@ def resolve(out: Out, ctx: MappingContext, control: str, language: str):
 class _Fields:
     """The record as :func:`evidence` reads it, with field lookups by tag already indexed."""
 
-    __slots__ = ("get_fields", "leader")
+    __slots__ = ("get_fields", "leader", "fields")
 
     def __init__(self, out: Out):
         self.get_fields = out.fields
         self.leader = out.record.leader
+        self.fields = out.record.fields
 
 
 def _link004(record) -> str | None:

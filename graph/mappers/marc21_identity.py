@@ -1,9 +1,15 @@
 """What a MARC 21 record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
 from __future__ import annotations
 
+from hashlib import blake2b
+
 import pymarc
 
 from graph.identity.match import Evidence
+
+# fields a member changes on a copy it loads (control number, its agency, the time it saved it) or adds for
+# its own copies (holdings, items, local 9XX): left out of the content digest
+_LOCAL_TAGS = frozenset({"001", "003", "005", "852", "876", "877", "878"})
 
 
 def _clean(text: str) -> str:
@@ -30,8 +36,25 @@ def _linked(record, tag: str):
     return None
 
 
+def content_digest(fields) -> str:
+    """A digest of a record's bibliographic fields (MARC 21 or UNIMARC): two exact copies of one record
+    have the same, whatever control number, agency, timestamp or local holdings fields each member gave it."""
+    h = blake2b(digest_size=12)
+    for f in fields:
+        tag = f.tag
+        if tag in _LOCAL_TAGS or tag[:1] == "9":
+            continue
+        if f.control_field:
+            h.update(f"\x1e{tag}{f.data}".encode("utf-8", "surrogatepass"))
+        else:
+            parts = "".join(f"\x1f{c}{v}" for c, v in f.subfields)
+            h.update(f"\x1e{tag}{''.join(f.indicators)}{parts}".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
 def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     ev = Evidence(member=member, control=control)
+    ev.content = content_digest(record.fields)
     f008 = next((f.data for f in record.get_fields("008")), "")
     ev.language = f008[35:38].strip().lower() if len(f008) >= 38 else ""
     for field in record.get_fields("020"):

@@ -4,11 +4,13 @@ from __future__ import annotations
 import pymarc
 
 from graph.identity.match import Evidence
+from graph.mappers.marc21_identity import content_digest
 from graph.mappers.unimarc_access import agent_name, clean, pinyin_of, subs
 
 
 def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Evidence:
     ev = Evidence(member=member, control=control)
+    ev.content = content_digest(record.fields)
     f101 = next(iter(record.get_fields("101")), None)
     languages = [v.lower() for v in subs(f101, "a")] if f101 is not None else []
     ev.language = languages[0] if languages else coded[22:25].strip().lower()
