@@ -80,7 +80,7 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     uniform = next(iter(record.get_fields("130", "240")), None)
     if uniform is not None:
         ev.work_titles.append(_joined(uniform, "anp"))
-        ev.translation = bool(_subs(uniform, "l"))
+    _translation(ev, record, uniform)
     pub = next(iter(record.get_fields("264", "260")), None)
     if pub is not None:
         ev.date = next(iter(_subs(pub, "c")), None)
@@ -95,6 +95,23 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
                            *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
                            _FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])
     return ev
+
+
+def _translation(ev: Evidence, record, uniform) -> None:
+    """Is the record a translation (its uniform title names a language, 041 says so or names the original's
+    language), and of what: the uniform title without the language, in the original's language (041 $h)."""
+    originals = []
+    said = False
+    for field in record.get_fields("041"):
+        said = said or field.indicator1 == "1"
+        originals += [v.strip().lower()[i:i + 3] for v in _subs(field, "h") for i in range(0, len(v.strip()) - 2, 3)]
+    originals = [c for c in originals if c.isalpha() and c.isascii()]
+    said = said or bool(originals) or (uniform is not None and bool(_subs(uniform, "l")))
+    ev.original_language = originals[0] if len(set(originals)) == 1 else ""
+    ev.translation = said and not (ev.original_language and ev.original_language == ev.language)
+    if ev.translation:
+        linked = [t for f in record.get_fields("765") if (t := _joined(f, "t"))]  # "Translation of:"
+        ev.original_titles = ev.work_titles[:1] if uniform is not None else linked[:1]
 
 
 _FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
