@@ -235,3 +235,47 @@ def test_two_members_loading_one_file_hold_one_instance_per_record(tmp_path):
     assert len(rows) == len(instances(cat)) == len({ids[0] for ids in found.values()})
     assert all(int(r["n"].value) == 2 for r in rows)
     cat.close()
+
+
+def test_a_translation_finds_the_work_it_translates_in_any_load_order(tmp_path):
+    """The sample's English "The story of the stone" (240 Hong lou meng. English) loaded by one member, the
+    Chinese 红楼梦 editions by another: the translation is a Work of its own, and the work it translates is
+    the Chinese editions' Work, whichever member loads first; withdrawing the translation takes that out."""
+    from graph.identity.clusters import ORIGINAL
+    from graph.identity.uris import Minter
+    from graph.sample import write_sample
+
+    members = write_sample(tmp_path / "sample")
+    pku = next(m for m in members if m.code == "PKU")
+    records = [item.record for path in pku.files for item in read_marc(path) if isinstance(item, SourceRecord)]
+    english = [r for r in records if r["245"].value().lower().startswith("the story of the stone")]
+    chinese = [r for r in records if r["245"].value().startswith("880-02 Hong lou meng")]
+    assert len(english) == 1 and len(chinese) >= 2
+    files = {}
+    for code, chosen in (("RPL", english), ("PKU", chinese)):
+        files[code] = tmp_path / f"{code}.mrc"
+        files[code].write_bytes(b"".join(r.as_marc() for r in chosen))
+
+    def originals(index):
+        return index.db.execute("SELECT c.ident FROM records r JOIN clusters c ON c.cid = r.wcl "
+                                "WHERE r.control LIKE ?", (f"%{ORIGINAL}",)).fetchall()
+
+    seen = []
+    for order in (["RPL", "PKU"], ["PKU", "RPL"]):
+        index = ClusterIndex(tmp_path / f"{order[0]}.sqlite", Minter(TEST_BASE))
+        for code in order:
+            cluster_member(index, code, [files[code]])
+        found = index.clusters_of()
+        chinese_works = {w for (m, _), (_, w) in found.items() if m == "PKU"}
+        (translation,) = {w for (m, _), (_, w) in found.items() if m == "RPL"}
+        assert len(chinese_works) == 1 and translation not in chinese_works
+        assert originals(index) == [tuple(chinese_works)]
+        assert index.stats()["records"] == len(chinese) + 1  # the work translated is no record of an edition
+        seen.append((found, originals(index)))
+        index.close()
+    assert seen[0] == seen[1]
+    files["RPL"].write_bytes(b"".join(r.as_marc() for r in chinese[:1]))  # the translation withdrawn
+    index = ClusterIndex(tmp_path / "PKU.sqlite", Minter(TEST_BASE))
+    cluster_member(index, "RPL", [files["RPL"]], replace=True)
+    assert originals(index) == []
+    index.close()
