@@ -279,3 +279,30 @@ def test_a_translation_finds_the_work_it_translates_in_any_load_order(tmp_path):
     cluster_member(index, "RPL", [files["RPL"]], replace=True)
     assert originals(index) == []
     index.close()
+
+
+def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_original(tmp_path):
+    """Real LC records: Saint-Exupéry's "Le petit prince" (French) and its German, Latin and Spanish
+    translations (240 Petit prince. $l German / Latin / Spanish; 041 1_ $h fre). Each translation is a Work
+    of its own, bf:translationOf the French Work, though one member loads the translations before another
+    loads the original."""
+    from graph.catalogue import Catalogue
+
+    wanted = {"00012999": "fre", "00013000": "ger", "00013001": "lat", "00013002": "spa"}
+    records = {item.record["001"].data.strip(): item.record
+               for item in read_marc(shared("marc21/loc-booksall/booksall-2016-part01-first10000.mrc"))
+               if isinstance(item, SourceRecord) and item.record["001"].data.strip() in wanted}
+    assert set(records) == set(wanted)
+    (tmp_path / "BL.mrc").write_bytes(b"".join(records[c].as_marc() for c in ("00013000", "00013001", "00013002")))
+    (tmp_path / "NJU.mrc").write_bytes(records["00012999"].as_marc())
+    cat = union_catalogue(tmp_path, "prince")
+    for code in ("BL", "NJU"):
+        ingest(cat.store, cat.minter, [tmp_path / f"{code}.mrc"], code, clusters=cat.clusters)
+    found = cat.clusters.clusters_of()
+    work = {control: w for (_, control), (_, w) in found.items()}
+    assert len(set(work.values())) == 4
+    original = cat.minter.resource("work", work["00012999"]).value
+    links = cat.store.query(f"SELECT DISTINCT ?t ?o WHERE {{ ?t <{BF.translationOf.value}> ?o ; a <{BF.Work.value}> }}")
+    assert {(r["t"].value, r["o"].value) for r in links} == {
+        (cat.minter.resource("work", work[c]).value, original) for c in ("00013000", "00013001", "00013002")}
+    cat.close()
