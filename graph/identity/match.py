@@ -177,10 +177,16 @@ def signature(ev: Evidence) -> dict:
     }
     if ev.content:
         sig["d"] = ev.content
-    if ev.translation and (originals := _title_keys(ev.original_titles, 0)):
+    if originals := original_keys(ev):
         sig["ow"] = originals
         sig["ol"] = (ev.original_language or "").lower()[:3]
     return sig
+
+
+def original_keys(ev: Evidence) -> list[str]:
+    """Title keys of the work a translation translates: [] when ``ev`` is no translation or does not say
+    of what (a resolver then names no original)."""
+    return _title_keys(ev.original_titles, 0) if ev.translation else []
 
 
 def original_signature(sig: dict) -> dict | None:
