@@ -298,3 +298,12 @@ def test_the_translation_link_is_the_same_in_any_load_order(sample, loaded, tmp_
         assert _translation_pair(cat) == _translation_pair(loaded[0])
     finally:
         cat.close()
+
+
+def test_the_translations_example_of_the_union_docs_runs(loaded):
+    cat, _, _ = loaded
+    text = (ROOT / "docs" / "union.md").read_text(encoding="utf-8")
+    (query,) = re.findall(r"```sparql translations\n(.*?)\n```", text, flags=re.S)
+    original, translation = _translation_pair(cat)
+    rows = {(r["translation"].value, r["language"].value, r["original"].value) for r in cat.store.query(query)}
+    assert (translation, "http://id.loc.gov/vocabulary/languages/eng", original) in rows

@@ -7,7 +7,10 @@ the candidates a new record is compared with, so adding a member compares its re
 the clusters they could join and never re-matches the alliance.
 
 Clusters are the connected components of the pairwise rules in :mod:`graph.identity.match`
-(a record in the same instance cluster is also in the same work cluster). A cluster is named
+(a record in the same instance cluster is also in the same work cluster). A translation is a Work of
+its own; the work it translates is kept as one more record of the member (control number +
+:data:`ORIGINAL`, work keys only, no instance cluster), so it joins the original's records in any load
+order and the translation's ``bf:translationOf`` follows that cluster's id. A cluster is named
 by its canonical key (its smallest identifier, else title key), digested into the URI: the
 same records loaded in any order give the same URIs. When a load joins two clusters, or
 changes a cluster's canonical key, the old id is *retired* with its survivor (an HTTP 301,

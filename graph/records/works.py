@@ -126,7 +126,8 @@ def work_view(store: Store, iri, lang: str = "en", page: int = 1) -> dict | None
             "edition_groups": [{"format": k, "editions": v} for k, v in groups.items()],
             "edition_count": len(editions), "page": page, "pages": pages,
             "holders": holders, "copies": sum(h["copies"] for h in holders),
-            "translation_of": [d.ref(o, lang) for o in d.nodes(work, BF.translationOf)],
+            "translation_of": [d.ref(o, lang) for o in d.nodes(work, BF.translationOf)
+                               if d.literals(o, RDFS.label)],  # an original no member has loaded: no page
             "translations": translations_of(store, work, lang),
             **work_facts(d, work, lang, ignore=(BF.Work.value,))}
 
