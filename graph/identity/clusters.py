@@ -179,9 +179,10 @@ class ClusterIndex:
 
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
+        # records of editions, and the works they are of: not the originals translations name (ORIGINAL)
         return {"records": one("SELECT count(*) FROM records WHERE icl IS NOT NULL"),
                 "instances": one("SELECT count(*) FROM clusters WHERE kind='i'"),
-                "works": one("SELECT count(*) FROM clusters WHERE kind='w'"),
+                "works": one("SELECT count(DISTINCT wcl) FROM records WHERE icl IS NOT NULL"),
                 "retired": one("SELECT count(*) FROM retired")}
 
     def close(self) -> None:
