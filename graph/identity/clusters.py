@@ -226,8 +226,11 @@ class Load:
             rid, old, icl, wcl = row
             self.db.execute("UPDATE records SET seen=? WHERE rid=?", (self.generation, rid))
             if old == text:
-                kept = original_signature(json.loads(old)) if '"ow":' in old else None
-                return self._resolved(icl, wcl, self._original(control, kept))
+                if '"ow":' not in old:
+                    return self._resolved(icl, wcl)
+                original = self._original(control, original_signature(json.loads(old)))
+                self._rename_pending()
+                return self._resolved(icl, wcl, original)
             self._remove(rid)
         rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
                               (self.member, control, text, self.generation)).lastrowid
