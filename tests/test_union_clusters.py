@@ -274,8 +274,10 @@ def test_a_translation_finds_the_work_it_translates_in_any_load_order(tmp_path):
         seen.append((found, originals(index)))
         index.close()
     assert seen[0] == seen[1]
-    files["RPL"].write_bytes(b"".join(r.as_marc() for r in chinese[:1]))  # the translation withdrawn
     index = ClusterIndex(tmp_path / "PKU.sqlite", Minter(TEST_BASE))
+    cluster_member(index, "RPL", [files["RPL"]], replace=True)  # loaded again, unchanged: nothing moves
+    assert (index.clusters_of(), originals(index)) == seen[1]
+    files["RPL"].write_bytes(b"".join(r.as_marc() for r in chinese[:1]))  # the translation withdrawn
     cluster_member(index, "RPL", [files["RPL"]], replace=True)
     assert originals(index) == []
     index.close()
