@@ -220,8 +220,9 @@ def _subtitles_compatible(a: dict, b: dict) -> bool:
 
 def instance_blocks(sig: dict) -> list[str]:
     """Keys under which candidate instance matches are looked up."""
-    content = [f"d:{sig['d']}"] if sig.get("d") else []
-    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"]), *content]
+    blocks = [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"])]
+    # an exact copy shares every block of the record it copies: the digest is a key only when there is no other
+    return blocks or ([f"d:{sig['d']}"] if sig.get("d") else [])
 
 
 def work_blocks(sig: dict) -> list[str]:

@@ -39,17 +39,19 @@ def _linked(record, tag: str):
 def content_digest(fields) -> str:
     """A digest of a record's bibliographic fields (MARC 21 or UNIMARC): two exact copies of one record
     have the same, whatever control number, agency, timestamp or local holdings fields each member gave it."""
-    h = blake2b(digest_size=12)
+    parts: list[str] = []
+    add = parts.append
     for f in fields:
         tag = f.tag
         if tag in _LOCAL_TAGS or tag[:1] == "9":
             continue
         if f.control_field:
-            h.update(f"\x1e{tag}{f.data}".encode("utf-8", "surrogatepass"))
+            add(f"\x1e{tag}{f.data}")
         else:
-            parts = "".join(f"\x1f{c}{v}" for c, v in f.subfields)
-            h.update(f"\x1e{tag}{''.join(f.indicators)}{parts}".encode("utf-8", "surrogatepass"))
-    return h.hexdigest()
+            add(f"\x1e{tag}{f.indicator1}{f.indicator2}")
+            for c, v in f.subfields:
+                add(f"\x1f{c}{v}")
+    return blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
 def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
