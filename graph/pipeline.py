@@ -24,6 +24,7 @@ from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
+from graph.identity.match import original_keys
 from graph.identity.resolver import KeyIdentity, Resolved
 from graph import dialects
 from graph import faults
@@ -75,7 +76,8 @@ class _Result:
 
 
 _PENDING = "urn:x-alliance-pending:"
-_PENDING_RE = re.compile(rb"<urn:x-alliance-pending:(\d+):([iw])")
+_PENDING_RE = re.compile(rb"<urn:x-alliance-pending:(\d+):([iwo])")
+_PLACE = {b"i": 0, b"w": 1, b"o": 2}
 
 
 class DeferredIdentity:
@@ -92,7 +94,8 @@ class DeferredIdentity:
     def resolve(self, ev) -> Resolved:
         n = len(self.evidence)
         self.evidence.append(ev)
-        return Resolved(NamedNode(f"{_PENDING}{n}:i"), NamedNode(f"{_PENDING}{n}:w"))
+        original = NamedNode(f"{_PENDING}{n}:o") if original_keys(ev) else None  # a translation's original
+        return Resolved(NamedNode(f"{_PENDING}{n}:i"), NamedNode(f"{_PENDING}{n}:w"), original)
 
 
 def _settle(res: "_Result", identity) -> None:
@@ -102,8 +105,10 @@ def _settle(res: "_Result", identity) -> None:
     real = []
     for ev in res.evidence:
         got = identity.resolve(ev)
-        real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode()))
-    res.data = _PENDING_RE.sub(lambda m: real[int(m.group(1))][m.group(2) == b"w"], res.data)
+        # an ":o" placeholder (a translation's original) only where the resolver names one: see original_keys
+        original = f"<{got.original.value}".encode() if got.original is not None else None
+        real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode(), original))
+    res.data = _PENDING_RE.sub(lambda m: real[int(m.group(1))][_PLACE[m.group(2)]], res.data)
     for control, iri in list(res.instances.items()):
         if iri.startswith(_PENDING):  # the main Instance itself, never a fragment of it
             res.instances[control] = real[int(iri[len(_PENDING):].split(":")[0])][0][1:].decode()

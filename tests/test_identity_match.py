@@ -4,9 +4,10 @@ from __future__ import annotations
 import copy
 import unicodedata
 
+import pymarc
 import pytest
 
-from graph.identity.match import instance_blocks, same_instance, same_work, signature
+from graph.identity.match import instance_blocks, original_signature, same_instance, same_work, signature
 from graph.identity.normalize import isbn13, issn, lccn, oclc, pinyin_key, title_key
 from graph.mappers.marc21_identity import evidence
 from graph.sources import SourceRecord
@@ -84,6 +85,7 @@ def test_one_isbn_printed_on_two_different_books_does_not_merge_them():
 def test_a_reprint_by_another_publisher_with_the_same_isbn_is_another_instance_of_the_same_work():
     record = next(r for r in lc_records() if r.get_fields("020") and r.get_fields("100"))
     original, reprint = ev(record), ev(record, "BL")
+    reprint.content = ""  # another record, not a copy
     reprint.lccns = reprint.oclcs = []
     reprint.publisher = "Dover Publications"
     reprint.date = str(int(signature(original)["y"]) + 20)
@@ -95,6 +97,7 @@ def test_a_reprint_by_another_publisher_with_the_same_isbn_is_another_instance_o
 def test_different_lccns_keep_two_records_apart_even_with_one_isbn():
     record = next(r for r in lc_records() if r.get_fields("020"))
     e1, e2 = ev(record), ev(record, "BL")
+    e2.content = ""  # another record, not a copy
     e2.lccns = ["2001012345"]
     assert not same_instance(signature(e1), signature(e2))
 
@@ -114,11 +117,40 @@ def test_romanised_and_vernacular_copies_of_a_chinese_book_match():
     assert same_instance(a, b) and same_work(a, b)
 
 
-def test_a_translation_is_the_same_work_only_when_a_uniform_title_says_so():
-    record = next(r for r in lc_records() if r.get_fields("100") and not r.get_fields("240"))
-    e1, e2 = ev(record), ev(record, "BL")
-    e2.language = "fre" if e1.language != "fre" else "ger"
-    e2.isbns, e2.lccns, e2.oclcs = [], [], []
-    assert not same_work(signature(e1), signature(e2))
-    e2.work_titles, e2.translation = [e1.titles[0]], True
-    assert same_work(signature(e1), signature(e2))
+def translated(record, language: str, control: str, uniform: bool = True):
+    """A translation of ``record`` into ``language`` as a cataloguer records it: 008/35-37, 041 1_ $a $h and
+    a 240 naming the original's title and the translation's language."""
+    copy_ = copy.deepcopy(record)
+    copy_["001"].data = control
+    f008 = copy_["008"]
+    original = f008.data[35:38]
+    f008.data = f008.data[:35] + language + f008.data[38:]
+    copy_.remove_fields("010", "020", "035", "041", "240")
+    copy_.add_ordered_field(pymarc.Field("041", pymarc.Indicators("1", " "),
+                                         [pymarc.Subfield("a", language), pymarc.Subfield("h", original)]))
+    if uniform:
+        copy_.add_ordered_field(pymarc.Field("240", pymarc.Indicators("1", "0"), [
+            pymarc.Subfield("a", record["245"]["a"].rstrip(" /:;")), pymarc.Subfield("l", language.title())]))
+    return copy_
+
+
+def test_a_translation_is_a_work_of_its_own_that_finds_its_original():
+    record = next(r for r in lc_records() if r.get_fields("100") and not r.get_fields("240")
+                  and r["008"].data[35:38] == "eng")
+    original = signature(ev(record))
+    french, french2 = (signature(ev(translated(record, "fre", c), m)) for c, m in (("t1", "BL"), ("t2", "NJU")))
+    german = signature(ev(translated(record, "ger", "t3"), "FDU"))
+    assert french["x"] and french["ol"] == "eng" and not original["x"]
+    assert not same_work(original, french) and not same_work(french, german)
+    assert same_work(french, french2)  # two records of the French translation: one Work
+    of_french, of_german = original_signature(french), original_signature(german)
+    assert same_work(of_french, original) and same_work(of_german, original) and same_work(of_french, of_german)
+    assert not same_work(of_french, french) and not same_work(of_french, german)
+    assert original_signature(original) is None
+    # 041 alone says translation, but names no original title: a Work of its own, no link
+    bare = signature(ev(translated(record, "fre", "t4", uniform=False), "PKU"))
+    assert bare["x"] and not same_work(bare, original) and original_signature(bare) is None
+    # a record in a title's language with no translation stated stays apart from another language's
+    other = ev(record, "BL")
+    other.content, other.language, other.isbns, other.lccns, other.oclcs = "", "ger", [], [], []
+    assert not same_work(original, signature(other))

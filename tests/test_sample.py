@@ -253,3 +253,57 @@ def test_command_line_writes_the_files(tmp_path):
     assert done.returncode == 0, done.stderr
     assert "30 editions" in done.stdout
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv"] * 4 + [".mrc", ".mrc", ".mrc", ".mrc", ".xml"]
+
+
+HONG_LOU_MENG = """
+    SELECT DISTINCT ?original ?translation WHERE {
+      ?i a bf:Instance ; bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:instanceOf ?original .
+      ?t a bf:Instance ; bf:title/bf:mainTitle ?english ; bf:instanceOf ?translation .
+      FILTER(STRSTARTS(STR(?english), "The story of the stone"))
+    }"""
+
+
+def _translation_pair(cat):
+    rows = _select(cat, HONG_LOU_MENG)
+    assert len(rows) == 1, [{k: v.value for k, v in r.items()} for r in rows]
+    return rows[0]["original"].value, rows[0]["translation"].value
+
+
+def test_a_translation_is_its_own_work_linked_to_its_original(loaded):
+    """Hawkes' "The story of the stone" (240 Hong lou meng. English) and the Chinese 红楼梦 editions are two
+    Works, the translation's bf:translationOf the original's; nothing of the translation shows on the original."""
+    cat, _, _ = loaded
+    original, translation = _translation_pair(cat)
+    assert original != translation
+    links = _select(cat, f"SELECT ?o WHERE {{ <{translation}> bf:translationOf ?o }}")
+    assert [r["o"].value for r in links] == [original]
+    facts = {r["v"].value for r in _select(cat, f"""SELECT DISTINCT ?v WHERE {{
+        {{ <{original}> bf:contribution/bf:agent/rdfs:label ?v }} UNION {{ <{original}> bf:subject/rdfs:label ?v }}
+        UNION {{ <{original}> bf:summary/rdfs:label ?v }} UNION {{ <{original}> bf:language ?v }} }}""")}
+    assert "http://id.loc.gov/vocabulary/languages/chi" in facts
+    assert not [v for v in facts if "Hawkes" in v or "English" in v or v.endswith("/eng")], facts
+    languages = _select(cat, f"SELECT ?l WHERE {{ <{translation}> bf:language ?l }}")
+    assert [r["l"].value for r in languages] == ["http://id.loc.gov/vocabulary/languages/eng"]
+
+
+def test_the_translation_link_is_the_same_in_any_load_order(sample, loaded, tmp_path):
+    from graph.catalogue import Catalogue
+
+    _, members = sample
+    cat = Catalogue.open(tmp_path / "reversed", "http://alliance.test/")
+    for m in reversed(members):
+        add_member(cat.store, cat.minter, m.member())
+        ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
+    try:
+        assert _translation_pair(cat) == _translation_pair(loaded[0])
+    finally:
+        cat.close()
+
+
+def test_the_translations_example_of_the_union_docs_runs(loaded):
+    cat, _, _ = loaded
+    text = (ROOT / "docs" / "union.md").read_text(encoding="utf-8")
+    (query,) = re.findall(r"```sparql translations\n(.*?)\n```", text, flags=re.S)
+    original, translation = _translation_pair(cat)
+    rows = {(r["translation"].value, r["language"].value, r["original"].value) for r in cat.store.query(query)}
+    assert (translation, "http://id.loc.gov/vocabulary/languages/eng", original) in rows

@@ -7,7 +7,9 @@ from graph import dialects
 from graph.identity.uris import Minter
 from graph.ingest import IngestError, ingest
 from graph.mappers import MappingContext
-from graph.mappers.unimarc import map_record
+from graph.identity.match import signature
+from graph.mappers.unimarc import coded_100, map_record
+from graph.mappers.unimarc_identity import evidence
 from graph.sources import Rejection
 from graph.sources.unimarc import decode_unimarc, read_unimarc
 from tests.conftest import TEST_BASE, shared
@@ -273,3 +275,18 @@ def test_a_cnmarc_record_page_shows_chinese_pinyin_and_the_clc_scheme(members):
     assert page.status_code == 200
     assert "'94中国发展报告" in text and "'94Zhong Guo Fa Zhan Bao Gao" in text
     assert "F124" in text and "中国图书馆分类法" in text and "F124/26" in text
+
+
+def test_a_unimarc_translation_is_a_work_of_its_own_linked_to_the_work_it_translates(members):
+    """The Italian "L'altra faccia della spirale" (454: translation of Asimov's "Second foundation"): in the
+    alliance its Work is bf:translationOf the Work the 454 names, not a fragment of its own record."""
+    (item,) = [r for r in read_unimarc(shared("unimarc/testunimarc.dat"))]
+    ev = evidence(item.record, "PKU", "x", coded_100(item.record))
+    assert ev.translation and ev.original_titles == ["Second foundation"] and ev.language == "ita"
+    assert signature(ev)["ow"] == ["secondfoundation"]
+    ingest(members.store, members.minter, [shared("unimarc/testunimarc.dat")], "PKU", clusters=members.clusters)
+    links = rows(members.store, "SELECT ?w ?o WHERE { ?w a bf:Work ; bf:translationOf ?o }")
+    works = [(r["w"].value, r["o"].value) for r in links if "#" not in r["o"].value]  # not the 454 as described
+    assert len(works) == 1 and len(links) == 2
+    work, original = works[0]
+    assert original.startswith(TEST_BASE + "work/") and original != work

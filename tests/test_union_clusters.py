@@ -212,3 +212,99 @@ def test_cnmarc_and_unimarc_copies_of_the_same_records_cluster_across_dialects(t
         FILTER(CONTAINS(STR(?v), "2623")) }}"""))
     assert len({r["i"] for r in shared_isbn}) == 2 and len({r["w"] for r in shared_isbn}) == 1
     cat.close()
+
+
+def test_two_members_loading_one_file_hold_one_instance_per_record(tmp_path):
+    """Exact copies always meet: the 99 British Library records loaded by two members are 99 Instances, each
+    held by both, even those matching needs more than title + year for ("Contact", 1990, no author, no pages)."""
+    from graph.catalogue import Catalogue
+
+    path = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    cat = Catalogue.open(tmp_path / "bl", TEST_BASE)
+    for code in ("BL", "NJU"):
+        add_member(cat.store, cat.minter, Member(code, code))
+        ingest(cat.store, cat.minter, [path], code, clusters=cat.clusters)
+    found = cat.clusters.clusters_of()
+    by_record: dict = {}
+    for (member, control), ids in found.items():
+        by_record.setdefault(control, set()).add(ids)
+    assert len(found) == 2 * len(by_record) == 198
+    assert [c for c, ids in by_record.items() if len(ids) > 1] == []
+    rows = list(cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
+        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
+    assert len(rows) == len(instances(cat)) == len({ids[0] for ids in found.values()})
+    assert all(int(r["n"].value) == 2 for r in rows)
+    cat.close()
+
+
+def test_a_translation_finds_the_work_it_translates_in_any_load_order(tmp_path):
+    """The sample's English "The story of the stone" (240 Hong lou meng. English) loaded by one member, the
+    Chinese 红楼梦 editions by another: the translation is a Work of its own, and the work it translates is
+    the Chinese editions' Work, whichever member loads first; withdrawing the translation takes that out."""
+    from graph.identity.clusters import ORIGINAL
+    from graph.identity.uris import Minter
+    from graph.sample import write_sample
+
+    members = write_sample(tmp_path / "sample")
+    pku = next(m for m in members if m.code == "PKU")
+    records = [item.record for path in pku.files for item in read_marc(path) if isinstance(item, SourceRecord)]
+    english = [r for r in records if r["245"].value().lower().startswith("the story of the stone")]
+    chinese = [r for r in records if r["245"].value().startswith("880-02 Hong lou meng")]
+    assert len(english) == 1 and len(chinese) >= 2
+    files = {}
+    for code, chosen in (("RPL", english), ("PKU", chinese)):
+        files[code] = tmp_path / f"{code}.mrc"
+        files[code].write_bytes(b"".join(r.as_marc() for r in chosen))
+
+    def originals(index):
+        return index.db.execute("SELECT c.ident FROM records r JOIN clusters c ON c.cid = r.wcl "
+                                "WHERE r.control LIKE ?", (f"%{ORIGINAL}",)).fetchall()
+
+    seen = []
+    for order in (["RPL", "PKU"], ["PKU", "RPL"]):
+        index = ClusterIndex(tmp_path / f"{order[0]}.sqlite", Minter(TEST_BASE))
+        for code in order:
+            cluster_member(index, code, [files[code]])
+        found = index.clusters_of()
+        chinese_works = {w for (m, _), (_, w) in found.items() if m == "PKU"}
+        (translation,) = {w for (m, _), (_, w) in found.items() if m == "RPL"}
+        assert len(chinese_works) == 1 and translation not in chinese_works
+        assert originals(index) == [tuple(chinese_works)]
+        assert index.stats()["records"] == len(chinese) + 1  # the work translated is no record of an edition
+        seen.append((found, originals(index)))
+        index.close()
+    assert seen[0] == seen[1]
+    index = ClusterIndex(tmp_path / "PKU.sqlite", Minter(TEST_BASE))
+    cluster_member(index, "RPL", [files["RPL"]], replace=True)  # loaded again, unchanged: nothing moves
+    assert (index.clusters_of(), originals(index)) == seen[1]
+    files["RPL"].write_bytes(b"".join(r.as_marc() for r in chinese[:1]))  # the translation withdrawn
+    cluster_member(index, "RPL", [files["RPL"]], replace=True)
+    assert originals(index) == []
+    index.close()
+
+
+def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_original(tmp_path):
+    """Real LC records: Saint-Exupéry's "Le petit prince" (French) and its German, Latin and Spanish
+    translations (240 Petit prince. $l German / Latin / Spanish; 041 1_ $h fre). Each translation is a Work
+    of its own, bf:translationOf the French Work, though one member loads the translations before another
+    loads the original."""
+    from graph.catalogue import Catalogue
+
+    wanted = {"00012999": "fre", "00013000": "ger", "00013001": "lat", "00013002": "spa"}
+    records = {item.record["001"].data.strip(): item.record
+               for item in read_marc(shared("marc21/loc-booksall/booksall-2016-part01-first10000.mrc"))
+               if isinstance(item, SourceRecord) and item.record["001"].data.strip() in wanted}
+    assert set(records) == set(wanted)
+    (tmp_path / "BL.mrc").write_bytes(b"".join(records[c].as_marc() for c in ("00013000", "00013001", "00013002")))
+    (tmp_path / "NJU.mrc").write_bytes(records["00012999"].as_marc())
+    cat = union_catalogue(tmp_path, "prince")
+    for code in ("BL", "NJU"):
+        ingest(cat.store, cat.minter, [tmp_path / f"{code}.mrc"], code, clusters=cat.clusters)
+    found = cat.clusters.clusters_of()
+    work = {control: w for (_, control), (_, w) in found.items()}
+    assert len(set(work.values())) == 4
+    original = cat.minter.resource("work", work["00012999"]).value
+    links = cat.store.query(f"SELECT DISTINCT ?t ?o WHERE {{ ?t <{BF.translationOf.value}> ?o ; a <{BF.Work.value}> }}")
+    assert {(r["t"].value, r["o"].value) for r in links} == {
+        (cat.minter.resource("work", work[c]).value, original) for c in ("00013000", "00013001", "00013002")}
+    cat.close()

@@ -7,7 +7,7 @@ import pymarc
 import pytest
 
 from tests.conftest import TEST_BASE
-from tests.webtools import href_of, instance_titled, links, parse, path_of
+from tests.webtools import href_of, instance_titled, links, parse, path_of, select
 from web import create_app
 
 CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"
@@ -161,3 +161,26 @@ def test_sparql_form_page(client):
     assert len(example_links) >= 3
     for href in example_links:
         assert "<table" in get(client, href) or "<pre" in get(client, href)
+
+
+def test_an_edition_shows_its_own_work_and_the_original_lists_its_translations(demo_catalogue):
+    """The demo's 红楼梦 (人民文学出版社 1996): no translator, no English summary or subject from Hawkes'
+    "The story of the stone"; the Work page lists that translation with its language, and the translation's
+    page names the Work it translates."""
+    demo = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True,
+                       "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    rows = select(demo_catalogue.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
+        bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:provisionActivityStatement ?p FILTER(CONTAINS(STR(?p), "1996")) }""")
+    assert len(rows) == 1
+    edition = get(demo, path_of(rows[0]["i"].value, TEST_BASE) + "?lang=en")
+    assert "Cao, Xueqin" in edition or "曹雪芹" in edition
+    for foreign in ("Hawkes", "Translations into English", "English translation"):
+        assert foreign not in edition, foreign
+    work_href = next(href for href, _ in links(edition) if href.startswith("/work/"))
+    work = get(demo, work_href + "?lang=en")
+    assert '<h2 id="translations-heading">Translations' in work and "(English)" in work
+    translation_href = href_of(work, "The story of the stone : Volume 1, The golden days", "/work/")
+    translation = get(demo, translation_href + "?lang=en")
+    assert "Translation of" in translation and href_of(translation, "Hong lou meng", "/work/") == work_href
+    assert "Hawkes, David, 1923-2009" in translation
+    assert "译本" in get(demo, work_href + "?lang=zh")

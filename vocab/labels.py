@@ -192,6 +192,8 @@ _UI: dict[str, tuple[str, str]] = {
     "expressions": ("Catalogued works under this uniform title", "该统一题名下的编目作品"),
     "other_editions": ("Other editions", "其他版本"),
     "edition_of": ("Edition of", "所属作品"),
+    "translations": ("Translations", "译本"),
+    "translation_of": ("Translation of", "译自"),
     "contributors": ("Contributors", "责任者"),
     "subjects": ("Subjects", "主题"),
     "genres": ("Genre/form", "体裁/形式"),

@@ -7,7 +7,10 @@ the candidates a new record is compared with, so adding a member compares its re
 the clusters they could join and never re-matches the alliance.
 
 Clusters are the connected components of the pairwise rules in :mod:`graph.identity.match`
-(a record in the same instance cluster is also in the same work cluster). A cluster is named
+(a record in the same instance cluster is also in the same work cluster). A translation is a Work of
+its own; the work it translates is kept as one more record of the member (control number +
+:data:`ORIGINAL`, work keys only, no instance cluster), so it joins the original's records in any load
+order and the translation's ``bf:translationOf`` follows that cluster's id. A cluster is named
 by its canonical key (its smallest identifier, else title key), digested into the URI: the
 same records loaded in any order give the same URIs. When a load joins two clusters, or
 changes a cluster's canonical key, the old id is *retired* with its survivor (an HTTP 301,
@@ -36,12 +39,14 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from graph.identity.match import (Evidence, instance_blocks, instance_canon, same_instance, same_work,
-                                  signature, work_blocks, work_canon)
+from graph.identity.match import (Evidence, instance_blocks, instance_canon, original_signature, same_instance,
+                                  same_work, signature, work_blocks, work_canon)
 from graph.identity.resolver import Resolved
 from graph.identity.uris import Minter, digest
 
 KINDS = {"i": "instance", "w": "work"}
+# the control number under which a translation's record keeps the work it translates (work clusters only)
+ORIGINAL = "\u241foriginal"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS records (
@@ -229,9 +234,10 @@ class ClusterIndex:
 
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
-        return {"records": one("SELECT count(*) FROM records"),
+        # records of editions, and the works they are of: not the originals translations name (ORIGINAL)
+        return {"records": one("SELECT count(*) FROM records WHERE icl IS NOT NULL"),
                 "instances": one("SELECT count(*) FROM clusters WHERE kind='i'"),
-                "works": one("SELECT count(*) FROM clusters WHERE kind='w'"),
+                "works": one("SELECT count(DISTINCT wcl) FROM records WHERE icl IS NOT NULL"),
                 "retired": one("SELECT count(*) FROM retired")}
 
     def close(self) -> None:
@@ -275,7 +281,11 @@ class Load:
             rid, old, icl, wcl = row
             self.db.execute("UPDATE records SET seen=? WHERE rid=?", (self.generation, rid))
             if old == text:
-                return self._resolved(icl, wcl)
+                if '"ow":' not in old:
+                    return self._resolved(icl, wcl)
+                original = self._original(control, original_signature(json.loads(old)))
+                self._rename_pending()
+                return self._resolved(icl, wcl, original)
             self._remove(rid)
         rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
                               (self.member, control, text, self.generation)).lastrowid
@@ -293,8 +303,34 @@ class Load:
         wcl = self._join("w", wmatched, work_canon(sig) or record_key)
         self.db.execute("UPDATE records SET icl=?, wcl=? WHERE rid=?", (icl, wcl, rid))
         self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(iblocks + wblocks)])
+        original = self._original(control, original_signature(sig))
         self._rename_pending()
-        return self._resolved(icl, wcl)
+        return self._resolved(icl, wcl, original)
+
+    def _original(self, control: str, sig: dict | None) -> int | None:
+        """The work cluster of the work a translation translates: a record of its own (the translation's
+        control + :data:`ORIGINAL`, no instance), clustered like any other, so that it joins the original's
+        records in any load order (None: the record is no translation, or does not say of what)."""
+        key = control + ORIGINAL
+        row = self.db.execute("SELECT rid, sig, wcl FROM records WHERE member=? AND control=?",
+                              (self.member, key)).fetchone()
+        text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if sig else None
+        if row is not None:
+            if row[1] == text:
+                self.db.execute("UPDATE records SET seen=? WHERE rid=?", (self.generation, row[0]))
+                return row[2]
+            self._remove(row[0])
+        if sig is None:
+            return None
+        rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                              (self.member, key, text, self.generation)).lastrowid
+        self._remember(rid, sig)
+        blocks = work_blocks(sig)
+        matched = {self._cluster_of(c, "wcl") for c in self._candidates(blocks, rid) if same_work(sig, self._sig(c))}
+        wcl = self._join("w", matched, work_canon(sig) or f"9{self.member}|{key}")
+        self.db.execute("UPDATE records SET wcl=? WHERE rid=?", (wcl, rid))
+        self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(blocks)])
+        return wcl
 
     # the ingest's side -------------------------------------------------------------------
     def catch_up(self, batches, fingerprint: str | None) -> None:
@@ -350,10 +386,12 @@ class Load:
             raise sqlite3.OperationalError("the cluster index lost its transaction after an earlier error")
 
     # internals ---------------------------------------------------------------------------
-    def _resolved(self, icl: int, wcl: int) -> Resolved:
+    def _resolved(self, icl: int, wcl: int, original: int | None = None) -> Resolved:
         (iid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (icl,)).fetchone()
         (wid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (wcl,)).fetchone()
-        return Resolved(self.minter.resource("instance", iid), self.minter.resource("work", wid))
+        oid = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (original,)).fetchone() if original else None
+        return Resolved(self.minter.resource("instance", iid), self.minter.resource("work", wid),
+                        self.minter.resource("work", oid[0]) if oid else None)
 
     def _sig(self, rid: int) -> dict:
         sig = self._sigs.get(rid)
@@ -458,7 +496,8 @@ class Load:
         self.db.execute("DELETE FROM blocks WHERE rid=?", (rid,))
         self.db.execute("DELETE FROM records WHERE rid=?", (rid,))
         self._sigs.pop(rid, None)
-        self._recluster("i", icl)
+        if icl is not None:  # the work a translation translates has no instance
+            self._recluster("i", icl)
         self._recluster("w", wcl)
 
     def _recluster(self, kind: str, cid: int) -> None:
@@ -485,7 +524,8 @@ class Load:
                 blocks.setdefault(key, []).append(r[0])
         if kind == "w":  # records of one instance cluster stay in one work
             for r in rows:
-                blocks.setdefault(f"icl:{r[3]}", []).append(r[0])
+                if r[3] is not None:
+                    blocks.setdefault(f"icl:{r[3]}", []).append(r[0])
         rule = same_instance if kind == "i" else same_work
         for key, rids in blocks.items():
             for i, a in enumerate(rids):

@@ -6,8 +6,9 @@ A mapper fills an :class:`Evidence` from its record (MARC 21, CNMARC, a spreadsh
 never at what else has been loaded, so clusters (connected components of these pairwise
 matches) are the same whatever order the records arrive in.
 
-Instances match on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is
-contradicted: another carrier (an e-book reproducing the print ISBN), titles that have nothing in common (one ISBN printed on two books), a different
+Two exact copies of one record (the same digest of their bibliographic fields: two members loading
+one file) are always one Instance, whatever the other rules would need. Otherwise instances match
+on a shared identifier (ISBN-13, LCCN, OCLC number, ISSN) unless the pair is contradicted: another carrier (an e-book reproducing the print ISBN), titles that have nothing in common (one ISBN printed on two books), a different
 year *and* publisher (a reprint carrying the original's ISBN), different LCCNs or OCLC numbers
 (two records the national library keeps apart), different volume numbers. Set ISBNs ("(set)",
 "v. 1-3") are never used to match. Without a shared identifier, records match on title + year
@@ -17,7 +18,9 @@ gives other title information ("Tax administration" against "Tax administration:
 both must give a page count, and it must agree.
 
 Works match when instances do, and on work title (uniform title or title proper) + author,
-in the same language unless a uniform title says the record is a translation.
+in the same language. A translation (a uniform title naming a language, 041 $h, UNIMARC 101 ind1 1
+or 454) is a Work of its own, matched only by records in its language; the work it translates is
+found through :func:`original_signature`.
 """
 from __future__ import annotations
 
@@ -63,10 +66,13 @@ class Evidence:
     edition: str | None = None
     language: str = ""
     work_titles: list[str] = field(default_factory=list)          # uniform title(s) without language
-    translation: bool = False                                      # the uniform title names a language
+    translation: bool = False     # a translation (240/130 $l, 041 ind1 1 or $h, UNIMARC 101 ind1 1, 454)
+    original_titles: list[str] = field(default_factory=list)      # the translated work's title(s), if known
+    original_language: str = ""   # the translated work's language (041 $h, 101 $c), if known
     carrier: str = ""             # what the record says the edition is carried on, as catalogued (GMD, 33X)
     subtitles: list[str] = field(default_factory=list)            # other title information (245 $b, 200 $e)
     extent: str = ""              # 300 $a / 215 $a: "xi, 186 p."
+    content: str = ""             # digest of the record's bibliographic fields (an exact copy has the same)
 
 
 def carrier_key(text: str) -> str:
@@ -219,7 +225,28 @@ def signature(ev: Evidence) -> dict:
     }
     if loose_titles:  # romanised Chinese: the loose keys, and whether only they stand for a title/name
         sig.update(v=loose_titles, vz=loose_only, av=loose_authors, az=loose_author)
+    if ev.content:
+        sig["d"] = ev.content
+    if originals := original_keys(ev):
+        sig["ow"] = originals
+        sig["ol"] = (ev.original_language or "").lower()[:3]
     return sig
+
+
+def original_keys(ev: Evidence) -> list[str]:
+    """Title keys of the work a translation translates: [] when ``ev`` is no translation or does not say
+    of what (a resolver then names no original)."""
+    return _title_keys(ev.original_titles, 0) if ev.translation else []
+
+
+def original_signature(sig: dict) -> dict | None:
+    """The work a translation translates, as a signature that only work matching reads (no instance keys),
+    or None when ``sig`` is no translation or does not say of what. It joins the original's records
+    (same title key and author, the original's language where the translation names it)."""
+    if not sig.get("x") or not sig.get("ow"):
+        return None
+    return {"s": [], "t": [], "tw": [], "n": "", "y": "", "a": sig["a"], "p": [], "e": "", "l": sig.get("ol", ""),
+            "w": sig["ow"], "u": True, "x": False, "f": "", "b": [], "g": "", "k": sig.get("k", ""), "v": True}
 
 
 def _pages(extent: str) -> str:
@@ -243,7 +270,9 @@ def _subtitles_compatible(a: dict, b: dict) -> bool:
 
 def instance_blocks(sig: dict) -> list[str]:
     """Keys under which candidate instance matches are looked up."""
-    return [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"]), *(f"v:{v}|{sig['y']}" for v in sig.get("v", ()))]
+    blocks = [*sig["s"], *(f"t:{t}|{sig['y']}" for t in sig["t"]), *(f"v:{v}|{sig['y']}" for v in sig.get("v", ()))]
+    # an exact copy shares every block of the record it copies: the digest is a key only when there is no other
+    return blocks or ([f"d:{sig['d']}"] if sig.get("d") else [])
 
 
 def work_blocks(sig: dict) -> list[str]:
@@ -264,8 +293,10 @@ def instance_canon(sig: dict) -> str:
 
 
 def work_canon(sig: dict) -> str:
+    """A record with a uniform title names its work before one without; the original a translation
+    names (:func:`original_signature`) only while no record of it is loaded."""
     blocks = work_blocks(sig)
-    return ("0" if sig["u"] else "1") + min(blocks) if blocks and sig["w"] else ""
+    return ("2" if sig.get("v") else "0" if sig["u"] else "1") + min(blocks) if blocks and sig["w"] else ""
 
 
 # pairwise decisions ------------------------------------------------------------
@@ -333,6 +364,8 @@ def _authors_compatible(a: dict, b: dict) -> bool:
 
 def same_instance(a: dict, b: dict) -> bool:
     """Do two records describe the same edition?"""
+    if a.get("d") and a.get("d") == b.get("d"):
+        return True  # exact copies of one record (two members loading one file): nothing can tell them apart
     if a["n"] and b["n"] and a["n"] != b["n"]:
         return False  # different volumes of a set
     if a["e"] and b["e"] and a["e"] != b["e"]:
@@ -388,11 +421,16 @@ def _isbn_beside_others(a: dict, b: dict, shared: set) -> bool:
 
 
 def same_work(a: dict, b: dict) -> bool:
-    """Do two records (already not the same edition) realise the same work?"""
+    """Do two records (already not the same edition) realise the same work?
+
+    A translation is a work of its own (an expression, as BIBFRAME has it): it meets only records
+    in its own language, never its original's (which :func:`original_signature` finds)."""
     if not set(a["w"]) & set(b["w"]):
         return False
     if set(a["a"]) != set(b["a"]) and not set(a["a"]) & set(b["a"]):
         return False  # different authors, or one anonymous and one not
-    if a["l"] and b["l"] and a["l"] != b["l"] and not (a["x"] or b["x"]):
-        return False  # same title in two languages, and no uniform title says translation
+    if a["x"] or b["x"]:
+        return bool(a["l"]) and a["l"] == b["l"]  # a translation, and a record in its language
+    if a["l"] and b["l"] and a["l"] != b["l"]:
+        return False  # same title in two languages
     return True

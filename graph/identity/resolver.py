@@ -23,6 +23,7 @@ from graph.identity.uris import Minter
 class Resolved:
     instance: NamedNode
     work: NamedNode
+    original: NamedNode | None = None  # the Work a translation translates (cluster index only)
 
 
 class KeyIdentity:

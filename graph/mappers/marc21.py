@@ -22,6 +22,7 @@ from graph.mappers import marc21_work as work_part
 from graph.mappers.marc21_emit import Out
 from graph.mappers.marc21_identity import evidence
 from graph.mappers.marc21_tables import BIB_TYPES, HOLDINGS_TYPES
+from vocab.namespaces import BF
 
 
 class UnmappableRecord(ValueError):
@@ -67,27 +68,31 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
     language = record_language(record)
     out = Out(record, member, ctx.minter, language)
     control = control_of(record)
-    instance, work = resolve(out, ctx, control, language)
+    instance, work, original = resolve(out, ctx, control, language)
     work_part.map_work(out, work, instance, leader, language, ctx)
+    if original is not None:  # a translation: its own Work, linked to the Work it translates
+        out.add((work, BF.translationOf, original))
     instance_part.map_instance(out, instance, work, leader, control, ctx)
     holdings.map_items(out, instance, control, ctx)
     return out.triples
 
 
 def resolve(out: Out, ctx: MappingContext, control: str, language: str):
-    """The Instance and Work IRIs of the record: the alliance's identity resolver decides."""
+    """The Instance and Work IRIs of the record, and of the Work it translates (or None): the alliance's
+    identity resolver decides."""
     resolved = ctx.identity.resolve(evidence(_Fields(out), out.member, control))
-    return resolved.instance, resolved.work
+    return resolved.instance, resolved.work, resolved.original
 
 
 class _Fields:
     """The record as :func:`evidence` reads it, with field lookups by tag already indexed."""
 
-    __slots__ = ("get_fields", "leader")
+    __slots__ = ("get_fields", "leader", "fields")
 
     def __init__(self, out: Out):
         self.get_fields = out.fields
         self.leader = out.record.leader
+        self.fields = out.record.fields
 
 
 def _link004(record) -> str | None:

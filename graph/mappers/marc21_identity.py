@@ -1,9 +1,15 @@
 """What a MARC 21 record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
 from __future__ import annotations
 
+from hashlib import blake2b
+
 import pymarc
 
 from graph.identity.match import Evidence
+
+# fields a member changes on a copy it loads (control number, its agency, the time it saved it) or adds for
+# its own copies (holdings, items, local 9XX): left out of the content digest
+_LOCAL_TAGS = frozenset({"001", "003", "005", "852", "876", "877", "878"})
 
 
 def _clean(text: str) -> str:
@@ -30,8 +36,27 @@ def _linked(record, tag: str):
     return None
 
 
+def content_digest(fields) -> str:
+    """A digest of a record's bibliographic fields (MARC 21 or UNIMARC): two exact copies of one record
+    have the same, whatever control number, agency, timestamp or local holdings fields each member gave it."""
+    parts: list[str] = []
+    add = parts.append
+    for f in fields:
+        tag = f.tag
+        if tag in _LOCAL_TAGS or tag[:1] == "9":
+            continue
+        if f.control_field:
+            add(f"\x1e{tag}{f.data}")
+        else:
+            add(f"\x1e{tag}{f.indicator1}{f.indicator2}")
+            for c, v in f.subfields:
+                add(f"\x1f{c}{v}")
+    return blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
 def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     ev = Evidence(member=member, control=control)
+    ev.content = content_digest(record.fields)
     f008 = next((f.data for f in record.get_fields("008")), "")
     ev.language = f008[35:38].strip().lower() if len(f008) >= 38 else ""
     for field in record.get_fields("020"):
@@ -57,7 +82,7 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     uniform = next(iter(record.get_fields("130", "240")), None)
     if uniform is not None:
         ev.work_titles.append(_joined(uniform, "anp"))
-        ev.translation = bool(_subs(uniform, "l"))
+    _translation(ev, record, uniform)
     pub = next(iter(record.get_fields("264", "260")), None)
     if pub is not None:
         ev.date = next(iter(_subs(pub, "c")), None)
@@ -74,5 +99,22 @@ def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
     return ev
 
 
+def _translation(ev: Evidence, record, uniform) -> None:
+    """Is the record a translation (its uniform title names a language, 041 says so or names the original's
+    language), and of what: the uniform title without the language, in the original's language (041 $h)."""
+    originals = []
+    said = False
+    for field in record.get_fields("041"):
+        said = said or field.indicator1 == "1"
+        originals += [v.strip().lower()[i:i + 3] for v in _subs(field, "h") for i in range(0, len(v.strip()) - 2, 3)]
+    originals = [c for c in originals if c.isalpha() and c.isascii()]
+    said = said or bool(originals) or (uniform is not None and bool(_subs(uniform, "l")))
+    ev.original_language = originals[0] if len(set(originals)) == 1 else ""
+    ev.translation = said and not (ev.original_language and ev.original_language == ev.language)
+    if ev.translation:
+        linked = [t for f in record.get_fields("765") if (t := _joined(f, "t"))]  # "Translation of:"
+        ev.original_titles = ev.work_titles[:1] if uniform is not None else linked[:1]
+
+
 FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
-                 "c": "microform", "d": "large print"}
+                "c": "microform", "d": "large print"}

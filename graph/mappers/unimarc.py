@@ -114,7 +114,9 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
     for code in languages:
         if code.isalpha() and len(code) == 3:
             out.add(work, BF.language, NamedNode(LANGUAGES + code))
-    if f101 is not None and f101.indicator1 == "1":
+    if resolved.original is not None:  # the alliance knows the Work it translates
+        out.add(work, BF.translationOf, resolved.original)
+    elif f101 is not None and f101.indicator1 == "1":
         for code in subs(f101, "c"):
             if code.isalpha() and len(code) == 3:
                 original = frag(work, f"{m}-original-{code.lower()}")

@@ -4,15 +4,21 @@ from __future__ import annotations
 import pymarc
 
 from graph.identity.match import Evidence
-from graph.mappers.unimarc_access import agent_name, clean, pinyin_of, subs
+from graph.mappers.marc21_identity import content_digest
+from graph.mappers.unimarc_access import agent_name, clean, embedded, pinyin_of, subs
 
 
 def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Evidence:
     ev = Evidence(member=member, control=control)
+    ev.content = content_digest(record.fields)
     f101 = next(iter(record.get_fields("101")), None)
     languages = [v.lower() for v in subs(f101, "a")] if f101 is not None else []
     ev.language = languages[0] if languages else coded[22:25].strip().lower()
-    ev.translation = f101 is not None and f101.indicator1 == "1"
+    originals = [v.lower() for v in subs(f101, "c")] if f101 is not None else []
+    ev.original_language = originals[0] if len(set(originals)) == 1 else ""
+    translated = [t for f in record.get_fields("454") if (t := _linked_title(f))]
+    ev.translation = ((f101 is not None and f101.indicator1 == "1") or bool(translated)) and not (
+        ev.original_language and ev.original_language == ev.language)
     for field in record.get_fields("010"):
         qualifier = " ".join(subs(field, "b"))
         ev.isbns += [(v, qualifier) for v in subs(field, "a")]
@@ -33,6 +39,8 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
             break
     for field in record.get_fields("500"):
         ev.work_titles.append(clean(" ".join(subs(field, "a"))))
+    if ev.translation:  # the translated work: 454 "Translation of", else the uniform title
+        ev.original_titles = translated[:1] or ev.work_titles[:1]
     pub = next(iter(record.get_fields("210", "214")), None)
     if pub is not None:
         ev.date = next(iter(subs(pub, "d")), None)
@@ -44,3 +52,9 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
     ev.subtitles = [clean(v) for f in record.get_fields("200") for v in subs(f, "e")][:1]
     ev.extent = next((clean(" ".join(subs(f, "a"))) for f in record.get_fields("215")), "")
     return ev
+
+
+def _linked_title(field) -> str:
+    """The title a 4XX linking field names (embedded 200 $a, else $t)."""
+    groups = embedded(field)
+    return clean(" ".join([v for c, v in groups.get("200", []) if c == "a"] or [v for c, v in groups[""] if c == "t"]))

@@ -18,7 +18,8 @@ RELATIONS = ("relatedTo", "otherEdition", "otherPhysicalFormat", "translation", 
              "issuedWith", "reproductionOf", "hasReproduction", "derivativeOf", "hasDerivative",
              "accompaniedBy", "accompanies", "hasEquivalent", "associatedResource", "subject", "genreForm")
 # what each kind of page already shows as its own list
-SHOWN = {"agent": {"subject"}, "subject": {"subject", "genreForm"}, "collection": {"partOf"}}
+SHOWN = {"agent": {"subject"}, "subject": {"subject", "genreForm"}, "collection": {"partOf"},
+         "work": {"translationOf"}}
 
 
 def backlinks(store: Store, iri, lang: str, kind: str = "") -> list[dict]:

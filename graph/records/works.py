@@ -1,5 +1,7 @@
 """The work page: the work once, its editions grouped by format, each edition with its holders.
 
+A translation names the work it translates; an original lists its translations, with their languages.
+
 Editions are listed newest first, a page at a time; every edition on the page carries its
 holdings (libraries, copies collapsed, call numbers, the member's own catalogue). Above
 them, the holders of any edition: "find a copy" for the whole work.
@@ -7,7 +9,7 @@ them, the holders of any edition: "find a copy" for the whole work.
 from __future__ import annotations
 
 from graph.identity.normalize import has_han, year as year_of
-from graph.records.common import Description, chunks, node, ranked, ref, select, values
+from graph.records.common import Description, chunks, labels_for, node, ranked, ref, select, values
 from graph.records.describe import description
 from graph.records.holdings import holdings, library_ref, members_by_iri
 from graph.store.base import Store
@@ -70,6 +72,23 @@ def instance_summaries(store: Store, instances: list, lang: str) -> list[dict]:
     return out
 
 
+def translations_of(store: Store, work, lang: str) -> list[dict]:
+    """The Works that are translations of ``work`` (``bf:translationOf`` it), each with its languages,
+    by language then title."""
+    rows = select(store, f"""SELECT DISTINCT ?t ?l WHERE {{ ?t bf:translationOf {node(work)} ; a bf:Work
+        OPTIONAL {{ ?t bf:language ?l }} }} LIMIT {MAX_EDITIONS}""")
+    languages: dict[str, list[str]] = {}
+    for r in rows:
+        found = languages.setdefault(r["t"].value, [])
+        if r["l"] is not None:
+            label = term_label(r["l"].value, lang) or r["l"].value.rsplit("/", 1)[-1]
+            if label not in found:
+                found.append(label)
+    labels = labels_for(store, list(languages), lang)
+    out = [ref(t, labels.get(t), languages=sorted(found)) for t, found in languages.items()]
+    return sorted(out, key=lambda e: (", ".join(e["languages"]).casefold(), e["label"].casefold()))
+
+
 def editions_of(store: Store, work, limit: int = MAX_EDITIONS) -> list:
     rows = select(store, f"SELECT DISTINCT ?i WHERE {{ ?i bf:instanceOf {node(work)} ; a bf:Instance }} LIMIT {limit}")
     return [r["i"] for r in rows]
@@ -107,6 +126,9 @@ def work_view(store: Store, iri, lang: str = "en", page: int = 1) -> dict | None
             "edition_groups": [{"format": k, "editions": v} for k, v in groups.items()],
             "edition_count": len(editions), "page": page, "pages": pages,
             "holders": holders, "copies": sum(h["copies"] for h in holders),
+            "translation_of": [d.ref(o, lang) for o in d.nodes(work, BF.translationOf)
+                               if d.literals(o, RDFS.label)],  # an original no member has loaded: no page
+            "translations": translations_of(store, work, lang),
             **work_facts(d, work, lang, ignore=(BF.Work.value,))}
 
 
@@ -129,4 +151,4 @@ def _holders(store: Store, work, members, lang: str) -> list[dict]:
     return sorted(out, key=lambda h: (-h["copies"], h["library"]["label"]))
 
 
-__all__ = ["EDITIONS_PER_PAGE", "editions_of", "instance_summaries", "work_facts", "work_view"]
+__all__ = ["EDITIONS_PER_PAGE", "editions_of", "instance_summaries", "translations_of", "work_facts", "work_view"]

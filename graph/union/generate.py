@@ -24,8 +24,8 @@ Chinese library's MARC 21 export is.
 Written to ``out_dir``: ``members/<CODE>.mrc`` (one MARC file per member), ``members.json``,
 ``truth.tsv`` (member, control number, true instance, true work, language) and ``summary.json``.
 True instance = the source record (its position); true work = the source's authorised access
-point (1XX name + uniform title, else title proper), case- and punctuation-folded, computed
-before any re-cataloguing noise.
+point (1XX name + uniform title with its language, else title proper), case- and punctuation-folded,
+computed before any re-cataloguing noise: a translation (240 $l) is a work of its own.
 """
 from __future__ import annotations
 
@@ -102,12 +102,12 @@ def _fold(text: str) -> str:
 
 
 def true_work(record: pymarc.Record) -> str:
-    """The source's authorised access point: 1XX name + uniform title (else title proper), folded."""
+    """The source's authorised access point: 1XX name + uniform title and language (else title proper), folded."""
     main = next(iter(record.get_fields("100", "110", "111")), None)
     name = _fold(" ".join(main.get_subfields("a"))) if main else ""
     uniform = next(iter(record.get_fields("130", "240")), None)
-    if uniform is not None:
-        title = " ".join(uniform.get_subfields("a", "n", "p"))
+    if uniform is not None:  # with its language: a translation is a work of its own
+        title = " ".join(uniform.get_subfields("a", "n", "p", "l"))
     else:
         t245 = next(iter(record.get_fields("245")), None)
         title = " ".join(t245.get_subfields("a", "n", "p")) if t245 else ""
