@@ -44,31 +44,49 @@ def members(catalogue):
     return catalogue
 
 
+# The sample alliance's exports (graph/sample), written once per run: the project's own records ------
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory):
+    """Member code -> :class:`graph.sample.SampleMember` (its catalogue file(s), records, items): the
+    five exports `alliance demo` loads. Read-only: copy a file before changing it."""
+    from graph.sample import write_sample
+
+    return {m.code: m for m in write_sample(tmp_path_factory.mktemp("sample"))}
+
+
 # A seeded catalogue shared by the web and record tests (read-only: never write to it) --------
 GWU_OPAC = "https://catalog.gwu.example/record/{id}"
 PKU_OPAC = "https://opac.pku.example/record/{id}"
 
 
 @pytest.fixture(scope="session")
-def seeded_catalogue(tmp_path_factory):
-    """Three members over real records: GWU and PKU both load gwu.xml (852s, Chinese 880s), so
-    their editions are shared; BL loads british_library.xml (several 852s per record)."""
+def seeded_catalogue(tmp_path_factory, sample_files):
+    """Three members over the sample alliance's exports: GWU and PKU both load Peking University's file
+    (852s, Chinese 880s), so their editions are shared; BL loads Shanghai Library's (MARCXML, up to four
+    copies of an edition). What the tests expect of it: the ``seeded`` fixture (tests/seeded.py)."""
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
-    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
-    bl = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    pku, shl = sample_files["PKU"].files, sample_files["SHL"].files
     cat = Catalogue.open(tmp_path_factory.mktemp("seeded") / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries",
                                              "乔治·华盛顿大学图书馆", GWU_OPAC))
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆", PKU_OPAC))
     add_member(cat.store, cat.minter, Member("BL", "British Library", "大英图书馆"))
-    ingest(cat.store, cat.minter, [gwu], "GWU")
-    ingest(cat.store, cat.minter, [gwu], "PKU")
-    ingest(cat.store, cat.minter, [bl], "BL")
+    ingest(cat.store, cat.minter, pku, "GWU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, pku, "PKU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, shl, "BL", clusters=cat.clusters)
     yield cat
     cat.close()
+
+
+@pytest.fixture(scope="session")
+def seeded(sample_files):
+    """The records the seeded catalogue's tests look at, read from the files it loads (tests/seeded.py)."""
+    from tests.seeded import facts
+
+    return facts(sample_files["PKU"].files[0], sample_files["SHL"].files[0])
 
 
 # The demo alliance (what `alliance demo` serves) plus a local-literature collection: the site the
@@ -82,7 +100,7 @@ LOCAL_LITERATURE = [
 
 
 @pytest.fixture(scope="session")
-def demo_catalogue(tmp_path_factory):
+def demo_catalogue(tmp_path_factory, sample_files):
     """The sample alliance (five members, Chinese and English, overlapping holdings) with its search
     index, and one member's local-literature list loaded as a collection."""
     import csv
@@ -90,16 +108,14 @@ def demo_catalogue(tmp_path_factory):
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import add_member
-    from graph.sample import write_sample
 
     root = tmp_path_factory.mktemp("demo")
     cat = Catalogue.open(root / "data", TEST_BASE)
-    members = write_sample(root / "files")
-    for m in members:
+    for m in sample_files.values():
         add_member(cat.store, cat.minter, m.member())
         report = ingest(cat.store, cat.minter, m.files, m.code, clusters=cat.clusters)
         cat.keep_sources(m.code, report.batch, m.files)  # as `alliance ingest` does, for MARCXML
-    sheet = root / "files" / "caplib-local.csv"
+    sheet = root / "caplib-local.csv"
     with open(sheet, "w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(LOCAL_LITERATURE)
     ingest(cat.store, cat.minter, [sheet], "CAPLIB", collection_name="首都地方文献", clusters=cat.clusters)
