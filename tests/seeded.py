@@ -82,6 +82,9 @@ class Seeded:
     bl_file: Path           # what BL loads
     pku_records: int
     pku_items: int
+    subject_word: str       # a word of PKU's subject headings that no other field of the file has
+    series: str             # a series statement (490 $a) of PKU's
+    bibliography_notes: int # PKU's records whose 504 says "bibliographical references"
 
 
 def facts(pku_file: Path, bl_file: Path) -> Seeded:
@@ -93,5 +96,13 @@ def facts(pku_file: Path, bl_file: Path) -> Seeded:
     copies = max((e for e in bl if e.title not in both), key=lambda e: e.copies)
     assert copies.copies >= 3, "the sample has no edition with several copies at one library"
     records = read(pku_file)
-    return Seeded(chinese, copies, pku_file, bl_file, len(records),
-                  sum(len(r.get_fields("852")) for r in records))
+    elsewhere = " ".join(v for r in records for f in r.fields if not f.tag.startswith("6") and not f.is_control_field()
+                         for _, v in f.subfields).casefold()
+    subject_word = next(w for r in records for f in r.fields if f.tag.startswith("6") and f.indicator2 == "0"
+                        for _, v in f.subfields for w in v.replace(",", " ").split()
+                        if len(w) >= 5 and w.isalpha() and w.casefold() not in elsewhere)
+    series = next(_clean(f.get("a")) for r in records for f in r.get_fields("490") if f.get("a"))
+    bibliography = sum(1 for r in records if any("bibliographical references" in (f.get("a") or "")
+                                                 for f in r.get_fields("504")))
+    return Seeded(chinese, copies, pku_file, bl_file, len(records), sum(len(r.get_fields("852")) for r in records),
+                  subject_word, series, bibliography)
