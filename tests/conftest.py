@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,6 +53,29 @@ def sample_files(tmp_path_factory):
     from graph.sample import write_sample
 
     return {m.code: m for m in write_sample(tmp_path_factory.mktemp("sample"))}
+
+
+@dataclass(frozen=True)
+class Bulk:
+    path: Path
+    records: int
+    items: int
+
+
+@pytest.fixture(scope="session")
+def sample_bulk(tmp_path_factory) -> Bulk:
+    """One ISO 2709 file of ~850 records (~80,000 triples, as many as 1,000 LC records), for loads that
+    must take a while: the sample alliance at 750 editions, its members' ISO 2709 exports one after
+    the other (an edition several members hold comes once per member)."""
+    from graph.sample import write_sample
+
+    folder = tmp_path_factory.mktemp("bulk")
+    members = [m for m in write_sample(folder / "members", titles=750) if m.files[0].suffix == ".mrc"]
+    path = folder / "bulk.mrc"
+    with open(path, "wb") as out:
+        for m in members:
+            out.write(m.files[0].read_bytes())
+    return Bulk(path, sum(m.records for m in members), sum(m.items for m in members))
 
 
 # A seeded catalogue shared by the web and record tests (read-only: never write to it) --------
