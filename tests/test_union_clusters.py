@@ -71,8 +71,9 @@ def test_any_load_order_gives_the_same_uris(alliance, tmp_path):
 
 
 # a bridge: one record with ISBN only, one with LCCN only, then one with both ----------------
-def bridge_files(tmp_path):
-    record = next(item.record for item in read_marc(shared(LC))
+def bridge_files(tmp_path, source):
+    """Three members' copies of one record of ``source`` (a sample export) that has an ISBN and an LCCN."""
+    record = next(item.record for item in read_marc(source)
                   if isinstance(item, SourceRecord) and item.record.get_fields("020")
                   and item.record.get_fields("010"))
 
@@ -113,8 +114,8 @@ def all_triples(cat):
                   if "/graph/" not in str(r["s"]))
 
 
-def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path):
-    files = bridge_files(tmp_path)
+def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path, sample_files):
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "one")
     for code in ("PKU", "BL"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
@@ -142,10 +143,10 @@ def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path
     other.close()
 
 
-def test_the_web_answers_301_for_a_retired_uri(tmp_path):
+def test_the_web_answers_301_for_a_retired_uri(tmp_path, sample_files):
     from web import create_app
 
-    files = bridge_files(tmp_path)
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "web")
     for code in ("PKU", "BL"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
@@ -161,14 +162,15 @@ def test_the_web_answers_301_for_a_retired_uri(tmp_path):
     cat.close()
 
 
-def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_path):
-    files = bridge_files(tmp_path)
+def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_path, sample_files):
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "split")
     for code in ("PKU", "BL", "NJU"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
     assert len(instances(cat)) == 1
     empty_of_bridge = tmp_path / "nju-other.mrc"
-    other = next(item.record for item in read_marc(shared(LC)) if isinstance(item, SourceRecord))
+    other = next(item.record for item in read_marc(sample_files["PKU"].files[0]) if isinstance(item, SourceRecord)
+                 and not item.record.get_fields("010"))
     empty_of_bridge.write_bytes(other.as_marc())
     ingest(cat.store, cat.minter, [empty_of_bridge], "NJU", replace=True, clusters=cat.clusters)
     split = all_triples(cat)
