@@ -46,15 +46,18 @@ def test_member_ingest_stats(run, tmp_path):
     assert "members:        1" in stats and "instances:" in stats
 
 
-def test_ingest_needs_a_known_member(run):
-    result = run("ingest", str(shared("marc21/marc4j/summerland.mrc")), "--member", "NOPE")
+def test_ingest_needs_a_known_member(run, sample_files):
+    result = run("ingest", str(sample_files["RPL"].files[0]), "--member", "NOPE")
     assert result.exit_code == 2
     assert "alliance member add NOPE" in result.output
 
 
-def test_ingest_of_nothing_readable_fails(run):
+def test_ingest_of_nothing_readable_fails(run, tmp_path, sample_files):
     run("member", "add", "PKU", "--name", "PKU")
-    result = run("ingest", str(shared("marc21/yaz/marc4.marc")), "--member", "PKU")
+    junk = tmp_path / "export.mrc"  # ISO 2709 records whose directories are all broken
+    records = sample_files["RPL"].files[0].read_bytes().split(b"\x1d")[:5]
+    junk.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in records))
+    result = run("ingest", str(junk), "--member", "PKU")
     assert result.exit_code == 1
     assert "no record could be read" in result.output
 
