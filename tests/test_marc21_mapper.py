@@ -1,5 +1,8 @@
-"""The MARC 21 mapper on real records: identifiers, names, subjects, 880 pairs and every member's holdings."""
+"""The MARC 21 mapper on real records (../shared/data) and the sample alliance's: identifiers, names, subjects,
+880 pairs and every member's holdings."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -19,14 +22,19 @@ PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
 """
 
 
-def records(relative):
-    return [i.record for i in read_marc(shared(relative)) if isinstance(i, SourceRecord)]
+def _path(source):
+    """A file of ../shared/data (by its relative name) or one the test wrote or the sample's (a Path)."""
+    return source if isinstance(source, Path) else shared(source)
 
 
-def graph_of(relatives, member="PKU") -> ox.Store:
+def records(source):
+    return [i.record for i in read_marc(_path(source)) if isinstance(i, SourceRecord)]
+
+
+def graph_of(sources, member="PKU") -> ox.Store:
     """The converter's output for whole files (holdings records linked), in an in-memory store."""
     ctx = MappingContext(Minter(TEST_BASE), member)
-    data = b"".join(convert_stream([shared(r) for r in relatives], ctx, ConvertReport(), workers=1))
+    data = b"".join(convert_stream([_path(r) for r in sources], ctx, ConvertReport(), workers=1))
     store = ox.Store()
     store.load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
@@ -79,8 +87,8 @@ def test_880_pairs_are_language_tagged_literals_on_the_same_node():
     assert tagged == {("半田市", "ja")}, "Han-only text in a Japanese record is Japanese, not Chinese"
 
 
-def test_romanised_and_vernacular_titles_share_the_title_node():
-    store = graph_of(["marc21/marc2bibframe2/dataset/gwu.xml"])
+def test_romanised_and_vernacular_titles_share_the_title_node(sample_files):
+    store = graph_of(sample_files["PKU"].files)
     pairs = rows(store, """SELECT ?rom ?ver WHERE { ?i a bf:Instance ; bf:title ?t .
                            ?t bf:mainTitle ?rom, ?ver FILTER(langMatches(lang(?ver), "zh") && lang(?rom) = "zh-latn-pinyin") }""")
     assert pairs, "a Chinese record's 245 and its 880 are one title in two scripts"
@@ -105,8 +113,13 @@ def test_items_carry_barcodes_call_numbers_and_locations():
     assert "PR4030 1983" in marks
 
 
-def test_a_record_without_holdings_still_gives_the_member_an_item():
-    store = graph_of(["marc21/marc4j/summerland.mrc"])
+def test_a_record_without_holdings_still_gives_the_member_an_item(sample_files, tmp_path):
+    record = records(sample_files["RPL"].files[0])[0]
+    assert record.get_fields("852")
+    record.remove_fields("852")
+    bare = tmp_path / "bare.mrc"
+    bare.write_bytes(record.as_marc())
+    store = graph_of([bare])
     assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item ; bf:heldBy ?lib }") == [("1",)]
 
 
@@ -141,16 +154,16 @@ def test_unimarc_records_are_not_read_as_marc21():
         map_record(record, MappingContext(Minter(TEST_BASE), "PKU"))
 
 
-def test_same_record_same_triples_and_no_blank_nodes():
+def test_same_record_same_triples_and_no_blank_nodes(sample_files):
     ctx = MappingContext(Minter(TEST_BASE), "PKU")
-    for record in records("marc21/marc2bibframe2/dataset/gwu.xml")[:30]:
+    for record in records(sample_files["PKU"].files[0])[:30]:
         first, second = map_record(record, ctx), map_record(record, ctx)
         assert first == second
         assert not any(isinstance(t, ox.BlankNode) for triple in first for t in triple)
 
 
-def test_fragments_are_scoped_by_member():
-    (record, *_) = records("marc21/marc4j/summerland.mrc")
+def test_fragments_are_scoped_by_member(sample_files):
+    (record, *_) = records(sample_files["RPL"].files[0])
     a = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "PKU")) if "#" in s.value}
     b = {s.value for s, _, _ in map_record(record, MappingContext(Minter(TEST_BASE), "BL")) if "#" in s.value}
     assert a and b and not a & b

@@ -21,10 +21,21 @@ LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
 
 @pytest.fixture(scope="module")
-def alliance(tmp_path_factory):
+def lc_alliance(tmp_path_factory):
     """A generated alliance: 3 members re-cataloguing 400 real LC records, with its truth."""
-    out = tmp_path_factory.mktemp("alliance")
+    out = tmp_path_factory.mktemp("alliance-lc")
     generate([shared(LC)], out, members=3, limit=400, seed=7)
+    return out
+
+
+@pytest.fixture(scope="module", params=["sample", "lc"])
+def alliance(request, tmp_path_factory):
+    """A generated alliance, with its truth: 3 members re-cataloguing the sample's first 280 editions (the
+    bulk file's first member's: Chinese with 880s and English), or 400 real LC records (../shared)."""
+    if request.param == "lc":
+        return request.getfixturevalue("lc_alliance")
+    out = tmp_path_factory.mktemp("alliance-sample")
+    generate([request.getfixturevalue("sample_bulk").path], out, members=3, limit=280, seed=7)
     return out
 
 
@@ -45,7 +56,7 @@ def test_generated_alliance_writes_member_files_and_truth(alliance):
     assert [m["code"] for m in members] == ["PKU", "THU", "FDU"]
     truth_i, truth_w = read_truth(alliance / "truth.tsv")
     records = sum(1 for m in members for item in read_marc(alliance / m["file"]) if isinstance(item, SourceRecord))
-    assert records == len(truth_i) > 400
+    assert records == len(truth_i) > (400 if "lc" in alliance.name else 280)
     first = next(item.record for item in read_marc(alliance / members[0]["file"]))
     assert first["001"].data.startswith("pku") and first["852"]["a"] == "PKU"
     held_by = {}
@@ -55,9 +66,10 @@ def test_generated_alliance_writes_member_files_and_truth(alliance):
     assert sizes.count(1) > sizes.count(3) > 0  # popularity skew: most titles held once, some by all
 
 
-def test_clusters_match_the_truth(alliance, tmp_path):
-    found = cluster_all(tmp_path / "i.sqlite", alliance, ["PKU", "THU", "FDU"])
-    truth_i, truth_w = read_truth(alliance / "truth.tsv")
+def test_clusters_match_the_truth(lc_alliance, tmp_path):
+    # (on the sample's Chinese records instance recall is 0.87 today: not yet a promise to test)
+    found = cluster_all(tmp_path / "i.sqlite", lc_alliance, ["PKU", "THU", "FDU"])
+    truth_i, truth_w = read_truth(lc_alliance / "truth.tsv")
     inst = pairwise(truth_i, {k: v[0] for k, v in found.items()})
     work = pairwise(truth_w, {k: v[1] for k, v in found.items()})
     assert inst.precision >= 0.99 and inst.recall >= 0.98, inst.as_dict()
@@ -184,12 +196,15 @@ def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_p
     fresh.close()
 
 
-def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path):
+def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path, sample_files):
     cat = members
-    ingest(cat.store, cat.minter, [shared(LC)], "PKU", clusters=cat.clusters)
+    good = sample_files["PKU"].files[0]
+    ingest(cat.store, cat.minter, [good], "PKU", clusters=cat.clusters)
     stats = cat.clusters.stats()
+    broken = tmp_path / "broken.mrc"  # the same records with every directory overwritten: nothing readable
+    broken.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in good.read_bytes().split(b"\x1d")[:5]))
     with pytest.raises(IngestError):
-        ingest(cat.store, cat.minter, [shared("marc21/yaz/marc4.marc")], "BL", replace=True, clusters=cat.clusters)
+        ingest(cat.store, cat.minter, [broken], "BL", replace=True, clusters=cat.clusters)
     assert cat.clusters.stats() == stats
     load = cat.clusters.begin("BL")  # the index is usable again
     load.rollback()
