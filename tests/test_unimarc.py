@@ -235,14 +235,16 @@ def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
                                   catch_exceptions=False)
 
     assert run("member", "add", "BNU", "--name", "Beijing Normal University Library").exit_code == 0
-    wrong = run("ingest", str(shared(CNMARC_XML)), "--member", "BNU", "--format", "marc21")
+    old_book = tmp_path / "old.xml"  # a CNMARC XML record written here (OLD_BOOK)
+    old_book.write_text(OLD_BOOK, encoding="utf-8")
+    wrong = run("ingest", str(old_book), "--member", "BNU", "--format", "marc21")
     assert wrong.exit_code != 0 and "no record could be read" in wrong.output
     assert "this is a UNIMARC/CNMARC record" in wrong.output
-    unknown = run("ingest", str(shared(CNMARC_XML)), "--member", "BNU", "--format", "pica")
+    unknown = run("ingest", str(old_book), "--member", "BNU", "--format", "pica")
     assert unknown.exit_code != 0 and "unknown format 'pica'" in unknown.output
-    ok = run("ingest", str(shared(CNMARC_XML)), "--member", "BNU", "--collection", "经济年鉴")
-    assert ok.exit_code == 0 and "10 records read, 10 loaded, 0 rejected" in ok.output
-    again = run("ingest", str(shared(CNMARC_XML)), "--member", "BNU", "--collection", "经济年鉴")
+    ok = run("ingest", str(old_book), "--member", "BNU", "--collection", "经济年鉴")
+    assert ok.exit_code == 0 and "1 records read, 1 loaded, 0 rejected" in ok.output, ok.output
+    again = run("ingest", str(old_book), "--member", "BNU", "--collection", "经济年鉴")
     assert again.exit_code == 0
     from graph.catalogue import Catalogue
 
@@ -252,22 +254,24 @@ def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
         members = rows(cat.store, """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
             ?c a bf:Collection ; rdfs:label "经济年鉴"@zh-Hans ; alliance:collectionOf ?lib ; bf:hasPart ?i .
             ?i a bf:Instance ; bf:partOf ?c }""")
-        assert int(members[0]["n"].value) == 10  # the CLI matches through the cluster index
+        assert int(members[0]["n"].value) == 1  # the CLI matches through the cluster index
     finally:
         cat.close()
 
 
-def test_a_cnmarc_record_page_shows_chinese_pinyin_and_the_clc_scheme(members):
+def test_a_cnmarc_record_page_shows_chinese_pinyin_and_the_clc_scheme(members, tmp_path):
     import html
     import re
 
     from web import create_app
 
-    ingest(members.store, members.minter, [shared(CNMARC_XML)], "PKU", clusters=members.clusters)
-    iri = rows(members.store, """SELECT ?i WHERE { ?i a bf:Instance ; bf:identifiedBy/rdf:value "7-5037-1744-0" }""")[0]["i"]
+    old_book = tmp_path / "old.xml"
+    old_book.write_text(OLD_BOOK, encoding="utf-8")
+    ingest(members.store, members.minter, [old_book], "PKU", clusters=members.clusters)
+    iri = rows(members.store, """SELECT ?i WHERE { ?i a bf:Instance }""")[0]["i"]
     client = create_app({"ALLIANCE_CATALOGUE": members}).test_client()
     page = client.get(iri.value.replace(TEST_BASE, "/") + "?lang=zh", headers={"Accept": "text/html"})
     text = html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True))))
     assert page.status_code == 200
-    assert "'94中国发展报告" in text and "'94Zhong Guo Fa Zhan Bao Gao" in text
-    assert "F124" in text and "中国图书馆分类法" in text and "F124/26" in text
+    assert "长乐县志" in text and "chang le xian zhi" in text
+    assert "K295.7" in text and "中国图书馆分类法" in text and "地/长乐/1884" in text
