@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pymarc
 import pyoxigraph as ox
 import pytest
 
@@ -44,23 +45,47 @@ def rows(store, sparql):
     return [tuple(None if v is None else v.value for v in row) for row in store.query(PREFIXES + sparql)]
 
 
-def test_isbn_qualifiers_invalid_isbns_and_oclc_numbers():
-    store = graph_of(["marc21/pymarc/multi_isbn.dat", "marc21/xbib/bad_leaders_10_11.mrc",
-                      "marc21/marc2bibframe2/dataset/gwu.xml"])
+def written(tmp_path, *records: pymarc.Record, name="written.mrc") -> Path:
+    """Records made here with pymarc, as one ISO 2709 file."""
+    path = tmp_path / name
+    path.write_bytes(b"".join(r.as_marc() for r in records))
+    return path
+
+
+def record(control: str, *fields: tuple) -> pymarc.Record:
+    """A record of (tag, indicators, [(code, value), ...]) fields, with a title."""
+    r = pymarc.Record()
+    r.add_field(pymarc.Field(tag="001", data=control))
+    r.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"),
+                             subfields=[pymarc.Subfield("a", f"Record {control}")]))
+    for tag, ind, subs in fields:
+        r.add_field(pymarc.Field(tag=tag, indicators=pymarc.Indicators(*ind),
+                                 subfields=[pymarc.Subfield(c, v) for c, v in subs]))
+    return r
+
+
+def test_isbn_qualifiers_invalid_isbns_and_oclc_numbers(tmp_path):
+    store = graph_of([written(tmp_path, record(
+        "q1", ("020", "  ", [("a", "7532580917"), ("q", "pbk.")]), ("020", "  ", [("a", "7532580917 (v. 1)")]),
+        ("020", "  ", [("z", "3832175670")]), ("035", "  ", [("a", "(OCoLC)ocm00012345")]),
+        ("035", "  ", [("a", "(CaOTULAS)160000000")])))])
     isbns = rows(store, """SELECT ?v ?q ?status WHERE { ?i bf:identifiedBy ?id . ?id a bf:Isbn ; rdf:value ?v .
                            OPTIONAL { ?id bf:qualifier ?q } OPTIONAL { ?id bf:status ?status } }""")
-    assert {q for v, q, _ in isbns if v == "0914378295"} == {"lim. ed.", "v. 1"}
+    assert {q for v, q, _ in isbns if v == "7532580917"} == {"pbk", "v. 1"}
     assert ("3832175670", None, "http://id.loc.gov/vocabulary/mstatus/cancinv") in isbns
     oclc = rows(store, "SELECT ?v WHERE { ?id a bf:OclcNumber ; rdf:value ?v }")
     assert oclc, "035 (OCoLC) numbers become bf:OclcNumber"
     assert all(not v.startswith("(") for (v,) in oclc)
 
 
-def test_contributions_have_roles_and_one_primary():
-    store = graph_of(["marc21/marc2bibframe2/dataset/gwu.xml"])
+def test_contributions_have_roles_and_one_primary(tmp_path, sample_files):
+    store = graph_of([*sample_files["PKU"].files, written(tmp_path, record(
+        "r1", ("100", "1 ", [("a", "Thomas, Ronald,"), ("e", "conductor.")]),
+        ("700", "1 ", [("a", "Li, Bai,"), ("e", "translator.")])))])
     roles = rows(store, """SELECT ?name ?role WHERE { ?w bf:contribution ?c . ?c bf:agent ?a ; bf:role ?role .
-                           ?a rdfs:label ?name FILTER(?name = "Thomas, Ronald") }""")
+                           ?a rdfs:label ?name FILTER(?name IN ("Thomas, Ronald", "Li, Bai")) }""")
     assert ("Thomas, Ronald", "http://id.loc.gov/vocabulary/relators/cnd") in roles
+    assert ("Li, Bai", "http://id.loc.gov/vocabulary/relators/trl") in roles
     primaries = rows(store, """SELECT ?w (COUNT(?c) AS ?n) WHERE { ?w bf:contribution ?c . ?c a bf:PrimaryContribution }
                                GROUP BY ?w HAVING (COUNT(?c) > 1)""")
     assert primaries == []
@@ -94,23 +119,29 @@ def test_romanised_and_vernacular_titles_share_the_title_node(sample_files):
     assert pairs, "a Chinese record's 245 and its 880 are one title in two scripts"
 
 
-def test_every_852_is_an_item_of_the_loading_member():
-    store = graph_of(["marc21/marc2bibframe2/dataset/british_library.xml"], member="BL")
+def test_every_852_is_an_item_of_the_loading_member(tmp_path, sample_files):
+    shl = sample_files["SHL"]  # Shanghai's export, loaded by BL: one 852 per copy
+    store = graph_of([*shl.files, written(tmp_path, record("j1", ("852", "  ", [("a", "BL"), ("j", "XC.12.b.34")])))],
+                     member="BL")
     items = rows(store, """SELECT ?item ?mark ?lib WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:heldBy ?lib .
                            OPTIONAL { ?item bf:shelfMark/rdfs:label ?mark } }""")
-    assert len(items) == 111
+    assert len(items) == shl.items + 1
     assert {lib for _, _, lib in items} == {TEST_BASE + "library/bl"}
-    assert ("ZC.9.a.134" in {m for _, m, _ in items}), "852 $j shelving control numbers are shelf marks"
+    assert ("XC.12.b.34" in {m for _, m, _ in items}), "852 $j shelving control numbers are shelf marks"
 
 
-def test_items_carry_barcodes_call_numbers_and_locations():
-    store = graph_of(["marc21/marc4j/pride-and-prejudice-fixed.mrc"])
+def test_items_carry_barcodes_call_numbers_and_locations(tmp_path):
+    store = graph_of([written(tmp_path, record(
+        "b1", ("852", "0 ", [("b", "Main"), ("c", "Stacks"), ("h", "M94"), ("i", ".G00395"), ("p", "500881138")])),
+        record("b2", ("852", "0 ", [("8", "1"), ("b", "Hayden"), ("h", "PR4030"), ("i", "1983")]),
+               ("876", "  ", [("8", "1"), ("p", "39080012345671")]), ("876", "  ", [("8", "1"), ("p", "39080012345689")])))])
     found = rows(store, """SELECT ?barcode ?mark ?where WHERE { ?item bf:identifiedBy ?b . ?b a bf:Barcode ;
                            rdf:value ?barcode . ?item bf:shelfMark/rdfs:label ?mark ; bf:sublocation/rdfs:label ?where }""")
-    assert ("500881138", "M94.G00395", "Bodleian BOD Bookstack") in found
-    # MIT's 876 item fields: one Item each, with the call number of their 852
-    marks = {m for (m,) in rows(store, "SELECT ?m WHERE { ?item a bf:Item ; bf:shelfMark/rdfs:label ?m }")}
-    assert "PR4030 1983" in marks
+    assert ("500881138", "M94 .G00395", "Main Stacks") in found
+    # 876 item fields: one Item each, with the call number of their 852
+    items = rows(store, """SELECT ?barcode ?mark WHERE { ?item a bf:Item ; bf:shelfMark/rdfs:label ?mark ;
+                           bf:identifiedBy [ a bf:Barcode ; rdf:value ?barcode ] }""")
+    assert {("39080012345671", "PR4030 1983"), ("39080012345689", "PR4030 1983")} <= set(items)
 
 
 def test_a_record_without_holdings_still_gives_the_member_an_item(sample_files, tmp_path):
@@ -148,10 +179,14 @@ def test_holdings_without_their_bibliographic_record_are_rejected_with_the_reaso
     assert "010000011" in report.rejected[0].reason and "neither in this load" in report.rejected[0].reason
 
 
-def test_unimarc_records_are_not_read_as_marc21():
-    (record,) = records("marc21/pymarc/testunimarc.dat")
+def test_unimarc_records_are_not_read_as_marc21(tmp_path):
+    from tests.test_unimarc import field200, iso2709  # a UNIMARC record built byte by byte
+
+    path = tmp_path / "unimarc.mrc"
+    path.write_bytes(iso2709([("001", b"u1"), field200("长乐县志", "utf-8"), ("210", b"  \x1faChang le\x1fd1884")]))
+    (unimarc,) = records(path)
     with pytest.raises(UnmappableRecord, match="UNIMARC"):
-        map_record(record, MappingContext(Minter(TEST_BASE), "PKU"))
+        map_record(unimarc, MappingContext(Minter(TEST_BASE), "PKU"))
 
 
 def test_same_record_same_triples_and_no_blank_nodes(sample_files):
