@@ -55,6 +55,14 @@ def sample_files(tmp_path_factory):
     return {m.code: m for m in write_sample(tmp_path_factory.mktemp("sample"))}
 
 
+def unreadable_copy(source: Path, dest: Path, records: int = 5) -> Path:
+    """The first ``records`` ISO 2709 records of ``source`` with everything past each leader overwritten:
+    a file that looks like MARC and of which no record can be read."""
+    chunks = [r for r in source.read_bytes().split(b"\x1d")[:records] if r.strip()]
+    dest.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in chunks))
+    return dest
+
+
 @dataclass(frozen=True)
 class Bulk:
     path: Path

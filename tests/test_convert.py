@@ -13,7 +13,7 @@ from graph.ingest import ingest
 from graph.mappers import MappingContext
 from graph.members import Member, add_member
 from graph.pipeline import ConvertReport, convert_stream
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE, shared, unreadable_copy
 from web.cli import main
 
 
@@ -50,7 +50,7 @@ def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt, sam
     assert not list(tmp_path.glob(".*partial")), "no half-written file is left behind"
 
 
-def test_convert_reports_rejects_and_fails_only_when_nothing_converts(run, tmp_path):
+def test_convert_reports_the_rejects_of_real_broken_records(run, tmp_path):
     out = tmp_path / "out.nt"
     result = run("convert", str(shared("marc21/pymarc/bad_records.mrc")), str(shared("marc21/marc4j/sample1.mrc")),
                  "--member", "PKU", "-o", str(out))
@@ -59,7 +59,10 @@ def test_convert_reports_rejects_and_fails_only_when_nothing_converts(run, tmp_p
     assert [(r["position"], r["offset"]) for r in rejects] == [(4, 381), (5, 509), (7, 764), (9, 917)]
     assert all(r["file"].endswith("bad_records.mrc") and r["reason"] for r in rejects)
 
-    nothing = run("convert", str(shared("marc21/yaz/marc4.marc")), "--member", "PKU", "-o", str(tmp_path / "no.nt"))
+
+def test_convert_fails_when_nothing_converts_and_writes_nothing(run, tmp_path, sample_files):
+    broken = unreadable_copy(sample_files["RPL"].files[0], tmp_path / "broken.mrc")
+    nothing = run("convert", str(broken), "--member", "PKU", "-o", str(tmp_path / "no.nt"))
     assert nothing.exit_code == 1 and "no record could be converted" in nothing.output
     assert not (tmp_path / "no.nt").exists()
 

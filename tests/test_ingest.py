@@ -7,7 +7,7 @@ import json
 import pytest
 
 from graph.ingest import IngestError, ingest
-from tests.conftest import shared
+from tests.conftest import shared, unreadable_copy
 
 
 def q1(store, sparql):
@@ -35,8 +35,7 @@ def test_nothing_readable_loads_nothing_and_keeps_the_catalogue(members, sample_
     good = sample_files["RPL"].files[0]
     ingest(members.store, members.minter, [good], "PKU")
     before = len(members.store)
-    broken = tmp_path / "broken.mrc"  # the same records with every directory overwritten
-    broken.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in good.read_bytes().split(b"\x1d")[:5]))
+    broken = unreadable_copy(good, tmp_path / "broken.mrc")
     with pytest.raises(IngestError, match="no record could be read") as info:
         ingest(members.store, members.minter, [broken], "PKU", replace=True)
     assert info.value.report.rejected

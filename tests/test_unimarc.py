@@ -66,6 +66,22 @@ def test_the_dialect_is_detected_from_the_records(relative, expected):
     assert dialects.detect(shared(relative)).name == expected
 
 
+@pytest.mark.parametrize("made, expected", [("cnmarc-xml", "unimarc"), ("unimarc-iso2709", "unimarc"),
+                                            ("sample-iso2709", "marc21"), ("sample-marcxml", "marc21")])
+def test_the_dialect_of_files_made_here_is_detected(made, expected, tmp_path, sample_files):
+    """The same detection on files this project writes: a CNMARC XML record (OLD_BOOK), a UNIMARC record
+    built byte by byte, and the sample alliance's MARC 21 in ISO 2709 and MARCXML."""
+    if made == "cnmarc-xml":
+        path = tmp_path / "old.xml"
+        path.write_text(OLD_BOOK, encoding="utf-8")
+    elif made == "unimarc-iso2709":
+        path = tmp_path / "uni.mrc"
+        path.write_bytes(iso2709([("001", b"u1"), field200(TITLE, "utf-8")]) * 2)
+    else:
+        path = sample_files["SHL" if made == "sample-marcxml" else "THU"].files[0]
+    assert dialects.detect(path).name == expected
+
+
 @pytest.mark.parametrize("identity", ["clusters", "keys"])
 def test_cnmarc_ingest_loads_holdings_pinyin_classification_and_the_cataloguing_chain(members, identity):
     clusters = members.clusters if identity == "clusters" else None

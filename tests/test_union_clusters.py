@@ -14,7 +14,7 @@ from graph.sources.marc import read_marc
 from graph.union.cluster import cluster_member
 from graph.union.evaluate import pairwise, read_truth
 from graph.union.generate import generate
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE, shared, unreadable_copy
 from vocab.namespaces import BF, RDF
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
@@ -201,8 +201,7 @@ def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path, sample_fi
     good = sample_files["PKU"].files[0]
     ingest(cat.store, cat.minter, [good], "PKU", clusters=cat.clusters)
     stats = cat.clusters.stats()
-    broken = tmp_path / "broken.mrc"  # the same records with every directory overwritten: nothing readable
-    broken.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in good.read_bytes().split(b"\x1d")[:5]))
+    broken = unreadable_copy(good, tmp_path / "broken.mrc")
     with pytest.raises(IngestError):
         ingest(cat.store, cat.minter, [broken], "BL", replace=True, clusters=cat.clusters)
     assert cat.clusters.stats() == stats
