@@ -133,15 +133,20 @@ def test_the_3064_unimarc_periodicals_load_with_their_accents(members):
     assert rows(members.store, """ASK { ?w a bf:Work ; bf:precededBy ?r . ?r rdfs:label ?t FILTER NOT EXISTS { ?r a bf:Work } }""")
 
 
-def test_a_unimarc_file_is_never_read_as_marc21_nor_the_reverse(members):
+def test_a_unimarc_file_is_never_read_as_marc21_nor_the_reverse(members, tmp_path, sample_files):
+    head, record = OLD_BOOK.split("<collection>")[0], OLD_BOOK.split("<collection>")[1].split("</collection>")[0]
+    cnmarc = tmp_path / "cnmarc.xml"  # three CNMARC records written here
+    cnmarc.write_text(head + "<collection>" + "".join(record.replace("gz001", f"gz00{n}") for n in (1, 2, 3))
+                      + "</collection>", encoding="utf-8")
     with pytest.raises(IngestError, match="no record could be read") as info:
-        ingest(members.store, members.minter, [shared(CNMARC_XML)], "PKU", format="marc21")
+        ingest(members.store, members.minter, [cnmarc], "PKU", format="marc21")
     said = [r for r in info.value.report.rejected if "this is a UNIMARC/CNMARC record" in r.reason]
-    assert [r.position for r in said] and len(said) == 10
+    assert [r.position for r in said] and len(said) == 3
+    shl = sample_files["SHL"]  # the sample's MARC 21 as MARCXML
     with pytest.raises(IngestError) as info:
-        ingest(members.store, members.minter, [shared("cnmarc/sample_marcxml.xml")], "PKU", format="cnmarc")
+        ingest(members.store, members.minter, shl.files, "PKU", format="cnmarc")
     assert [r.control_number for r in info.value.report.rejected if "this is a MARC 21 record" in r.reason]
-    assert len(info.value.report.rejected) == 10
+    assert len(info.value.report.rejected) == shl.records
     assert not members.store.batches("PKU")
 
 
