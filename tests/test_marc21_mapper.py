@@ -165,14 +165,39 @@ def test_a_record_without_holdings_still_gives_the_member_an_item(sample_files, 
     assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item ; bf:heldBy ?lib }") == [("1",)]
 
 
-def test_holdings_records_become_items_of_their_bibliographic_record():
-    store = graph_of(["marc21/marc4j/sample1.mrc"])
+def holdings(control: str, bib: str, *fields: tuple, kind: str = "x") -> pymarc.Record:
+    """An MFHD holdings record (leader/06 ``kind``) for bibliographic record ``bib`` (its 004)."""
+    r = pymarc.Record(leader=f"00000n{kind}  a22000001n 4500")
+    r.add_field(pymarc.Field(tag="001", data=control), pymarc.Field(tag="004", data=bib))
+    for tag, ind, subs in fields:
+        r.add_field(pymarc.Field(tag=tag, indicators=pymarc.Indicators(*ind),
+                                 subfields=[pymarc.Subfield(c, v) for c, v in subs]))
+    return r
+
+
+def test_holdings_records_become_items_of_their_bibliographic_record(tmp_path):
+    store = graph_of([written(tmp_path, record("b1"), holdings("h1", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25")])),
+                              holdings("h2", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25 c.2")])),
+                              record("b2"), holdings("h3", "b2", ("852", "0 ", [("h", "QA76"), ("i", ".R6")])))])
     linked = rows(store, """SELECT ?mark ?title WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:shelfMark/rdfs:label ?mark .
                             ?i bf:title/bf:mainTitle ?title }""")
-    assert ("MT130.M25 Z93 2000", ) == (next(m for m, _ in linked if m.startswith("MT130")),)
-    assert len(linked) == 4
+    assert sorted(linked) == [("MT130 .M25", "Record b1"), ("MT130 .M25 c.2", "Record b1"), ("QA76 .R6", "Record b2")]
     # bibliographic records whose holdings come separately get no stand-in Item
-    assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item }") == [("4",)]
+    assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item }") == [("3",)]
+
+
+def test_holdings_records_in_another_file_and_their_holdings_statements(tmp_path):
+    bibs = written(tmp_path, record("s1"), record("s2"), name="titles.mrc")
+    mfhd = written(tmp_path, holdings("l1", "s1", ("852", "  ", [("b", "Magazin")]), ("866", " 0", [("a", "11.1969")]),
+                                      kind="y"), name="holdings.mrc")
+    store = graph_of([bibs, mfhd])
+    n = rows(store, "SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item a bf:Item ; bf:itemOf ?i . ?i a bf:Instance }")
+    assert n == [("2",)]  # one holdings record; the title without any gets a stand-in
+    assert rows(store, """SELECT ?item WHERE { ?item bf:enumerationAndChronology/rdfs:label "11.1969" }""")
+    report = ConvertReport()  # the holdings alone: their bibliographic record is nowhere
+    b"".join(convert_stream([mfhd], MappingContext(Minter(TEST_BASE), "DNB"), report, workers=1))
+    assert report.loaded == 0 and len(report.rejected) == 1
+    assert "s1" in report.rejected[0].reason and "neither in this load" in report.rejected[0].reason
 
 
 def test_holdings_records_across_files_and_serial_holdings_statements():
