@@ -92,8 +92,8 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
 
 @pytest.fixture(scope="module")
 def large_load(tmp_path_factory):
-    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/union/generate.py) over the sample's
-    750 editions, five members re-cataloguing them, their files one after the other."""
+    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/union/generate.py)
+    over the sample's 750 editions, five members re-cataloguing them, their files one after the other."""
     import json
 
     from graph.sample import write_sample
@@ -111,8 +111,8 @@ def large_load(tmp_path_factory):
 
 @pytest.mark.slow
 def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared, large_load):
-    """A large load (~6,500 records) re-loaded and killed at three random moments: each time the store holds the old
-    catalogue or the complete new one, and a last run completes the load."""
+    """A large load (~6,500 records) re-loaded and killed at three random moments: each time the store holds
+    the old catalogue or the complete new one, and a last run completes the load."""
     data = prepared(tmp_path / "data")
     old = state(data)
     rng = random.Random(8)
