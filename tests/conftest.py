@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -44,31 +45,80 @@ def members(catalogue):
     return catalogue
 
 
+# The sample alliance's exports (graph/sample), written once per run: the project's own records ------
+@pytest.fixture(scope="session")
+def sample_files(tmp_path_factory):
+    """Member code -> :class:`graph.sample.SampleMember` (its catalogue file(s), records, items): the
+    five exports `alliance demo` loads. Read-only: copy a file before changing it."""
+    from graph.sample import write_sample
+
+    return {m.code: m for m in write_sample(tmp_path_factory.mktemp("sample"))}
+
+
+def unreadable_copy(source: Path, dest: Path, records: int = 5) -> Path:
+    """The first ``records`` ISO 2709 records of ``source`` with everything past each leader overwritten:
+    a file that looks like MARC and of which no record can be read."""
+    chunks = [r for r in source.read_bytes().split(b"\x1d")[:records] if r.strip()]
+    dest.write_bytes(b"".join(r[:24] + b"x" * (len(r) - 24) + b"\x1d" for r in chunks))
+    return dest
+
+
+@dataclass(frozen=True)
+class Bulk:
+    path: Path
+    records: int
+    items: int
+
+
+@pytest.fixture(scope="session")
+def sample_bulk(tmp_path_factory) -> Bulk:
+    """One ISO 2709 file of ~850 records (~80,000 triples, as many as 1,000 LC records), for loads that
+    must take a while: the sample alliance at 750 editions, its members' ISO 2709 exports one after
+    the other (an edition several members hold comes once per member)."""
+    from graph.sample import write_sample
+
+    folder = tmp_path_factory.mktemp("bulk")
+    members = [m for m in write_sample(folder / "members", titles=750) if m.files[0].suffix == ".mrc"]
+    path = folder / "bulk.mrc"
+    with open(path, "wb") as out:
+        for m in members:
+            out.write(m.files[0].read_bytes())
+    return Bulk(path, sum(m.records for m in members), sum(m.items for m in members))
+
+
 # A seeded catalogue shared by the web and record tests (read-only: never write to it) --------
 GWU_OPAC = "https://catalog.gwu.example/record/{id}"
 PKU_OPAC = "https://opac.pku.example/record/{id}"
 
 
 @pytest.fixture(scope="session")
-def seeded_catalogue(tmp_path_factory):
-    """Three members over real records: GWU and PKU both load gwu.xml (852s, Chinese 880s), so
-    their editions are shared; BL loads british_library.xml (several 852s per record)."""
+def seeded_catalogue(tmp_path_factory, sample_files):
+    """Three members over the sample alliance's exports: GWU and PKU both load Peking University's file
+    (852s, Chinese 880s), so their editions are shared; BL loads Shanghai Library's (MARCXML, up to four
+    copies of an edition). What the tests expect of it: the ``seeded`` fixture (tests/seeded.py)."""
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
-    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
-    bl = shared("marc21/marc2bibframe2/dataset/british_library.xml")
+    pku, shl = sample_files["PKU"].files, sample_files["SHL"].files
     cat = Catalogue.open(tmp_path_factory.mktemp("seeded") / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries",
                                              "乔治·华盛顿大学图书馆", GWU_OPAC))
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆", PKU_OPAC))
     add_member(cat.store, cat.minter, Member("BL", "British Library", "大英图书馆"))
-    ingest(cat.store, cat.minter, [gwu], "GWU")
-    ingest(cat.store, cat.minter, [gwu], "PKU")
-    ingest(cat.store, cat.minter, [bl], "BL")
+    ingest(cat.store, cat.minter, pku, "GWU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, pku, "PKU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, shl, "BL", clusters=cat.clusters)
     yield cat
     cat.close()
+
+
+@pytest.fixture(scope="session")
+def seeded(sample_files):
+    """The records the seeded catalogue's tests look at, read from the files it loads (tests/seeded.py)."""
+    from tests.seeded import facts
+
+    return facts(sample_files["PKU"].files[0], sample_files["SHL"].files[0])
 
 
 # The demo alliance (what `alliance demo` serves) plus a local-literature collection: the site the

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TEST_BASE, shared
+from tests.conftest import ROOT, TEST_BASE
 
 PAUSED = "ALLIANCE_FAULT_PAUSED"
 
@@ -149,28 +149,37 @@ def state(data: Path, *, read_only: bool = False) -> State:
     return State(frozenset(quads), frozenset(triples), batches, named, clusters)
 
 
-# The catalogue the fault tests start from -------------------------------------------------------
-GWU = "marc21/marc2bibframe2/dataset/gwu.xml"
-BL = "marc21/marc2bibframe2/dataset/british_library.xml"
-LOC1000 = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
-LOC10000 = "marc21/loc-booksall/booksall-2016-part01-first10000.mrc"
-
-
-def prepare(data: Path, *loads: tuple[str, str]) -> None:
-    """Members PKU and BL by the CLI; PKU's catalogue is GWU's records, BL's its own (editions match)."""
-    run_cli(data, "member", "add", "PKU", "--name", "Peking University Library")
-    run_cli(data, "member", "add", "BL", "--name", "British Library")
-    run_cli(data, "ingest", "--member", "BL", str(shared(BL)))
-    run_cli(data, "ingest", "--member", "PKU", str(shared(GWU)))
-    for member, path in loads:
-        run_cli(data, "ingest", "--member", member, "--replace", str(shared(path)))
+# The catalogue the fault tests start from: the sample alliance's own records -------------------
+@dataclass(frozen=True)
+class Sources:
+    pku: Path           # Peking University's sample export: PKU's catalogue
+    bl: Path            # Shanghai Library's (MARCXML): BL's; some of its editions are PKU's too
+    bulk: Path          # ~850 records: a re-load that takes a while (conftest.sample_bulk)
+    bulk_records: int
+    bulk_items: int
 
 
 @pytest.fixture(scope="session")
-def prepared(tmp_path_factory):
+def sources(sample_files, sample_bulk) -> Sources:
+    return Sources(sample_files["PKU"].files[0], sample_files["SHL"].files[0], sample_bulk.path,
+                   sample_bulk.records, sample_bulk.items)
+
+
+def prepare(data: Path, src: Sources, *loads: tuple[str, Path]) -> None:
+    """Members PKU and BL by the CLI; PKU's catalogue is Peking University's sample export, BL's Shanghai's."""
+    run_cli(data, "member", "add", "PKU", "--name", "Peking University Library")
+    run_cli(data, "member", "add", "BL", "--name", "British Library")
+    run_cli(data, "ingest", "--member", "BL", str(src.bl))
+    run_cli(data, "ingest", "--member", "PKU", str(src.pku))
+    for member, path in loads:
+        run_cli(data, "ingest", "--member", member, "--replace", str(path))
+
+
+@pytest.fixture(scope="session")
+def prepared(tmp_path_factory, sources):
     """A function that copies the prepared catalogue (made once) to a data directory of the test's."""
     made = tmp_path_factory.mktemp("prepared") / "data"
-    prepare(made)
+    prepare(made, sources)
 
     def copy(dest: Path) -> Path:
         shutil.copytree(made, dest)

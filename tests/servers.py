@@ -69,8 +69,13 @@ def start_oxigraph(folder: Path) -> Server:
     log = folder / "oxigraph.log"
     process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
                                stdout=log.open("w"), stderr=subprocess.STDOUT)
-    _wait(f"http://127.0.0.1:{port}/query", process, 30, log)
-    return Server("oxigraph", f"sparql+http://127.0.0.1:{port}/?flavour=oxigraph", process)
+    server = Server("oxigraph", f"sparql+http://127.0.0.1:{port}/?flavour=oxigraph", process)
+    try:
+        _wait(f"http://127.0.0.1:{port}/query", process, 30, log)
+    except BaseException:  # not answering (or the test interrupted): never leave it running
+        server.stop()
+        raise
+    return server
 
 
 VIRTUOSO_INI = """[Database]
@@ -165,7 +170,7 @@ def start_virtuoso(folder: Path) -> Server:
                   "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1); ")
         subprocess.run([isql, f"127.0.0.1:{isql_port}", VIRTUOSO_USER, VIRTUOSO_PASSWORD, f"exec={grants}"],
                        check=True, capture_output=True, timeout=60)
-    except Exception:
+    except BaseException:
         process.kill()
         process.wait(10)
         raise

@@ -6,7 +6,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE, shared, unreadable_copy
 from web.cli import main
 
 COMMANDS = [[], ["member"], ["member", "add"], ["member", "list"], ["ingest"], ["load"], ["serve"],
@@ -30,11 +30,21 @@ def test_every_command_has_help(command):
     assert "Usage:" in result.output and "--help" in result.output
 
 
-def test_member_ingest_stats(run, tmp_path):
+def test_member_ingest_stats(run, sample_files):
     assert run("member", "add", "pku", "--name", "Peking University Library", "--name-zh", "北京大学图书馆",
                "--opac", "https://opac.pku.example/record/{id}").exit_code == 0
     listing = run("member", "list").output
     assert "PKU\tPeking University Library\t北京大学图书馆" in listing
+    pku = sample_files["PKU"]
+    result = run("ingest", str(pku.files[0]), "--member", "PKU")
+    assert result.exit_code == 0, result.output
+    assert f"{pku.records} records read, {pku.records} loaded, 0 rejected" in result.output
+    stats = run("stats").output
+    assert "members:        1" in stats and "instances:" in stats
+
+
+def test_ingest_writes_the_rejects_of_real_broken_records(run, tmp_path):
+    run("member", "add", "PKU", "--name", "Peking University Library")
     rejects = tmp_path / "rejects.jsonl"
     result = run("ingest", str(shared("marc21/pymarc/bad_records.mrc")), "--member", "PKU",
                  "--rejects", str(rejects))
@@ -42,19 +52,18 @@ def test_member_ingest_stats(run, tmp_path):
     assert "9 records read, 5 loaded, 4 rejected" in result.output
     assert len(rejects.read_text().splitlines()) == 4
     assert json.loads(rejects.read_text().splitlines()[0])["position"] == 4
-    stats = run("stats").output
-    assert "members:        1" in stats and "instances:" in stats
 
 
-def test_ingest_needs_a_known_member(run):
-    result = run("ingest", str(shared("marc21/marc4j/summerland.mrc")), "--member", "NOPE")
+def test_ingest_needs_a_known_member(run, sample_files):
+    result = run("ingest", str(sample_files["RPL"].files[0]), "--member", "NOPE")
     assert result.exit_code == 2
     assert "alliance member add NOPE" in result.output
 
 
-def test_ingest_of_nothing_readable_fails(run):
+def test_ingest_of_nothing_readable_fails(run, tmp_path, sample_files):
     run("member", "add", "PKU", "--name", "PKU")
-    result = run("ingest", str(shared("marc21/yaz/marc4.marc")), "--member", "PKU")
+    junk = unreadable_copy(sample_files["RPL"].files[0], tmp_path / "export.mrc")
+    result = run("ingest", str(junk), "--member", "PKU")
     assert result.exit_code == 1
     assert "no record could be read" in result.output
 

@@ -1,10 +1,12 @@
 """The search index and the source records from the command line: loads keep them in step; rebuild remakes it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from web.cli import main
 
 
@@ -26,30 +28,32 @@ def test_index_commands_have_help(command):
     assert result.exit_code == 0 and "Usage:" in result.output
 
 
-def test_ingest_indexes_and_keeps_sources_replace_forgets_them(run, tmp_path):
+def test_ingest_indexes_and_keeps_sources_replace_forgets_them(run, tmp_path, seeded, sample_files):
     from graph.catalogue import Catalogue
     from graph.index import SearchRequest, Searcher
 
     run("member", "add", "PKU", "--name", "Peking University Library")
-    first = run("ingest", str(shared("marc21/marc2bibframe2/dataset/gwu.xml")), "--member", "PKU")
-    assert "search index: 99 works updated" in first.output
+    first = run("ingest", str(seeded.pku_file), "--member", "PKU")
+    works = int(re.search(r"search index: (\d+) works updated", first.output).group(1))
+    assert 0.8 * seeded.pku_records <= works <= seeded.pku_records
     assert "search index: 0 works updated" in run("index", "sync").output
     cat = Catalogue.open(tmp_path / "data")
     try:
-        assert Searcher(cat.search).search(SearchRequest(q="改革开放")).total == 1
+        assert Searcher(cat.search).search(SearchRequest(q=seeded.chinese.title)).total == 1
         active = [g.value for g in cat.store.active_graphs()]
-        assert cat.sources.records([("PKU", "12009811")], active)
+        assert cat.sources.records([("PKU", seeded.chinese.control)], active)
     finally:
         cat.close()
-    replaced = run("ingest", str(shared("marc21/marc2bibframe2/dataset/british_library.xml")), "--member", "PKU",
-                   "--replace")
+    replaced = run("ingest", str(seeded.bl_file), "--member", "PKU", "--replace")
     assert "works updated" in replaced.output
-    assert "search index: 99 works indexed" in run("index", "rebuild").output
+    rebuilt = int(re.search(r"search index: (\d+) works indexed", run("index", "rebuild").output).group(1))
+    assert 0.8 * sample_files["SHL"].records <= rebuilt <= sample_files["SHL"].records
     cat = Catalogue.open(tmp_path / "data")
     try:
-        assert Searcher(cat.search).search(SearchRequest(q="改革开放")).total == 0
+        assert Searcher(cat.search).search(SearchRequest(q=seeded.chinese.title)).total == 0
         active = [g.value for g in cat.store.active_graphs()]
-        assert cat.sources.records([("PKU", "12009811")], active) == []
-        assert cat.sources.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == 99  # BL's, GWU's pruned
+        assert cat.sources.records([("PKU", seeded.chinese.control)], active) == []
+        # Shanghai's records, Peking's pruned
+        assert cat.sources.db.execute("SELECT COUNT(*) FROM records").fetchone()[0] == sample_files["SHL"].records
     finally:
         cat.close()

@@ -13,10 +13,9 @@ from graph.ingest import ingest
 from graph.mappers import MappingContext
 from graph.members import Member, add_member
 from graph.pipeline import ConvertReport, convert_stream
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE, shared, unreadable_copy
 from web.cli import main
 
-LC_1000 = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
 
 @pytest.fixture
@@ -31,11 +30,12 @@ def run(tmp_path):
 
 @pytest.mark.parametrize("suffix,fmt", [(".nq", ox.RdfFormat.N_QUADS), (".nt", ox.RdfFormat.N_TRIPLES),
                                         (".ttl", ox.RdfFormat.TURTLE), (".nt.gz", None)])
-def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt):
+def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt, sample_files):
     out = tmp_path / f"gwu{suffix}"
-    result = run("convert", str(shared("marc21/marc2bibframe2/dataset/gwu.xml")), "--member", "gwu", "-o", str(out))
+    pku = sample_files["PKU"]
+    result = run("convert", str(pku.files[0]), "--member", "gwu", "-o", str(out))
     assert result.exit_code == 0, result.output
-    assert "99 records read, 99 converted, 0 rejected" in result.output
+    assert f"{pku.records} records read, {pku.records} converted, 0 rejected" in result.output
     if fmt is None:
         import gzip
 
@@ -50,7 +50,7 @@ def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt):
     assert not list(tmp_path.glob(".*partial")), "no half-written file is left behind"
 
 
-def test_convert_reports_rejects_and_fails_only_when_nothing_converts(run, tmp_path):
+def test_convert_reports_the_rejects_of_real_broken_records(run, tmp_path):
     out = tmp_path / "out.nt"
     result = run("convert", str(shared("marc21/pymarc/bad_records.mrc")), str(shared("marc21/marc4j/sample1.mrc")),
                  "--member", "PKU", "-o", str(out))
@@ -59,35 +59,43 @@ def test_convert_reports_rejects_and_fails_only_when_nothing_converts(run, tmp_p
     assert [(r["position"], r["offset"]) for r in rejects] == [(4, 381), (5, 509), (7, 764), (9, 917)]
     assert all(r["file"].endswith("bad_records.mrc") and r["reason"] for r in rejects)
 
-    nothing = run("convert", str(shared("marc21/yaz/marc4.marc")), "--member", "PKU", "-o", str(tmp_path / "no.nt"))
+
+def test_convert_fails_when_nothing_converts_and_writes_nothing(run, tmp_path, sample_files):
+    broken = unreadable_copy(sample_files["RPL"].files[0], tmp_path / "broken.mrc")
+    nothing = run("convert", str(broken), "--member", "PKU", "-o", str(tmp_path / "no.nt"))
     assert nothing.exit_code == 1 and "no record could be converted" in nothing.output
     assert not (tmp_path / "no.nt").exists()
 
 
-def test_records_the_mapper_refuses_carry_their_byte_offset():
-    path = shared("marc21/marc4j/pride-and-prejudice-fixed.mrc")  # a few UNIMARC records among MARC 21
+def test_records_the_mapper_refuses_carry_their_byte_offset(tmp_path, sample_files):
+    from tests.test_unimarc import field200, iso2709
+
+    marc21 = [r + b"\x1d" for r in sample_files["RPL"].files[0].read_bytes().split(b"\x1d")[:5] if r.strip()]
+    path = tmp_path / "mixed.mrc"  # a few UNIMARC records among MARC 21, as exports sometimes hold
+    path.write_bytes(b"".join(m + iso2709([("001", b"uni%d" % n), field200("长乐县志", "utf-8")])
+                              for n, m in enumerate(marc21)))
     report = ConvertReport()
     b"".join(convert_stream([path], MappingContext(Minter(TEST_BASE), "LC"), report, workers=1))
     refused = [r for r in report.rejected if "load it with --format unimarc" in r.reason]
-    assert len(refused) > 3
+    assert len(refused) == len(marc21) > 3 and report.loaded == len(marc21)
     data = path.read_bytes()
     for r in refused:
         assert r.control_number.encode() in data[r.offset:data.index(b"\x1d", r.offset)]
 
 
-def test_convert_refuses_an_unknown_output_format(run, tmp_path):
-    result = run("convert", str(shared("marc21/marc4j/summerland.mrc")), "--member", "PKU", "-o", str(tmp_path / "x.csv"))
+def test_convert_refuses_an_unknown_output_format(run, tmp_path, sample_files):
+    result = run("convert", str(sample_files["RPL"].files[0]), "--member", "PKU", "-o", str(tmp_path / "x.csv"))
     assert result.exit_code == 2 and ".nq" in result.output
 
 
-def test_validate_a_converted_file_and_a_member(run, tmp_path):
+def test_validate_a_converted_file_and_a_member(run, tmp_path, sample_files):
     out = tmp_path / "bl.ttl"
-    assert run("convert", str(shared("marc21/marc2bibframe2/dataset/british_library.xml")), "--member", "BL",
+    assert run("convert", str(sample_files["SHL"].files[0]), "--member", "BL",
                "-o", str(out)).exit_code == 0
     result = run("validate", str(out))
     assert result.exit_code == 0 and "conforms to the alliance profile" in result.output
     run("member", "add", "BL", "--name", "British Library")
-    assert run("ingest", str(shared("marc21/marc4j/summerland.mrc")), "--member", "BL").exit_code == 0
+    assert run("ingest", str(sample_files["RPL"].files[0]), "--member", "BL").exit_code == 0
     member = run("validate", "--member", "BL")
     assert member.exit_code == 0 and "0 violations" in member.output
 
@@ -107,22 +115,22 @@ def test_validate_fails_on_blank_nodes_and_undefined_terms(run, tmp_path):
     assert result.exit_code == 1 and "broken.nt: line 1" in result.output
 
 
-def test_parallel_conversion_gives_the_same_bytes_as_one_process():
+def test_parallel_conversion_gives_the_same_bytes_as_one_process(sample_bulk):
     ctx = MappingContext(Minter(TEST_BASE), "LC")
-    one = b"".join(convert_stream([shared(LC_1000)], ctx, ConvertReport(), workers=1))
+    one = b"".join(convert_stream([sample_bulk.path], ctx, ConvertReport(), workers=1))
     report = ConvertReport()
-    two = b"".join(convert_stream([shared(LC_1000)], ctx, report, workers=2, min_parallel=0))
-    assert report.loaded == 1000 and one == two
+    two = b"".join(convert_stream([sample_bulk.path], ctx, report, workers=2, min_parallel=0))
+    assert report.loaded == sample_bulk.records and one == two
 
 
-def test_parallel_ingest_through_the_cluster_index_equals_serial(tmp_path):
+def test_parallel_ingest_through_the_cluster_index_equals_serial(tmp_path, sample_bulk):
     contents = []
     for workers in (1, 2):
         cat = Catalogue.open(tmp_path / f"data{workers}", TEST_BASE)
         add_member(cat.store, cat.minter, Member("LC", "Library of Congress"))
-        report = ingest(cat.store, cat.minter, [shared(LC_1000)], "LC", clusters=cat.clusters,
+        report = ingest(cat.store, cat.minter, [sample_bulk.path], "LC", clusters=cat.clusters,
                         workers=workers, min_parallel=0)
-        assert report.loaded == 1000
+        assert report.loaded == sample_bulk.records
         contents.append(sorted(f"{q.subject} {q.predicate} {q.object}" for b in cat.store.batches("LC")
                                for q in cat.store.quads_in(b.graph)))
         cat.close()

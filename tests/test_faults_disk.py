@@ -10,8 +10,7 @@ import subprocess
 import pytest
 
 from graph.ingest import IngestError, ingest
-from tests.conftest import shared
-from tests.faulttools import BL, GWU, LOC1000, prepared, run_cli, state  # noqa: F401
+from tests.faulttools import prepared, run_cli, sources, state  # noqa: F401
 
 REQUIRE_SYSTEM = os.environ.get("ALLIANCE_REQUIRE_SYSTEM") == "1"
 
@@ -39,13 +38,13 @@ def small_disk(tmp_path):
     subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def test_disk_full_during_a_load(small_disk, prepared):
+def test_disk_full_during_a_load(small_disk, prepared, sources):
     mount, remount = small_disk
     data = prepared(mount / "data")
     old = state(data)
-    remount(_size(data) + 3 * 1024 * 1024)  # room for a little, not for 1,000 records
+    remount(_size(data) + 3 * 1024 * 1024)  # room for a little, not for ~850 records
 
-    done = run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)), check=False)
+    done = run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk), check=False)
     assert done.returncode == 1, done.stderr
     assert "No space left on device" in done.stderr and "nothing of this load is visible" in done.stderr
     assert "Traceback" not in done.stderr
@@ -53,41 +52,41 @@ def test_disk_full_during_a_load(small_disk, prepared):
     assert state(data).quads == old.quads
 
     remount(256 * 1024 * 1024)
-    run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     assert state(data).quads != old.quads
 
 
 @pytest.mark.parametrize("limit", [200_000, 1_500_000])
-def test_writes_refused_past_a_file_size_limit(tmp_path, limit, prepared):
+def test_writes_refused_past_a_file_size_limit(tmp_path, limit, prepared, sources):
     data = prepared(tmp_path / "data")
     old = state(data)
-    done = run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)),
+    done = run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk),
                    file_size_limit=limit, check=False)
     assert done.returncode == 1, done.stderr
     assert "File too large" in done.stderr and "nothing of this load is visible" in done.stderr
     assert "Traceback" not in done.stderr
     now = state(data)
     assert (now.quads, now.clusters, now.named_graphs) == (old.quads, old.clusters, old.named_graphs)
-    run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
 
 
-def test_cluster_index_full_stops_the_load(members):
+def test_cluster_index_full_stops_the_load(members, sources):
     """SQLite rolls a transaction back by itself when its file cannot grow; the load must stop there,
     not go on committing statement by statement or report every record as unmappable."""
     cat = members
-    ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
-    ingest(cat.store, cat.minter, [shared(BL)], "BL", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, [sources.bl], "BL", clusters=cat.clusters)
     before = ({g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
               cat.clusters.clusters_of())
     pages = cat.clusters.db.execute("PRAGMA page_count").fetchone()[0]
     cat.clusters.db.execute(f"PRAGMA max_page_count={pages + 4}")
     with pytest.raises(IngestError, match="database or disk is full") as caught:
-        ingest(cat.store, cat.minter, [shared(LOC1000)], "PKU", replace=True, clusters=cat.clusters)
+        ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)
     assert "nothing of this load is visible" in str(caught.value)
     assert not caught.value.report.rejected
     after = ({g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
              cat.clusters.clusters_of())
     assert after == before
     cat.clusters.db.execute("PRAGMA max_page_count=1073741823")
-    report = ingest(cat.store, cat.minter, [shared(LOC1000)], "PKU", replace=True, clusters=cat.clusters)
-    assert report.loaded == 1000
+    report = ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)
+    assert report.loaded == sources.bulk_records

@@ -11,22 +11,21 @@ import random
 
 import pytest
 
-from tests.conftest import shared
-from tests.faulttools import GWU, LOC1000, LOC10000, kill_after, kill_at, prepare, prepared, run_cli, state  # noqa: F401
+from tests.faulttools import kill_after, kill_at, prepare, prepared, run_cli, sources, state  # noqa: F401
 
 @pytest.fixture(scope="module")
-def reference(tmp_path_factory):
-    """The state after an uninterrupted re-load of PKU's catalogue with 1,000 LC records."""
+def reference(tmp_path_factory, sources):
+    """The state after an uninterrupted re-load of PKU's catalogue with the bulk sample (~850 records)."""
     data = tmp_path_factory.mktemp("reference") / "data"
-    prepare(data, ("PKU", LOC1000))  # made by the same commands, not copied: loads are deterministic
+    prepare(data, sources, ("PKU", sources.bulk))  # made by the same commands, not copied: loads are deterministic
     return state(data)
 
 
 @pytest.mark.parametrize("point", ["ingest.record:500", "store.written"])
-def test_kill_before_the_switch_leaves_the_old_catalogue(tmp_path, point, prepared, reference):
+def test_kill_before_the_switch_leaves_the_old_catalogue(tmp_path, point, prepared, reference, sources):
     data = prepared(tmp_path / "data")
     old = state(data)
-    kill_at(data, point, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    kill_at(data, point, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
 
     seen = state(data, read_only=True)  # as a reader finds it, before any writer tidies up
     assert seen.quads == old.quads, "the killed load is (partly) visible, or the old catalogue is damaged"
@@ -35,28 +34,28 @@ def test_kill_before_the_switch_leaves_the_old_catalogue(tmp_path, point, prepar
     assert after.quads == old.quads and after.batches == old.batches
     assert after.named_graphs == old.named_graphs, "the killed load's graph was not collected"
 
-    run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     again = state(data)
     assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
                                                             reference.clusters)
     assert again.named_graphs == reference.named_graphs
 
 
-def test_kill_after_the_switch_shows_the_whole_new_catalogue(tmp_path, prepared, reference):
+def test_kill_after_the_switch_shows_the_whole_new_catalogue(tmp_path, prepared, reference, sources):
     data = prepared(tmp_path / "data")
-    kill_at(data, "store.switched", "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    kill_at(data, "store.switched", "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     seen = state(data, read_only=True)
     assert (seen.triples, seen.batches) == (reference.triples, reference.batches)
     after = state(data)
     assert after.named_graphs == reference.named_graphs, "the replaced catalogue's graph was not collected"
 
-    run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     again = state(data)
     assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
                                                             reference.clusters)
 
 
-def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, reference):
+def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, reference, sources):
     """Killed after the store's switch, before the cluster index commits: the index is a load behind.
     Opening the catalogue says so and names the command; another load is refused (it would mint ids
     from the stale index); that load run again, even without --replace, makes store and index exactly
@@ -65,7 +64,7 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
     from tests.conftest import TEST_BASE
 
     data = prepared(tmp_path / "data")
-    loc = str(shared(LOC1000))
+    loc = str(sources.bulk)
     kill_at(data, "store.switched", "ingest", "--member", "PKU", "--replace", loc)
     behind = state(data)
     assert behind.batches == reference.batches and behind.clusters != reference.clusters
@@ -78,7 +77,7 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
     assert lag is not None and "one load behind" in lag
     assert lag.endswith(f"alliance ingest --member PKU --replace {loc}")
 
-    other = run_cli(data, "ingest", "--member", "BL", str(shared(GWU)), check=False)
+    other = run_cli(data, "ingest", "--member", "BL", str(sources.pku), check=False)
     assert other.returncode != 0
     assert "one load behind" in other.stderr and f"--replace {loc}" in other.stderr
     assert state(data) == behind, "the refused load changed the store or the index"
@@ -91,22 +90,41 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
     assert "one load behind" not in run_cli(data, "member", "list").stderr
 
 
+@pytest.fixture(scope="module")
+def large_load(tmp_path_factory):
+    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/union/generate.py)
+    over the sample's 750 editions, five members re-cataloguing them, their files one after the other."""
+    import json
+
+    from graph.sample import write_sample
+    from graph.union.generate import generate
+
+    folder = tmp_path_factory.mktemp("large")
+    sample = write_sample(folder / "sample", titles=750)
+    generate([m.files[0] for m in sample], folder / "gen", members=5, records=10_000, seed=5)
+    path = folder / "large.mrc"
+    with open(path, "wb") as out:
+        for m in json.loads((folder / "gen" / "members.json").read_text()):
+            out.write((folder / "gen" / m["file"]).read_bytes())
+    return path
+
+
 @pytest.mark.slow
-def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared):
-    """10,000 records re-loaded and killed at three random moments: each time the store holds the old
-    catalogue or the complete new one, and a last run completes the load."""
+def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared, large_load):
+    """A large load (~6,500 records) re-loaded and killed at three random moments: each time the store holds
+    the old catalogue or the complete new one, and a last run completes the load."""
     data = prepared(tmp_path / "data")
     old = state(data)
     rng = random.Random(8)
     seen = []
     for _ in range(3):
         status = kill_after(data, rng.uniform(2.0, 14.0), "ingest", "--member", "PKU", "--replace",
-                            str(shared(LOC10000)))
+                            str(large_load))
         assert status in (None, 0), f"the ingest failed by itself ({status})"
         seen.append(state(data))
-    run_cli(data, "ingest", "--member", "PKU", "--replace", str(shared(LOC10000)))
+    run_cli(data, "ingest", "--member", "PKU", "--replace", str(large_load))
     new = state(data)
-    assert new.triples != old.triples and len(new.triples) > 500_000
+    assert new.triples != old.triples and len(new.triples) > 250_000
     for n, s in enumerate(seen):
         assert s.triples in (old.triples, new.triples), f"kill {n + 1} left a mix of old and new"
         assert s.named_graphs in (old.named_graphs, new.named_graphs), f"kill {n + 1} left a graph behind"
@@ -132,18 +150,18 @@ def index_state(data) -> tuple[frozenset, bool]:
 
 
 @pytest.fixture(scope="module")
-def reference_index(tmp_path_factory):
+def reference_index(tmp_path_factory, sources):
     data = tmp_path_factory.mktemp("reference-index") / "data"
-    prepare(data, ("PKU", LOC1000))
+    prepare(data, sources, ("PKU", sources.bulk))
     return index_state(data)
 
 
-def test_kill_during_the_search_index_update(tmp_path, prepared, reference, reference_index):
+def test_kill_during_the_search_index_update(tmp_path, prepared, reference, reference_index, sources):
     """Killed while the search index takes in the new catalogue (the store has switched): the store holds
     the whole new catalogue, the index opens, and brought up to date it equals an uninterrupted run's."""
     data = prepared(tmp_path / "data")
     index_state(data)  # the prepared catalogue's index, filled
-    kill_at(data, "index.document:200", "ingest", "--member", "PKU", "--replace", str(shared(LOC1000)))
+    kill_at(data, "index.document:200", "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     seen = state(data, read_only=True)
     assert (seen.triples, seen.batches) == (reference.triples, reference.batches)
     ids, current = index_state(data)

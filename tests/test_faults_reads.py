@@ -11,8 +11,7 @@ import requests
 
 from graph.ingest import ingest
 from graph.members import Member, add_member
-from tests.conftest import shared
-from tests.faulttools import BL, GWU, LOC1000
+from tests.faulttools import sources  # noqa: F401
 from tests.webtools import LiveServer
 from web import create_app
 
@@ -27,12 +26,12 @@ def counts(store, library) -> tuple[int, int]:
     return int(row["instances"].value), int(row["pku"].value)
 
 
-def test_reads_during_a_reload_see_old_or_new(catalogue):
+def test_reads_during_a_reload_see_old_or_new(catalogue, sources):
     cat = catalogue
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
     add_member(cat.store, cat.minter, Member("BL", "British Library"))
-    ingest(cat.store, cat.minter, [shared(BL)], "BL", clusters=cat.clusters)
-    ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, [sources.bl], "BL", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
     pku = cat.minter.library("PKU").value
     old = counts(cat.store, pku)
 
@@ -64,16 +63,16 @@ def test_reads_during_a_reload_see_old_or_new(catalogue):
             t.start()
         try:
             for _ in range(2):  # a re-load, then the old catalogue back
-                ingest(cat.store, cat.minter, [shared(LOC1000)], "PKU", replace=True, clusters=cat.clusters)
+                ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)
                 new = counts(cat.store, pku)
-                ingest(cat.store, cat.minter, [shared(GWU)], "PKU", replace=True, clusters=cat.clusters)
+                ingest(cat.store, cat.minter, [sources.pku], "PKU", replace=True, clusters=cat.clusters)
         finally:
             done.set()
             for t in readers:
                 t.join(timeout=60)
     assert not errors
     assert counts(cat.store, pku) == old
-    assert new != old and new[1] == 1000
+    assert new != old and new[1] == sources.bulk_items
     mixed = [c for c in seen if c not in (old, new)]
     assert not mixed, f"{len(mixed)} of {len(seen)} reads saw a mix: {mixed[:5]} (old {old}, new {new})"
     assert len(seen) > 20 and old in seen

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from tests.conftest import TEST_BASE, shared
-from tests.faulttools import BL, GWU, LOC1000, kill_at, run_cli
+from tests.conftest import TEST_BASE
+from tests.faulttools import kill_at, run_cli, sources  # noqa: F401
 from tests.servers import start_oxigraph
 
 
@@ -28,25 +28,29 @@ def open_catalogue(folder, server):
 
 
 @pytest.fixture
-def alliance(tmp_path):
-    """A catalogue in an Oxigraph server: BL's records and PKU's (GWU's file)."""
+def alliance(tmp_path, sources):
+    """A catalogue in an Oxigraph server: BL's records and PKU's (the sample alliance's). The server is
+    stopped whatever happens after it started (a failed load, a skip), the restarted one too."""
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
-    server = start_oxigraph(tmp_path)
-    cat = open_catalogue(tmp_path, server)
-    add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
-    add_member(cat.store, cat.minter, Member("BL", "British Library"))
-    ingest(cat.store, cat.minter, [shared(BL)], "BL", clusters=cat.clusters)
-    ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
-    old = active_quads(cat)
-    cat.close()
-    state = {"server": server}
-    yield tmp_path, state, old
-    state["server"].stop()
+    state = {"server": start_oxigraph(tmp_path)}
+    try:
+        cat = open_catalogue(tmp_path, state["server"])
+        try:
+            add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
+            add_member(cat.store, cat.minter, Member("BL", "British Library"))
+            ingest(cat.store, cat.minter, [sources.bl], "BL", clusters=cat.clusters)
+            ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
+            old = active_quads(cat)
+        finally:
+            cat.close()
+        yield tmp_path, state, old
+    finally:
+        state["server"].stop()
 
 
-def test_kill_the_sparql_server_during_a_load(alliance):
+def test_kill_the_sparql_server_during_a_load(alliance, sources):
     from graph.ingest import IngestError, ingest
 
     folder, state, old = alliance
@@ -55,7 +59,7 @@ def test_kill_the_sparql_server_during_a_load(alliance):
 
     def load():
         try:
-            outcome["report"] = ingest(cat.store, cat.minter, [shared(LOC1000)], "PKU", replace=True,
+            outcome["report"] = ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True,
                                        clusters=cat.clusters)
         except IngestError as err:
             outcome["error"] = str(err)
@@ -76,16 +80,16 @@ def test_kill_the_sparql_server_during_a_load(alliance):
     try:
         assert active_quads(cat) == old, "the previous catalogue is not whole, or part of the killed load shows"
         cat.store.collect_garbage()
-        report = ingest(cat.store, cat.minter, [shared(LOC1000)], "PKU", replace=True, clusters=cat.clusters)
-        assert report.loaded == 1000
-        assert [b.sources for b in cat.store.batches("PKU")] == [[str(shared(LOC1000))]]
+        report = ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)
+        assert report.loaded == sources.bulk_records
+        assert [b.sources for b in cat.store.batches("PKU")] == [[str(sources.bulk)]]
     finally:
         cat.close()
 
 
-def test_kill_the_ingest_client_of_a_sparql_server(alliance):
+def test_kill_the_ingest_client_of_a_sparql_server(alliance, sources):
     folder, state, old = alliance
-    command = ["--store", state["server"].url, "ingest", "--member", "PKU", "--replace", str(shared(LOC1000))]
+    command = ["--store", state["server"].url, "ingest", "--member", "PKU", "--replace", str(sources.bulk)]
     kill_at(folder / "data", "ingest.record:500", *command)
     cat = open_catalogue(folder, state["server"])
     try:

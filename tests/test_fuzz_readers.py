@@ -27,22 +27,89 @@ TOKENS = [b"\x1d", b"\x1e", b"\x1f", b"0", b"9", b" ", b"\x00", b"\xff", b"\x80"
           b"99999", b"00000", b"<record>", b"</record>", b"<subfield code=\"\">", b"\xef\xbb\xbf", b"PK\x03\x04"]
 
 
+CNMARC_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<collection xmlns="http://www.nlc.cn/"><record><leader>00000nam0 2200000   450 </leader>
+<controlfield tag="001">012000001</controlfield>
+<datafield tag="010" ind1=" " ind2=" "><subfield code="a">7-5037-2623-7</subfield></datafield>
+<datafield tag="100" ind1=" " ind2=" "><subfield code="a">20240101d1884    em y0chiy50      ea</subfield></datafield>
+<datafield tag="101" ind1="0" ind2=" "><subfield code="a">chi</subfield></datafield>
+<datafield tag="200" ind1="1" ind2=" "><subfield code="a">长乐县志</subfield><subfield code="A">chang le xian zhi</subfield>
+<subfield code="f">(清)孟昭涵修</subfield></datafield>
+<datafield tag="210" ind1=" " ind2=" "><subfield code="a">长乐</subfield><subfield code="d">1884</subfield></datafield>
+<datafield tag="690" ind1=" " ind2=" "><subfield code="a">K295.7</subfield><subfield code="v">5</subfield></datafield>
+<datafield tag="905" ind1=" " ind2=" "><subfield code="a">PKU</subfield><subfield code="d">K295.7</subfield>
+<subfield code="e">1</subfield></datafield>
+</record></collection>""".encode()
+
+
+def own_seeds(target: str) -> tuple[bytes, ...]:
+    """Inputs the project writes itself: the sample alliance's records (graph/sample), a UNIMARC record built
+    here (tests/test_unimarc.py's builder), a CNMARC XML record written out above."""
+    import tempfile
+
+    from graph.sample import write_sample
+
+    if target in ("iso2709", "marcxml", "oai_marcxml"):
+        with tempfile.TemporaryDirectory() as folder:
+            members = write_sample(Path(folder), titles=24)
+            files = {m.code: m.files[0].read_bytes() for m in members}
+        if target == "iso2709":
+            return tuple(r + b"\x1d" for data in files.values() if not data.startswith(b"<")
+                         for r in data.split(b"\x1d")[:2] if r.strip())
+        xml = next(data for data in files.values() if data.startswith(b"<"))
+        if target == "marcxml":
+            return (xml_records(xml, 2, b"</collection>"),)
+        return (oai_page(xml, "sample"),)
+    if target == "unimarc":
+        from tests.test_unimarc import field200, iso2709
+
+        return (iso2709([field200("长乐县志", "utf-8"), ("210", b"  \x1faChang le\x1fd1884")]),
+                iso2709([field200("北京志", "gb18030"), ("905", b"  \x1faPKU\x1fdK291")], charset=b"20  "))
+    if target == "cnmarcxml":
+        return (CNMARC_XML,)
+    return template_seeds(target)
+
+
+def xml_records(data: bytes, records: int, close: bytes) -> bytes:
+    """The XML up to the end of its ``records``-th record, closed by ``close``."""
+    cut = 0
+    for _ in range(records):
+        cut = data.index(b"</record>", cut) + len(b"</record>")
+    return data[:cut] + close
+
+
+def oai_page(data: bytes, name: str) -> bytes:
+    """A harvested ListRecords page: the first two MARCXML records of ``data`` in OAI-PMH envelopes."""
+    start, envelopes = 0, []
+    for n in (1, 2):
+        start = data.index(b"<record", start)
+        end = data.index(b"</record>", start) + len(b"</record>")
+        record = data[start:end]
+        if not record.startswith(b"<record xmlns="):  # the namespace was the collection's
+            record = b'<record xmlns="http://www.loc.gov/MARC21/slim"' + record[len(b"<record"):]
+        envelopes.append(b"<record><header><identifier>oai:%s:%d</identifier><datestamp>2020-01-01T00:00:00Z"
+                         b"</datestamp></header><metadata>%s</metadata></record>" % (name.encode(), n, record))
+        start = end
+    return (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+            b"<ListRecords>" + b"".join(envelopes) + b'<record><header status="deleted"><identifier>oai:'
+            + name.encode() + b":3</identifier></header></record><resumptionToken>2|||</resumptionToken>"
+            b"</ListRecords></OAI-PMH>")
+
+
 @lru_cache(maxsize=None)
 def seeds(target: str) -> tuple[bytes, ...]:
-    """A few real inputs of the target's format: the fuzzer starts from these."""
-    if not SHARED_DATA.is_dir():
-        return (b"",)
+    """A few good inputs of the target's format, the fuzzer starts from these: the project's own, and real
+    records of other people's where ../shared/data is present."""
+    return own_seeds(target) + (real_seeds(target) if SHARED_DATA.is_dir() else ())
 
+
+def real_seeds(target: str) -> tuple[bytes, ...]:
     def records(path: str, n: int) -> list[bytes]:
         data = shared(path).read_bytes()
         return [r + b"\x1d" for r in data.split(b"\x1d")[:n] if r.strip()]
 
-    def xml_head(path: str, records: int, close: bytes) -> bytes:
-        data = shared(path).read_bytes()
-        cut = 0
-        for _ in range(records):
-            cut = data.index(b"</record>", cut) + len(b"</record>")
-        return data[:cut] + close
+    def xml_head(path: str, n: int, close: bytes) -> bytes:
+        return xml_records(shared(path).read_bytes(), n, close)
 
     if target == "iso2709":
         return tuple(records("marc21/loc-booksall/booksall-2016-part01-first1000.mrc", 3)
@@ -52,22 +119,17 @@ def seeds(target: str) -> tuple[bytes, ...]:
         return (xml_head("marc21/marc2bibframe2/dataset/gwu.xml", 2, b"</collection>"),
                 shared("marc21/pymarc/utf8.xml").read_bytes()[:6000])
     if target == "oai_marcxml":  # a harvested ListRecords page: real MARCXML records in OAI-PMH envelopes
-        data = shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes()
-        start, envelopes = 0, []
-        for n in (1, 2):
-            start = data.index(b"<record", start)
-            end = data.index(b"</record>", start) + len(b"</record>")
-            envelopes.append(b"<record><header><identifier>oai:gwu:%d</identifier><datestamp>2020-01-01T00:00:00Z"
-                             b"</datestamp></header><metadata>%s</metadata></record>" % (n, data[start:end]))
-            start = end
-        return (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-                b"<ListRecords>" + b"".join(envelopes) + b'<record><header status="deleted"><identifier>oai:gwu:3'
-                b"</identifier></header></record><resumptionToken>2|||</resumptionToken></ListRecords></OAI-PMH>",)
+        return (oai_page(shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes(), "gwu"),)
     if target == "unimarc":
         return tuple(records("unimarc/periouni.mrc", 3) + records("unimarc/testunimarc.dat", 2))
     if target == "cnmarcxml":
         return (xml_head("cnmarc/sample_cnmarcxml.xml", 2, b"</collection>"),
                 xml_head("cnmarc/sample_unimarcxml.xml", 1, b"</collection>"))
+    return ()
+
+
+def template_seeds(target: str) -> tuple[bytes, ...]:
+    """The spreadsheet template's own rows (CSV, XLSX) and a Dublin Core record written out here."""
     if target in ("csv", "xlsx"):
         from graph.sources.spreadsheet import template_headers, template_rows
 
@@ -125,8 +187,6 @@ def _check(target: str, data: bytes) -> None:
 
 @pytest.mark.parametrize("target", sorted(fuzz_targets.TARGETS))
 def test_fuzz(target):
-    seeds(target)  # skips cleanly without the shared data
-
     @FUZZ
     @given(inputs(target))
     def run(data):
@@ -167,7 +227,6 @@ def test_coverage_guided_fuzzing_finds_nothing():
         if os.environ.get("ALLIANCE_REQUIRE_SYSTEM") == "1":
             raise
         pytest.skip(f"atheris is not installed ({err}): pip install atheris")
-    seeds("iso2709")  # skips cleanly without the shared data
     root = Path(__file__).resolve().parent.parent
     done = subprocess.run([sys.executable, str(root / "bench" / "fuzz.py"), "all", "--runs", "1500"], cwd=root,
                           capture_output=True, text=True, timeout=900)

@@ -14,7 +14,7 @@ from graph import dialects, locallit
 from graph.harvest import HarvestError, harvest
 from graph.ingest import ingest
 from graph.members import Member, add_member
-from tests.conftest import ROOT, TEST_BASE, shared
+from tests.conftest import ROOT, TEST_BASE
 from vocab.namespaces import sparql_prefixes
 
 PAST = "2020-01-01T00:00:00Z"
@@ -169,38 +169,42 @@ def test_the_cli_harvests(repository, tmp_path):
     assert missing.exit_code != 0 and "no member NOPE" in missing.output
 
 
-# MARC 21 as MARCXML: real records (gwu.xml: Chinese 880s, 852s) served by the same repository process
+# MARC 21 as MARCXML: the sample's Shanghai Library records (Chinese 880s, 852s) served by the same repository process
 SLIM = "http://www.loc.gov/MARC21/slim"
 
 
-def gwu_records(first: int, last: int) -> list[tuple[str, str, str]]:
-    """(001, 245$a, MARCXML) of gwu.xml's records first..last, as the repository serves them."""
+def chinese_records(path) -> list[tuple[str, str, str, str]]:
+    """(001, 245$a, the 880 twin's $a, MARCXML) of the records of ``path`` whose title has an 880 twin."""
     from graph import xmlsafe
 
-    root = xmlsafe.fromstring(shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes())
+    root = xmlsafe.fromstring(path.read_bytes())
     found = []
-    for elem in root.findall(f"{{{SLIM}}}record")[first:last + 1]:
+    for elem in root.findall(f"{{{SLIM}}}record"):
         control = elem.findtext(f"{{{SLIM}}}controlfield[@tag='001']")
         title = elem.findtext(f"{{{SLIM}}}datafield[@tag='245']/{{{SLIM}}}subfield[@code='a']")
-        found.append((control, title, ET.tostring(elem, encoding="unicode")))
+        han = next((f.findtext(f"{{{SLIM}}}subfield[@code='a']") for f in elem.findall(f"{{{SLIM}}}datafield[@tag='880']")
+                    if (f.findtext(f"{{{SLIM}}}subfield[@code='6']") or "").startswith("245")), None)
+        if han:
+            found.append((control, title, han.rstrip(" :/"), ET.tostring(elem, encoding="unicode")))
     return found
 
 
 def marc_entry(control: str, title: str, marcxml: str, datestamp: str = PAST) -> dict:
-    return {"id": f"oai:catalog.gwu:{control}", "datestamp": datestamp, "sets": ["asia"],
+    return {"id": f"oai:catalog.shl:{control}", "datestamp": datestamp, "sets": ["asia"],
             "dc": {"title": [title]}, "marcxml": marcxml}
 
 
 @pytest.fixture
-def marc_repository(repository):
-    """The repository process offering marc21 and marcxml besides oai_dc: five real records and one
-    whose MARCXML lost a datafield's tag."""
+def marc_repository(repository, sample_files):
+    """The repository process offering marc21 and marcxml besides oai_dc: five sample records and one
+    whose MARCXML lost a datafield's tag; ``chinese`` holds these six and the next one."""
     url, data = repository
-    records = [marc_entry(*r) for r in gwu_records(50, 55)]
+    chinese = chinese_records(sample_files["SHL"].files[0])[:7]
+    records = [marc_entry(c, t, x) for c, t, _, x in chinese[:6]]
     records[5]["marcxml"] = records[5]["marcxml"].replace('tag="245"', "", 1)
-    data.write_text(json.dumps({"name": "GWU Libraries", "records": records,
+    data.write_text(json.dumps({"name": "SHL Libraries", "records": records,
                                 "formats": {"marcxml": SLIM, "marc21": SLIM}}, ensure_ascii=False))
-    return url, data
+    return url, data, chinese
 
 
 def controls(store) -> set[str]:
@@ -213,45 +217,49 @@ def main_titles(store) -> set[str]:
 
 
 def test_marcxml_is_taken_over_oai_dc_and_read_by_the_marc21_reader_and_mapper(fjl, marc_repository, tmp_path):
-    url, _ = marc_repository
+    url, _, chinese = marc_repository
     report = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=tmp_path / "state", clusters=fjl.clusters)
     assert report.metadata_prefix == "marc21" and "(marc21)" in report.summary()
     assert (report.requests, report.received, report.kept) == (3, 6, 6)
     assert report.ingest.loaded == 5
+    broken = chinese[5][0]
     assert [(r.file, r.control_number, r.reason) for r in report.ingest.rejected] == [
-        (url, "oai:catalog.gwu:11865876", "datafield without a tag (001 11865876)")]
-    assert controls(fjl.store) == {"11865869", "11863566", "12009811", "11863531", "11865868"}
-    assert {"新中国对外关系 60 年", "中国外交六十年"} <= {t.rstrip(" :/") for t in main_titles(fjl.store)}
-    assert rows(fjl.store, """ASK { ?i alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "11863566" ;
-                                      bf:hasItem/bf:heldBy/alliance:code "FJL" ; bf:partOf/rdfs:label "GWU Libraries" }""")
+        (url, f"oai:catalog.shl:{broken}", f"datafield without a tag (001 {broken})")]
+    assert controls(fjl.store) == {c for c, *_ in chinese[:5]}
+    assert {han for _, _, han, _ in chinese[:5]} <= {t.rstrip(" :/") for t in main_titles(fjl.store)}
+    assert rows(fjl.store, f"""ASK {{ ?i alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "{chinese[1][0]}" ;
+                                      bf:hasItem/bf:heldBy/alliance:code "FJL" ; bf:partOf/rdfs:label "SHL Libraries" }}""")
 
 
 def test_an_incremental_marcxml_harvest_takes_changes_and_deletions(fjl, marc_repository, tmp_path):
-    url, data = marc_repository
+    url, data, chinese = marc_repository
     state = tmp_path / "state"
     first = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=state, clusters=fjl.clusters)
     time.sleep(1.1)  # the repository's datestamps have one-second granularity
     now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     changed = json.loads(data.read_text(encoding="utf-8"))
     records = changed["records"]
-    records[1]["marcxml"] = records[1]["marcxml"].replace("六十年", "七十年")
+    old_title = chinese[1][2]
+    new_title = old_title + "续编"
+    records[1]["marcxml"] = records[1]["marcxml"].replace(old_title, new_title)
     records[1]["datestamp"] = now
     records[2] = {"id": records[2]["id"], "datestamp": now, "deleted": True, "sets": ["asia"]}
-    records.append(marc_entry(*gwu_records(57, 57)[0], datestamp=now))
+    control, title, _, marcxml = chinese[6]
+    records.append(marc_entry(control, title, marcxml, datestamp=now))
     data.write_text(json.dumps(changed, ensure_ascii=False))
     time.sleep(1.1)
     second = harvest(fjl.store, fjl.minter, url, "FJL", state_dir=state, clusters=fjl.clusters)
     assert second.since == first.response_date and second.metadata_prefix == "marc21"
     assert (second.received, second.deleted, second.kept) == (3, 1, 6)
-    assert controls(fjl.store) == {"11865869", "11863566", "11863531", "11865868", "11865873"}
+    assert controls(fjl.store) == {c for c, *_ in chinese[:5] + chinese[6:7]} - {chinese[2][0]}
     titles_now = {t.rstrip(" :/") for t in main_titles(fjl.store)}
-    assert "中国外交七十年" in titles_now and "中国外交六十年" not in titles_now
+    assert new_title in titles_now and old_title not in titles_now
     assert len(fjl.store.batches("FJL")) == 1
-    assert [r.control_number for r in second.ingest.rejected] == ["oai:catalog.gwu:11865876"]
+    assert [r.control_number for r in second.ingest.rejected] == [f"oai:catalog.shl:{chinese[5][0]}"]
 
 
 def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_path):
-    url, _ = marc_repository
+    url, _, chinese = marc_repository
     run = _cli(tmp_path / "data")
 
     assert run("member", "add", "GWU", "--name", "George Washington University").exit_code == 0
@@ -261,7 +269,7 @@ def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_
     again = run("harvest", url, "--member", "GWU")  # another format: the cache is no use, all again
     assert again.exit_code == 0, again.output
     assert "(marc21) (full): 6 records in 3 requests" in again.output
-    assert "oai:catalog.gwu:11865876" in again.output + "".join(
+    assert f"oai:catalog.shl:{chinese[5][0]}" in again.output + "".join(
         p.read_text(encoding="utf-8") for p in (tmp_path / "data" / "rejects").glob("*.jsonl"))
     unknown = run("harvest", url, "--member", "GWU", "--metadata-prefix", "mods")
     assert unknown.exit_code != 0 and "does not offer metadataPrefix 'mods'" in unknown.output

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT, TEST_BASE, shared
-from tests.faulttools import BL, GWU, PAUSED, _env, cli_command, kill_at
+from tests.conftest import ROOT, TEST_BASE
+from tests.faulttools import PAUSED, _env, cli_command, kill_at, sources  # noqa: F401
 from tests.servers import STARTERS
 
 
@@ -38,7 +38,7 @@ def _visible(cat) -> frozenset:
 
 
 @pytest.mark.parametrize("flavour", sorted(STARTERS))
-def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
+def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour, sources):
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
@@ -48,7 +48,7 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
     try:
         cat = _catalogue(data, server.url)
         add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
-        ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
+        ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
         before = _visible(cat)
         assert _inactive(cat) == set()
         cat.close()
@@ -56,7 +56,7 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
         # a load crashes after writing all its triples (its writer's lease is one second)
         crashed_url = server.url + "&lease=1"
         kill_at(data, "store.written", "--store", crashed_url, "ingest", "--member", "PKU", "--replace",
-                str(shared(BL)))
+                str(sources.bl))
         cat = _catalogue(data, server.url, read_only=True)  # a reader does not collect...
         orphans = _inactive(cat)
         cat.close()
@@ -64,7 +64,7 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
 
         # ...while another load is still writing (paused at the same point, its lease renewed by default)
         paused = subprocess.Popen(cli_command(data, "--store", server.url, "ingest", "--member", "PKU",
-                                              str(shared(BL))),
+                                              str(sources.bl)),
                                   cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                   env=_env({"ALLIANCE_FAULT_PAUSE": "store.written", "ALLIANCE_FAULT_WAIT": "120"}))
         for line in paused.stderr:
@@ -93,7 +93,7 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour):
 
 
 @pytest.mark.parametrize("flavour", sorted(STARTERS))
-def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour):
+def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour, sources):
     """A lease left on a graph that is active (a switch that should have ended it) is forgotten on open;
     the graph and the catalogue stay."""
     import pyoxigraph as ox
@@ -107,7 +107,7 @@ def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour):
     try:
         cat = _catalogue(data, server.url)
         add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
-        ingest(cat.store, cat.minter, [shared(GWU)], "PKU", clusters=cat.clusters)
+        ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
         before = _visible(cat)
         (batch,) = cat.store.batches("PKU")
         old = ox.Literal("2001-01-01T00:00:00+00:00", datatype=XSD.dateTime)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from tests.servers import STARTERS
 from tests.webtools import LiveServer
 
@@ -14,15 +14,15 @@ SELECT ?lib (COUNT(DISTINCT ?item) AS ?items) (COUNT(DISTINCT ?instance) AS ?ins
 WHERE { ?item bf:heldBy ?lib ; bf:itemOf ?instance } GROUP BY ?lib ORDER BY ?lib"""
 
 
-def _load(cat):
+def _load(cat, files):
+    """GWU and PKU both load one export of the sample alliance (Peking University's): shared editions."""
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
     add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries", "乔治·华盛顿大学图书馆"))
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆"))
-    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
-    reports = [ingest(cat.store, cat.minter, [gwu], "GWU", clusters=cat.clusters),
-               ingest(cat.store, cat.minter, [gwu], "PKU", clusters=cat.clusters)]
+    reports = [ingest(cat.store, cat.minter, files, "GWU", clusters=cat.clusters),
+               ingest(cat.store, cat.minter, files, "PKU", clusters=cat.clusters)]
     return reports
 
 
@@ -31,17 +31,17 @@ def _holdings(store) -> list[tuple]:
 
 
 @pytest.fixture(scope="module")
-def embedded(tmp_path_factory):
+def embedded(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
 
     cat = Catalogue.open(tmp_path_factory.mktemp("embedded") / "data", TEST_BASE)
-    _load(cat)
+    _load(cat, sample_files["PKU"].files)
     yield cat
     cat.close()
 
 
 @pytest.fixture(scope="module", params=sorted(STARTERS))
-def remote(request, tmp_path_factory):
+def remote(request, tmp_path_factory, sample_files):
     """A catalogue whose graph lives in a real SPARQL server, loaded like the embedded one."""
     from graph.catalogue import Catalogue
 
@@ -49,9 +49,11 @@ def remote(request, tmp_path_factory):
     server = STARTERS[request.param](folder)
     try:
         cat = Catalogue.open(folder / "data", TEST_BASE, store=server.url)
-        reports = _load(cat)
-        yield request.param, cat, reports
-        cat.close()
+        reports = _load(cat, sample_files["PKU"].files)
+        try:
+            yield request.param, cat, reports
+        finally:
+            cat.close()
     finally:
         server.stop()
 
@@ -66,13 +68,13 @@ def test_ingest_and_queries_match_the_embedded_store(remote, embedded):
     assert batch.triples == embedded.store.batches("GWU")[0].triples
 
 
-def test_reloading_the_same_file_replaces_its_batch(remote):
+def test_reloading_the_same_file_replaces_its_batch(remote, sample_files):
     from graph.ingest import ingest
 
     name, cat, _ = remote
     before = _holdings(cat.store)
     old = cat.store.batches("GWU")[0].graph
-    ingest(cat.store, cat.minter, [shared("marc21/marc2bibframe2/dataset/gwu.xml")], "GWU", clusters=cat.clusters)
+    ingest(cat.store, cat.minter, sample_files["PKU"].files, "GWU", clusters=cat.clusters)
     after = cat.store.batches("GWU")
     assert len(after) == 1 and after[0].graph != old, name
     assert _holdings(cat.store) == before

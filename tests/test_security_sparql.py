@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 import requests
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from tests.webtools import LiveServer
 
 EX = "http://example.org/"
@@ -37,7 +37,7 @@ def canary():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import Member, add_member
@@ -47,8 +47,7 @@ def site(tmp_path_factory):
     cat = Catalogue.open(tmp_path_factory.mktemp("attacks") / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
     add_member(cat.store, cat.minter, Member("BL", "British Library"))
-    ingest(cat.store, cat.minter, [shared("marc21/marc2bibframe2/dataset/british_library.xml")], "BL",
-           clusters=cat.clusters)
+    ingest(cat.store, cat.minter, sample_files["SHL"].files, "BL", clusters=cat.clusters)
     tokens = TokenStore(cat.data_dir)
     _, admin = tokens.create(admin=True)
     _, pku = tokens.create(member="PKU")

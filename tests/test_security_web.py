@@ -20,7 +20,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from tests.webtools import LiveServer
 
 SECRET = "CANARY-7d3f9e"
@@ -56,7 +56,7 @@ def _xml(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import Member, add_member
@@ -74,8 +74,7 @@ def site(tmp_path_factory):
         body = body.replace(text, _xml(text))
     hostile.write_text(body)
     ingest(cat.store, cat.minter, [hostile], "PKU", clusters=cat.clusters)
-    ingest(cat.store, cat.minter, [shared("marc21/marc2bibframe2/dataset/gwu.xml")], "PKU",
-           clusters=cat.clusters)
+    ingest(cat.store, cat.minter, sample_files["PKU"].files, "PKU", clusters=cat.clusters)
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 1})
     with LiveServer(app, threads=4) as live:
         yield {"url": live.url, "cat": cat, "port": int(live.url.rsplit(":", 1)[1])}

@@ -14,17 +14,28 @@ from graph.sources.marc import read_marc
 from graph.union.cluster import cluster_member
 from graph.union.evaluate import pairwise, read_truth
 from graph.union.generate import generate
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE, shared, unreadable_copy
 from vocab.namespaces import BF, RDF
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
 
 @pytest.fixture(scope="module")
-def alliance(tmp_path_factory):
+def lc_alliance(tmp_path_factory):
     """A generated alliance: 3 members re-cataloguing 400 real LC records, with its truth."""
-    out = tmp_path_factory.mktemp("alliance")
+    out = tmp_path_factory.mktemp("alliance-lc")
     generate([shared(LC)], out, members=3, limit=400, seed=7)
+    return out
+
+
+@pytest.fixture(scope="module", params=["sample", "lc"])
+def alliance(request, tmp_path_factory):
+    """A generated alliance, with its truth: 3 members re-cataloguing the sample's first 280 editions (the
+    bulk file's first member's: Chinese with 880s and English), or 400 real LC records (../shared)."""
+    if request.param == "lc":
+        return request.getfixturevalue("lc_alliance")
+    out = tmp_path_factory.mktemp("alliance-sample")
+    generate([request.getfixturevalue("sample_bulk").path], out, members=3, limit=280, seed=7)
     return out
 
 
@@ -45,7 +56,7 @@ def test_generated_alliance_writes_member_files_and_truth(alliance):
     assert [m["code"] for m in members] == ["PKU", "THU", "FDU"]
     truth_i, truth_w = read_truth(alliance / "truth.tsv")
     records = sum(1 for m in members for item in read_marc(alliance / m["file"]) if isinstance(item, SourceRecord))
-    assert records == len(truth_i) > 400
+    assert records == len(truth_i) > (400 if "lc" in alliance.name else 280)
     first = next(item.record for item in read_marc(alliance / members[0]["file"]))
     assert first["001"].data.startswith("pku") and first["852"]["a"] == "PKU"
     held_by = {}
@@ -55,9 +66,10 @@ def test_generated_alliance_writes_member_files_and_truth(alliance):
     assert sizes.count(1) > sizes.count(3) > 0  # popularity skew: most titles held once, some by all
 
 
-def test_clusters_match_the_truth(alliance, tmp_path):
-    found = cluster_all(tmp_path / "i.sqlite", alliance, ["PKU", "THU", "FDU"])
-    truth_i, truth_w = read_truth(alliance / "truth.tsv")
+def test_clusters_match_the_truth(lc_alliance, tmp_path):
+    # (on the sample's Chinese records instance recall is 0.87 today: not yet a promise to test)
+    found = cluster_all(tmp_path / "i.sqlite", lc_alliance, ["PKU", "THU", "FDU"])
+    truth_i, truth_w = read_truth(lc_alliance / "truth.tsv")
     inst = pairwise(truth_i, {k: v[0] for k, v in found.items()})
     work = pairwise(truth_w, {k: v[1] for k, v in found.items()})
     assert inst.precision >= 0.99 and inst.recall >= 0.98, inst.as_dict()
@@ -71,8 +83,9 @@ def test_any_load_order_gives_the_same_uris(alliance, tmp_path):
 
 
 # a bridge: one record with ISBN only, one with LCCN only, then one with both ----------------
-def bridge_files(tmp_path):
-    record = next(item.record for item in read_marc(shared(LC))
+def bridge_files(tmp_path, source):
+    """Three members' copies of one record of ``source`` (a sample export) that has an ISBN and an LCCN."""
+    record = next(item.record for item in read_marc(source)
                   if isinstance(item, SourceRecord) and item.record.get_fields("020")
                   and item.record.get_fields("010"))
 
@@ -113,8 +126,8 @@ def all_triples(cat):
                   if "/graph/" not in str(r["s"]))
 
 
-def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path):
-    files = bridge_files(tmp_path)
+def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path, sample_files):
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "one")
     for code in ("PKU", "BL"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
@@ -142,10 +155,10 @@ def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path
     other.close()
 
 
-def test_the_web_answers_301_for_a_retired_uri(tmp_path):
+def test_the_web_answers_301_for_a_retired_uri(tmp_path, sample_files):
     from web import create_app
 
-    files = bridge_files(tmp_path)
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "web")
     for code in ("PKU", "BL"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
@@ -161,14 +174,15 @@ def test_the_web_answers_301_for_a_retired_uri(tmp_path):
     cat.close()
 
 
-def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_path):
-    files = bridge_files(tmp_path)
+def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_path, sample_files):
+    files = bridge_files(tmp_path, sample_files["PKU"].files[0])
     cat = union_catalogue(tmp_path, "split")
     for code in ("PKU", "BL", "NJU"):
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
     assert len(instances(cat)) == 1
     empty_of_bridge = tmp_path / "nju-other.mrc"
-    other = next(item.record for item in read_marc(shared(LC)) if isinstance(item, SourceRecord))
+    other = next(item.record for item in read_marc(sample_files["PKU"].files[0]) if isinstance(item, SourceRecord)
+                 and not item.record.get_fields("010"))
     empty_of_bridge.write_bytes(other.as_marc())
     ingest(cat.store, cat.minter, [empty_of_bridge], "NJU", replace=True, clusters=cat.clusters)
     split = all_triples(cat)
@@ -182,12 +196,14 @@ def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_p
     fresh.close()
 
 
-def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path):
+def test_a_failed_ingest_leaves_the_index_as_it_was(members, tmp_path, sample_files):
     cat = members
-    ingest(cat.store, cat.minter, [shared(LC)], "PKU", clusters=cat.clusters)
+    good = sample_files["PKU"].files[0]
+    ingest(cat.store, cat.minter, [good], "PKU", clusters=cat.clusters)
     stats = cat.clusters.stats()
+    broken = unreadable_copy(good, tmp_path / "broken.mrc")
     with pytest.raises(IngestError):
-        ingest(cat.store, cat.minter, [shared("marc21/yaz/marc4.marc")], "BL", replace=True, clusters=cat.clusters)
+        ingest(cat.store, cat.minter, [broken], "BL", replace=True, clusters=cat.clusters)
     assert cat.clusters.stats() == stats
     load = cat.clusters.begin("BL")  # the index is usable again
     load.rollback()

@@ -1,4 +1,5 @@
-"""Overlap reports over a generated alliance of real LC records: numbers, SPARQL, CLI, web page."""
+"""Overlap reports over a generated alliance (`alliance generate` over the sample's records): numbers, SPARQL,
+CLI, web page."""
 from __future__ import annotations
 
 import csv
@@ -13,17 +14,16 @@ from graph.ingest import ingest
 from graph.members import Member, add_member, list_members
 from graph.union.generate import generate
 from graph.union.overlap import SPARQL_EXAMPLES, overlap
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from vocab.namespaces import sparql_prefixes
-
-LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
 
 @pytest.fixture(scope="module")
-def union(tmp_path_factory):
-    """Three members' generated catalogues loaded through the cluster index."""
+def union(tmp_path_factory, sample_bulk):
+    """Three members' generated catalogues loaded through the cluster index: 250 editions of the sample
+    (the bulk file's first member's, one record each) re-catalogued by each member its own way."""
     root = tmp_path_factory.mktemp("overlap")
-    generate([shared(LC)], root / "gen", members=3, limit=250, seed=3)
+    generate([sample_bulk.path], root / "gen", members=3, limit=250, seed=3)
     cat = Catalogue.open(root / "data", TEST_BASE)
     members = json.loads((root / "gen" / "members.json").read_text())
     for m in members:

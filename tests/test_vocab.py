@@ -24,12 +24,13 @@ def test_unknown_terms_fail_loudly():
 
 
 @pytest.mark.parametrize("relative", [
+    "sample",  # the sample alliance's five exports (graph/sample)
     "marc21/loc-booksall/booksall-2016-part01-first1000.mrc",
     "marc21/marc2bibframe2/dataset/gwu.xml",
     "marc21/yaz/marccol1.u8.marc",
     "marc21/marc4j/pride-and-prejudice-fixed.mrc",
 ])
-def test_every_emitted_bibframe_term_is_defined(relative):
+def test_every_emitted_bibframe_term_is_defined(relative, request):
     from graph.identity.uris import Minter
     from graph.mappers import MappingContext
     from graph.mappers.marc21 import UnmappableRecord, map_record
@@ -39,7 +40,11 @@ def test_every_emitted_bibframe_term_is_defined(relative):
     ctx = MappingContext(Minter("http://alliance.test/"), "PKU")
     used = set()
     rdf_type = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-    for item in read_marc(shared(relative)):
+    if relative == "sample":
+        paths = [f for m in request.getfixturevalue("sample_files").values() for f in m.files]
+    else:
+        paths = [shared(relative)]
+    for item in (item for path in paths for item in read_marc(path)):
         if isinstance(item, SourceRecord):
             try:
                 triples = map_record(item.record, ctx)

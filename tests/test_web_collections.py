@@ -1,11 +1,12 @@
-"""A member's collection (地方文献) from real CNMARC records: its page, its data, links both ways."""
+"""A member's collection (地方文献) from the sample's Capital Library records (中图法 084s, 852s): its page, its
+data, links both ways. (Real CNMARC records as a collection: tests/test_unimarc.py.)"""
 from __future__ import annotations
 
 import pytest
 import rdflib
 
 from graph import records
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from tests.webtools import href_of, links, path_of
 from web import create_app
 
@@ -14,16 +15,15 @@ HTML = {"Accept": "text/html"}
 
 
 @pytest.fixture(scope="module")
-def bnu(tmp_path_factory):
+def bnu(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
     from graph.ingest import ingest
     from graph.members import Member, add_member
 
-    cnmarc = shared("cnmarc/sample_cnmarcxml.xml")
     cat = Catalogue.open(tmp_path_factory.mktemp("cnmarc") / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("BNU", "Beijing Normal University Library", "北京师范大学图书馆",
                                              "https://opac.bnu.example/record/{id}"))
-    ingest(cat.store, cat.minter, [cnmarc], "BNU", collection_name=COLLECTION)
+    ingest(cat.store, cat.minter, sample_files["CAPLIB"].files, "BNU", collection_name=COLLECTION)
     yield cat
     cat.close()
 

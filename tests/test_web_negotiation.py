@@ -12,7 +12,6 @@ from tests.webtools import instance_titled, parse, path_of
 from web import create_app
 
 BF = rdflib.Namespace("http://id.loc.gov/ontologies/bibframe/")
-CHINESE = "改革开放与中华战略文化 : 纪念中国改革开放30周年"
 RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld",
                  "application/rdf+xml": "xml", "application/n-triples": "nt"}
 
@@ -23,8 +22,8 @@ def client(seeded_catalogue):
 
 
 @pytest.fixture(scope="module")
-def instance(seeded_catalogue):
-    return instance_titled(seeded_catalogue.store, CHINESE)
+def instance(seeded_catalogue, seeded):
+    return instance_titled(seeded_catalogue.store, seeded.chinese.title)
 
 
 def graph_of(response) -> rdflib.Graph:
@@ -33,10 +32,10 @@ def graph_of(response) -> rdflib.Graph:
     return g
 
 
-def assert_describes_instance(g: rdflib.Graph, iri: str):
+def assert_describes_instance(g: rdflib.Graph, iri: str, title: str):
     s = rdflib.URIRef(iri)
     assert (s, RDF.type, BF.Instance) in g
-    assert (s, RDFS.label, rdflib.Literal(CHINESE, lang="zh-hans")) in g
+    assert (s, RDFS.label, rdflib.Literal(title, lang="zh-hans")) in g
     title = rdflib.URIRef(iri + "#title")  # the union description's one main title
     assert (s, BF.title, title) in g and (title, BF.mainTitle, None) in g
     holders = {str(lib) for item in g.objects(s, BF.hasItem) for lib in g.objects(item, BF.heldBy)}
@@ -46,21 +45,21 @@ def assert_describes_instance(g: rdflib.Graph, iri: str):
 
 
 @pytest.mark.parametrize("accept", list(RDFLIB_FORMAT))
-def test_accept_header_gives_rdf(client, instance, accept):
+def test_accept_header_gives_rdf(client, instance, seeded, accept):
     response = client.get(path_of(instance, TEST_BASE), headers={"Accept": accept})
     assert response.status_code == 200
     assert response.mimetype == accept
     assert "Accept" in response.vary
-    assert_describes_instance(graph_of(response), instance)
+    assert_describes_instance(graph_of(response), instance, seeded.chinese.title)
 
 
 @pytest.mark.parametrize("name, media_type", [("turtle", "text/turtle"), ("jsonld", "application/ld+json"),
                                               ("rdfxml", "application/rdf+xml"),
                                               ("ntriples", "application/n-triples")])
-def test_format_parameter_beats_accept(client, instance, name, media_type):
+def test_format_parameter_beats_accept(client, instance, seeded, name, media_type):
     response = client.get(path_of(instance, TEST_BASE) + f"?format={name}", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == media_type
-    assert_describes_instance(graph_of(response), instance)
+    assert_describes_instance(graph_of(response), instance, seeded.chinese.title)
 
 
 def test_json_ld_is_json_and_turtle_parses_in_oxigraph(client, instance):
