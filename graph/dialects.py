@@ -1,20 +1,22 @@
 """The registry of source formats: name -> how to recognise a file, read it and map its records.
 
 MARC 21, UNIMARC/CNMARC, local-literature spreadsheets and Dublin Core are peers here;
-:mod:`graph.ingest` dispatches through :func:`detect`. Readers and mappers are named
-as ``module:function`` and imported on first use, so the registry costs nothing to
-import. MARC 21 and UNIMARC share ISO 2709 and MARCXML, so their readers are guarded:
+:mod:`graph.ingest` dispatches through :func:`detect`. Each entry holds its reader and
+mapper themselves, so what a format needs is visible to readers and tools. MARC 21 and
+UNIMARC share ISO 2709 and MARCXML, so their readers are guarded:
 a record whose fields say it is the other dialect is rejected with that reason,
 never read as the wrong one (``--format`` overrides detection, not the guard).
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from graph.mappers import dublincore as dc_mapper, local as local_mapper, marc21 as marc21_mapper
+from graph.mappers import unimarc as unimarc_mapper
 from graph.sources import Rejection, SourceRecord
+from graph.sources import dublincore as dc_source, marc, oaipmh, spreadsheet, unimarc as unimarc_source
 
 
 class UnknownDialect(ValueError):
@@ -25,25 +27,20 @@ class UnknownDialect(ValueError):
 class Dialect:
     name: str
     title: str
-    reader: str                              # "module:function(path) -> SourceRecord | Rejection ..."
-    mapper: str                              # "module:function(record, ctx) -> triples"
+    reader: Callable[[Path], Iterator]       # path -> SourceRecord | Rejection ...
+    mapper: Callable[..., list[tuple]]       # (record, ctx) -> triples
     sniff: Callable[[Path], int]             # 0: not this format; higher: surer
     aliases: tuple[str, ...] = ()
     guard: str | None = None                 # MARC dialect the records must not contradict
     xml_names: tuple[str, ...] = ()          # aliases that promise XML (--format marcxml on a binary file is refused)
-    counter: str | None = None               # "module:function(path) -> int", when not MARC-like
+    counter: Callable[[Path], int] | None = None  # path -> records, when not MARC-like
 
     def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
-        records = _load(self.reader)(Path(path))
+        records = self.reader(Path(path))
         return _guarded(records, self.guard) if self.guard else records
 
     def map(self, record, ctx) -> list[tuple]:
-        return _load(self.mapper)(record, ctx)
-
-
-def _load(target: str):
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)
+        return self.mapper(record, ctx)
 
 
 def guard(item, expected: str):
@@ -52,14 +49,12 @@ def guard(item, expected: str):
 
 
 def _guarded(records, expected: str):
-    from graph.sources.unimarc import dialect_scores
-
     names = {"marc21": "MARC 21", "unimarc": "UNIMARC/CNMARC"}
     other = "unimarc" if expected == "marc21" else "marc21"
     for item in records:
         if isinstance(item, SourceRecord):
             record = item.record
-            scores = dialect_scores({f.tag for f in record.fields}, str(record.leader))
+            scores = unimarc_source.dialect_scores({f.tag for f in record.fields}, str(record.leader))
             if scores[other] >= 2 and scores[expected] == 0:
                 control = next((f.data for f in record.get_fields("001")), None)
                 yield Rejection(item.file, item.position, control,
@@ -105,9 +100,7 @@ def _spreadsheet(path: Path) -> int:
 
 
 def _oai_marc21(path: Path) -> int:
-    from graph.sources.oaipmh import sniff
-
-    return 95 if sniff(_head(path, 1 << 14)) else 0  # surer than MARC 21, whose reader reads no OAI wrapper
+    return 95 if oaipmh.sniff(_head(path, 1 << 14)) else 0  # surer than MARC 21, whose reader reads no OAI wrapper
 
 
 def _dublin_core(path: Path) -> int:
@@ -120,21 +113,21 @@ def _dublin_core(path: Path) -> int:
 
 
 DIALECTS: tuple[Dialect, ...] = (
-    Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", "graph.sources.marc:read_marc",
-            "graph.mappers.marc21:map_record", _marc("marc21"), ("marc", "marcxml"), guard="marc21",
+    Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", marc.read_marc,
+            marc21_mapper.map_record, _marc("marc21"), ("marc", "marcxml"), guard="marc21",
             xml_names=("marcxml",)),
     Dialect("unimarc", "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
-            "graph.sources.unimarc:read_unimarc", "graph.mappers.unimarc:map_record", _marc("unimarc"),
+            unimarc_source.read_unimarc, unimarc_mapper.map_record, _marc("unimarc"),
             ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc", xml_names=("unimarcxml", "cnmarcxml")),
     Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
-            "graph.sources.spreadsheet:read_spreadsheet", "graph.mappers.local:map_row", _spreadsheet,
-            ("csv", "xlsx", "spreadsheet"), counter="graph.sources.spreadsheet:count_rows"),
+            spreadsheet.read_spreadsheet, local_mapper.map_row, _spreadsheet,
+            ("csv", "xlsx", "spreadsheet"), counter=spreadsheet.count_rows),
     Dialect("oai_marc21", "MARC 21 harvested over OAI-PMH (a ListRecords response with MARCXML metadata)",
-            "graph.sources.oaipmh:read_oai_marcxml", "graph.mappers.marc21:map_record", _oai_marc21,
+            oaipmh.read_oai_marcxml, marc21_mapper.map_record, _oai_marc21,
             ("oai_marcxml",), guard="marc21"),
     Dialect("dc", "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
-            "graph.sources.dublincore:read_dublin_core", "graph.mappers.dublincore:map_dc", _dublin_core,
-            ("oai_dc", "dublincore"), counter="graph.sources.dublincore:count_dc"),
+            dc_source.read_dublin_core, dc_mapper.map_dc, _dublin_core,
+            ("oai_dc", "dublincore"), counter=dc_source.count_dc),
 )
 BY_NAME = {name: d for d in DIALECTS for name in (d.name, *d.aliases)}
 
@@ -157,7 +150,7 @@ def count(path: str | Path, override: str | None = None) -> int | None:
         dialect = detect(path, override)
     except (UnknownDialect, OSError):
         return None
-    return _load(dialect.counter)(Path(path)) if dialect.counter else None
+    return dialect.counter(Path(path)) if dialect.counter else None
 
 
 def detect(path: str | Path, override: str | None = None) -> Dialect:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from web import create_app, sparql
+from web import create_app, protocol, sparql
 
 LOOKUP = "SELECT ?s WHERE { ?s a <http://id.loc.gov/ontologies/bibframe/Instance> } ORDER BY ?s LIMIT 3"
 RUNS_AWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -26,7 +26,7 @@ def client(seeded_catalogue):
 
 
 def _seen(accept: str) -> bool:
-    return (tuple(() for _ in sparql.FORMAT_PARAMS), accept) in sparql._NEGOTIATED
+    return (tuple(() for _ in protocol.FORMAT_PARAMS), accept) in sparql._NEGOTIATED
 
 
 @pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",

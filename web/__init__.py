@@ -23,8 +23,8 @@ from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
 from graph.index import Searcher
-from web import (checklist, context, errors, forward, home, linkeddata, locallit, reports, resources, search,
-                 sparql, writes)
+from web import (checklist, context, errors, forward, home, linkeddata, locallit, protocol, reports, resources,
+                 search, sparql, writes)
 from web.fastlane import FastLane
 from web.urls import Urls
 
@@ -34,7 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(ALLIANCE_DATA=os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA,
                       ALLIANCE_BASE=os.environ.get("ALLIANCE_BASE"), ALLIANCE_CATALOGUE=None,
                       JSON_AS_ASCII=False)
-    for key, default in {**sparql.DEFAULTS, "ALLIANCE_GSP_MAX_BYTES": writes.DEFAULT_GSP_MAX_BYTES}.items():
+    for key, default in {**protocol.DEFAULTS, "ALLIANCE_GSP_MAX_BYTES": writes.DEFAULT_GSP_MAX_BYTES}.items():
         app.config[key] = type(default)(os.environ.get(key) or default)
     sync = os.environ.get("ALLIANCE_SEARCH_SYNC", "1").lower()
     app.config["ALLIANCE_SEARCH_SYNC"] = sync not in ("0", "false", "no")

@@ -15,10 +15,10 @@ from __future__ import annotations
 from urllib.parse import parse_qsl
 
 from graph.store.answers import QueryFailed
-from web import sparql
+from web import protocol, sparql
 from web.sparql_guard import refusal
 
-NO_FORMAT_PARAMS = tuple(() for _ in sparql.FORMAT_PARAMS)
+NO_FORMAT_PARAMS = tuple(() for _ in protocol.FORMAT_PARAMS)
 
 
 class FastLane:
@@ -47,7 +47,7 @@ class FastLane:
         if refresh is not None:  # a pre-fork worker follows the writer's checkpoints
             refresh()
         try:
-            answer = store.answer(params[0][1], limits=sparql.limits(self.app.config), base_iri=base_iri,
+            answer = store.answer(params[0][1], limits=protocol.limits(self.app.config), base_iri=base_iri,
                                   results_format=results_rep.name if results_rep else "json",
                                   graph_format=graph_rep.name if graph_rep else "turtle")
         except QueryFailed as err:  # as the endpoint's _error for a client that does not want HTML
@@ -67,7 +67,7 @@ _REASONS = {400: "Bad Request", 413: "Request Entity Too Large", 500: "Internal 
 
 def _headers(content_type: str, length: int, vary: bool = True) -> list[tuple[str, str]]:
     headers = [("Content-Type", content_type), ("Content-Length", str(length)),
-               *sparql.CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff")]
+               *protocol.CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff")]
     if vary:
         headers.append(("Vary", "Accept"))
     return headers

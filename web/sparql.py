@@ -26,37 +26,21 @@ from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SER
                            graph_serialisation, results_serialisation)
 from graph.jsonld import serialise
 from graph.service_description import service_description
-from graph.store.answers import Limits, QueryFailed
+from graph.store.answers import QueryFailed
 from web.context import store
 from web.negotiation import HTML, NotAcceptable, choose, html_preferred
+from web.protocol import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
 from web.sparql_examples import EXAMPLES
 from web.sparql_guard import refusal
+from web.writes import run_update
 from vocab.namespaces import PREFIXES
 
 bp = Blueprint("sparql", __name__)
 
-FORMAT_PARAMS = ("format", "output", "results")
 RESULT_OFFERS = [(mt, s) for s in RESULTS_SERIALISATIONS for mt in s.media_types] + [(HTML, "html")]
 GRAPH_OFFERS = [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types] + [(HTML, "html")]
 HTML_ROWS = 1000  # rows an HTML results page shows
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
-CORS_HEADERS = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Expose-Headers": "Content-Type, Content-Length, Vary"}
-
-DEFAULTS = {"ALLIANCE_SPARQL_TIMEOUT": 30.0, "ALLIANCE_SPARQL_MAX_RESULT_BYTES": 64 * 1024 * 1024,
-            "ALLIANCE_SPARQL_MAX_REQUEST_BYTES": 1024 * 1024, "ALLIANCE_SPARQL_WORKERS": 2}
-
-
-class ProtocolError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.status = status
-
-
-def limits(config=None) -> Limits:
-    config = config if config is not None else current_app.config
-    return Limits(timeout_s=float(config["ALLIANCE_SPARQL_TIMEOUT"]),
-                  max_result_bytes=int(config["ALLIANCE_SPARQL_MAX_RESULT_BYTES"]))
 
 
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
@@ -68,8 +52,6 @@ def endpoint():
     except ProtocolError as err:
         return _error(err.status, str(err), "")
     if operation == "update":
-        from web.writes import run_update
-
         return run_update(text, dataset)
     if text is None:
         if html_preferred():

@@ -36,7 +36,7 @@ from graph.tokens import Grant, TokenStore
 from graph.xmlsafe import GuardedRdfXml, XMLRefused
 from web.context import state, store
 from web.negotiation import NotAcceptable, choose
-from web.sparql import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
+from web.protocol import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
 from web.sparql_guard import update_refusal
 from vocab.namespaces import PREFIXES
 

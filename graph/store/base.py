@@ -15,13 +15,13 @@ from typing import Callable, Iterable, Iterator
 
 from pyoxigraph import NamedNode, Quad
 
+from graph.store.answers import Limits, QueryFailed, QuerySyntaxError, serialise
+from graph.store.errors import StoreBusy, StoreError
 
-class StoreError(Exception):
-    """A store operation failed; the store is as it was before the call."""
+__all__ = ["ABOUT_CHUNK", "Batch", "RdfFile", "SerializedTriples", "Store", "StoreBusy", "StoreError", "Triple",
+           "parsed_triples"]
 
 
-class StoreBusy(StoreError):
-    """The embedded store is held by another process (its one writer): it cannot be opened for writing."""
 
 
 @dataclass
@@ -103,8 +103,6 @@ class Store(abc.ABC):
         :class:`~graph.store.answers.QuerySyntaxError`. This default evaluates in-process
         and cannot stop a query: stores override it.
         """
-        from graph.store.answers import Limits, QueryFailed, QuerySyntaxError, serialise
-
         limits = limits or Limits()
         try:
             results = self.query(query, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri)

@@ -15,6 +15,7 @@ from graph import faults
 from graph.identity.uris import Minter
 from graph.store import registry
 from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError, Triple
+from graph.store.pool import QueryPool
 from graph.store.sparqltext import has_dataset_clause
 from graph.store.registry import TRUE
 from vocab.namespaces import ALLIANCE
@@ -102,8 +103,6 @@ class EmbeddedStore(Store):
     # the protocol's queries: in worker processes, bounded in time ----------------------
     def start_query_workers(self, workers: int = 2, snapshots: str | None = None) -> None:
         """Answer :meth:`answer` in ``workers`` processes over checkpoints (see graph.store.pool)."""
-        from graph.store.pool import QueryPool
-
         if self._pool is None:
             self._pool = QueryPool(self, snapshots or self.location.rstrip("/") + ".snapshots", workers)
 
@@ -117,8 +116,6 @@ class EmbeddedStore(Store):
             return super().answer(query, default_graph=default_graph, named_graphs=named_graphs,
                                   results_format=results_format, graph_format=graph_format, limits=limits,
                                   base_iri=base_iri)
-        from graph.store.answers import Limits
-
         def iris(graphs):
             return None if graphs is None else ["" if isinstance(g, ox.DefaultGraph) else g.value for g in graphs]
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import os
-import pickle
 import queue
 import shutil
 import socket
@@ -31,73 +30,19 @@ from pathlib import Path
 
 from graph.store.answers import (Answer, Limits, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout,
                                  QueryTooLarge)
+from graph.store.pool_wire import receive, send
 
 log = logging.getLogger(__name__)
 
 
-# One request on the wire: (checkpoint path, its serial, base URI, query, default graph IRIs or None,
-# named graph IRIs or None, results format, graph format, max answer bytes, base IRI). The answer:
-# (status, serial, payload), payload an Answer's fields for "ok", else the error message. Plain tuples
-# through pickle.dumps/loads and send_bytes: multiprocessing's Connection.send builds a ForkingPickler
-# for each message, several times the cost of a lookup query's own Python work.
-def _send(conn: Connection, message: tuple) -> None:
-    conn.send_bytes(pickle.dumps(message, pickle.HIGHEST_PROTOCOL))
-
-
-def _recv(conn: Connection) -> tuple:
-    return pickle.loads(conn.recv_bytes())
-
-
-def _worker_main(conn) -> None:  # runs in the worker process
-    from pyoxigraph import NamedNode
-
-    from graph.identity.uris import Minter
-    from graph.store.answers import serialise
-    from graph.store.embedded import EmbeddedStore
-
-    store, generation = None, -1
-    while True:
-        try:
-            (snapshot, serial, base, query, default_graph, named_graphs, results_format, graph_format,
-             max_bytes, base_iri) = _recv(conn)
-        except EOFError:
-            return
-        try:
-            if serial != generation:
-                if store is not None:
-                    store.close()
-                store = EmbeddedStore(snapshot, Minter(base), read_only=True)
-                generation = serial
-            dataset = {}
-            if default_graph is not None:
-                dataset["default_graph"] = [_graph(g) for g in default_graph]
-            if named_graphs is not None:
-                dataset["named_graphs"] = [NamedNode(g) for g in named_graphs]
-            results = store.query(query, base_iri=base_iri, **dataset)
-            answer = serialise(results, results_format, graph_format, max_bytes)
-            _send(conn, ("ok", generation, (answer.kind, answer.format, answer.media_type, answer.body)))
-        except SyntaxError as err:
-            _send(conn, ("syntax", generation, str(err)))
-        except QueryTooLarge as err:
-            _send(conn, ("too_large", generation, str(err)))
-        except Exception as err:  # evaluation errors: type errors, store errors
-            _send(conn, ("failed", generation, f"{type(err).__name__}: {err}"))
-
-
-def _graph(value: str):
-    from pyoxigraph import DefaultGraph, NamedNode
-
-    return DefaultGraph() if value == "" else NamedNode(value)
-
-
 class _Worker:
-    """``python -m graph.store.pool FD``: a plain child process (multiprocessing's spawn would re-run
+    """``python -m graph.store.pool_worker FD``: a plain child process (multiprocessing's spawn would re-run
     the server's __main__), talking over a socket pair."""
 
     def __init__(self):
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-m", "graph.store.pool", str(theirs.fileno())],
+        self.process = subprocess.Popen([sys.executable, "-m", "graph.store.pool_worker", str(theirs.fileno())],
                                         pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
         theirs.close()
         self.conn = Connection(ours.detach())
@@ -180,13 +125,13 @@ class QueryPool:
             raise Overloaded(f"every query worker stayed busy for {limits.timeout_s:g} s; try again later") from None
         try:
             snapshot, serial = self._current_snapshot()
-            _send(worker.conn, (snapshot, serial, base, query, default_graph, named_graphs,
+            send(worker.conn, (snapshot, serial, base, query, default_graph, named_graphs,
                                 results_format, graph_format, limits.max_result_bytes, base_iri))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
                 worker = None
                 raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped")
-            status, generation, payload = _recv(worker.conn)
+            status, generation, payload = receive(worker.conn)
             worker.generation = generation
         except (EOFError, OSError, BrokenPipeError) as err:
             if worker is not None:
@@ -216,7 +161,3 @@ class QueryPool:
         for w in workers:
             w.kill()
         shutil.rmtree(self.snapshots, ignore_errors=True)
-
-
-if __name__ == "__main__":
-    _worker_main(Connection(int(sys.argv[1])))
