@@ -202,7 +202,7 @@ class SnapshotStore(Store):
         raise StoreError("this process reads published checkpoints; writes go to the writer process")
 
     write_batch = replace_graph = set_alliance_triples = put_graph = post_graph = delete_graph = _refuse
-    run_update = collect_garbage = _refuse
+    run_update = collect_garbage = about = query_every_graph = _refuse  # the union's readers serve writes
 
     def close(self) -> None:
         self._store = None
