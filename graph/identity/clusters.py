@@ -225,6 +225,9 @@ class ClusterIndex:
             wcls |= {db.execute("SELECT wcl FROM records WHERE rid=?", (r,)).fetchone()[0]
                      for r in candidates(work_blocks(sig)) if same_work(sig, sig_of(r))}
             editions = {c for w in wcls for (c,) in db.execute("SELECT DISTINCT icl FROM records WHERE wcl=?", (w,))}
+            icls.discard(None)  # a translation's original is a work without editions of its own here
+            wcls.discard(None)
+            editions.discard(None)
             ident = {c: db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
                      for c in icls | wcls | editions}
         inst = lambda cids: tuple(sorted(self.minter.resource("instance", ident[c]).value for c in cids))  # noqa: E731
