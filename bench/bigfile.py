@@ -120,7 +120,7 @@ def report(label: str, result: dict) -> None:
 
 def main(argv: list[str]) -> int:
     path = Path(argv[1]) if len(argv) > 1 and not argv[1].startswith("--") else booksall()
-    alliance = [sys.executable, "-c", "from web.cli import main; main()"]
+    alliance = [sys.executable, "-c", "from cli.main import main; main()"]
     work = Path(tempfile.mkdtemp(prefix="alliance-big-"))
     data = work / "data"
     print(f"{path} ({path.stat().st_size / (1 << 20):.0f} MB); {os.cpu_count()} cores; "

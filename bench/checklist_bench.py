@@ -135,7 +135,7 @@ def serve(data: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port)],
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "serve", "--port", str(port)],
                             cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"

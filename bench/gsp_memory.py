@@ -40,7 +40,7 @@ def status_kb(pid: int, field: str) -> int:
 def serve(code: Path, data: Path):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(code)}
-    proc = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "--base", BASE, "serve",
+    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, "serve",
                              "--port", str(port), "--threads", "4"], cwd=code, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     url = f"http://127.0.0.1:{port}"

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-ALLIANCE = [sys.executable, "-m", "web.cli"]
+ALLIANCE = [sys.executable, "-m", "cli"]
 
 
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:

@@ -44,7 +44,7 @@ BULK_GRAPH = BASE + "graph/loc/bulk"
 
 def cli(data: Path, *args: str, timeout: float = 900) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "web.cli", "--data", str(data), "--base", BASE, *args], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, *args], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=timeout)
     if done.returncode != 0:
         raise SystemExit(f"alliance {' '.join(args)} failed:\n{done.stderr[-2000:]}")
@@ -108,7 +108,7 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "web.cli", "--data", str(data), "--base", BASE, "serve",
+        self.proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, "serve",
                                       "--port", str(self.port), "--threads", str(threads)], cwd=ROOT, env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         deadline = time.monotonic() + 120

@@ -284,7 +284,7 @@ def serve(data: Path, port: int, workers: int, threads: int, single: bool = Fals
         command = [sys.executable, str(Path(__file__).resolve()), "--serve-read-only", str(port), "--data", str(data),
                    "--threads", "8"]
     else:
-        command = [sys.executable, "-m", "web.cli", "--data", str(data), "serve", "--port", str(port),
+        command = [sys.executable, "-m", "cli", "--data", str(data), "serve", "--port", str(port),
                    "--workers", str(workers), "--threads", str(threads)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)

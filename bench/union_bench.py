@@ -37,7 +37,7 @@ DEFAULT = ROOT.parent / "shared" / "data" / "marc21" / "loc-booksall" / "booksal
 BASELINE = "64f8489"  # main before the union description (issue 12)
 BASE = "http://bench.alliance.test/"
 
-CLI = "import sys; sys.path.insert(0, sys.argv.pop(1)); from web.cli import main; sys.argv[0] = 'alliance'; main()"
+CLI = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cli.main import main; sys.argv[0] = 'alliance'; main()"
 
 PAGE = r"""
 import json, statistics, sys, time

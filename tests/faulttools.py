@@ -22,7 +22,7 @@ PAUSED = "ALLIANCE_FAULT_PAUSED"
 
 
 def cli_command(data: Path, *args: str) -> list[str]:
-    return [sys.executable, "-m", "web.cli", "--data", str(data), "--base", TEST_BASE, *args]
+    return [sys.executable, "-m", "cli", "--data", str(data), "--base", TEST_BASE, *args]
 
 
 def _env(extra: dict | None = None) -> dict:
@@ -85,7 +85,7 @@ def assert_no_survivors(data: Path, timeout: float = 30) -> None:
                     cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ")
                 except OSError:
                     continue
-                if str(data).encode() in cmdline and b"web.cli" in cmdline:
+                if str(data).encode() in cmdline and b"cli" in cmdline:
                     left.append(proc.name)
         if not left:
             return

@@ -148,7 +148,7 @@ def test_unreadable_lists_say_why(demo_catalogue, tmp_path):
 # the command line --------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def demo_data(tmp_path_factory):
-    from web.cli import main
+    from cli.main import main
 
     data = tmp_path_factory.mktemp("cli-demo") / "data"
     result = CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, "demo", "--no-serve"],
@@ -158,7 +158,7 @@ def demo_data(tmp_path_factory):
 
 
 def _run(data, *args):
-    from web.cli import main
+    from cli.main import main
 
     return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
 

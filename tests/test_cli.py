@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import TEST_BASE, shared, unreadable_copy
-from web.cli import main
+from cli.main import main
 
 COMMANDS = [[], ["member"], ["member", "add"], ["member", "list"], ["ingest"], ["load"], ["serve"],
             ["stats"], ["demo"]]

@@ -1,6 +1,6 @@
 """Errors a user meets on the command line: one clear line, a non-zero exit, never a traceback.
 
-The commands run as real processes (`python -m web.cli`) against a real `alliance serve` on
+The commands run as real processes (`python -m cli.main`) against a real `alliance serve` on
 127.0.0.1, which holds the data directory's store the way a production server does.
 """
 from __future__ import annotations
@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from tests.conftest import ROOT, TEST_BASE, shared
 from tests.faulttools import _env, assert_no_survivors, cli_command, run_cli
 from tests.servers import free_port
-from web.cli import main
+from cli.main import main
 
 
 def one_line_error(done: subprocess.CompletedProcess) -> str:

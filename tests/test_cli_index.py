@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from tests.conftest import TEST_BASE
-from web.cli import main
+from cli.main import main
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from graph.mappers import MappingContext
 from graph.members import Member, add_member
 from graph.pipeline import ConvertReport, convert_stream
 from tests.conftest import TEST_BASE, shared, unreadable_copy
-from web.cli import main
+from cli.main import main
 
 
 

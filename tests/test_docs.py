@@ -6,7 +6,7 @@ import re
 import click
 
 from tests.conftest import ROOT
-from web.cli import main
+from cli.main import main
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 

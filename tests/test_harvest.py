@@ -148,7 +148,7 @@ def _cli(data):
     """``alliance --data DATA --base TEST_BASE ...`` run in-process; returns the click result."""
     from click.testing import CliRunner
 
-    from web.cli import main
+    from cli.main import main
 
     def run(*args):
         return CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, *args], catch_exceptions=False)

@@ -190,7 +190,7 @@ def test_the_template_reads_back_and_the_shipped_copy_is_current(tmp_path):
 def test_the_cli_loads_a_spreadsheet_as_a_collection_and_writes_the_template(tmp_path):
     from click.testing import CliRunner
 
-    from web.cli import main
+    from cli.main import main
 
     def run(*args):
         return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],

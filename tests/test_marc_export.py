@@ -170,7 +170,7 @@ def test_not_an_edition_has_no_union_record(demo_catalogue):
 # the command line -----------------------------------------------------------------------------------
 def _cli(data):
     """``alliance --data DATA --base TEST_BASE ...`` in-process (a data directory no fixture holds open)."""
-    from web.cli import main
+    from cli.main import main
 
     def run(*args):
         return CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, *args], catch_exceptions=False)

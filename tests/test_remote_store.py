@@ -141,7 +141,7 @@ def test_pages_endpoint_and_graph_store_over_the_remote_store(remote):
 def test_the_cli_works_against_the_server(remote):
     from click.testing import CliRunner
 
-    from web.cli import main
+    from cli.main import main
 
     name, cat, _ = remote
     result = CliRunner().invoke(main, ["--data", str(cat.data_dir), "--store", cat.store.location, "stats"])

@@ -220,7 +220,7 @@ def test_sparqlwrapper_csv(site):
 
 
 def test_token_commands(tmp_path):
-    from web.cli import main
+    from cli.main import main
 
     runner = CliRunner()
     data = str(tmp_path / "data")

@@ -253,7 +253,7 @@ def test_the_field_labels_match_the_cnmarc_dictionary():
 def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
     from click.testing import CliRunner
 
-    from web.cli import main
+    from cli.main import main
 
     def run(*args):
         return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],

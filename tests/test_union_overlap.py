@@ -91,7 +91,7 @@ def test_sparql_gives_the_same_numbers(union):
 
 
 def test_the_command_line_writes_csv_tables_and_lists(union, tmp_path):
-    from web.cli import main
+    from cli.main import main
 
     cat, root = union
     report = overlap(cat.store, cat.minter).report()

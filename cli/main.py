@@ -1,4 +1,8 @@
-"""The ``alliance`` command line: members, ingest, bulk RDF loads, stats, serving and the demo."""
+"""The ``alliance`` command line: members, ingest, bulk RDF loads, stats, serving and the demo.
+
+It sits above both graph/ (everything it loads, derives and reports) and web/ (imported only by
+the commands that serve), so a command that does not serve never imports Flask.
+"""
 from __future__ import annotations
 
 import os
@@ -572,13 +576,7 @@ def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
         _serve(obj, host, port)
 
 
-from web import cli_union  # noqa: E402  (the union catalogue's commands: overlap, generate)
+from cli import copycat, union  # noqa: E402  (overlap, generate; check-list, export: co-construction)
 
-cli_union.register(main)
-from web import cli_copycat  # noqa: E402  (check-list, export: co-construction on tight funds)
-
-cli_copycat.register(main)
-
-
-if __name__ == "__main__":
-    main()
+union.register(main)
+copycat.register(main)

@@ -1,0 +1,1 @@
+"""The ``alliance`` command line (:mod:`cli.main`), above graph/ and web/."""

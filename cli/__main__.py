@@ -1,0 +1,4 @@
+"""``python -m cli``: the ``alliance`` command."""
+from cli.main import main
+
+main()
