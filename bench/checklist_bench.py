@@ -9,7 +9,7 @@ as a vendor writes them: half with their ISBN (hyphenated ISBN-13, whatever form
 a quarter with title, author, publisher and year only, a quarter with title and author only,
 with a price. Then, same run, same store:
 
-* ``check-list``: :func:`graph.checklist.check_lines` (cluster index lookups, holdings in a few grouped
+* ``check-list``: :func:`graph.views.checklist.check_lines` (cluster index lookups, holdings in a few grouped
   queries), lines per second;
 * baseline: for each line, one SPARQL query finding the edition by its identifier values or its exact
   title, and one for its holders: what a script over ``/sparql`` does; run in-process (the cheapest
@@ -31,16 +31,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from pyoxigraph import Literal  # noqa: E402
 
 from graph.catalogue import Catalogue  # noqa: E402
-from graph.checklist.check import check_lines, holders  # noqa: E402
-from graph.checklist.lines import ListFile, parse_line  # noqa: E402
+from graph.views.checklist.check import check_lines, holders  # noqa: E402
+from graph.views.checklist.lines import ListFile, parse_line  # noqa: E402
 from graph.identity.normalize import isbn13  # noqa: E402
-from graph.ingest import ingest  # noqa: E402
-from graph.mappers.marc21_identity import evidence  # noqa: E402
-from graph.members import Member, add_member  # noqa: E402
-from graph.records.common import select  # noqa: E402
-from graph.sources import SourceRecord  # noqa: E402
-from graph.sources.marc import read_marc  # noqa: E402
-from graph.union.generate import generate  # noqa: E402
+from graph.load.ingest import ingest  # noqa: E402
+from graph.load.mappers.marc21_identity import evidence  # noqa: E402
+from graph.alliance.members import Member, add_member  # noqa: E402
+from graph.views.common import select  # noqa: E402
+from graph.load.sources import SourceRecord  # noqa: E402
+from graph.load.sources.marc import read_marc  # noqa: E402
+from graph.sample.real_records import generate  # noqa: E402
 
 BASE = "http://alliance.test/"
 

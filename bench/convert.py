@@ -56,7 +56,7 @@ def pymarc_parse(path: Path) -> int:
 
 
 def convert(path: Path, out: Path, workers: int):
-    from graph.convert import convert_files
+    from graph.load.convert import convert_files
 
     return convert_files([path], out, "LC", base=BASE, workers=workers)
 
@@ -71,8 +71,8 @@ def bulk_load(nq: Path, folder: Path) -> int:
 
 def ingest(path: Path, folder: Path, clusters: bool):
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest as run
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest as run
+    from graph.alliance.members import Member, add_member
 
     cat = Catalogue.open(folder, BASE)
     try:

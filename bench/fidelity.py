@@ -23,11 +23,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graph.identity.uris import Minter
-from graph.mappers import MappingContext
-from graph.mappers.marc21 import map_record
-from graph.mappers.script import script_of
-from graph.sources import SourceRecord
-from graph.sources.marc import read_marc
+from graph.load.mappers import MappingContext
+from graph.load.mappers.marc21 import map_record
+from graph.load.mappers.script import script_of
+from graph.load.sources import SourceRecord
+from graph.load.sources.marc import read_marc
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data"

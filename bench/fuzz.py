@@ -3,8 +3,8 @@
     python bench/fuzz.py TARGET [--seconds 60] [--runs N]      # TARGET: iso2709, marcxml, unimarc,
                                                                # cnmarcxml, csv, xlsx, dublin_core, oai_marcxml, all
 
-Starts from the real seeds of tests/test_fuzz_readers.py, instruments graph.sources and
-graph.mappers for coverage, and runs each input through tests/fuzz_targets.py (read, map,
+Starts from the real seeds of tests/test_fuzz_readers.py, instruments graph.load.sources and
+graph.load.mappers for coverage, and runs each input through tests/fuzz_targets.py (read, map,
 check the invariants). An input that crashes, breaks an invariant or hangs is written to
 bench/fuzz-crashes/TARGET/; reduce it, add it to tests/fuzz_corpus/TARGET/, fix the reader.
 Exit status 0: nothing found. Each target runs in its own process (libFuzzer exits when done).
@@ -26,13 +26,13 @@ def fuzz_one(target: str, seconds: int, runs: int | None) -> None:
     import atheris
 
     sys.path.insert(0, str(ROOT))
-    with atheris.instrument_imports(include=["graph.sources", "graph.mappers"]):
-        import graph.mappers.marc21  # noqa: F401
-        import graph.mappers.unimarc  # noqa: F401
-        import graph.sources.dublincore  # noqa: F401
-        import graph.sources.marc  # noqa: F401
-        import graph.sources.spreadsheet  # noqa: F401
-        import graph.sources.unimarc  # noqa: F401
+    with atheris.instrument_imports(include=["graph.load.sources", "graph.load.mappers"]):
+        import graph.load.mappers.marc21  # noqa: F401
+        import graph.load.mappers.unimarc  # noqa: F401
+        import graph.load.sources.dublincore  # noqa: F401
+        import graph.load.sources.marc  # noqa: F401
+        import graph.load.sources.spreadsheet  # noqa: F401
+        import graph.load.sources.unimarc  # noqa: F401
     from tests import fuzz_targets
     from tests.test_fuzz_readers import seeds
 

@@ -2,7 +2,7 @@
 
     python bench/sample_bench.py [--titles 240] [--repeat 3]
 
-Baselines measured in the same run: reading the generated files back with graph.sources.marc
+Baselines measured in the same run: reading the generated files back with graph.load.sources.marc
 (the cheapest thing anyone does with them) and ingesting them into a fresh embedded store through the
 cluster index (what ``alliance demo`` does next). Medians of --repeat runs.
 """
@@ -18,10 +18,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.catalogue import Catalogue  # noqa: E402
-from graph.ingest import ingest  # noqa: E402
-from graph.members import add_member  # noqa: E402
+from graph.load.ingest import ingest  # noqa: E402
+from graph.alliance.members import add_member  # noqa: E402
 from graph.sample import generate  # noqa: E402
-from graph.sources.marc import read_marc  # noqa: E402
+from graph.load.sources.marc import read_marc  # noqa: E402
 
 
 def main() -> None:

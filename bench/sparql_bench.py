@@ -86,8 +86,8 @@ def stage(name: str) -> None:
 
 def load(data: Path, files: list[str], members: int) -> tuple[int, float]:
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     cat = Catalogue.open(data, BASE)
     t = time.perf_counter()

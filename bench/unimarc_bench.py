@@ -20,13 +20,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph import dialects  # noqa: E402
+from graph.load import dialects
 from graph.catalogue import Catalogue  # noqa: E402
 from graph.identity.uris import Minter  # noqa: E402
-from graph.ingest import ingest  # noqa: E402
-from graph.mappers import MappingContext  # noqa: E402
-from graph.members import Member, add_member  # noqa: E402
-from graph.sources import SourceRecord  # noqa: E402
+from graph.load.ingest import ingest  # noqa: E402
+from graph.load.mappers import MappingContext  # noqa: E402
+from graph.alliance.members import Member, add_member  # noqa: E402
+from graph.load.sources import SourceRecord  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 UNIMARC = DATA / "unimarc" / "periouni.mrc"

@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--work", default=None, help="keep the generated alliance and data directories here")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
-    from graph.union.generate import generate
+    from graph.sample.real_records import generate
 
     work = Path(args.work or tempfile.mkdtemp(prefix="union-bench-"))
     gen = work / "gen"

@@ -3,7 +3,7 @@
     python bench/union_quality.py SOURCE.mrc [...] --members 5 [--limit N] [--records N] [--work DIR]
         [--wade-giles-member] [--han-member] [--sample-editions N]
 
-Generates the alliance (graph.union.generate) unless DIR already holds one, clusters every
+Generates the alliance (graph.sample.real_records) unless DIR already holds one, clusters every
 member into a fresh index (in member order, then again in reverse order to check the URIs
 are the same), and prints precision/recall for Instances and Works against truth.tsv, the
 time and peak memory of clustering, and the time to add the last member to the others.
@@ -34,14 +34,14 @@ from graph.identity import match as matching  # noqa: E402
 from graph.identity.clusters import ClusterIndex  # noqa: E402
 from graph.identity.resolver import KeyIdentity  # noqa: E402
 from graph.identity.uris import Minter  # noqa: E402
-from graph.mappers.marc21_identity import evidence  # noqa: E402
-from graph.sources import SourceRecord  # noqa: E402
-from graph.sources.marc import read_marc  # noqa: E402
-from graph.union.cluster import cluster_member  # noqa: E402
-from graph.union.evaluate import pairwise, read_truth  # noqa: E402
+from graph.load.mappers.marc21_identity import evidence  # noqa: E402
+from graph.load.sources import SourceRecord  # noqa: E402
+from graph.load.sources.marc import read_marc  # noqa: E402
+from graph.sample.cluster import cluster_member  # noqa: E402
+from graph.sample.evaluate import pairwise, read_truth  # noqa: E402
 from graph.sample import write_editions  # noqa: E402
-from graph.union.evaluate import PairScore  # noqa: E402
-from graph.union.generate import HAN_MEMBER, WADE_GILES_MEMBER, generate  # noqa: E402
+from graph.sample.evaluate import PairScore  # noqa: E402
+from graph.sample.real_records import HAN_MEMBER, WADE_GILES_MEMBER, generate  # noqa: E402
 
 MINTER = Minter("http://alliance.test/")
 

@@ -32,8 +32,8 @@ def check_list(obj, list_file: str, member_code: str | None, output: str | None,
     alliance check-list order.xlsx --member THU -o checked.xlsx
     alliance check-list order.csv --sort verdict > checked.csv
     """
-    from graph.checklist import ListError, check_list as run
-    from graph.checklist.output import to_csv, write
+    from graph.views.checklist import ListError, check_list as run
+    from graph.views.checklist.output import to_csv, write
 
     cat = obj.catalogue()
     if member_code:
@@ -76,7 +76,7 @@ def export(obj, member_code: str, output: str) -> None:
     \b
     alliance export --member THU -o thu-union.mrc
     """
-    from graph.exports.marc21_file import ExportError, export_member, file_format
+    from graph.views.exports.marc21_file import ExportError, export_member, file_format
 
     try:
         file_format(output)
@@ -94,7 +94,7 @@ def export(obj, member_code: str, output: str) -> None:
 
 
 def _member(cat, code: str) -> str:
-    from graph.members import get_member
+    from graph.alliance.members import get_member
 
     m = get_member(cat.store, code)
     if m is None:

@@ -86,7 +86,7 @@ def member() -> None:
 @pass_ctx
 def member_add(obj: Context, code: str, name: str, name_zh: str | None, opac: str | None) -> None:
     """Add a member library CODE (or update its description)."""
-    from graph.members import Member, MemberError, add_member
+    from graph.alliance.members import Member, MemberError, add_member
 
     cat = obj.catalogue()
     try:
@@ -100,14 +100,14 @@ def member_add(obj: Context, code: str, name: str, name_zh: str | None, opac: st
 @pass_ctx
 def member_list(obj: Context) -> None:
     """List the member libraries."""
-    from graph.members import list_members
+    from graph.alliance.members import list_members
 
     for m in list_members(obj.catalogue(reader=True).store):
         click.echo(f"{m.code}\t{m.name}\t{m.name_zh or ''}\t{m.opac or ''}")
 
 
 def _require_member(cat: Catalogue, code: str) -> str:
-    from graph.members import get_member
+    from graph.alliance.members import get_member
 
     m = get_member(cat.store, code)
     if m is None:
@@ -139,8 +139,8 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     become one batch that appears at once when complete; a broken record is reported and
     skipped. Loading the same files again changes nothing.
     """
-    from graph.dialects import UnknownDialect, get
-    from graph.ingest import IngestError, count_records
+    from graph.load.dialects import UnknownDialect, get
+    from graph.load.ingest import IngestError, count_records
 
     if format_name:
         try:
@@ -185,10 +185,10 @@ def convert(obj: Context, files: tuple[str, ...], member_code: str, output: str,
     and skipped; the command fails only when no record could be converted.
     """
     from graph.catalogue import configured_base
-    from graph.convert import ConvertError, convert_files
+    from graph.load.convert import ConvertError, convert_files
     from graph.formats import UnknownFormat
-    from graph.ingest import count_records
-    from graph.members import MemberError, check_code
+    from graph.load.ingest import count_records
+    from graph.alliance.members import MemberError, check_code
 
     try:
         code = check_code(member_code)
@@ -239,8 +239,8 @@ def validate(obj: Context, file: str | None, member_code: str | None, format_nam
     and BFLC term is defined by the ontologies and that no node is blank. Exits 1 when
     the data does not conform (warnings alone do not fail).
     """
-    from graph.rdfload import LoadError
-    from graph.validate import validate_alliance, validate_member, validate_path
+    from graph.load.rdfload import LoadError
+    from graph.load.validate import validate_alliance, validate_member, validate_path
 
     if file and member_code:
         raise click.UsageError("give FILE, --member CODE or neither (the whole alliance), not both")
@@ -284,8 +284,8 @@ def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from
     Follows resumption tokens; later harvests take only what changed (deletions too) and
     replace the collection atomically. State is kept in DATA/harvest/.
     """
-    from graph.harvest import HarvestError
-    from graph.ingest import IngestError
+    from graph.load.harvest import HarvestError
+    from graph.load.ingest import IngestError
 
     cat = obj.catalogue()
     code = _require_member(cat, member_code)
@@ -306,7 +306,7 @@ def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from
 @click.argument("path", type=click.Path(dir_okay=False))
 def template(path: str) -> None:
     """Write the local-literature spreadsheet template to PATH (.xlsx or .csv) to fill in."""
-    from graph.sources.spreadsheet import write_template
+    from graph.load.sources.spreadsheet import write_template
 
     click.echo(f"template written to {write_template(path)}")
 
@@ -347,7 +347,7 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
     import pyoxigraph as ox
 
     from graph.formats import UnknownFormat
-    from graph.rdfload import LoadError, load_files
+    from graph.load.rdfload import LoadError, load_files
 
     if (member_code is None) == (graph_iri is None):
         raise click.UsageError("give exactly one of --member CODE or --graph IRI")
@@ -428,7 +428,7 @@ def token() -> None:
 
 def _tokens(obj: Context):
     """The data directory's tokens, or with --store the SPARQL server's (shared by every web node)."""
-    from graph.tokens import TokenStore
+    from graph.alliance.tokens import TokenStore
 
     return obj.catalogue().tokens if obj.store else TokenStore(obj.data)
 
@@ -440,10 +440,10 @@ def _tokens(obj: Context):
 @pass_ctx
 def token_create(obj: Context, member_code: str | None, admin: bool, label: str) -> None:
     """Make a token and print it once (only its hash is kept)."""
-    from graph.tokens import TokenError
+    from graph.alliance.tokens import TokenError
 
     if member_code:
-        from graph.members import get_member
+        from graph.alliance.members import get_member
 
         cat = obj.catalogue(reader=True)
         if get_member(cat.store, member_code) is None:
@@ -481,7 +481,7 @@ def token_revoke(obj: Context, token_id: str) -> None:
 @pass_ctx
 def stats(obj: Context) -> None:
     """What the store holds: members, batches, triples, works, instances, items."""
-    from graph.stats import catalogue_stats
+    from graph.views.stats import catalogue_stats
 
     cat = obj.catalogue(reader=True)
     s = catalogue_stats(cat)

@@ -73,7 +73,7 @@ def generate(sources: tuple[str, ...], out_dir: str, members: int, records: int 
     title case, dropped fields, ...) of a popularity-skewed share of SOURCES; truth.tsv says
     which records are the same edition and the same work. Load it with `alliance ingest`.
     """
-    from graph.union.generate import generate as run
+    from graph.sample.real_records import generate as run
 
     report = run(list(sources), out_dir, members=members, records=records, limit=limit, seed=seed,
                  wade_giles=wade_giles, han_only=han_only)

@@ -158,7 +158,7 @@ class Catalogue:
 
     @property
     def tokens(self):
-        """Who may write (:class:`graph.tokens.TokenStore`): the data directory's file, or, with the
+        """Who may write (:class:`graph.alliance.tokens.TokenStore`): the data directory's file, or, with the
         graph in a SPARQL server, the server's tokens graph, so every web node knows every token."""
         if getattr(self, "_tokens", None) is None:
             from graph.store.remote import RemoteStore
@@ -168,14 +168,14 @@ class Catalogue:
 
                 self._tokens = ServerTokens(self.store)
             else:
-                from graph.tokens import TokenStore
+                from graph.alliance.tokens import TokenStore
 
                 self._tokens = TokenStore(self.data_dir)
         return self._tokens
 
     @property
     def sources(self):
-        """The members' source records (:class:`graph.archive.SourceArchive`), opened on first use."""
+        """The members' source records (:class:`graph.load.archive.SourceArchive`), opened on first use."""
         if getattr(self, "_sources", None) is None:
             from graph.store.remote import RemoteStore
 
@@ -184,7 +184,7 @@ class Catalogue:
 
                 self._sources = ServerSourceArchive(self.store)
             else:
-                from graph.archive import SourceArchive
+                from graph.load.archive import SourceArchive
 
                 self._sources = SourceArchive.in_dir(self.data_dir)
         return self._sources
@@ -194,12 +194,12 @@ class Catalogue:
                collection: str | None = None, progress=None, index_progress=None):
         """Load catalogue files for ``member`` and bring everything derived from the store up to date.
 
-        Read, map and load as one atomic batch (:func:`graph.ingest.ingest`: the cluster index and
+        Read, map and load as one atomic batch (:func:`graph.load.ingest.ingest`: the cluster index and
         the union descriptions move with it), then archive the source records for export and
         re-derive the search index, so what the load brought is searchable and exportable when
-        this returns. Raises :class:`graph.ingest.IngestError` (nothing of the load visible).
+        this returns. Raises :class:`graph.load.ingest.IngestError` (nothing of the load visible).
         """
-        from graph.ingest import ingest
+        from graph.load.ingest import ingest
 
         report = ingest(self.store, self.minter, list(files), member, replace=replace, progress=progress,
                         format=format, collection_name=collection, clusters=self.clusters)
@@ -207,9 +207,9 @@ class Catalogue:
         return report
 
     def harvest(self, url: str, member: str, *, state_dir, index_progress=None, **options):
-        """Harvest a member's OAI-PMH repository into one of its collections (:func:`graph.harvest.harvest`),
+        """Harvest a member's OAI-PMH repository into one of its collections (:func:`graph.load.harvest.harvest`),
         then everything derived, as :meth:`ingest` does."""
-        from graph.harvest import harvest
+        from graph.load.harvest import harvest
 
         report = harvest(self.store, self.minter, url, member, state_dir=state_dir, clusters=self.clusters,
                          **options)

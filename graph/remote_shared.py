@@ -6,10 +6,10 @@ in graphs outside every batch (never part of the union a query reads, never coll
 crashed load):
 
 - ``{base}tokens``: the write tokens (:class:`ServerTokens`, the interface of
-  :class:`graph.tokens.TokenStore`): ``<{base}tokens#ID> alliance:tokenDigest "sha256…" ;
+  :class:`graph.alliance.tokens.TokenStore`): ``<{base}tokens#ID> alliance:tokenDigest "sha256…" ;
   alliance:grant "{json}"``. A token made through one node works on every node at once.
 - ``{base}sources``: the members' source records for MARCXML export (:class:`ServerSourceArchive`,
-  the interface of :class:`graph.archive.SourceArchive`): one resource per record and batch with
+  the interface of :class:`graph.load.archive.SourceArchive`): one resource per record and batch with
   ``alliance:code``, ``alliance:controlNumber``, ``alliance:inBatch``, ``alliance:scheme`` and
   ``alliance:marcxml`` (the record as MARCXML). A record is shown only while its batch is active.
 
@@ -25,8 +25,8 @@ from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.archive import ArchivedRecord, marc_records
-from graph.tokens import Grant, digest_of, mint
+from graph.load.archive import ArchivedRecord, marc_records
+from graph.alliance.tokens import Grant, digest_of, mint
 from vocab.namespaces import ALLIANCE
 
 

@@ -37,7 +37,7 @@ def catalogue(tmp_path):
 @pytest.fixture
 def members(catalogue):
     """Two member libraries."""
-    from graph.members import Member, add_member
+    from graph.alliance.members import Member, add_member
 
     add_member(catalogue.store, catalogue.minter,
                Member("PKU", "Peking University Library", "北京大学图书馆", "https://opac.pku.example/record/{id}"))
@@ -97,8 +97,8 @@ def seeded_catalogue(tmp_path_factory, sample_files):
     (852s, Chinese 880s), so their editions are shared; BL loads Shanghai Library's (MARCXML, up to four
     copies of an edition). What the tests expect of it: the ``seeded`` fixture (tests/seeded.py)."""
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     pku, shl = sample_files["PKU"].files, sample_files["SHL"].files
     cat = Catalogue.open(tmp_path_factory.mktemp("seeded") / "data", TEST_BASE)

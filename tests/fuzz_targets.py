@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from graph.identity.uris import Minter
-from graph.mappers import MappingContext
-from graph.sources import Notice, Rejection, SourceRecord
+from graph.load.mappers import MappingContext
+from graph.load.sources import Notice, Rejection, SourceRecord
 
 LIMIT = 20  # seconds one input may take, however hostile
 MINTER = Minter("http://alliance.test/")
@@ -43,8 +43,7 @@ def time_limit(seconds: int = LIMIT):
 
 def _run(dialect_name: str, data: bytes, suffix: str) -> dict:
     """Read ``data`` as a file of ``dialect_name`` and map every record, checking the invariants."""
-    from graph import dialects
-
+    from graph.load import dialects
     dialect = dialects.get(dialect_name)
     ctx = MappingContext(MINTER, "FUZZ")
     counts = {"records": 0, "rejections": 0, "notices": 0, "unmappable": 0}

@@ -12,9 +12,9 @@ import re
 
 import pyoxigraph
 
-from graph.exports.union_description import union_description, work_of
+from graph.views.exports.union_description import union_description, work_of
 from graph.identity.normalize import simplified, text_key
-from graph.records.common import Description, node
+from graph.views.common import Description, node
 from vocab.namespaces import BF, RDF, RDFS
 
 _DATES = re.compile(r",?\s*(?:b\.\s*|d\.\s*|ca\.\s*|approximately\s*)?\d{3,4}\??-?(?:approximately\s*)?(?:\d{3,4})?\??\.?$")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from graph.records.common import select
+from graph.views.common import select
 from tests.conftest import TEST_BASE
 from tests.webtools import path_of
 

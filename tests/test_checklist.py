@@ -9,15 +9,15 @@ import openpyxl
 import pytest
 from click.testing import CliRunner
 
-from graph.checklist import check_list, read_list
-from graph.checklist.check import evidence, holders
-from graph.checklist.lines import BadRow, parse_line
+from graph.views.checklist import check_list, read_list
+from graph.views.checklist.check import evidence, holders
+from graph.views.checklist.lines import BadRow, parse_line
 from graph.identity.match import signature
 from graph.identity.normalize import isbn13
-from graph.mappers.marc21_identity import evidence as record_evidence
-from graph.records.common import select
-from graph.sources.marc import read_marc
-from graph.sources import SourceRecord
+from graph.load.mappers.marc21_identity import evidence as record_evidence
+from graph.views.common import select
+from graph.load.sources.marc import read_marc
+from graph.load.sources import SourceRecord
 from tests.conftest import TEST_BASE
 
 
@@ -135,7 +135,7 @@ def test_verdicts_on_the_demo(demo_catalogue, editions, tmp_path):
 
 
 def test_unreadable_lists_say_why(demo_catalogue, tmp_path):
-    from graph.checklist import ListError
+    from graph.views.checklist import ListError
 
     (tmp_path / "bin.csv").write_bytes(b"\xff\xfe\x00\xd8" * 50 + b"\x81\x20\xfe")
     (tmp_path / "noheader.csv").write_text("a,b,c\n1,2,3\n", encoding="utf-8")

@@ -9,10 +9,10 @@ from click.testing import CliRunner
 
 from graph.catalogue import Catalogue
 from graph.identity.uris import Minter
-from graph.ingest import ingest
-from graph.mappers import MappingContext
-from graph.members import Member, add_member
-from graph.pipeline import ConvertReport, convert_stream
+from graph.load.ingest import ingest
+from graph.load.mappers import MappingContext
+from graph.alliance.members import Member, add_member
+from graph.load.pipeline import ConvertReport, convert_stream
 from tests.conftest import TEST_BASE, shared, unreadable_copy
 from cli.main import main
 

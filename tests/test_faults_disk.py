@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from graph.ingest import IngestError, ingest
+from graph.load.ingest import IngestError, ingest
 from tests.faulttools import prepared, run_cli, sources, state  # noqa: F401
 
 REQUIRE_SYSTEM = os.environ.get("ALLIANCE_REQUIRE_SYSTEM") == "1"

@@ -92,12 +92,12 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
 
 @pytest.fixture(scope="module")
 def large_load(tmp_path_factory):
-    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/union/generate.py)
+    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/sample/real_records.py)
     over the sample's 750 editions, five members re-cataloguing them, their files one after the other."""
     import json
 
     from graph.sample import write_sample
-    from graph.union.generate import generate
+    from graph.sample.real_records import generate
 
     folder = tmp_path_factory.mktemp("large")
     sample = write_sample(folder / "sample", titles=750)

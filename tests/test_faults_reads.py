@@ -9,8 +9,8 @@ import time
 import pytest
 import requests
 
-from graph.ingest import ingest
-from graph.members import Member, add_member
+from graph.load.ingest import ingest
+from graph.alliance.members import Member, add_member
 from tests.faulttools import sources  # noqa: F401
 from tests.webtools import LiveServer
 from web import create_app

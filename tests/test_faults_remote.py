@@ -31,8 +31,8 @@ def open_catalogue(folder, server):
 def alliance(tmp_path, sources):
     """A catalogue in an Oxigraph server: BL's records and PKU's (the sample alliance's). The server is
     stopped whatever happens after it started (a failed load, a skip), the restarted one too."""
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     state = {"server": start_oxigraph(tmp_path)}
     try:
@@ -51,7 +51,7 @@ def alliance(tmp_path, sources):
 
 
 def test_kill_the_sparql_server_during_a_load(alliance, sources):
-    from graph.ingest import IngestError, ingest
+    from graph.load.ingest import IngestError, ingest
 
     folder, state, old = alliance
     cat = open_catalogue(folder, state["server"])

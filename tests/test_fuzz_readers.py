@@ -131,7 +131,7 @@ def real_seeds(target: str) -> tuple[bytes, ...]:
 def template_seeds(target: str) -> tuple[bytes, ...]:
     """The spreadsheet template's own rows (CSV, XLSX) and a Dublin Core record written out here."""
     if target in ("csv", "xlsx"):
-        from graph.sources.spreadsheet import template_headers, template_rows
+        from graph.load.sources.spreadsheet import template_headers, template_rows
 
         rows = [template_headers(), *template_rows()]
         if target == "csv":

@@ -9,11 +9,15 @@ from urllib.parse import parse_qsl
 
 import pytest
 
-from graph import genealogy, locallit, oldbooks
+from graph.views import genealogy
+
+from graph.views import locallit
+
+from graph.views import oldbooks
 from graph.identity.periods import dynasty
 from graph.identity.sibu import parse
-from graph.ingest import ingest
-from graph.sources.spreadsheet import read_spreadsheet
+from graph.load.ingest import ingest
+from graph.load.sources.spreadsheet import read_spreadsheet
 from tests.conftest import shared
 
 ROOT = Path(__file__).resolve().parent.parent

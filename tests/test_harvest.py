@@ -10,10 +10,12 @@ from datetime import datetime, timezone
 
 import pytest
 
-from graph import dialects, locallit
-from graph.harvest import HarvestError, harvest
-from graph.ingest import ingest
-from graph.members import Member, add_member
+from graph.load import dialects
+
+from graph.views import locallit
+from graph.load.harvest import HarvestError, harvest
+from graph.load.ingest import ingest
+from graph.alliance.members import Member, add_member
 from tests.conftest import ROOT, TEST_BASE
 from vocab.namespaces import sparql_prefixes
 
@@ -175,8 +177,7 @@ SLIM = "http://www.loc.gov/MARC21/slim"
 
 def chinese_records(path) -> list[tuple[str, str, str, str]]:
     """(001, 245$a, the 880 twin's $a, MARCXML) of the records of ``path`` whose title has an 880 twin."""
-    from graph import xmlsafe
-
+    from graph.load import xmlsafe
     root = xmlsafe.fromstring(path.read_bytes())
     found = []
     for elem in root.findall(f"{{{SLIM}}}record"):
@@ -279,7 +280,7 @@ def test_the_cli_harvests_marcxml_or_the_format_it_is_told(marc_repository, tmp_
 def test_a_harvested_collection_is_searchable_and_exportable_when_the_command_returns(marc_repository, tmp_path):
     """The harvest takes the same road as every load: the search index and the source archive follow it."""
     from graph.catalogue import Catalogue
-    from graph.exports.marcxml import source_records
+    from graph.views.exports.marcxml import source_records
     from graph.index import SearchRequest, Searcher
 
     url, _ = marc_repository

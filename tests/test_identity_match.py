@@ -13,9 +13,9 @@ import pytest
 
 from graph.identity.match import instance_blocks, original_signature, same_instance, same_work, signature
 from graph.identity.normalize import isbn13, issn, lccn, oclc, pinyin_key, title_key
-from graph.mappers.marc21_identity import evidence
-from graph.sources import SourceRecord
-from graph.sources.marc import read_marc
+from graph.load.mappers.marc21_identity import evidence
+from graph.load.sources import SourceRecord
+from graph.load.sources.marc import read_marc
 from tests.conftest import SHARED_DATA, shared
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from graph.ingest import IngestError, ingest
+from graph.load.ingest import IngestError, ingest
 from tests.conftest import shared, unreadable_copy
 
 

@@ -6,10 +6,10 @@ import csv
 import pytest
 from openpyxl import Workbook
 
-from graph import locallit
-from graph.ingest import IngestError, ingest
-from graph.members import Member, add_member
-from graph.sources.spreadsheet import read_spreadsheet, template_rows, write_template
+from graph.views import locallit
+from graph.load.ingest import IngestError, ingest
+from graph.alliance.members import Member, add_member
+from graph.load.sources.spreadsheet import read_spreadsheet, template_rows, write_template
 from tests.conftest import ROOT, TEST_BASE
 from vocab.namespaces import sparql_prefixes
 

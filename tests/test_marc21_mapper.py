@@ -9,11 +9,11 @@ import pyoxigraph as ox
 import pytest
 
 from graph.identity.uris import Minter
-from graph.mappers import MappingContext
-from graph.mappers.marc21 import UnmappableRecord, map_record
-from graph.pipeline import ConvertReport, convert_stream
-from graph.sources import SourceRecord
-from graph.sources.marc import read_marc
+from graph.load.mappers import MappingContext
+from graph.load.mappers.marc21 import UnmappableRecord, map_record
+from graph.load.pipeline import ConvertReport, convert_stream
+from graph.load.sources import SourceRecord
+from graph.load.sources.marc import read_marc
 from tests.conftest import TEST_BASE, shared
 
 PREFIXES = """PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>

@@ -8,9 +8,9 @@ from contextlib import redirect_stderr
 import pymarc
 import pytest
 
-from graph.mappers.marc21 import not_marc21
-from graph.sources import Rejection, SourceRecord
-from graph.sources.marc import read_marc
+from graph.load.mappers.marc21 import not_marc21
+from graph.load.sources import Rejection, SourceRecord
+from graph.load.sources.marc import read_marc
 from tests.conftest import SHARED_DATA, shared
 
 MARC_SUFFIXES = (".mrc", ".dat", ".bin", ".marc", ".xml")
@@ -149,7 +149,7 @@ def _pymarc(raw: bytes) -> pymarc.Record:
 def test_marc8_cjk_in_an_all_ascii_record_is_decoded_as_pymarc_does():
     """EACC is 7-bit (ESC $ 1, then three bytes 0x21-0x7E a character): a MARC-8 record whose only
     non-Latin text is CJK has no byte above 0x7F, and must still be read as MARC-8."""
-    from graph.sources.marc import iso2709_chunks_at
+    from graph.load.sources.marc import iso2709_chunks_at
 
     path = shared("marc21/xbib/IRMARC8.bin")
     raw = [r for _, r in iso2709_chunks_at(path)][2]
@@ -164,7 +164,7 @@ def test_marc8_cjk_in_an_all_ascii_record_is_decoded_as_pymarc_does():
 
 
 def test_marc8_escapes_in_ascii_win_over_a_leader_that_says_utf8(tmp_path):
-    from graph.sources.marc import decode_iso2709, iso2709_chunks_at
+    from graph.load.sources.marc import decode_iso2709, iso2709_chunks_at
 
     raw = [r for _, r in iso2709_chunks_at(shared("marc21/xbib/IRMARC8.bin"))][2]
     relabelled = raw[:9] + b"a" + raw[10:]
@@ -200,7 +200,7 @@ def test_marc8_files_decode_as_pymarc_decodes_them(relative):
     """Every record reads as pymarc reads it (which complains, to stderr, of the spaces in Arabic, Hebrew
     and Cyrillic text, then reads them right); MARC-8's numeric character references, which pymarc
     leaves as text, are compared decoded."""
-    from graph.sources.marc import iso2709_chunks_at
+    from graph.load.sources.marc import iso2709_chunks_at
 
     good, bad = read(relative)
     raws = [raw for _, raw in iso2709_chunks_at(shared(relative))]

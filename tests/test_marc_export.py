@@ -8,12 +8,12 @@ import pymarc
 import pytest
 from click.testing import CliRunner
 
-from graph.convert import convert_files
-from graph.exports.marc21 import to_iso2709, union_record
-from graph.exports.union_description import union_description
+from graph.load.convert import convert_files
+from graph.views.exports.marc21 import to_iso2709, union_record
+from graph.views.exports.union_description import union_description
 from graph.identity.match import signature
-from graph.mappers.marc21_identity import evidence
-from graph.records.common import select
+from graph.load.mappers.marc21_identity import evidence
+from graph.views.common import select
 from tests.conftest import TEST_BASE, shared
 from tests.marctrip import converted, facts, roundtrip_facts
 
@@ -25,8 +25,8 @@ GWU = "marc21/marc2bibframe2/dataset/gwu.xml"
 def lc_catalogue(tmp_path_factory):
     """1,000 LC records (LC), and gwu.xml (Chinese 880s) loaded by two members, so its editions are piles."""
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     cat = Catalogue.open(tmp_path_factory.mktemp("lc") / "data", TEST_BASE)
     for code, path in (("LC", shared(LC_RECORDS)), ("GWU", shared(GWU)), ("PKU", shared(GWU))):
@@ -47,7 +47,7 @@ def roundtrip(cat, iris: list[str], tmp_path, suffix: str = ".mrc"):
     if suffix == ".mrc":
         path.write_bytes(b"".join(to_iso2709(r) for r in records.values()))
     else:
-        from graph.exports.marc21 import to_marcxml
+        from graph.views.exports.marc21 import to_marcxml
 
         path.write_bytes(to_marcxml(records.values()))
     convert_files([path], tmp_path / "back.nt", "BACK", base=cat.minter.base, workers=1)

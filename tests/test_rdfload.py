@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from graph.formats import RDF_SERIALISATIONS, UnknownFormat
-from graph.rdfload import LoadError, load_files
+from graph.load.rdfload import LoadError, load_files
 
 DATA = [
     (ox.NamedNode("http://ex.test/book/1"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),

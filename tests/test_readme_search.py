@@ -10,7 +10,7 @@ import pytest
 
 from graph.identity.normalize import isbn13
 from graph.index import SearchRequest
-from graph.records.common import select
+from graph.views.common import select
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 

@@ -1,4 +1,4 @@
-"""The read side (graph/records): views and descriptions built over the sample alliance's records, ingested."""
+"""The read side (graph/views): views and descriptions built over the sample alliance's records, ingested."""
 from __future__ import annotations
 
 import unicodedata
@@ -6,8 +6,8 @@ import unicodedata
 import pytest
 from pyoxigraph import Literal, NamedNode
 
-from graph import records
-from graph.records.holdings import copies_at
+from graph import views as records
+from graph.views.holdings import copies_at
 from vocab.namespaces import ALLIANCE, BF, RDF, RDFS
 from tests.webtools import instance_titled
 
@@ -134,7 +134,7 @@ def test_home_counts_every_member(store, seeded):
 
 
 def test_literal_ranking():
-    from graph.records.common import ranked
+    from graph.views.common import ranked
 
     lits = [Literal("Kankyō hakusho"), Literal("環境白書", language="ja"),
             Literal("huan jing", language="zh-latn-pinyin"), Literal("环境", language="zh-hans"),

@@ -39,8 +39,8 @@ def _visible(cat) -> frozenset:
 
 @pytest.mark.parametrize("flavour", sorted(STARTERS))
 def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour, sources):
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     server = STARTERS[flavour](tmp_path)
     data = tmp_path / "data"
@@ -98,8 +98,8 @@ def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour, sources
     the graph and the catalogue stay."""
     import pyoxigraph as ox
 
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
     from vocab.namespaces import ALLIANCE, XSD
 
     server = STARTERS[flavour](tmp_path)

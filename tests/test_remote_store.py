@@ -16,8 +16,8 @@ WHERE { ?item bf:heldBy ?lib ; bf:itemOf ?instance } GROUP BY ?lib ORDER BY ?lib
 
 def _load(cat, files):
     """GWU and PKU both load one export of the sample alliance (Peking University's): shared editions."""
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries", "乔治·华盛顿大学图书馆"))
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆"))
@@ -69,7 +69,7 @@ def test_ingest_and_queries_match_the_embedded_store(remote, embedded):
 
 
 def test_reloading_the_same_file_replaces_its_batch(remote, sample_files):
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
 
     name, cat, _ = remote
     before = _holdings(cat.store)

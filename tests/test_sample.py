@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from graph.identity.normalize import isbn13, text_key, year
-from graph.ingest import ingest
-from graph.members import add_member, list_members
+from graph.load.ingest import ingest
+from graph.alliance.members import add_member, list_members
 from graph.sample import write_sample
-from graph.sources import Rejection
-from graph.sources.marc import read_marc
+from graph.load.sources import Rejection
+from graph.load.sources.marc import read_marc
 from vocab.namespaces import sparql_prefixes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,9 +11,9 @@ import pytest
 
 from graph.catalogue import Catalogue
 from graph.index import SearchRequest, Searcher, documents, parallel, scan
-from graph.ingest import ingest
-from graph.members import Member, add_member
-from graph.union.generate import generate
+from graph.load.ingest import ingest
+from graph.alliance.members import Member, add_member
+from graph.sample.real_records import generate
 from tests.conftest import TEST_BASE, shared
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"

@@ -160,7 +160,7 @@ def test_home_page_totals(demo, demo_catalogue):
 def test_a_replaced_catalogue_leaves_search(members, seeded):
     """PKU loads Peking University's sample export, then replaces its catalogue with Shanghai Library's:
     the first records leave search (and PKU's facet) once the new ones are in."""
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
 
     cat = members
     ingest(cat.store, cat.minter, [seeded.pku_file], "PKU", clusters=cat.clusters)
@@ -192,7 +192,7 @@ def test_an_index_of_another_layout_rebuilds_itself(members, seeded):
     import json
 
     from graph.index import SearchIndex
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
 
     cat = members
     ingest(cat.store, cat.minter, [seeded.pku_file], "PKU")
@@ -219,7 +219,7 @@ def test_classification_facet_has_both_lcc_and_the_chinese_library_classificatio
 def test_serving_brings_a_stale_index_up_to_date_unless_told_not_to(members, seeded):
     """`alliance serve` syncs a stale index before it answers; ALLIANCE_SEARCH_SYNC=0 starts at once
     (a large store's SPARQL endpoint need not wait for search)."""
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
     from web import create_app
 
     cat = members
@@ -234,8 +234,8 @@ def test_serving_brings_a_stale_index_up_to_date_unless_told_not_to(members, see
 def test_related_works_a_record_only_names_are_not_catalogued_works(seeded, seeded_catalogue):
     """gwu.xml's 76X-78X and 740 name works nobody here catalogued: typed bf:Work (as the LC converter
     types them) but no search document, no place in the home page's or `alliance stats`' counts."""
-    from graph.records.libraries import home_view
-    from graph.stats import catalogue_stats
+    from graph.views.libraries import home_view
+    from graph.views.stats import catalogue_stats
     from vocab.namespaces import sparql_prefixes
 
     store = seeded_catalogue.store

@@ -39,9 +39,9 @@ def canary():
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
-    from graph.tokens import TokenStore
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
+    from graph.alliance.tokens import TokenStore
     from web import create_app
 
     cat = Catalogue.open(tmp_path_factory.mktemp("attacks") / "data", TEST_BASE)
@@ -249,13 +249,13 @@ def test_metadata_in_a_members_own_graph_changes_no_one_elses_batches(site):
     assert all(b.member == "PKU" for b in cat.store.batches("PKU"))
     assert requests.get(site["url"] + "/sparql", params=count_query, timeout=60).json() == bl_count
     assert int(bl_count["results"]["bindings"][0]["n"]["value"]) > 1000
-    from graph.members import get_member
+    from graph.alliance.members import get_member
     assert get_member(cat.store, "BL").name == "British Library"
 
 
 def test_bulk_load_of_quads_naming_another_members_graph_lands_in_ones_own(members, tmp_path):
     """`alliance load --member PKU` of N-Quads/TriG that name BL's graph: the data is PKU's batch."""
-    from graph.rdfload import load_files
+    from graph.load.rdfload import load_files
 
     store = members.store
     bl = store.write_batch("BL", [(members.minter.library("BL"), members.minter.library("BL"), members.minter.library("BL"))])

@@ -58,8 +58,8 @@ def _xml(text: str) -> str:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
     from web import create_app
 
     root = tmp_path_factory.mktemp("hostile")
@@ -129,7 +129,7 @@ def assert_inert(html: str) -> _Dom:
 
 
 def _instance(site) -> str:
-    from graph.records.common import select
+    from graph.views.common import select
 
     rows = select(site["cat"].store, """SELECT ?i WHERE { ?i a bf:Instance ;
         alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "xss-1" }""")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 import requests
 
-from graph.harvest import HarvestError, identify
-from graph.ingest import IngestError, ingest
-from graph.rdfload import LoadError, load_files
+from graph.load.harvest import HarvestError, identify
+from graph.load.ingest import IngestError, ingest
+from graph.load.rdfload import LoadError, load_files
 from tests.conftest import TEST_BASE
 from tests.webtools import LiveServer
 
@@ -120,8 +120,8 @@ def test_hostile_oai_pmh_responses_are_refused(secret):
 @pytest.fixture(scope="module")
 def writes(tmp_path_factory):
     from graph.catalogue import Catalogue
-    from graph.members import Member, add_member
-    from graph.tokens import TokenStore
+    from graph.alliance.members import Member, add_member
+    from graph.alliance.tokens import TokenStore
     from web import create_app
 
     cat = Catalogue.open(tmp_path_factory.mktemp("xmlwrites") / "data", TEST_BASE)

@@ -6,9 +6,9 @@ import pyoxigraph as ox
 import pytest
 
 from graph.identity.uris import Minter
-from graph.mappers import MappingContext
-from graph.pipeline import ConvertReport, convert_stream
-from graph.validate import validate
+from graph.load.mappers import MappingContext
+from graph.load.pipeline import ConvertReport, convert_stream
+from graph.load.validate import validate
 from tests.conftest import SHARED_DATA, TEST_BASE, shared
 from tests.test_marc21_reader import marc21_files
 

@@ -22,8 +22,8 @@ def curl_lines() -> list[str]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     from graph.catalogue import Catalogue
-    from graph.members import Member, add_member
-    from graph.tokens import TokenStore
+    from graph.alliance.members import Member, add_member
+    from graph.alliance.tokens import TokenStore
     from web import create_app
 
     cat = Catalogue.open(tmp_path_factory.mktemp("docs") / "data", HOST + "/")  # the base the examples use

@@ -98,7 +98,7 @@ def test_cors_for_reads(server):
 
 
 def test_update_with_runaway_where_is_refused_before_it_runs(seeded_catalogue, server, tmp_path):
-    from graph.tokens import TokenStore
+    from graph.alliance.tokens import TokenStore
 
     _, token = TokenStore(seeded_catalogue.data_dir).create(member="GWU")
     text = ("INSERT { GRAPH <http://alliance.test/graph/gwu/count> { <http://x/n> <http://x/v> ?a } } "

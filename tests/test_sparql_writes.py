@@ -18,8 +18,8 @@ TURTLE = {"Content-Type": "text/turtle"}
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     from graph.catalogue import Catalogue
-    from graph.members import Member, add_member
-    from graph.tokens import TokenStore
+    from graph.alliance.members import Member, add_member
+    from graph.alliance.tokens import TokenStore
     from web import create_app
 
     cat = Catalogue.open(tmp_path_factory.mktemp("writes") / "data", TEST_BASE)
@@ -235,6 +235,6 @@ def test_token_commands(tmp_path):
     assert runner.invoke(main, ["--data", data, "token", "create", "--member", "XX"]).exit_code != 0
     assert runner.invoke(main, ["--data", data, "token", "create"]).exit_code != 0
     assert runner.invoke(main, ["--data", data, "token", "revoke", ident]).exit_code == 0
-    from graph.tokens import TokenStore
+    from graph.alliance.tokens import TokenStore
 
     assert TokenStore(tmp_path / "data").verify(secret) is None

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph import dialects
+from graph.load import dialects
 from graph.identity.uris import Minter
-from graph.ingest import IngestError, ingest
-from graph.mappers import MappingContext
+from graph.load.ingest import IngestError, ingest
+from graph.load.mappers import MappingContext
 from graph.identity.match import signature
-from graph.mappers.unimarc import coded_100, map_record
-from graph.mappers.unimarc_identity import evidence
-from graph.sources import Rejection
-from graph.sources.unimarc import decode_unimarc, read_unimarc
+from graph.load.mappers.unimarc import coded_100, map_record
+from graph.load.mappers.unimarc_identity import evidence
+from graph.load.sources import Rejection
+from graph.load.sources.unimarc import decode_unimarc, read_unimarc
 from tests.conftest import TEST_BASE, shared
 from vocab.namespaces import catalogued, sparql_prefixes
 

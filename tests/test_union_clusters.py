@@ -7,13 +7,13 @@ import json
 import pytest
 
 from graph.identity.clusters import ClusterIndex
-from graph.ingest import IngestError, ingest
-from graph.members import Member, add_member
-from graph.sources import SourceRecord
-from graph.sources.marc import read_marc
-from graph.union.cluster import cluster_member
-from graph.union.evaluate import pairwise, read_truth
-from graph.union.generate import generate
+from graph.load.ingest import IngestError, ingest
+from graph.alliance.members import Member, add_member
+from graph.load.sources import SourceRecord
+from graph.load.sources.marc import read_marc
+from graph.sample.cluster import cluster_member
+from graph.sample.evaluate import pairwise, read_truth
+from graph.sample.real_records import generate
 from tests.conftest import TEST_BASE, shared, unreadable_copy
 from vocab.namespaces import BF, RDF
 

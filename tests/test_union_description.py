@@ -8,11 +8,11 @@ import pytest
 from pyoxigraph import Literal, NamedNode
 
 from graph.catalogue import Catalogue
-from graph.ingest import ingest
-from graph.members import Member, add_member
+from graph.load.ingest import ingest
+from graph.alliance.members import Member, add_member
 from graph.union.description import Description, as_member_description, merge
-from graph.union.generate import generate
-from graph.validate import validate
+from graph.sample.real_records import generate
+from graph.load.validate import validate
 from tests.conftest import TEST_BASE, shared
 from vocab.namespaces import ALLIANCE, BF, RDF, RDFS, sparql_prefixes
 
@@ -156,8 +156,8 @@ def test_each_member_says_who_said_what(alliance):
 
 def test_a_withdrawn_record_leaves_the_union_description(tmp_path):
     source = shared(LC)
-    from graph.sources import SourceRecord
-    from graph.sources.marc import read_marc
+    from graph.load.sources import SourceRecord
+    from graph.load.sources.marc import read_marc
 
     records = [item.record for item, _ in zip(read_marc(source), range(40)) if isinstance(item, SourceRecord)]
     full, less = tmp_path / "full.mrc", tmp_path / "less.mrc"
@@ -187,7 +187,7 @@ def test_a_withdrawn_record_leaves_the_union_description(tmp_path):
 
 def test_the_demo_alliance_conforms_to_the_one_description_profile(tmp_path):
     from graph.sample import load_sample
-    from graph.validate import validate_alliance
+    from graph.load.validate import validate_alliance
 
     cat = Catalogue.open(tmp_path / "demo", TEST_BASE)
     load_sample(cat)

@@ -10,9 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from graph.catalogue import Catalogue
-from graph.ingest import ingest
-from graph.members import Member, add_member, list_members
-from graph.union.generate import generate
+from graph.load.ingest import ingest
+from graph.alliance.members import Member, add_member, list_members
+from graph.sample.real_records import generate
 from graph.union.overlap import SPARQL_EXAMPLES, overlap
 from tests.conftest import TEST_BASE
 from vocab.namespaces import sparql_prefixes

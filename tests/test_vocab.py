@@ -32,10 +32,10 @@ def test_unknown_terms_fail_loudly():
 ])
 def test_every_emitted_bibframe_term_is_defined(relative, request):
     from graph.identity.uris import Minter
-    from graph.mappers import MappingContext
-    from graph.mappers.marc21 import UnmappableRecord, map_record
-    from graph.sources import SourceRecord
-    from graph.sources.marc import read_marc
+    from graph.load.mappers import MappingContext
+    from graph.load.mappers.marc21 import UnmappableRecord, map_record
+    from graph.load.sources import SourceRecord
+    from graph.load.sources.marc import read_marc
 
     ctx = MappingContext(Minter("http://alliance.test/"), "PKU")
     used = set()

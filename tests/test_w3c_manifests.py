@@ -37,7 +37,7 @@ def _collect(relative: str):
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
     from graph.catalogue import Catalogue
-    from graph.tokens import TokenStore
+    from graph.alliance.tokens import TokenStore
     from web import create_app
 
     cat = Catalogue.open(tmp_path_factory.mktemp("w3c") / "data", TEST_BASE)

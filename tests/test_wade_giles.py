@@ -14,10 +14,10 @@ from graph.identity.romanization import (PINYIN_SYLLABLES, WADE_GILES, exact_key
 from graph.identity.uris import Minter
 from graph.index.text import parse_query, pinyin_tokens
 from graph.sample import write_editions
-from graph.sources.marc import read_marc
-from graph.union.cluster import cluster_member
-from graph.union.evaluate import pairwise, read_truth
-from graph.union.generate import HAN_MEMBER, WADE_GILES_MEMBER, generate
+from graph.load.sources.marc import read_marc
+from graph.sample.cluster import cluster_member
+from graph.sample.evaluate import pairwise, read_truth
+from graph.sample.real_records import HAN_MEMBER, WADE_GILES_MEMBER, generate
 from tests.conftest import shared
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import rdflib
 
-from graph import records
+from graph import views as records
 from tests.conftest import TEST_BASE
 from tests.webtools import href_of, links, path_of
 from web import create_app
@@ -17,8 +17,8 @@ HTML = {"Accept": "text/html"}
 @pytest.fixture(scope="module")
 def bnu(tmp_path_factory, sample_files):
     from graph.catalogue import Catalogue
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     cat = Catalogue.open(tmp_path_factory.mktemp("cnmarc") / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("BNU", "Beijing Normal University Library", "北京师范大学图书馆",

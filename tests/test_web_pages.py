@@ -135,8 +135,8 @@ def test_library_codes_are_case_insensitive(client):
 
 def test_titles_and_names_are_escaped(members, tmp_path):
     """A record whose title and a member whose name carry markup show it as text, never as markup."""
-    from graph.ingest import ingest
-    from graph.members import Member, add_member
+    from graph.load.ingest import ingest
+    from graph.alliance.members import Member, add_member
 
     catalogue = members
     add_member(catalogue.store, catalogue.minter, Member("EVIL", '<img src=x onerror="alert(1)"> Library'))

@@ -109,7 +109,7 @@ def test_odd_parameters_never_fail(client, url):
 def test_a_title_with_markup_is_shown_as_text_in_results(members, tmp_path):
     import pymarc
 
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
 
     record = pymarc.Record()
     record.add_field(pymarc.Field(tag="001", data="xss-2"))
@@ -157,7 +157,7 @@ def test_thousands_of_copies_are_paged(members, tmp_path):
     """An edition with 120 copies at one library: one holdings row ('120 copies'), the copies 50 a page."""
     import pymarc
 
-    from graph.ingest import ingest
+    from graph.load.ingest import ingest
 
     record = pymarc.Record()
     record.add_field(pymarc.Field(tag="001", data="many-1"))
@@ -223,7 +223,7 @@ def test_library_page_counts_what_it_alone_holds(client):
 
 def test_search_follows_writes_over_the_graph_store_protocol(members):
     """A work PUT into a member's graph is found at once; deleting the graph takes it out of search."""
-    from graph.tokens import TokenStore
+    from graph.alliance.tokens import TokenStore
 
     _, token = TokenStore(members.data_dir).create(member="PKU")
     auth = {"Authorization": f"Bearer {token}", "Content-Type": "text/turtle"}

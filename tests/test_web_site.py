@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 from pyoxigraph import Literal
 
-from graph.records.common import select
+from graph.views.common import select
 from tests.conftest import TEST_BASE
 from tests.webtools import links, path_of
 from web import create_app
@@ -164,8 +164,8 @@ def test_bibtex_keys_come_from_the_romanised_author(client, demo_catalogue):
 
 
 def test_every_work_with_an_author_has_an_authors_key(demo_catalogue):
-    from graph.exports import citation_record
-    from graph.exports.bibtex import bibtex
+    from graph.views.exports import citation_record
+    from graph.views.exports.bibtex import bibtex
 
     works = select(demo_catalogue.store, "SELECT DISTINCT ?w WHERE { ?i bf:instanceOf ?w }")
     assert len(works) > 100

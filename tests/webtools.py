@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from graph.records.common import select
+from graph.views.common import select
 
 
 class _Links(HTMLParser):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, request
 
-from graph.checklist import ListError, check_list
-from graph.checklist.output import SUMMARY, to_csv, to_xlsx
-from graph.members import list_members
+from graph.views.checklist import ListError, check_list
+from graph.views.checklist.output import SUMMARY, to_csv, to_xlsx
+from graph.alliance.members import list_members
 from web.context import page_language, state, store
 
 bp = Blueprint("checklist", __name__, url_prefix="/reports")

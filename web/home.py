@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template
 
 from graph.index import SearchRequest
-from graph.records.overview import copies_per_library, overview
+from graph.views.overview import copies_per_library, overview
 from web.context import cached, page_language, state, store
 
 bp = Blueprint("home", __name__)

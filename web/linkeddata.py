@@ -16,9 +16,9 @@ from pyoxigraph import Literal, NamedNode, Triple
 import tantivy
 
 from graph.formats import GRAPH_SERIALISATIONS, graph_serialisation
-from graph.jsonld import serialise
+from graph.formats.jsonld import serialise
 from graph.index import schema as S
-from graph.members import list_members
+from graph.alliance.members import list_members
 from vocab.labels import ui
 from vocab.namespaces import BF, BFLC, DCTERMS, MADS, PREFIXES, RDF, VOID, XSD
 from web.context import cached, state, store

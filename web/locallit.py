@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph import genealogy, locallit, oldbooks
-from graph.members import list_members
+from graph.views import genealogy
+
+from graph.views import locallit
+
+from graph.views import oldbooks
+from graph.alliance.members import list_members
 from web.context import page_language, store
 
 bp = Blueprint("locallit", __name__)

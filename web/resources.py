@@ -2,28 +2,28 @@
 
 Which form: ``?format=`` (a name or media type) or ``Accept``, among HTML, the RDF
 serialisations of :mod:`graph.formats` and, for editions and works, the exports of
-:mod:`graph.exports` (RIS, BibTeX, MARCXML). Every answer lists the others in
+:mod:`graph.views.exports` (RIS, BibTeX, MARCXML). Every answer lists the others in
 ``Link: rel="alternate"`` headers; pages list them too, with a permalink and citations.
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from graph.exports import Export, ExportContext, citation_record, citation_text, export_format, exports_for
-from graph.exports.marcxml import labelled_fields, source_records
+from graph.views.exports import Export, ExportContext, citation_record, citation_text, export_format, exports_for
+from graph.views.exports.marcxml import labelled_fields, source_records
 from graph.formats import GRAPH_SERIALISATIONS, RdfSerialisation, graph_serialisation
-from graph.jsonld import serialise
-from graph.records import VIEWS, describe
-from graph.records.backlinks import backlinks
-from graph.records.common import labels_for, ref
-from graph.records.entities import expressions_of
+from graph.formats.jsonld import serialise
+from graph.views import VIEWS, describe
+from graph.views.backlinks import backlinks
+from graph.views.common import labels_for, ref
+from graph.views.entities import expressions_of
 from graph.index import SearchRequest
-from graph.records.holdings import COPIES_PER_PAGE, copies_at
-from graph.records.libraries import library_view
-from graph.records.overview import copies_per_library
-from graph.records.results import ResultLabeller, pick_title
-from graph.records.schema_org import instance_markup, work_markup
-from graph.records.works import work_view
+from graph.views.holdings import COPIES_PER_PAGE, copies_at
+from graph.views.libraries import library_view
+from graph.views.overview import copies_per_library
+from graph.views.results import ResultLabeller, pick_title
+from graph.views.schema_org import instance_markup, work_markup
+from graph.views.works import work_view
 from vocab.namespaces import PREFIXES
 from web.context import cached, page_language, state, store
 from web.negotiation import HTML, choose

@@ -11,7 +11,7 @@ from flask import Blueprint, redirect, render_template, request
 
 from graph.index import FACETS, SORTS, SearchRequest
 from graph.index.query import MAX_OFFSET
-from graph.records.results import ResultLabeller
+from graph.views.results import ResultLabeller
 from web.context import page_language, state, store
 
 bp = Blueprint("search", __name__)

@@ -24,8 +24,8 @@ from pyoxigraph import NamedNode
 
 from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SERIALISATIONS,
                            graph_serialisation, results_serialisation)
-from graph.jsonld import serialise
-from graph.service_description import service_description
+from graph.formats.jsonld import serialise
+from graph.formats.service_description import service_description
 from graph.store.answers import QueryFailed
 from web.context import store
 from web.negotiation import HTML, NotAcceptable, choose, html_preferred

@@ -1,6 +1,6 @@
 """Writes: SPARQL Update at ``/sparql`` and the Graph Store HTTP Protocol at ``/graph-store``.
 
-Every write needs ``Authorization: Bearer <token>`` (:mod:`graph.tokens`): none or an
+Every write needs ``Authorization: Bearer <token>`` (:mod:`graph.alliance.tokens`): none or an
 unknown one is a 401; a member token reaches only graphs under
 ``{base}graph/{member}/`` and gets a 403 anywhere else; an admin token reaches every
 graph and the store's default graph. A named graph that is written becomes an active
@@ -32,8 +32,8 @@ from graph.formats import BY_MEDIA_TYPE, GRAPH_SERIALISATIONS, graph_serialisati
 from graph.store.answers import BoundedWriter, Limits, QueryFailed, QueryTooLarge
 from graph.store.base import RdfFile, StoreError
 from graph.store.updates import ANY, DEFAULT, UpdateRejected, effects, where_queries, with_dataset
-from graph.tokens import Grant, TokenStore
-from graph.xmlsafe import GuardedRdfXml, XMLRefused
+from graph.alliance.tokens import Grant, TokenStore
+from graph.load.xmlsafe import GuardedRdfXml, XMLRefused
 from web.context import state, store
 from web.negotiation import NotAcceptable, choose
 from web.protocol import CORS_HEADERS, FORMAT_PARAMS, ProtocolError, limits
@@ -84,7 +84,7 @@ def authenticate() -> Grant:
     if grant is None:
         raise Denied(401, "this token is not known (revoked, or from another data directory)")
     if grant.member:
-        from graph.members import get_member
+        from graph.alliance.members import get_member
 
         if get_member(store(), grant.member) is None:
             raise Denied(403, f"the token's member {grant.member} is no longer a member of the alliance")

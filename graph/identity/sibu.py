@@ -3,7 +3,7 @@
 Old books (古籍) are classed by branch (部), class (类) and, below it, division (属), as the
 四库全书总目 did: ``史部.地理类.方志之属``. :func:`parse` reads any of the written forms
 (``史部 地理类 方志之属``, ``史部/地理类``, ``史部地理类方志之属``, ``史.地理``, Traditional
-characters) into the canonical path; ``graph/mappers/sibu.py`` makes it a classification.
+characters) into the canonical path; ``graph/load/mappers/sibu.py`` makes it a classification.
 Keys only: text in, a path out.
 """
 from __future__ import annotations

@@ -42,8 +42,8 @@ class SampleMember:
     items: int = 0
 
     def member(self):
-        """As a :class:`graph.members.Member`, ready for ``add_member``."""
-        from graph.members import Member
+        """As a :class:`graph.alliance.members.Member`, ready for ``add_member``."""
+        from graph.alliance.members import Member
 
         return Member(self.code, self.name, self.name_zh, self.opac)
 
@@ -131,7 +131,7 @@ def load_sample(catalogue, *, seed: int = 7, titles: int = 240) -> list:
     (:meth:`graph.catalogue.Catalogue.ingest`, replacing what the member had); the reports."""
     import tempfile
 
-    from graph.members import add_member
+    from graph.alliance.members import add_member
 
     reports = []
     with tempfile.TemporaryDirectory(prefix="alliance-demo-") as tmp:

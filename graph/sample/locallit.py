@@ -16,7 +16,7 @@ import random
 from pathlib import Path
 
 from graph.sample import data_zh
-from graph.sources.spreadsheet import COLUMNS, template_headers
+from graph.load.sources.spreadsheet import COLUMNS, template_headers
 
 # (title, responsibility, edition period, edition type, four-branch class, place, juan, volumes)
 OLD_BOOKS = [

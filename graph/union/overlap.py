@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from graph.identity.uris import Minter
-from graph.members import list_members
+from graph.alliance.members import list_members
 from graph.store.base import Store
 from vocab.namespaces import sparql_prefixes
 

@@ -1,0 +1,1 @@
+"""The alliance's own records: its member libraries and the write tokens."""

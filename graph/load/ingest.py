@@ -1,0 +1,238 @@
+"""Ingest: read -> map -> load, one atomic batch per call, with every rejection reported.
+
+``ingest(...)`` reads each file with the reader its format needs, maps each record
+with the mapper of its dialect, and streams the triples into one new batch of the
+member's data; the batch switches on only when every file has been read. Broken
+records are skipped and reported (file, position, control number, reason); they
+never stop the others.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from graph import faults
+
+from graph.load import collection
+
+from graph.load import dialects
+
+from graph.load import pipeline
+from graph.identity.clusters import ClusterIndex, IndexBehind
+from graph.identity.uris import Minter
+from graph.load.mappers import MappingContext
+from graph.load.rdfload import file_fingerprint
+from graph.load.sources import Notice, Rejection, SourceRecord
+from graph.store.base import Batch, SerializedTriples, Store, StoreError
+from graph.union.derive import derive
+from graph.union.description import as_member_description
+from vocab.namespaces import ALLIANCE
+
+
+class IngestError(Exception):
+    """The ingest stopped; nothing of it became visible."""
+
+    def __init__(self, message: str, report: "IngestReport | None" = None):
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class IngestReport:
+    member: str
+    files: list[str]
+    read: int = 0
+    loaded: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    warnings: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    batch: Batch | None = None
+    renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
+    format: str | None = None        # the format the files were read as, when named rather than detected
+    archived: int = 0                # source records kept for export (graph.catalogue.Catalogue.ingest)
+    indexed: int = 0                 # works the search index re-derived after the load
+    index_seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.member}: {self.read} records read, {self.loaded} loaded, "
+                f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
+                f"{self.triples} triples in {self.seconds:.1f} s")
+
+    def write_rejects(self, path: str | Path) -> None:
+        """The rejections as JSON Lines, one object per rejected record."""
+        with open(path, "w", encoding="utf-8") as fh:
+            for r in self.rejected:
+                fh.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
+
+
+def count_records(path: str | Path, format: str | None = None) -> int:
+    """A quick estimate of how many records a file holds, for progress bars."""
+    if (counted := dialects.count(path, format)) is not None:
+        return counted
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip()
+        fh.seek(0)
+        marker = b"<record" if head.startswith((b"<", b"\xef\xbb\xbf<")) else b"\x1d"
+        return sum(block.count(marker) for block in iter(lambda: fh.read(1 << 20), b""))
+
+
+def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestReport,
+            progress: Callable[[int], None] | None = None, format: str | None = None) -> Iterator[tuple]:
+    """Triples of every good record in ``files``; rejections go into ``report``.
+
+    Each file is read and mapped by its dialect (:mod:`graph.load.dialects`): detected, or
+    ``format`` when given. With ``ctx.collection`` every Instance joins that collection.
+    """
+    if ctx.collection:
+        yield from collection.collection_triples(ctx)
+    for path in files:
+        dialect = dialects.detect(path, format)
+        for item in dialect.read(path):
+            faults.point("ingest.record")
+            if isinstance(item, Notice):
+                report.notices.append(item)
+                continue
+            report.read += 1
+            if isinstance(item, Rejection):
+                report.rejected.append(item)
+            else:
+                triples = _map(dialect, item, ctx, report)
+                if triples is not None:
+                    report.loaded += 1
+                    report.warnings += bool(item.warnings)
+                    report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
+                    if ctx.collection:
+                        triples = collection.join(triples, ctx)
+                    if ctx.member_descriptions:
+                        triples = as_member_description(triples, ctx.member.upper())
+                    yield from triples
+            if progress:
+                progress(1)
+
+
+# Failures of the machine, not of a record: they stop the load (nothing of it becomes visible).
+FAULTS = (*faults.MACHINE_FAULTS, StoreError)
+
+
+def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, report: IngestReport):
+    try:
+        return dialect.map(item.record, ctx)
+    except FAULTS:
+        raise
+    except Exception as err:  # a mapper bug on one record must not stop the batch
+        fields = item.record.get_fields("001") if hasattr(item.record, "get_fields") else []
+        report.rejected.append(Rejection(item.file, item.position,
+                                         fields[0].data if fields else None,
+                                         f"could not be mapped: {type(err).__name__}: {err}"))
+        return None
+
+
+def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
+           replace: bool = False, progress: Callable[[int], None] | None = None,
+           format: str | None = None, collection_name: str | None = None,
+           clusters: ClusterIndex | None = None, workers: int | None = None,
+           min_parallel: int = pipeline.PARALLEL_THRESHOLD) -> IngestReport:
+    """Convert ``files`` and load them as one batch of ``member``'s catalogue.
+
+    ``format`` names the dialect (:func:`graph.load.dialects.names`) instead of detecting it;
+    ``collection_name`` makes the batch that collection of the member's: its Instances
+    join it, and loading the collection again replaces the previous load of it.
+    With ``clusters`` (the catalogue's :class:`ClusterIndex`), records join the alliance's
+    Instance and Work clusters; the index commits only if the batch switched on.
+    MARC 21 files go through :mod:`graph.load.pipeline`: converted on ``workers`` processes
+    (default: every core) while the store bulk-loads what they made.
+    """
+    names = [str(f) for f in files]
+    for f in names:
+        if not Path(f).is_file():
+            raise IngestError(f"{f}: no such file")
+        try:
+            dialects.detect(f, format)
+        except dialects.UnknownDialect as err:
+            raise IngestError(str(err)) from err
+    report = IngestReport(member=member.upper(), files=names, format=format)
+    load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
+            if clusters is not None else None)
+    ctx = MappingContext(minter, member.upper(), collection_name, identity=load, member_descriptions=True)
+    started = time.perf_counter()
+    fingerprint = (collection.fingerprint(ctx) if collection_name
+                   else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
+    if load is not None:  # a load switched on but never committed to the index comes first
+        try:
+            load.catch_up(store.batches(), fingerprint)
+        except IndexBehind as err:
+            load.rollback()
+            raise IngestError(str(err), report) from err
+
+    def nothing_read():  # never let an unreadable file replace a catalogue with nothing
+        if report.loaded == 0:
+            raise IngestError("no record could be read", report)
+
+    if collection_name is None and all(dialects.detect(f, format).name == "marc21" for f in names):
+        def chunks():
+            yield from pipeline.convert_stream(names, ctx, report, workers=workers, progress=progress,
+                                               min_parallel=min_parallel,
+                                               lookup=_instance_of(store, minter, member))
+            nothing_read()
+        payload = SerializedTriples(chunks())
+    else:
+        def triples():
+            yield from convert(names, ctx, report, progress, format)
+            nothing_read()
+        payload = triples()
+
+    def renames():
+        found = list(load.finish())
+        report.renamed = sorted({r.old.value for r in found} | {r.new.value for r in found})
+        return found
+
+    try:
+        report.batch = store.write_batch(
+            member, payload, replace=replace,
+            fingerprint=fingerprint, sources=names,
+            renames=renames if load is not None else None,
+            index_generation=load.generation if load is not None else None, derive=derive)
+    except StoreError as err:
+        if load is not None:
+            load.rollback()
+        cause = err.__cause__
+        message = str(cause) if isinstance(cause, IngestError) else f"the load failed: {err}"
+        raise IngestError(f"{message}; nothing of this load is visible", report) from err
+    except BaseException:
+        if load is not None:
+            load.rollback()
+        raise
+    if load is not None:
+        try:
+            load.commit()
+        except sqlite3.Error as err:  # the store switched on; only the index is behind
+            raise IngestError(f"{member.upper()}'s new catalogue is loaded, but the cluster index could not "
+                              f"save it ({err}); run the same ingest again to bring the index up to date",
+                              report) from err
+    report.triples = report.batch.triples
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _instance_of(store: Store, minter: Minter, member: str) -> Callable[[str], str | None]:
+    """Finds, for a holdings record's 004, the Instance of the member's record with that 001."""
+    library = minter.library(member)
+
+    def lookup(control: str) -> str | None:
+        from pyoxigraph import Literal
+
+        rows = list(store.query(
+            "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
+            f"PREFIX alliance: <{ALLIANCE.base}> "
+            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+            f"SELECT ?i WHERE {{ ?i alliance:memberDescription/bf:adminMetadata ?a . "
+            f"?a bf:assigner {library} ; bf:identifiedBy ?l . "
+            f"?l rdf:value {Literal(control)} }} LIMIT 1"))
+        return rows[0]["i"].value if rows else None
+    return lookup
