@@ -15,7 +15,7 @@ from graph.sample.cluster import cluster_member
 from graph.sample.evaluate import pairwise, read_truth
 from graph.sample.real_records import generate
 from tests.conftest import TEST_BASE, shared, unreadable_copy
-from vocab.namespaces import BF, RDF
+from vocab.namespaces import BF, RDF, catalogued
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
 
@@ -117,7 +117,8 @@ def union_catalogue(tmp_path, name):
 
 
 def instances(cat):
-    rows = cat.store.query(f"SELECT DISTINCT ?i WHERE {{ ?i a <{BF.Instance.value}> }}")
+    """The catalogued editions (not the related editions records mention: vocab.namespaces.catalogued)."""
+    rows = cat.store.query(f"SELECT DISTINCT ?i WHERE {{ ?i a <{BF.Instance.value}> {catalogued('i')} }}")
     return sorted(r["i"].value for r in rows)
 
 

@@ -13,11 +13,12 @@ from typing import Iterable
 
 import pyoxigraph as ox
 
+import vocab
 from graph.load.rdfload import LoadError
 from vocab.namespaces import BF, BFLC
 from vocab.terms import BFLC_TERMS, BIBFRAME_TERMS
 
-SHAPES = Path(__file__).resolve().parent.parent / "vocab" / "shapes.ttl"
+SHAPES = Path(vocab.__file__).resolve().parent / "shapes.ttl"
 SH = "http://www.w3.org/ns/shacl#"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 

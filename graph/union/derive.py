@@ -118,8 +118,8 @@ def _closure(store, roots: list[tuple], prefix) -> dict[tuple, list]:
 
 def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str],
                 out: Derived) -> None:
-    """What members say of shared authorities (agents, subjects, genres, series and other works, outside
-    IRIs) stated once in the union of active graphs.
+    """What members say of shared authorities (agents, subjects, genres, series, related works and
+    editions, outside IRIs) stated once in the union of active graphs.
 
     A statement the new batch makes that a live graph already holds is taken out of the batch; a
     statement only a replaced batch held, about an authority the alliance still links to, is taken
@@ -129,7 +129,7 @@ def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[N
     descriptions are left alone.
     """
     base = store.minter.base
-    own = tuple(base + kind + "/" for kind in ("item", "instance", "collection", "library", "graph"))
+    own = tuple(base + kind + "/" for kind in ("item", "collection", "library", "graph"))
 
     def shared(term) -> bool:
         value = term.value
