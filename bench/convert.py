@@ -106,9 +106,9 @@ def main(argv: list[str]) -> int:
         rows.append(("convert, 2 cores", two[2].loaded / two[0], "records/s", two))
         loads, keyed, clustered = [], [], []
         for n in range(args.repeat):  # alternate baseline and ours
-            loads.append(timed(lambda: bulk_load(nq, work / f"bulk{n}")))
-            keyed.append(timed(lambda: ingest(path, work / f"keys{n}", False)))
-            clustered.append(timed(lambda: ingest(path, work / f"clusters{n}", True)))
+            loads.append(timed(lambda n=n: bulk_load(nq, work / f"bulk{n}")))
+            keyed.append(timed(lambda n=n: ingest(path, work / f"keys{n}", False)))
+            clustered.append(timed(lambda n=n: ingest(path, work / f"clusters{n}", True)))
             for d in (f"bulk{n}", f"keys{n}", f"clusters{n}"):
                 shutil.rmtree(work / d, ignore_errors=True)
         load, key, clus = best(loads), best(keyed), best(clustered)

@@ -87,7 +87,6 @@ def main() -> None:
         store.dump(str(nquads), ox.RdfFormat.N_QUADS)
         quads = len(store)
         del store
-        works = None
         for label, fn in (
                 ("bulk_load (store)", lambda: bulk_load(nquads, work)),
                 ("index rebuild", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"])[:3]),

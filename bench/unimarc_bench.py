@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from graph.load import dialects
+from graph.load import dialects  # noqa: E402
 from graph.catalogue import Catalogue  # noqa: E402
 from graph.identity.uris import Minter  # noqa: E402
 from graph.load.ingest import ingest  # noqa: E402

@@ -316,7 +316,7 @@ def _report_notices(report) -> None:
     kinds: dict[str, list] = {}
     for n in report.notices:
         kinds.setdefault(n.reason, []).append(n)
-    for reason, found in list(kinds.items())[:20]:
+    for _reason, found in list(kinds.items())[:20]:
         first = found[0]
         more = f" (and {len(found) - 1} more records)" if len(found) > 1 else ""
         click.echo(f"  notice: {first}{more}", err=True)

@@ -82,7 +82,7 @@ class Served:
                 self.proc.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.kill()
-                raise AssertionError("alliance serve did not stop on SIGTERM")
+                raise AssertionError("alliance serve did not stop on SIGTERM") from None
         return self.proc.returncode
 
     def kill(self) -> None:

@@ -140,7 +140,7 @@ def test_kill_at_random_moments_of_puts(data):
         server = Server(data)
         try:
             payload = body(f"v{attempt}", 30000)
-            threading.Thread(target=lambda: _quietly(put, server, headers, payload), daemon=True).start()
+            threading.Thread(target=_quietly, args=(put, server, headers, payload), daemon=True).start()
             time.sleep(rng.uniform(0.05, 3.0))
         finally:
             server.kill()

@@ -25,7 +25,7 @@ def test_every_row_is_at_least_the_reference_or_explained(case):
     table = fidelity.compare(case)
     assert not [row for row in table if row[3] == "BELOW REFERENCE"], table
     documented = anchors()
-    for row, ref, ours, verdict in table:
+    for row, _ref, _ours, verdict in table:
         if "docs/fidelity.md#" in verdict:
             assert verdict.split("#", 1)[1] in documented, f"{row}: {verdict} has no section"
     rows = {row: (ref, ours) for row, ref, ours, _ in table}

@@ -26,11 +26,11 @@ CLIENT = HERE / "jena" / "JenaClient.java"
 PACKAGE = "libapache-jena-java"
 # slf4j bindings and bridges that must not meet on one class path (one binding: slf4j-nop)
 CLASH = re.compile(r"/(slf4j-(?!api|nop)[\w-]+|log4j-over-slf4j|jcl-over-slf4j|jul-to-slf4j)\.jar$")
-CODES = f"""PREFIX alliance: <https://alliance-graph.org/ns#>
+CODES = """PREFIX alliance: <https://alliance-graph.org/ns#>
 PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-SELECT ?library ?code ?name WHERE {{
+SELECT ?library ?code ?name WHERE {
   ?library alliance:code ?code ; rdfs:label ?name . FILTER(lang(?name) = "en")
-}} ORDER BY ?code"""
+} ORDER BY ?code"""
 
 
 def _unavailable(reason: str):

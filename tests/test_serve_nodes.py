@@ -75,7 +75,7 @@ def test_two_nodes_serve_what_one_loaded(nodes):
     (iri,) = csv(node2, TITLED % TITLE)
     for node in (node1, node2):
         # search: node 2's index is derived from the server by its writer, within seconds
-        found = until(lambda: TITLE in requests.get(node.url + "/search", params={"q": "symphonies"},
+        found = until(lambda node=node: TITLE in requests.get(node.url + "/search", params={"q": "symphonies"},
                                                     timeout=30).text)
         assert found, f"{node.url} never found the new records in its search index"
         page = requests.get(node.url + path_of(iri, TEST_BASE), timeout=30)

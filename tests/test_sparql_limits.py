@@ -1,7 +1,6 @@
 """Staying alive: a runaway query is stopped at the limit while others are served; sizes are bounded."""
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest

@@ -243,7 +243,7 @@ def test_two_members_loading_one_file_hold_one_instance_per_record(tmp_path):
         ingest(cat.store, cat.minter, [path], code, clusters=cat.clusters)
     found = cat.clusters.clusters_of()
     by_record: dict = {}
-    for (member, control), ids in found.items():
+    for (_, control), ids in found.items():
         by_record.setdefault(control, set()).add(ids)
     assert len(found) == 2 * len(by_record) == 198
     assert [c for c, ids in by_record.items() if len(ids) > 1] == []
@@ -305,7 +305,6 @@ def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_origi
     translations (240 Petit prince. $l German / Latin / Spanish; 041 1_ $h fre). Each translation is a Work
     of its own, bf:translationOf the French Work, though one member loads the translations before another
     loads the original."""
-    from graph.catalogue import Catalogue
 
     wanted = {"00012999": "fre", "00013000": "ger", "00013001": "lat", "00013002": "spa"}
     records = {item.record["001"].data.strip(): item.record

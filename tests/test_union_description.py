@@ -17,11 +17,11 @@ from tests.conftest import TEST_BASE, shared
 from vocab.namespaces import ALLIANCE, BF, RDF, RDFS, sparql_prefixes
 
 LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
-I = NamedNode(TEST_BASE + "instance/abc")
+EDITION = NamedNode(TEST_BASE + "instance/abc")
 
 
 def description(member: str, title: str, isbn: str, extent: str | None = None, note: str | None = None):
-    node = NamedNode(f"{I.value}#{member}.r1")
+    node = NamedNode(f"{EDITION.value}#{member}.r1")
     t, n, e, x = (NamedNode(f"{node.value}-{k}") for k in ("title", "isbn", "extent", "note"))
     triples = [(node, ALLIANCE.statedType, BF.Instance), (node, BF.title, t), (t, RDF.type, BF.Title),
                (t, BF.mainTitle, Literal(title)), (node, BF.identifiedBy, n), (n, RDF.type, BF.Isbn),
@@ -41,47 +41,47 @@ def test_merge_keeps_one_main_title_each_isbn_once_and_other_titles_as_variants(
     descs = [description("PKU", "A collection of jewels", "0-14-558700-2", "3 v. (1620 p.)", "Includes index."),
              description("THU", "A Collection Of Jewels", "9780145587000", "3 volumes (1620 pages)", "Includes index"),
              description("RPL", "Jewels, a collection", "978-0-14-558700-0")]
-    union = merge(I, descs)
-    titles = [o for p, o in about(union, I) if p == BF.title]
+    union = merge(EDITION, descs)
+    titles = [o for p, o in about(union, EDITION) if p == BF.title]
     types = {o for t in titles for p, o in about(union, t) if p == RDF.type}
     main = [t for t in titles if (RDF.type, BF.Title) in about(union, t)]
     assert len(main) == 1 and types == {BF.Title, BF.VariantTitle}
     assert [o.value for p, o in about(union, main[0]) if p == BF.mainTitle] == ["A collection of jewels"]
     assert len(titles) == 2, "a title that differs only in case is the same title"
-    assert len([o for p, o in about(union, I) if p == BF.identifiedBy]) == 1, "ISBN-10 and -13 are one value"
-    assert len([o for p, o in about(union, I) if p == BF.extent]) == 1
-    assert len([o for p, o in about(union, I) if p == BF.note]) == 1, "the same note in two punctuations"
-    admin = NamedNode(I.value + "#admin")
+    assert len([o for p, o in about(union, EDITION) if p == BF.identifiedBy]) == 1, "ISBN-10 and -13 are one value"
+    assert len([o for p, o in about(union, EDITION) if p == BF.extent]) == 1
+    assert len([o for p, o in about(union, EDITION) if p == BF.note]) == 1, "the same note in two punctuations"
+    admin = NamedNode(EDITION.value + "#admin")
     assert {o for p, o in about(union, admin) if p == BF.derivedFrom} == {d.node for d in descs}
-    assert validate(union + [(I, BF.instanceOf, NamedNode(TEST_BASE + "work/w"))]).violations == []
+    assert validate(union + [(EDITION, BF.instanceOf, NamedNode(TEST_BASE + "work/w"))]).violations == []
 
 
 def test_merge_does_not_depend_on_the_order_descriptions_come_in():
     descs = [description("PKU", "Hong lou meng", "7020002207", "2 v."), description("THU", "Hong lou meng", "7020002207"),
              description("FDU", "Hong lou meng : [zhu ping ben]", "9787020002207", "2 v. ; 21 cm")]
-    first = sorted(map(str, merge(I, descs)))
+    first = sorted(map(str, merge(EDITION, descs)))
     for seed in range(5):
         shuffled = descs[:]
         random.Random(seed).shuffle(shuffled)
-        assert sorted(map(str, merge(I, shuffled))) == first
-    base = [o.value for p, o in about(merge(I, descs), I) if p == RDFS.label]
+        assert sorted(map(str, merge(EDITION, shuffled))) == first
+    base = [o.value for p, o in about(merge(EDITION, descs), EDITION) if p == RDFS.label]
     assert base == ["Hong lou meng : [zhu ping ben]"], "the most complete record is the base"
 
 
 def test_a_member_record_keeps_its_own_description_beside_the_shared_iri():
     w = NamedNode(TEST_BASE + "work/w")
-    title = NamedNode(I.value + "#PKU-title")
-    local = NamedNode(I.value + "#PKU-local")
-    mapped = [(I, RDF.type, BF.Instance), (I, BF.instanceOf, w), (I, BF.title, title), (title, BF.mainTitle, Literal("T")),
-              (I, BF.adminMetadata, NamedNode(I.value + "#PKU-admin")), (local, RDF.value, Literal("pku0001")),
-              (w, RDF.type, BF.Work), (NamedNode(TEST_BASE + "item/x"), BF.itemOf, I)]
+    title = NamedNode(EDITION.value + "#PKU-title")
+    local = NamedNode(EDITION.value + "#PKU-local")
+    mapped = [(EDITION, RDF.type, BF.Instance), (EDITION, BF.instanceOf, w), (EDITION, BF.title, title), (title, BF.mainTitle, Literal("T")),
+              (EDITION, BF.adminMetadata, NamedNode(EDITION.value + "#PKU-admin")), (local, RDF.value, Literal("pku0001")),
+              (w, RDF.type, BF.Work), (NamedNode(TEST_BASE + "item/x"), BF.itemOf, EDITION)]
     out = as_member_description(mapped, "PKU")
     subjects = {s.value for s, _, _ in out}
-    assert all(s == I.value + "#" + s.split("#", 1)[1] for s in subjects if s.startswith(I.value + "#"))
-    assert not [t for t in out if t[0] == I and t[1] != ALLIANCE.memberDescription], "nothing said on the shared IRI"
-    assert (NamedNode(TEST_BASE + "item/x"), BF.itemOf, I) in out, "copies stay copies of the shared edition"
-    node = next(o for s, p, o in out if s == I and p == ALLIANCE.memberDescription)
-    assert node.value.startswith(I.value + "#PKU.r") and (node, ALLIANCE.statedType, BF.Instance) in out
+    assert all(s == EDITION.value + "#" + s.split("#", 1)[1] for s in subjects if s.startswith(EDITION.value + "#"))
+    assert not [t for t in out if t[0] == EDITION and t[1] != ALLIANCE.memberDescription], "nothing said on the shared IRI"
+    assert (NamedNode(TEST_BASE + "item/x"), BF.itemOf, EDITION) in out, "copies stay copies of the shared edition"
+    node = next(o for s, p, o in out if s == EDITION and p == ALLIANCE.memberDescription)
+    assert node.value.startswith(EDITION.value + "#PKU.r") and (node, ALLIANCE.statedType, BF.Instance) in out
 
 
 # the alliance as SPARQL users see it ------------------------------------------------------------------

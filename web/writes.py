@@ -29,7 +29,7 @@ from pyoxigraph import DefaultGraph, NamedNode, RdfFormat, serialize
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.formats import BY_MEDIA_TYPE, GRAPH_SERIALISATIONS, graph_serialisation
-from graph.store.answers import BoundedWriter, Limits, QueryFailed, QueryTooLarge
+from graph.store.answers import BoundedWriter, QueryFailed, QueryTooLarge
 from graph.store.base import RdfFile, StoreError
 from graph.store.updates import ANY, DEFAULT, UpdateRejected, effects, where_queries, with_dataset
 from graph.alliance.tokens import Grant, TokenStore

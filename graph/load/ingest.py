@@ -125,7 +125,7 @@ def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, rep
         return dialect.map(item.record, ctx)
     except FAULTS:
         raise
-    except Exception as err:  # a mapper bug on one record must not stop the batch
+    except Exception as err:  # noqa: BLE001 - a mapper bug on one record must not stop the batch
         fields = item.record.get_fields("001") if hasattr(item.record, "get_fields") else []
         report.rejected.append(Rejection(item.file, item.position,
                                          fields[0].data if fields else None,

@@ -215,7 +215,7 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int 
     except marc21.UnmappableRecord as err:
         res.rejected.append(Rejection(item.file, item.position, _control(record), str(err), offset))
         return None
-    except Exception as err:  # a mapper bug on one record must not stop the batch
+    except Exception as err:  # noqa: BLE001 - a mapper bug on one record must not stop the batch
         res.rejected.append(Rejection(item.file, item.position, _control(record),
                                       f"could not be mapped: {type(err).__name__}: {err}", offset))
         return None
@@ -296,7 +296,6 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
     workers = workers or os.cpu_count() or 1
     xml = [f for f in names if is_marcxml(f)]
     binary = [f for f in names if f not in xml]
-    results: Iterator[_Result]
     deferred: list = []
     instances: dict = {}
     ser = Serializer(kind, graph)
@@ -404,7 +403,7 @@ def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, loo
             continue
         try:
             triples = marc21.map_holdings(record, ctx, NamedNode(target))
-        except Exception as err:
+        except Exception as err:  # noqa: BLE001 - a holding's failure is reported on its record
             report.rejected.append(Rejection(file, position, _control(record),
                                              f"could not be mapped: {type(err).__name__}: {err}", offset))
             continue

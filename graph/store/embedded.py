@@ -14,6 +14,7 @@ import pyoxigraph as ox
 from graph import faults
 from graph.identity.uris import Minter
 from graph.store import registry
+from graph.store.answers import Limits
 from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError, Triple
 from graph.store.pool import QueryPool
 from graph.store.sparqltext import has_dataset_clause

@@ -42,7 +42,7 @@ def main(conn: Connection) -> None:
             send(conn, ("syntax", generation, str(err)))
         except QueryTooLarge as err:
             send(conn, ("too_large", generation, str(err)))
-        except Exception as err:  # evaluation errors: type errors, store errors
+        except Exception as err:  # noqa: BLE001 - evaluation errors: type errors, store errors
             send(conn, ("failed", generation, f"{type(err).__name__}: {err}"))
 
 

@@ -35,8 +35,7 @@ import pyoxigraph as ox
 
 from graph import faults
 from graph.identity.uris import Minter
-from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout,
-                                 QueryTooLarge)
+from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout)
 from graph.store import registry
 from graph.store.base import ABOUT_CHUNK, Batch, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause

@@ -81,7 +81,7 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
     for key, quads in _closure(store, [(n, g, (name, g)) for n, g, name in union_nodes], None).items():
         union[key] += quads
     out = Derived()
-    for (name, g), quads in union.items():
+    for (_, g), quads in union.items():
         for s, p, o, _ in quads:
             q = Quad(s, p, o, g)
             out.deletions.append(q)

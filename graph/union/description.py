@@ -142,7 +142,7 @@ def merge(resource: NamedNode, descriptions: Iterable[Description]) -> list[tupl
     seen: set = set()
     provision_kinds: set = set()
     main_title: str | None = None
-    for rank, d in enumerate(ranked):
+    for d in ranked:
         about = _about(d)
         top = about.get(d.node, [])
         types.update(o for p, o in top if p == STATED_TYPE)

@@ -224,7 +224,6 @@ _SIMPLE_IDS = {  # tag -> (class, subfields holding the number)
 
 
 def _provision(out: Out, instance: NamedNode) -> None:
-    add = out.add
     f008 = out.first("008")
     data = f008.data if f008 is not None and f008.data else ""
     date = _date_008(data)

@@ -232,7 +232,6 @@ def linked_works(out, record, work, ctx):
         title = clean(" ".join(title_parts))
         if not title:
             continue
-        author = clean(next((v for tag in ("700", "710", "701") for c, v in groups.get(tag, []) if c == "a"), ""))
         numbering = [v for c, v in groups.get("200", []) + groups[""] if c == "v"]
         # described, not catalogued: a fragment of this work, a bf:Work and an alliance:RelatedResource, so
         # that counts, search and pages that mean the catalogue's works leave it out (as MARC 21's 76X-78X)

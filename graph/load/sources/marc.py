@@ -74,7 +74,7 @@ def decode_iso2709(raw: bytes, file: str = "<bytes>", position: int = 1,
         record, warnings = iso2709.decode(stripped)
     except iso2709.BadRecord as err:
         return Rejection(file, position, iso2709.control_number(stripped), str(err), offset)
-    except Exception as err:  # a decoder bug on one record must not stop the file
+    except Exception as err:  # noqa: BLE001 - a decoder bug on one record must not stop the file
         return Rejection(file, position, iso2709.control_number(stripped), _reason(err), offset)
     return SourceRecord(file, position, record, warnings)
 

@@ -192,7 +192,7 @@ def rows_of(path: Path) -> tuple[list[list[str]], str | None]:
 def count_rows(path: str | Path) -> int:
     try:
         rows, _ = rows_of(Path(path))
-    except Exception:  # counting is for progress bars only
+    except Exception:  # noqa: BLE001 - counting is for progress bars only
         return 0
     return max(0, sum(1 for r in rows[1:] if any(c.strip() for c in r)))
 
@@ -205,7 +205,7 @@ def read_spreadsheet(path: str | Path) -> Iterator[SourceRecord | Rejection | No
     except _Unreadable as err:
         yield Rejection(name, None, None, str(err))
         return
-    except Exception as err:  # openpyxl and csv raise many kinds; each is a reason to report
+    except Exception as err:  # noqa: BLE001 - openpyxl and csv raise many kinds; each is a reason to report
         yield Rejection(name, None, None, f"cannot read the spreadsheet: {type(err).__name__}: {err}")
         return
     if notice:

@@ -106,7 +106,7 @@ def read_list(path: str | Path, name: str | None = None) -> ListFile:
         raise ListError(f"{name}: no header row naming an ISBN (ISBN, 国际标准书号) or title (题名, 书名, title) "
                         "column in the first ten rows")
     columns: list[str | None] = []
-    for i, title in enumerate(rows[header_at]):
+    for title in rows[header_at]:
         found = column_for(title, _LOOKUP) if title and title.strip() else None
         if title and title.strip() and found is None:
             notices.append(f"unknown column {title.strip()!r}: not used for matching, kept in the output")
