@@ -141,6 +141,13 @@ class Store(abc.ABC):
         in the switch's transaction.
         """
 
+    def _union_changes(self, derive: Callable, batch: Batch, renames: list):
+        """``derive`` (see :meth:`write_batch`) for a batch written but not yet switched on."""
+        live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
+        owners = {b.graph: b.member for b in self.batches()}
+        owners[batch.graph] = batch.member
+        return derive(self, batch.graph, live, batch.replaced, renames, owners)
+
     @abc.abstractmethod
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple], *,
                       sources: Iterable[str] = ()) -> Batch:

@@ -187,10 +187,7 @@ class EmbeddedStore(Store):
                 renamed = list(renames()) if renames else []
                 rewrite = self._rewrite(batch, renamed)
                 if derive is not None:
-                    live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
-                    owners = {b.graph: b.member for b in self.batches()}
-                    owners[graph] = batch.member
-                    derived = derive(self, graph, live, batch.replaced, renamed, owners)
+                    derived = self._union_changes(derive, batch, renamed)
                     for q in derived.duplicates:  # the batch is still inactive: no transaction needed
                         self._ox.remove(q)
                     counter = _Counter(derived.triples, graph)

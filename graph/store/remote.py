@@ -340,10 +340,7 @@ class RemoteStore(Store):
                 renamed = list(renames()) if renames else []
                 rewrite = self._rewrite(batch, renamed)
                 if derive is not None:
-                    live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
-                    owners = {b.graph: b.member for b in self.batches()}
-                    owners[graph] = batch.member
-                    derived = derive(self, graph, live, batch.replaced, renamed, owners)
+                    derived = self._union_changes(derive, batch, renamed)
                     if derived.duplicates:  # the batch is still inactive: no transaction needed
                         self._update(" ;\n".join(registry.delete_quads(derived.duplicates)))
                     batch.triples += self._post_triples(graph, derived.triples, leased=True) - len(derived.duplicates)
