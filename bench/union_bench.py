@@ -37,7 +37,10 @@ DEFAULT = ROOT.parent / "shared" / "data" / "marc21" / "loc-booksall" / "booksal
 BASELINE = "64f8489"  # main before the union description (issue 12)
 BASE = "http://bench.alliance.test/"
 
-CLI = "import sys; sys.path.insert(0, sys.argv.pop(1)); from cli.main import main; sys.argv[0] = 'alliance'; main()"
+CLI = ("import os, sys; root = sys.argv.pop(1); sys.path.insert(0, root); "
+       "from importlib import import_module; "
+       "main = import_module('cli.main' if os.path.isdir(os.path.join(root, 'cli')) else 'web.cli').main; "
+       "sys.argv[0] = 'alliance'; main()")  # the command line moved from web/ to cli/ after the baseline
 
 PAGE = r"""
 import json, statistics, sys, time

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from typing import Iterable, Iterator
 
@@ -48,6 +49,7 @@ class EmbeddedStore(Store):
         self._union_ok = False
         self._pool = None
         self._switches = 0  # bumped with the active-graph cache cleared, before retired graphs are dropped
+        self._switching = 0  # a switch is committing (readers naming active graphs wait and ask again)
         if not read_only:  # one writer at a time: any inactive batch graph is a crashed load's
             self.collect_garbage()
 
@@ -76,16 +78,21 @@ class EmbeddedStore(Store):
                     if self._union_is_active():
                         return self._ox.query(sparql, base_iri=base_iri, use_default_graph_as_union=True)
         # pyoxigraph evaluates a query on the snapshot taken when it is called. If a switch
-        # happened between reading the active graphs and that call, the graphs it retired
-        # may already be dropped: ask again, so a reader sees the old catalogue or the new.
+        # committed between reading the active graphs and that call, the snapshot holds the new
+        # catalogue (and the union descriptions the switch deleted from graphs that stay active)
+        # while the list names the old: ask again, so a reader sees the old catalogue or the new.
+        # A switch under way counts as one that happened (``_switching``, set before it commits).
         while True:
             switches, active = self._current()
+            if self._switching:
+                time.sleep(0.002)
+                continue
             results = self._ox.query(
                 sparql, base_iri=base_iri,
                 default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
                 named_graphs=named_graphs if named_graphs is not None else active,
             )
-            if switches == self._switches:
+            if switches == self._switches and not self._switching:
                 return results
 
     def _union_is_active(self) -> bool:
@@ -425,8 +432,14 @@ class EmbeddedStore(Store):
 
     def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
         """Make ``batch`` active and its replaced batches inactive, in one transaction."""
-        self._ox.update(registry.switch(self.minter, batch, rewrite))
-        self._retire()
+        with self._cache_lock:
+            self._switching += 1
+        try:
+            self._ox.update(registry.switch(self.minter, batch, rewrite))
+        finally:
+            self._retire()
+            with self._cache_lock:
+                self._switching -= 1
 
     def _retire(self) -> None:
         """After a switch: new readers see the new active graphs; running ones re-ask (see query)."""
