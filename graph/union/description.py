@@ -28,6 +28,7 @@ never meet. :mod:`graph.union.derive` runs this at load time.
 """
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable
@@ -71,10 +72,13 @@ def is_union_node(iri: str, resource: str) -> bool:
     return iri.startswith(resource + "#") and iri[len(resource) + 1:2 + len(resource)].islower()
 
 
+_MEMBER_NODE = re.compile(r"#[^#.a-z][^#.]*\.r[a-z2-7]{6}(?:-|$)")
+
+
 def is_member_node(iri: str) -> bool:
-    """Whether ``iri`` is a member description or one of its nodes (a fragment named by a member code)."""
-    _, sep, frag = iri.partition("#")
-    return bool(sep) and bool(frag) and not frag[0].islower()
+    """Whether ``iri`` is a member description or one of its nodes: a fragment named by a member code and
+    a record id (``#PKU.r3f2a9c``, ``#PKU.r3f2a9c-title``); not a plain mapping's ``#PKU-title``."""
+    return _MEMBER_NODE.search(iri) is not None
 
 
 # the member's side: at mapping time -------------------------------------------------------------
