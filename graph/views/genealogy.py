@@ -55,7 +55,7 @@ def _literal(text: str) -> str:
 def query_text(f: Filters) -> str:
     """The SPARQL that lists the genealogies matching ``f``: one row per work, its title and years."""
     lo, hi = f.years()
-    where = ["?work bf:subject ?family . ?family a bf:Family ; rdfs:label ?surname ."]
+    where = ["?work a bf:Work ; bf:subject ?family . ?family a bf:Family ; rdfs:label ?surname ."]
     if f.surname:
         where.append(f"FILTER(STR(?surname) = {_literal(f.family())})")
     if f.hall:

@@ -17,7 +17,7 @@ from vocab.namespaces import sparql_prefixes
 
 PAIRS = """
     SELECT DISTINCT ?work ?portion WHERE {
-      ?work bf:classification ?c . ?c bf:source alliance:sibu ; bf:classificationPortion ?portion }"""
+      ?work a bf:Work ; bf:classification ?c . ?c bf:source alliance:sibu ; bf:classificationPortion ?portion }"""
 BRANCH_ORDER = [name for name, _, _ in BRANCHES.values()]
 
 
@@ -56,7 +56,7 @@ def works_under(store: Store, path: str, *, limit: int = 500) -> list[dict]:
     query = sparql_prefixes() + f"""
     SELECT ?work ?portion (SAMPLE(?zh) AS ?title) (SAMPLE(?py) AS ?pinyin) (MIN(?d) AS ?date)
            (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?holders) (SAMPLE(?m) AS ?method) WHERE {{
-      ?work bf:classification ?c . ?c bf:source alliance:sibu ; bf:classificationPortion ?portion .
+      ?work a bf:Work ; bf:classification ?c . ?c bf:source alliance:sibu ; bf:classificationPortion ?portion .
       FILTER(STR(?portion) = "{path}" || STRSTARTS(STR(?portion), "{path}."))
       OPTIONAL {{ ?work rdfs:label ?zh FILTER(langMatches(lang(?zh), "zh") && !langMatches(lang(?zh), "zh-Latn")) }}
       OPTIONAL {{ ?work rdfs:label ?py FILTER(langMatches(lang(?py), "zh-Latn-pinyin")) }}
