@@ -75,9 +75,11 @@ def _orphan_watch(parent: int, stop: threading.Event) -> None:
 
 
 def build(data: str, store_url: str | None, base: str | None = None):
-    """The writer's app and catalogue, the search index current and (embedded) a checkpoint published."""
+    """The writer's app and catalogue, the search index current (unless ``ALLIANCE_SEARCH_SYNC`` is 0) and,
+    with the embedded store, a checkpoint published."""
     catalogue = Catalogue.open(data, base, store=store_url)
-    if not catalogue.search.is_current(catalogue.store):
+    wanted = os.environ.get("ALLIANCE_SEARCH_SYNC", "1").lower() not in ("0", "false", "no")
+    if wanted and not catalogue.search.is_current(catalogue.store):
         log.warning("bringing the search index up to date with the store")
         catalogue.sync_search()
     app = create_app({"ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_DATA": data, "ALLIANCE_SPARQL_WORKERS": 1,
