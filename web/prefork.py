@@ -41,6 +41,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.catalogue import Catalogue, configured_base
+from graph.identity.uris import Minter
+from graph.store.remote import RemoteStore
+from graph.store.snapshots import SnapshotStore
+from web import create_app
 from web.writer import SOCKET_NAME
 
 READY_WAIT_S = 3600.0  # the writer may first bring a large search index up to date
@@ -271,19 +276,10 @@ class Watchdog:
 
 def worker_app(options: Options, socket_path: str):
     """The Flask app of one web worker: read-only store, writes forwarded to the writer."""
-    from graph.catalogue import Catalogue
-    from graph.identity.uris import Minter
-    from graph.catalogue import configured_base
-    from web import create_app
-
     minter = Minter(configured_base(options.data, options.base))
     if options.store:
-        from graph.store.remote import RemoteStore
-
         store = RemoteStore(options.store, minter, read_only=True)
     else:
-        from graph.store.snapshots import SnapshotStore
-
         watchdog = Watchdog(_retire_worker)
         store = SnapshotStore(Path(options.data) / "store", minter, on_runaway=_retire_worker,
                               threads=options.threads, watchdog=watchdog)

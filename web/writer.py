@@ -24,6 +24,13 @@ import signal
 import sys
 import threading
 
+import waitress
+
+from graph.catalogue import Catalogue, CatalogueError
+from graph.store import StoreError
+from graph.store.snapshots import publish
+from web import create_app
+
 FOLLOW_S = 2.0
 SOCKET_NAME = "writer.sock"
 
@@ -39,8 +46,6 @@ class Publisher:
         self._published = None
 
     def __call__(self) -> bool:
-        from graph.store.snapshots import publish
-
         with self._lock:
             generation = self.store.generation
             if generation == self._published:
@@ -70,12 +75,11 @@ def _orphan_watch(parent: int, stop: threading.Event) -> None:
 
 
 def build(data: str, store_url: str | None, base: str | None = None):
-    """The writer's app and catalogue, the search index current and (embedded) a checkpoint published."""
-    from graph.catalogue import Catalogue
-    from web import create_app
-
+    """The writer's app and catalogue, the search index current (unless ``ALLIANCE_SEARCH_SYNC`` is 0) and,
+    with the embedded store, a checkpoint published."""
     catalogue = Catalogue.open(data, base, store=store_url)
-    if not catalogue.search.is_current(catalogue.store):
+    wanted = os.environ.get("ALLIANCE_SEARCH_SYNC", "1").lower() not in ("0", "false", "no")
+    if wanted and not catalogue.search.is_current(catalogue.store):
         log.warning("bringing the search index up to date with the store")
         catalogue.sync_search()
     app = create_app({"ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_DATA": data, "ALLIANCE_SPARQL_WORKERS": 1,
@@ -92,8 +96,6 @@ def build(data: str, store_url: str | None, base: str | None = None):
 
 
 def main(argv: list[str] | None = None) -> int:
-    import waitress
-
     parser = argparse.ArgumentParser(prog="python -m web.writer")
     parser.add_argument("--data", required=True)
     parser.add_argument("--socket", required=True)
@@ -102,9 +104,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, default=4)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[writer] %(message)s")
-    from graph.catalogue import CatalogueError
-    from graph.store import StoreError
-
     try:
         app, catalogue = build(args.data, args.store, args.base)
     except (CatalogueError, StoreError, OSError) as err:
