@@ -20,8 +20,10 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -33,6 +35,9 @@ from graph.store.embedded import EmbeddedStore
 MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
 
 _worker: dict = {}
+_INHERITED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1",
+                                                              "SIGUSR2", "SIGCHLD", "SIGWINCH", "SIGTTIN", "SIGTTOU")
+                           if hasattr(signal, name))
 
 
 def workers_default() -> int:
@@ -57,13 +62,15 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
     scratch = Path(tempfile.mkdtemp(prefix=f".index-{os.getpid()}-", dir=Path(store.location).parent))
     try:
         ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
-        snapshots = ctx.Queue()
-        for n in range(workers):  # one each: a store opened for writing reads faster than a read-only one
-            store.checkpoint(str(scratch / f"store-{n}"))
-            snapshots.put(str(scratch / f"store-{n}"))
+        snapshots = [str(scratch / f"store-{n}") for n in range(workers)]
+        for path in snapshots:  # one each: a store opened for writing reads faster than a read-only one
+            store.checkpoint(path)
+        taken = ctx.Value("i", 0)  # which snapshot the next worker opens (a Queue would start a thread)
         chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
-        with ctx.Pool(workers, _start, (snapshots, minter, to_document)) as pool:
-            for batch in pool.imap_unordered(_describe, chunks):
+        # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
+        # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
+        with ProcessPoolExecutor(workers, ctx, _start, (snapshots, taken, minter, to_document)) as pool:
+            for batch in pool.map(_describe, chunks):
                 yield from batch
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -93,8 +100,13 @@ def _may_fork() -> bool:
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
-def _start(snapshots, minter: Minter, to_document: Callable) -> None:  # in the worker
-    _worker["store"] = EmbeddedStore(snapshots.get(), minter)  # its own checkpoint, never written
+def _start(snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
+    for sig in _INHERITED_SIGNALS:  # a server's handlers (e.g. a pre-fork server's SIGTERM) are not ours
+        signal.signal(sig, signal.SIG_DFL)
+    with taken.get_lock():
+        mine = snapshots[taken.value]
+        taken.value += 1
+    _worker["store"] = EmbeddedStore(mine, minter)  # its own checkpoint, never written
     _worker["minter"], _worker["to_document"] = minter, to_document
 
 
