@@ -17,6 +17,8 @@ asks for that always).
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import shutil
@@ -32,6 +34,7 @@ from graph.index import documents
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
 
+PR_SET_PDEATHSIG = 1
 MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
 
 _worker: dict = {}
@@ -69,7 +72,7 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
         chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
         # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
-        with ProcessPoolExecutor(workers, ctx, _start, (snapshots, taken, minter, to_document)) as pool:
+        with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:
             for batch in pool.map(_describe, chunks):
                 yield from batch
     finally:
@@ -94,15 +97,28 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``): a parent killed with ``kill -9``
+    cannot tell its workers, and they would wait on the task pipe forever (they hold its other end)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: a stopped parent leaves workers until the pipe breaks
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _may_fork() -> bool:
     """Fork only a process with one Python thread (a command, a server before it serves): a child of a
     threaded server could inherit a lock another thread held."""
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
-def _start(snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
+def _start(parent: int, snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
     for sig in _INHERITED_SIGNALS:  # a server's handlers (e.g. a pre-fork server's SIGTERM) are not ours
         signal.signal(sig, signal.SIG_DFL)
+    _die_with(parent)
     with taken.get_lock():
         mine = snapshots[taken.value]
         taken.value += 1
