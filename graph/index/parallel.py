@@ -25,6 +25,7 @@ import shutil
 import signal
 import tempfile
 import threading
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
@@ -73,8 +74,13 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
         # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
         with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:
-            for batch in pool.map(_describe, chunks):
-                yield from batch
+            pending: deque = deque()  # at most two chunks a worker ahead: memory stays that of a few chunks
+            for chunk in chunks:
+                pending.append(pool.submit(_describe, chunk))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
