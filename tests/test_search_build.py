@@ -4,6 +4,7 @@ on the demo alliance and on a generated alliance of real LC records."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -47,13 +48,15 @@ def assert_same(expected: dict, got: dict) -> None:
     assert not differ, f"{len(differ)} documents differ, e.g. {differ[0]}"
 
 
-def test_worker_processes_give_the_per_work_documents(catalogue):
+def test_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
     expected = per_work(catalogue)
     assert len(expected) > 100
     assert any(d.editions > 1 or len(d.libraries) > 1 for d in expected.values()), "shared editions or works"
-    got = {d.iri: d for d in parallel.build(catalogue.store, catalogue.minter, list(expected), lambda d: d,
-                                            workers=2, min_works=1)}
-    assert_same(expected, got)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # other tests' server threads may be running
+    built = list(parallel.build(catalogue.store, catalogue.minter, list(expected), lambda d: (os.getpid(), d),
+                                workers=2, min_works=1))
+    assert {pid for pid, _ in built} - {os.getpid()}, "built on worker processes"
+    assert_same(expected, {d.iri: d for _, d in built})
 
 
 def test_whole_store_scans_give_the_per_work_documents(catalogue):
@@ -88,19 +91,37 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     alliance.search.rebuild(alliance.store, alliance.minter)
     in_process = answers()
     monkeypatch.setattr(parallel, "MIN_WORKS", 1)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "2")
     assert alliance.search.rebuild(alliance.store, alliance.minter) == in_process[""][0]
     assert answers() == in_process
     assert not list(Path(alliance.store.location).parent.glob(".index-*")), "the checkpoint is gone"
 
 
-def test_a_killed_build_leaves_no_checkpoint_behind(alliance, tmp_path):
+def test_a_killed_build_leaves_no_checkpoint_behind(alliance, monkeypatch):
     """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
     gone = subprocess.Popen(["true"])
     gone.wait()
     orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"   # its process has exited
     (orphan / "store-0").mkdir(parents=True)
     works = list(per_work(alliance))[:20]
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
     assert len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2,
                                    min_works=1))) == 20
     assert not orphan.exists()
+
+
+def test_a_process_running_threads_builds_in_process(alliance):
+    """A web server answering requests on threads never forks (a child could inherit a held lock)."""
+    import threading
+
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        built = list(parallel.build(alliance.store, alliance.minter, list(per_work(alliance))[:30],
+                                    lambda d: os.getpid(), workers=2, min_works=1))
+    finally:
+        stop.set()
+        thread.join()
+    assert set(built) == {os.getpid()}

@@ -17,11 +17,16 @@ asks for that always).
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import shutil
+import signal
 import tempfile
 import threading
+from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -30,9 +35,13 @@ from graph.index import documents
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
 
+PR_SET_PDEATHSIG = 1
 MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
 
 _worker: dict = {}
+_INHERITED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1",
+                                                              "SIGUSR2", "SIGCHLD", "SIGWINCH", "SIGTTIN", "SIGTTOU")
+                           if hasattr(signal, name))
 
 
 def workers_default() -> int:
@@ -57,14 +66,21 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
     scratch = Path(tempfile.mkdtemp(prefix=f".index-{os.getpid()}-", dir=Path(store.location).parent))
     try:
         ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
-        snapshots = ctx.Queue()
-        for n in range(workers):  # one each: a store opened for writing reads faster than a read-only one
-            store.checkpoint(str(scratch / f"store-{n}"))
-            snapshots.put(str(scratch / f"store-{n}"))
+        snapshots = [str(scratch / f"store-{n}") for n in range(workers)]
+        for path in snapshots:  # one each: a store opened for writing reads faster than a read-only one
+            store.checkpoint(path)
+        taken = ctx.Value("i", 0)  # which snapshot the next worker opens (a Queue would start a thread)
         chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
-        with ctx.Pool(workers, _start, (snapshots, minter, to_document)) as pool:
-            for batch in pool.imap_unordered(_describe, chunks):
-                yield from batch
+        # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
+        # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
+        with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:
+            pending: deque = deque()  # at most two chunks a worker ahead: memory stays that of a few chunks
+            for chunk in chunks:
+                pending.append(pool.submit(_describe, chunk))
+                if len(pending) >= 2 * workers:
+                    yield from pending.popleft().result()
+            while pending:
+                yield from pending.popleft().result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
@@ -87,14 +103,32 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _die_with(parent: int) -> None:
+    """Be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``): a parent killed with ``kill -9``
+    cannot tell its workers, and they would wait on the task pipe forever (they hold its other end)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: a stopped parent leaves workers until the pipe breaks
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
 def _may_fork() -> bool:
     """Fork only a process with one Python thread (a command, a server before it serves): a child of a
     threaded server could inherit a lock another thread held."""
     return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
 
 
-def _start(snapshots, minter: Minter, to_document: Callable) -> None:  # in the worker
-    _worker["store"] = EmbeddedStore(snapshots.get(), minter)  # its own checkpoint, never written
+def _start(parent: int, snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
+    for sig in _INHERITED_SIGNALS:  # a server's handlers (e.g. a pre-fork server's SIGTERM) are not ours
+        signal.signal(sig, signal.SIG_DFL)
+    _die_with(parent)
+    with taken.get_lock():
+        mine = snapshots[taken.value]
+        taken.value += 1
+    _worker["store"] = EmbeddedStore(mine, minter)  # its own checkpoint, never written
     _worker["minter"], _worker["to_document"] = minter, to_document
 
 
