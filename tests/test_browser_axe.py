@@ -63,6 +63,23 @@ def page_kinds(demo_catalogue):
     }
 
 
+def _pages_without_parameters(demo_catalogue) -> list[str]:
+    """Every GET route of the app that takes no parameter and answers an HTML page (pages added later,
+    such as the local-literature or check-list pages, are tested without this file changing)."""
+    from web import create_app
+
+    app = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True, "ALLIANCE_SPARQL_WORKERS": 0})
+    client = app.test_client()
+    found = []
+    for rule in app.url_map.iter_rules():
+        if rule.arguments or "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        response = client.get(rule.rule, headers={"Accept": "text/html"})
+        if response.status_code == 200 and response.mimetype == "text/html":
+            found.append(rule.rule)
+    return sorted(set(found))
+
+
 def _with_lang(url: str, lang: str) -> str:
     path, hash_, fragment = url.partition("#")
     return f"{path}{'&' if '?' in path else '?'}lang={lang}{hash_}{fragment}"
@@ -85,11 +102,24 @@ KINDS = ["home", "search", "search-filtered", "search-empty", "browse", "work", 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_serious_or_critical_violations(browser, browser_site, page_kinds, kind, lang):
+    _check(browser, browser_site, page_kinds[kind], kind, lang)
+
+
+def test_every_page_without_parameters_is_checked(browser, browser_site, page_kinds, demo_catalogue):
+    """The pages the app has beyond the kinds above (e.g. /local-literature/…, /reports/…), both languages."""
+    listed = {url.split("?")[0] for url in page_kinds.values()}
+    extra = [url for url in _pages_without_parameters(demo_catalogue) if url not in listed]
+    for url in extra:
+        for lang in ("en", "zh"):
+            _check(browser, browser_site, url, url, lang)
+
+
+def _check(browser, browser_site, url, kind, lang):
     axe = _axe()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(browser_site + _with_lang(page_kinds[kind], lang))
+        page.goto(browser_site + _with_lang(url, lang))
         page.wait_for_load_state("networkidle")
         if kind == "sparql":  # the editor as people use it: an example run, its results in the table
             page.locator("#example-pick").select_option(index=1)

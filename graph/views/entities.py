@@ -41,7 +41,7 @@ def agent_view(store: Store, iri, lang: str = "en") -> dict | None:
         # record holds no copies, so the works that are its expressions stand in for it
         "works_by": _works(store, f"""{{ ?work bf:contribution ?c . ?c bf:agent {agent} }}
                                   UNION {{ ?work bf:expressionOf ?hub . ?hub bf:contribution ?c . ?c bf:agent {agent} }}
-                                  FILTER EXISTS {{ ?edition bf:instanceOf ?work }}
+                                  FILTER EXISTS {{ ?edition bf:instanceOf ?work ; a bf:Instance }}
                                   OPTIONAL {{ ?c bf:role ?role }}""", lang, role_var="role"),
         "works_about": _works(store, f"?work bf:subject {agent}", lang),
     }
@@ -49,7 +49,8 @@ def agent_view(store: Store, iri, lang: str = "en") -> dict | None:
 
 def expressions_of(store: Store, iri, lang: str = "en") -> list[dict]:
     """The catalogued works that are expressions of a uniform title (bf:Hub): what its page lists."""
-    return _works(store, f"?work bf:expressionOf {node(iri)} FILTER EXISTS {{ ?edition bf:instanceOf ?work }}", lang)
+    return _works(store, f"?work bf:expressionOf {node(iri)} "
+                         "FILTER EXISTS { ?edition bf:instanceOf ?work ; a bf:Instance }", lang)
 
 
 def subject_view(store: Store, iri, lang: str = "en") -> dict | None:

@@ -16,6 +16,10 @@ def escape(text: str) -> str:
     return "".join(_SPECIAL.get(c, c) for c in " ".join(text.split()))
 
 
+# a dynasty before a Chinese name, "(清)曹雪芹", "[明]王应山", "（魏）何晏": not part of the surname
+_DYNASTY = re.compile(r"^\s*[(（\[［【〔][^)）\]］】〕]{1,6}[)）\]］】〕]\s*")
+
+
 def _ascii_word(text: str) -> str:
     folded = unicodedata.normalize("NFKD", text)
     return re.sub(r"[^A-Za-z0-9]", "", "".join(c for c in folded if not unicodedata.combining(c)))
@@ -29,8 +33,8 @@ def _romanised(text: str) -> str:
 def cite_key(rec) -> str:
     """``surname`` + year + first title word, ASCII: from the catalogue's romanised forms ("Cao, Xueqin",
     "Hong lou meng" -> ``cao1996hong``), else pinyin of the Han form; ``anon`` only without any author."""
-    author = rec.romanised_author or (rec.authors[0] if rec.authors else "")
-    surname = _ascii_word(re.split(r"[,\s]", _romanised(author).strip())[0]) if author else ""
+    author = _DYNASTY.sub("", rec.romanised_author or (rec.authors[0] if rec.authors else ""))
+    surname = next((_ascii_word(w) for w in re.split(r"[,\s]", _romanised(author)) if _ascii_word(w)), "")
     title = rec.romanised_title or _romanised(rec.title)
     word = next((_ascii_word(w) for w in title.split() if len(_ascii_word(w)) > 3),
                 next((_ascii_word(w) for w in title.split() if _ascii_word(w)), ""))

@@ -105,7 +105,7 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
             by_agent[r["a"].value] = (primary or r["t"] is not None, names, roles)
         for primary, names, roles in sorted(by_agent.values(), key=lambda v: not v[0]):
             name = without_dates(_clean(pick(names, lang)))
-            if not name:
+            if not name or name in rec.authors or name in rec.editors:  # one person, two headings
                 continue
             if primary or AUTHOR_ROLES & set(roles):
                 rec.authors.append(name)
