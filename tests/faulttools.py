@@ -40,8 +40,16 @@ def run_cli(data: Path, *args: str, timeout: float = 300, file_size_limit: int |
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
-    done = subprocess.run(cli_command(data, *args), cwd=ROOT, env=_env(), capture_output=True, text=True,
-                          timeout=timeout, preexec_fn=limit if file_size_limit is not None else None)
+    command = cli_command(data, *args)
+    proc = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=limit if file_size_limit is not None else None, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:  # a timeout or an interrupted test: the command and its converter processes go
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    done = subprocess.CompletedProcess(command, proc.returncode, out, err)
     if check and done.returncode != 0:
         raise AssertionError(f"alliance {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     return done

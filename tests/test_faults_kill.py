@@ -92,8 +92,9 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
 
 @pytest.fixture(scope="module")
 def large_load(tmp_path_factory):
-    """~6,500 records (~540,000 triples) in one ISO 2709 file: `alliance generate` (graph/sample/real_records.py)
-    over the sample's 750 editions, five members re-cataloguing them, their files one after the other."""
+    """~6,500 records in one ISO 2709 file (~540,000 triples converted, ~240,000 distinct in the store):
+    `alliance generate` (graph/sample/real_records.py) over the sample's 750 editions, five members
+    re-cataloguing them, their files one after the other."""
     import json
 
     from graph.sample import write_sample
@@ -124,7 +125,7 @@ def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared, large_load):
         seen.append(state(data))
     run_cli(data, "ingest", "--member", "PKU", "--replace", str(large_load))
     new = state(data)
-    assert new.triples != old.triples and len(new.triples) > 250_000
+    assert new.triples != old.triples and len(new.triples) > 200_000
     for n, s in enumerate(seen):
         assert s.triples in (old.triples, new.triples), f"kill {n + 1} left a mix of old and new"
         assert s.named_graphs in (old.named_graphs, new.named_graphs), f"kill {n + 1} left a graph behind"
