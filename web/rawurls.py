@@ -46,8 +46,9 @@ def create_server(app, **options):
     """``waitress.create_server`` whose channels read raw UTF-8 request lines as percent-encoded."""
     listeners: dict = {}
     server = waitress.create_server(app, map=listeners, **options)
-    for listener in listeners.values():  # one per listening socket: they make the channels
-        listener.channel_class = Utf8Channel
+    for listener in listeners.values():  # one server per listening socket makes its channels
+        if hasattr(listener, "channel_class"):
+            listener.channel_class = Utf8Channel
     return server
 
 
