@@ -271,7 +271,9 @@ def test_no_marcxml_where_the_source_was_not_marc(client, demo_catalogue):
     html = page(client, "/search?q=长乐县志&lang=en")  # from the local-literature spreadsheet
     work = next(h for h, _ in links(html) if h.startswith("/work/"))
     edition = next(h for h, _ in links(page(client, work)) if h.startswith("/instance/"))
-    assert "marcxml" not in page(client, edition)
+    shown = page(client, edition)
+    assert "format=marcxml" not in shown and "Members&#39; source records" not in shown  # no members' records
+    assert "format=union-marcxml" in shown  # the union record (built from the graph) is every edition's
     assert client.get(edition + "?format=marcxml").status_code == 404
 
 
