@@ -43,6 +43,9 @@ def site(tmp_path):
 
 def test_workers_read_and_the_writer_writes(site):
     server, auth = site
+    deadline = time.monotonic() + 30  # the server answers once one worker is up; the other boots beside it
+    while len(server.workers()) < 2 and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert len(server.workers()) == 2
     page = requests.get(server.url + "/search", params={"q": "symphonies"}, timeout=30)
     assert page.status_code == 200 and "The eight symphonies" in page.text
