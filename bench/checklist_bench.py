@@ -182,10 +182,12 @@ def synthetic_lines(sources: list[str], picks: list[dict], n: int, seed: int = 1
     for i, pick in enumerate(rng.sample(picks, min(n, len(picks)))):
         ev, title = copy_evidence(evidence(base[pick["control"]], "SRC", pick["control"]), pick["copy"],
                                   pick["serial"], "VENDOR", str(i))
-        row = {"title": title, "author": ev.authors[0] if ev.authors else "", "price": f"{rng.randint(20, 400)}.00"}
+        row = {"title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
+               "author": ev.authors[0] if ev.authors else "", "price": f"{rng.randint(20, 400)}.00"}
         if i % 2 == 0:
             row["isbn"] = _isbn13(pick["serial"])
         else:
+            row["publisher"] = ev.publisher or ""
             row["year"] = ev.date or ""
         out.append({k: v for k, v in row.items() if v})
     return out
