@@ -57,7 +57,8 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (home, search, resources, linkeddata, sparql, reports, checklist, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
-    app.wsgi_app = FastLane(app, app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to add WSGI middleware; repeated /sparql lookups skip its machinery
+    # repeated /sparql lookups skip Flask's machinery
+    app.wsgi_app = FastLane(app, app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to add WSGI middleware
     return app
 
 
