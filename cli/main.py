@@ -366,7 +366,9 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
                                 progress=bar.update)
     except (LoadError, UnknownFormat) as err:
         raise click.ClickException(f"{err}; nothing was loaded") from err
-    click.echo(f"loaded {report.triples} triples from {len(files)} file(s) into <{report.batch.graph.value}>")
+    batch = report.batch
+    assert batch is not None  # load_files returns once the batch is written
+    click.echo(f"loaded {report.triples} triples from {len(files)} file(s) into <{batch.graph.value}>")
     _sync_search(cat)
 
 

@@ -42,7 +42,7 @@ class ClosedNamespace:
         return isinstance(value, str) and value.startswith(self.base)
 
     def local(self, iri: NamedNode | str) -> str:
-        value = getattr(iri, "value", iri)
+        value = str(getattr(iri, "value", iri))
         return value[len(self.base):]
 
 

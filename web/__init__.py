@@ -57,12 +57,13 @@ def create_app(config: dict | None = None) -> Flask:
     for module in (home, search, resources, linkeddata, sparql, reports, checklist, writes, locallit):
         app.register_blueprint(module.bp)
     errors.init_app(app)
-    app.wsgi_app = FastLane(app, app.wsgi_app)  # repeated /sparql lookups skip Flask's machinery
+    # repeated /sparql lookups skip Flask's machinery
+    app.wsgi_app = FastLane(app, app.wsgi_app)  # type: ignore[method-assign]  # Flask's way to add WSGI middleware
     return app
 
 
 def _closer(catalogue: Catalogue):
-    closed = []
+    closed: list[bool] = []
 
     def close():
         if not closed:

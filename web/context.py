@@ -17,7 +17,7 @@ LANG_COOKIE = "lang"
 class State:
     catalogue: Catalogue
     urls: Urls
-    searcher: Searcher | None = None
+    searcher: Searcher
     cache: dict = field(default_factory=dict)
 
 

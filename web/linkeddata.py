@@ -59,6 +59,7 @@ def void_triples() -> list[Triple]:
         t += [Triple(dataset, VOID.classPartition, part), Triple(part, VOID["class"], cls),
               Triple(part, VOID.entities, Literal(str(n), datatype=XSD.integer))]
     for m in list_members(store()):
+        assert m.iri is not None  # a listed member has its IRI
         sub = NamedNode(f"{dataset.value}#{m.code}")
         t += [Triple(dataset, VOID.subset, sub), Triple(sub, RDF.type, VOID.Dataset),
               Triple(sub, DCTERMS.publisher, NamedNode(m.iri)),

@@ -29,7 +29,7 @@ def choose(offers: Sequence[tuple[str, object]], lookup: Callable[[str], object 
     ``"html"``). With ``strict``, an unknown value is an error; otherwise the
     next parameter value or Accept decides (SPARQL clients send odd ones).
     """
-    by_type = {}
+    by_type: dict[str, object] = {}
     for media_type, rep in offers:
         by_type.setdefault(media_type, rep)
     reps = [rep for _, rep in offers]

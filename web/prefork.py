@@ -43,6 +43,7 @@ from pathlib import Path
 
 from graph.catalogue import Catalogue, configured_base
 from graph.identity.uris import Minter
+from graph.store.base import Store
 from graph.store.remote import RemoteStore
 from graph.store.snapshots import SnapshotStore
 from web import create_app
@@ -144,6 +145,7 @@ class Writer:
     def _watch(self, process: subprocess.Popen, said: list[str]) -> None:
         """The writer's log goes where ours goes (its error lines are kept for :meth:`start`); when it
         ends without being stopped, the writer is started again."""
+        assert process.stderr is not None  # started with stderr=PIPE
         for line in process.stderr:
             said.append(line)
             if not line.startswith("error:"):
@@ -277,6 +279,7 @@ class Watchdog:
 def worker_app(options: Options, socket_path: str):
     """The Flask app of one web worker: read-only store, writes forwarded to the writer."""
     minter = Minter(configured_base(options.data, options.base))
+    store: Store
     if options.store:
         store = RemoteStore(options.store, minter, read_only=True)
     else:
@@ -294,7 +297,7 @@ def worker_app(options: Options, socket_path: str):
             watchdog.bind(environ.get("gunicorn.socket"))
             return inner(environ, start_response)
 
-        app.wsgi_app = bound
+        app.wsgi_app = bound  # type: ignore[method-assign]  # Flask's way to wrap the WSGI app
     return app
 
 

@@ -7,6 +7,8 @@ serialisations of :mod:`graph.formats` and, for editions and works, the exports 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from graph.views.exports import Export, ExportContext, citation_record, citation_text, export_format, exports_for
@@ -35,6 +37,11 @@ OFFERS = [(HTML, "html")] + [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.m
 KIND_OFFERS = {kind: OFFERS + [(e.media_type, e) for e in exports_for(kind)] for kind in PAGE_KINDS}
 
 
+def _query() -> dict[str, Any]:
+    """The request's query parameters (the first value of each), carried to the page redirected to."""
+    return request.args.to_dict()
+
+
 def _representation(name: str):
     return graph_serialisation(name) or export_format(name)
 
@@ -46,9 +53,9 @@ def resource(kind: str, ident: str):
     if iri is None:
         abort(404)
     if kind == "library" and ident != ident.lower():  # library codes are case-insensitive
-        return redirect(urls.page(iri, **request.args), code=301)
+        return redirect(urls.page(iri, **_query()), code=301)
     if kind in ("instance", "work") and (survivor := state().catalogue.clusters.redirect(iri.value)):
-        return redirect(urls.page(survivor, **request.args), code=301)  # merged into another cluster
+        return redirect(urls.page(survivor, **_query()), code=301)  # merged into another cluster
     rep = choose(KIND_OFFERS[kind], _representation)
     if rep == "html":
         response = _page(kind, iri)
@@ -155,7 +162,8 @@ def _titles_from_index(works: list[dict], lang: str) -> None:
 
 def _subject_tree(view: dict, iri, lang: str) -> None:
     """Broader and narrower headings the catalogue uses (``A--B`` above ``A--B--C``), by their labels."""
-    broader, narrower = set(), set()
+    broader: set[str] = set()
+    narrower: set[str] = set()
     for label in [view["label"], *view.get("other_labels", [])]:
         up, down = state().searcher.subject_tree(label)
         broader.update(up)

@@ -242,7 +242,7 @@ def _service_description() -> Response:
 
 
 def _html(query: str, answer) -> Response:
-    context = {"query": query, "examples": EXAMPLES}
+    context: dict[str, object] = {"query": query, "examples": EXAMPLES}
     if answer.kind == "graph":
         context["turtle"] = answer.body.decode("utf-8")
     else:

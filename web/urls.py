@@ -7,6 +7,7 @@ here with ``url_for`` from the IRI's kind and id. Templates call ``urls.page(iri
 """
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from flask import current_app, g, request, url_for
@@ -102,6 +103,6 @@ class Urls:
 
     def this_page(self, **params) -> str:
         """The current page with some query parameters changed (e.g. ``lang``)."""
-        args = request.args.to_dict()
+        args: dict[str, Any] = request.args.to_dict()
         args.update(params)
         return url_for(request.endpoint or "home.index", **(request.view_args or {}), **args)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from graph.formats import GRAPH_SERIALISATIONS, RESULTS_SERIALISATIONS
+from graph.formats import GRAPH_SERIALISATIONS, RESULTS_SERIALISATIONS, RdfSerialisation, ResultsSerialisation
 from vocab.namespaces import RDF, RDFS, SD
 
 # W3C's IRIs for the formats (https://www.w3.org/ns/formats/)
@@ -31,7 +31,8 @@ def service_description(endpoint: str, *, update: bool, input_formats=(), label:
         triples.append((service, SD.supportedLanguage, SD.SPARQL11Update))
     if label:
         triples.append((service, RDFS.label, Literal(label, language="en")))
-    for s in (*RESULTS_SERIALISATIONS, *GRAPH_SERIALISATIONS):
+    answers: tuple[ResultsSerialisation | RdfSerialisation, ...] = (*RESULTS_SERIALISATIONS, *GRAPH_SERIALISATIONS)
+    for s in answers:
         triples.append((service, SD.resultFormat, NamedNode(FORMATS + FORMAT_IRIS[s.name])))
     for s in input_formats:
         triples.append((service, SD.inputFormat, NamedNode(FORMATS + FORMAT_IRIS[s.name])))

@@ -290,8 +290,8 @@ class Load:
                 self._rename_pending()
                 return self._resolved(icl, wcl, original)
             self._remove(rid)
-        rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
-                              (self.member, control, text, self.generation)).lastrowid
+        rid = _inserted(self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                                        (self.member, control, text, self.generation)))
         self._remember(rid, sig)
         record_key = f"9{self.member}|{control}"
         iblocks, wblocks = instance_blocks(sig), work_blocks(sig)
@@ -325,8 +325,8 @@ class Load:
             self._remove(row[0])
         if sig is None:
             return None
-        rid = self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
-                              (self.member, key, text, self.generation)).lastrowid
+        rid = _inserted(self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                                        (self.member, key, text, self.generation)))
         self._remember(rid, sig)
         blocks = work_blocks(sig)
         matched = {self._cluster_of(c, "wcl") for c in self._candidates(blocks, rid) if same_work(sig, self._sig(c))}
@@ -427,8 +427,8 @@ class Load:
         """The cluster a new record joins: ``clusters`` merged into one (or a new cluster)."""
         column = "icl" if kind == "i" else "wcl"
         if not clusters:
-            cid = self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', 1)",
-                                  (kind, canon)).lastrowid
+            cid = _inserted(self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', 1)",
+                                            (kind, canon)))
             self._pending.add((kind, cid))
             return cid
         rows = {cid: self.db.execute("SELECT size, canon, ident FROM clusters WHERE cid=?", (cid,)).fetchone()
@@ -544,8 +544,8 @@ class Load:
             canon = min(canon_of(sigs[r[0]]) or f"9{r[1]}|{r[2]}" for r in group)
             target = cid
             if n > 0:
-                target = self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', ?)",
-                                         (kind, canon, len(group))).lastrowid
+                target = _inserted(self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', ?)",
+                                                   (kind, canon, len(group))))
                 self.db.executemany(f"UPDATE records SET {column}=? WHERE rid=?", [(target, r[0]) for r in group])
             else:
                 self.db.execute("UPDATE clusters SET canon=?, size=? WHERE cid=?", (canon, len(group), cid))
@@ -576,6 +576,13 @@ class Load:
                               members))
         unique = list(dict.fromkeys(out))
         return unique
+
+
+def _inserted(cursor: sqlite3.Cursor) -> int:
+    """The rowid of the row an INSERT just made (sqlite3 types ``lastrowid`` as optional: None before any INSERT)."""
+    rowid = cursor.lastrowid
+    assert rowid is not None
+    return rowid
 
 
 def _quote(word: str) -> str:

@@ -134,7 +134,9 @@ def _title_keys(titles: list[str], nonfiling: int) -> list[str]:
 def _romanised(texts: list[str], chinese: bool, *, names: bool = False) -> tuple[list[str], list[str], bool]:
     """Wade-Giles exact keys, loose keys of every Chinese form, and whether only loose keys stand
     for a Wade-Giles form (its marks lost) with no Han form beside it."""
-    exact, loose, ambiguous = [], [], False
+    exact: list[str] = []
+    loose: list[str] = []
+    ambiguous = False
     if names and not chinese:
         return exact, loose, ambiguous  # one syllable always parses: "Jung" in an English record is Carl Jung
     for text in texts:
@@ -152,7 +154,7 @@ def _romanised(texts: list[str], chinese: bool, *, names: bool = False) -> tuple
 
 
 def _words(titles: list[str]) -> list[str]:
-    words = set()
+    words: set[str] = set()
     for title in titles:
         if has_han(title):
             words.update(pinyin_key(title)[i:i + 4] for i in range(0, max(1, len(pinyin_key(title)) - 3), 2))
@@ -318,7 +320,7 @@ def _latin(key: str) -> bool:
 
 def _loose_titles(a: dict, b: dict) -> bool:
     """Titles meet only on loose keys, and one of them is Wade-Giles without its marks."""
-    return (a.get("vz") or b.get("vz")) and bool(set(a.get("v", ())) & set(b.get("v", ())))
+    return bool(a.get("vz") or b.get("vz")) and bool(set(a.get("v", ())) & set(b.get("v", ())))
 
 
 def _titles_compatible(a: dict, b: dict) -> bool:

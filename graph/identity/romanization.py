@@ -178,7 +178,8 @@ def _split(word: str, strict: bool) -> tuple[str, ...] | None:
                 continue
             if head is not None and word[end - size:end] in PINYIN_SYLLABLES:
                 candidate = head + (word[end - size:end],)
-                if best[end] is None or len(candidate) < len(best[end]):
+                current = best[end]
+                if current is None or len(candidate) < len(current):
                     best[end] = candidate
     return best[len(word)]
 

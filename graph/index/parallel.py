@@ -30,6 +30,8 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from pyoxigraph import NamedNode
+
 from graph.identity.uris import Minter
 from graph.index import documents
 from graph.store.base import Store
@@ -51,15 +53,15 @@ def workers_default() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def build(store: Store, minter: Minter, works: Iterable[str], to_document: Callable,
+def build(store: Store, minter: Minter, works: Iterable[NamedNode | str], to_document: Callable,
           workers: int | None = None, min_works: int | None = None) -> Iterator:
     """``to_document(doc)`` for the :class:`~graph.index.documents.WorkDocument` of every work in ``works``
     (in no particular order); worker processes are used for ``min_works`` works or more."""
-    works = [w if isinstance(w, str) else w.value for w in works]
+    iris = [w if isinstance(w, str) else w.value for w in works]
     workers = workers_default() if workers is None else workers
-    if workers < 2 or len(works) < (MIN_WORKS if min_works is None else min_works) \
+    if workers < 2 or len(iris) < (MIN_WORKS if min_works is None else min_works) \
             or not isinstance(store, EmbeddedStore) or not _may_fork():
-        for doc in documents.build(store, minter, works):
+        for doc in documents.build(store, minter, iris):
             yield to_document(doc)
         return
     _clear_orphans(Path(store.location).parent)
@@ -70,7 +72,7 @@ def build(store: Store, minter: Minter, works: Iterable[str], to_document: Calla
         for path in snapshots:  # one each: a store opened for writing reads faster than a read-only one
             store.checkpoint(path)
         taken = ctx.Value("i", 0)  # which snapshot the next worker opens (a Queue would start a thread)
-        chunks = [works[i:i + documents.CHUNK] for i in range(0, len(works), documents.CHUNK)]
+        chunks = [iris[i:i + documents.CHUNK] for i in range(0, len(iris), documents.CHUNK)]
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
         # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
         with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:

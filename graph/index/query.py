@@ -234,4 +234,4 @@ class Searcher:
 def _terms(schema, field_name: str, tokens: list[str]) -> tantivy.Query:
     if len(tokens) == 1:
         return tantivy.Query.term_query(schema, field_name, tokens[0])
-    return tantivy.Query.phrase_query(schema, field_name, tokens)
+    return tantivy.Query.phrase_query(schema, field_name, list(tokens))  # each may carry its position

@@ -176,14 +176,14 @@ def _instances(store: Store, minter: Minter, docs: dict[str, WorkDocument]) -> N
                 ?i bf:identifiedBy ?n }}"""):
             for d in works_of.get(i.value, ()):
                 d.identifiers.append((kind, v.value))
-    for k, handle in ((BFLC.simpleDate, "date"), (BFLC.simplePlace, "place"), (BFLC.simpleAgent, "agent")):
+    for k, part in ((BFLC.simpleDate, "date"), (BFLC.simplePlace, "place"), (BFLC.simpleAgent, "agent")):
         for i, v in _rows(store, f"SELECT DISTINCT ?i ?v WHERE {{ ?i bf:provisionActivity ?n . ?n {k} ?v }}"):
             for d in works_of.get(i.value, ()):
-                if handle == "date":
+                if part == "date":
                     y = year_of(v.value)
                     if y:
                         d.years.add(int(y))
-                elif handle == "place":
+                elif part == "place":
                     place = _place(v.value)
                     if place:
                         d.places.add(place)

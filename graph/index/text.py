@@ -136,7 +136,9 @@ def pinyin_tokens(values, romanised=(), gap: int = VALUE_GAP) -> list[tuple[str,
         if not has_han(v):
             continue
         syls = []
-        for piece in lazy_pinyin(simplified(v), v_to_u=True, errors=lambda chars: [" "] * len(chars)):
+        # a list per unknown run is what pypinyin documents for errors=; its stub says str
+        for piece in lazy_pinyin(simplified(v), v_to_u=True,
+                                 errors=lambda chars: [" "] * len(chars)):  # type: ignore[arg-type,return-value]
             syls += _WORD.findall(fold(piece))
         out += [(s, start + i) for i, s in enumerate(syls)]
         start += len(syls) + gap

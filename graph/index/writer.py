@@ -176,11 +176,11 @@ class SearchIndex:
             return set()
         searcher = self.searcher()
         query = tantivy.Query.term_set_query(self.schema, "graph", sorted(graphs))
-        total = searcher.search(query, limit=1, count=True).count
-        found = set()
+        total = searcher.search(query, limit=1, count=True).count  # type: ignore[attr-defined]  # stub omits it
+        found: set[str] = set()
         if total:
             for _, address in searcher.search(query, limit=total, count=False).hits:
-                found.add(searcher.doc(address).get_first("id"))
+                found.add(searcher.doc(address).get_first("id"))  # type: ignore[arg-type]  # every document has one
         return found
 
     @staticmethod
@@ -210,10 +210,10 @@ class SearchIndex:
             doc.add_text("place", key)
             for form in forms:
                 doc.add_text(S.PLACE_LABEL_FIELD, f"{key}\t{form}")
-        for name, values in (("format", d.formats), ("language", d.languages),
+        for name, terms in (("format", d.formats), ("language", d.languages),
                              ("subject", d.subject_iris), ("class", d.classes),
                              ("collection", d.collections), ("graph", d.graphs)):
-            for v in (sorted(values) if isinstance(values, set) else values):
+            for v in (sorted(terms) if isinstance(terms, set) else terms):
                 doc.add_text(name, v)
         for key in _unique(f"{heading_key(label)}\t{iri}" for iri, label in d.subject_labels):
             doc.add_text(S.SUBJECT_KEY_FIELD, key)
@@ -230,7 +230,7 @@ class SearchIndex:
         return doc
 
     def close(self) -> None:
-        self.index = None
+        self.index = None  # type: ignore[assignment]  # closed: any later use fails, as it should
 
 
 def _batch_graphs(store: Store) -> set[str]:

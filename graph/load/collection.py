@@ -21,9 +21,10 @@ def fingerprint(ctx: MappingContext) -> str:
 
 
 def collection_triples(ctx: MappingContext) -> list[tuple]:
-    node = ctx.collection_iri
+    node, name = ctx.collection_iri, ctx.collection
+    assert name is not None  # only a load that builds a collection asks (graph.load.ingest)
     return [(node, RDF.type, BF.Collection),
-            (node, RDFS.label, han_literal(ctx.collection)),
+            (node, RDFS.label, han_literal(name)),
             (node, ALLIANCE.collectionOf, ctx.library)]
 
 

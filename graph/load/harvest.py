@@ -180,7 +180,7 @@ def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: s
         for record in listing.findall(f"{{{OAI}}}record"):
             header = record.find(f"{{{OAI}}}header")
             ident = (header.findtext(f"{{{OAI}}}identifier") or "").strip() if header is not None else ""
-            if not ident:
+            if header is None or not ident:
                 continue
             report.received += 1
             if header.get("status") == "deleted":
@@ -190,7 +190,7 @@ def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: s
         token = listing.find(f"{{{OAI}}}resumptionToken")
         if token is None or not (token.text or "").strip():
             break
-        params = {"verb": "ListRecords", "resumptionToken": token.text.strip()}
+        params = {"verb": "ListRecords", "resumptionToken": (token.text or "").strip()}
     report.kept = len(cache)
     report.collection = collection_name or state.get("collection") or (
         repo["name"] + (f" / {set_spec}" if set_spec else ""))

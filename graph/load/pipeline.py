@@ -108,7 +108,12 @@ def _settle(res: "_Result", identity) -> None:
         # an ":o" placeholder (a translation's original) only where the resolver names one: see original_keys
         original = f"<{got.original.value}".encode() if got.original is not None else None
         real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode(), original))
-    res.data = _PENDING_RE.sub(lambda m: real[int(m.group(1))][_PLACE[m.group(2)]], res.data)
+    def placed(m: re.Match[bytes]) -> bytes:
+        iri = real[int(m.group(1))][_PLACE[m.group(2)]]
+        assert iri is not None  # ":o" is only written where the resolver names an original
+        return iri
+
+    res.data = _PENDING_RE.sub(placed, res.data)
     for control, iri in list(res.instances.items()):
         if iri.startswith(_PENDING):  # the main Instance itself, never a fragment of it
             res.instances[control] = real[int(iri[len(_PENDING):].split(":")[0])][0][1:].decode()
@@ -146,7 +151,7 @@ class Serializer:
             os_ = get(o)
             if os_ is None:
                 os_ = cache[o] = f"{o} "
-            append(ss)
+            append(ss)  # type: ignore[arg-type]  # set by the first triple: no subject is None
             append(ps)
             append(os_)
             append(tail)

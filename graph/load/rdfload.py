@@ -14,7 +14,7 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from graph.formats import for_path
-from graph.load.xmlsafe import GuardedRdfXml
+from graph.load.xmlsafe import GuardedRdfXml, Readable
 from graph.store.base import Batch, Store, StoreError
 
 
@@ -65,11 +65,12 @@ def read_rdf(path: str | Path, progress: Callable[[int], None] | None = None) ->
     serialisation, gz = for_path(path)
     with open(path, "rb") as raw:
         source = io.BufferedReader(_Progress(raw, progress)) if progress else raw
-        fh = gzip.open(source, "rb") if gz else source
+        fh: Readable = gzip.open(source, "rb") if gz else source
         if serialisation.format == ox.RdfFormat.RDF_XML:  # pyoxigraph expands entities without a limit
             fh = GuardedRdfXml(fh, str(path))
         try:
-            for quad in ox.parse(input=fh, format=serialisation.format, rename_blank_nodes=True):
+            for quad in ox.parse(input=fh, format=serialisation.format,  # type: ignore[arg-type]  # read() is all it uses
+                                 rename_blank_nodes=True):
                 yield quad.subject, quad.predicate, quad.object
         except SyntaxError as err:
             raise LoadError(f"{path}: line {err.lineno}: {err.msg}") from err

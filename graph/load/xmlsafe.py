@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from typing import BinaryIO
+from typing import Iterator, Literal, Protocol, cast
 
 from defusedxml.ElementTree import DefusedXMLParser
 
@@ -57,9 +57,25 @@ class _Parser(DefusedXMLParser):
         raise ET.ParseError(f"the document refers to an external entity ({sysid or pubid}): refused")
 
 
-def pull_parser(events=("end",)) -> ET.XMLPullParser:
+class ElementEvents(Protocol):
+    """An ``XMLPullParser`` asked for "start" and "end" events only, so each event carries an element."""
+
+    def feed(self, data: bytes | str) -> None: ...
+
+    def close(self) -> None: ...
+
+    def read_events(self) -> Iterator[tuple[str, ET.Element]]: ...
+
+
+def pull_parser(events: tuple[Literal["start", "end"], ...] = ("end",)) -> ElementEvents:
     """An ``XMLPullParser`` that refuses entity declarations and external references."""
-    return ET.XMLPullParser(events=events, _parser=_Parser())
+    return cast(ElementEvents, ET.XMLPullParser(events=events, _parser=_Parser()))
+
+
+class Readable(Protocol):
+    """A binary stream as the RDF/XML guard and pyoxigraph's parser read it."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
 
 
 def fromstring(data: bytes | str) -> ET.Element:
@@ -106,7 +122,7 @@ def check_rdfxml_prolog(prolog: bytes) -> dict[bytes, int]:
 class GuardedRdfXml:
     """A binary stream of RDF/XML that raises :class:`XMLRefused` on unsafe entities (see the module)."""
 
-    def __init__(self, raw: BinaryIO, name: str = "the document"):
+    def __init__(self, raw: Readable, name: str = "the document"):
         self._raw = raw
         self._name = name
         self._prolog = b""

@@ -76,7 +76,8 @@ def _row(**values) -> list[str]:
 def genealogy_rows(rng: random.Random, count: int = 36) -> list[list[str]]:
     places = [(PROVINCES[region] + han, han) for han, _, level, region in data_zh.PLACES
               if level in ("county", "city")]
-    rows, seen = [], set()
+    rows: list[list[str]] = []
+    seen: set[str] = set()
     while len(rows) < count:
         s_han, _, hall, _ = rng.choice(data_zh.SURNAMES)
         place, short = rng.choice(places)

@@ -318,7 +318,8 @@ class PoolBuilder:
             ed.date, ed.date_han = _reign_date(ed.year)
             ed.volumes = rng.randint(2, 24)
             ed.extent, ed.size = f"{ed.volumes} ce", rng.choice([26, 28, 29, 30, 32])
-            ed.notes.append(tuple(reversed(rng.choice(data_zh.OLD_PRINTINGS))))
+            han, romanised = rng.choice(data_zh.OLD_PRINTINGS)
+            ed.notes.append((romanised, han))
             traditionalise(ed)
         else:
             ed.year = year or rng.randint(1988, 2018)
@@ -466,7 +467,7 @@ def build_pool(seed: int, titles: int) -> list[Edition]:
         rng.shuffle(candidates[category])
     quotas = {c: min(len(candidates[c]), round(wanted * SHARES[c])) for c in CATEGORIES}
     while sum(quotas.values()) > wanted:
-        quotas[max(quotas, key=quotas.get)] -= 1
+        quotas[max(quotas, key=quotas.__getitem__)] -= 1
     while sum(quotas.values()) < wanted:
         open_ = [c for c in ("topic", "gazetteer", "genealogy", "chi", "eng") if quotas[c] < len(candidates[c])]
         quotas[min(open_, key=lambda c: quotas[c] / SHARES[c])] += 1

@@ -38,10 +38,11 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pymarc
-from pymarc import Field, Subfield
+from pymarc import Field, Indicators, Subfield
 
 from graph.identity.normalize import isbn13
 from graph.identity.romanization import is_wade_giles, to_wade_giles
+from graph.load.sources import SourceRecord
 from graph.load.sources.marc import read_marc
 
 MEMBER_CODES = ["PKU", "THU", "FDU", "SJTU", "NJU", "ZJU", "WHU", "SYSU", "NKU", "SDU",
@@ -136,7 +137,7 @@ def _sources(paths: Iterable[str | Path], limit: int | None) -> Iterator[pymarc.
     n = 0
     for path in paths:
         for item in read_marc(path):
-            if getattr(item, "record", None) is None:
+            if not isinstance(item, SourceRecord) or item.record is None:
                 continue
             record = item.record
             if not record.get_fields("245") or not record.get_fields("001"):
@@ -242,19 +243,19 @@ def _planted(pool: Iterable[pymarc.Record], rng: random.Random, var: Variation,
         if isbns and rng.random() < var.shared_isbn:
             record = _copy(record)
             record.remove_fields("020")
-            record.add_ordered_field(Field("020", [" ", " "], [Subfield("a", rng.choice(isbns))]))
+            record.add_ordered_field(Field("020", Indicators(" ", " "), [Subfield("a", rng.choice(isbns))]))
             report.shared_isbn += 1
         yield record, work
         if own and publishers and rng.random() < var.reprint:
             reprint = _copy(record)
             reprint.remove_fields("010", "035")
             for f in reprint.get_fields("260", "264"):
-                date = next(iter(f.get_subfields("c")), "") or reprint["008"].data[7:11]
+                date = next(iter(f.get_subfields("c")), "") or _f008(reprint)[7:11]
                 year = re.search(r"\d{4}", date)
                 new_date = str(int(year.group(0)) + rng.randint(3, 40) if year else 2001) + "."
                 f.subfields = [Subfield("a", "New York :"), Subfield("b", rng.choice(publishers)),
                                Subfield("c", new_date)]
-            reprint["001"].data = reprint["001"].data.strip() + "-reprint"
+            reprint["001"].data = (reprint["001"].data or "").strip() + "-reprint"
             report.reprints += 1
             yield reprint, work
         if own:
@@ -276,11 +277,11 @@ def recatalogue(source: pymarc.Record, code: str, control: str, rng: random.Rand
     rec.remove_fields("001", "003", "005", "040", "852", "876")
     rec.add_ordered_field(pymarc.Field("001", data=control))
     rec.add_ordered_field(pymarc.Field("003", data=code))
-    rec.add_ordered_field(Field("040", [" ", " "], [Subfield("a", code), Subfield("c", code)]))
+    rec.add_ordered_field(Field("040", Indicators(" ", " "), [Subfield("a", code), Subfield("c", code)]))
     for f in rec.get_fields("035"):
         if rng.random() < var.drop_oclc:
             rec.remove_field(f)
-    rec.add_ordered_field(Field("035", [" ", " "], [Subfield("a", f"({code}){control}")]))
+    rec.add_ordered_field(Field("035", Indicators(" ", " "), [Subfield("a", f"({code}){control}")]))
     for f in rec.get_fields("010"):
         if rng.random() < var.drop_lccn:
             rec.remove_field(f)
@@ -297,12 +298,12 @@ def recatalogue(source: pymarc.Record, code: str, control: str, rng: random.Rand
     if rng.random() < var.drop_uniform_title:
         rec.remove_fields("240")
     if rng.random() < var.extra_field:
-        rec.add_ordered_field(Field("590", [" ", " "], [Subfield("a", f"{code} copy: gift of the alumni association.")]))
+        rec.add_ordered_field(Field("590", Indicators(" ", " "), [Subfield("a", f"{code} copy: gift of the alumni association.")]))
     if rng.random() < var.extra_field / 2:
-        rec.add_ordered_field(Field("653", [" ", " "], [Subfield("a", rng.choice(["Local", "Reserve", "Textbook"]))]))
+        rec.add_ordered_field(Field("653", Indicators(" ", " "), [Subfield("a", rng.choice(["Local", "Reserve", "Textbook"]))]))
     call = next((" ".join(f.get_subfields("a", "b")) for f in source.get_fields("050", "082")), "")
     for n in range(copies):
-        rec.add_ordered_field(Field("852", ["0", " "], [
+        rec.add_ordered_field(Field("852", Indicators("0", " "), [
             Subfield("a", code), Subfield("b", rng.choice(["Main", "Stacks", "Annex", "Reading room"])),
             Subfield("h", call or f"LOCAL {control}"), Subfield("p", f"{control}{n:02d}")]))
     return rec
@@ -408,7 +409,8 @@ def _vernacular(rec: pymarc.Record, rng: random.Random, var: Variation) -> None:
             original = next(iter(rec.get_fields(tag)), None)
             if v is not None and original is not None:
                 original.subfields = [s for s in v.subfields if s.code != "6"]
-                original.indicators = v.indicators  # the vernacular form's own non-filing count
+                if v.indicators is not None:  # the vernacular form's own non-filing count
+                    original.indicators = v.indicators
         rec.remove_fields("880")
     elif draw < var.vernacular_swap + var.romanised_only:
         rec.remove_fields("880")
@@ -442,8 +444,14 @@ _KEEP_SCRIPTS = Variation(vernacular_swap=0.0, romanised_only=0.0, title_case=0.
 _ROMANISED = {"100": "a", "245": "abnpc", "260": "ab", "264": "ab"}
 
 
+def _f008(record: pymarc.Record) -> str:
+    """The record's 008, or "" if it has none (record["008"] raises KeyError then)."""
+    field = record.get("008")
+    return (field.data or "") if field is not None else ""
+
+
 def _language(record: pymarc.Record) -> str:
-    f008 = record["008"].data if record["008"] is not None else ""
+    f008 = _f008(record)
     return f008[35:38].strip().lower() if len(f008) >= 38 else ""
 
 
@@ -451,7 +459,7 @@ def _in_wade_giles(rec: pymarc.Record, rng: random.Random) -> None:
     """The romanised 245/100/260/264 rewritten from pinyin into Wade-Giles; the 880s kept or dropped."""
     marks = rng.random() < 0.7
     apostrophe = rng.choice(APOSTROPHES)
-    title = " ".join(next(iter(rec.get_fields("245")), Field("245", [" ", " "], [])).get_subfields("a"))
+    title = " ".join(next(iter(rec.get_fields("245")), Field("245", Indicators(" ", " "), [])).get_subfields("a"))
     if is_wade_giles(title):
         return  # a record made before the pinyin conversion and never converted: already as this member writes
     for tag, codes in _ROMANISED.items():
@@ -477,7 +485,8 @@ def _in_han(rec: pymarc.Record, rng: random.Random) -> None:
         vernacular, original = pairs.get(tag), next(iter(rec.get_fields(tag)), None)
         if vernacular is not None and original is not None:
             original.subfields = [s for s in vernacular.subfields if s.code != "6"]
-            original.indicators = vernacular.indicators
+            if vernacular.indicators is not None:
+                original.indicators = vernacular.indicators
     rec.remove_fields("880")
     for f in rec.fields:
         if not f.is_control_field():

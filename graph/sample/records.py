@@ -39,7 +39,7 @@ def isbd_245(subs: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """ISBD punctuation at the end of each 245 subfield, chosen by the one that follows."""
     out = []
     for i, (code, text) in enumerate(subs):
-        following = subs[i + 1][0] if i + 1 < len(subs) else None
+        following = subs[i + 1][0] if i + 1 < len(subs) else ""
         mark = {"b": " :", "c": " /", "n": ".", "p": "," if code == "n" else "."}.get(following, ".")
         out.append((code, text + mark if mark != "." else _end(text)))
     return out

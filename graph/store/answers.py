@@ -8,8 +8,12 @@ evaluates in worker processes that can be killed at the deadline
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from graph.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from graph.formats import RdfSerialisation, ResultsSerialisation
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024
@@ -89,8 +93,8 @@ def serialise(results, results_format: str, graph_format: str, max_bytes: int) -
 
     out = BoundedWriter(max_bytes)
     if isinstance(results, QueryTriples):
-        rep = BY_NAME[graph_format]
-        serialize(results, out, rep.format, prefixes=dict(PREFIXES))
+        rep: RdfSerialisation | ResultsSerialisation = BY_NAME[graph_format]
+        serialize(results, out, rep.format, prefixes=dict(PREFIXES))  # type: ignore[arg-type]  # any writer will do
         kind = "graph"
     else:
         rep = RESULTS_BY_NAME[results_format]

@@ -13,7 +13,7 @@ import abc
 from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import NamedNode, Quad, RdfFormat
 
 from graph.store.answers import Limits, QueryFailed, QuerySyntaxError, serialise
 from graph.store.errors import StoreBusy, StoreError
@@ -65,7 +65,7 @@ class RdfFile:
     """An RDF document of triples on disk (a Graph Store upload), loaded without reading it into memory."""
 
     path: str
-    format: object            # pyoxigraph RdfFormat (a triple format)
+    format: RdfFormat         # a triple format
     base_iri: str | None = None
 
 

@@ -8,7 +8,7 @@ import tempfile
 import threading
 import time
 import uuid
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
@@ -47,7 +47,7 @@ class EmbeddedStore(Store):
         self._writing = 0
         self._union_checked: int | None = None
         self._union_ok = False
-        self._pool = None
+        self._pool: QueryPool | None = None
         self._switches = 0  # bumped with the active-graph cache cleared, before retired graphs are dropped
         self._switching = 0  # a switch is committing (readers naming active graphs wait and ask again)
         if not read_only:  # one writer at a time: any inactive batch graph is a crashed load's
@@ -62,7 +62,8 @@ class EmbeddedStore(Store):
         with self._cache_lock:
             if self._active is None:
                 ag = self.minter.alliance_graph
-                graphs = [q.subject for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)]
+                graphs = [q.subject for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)
+                          if isinstance(q.subject, ox.NamedNode)]  # batch graphs, named by IRI
                 self._active = [ag, *sorted(graphs, key=lambda g: g.value)]
             return self._switches, self._active
 
@@ -430,7 +431,7 @@ class EmbeddedStore(Store):
 
         return [f"DELETE DATA {{ {data(old_quads)} }}", f"INSERT DATA {{ {data(moved)} }}"]
 
-    def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
+    def _switch(self, batch: Batch, rewrite: Sequence[str] = ()) -> None:
         """Make ``batch`` active and its replaced batches inactive, in one transaction."""
         with self._cache_lock:
             self._switching += 1
@@ -498,7 +499,7 @@ class _Counted:
 
     def release(self) -> None:
         """Drop the store (a traceback that still holds this proxy must not keep the lock)."""
-        self._store = None
+        self._store = None  # type: ignore[assignment]  # released: any later use fails, as it should
 
     def __len__(self) -> int:
         return len(self._store)
@@ -519,7 +520,7 @@ class _Counter:
             yield ox.Quad(s, p, o, graph)
 
 
-def _bulk_load_stream(store: ox.Store, chunks, graph: ox.NamedNode) -> int:
+def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode) -> int:
     """Bulk-load N-Triples chunks into ``graph`` through a pipe; returns the triples written.
 
     pyoxigraph's bulk loader parses and sorts in Rust without the GIL when it reads a

@@ -119,6 +119,7 @@ class QueryPool:
         if self._closed:
             raise QueryFailed("the query service is shut down")
         deadline = time.monotonic() + limits.timeout_s
+        worker: _Worker | None
         try:
             worker = self._idle.get(timeout=limits.timeout_s)
         except queue.Empty:

@@ -17,7 +17,8 @@ from graph.store.pool_wire import receive, send
 
 
 def main(conn: Connection) -> None:
-    store, generation = None, -1
+    store: EmbeddedStore | None = None
+    generation = -1
     while True:
         try:
             (snapshot, serial, base, query, default_graph, named_graphs, results_format, graph_format,
@@ -30,6 +31,7 @@ def main(conn: Connection) -> None:
                     store.close()
                 store = EmbeddedStore(snapshot, Minter(base), read_only=True)
                 generation = serial
+            assert store is not None  # serials start at 0, so the first request opens one
             dataset = {}
             if default_graph is not None:
                 dataset["default_graph"] = [_graph(g) for g in default_graph]

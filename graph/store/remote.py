@@ -28,7 +28,7 @@ import time
 import uuid
 from datetime import datetime, timedelta, timezone
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, Sequence, TypedDict
 from urllib.parse import parse_qs, urlsplit
 
 import pyoxigraph as ox
@@ -44,7 +44,16 @@ from vocab.namespaces import ALLIANCE, XSD
 CHUNK = 20_000          # triples per Graph Store POST
 ACTIVE_TTL_S = 2.0      # other processes may switch batches on: re-read the list this often
 LEASE_S = 600.0         # an inactive graph whose writer was silent this long is a crashed load's
-FLAVOURS = {
+class Flavour(TypedDict):
+    """Where a kind of SPARQL server answers (paths under its root) and how it asks for credentials."""
+
+    query: str
+    update: str
+    store: str
+    auth: str | None
+
+
+FLAVOURS: dict[str, Flavour] = {
     "oxigraph": {"query": "/query", "update": "/update", "store": "/store", "auth": None},
     "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "store": "/sparql-graph-crud-auth",
                  "auth": "digest"},
@@ -185,7 +194,8 @@ class RemoteStore(Store):
             raise StoreError(f"{method} {self.endpoints.store} failed: {err}") from err
 
     def _post_triples(self, graph, triples: Iterable[Triple], *, leased: bool = False) -> int:
-        count, chunk = 0, []
+        count = 0
+        chunk: list[str] = []  # N-Triples lines
         renewed = time.monotonic()
 
         def flush():
@@ -280,7 +290,7 @@ class RemoteStore(Store):
             results = _boolean_fix(ox.parse_query_results(body, format=RESULT_TYPES.get(media, results_rep.format)))
             if isinstance(results, ox.QueryBoolean):
                 return Answer("boolean", results_rep.name, results_rep.media_type,
-                              results.serialize(format=results_rep.format))
+                              results.serialize(format=results_rep.format) or b"")  # bytes when no output is given
             return Answer("solutions", results_rep.name, results_rep.media_type, body)
         return Answer("graph", graph_rep.name, graph_rep.media_type, body)
 
@@ -395,7 +405,8 @@ class RemoteStore(Store):
         rows = self._select(f"SELECT ?g ?until WHERE {{ GRAPH {self.minter.lease_graph} "
                             f"{{ ?g {ALLIANCE.leaseUntil} ?until }} }}")
         now = self._server_now()
-        live, expired = set(), set()
+        live: set[ox.NamedNode] = set()
+        expired: set[ox.NamedNode] = set()
         for r in rows:
             try:
                 over = now > _instant(r["until"].value)
@@ -427,7 +438,7 @@ class RemoteStore(Store):
                            f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_o} BIND({moved_o} AS ?o2) }}")
         return ops
 
-    def _switch(self, batch: Batch, rewrite: list[str] = ()) -> None:
+    def _switch(self, batch: Batch, rewrite: Sequence[str] = ()) -> None:
         self._update(registry.switch(self.minter, batch, [*rewrite, self._unlease(batch.graph)]))
 
     def _unlease(self, graph) -> str:

@@ -32,11 +32,14 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from graph.identity.uris import Minter
 from graph.store.answers import Limits, QueryTimeout
 from graph.store.base import Store, StoreError
+
+if TYPE_CHECKING:
+    from graph.store.embedded import EmbeddedStore
 
 CURRENT = "current"
 KEEP_S = 120.0  # a superseded checkpoint stays this long (requests reading it finish first)
@@ -108,7 +111,7 @@ class SnapshotStore(Store):
         self._lock = threading.Lock()
         self._local = threading.local()
         self._seen: tuple | None = None
-        self._store = None
+        self._store: EmbeddedStore | None = None
         self._serial = 0
         self._evaluators = _Evaluators(threads + 2)
         self._pointer = str(published_dir(self.location) / CURRENT)

@@ -222,7 +222,7 @@ def where_queries(update: str) -> list[str]:
     code = _blank(update)
     queries = []
     for op in operations(update):
-        if op.group is None:
+        if op.group is None or op.where is None:  # a group is only found after a WHERE
             continue
         prologue = " ".join(update[m.start():m.end()] for m in _PROLOGUE.finditer(code, 0, op.start)
                             if _depth_at(code, m.start()) == 0)

@@ -102,7 +102,7 @@ def as_member_description(triples: list[tuple], member: str) -> list[tuple]:
     if instance is None:
         instance = next(iter(work_of), None)
     work = work_of.get(instance)
-    if work is None:
+    if instance is None or work is None:
         return triples
     rid = "r" + digest(control or instance.value, 6)
     scope = f"{member}.{rid}"
@@ -123,9 +123,9 @@ def as_member_description(triples: list[tuple], member: str) -> list[tuple]:
     for resource, node in shared.items():
         out += [(resource, DESCRIPTION_OF, node), (node, RDF.type, MEMBER_DESCRIPTION)]
     for s, p, o in triples:
-        node = shared.get(s)
-        if node is not None:
-            out.append((node, STATED_TYPE, o) if p == RDF.type else (node, p, move(o)))
+        about = shared.get(s)
+        if about is not None:
+            out.append((about, STATED_TYPE, o) if p == RDF.type else (about, p, move(o)))
         else:
             out.append((move(s), p, move(o)))
     return out

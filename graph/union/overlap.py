@@ -106,10 +106,12 @@ def _summary(sets: Counter, members: list[str], scarce: int) -> dict:
     n = len(members)
     titles = sum(sets.values())
     holdings = sum(len(h) * c for h, c in sets.items())
-    held = Counter()
-    unique, scarce_n, everyone = Counter(), Counter(), Counter()
+    held: Counter[str] = Counter()
+    unique: Counter[str] = Counter()
+    scarce_n: Counter[str] = Counter()
+    everyone: Counter[str] = Counter()
     common: Counter = Counter()
-    distribution = Counter()
+    distribution: Counter[int] = Counter()
     for h, count in sets.items():
         distribution[len(h)] += count
         for a in h:
@@ -193,9 +195,9 @@ def _facets(store: Store, prefixes: str, level: str, titles: dict) -> dict[str, 
             years[key] = min(year, years.get(key, year))
     if level == "work":  # decades of works: their earliest edition
         for row in store.query(prefixes + WORK_QUERY):
-            if match := years.get(row["instance"].value):
+            if earliest := years.get(row["instance"].value):
                 w = row["work"].value
-                years[w] = min(match, years.get(w, match))
+                years[w] = min(earliest, years.get(w, earliest))
 
     def of(title, by_work):
         return by_work.get(work_of.get(title, title)) if level == "instance" else by_work.get(title)

@@ -46,7 +46,7 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
     labels = d.texts([inst], RDFS.label, lang)
     view = {
         "iri": inst.value, "kind": "instance",
-        "label": labels[0] if labels else (d.texts(title_nodes, BF.mainTitle, lang) or [None])[0],
+        "label": labels[0] if labels else next(iter(d.texts(title_nodes, BF.mainTitle, lang)), None),
         "other_labels": labels[1:],
         "types": d.type_labels(inst, lang, ignore=[BF.Instance.value]),
         "responsibility": d.texts([inst], BF.responsibilityStatement, lang),

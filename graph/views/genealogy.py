@@ -70,6 +70,7 @@ def query_text(f: Filters) -> str:
         by_year = f"{{ ?work bf:hasInstance/bf:provisionActivity/bf:date ?d FILTER({' && '.join(tests)}) }}"
         if f.dynasty and f.year_from is None and f.year_to is None:
             named = find_dynasty(f.dynasty)
+            assert named is not None  # f.years() above raised for an unknown dynasty
             by_name = ("{ ?work bf:hasInstance/bf:provisionActivity/alliance:dynasty/rdfs:label ?dn "
                        f"FILTER(STR(?dn) = {_literal(named.name)}) }}")
             where.append(f"{by_year} UNION {by_name}")

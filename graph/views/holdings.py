@@ -31,9 +31,9 @@ def members_by_iri(store: Store) -> dict[str, Member]:
     cached = getattr(store, "_members_by_iri", None)
     if generation is not None and cached is not None and cached[0] == generation:
         return cached[1]
-    found = {m.iri: m for m in list_members(store)}
+    found = {m.iri: m for m in list_members(store) if m.iri is not None}  # listed members all have one
     if generation is not None:
-        store._members_by_iri = (generation, found)
+        store._members_by_iri = (generation, found)  # type: ignore[attr-defined]  # a cache kept on any store
     return found
 
 

@@ -26,7 +26,7 @@ def overview(store: Store, lang: str, totals: dict, browse: SearchResult, copies
     members = list_members(store)
     labeller = ResultLabeller(store, lang, members, searcher)
     titles = dict(browse.facets.get("library", []))
-    libraries = [ref(m.iri, member_label(m, lang), code=m.code, items=copies.get(m.iri, 0),
+    libraries = [ref(m.iri, member_label(m, lang), code=m.code, items=copies.get(m.iri or "", 0),
                      titles=titles.get(m.code.lower(), 0)) for m in members]
     facets = {f["name"]: f["values"] for f in labeller.facets(browse, {})}
     collections = []

@@ -7,6 +7,8 @@ label query for the few values a page shows.
 """
 from __future__ import annotations
 
+from typing import Any
+
 from pyoxigraph import Literal
 
 from graph.index import FACETS
@@ -34,7 +36,7 @@ def pick_title(labels: list[list[str]], lang: str) -> tuple[dict | None, dict | 
     """The title to show for ``lang`` and one other form (romanised or vernacular), with language tags."""
     lits = [_literal(v, t) for v, t in labels]
     order = ranked(lits, lang)
-    tags = {}
+    tags: dict[str, str] = {}
     for v, t in labels:
         tags.setdefault(v, t)
     if not order:
@@ -64,7 +66,7 @@ class ResultLabeller:
         self.lang = lang
         self.searcher = searcher
         self.members = {m.iri.rsplit("/", 1)[-1]: m for m in (members if members is not None
-                                                               else members_by_iri(store).values())}
+                                                               else members_by_iri(store).values()) if m.iri}
 
     def library(self, code: str) -> str:
         m = self.members.get(code)
@@ -116,7 +118,7 @@ class ResultLabeller:
             chosen = selected.get(f.name, [])
             shown = {v for v, _ in counts}
             counts += [(v, result.total) for v in chosen if v not in shown]
-            values = [{"value": v, "label": self.value(f.name, v, iri_labels), "count": n, "selected": v in chosen,
+            values: list[dict[str, Any]] = [{"value": v, "label": self.value(f.name, v, iri_labels), "count": n, "selected": v in chosen,
                        "id": _element_id(f.name, v)} for v, n in counts]
             values.sort(key=lambda x: (not x["selected"], -x["count"], x["label"]))
             if values:

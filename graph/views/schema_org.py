@@ -100,7 +100,7 @@ def instance_markup(store: Store, view: dict) -> dict:
     """The schema.org ``Book`` of an edition page's view (:func:`graph.views.instance_view`)."""
     iri = view["iri"]
     works = view.get("works") or []
-    publication = next((p for p in view.get("publication", []) if p.get("agent") or p.get("date")), {})
+    publication: dict = next((p for p in view.get("publication", []) if p.get("agent") or p.get("date")), {})
     book = {
         "@context": CONTEXT, "@type": "Book", "@id": iri, "url": iri, "name": view.get("label"),
         "exampleOfWork": [{"@type": "Book", "@id": w["iri"], "name": w["label"]} for w in works],

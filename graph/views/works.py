@@ -23,7 +23,7 @@ PRIMARY = "http://id.loc.gov/ontologies/bflc/PrimaryContribution"
 
 def work_facts(d: Description, work, lang: str, ignore=(BF.Work.value,)) -> dict:
     """Contributors, subjects, classification, languages and summaries of a described work."""
-    contributors = {}
+    contributors: dict[str, dict] = {}
     for c in d.nodes(work, BF.contribution):
         for agent in d.nodes(c, BF.agent):
             entry = contributors.setdefault(agent.value, d.ref(agent, lang, roles=[], primary=False))
@@ -36,7 +36,7 @@ def work_facts(d: Description, work, lang: str, ignore=(BF.Work.value,)) -> dict
     for c in d.nodes(work, BF.classification):
         portion = " ".join(d.texts([c], BF.classificationPortion, lang) + d.texts([c], BF.itemPortion, lang))
         scheme = (d.texts(d.nodes(c, BF.source), RDFS.label, lang)
-                  or [label for s in d.nodes(c, BF.source) if (label := term_label(s.value, lang))]
+                  or [name for s in d.nodes(c, BF.source) if (name := term_label(s.value, lang))]
                   or d.type_labels(c, lang, ignore=[BF.Classification.value]) or [""])[0]
         entry = {"scheme": scheme, "value": portion}
         if portion and entry not in classification:

@@ -24,6 +24,8 @@ class MappingContext:
     # a load into the alliance: the record's Instance and Work statements go onto member descriptions
     # (graph.union.description); plain conversion (`alliance convert`) keeps them on the resources
     member_descriptions: bool = False
+    # 001s whose holdings come in holdings records of their own (graph.load.pipeline): no items from 852s
+    holdings_elsewhere: frozenset[str] = frozenset()
 
     def __post_init__(self):
         if self.identity is None:

@@ -47,6 +47,7 @@ def map_dc(rec: DCRecord, ctx: MappingContext) -> list[tuple]:
         triples.append((s, p, o))
 
     title = rec.first("title")
+    assert title is not None  # the reader rejects a record without one (graph.load.sources.dublincore)
     control = rec.oai_identifier or rec.first("identifier") or digest(f"{title}|{rec.first('creator')}", 20)
     creators = [_person(c) for c in rec.all("creator")]
     codes = [_LANGUAGE.get(v.lower(), v.lower()) for v in rec.all("language")]

@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.identity import keys
 from graph.identity.match import Evidence
-from graph.identity.periods import Period, split_dynasty
+from graph.identity.periods import Dynasty, Period, split_dynasty
 from graph.identity.uris import digest
 from graph.load.mappers import MappingContext, admin_metadata
 from graph.load.mappers.chinese import EDITION_TYPES, dynasty_node, edition_type_node, relator, split_role
@@ -162,7 +162,7 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
     return triples
 
 
-def _people(statement: str) -> list[tuple[str, object, str | None]]:
+def _people(statement: str) -> list[tuple[str, Dynasty | None, str | None]]:
     """'(清)孟昭涵修；(清)李驹纂' -> [('孟昭涵', 清, '修'), ('李驹', 清, '纂')]; a dynasty carries on."""
     found, last = [], None
     for part in _PEOPLE.split(statement or ""):

@@ -8,6 +8,8 @@ u, v, x or y) is one Item for its location, or one per 876-878 item it lists.
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 from pyoxigraph import Literal, NamedNode
 
 from graph.load.mappers.marc21_emit import LABEL, TYPE, Out
@@ -68,7 +70,7 @@ def _location_of(item_field, locations: list):
 
 
 def _item(out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fields: list,
-          textual: list = ()) -> None:
+          textual: Sequence = ()) -> None:
     add = out.add
     item = ctx.minter.item(key)
     add((item, TYPE, BF.Item))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from hashlib import blake2b
+from typing import Protocol, Sequence
 
 import pymarc
 
@@ -54,10 +55,22 @@ def content_digest(fields) -> str:
     return blake2b("".join(parts).encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def evidence(record: pymarc.Record, member: str, control: str) -> Evidence:
+class MarcRecord(Protocol):
+    """What :func:`evidence` reads of a record: a ``pymarc.Record``, or its fields already indexed by tag."""
+
+    @property
+    def leader(self) -> object: ...
+
+    @property
+    def fields(self) -> Sequence[object]: ...
+
+    def get_fields(self, *tags: str) -> list[pymarc.Field]: ...
+
+
+def evidence(record: MarcRecord, member: str, control: str) -> Evidence:
     ev = Evidence(member=member, control=control)
     ev.content = content_digest(record.fields)
-    f008 = next((f.data for f in record.get_fields("008")), "")
+    f008 = next((f.data or "" for f in record.get_fields("008")), "")
     ev.language = f008[35:38].strip().lower() if len(f008) >= 38 else ""
     for field in record.get_fields("020"):
         qualifiers = " ".join(_subs(field, "q"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from typing import Sequence
 
 from graph.load.mappers.script import vernacular_tag
 
@@ -68,7 +69,7 @@ class Vernacular:
 
     __slots__ = ("paired", "unpaired", "language", "_tags")
 
-    def __init__(self, fields880: list, language: str):
+    def __init__(self, fields880: Sequence, language: str):
         self.paired: dict[tuple[str, str], object] = {}
         self.unpaired: list[tuple[str, object]] = []
         self.language = language

@@ -49,8 +49,8 @@ def map_work(out: Out, work: NamedNode, instance: NamedNode, leader: str, langua
     _coded_genres(out, work, leader)
     for field in out.fields("336"):
         for code in _codes(field, CONTENT_TERMS):
-            if (node := iri(CONTENT, code)) is not None:
-                add((work, BF.content, node))
+            if (content := iri(CONTENT, code)) is not None:
+                add((work, BF.content, content))
     for field in out.fields("100", "110", "111", "700", "710", "711", "720"):
         if field.tag[0] == "7" and first(field, "t"):
             _related_hub(out, work, field, ctx)

@@ -41,7 +41,7 @@ def _pypinyin():
 
 
 def has_han(text: str | None) -> bool:
-    return bool(text) and not text.isascii() and script_of(text) == "Hani"
+    return text is not None and text != "" and not text.isascii() and script_of(text) == "Hani"
 
 
 def romanise(text: str, *, personal_name: bool = False) -> tuple[str, list[str]]:

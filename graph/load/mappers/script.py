@@ -32,7 +32,7 @@ def script_of(text: str) -> str | None:
         return None
     if "Kana" in counts:
         return "Kana"
-    return max(counts, key=counts.get)
+    return max(counts, key=counts.__getitem__)
 
 
 def vernacular_tag(text: str, marc_language: str) -> str | None:

@@ -8,7 +8,7 @@ from pyoxigraph import Literal, NamedNode
 
 from graph.identity import keys
 from graph.identity.periods import dynasty as find_dynasty
-from graph.identity.periods import split_dynasty
+from graph.identity.periods import Dynasty, split_dynasty
 from graph.load.mappers import sibu
 from graph.load.mappers.chinese import dynasty_node, relator, split_role
 from vocab.namespaces import ALLIANCE, BF, BFLC, MADS, RDF, RDFS, RELATORS
@@ -87,7 +87,7 @@ def first_author(record) -> str:
     return ""
 
 
-def _statement_dynasties(record) -> dict[str, object]:
+def _statement_dynasties(record) -> dict[str, Dynasty]:
     """Names that 200$f/$g give with a dynasty: '(清)王夫之撰' -> {'王夫之': 清}."""
     found = {}
     for field in record.get_fields("200"):

@@ -30,12 +30,12 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
         if pinyin := pinyin_of(t200, "a"):
             ev.titles.append(clean(" ".join(pinyin + pinyin_of(t200, "h"))))
     for tag in ("700", "710", "720", "701", "711", "721"):
-        field = next(iter(record.get_fields(tag)), None)
-        if field is not None:
-            name, _ = agent_name(field)
+        agent = next(iter(record.get_fields(tag)), None)
+        if agent is not None:
+            name, _ = agent_name(agent)
             ev.authors.append(name)
             ev.corporate = tag[1] != "0"
-            ev.authors += pinyin_of(field, "a")[:1]
+            ev.authors += pinyin_of(agent, "a")[:1]
             break
     for field in record.get_fields("500"):
         ev.work_titles.append(clean(" ".join(subs(field, "a"))))

@@ -48,7 +48,7 @@ def make_record(leader: str, fields: list[Field]) -> Record:
     lead = _new_leader(Leader)
     lead.leader = leader
     record.leader, record.fields, record.pos = lead, fields, 0
-    record._Record__pos = 0
+    record._Record__pos = 0  # type: ignore[attr-defined]  # pymarc's private iteration cursor (name-mangled)
     record.force_utf8, record.to_unicode = leader[9:10] == "a", True
     return record
 

@@ -171,7 +171,7 @@ def decode_unimarc(raw: bytes, file: str = "<bytes>", position: int = 1) -> Sour
     code = _charset_code(fields)
     codec, note = choose_codec(code, b"".join(data for _, data in fields))
     if codec is None:
-        return Rejection(file, position, control, note)
+        return Rejection(file, position, control, note or "no codec fits the record's bytes")
     if note:
         warnings.append(note)
     record = pymarc.Record(leader=raw[:24].decode("ascii", "replace"))
@@ -239,7 +239,7 @@ def record_dialect(tags: set[str], leader: str = "") -> str | None:
     scores = dialect_scores(tags, leader)
     if scores["unimarc"] == scores["marc21"]:
         return None
-    return max(scores, key=scores.get)
+    return max(scores, key=scores.__getitem__)
 
 
 def marc_dialect(path: str | Path, sample: int = 20) -> str | None:
@@ -275,4 +275,4 @@ def marc_dialect(path: str | Path, sample: int = 20) -> str | None:
         return None
     if votes["unimarc"] == votes["marc21"]:
         return None
-    return max(votes, key=votes.get)
+    return max(votes, key=votes.__getitem__)

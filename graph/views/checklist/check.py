@@ -78,10 +78,10 @@ class CheckReport:
 
     def summary(self) -> dict:
         held = [c for c in self.lines if c.holders]
-        priced = [c for c in self.lines if c.line.total is not None]
-        total = sum(c.line.total for c in priced)
-        held_price = sum(c.line.total for c in priced if c.holders)
-        other_price = sum(c.line.total for c in priced if c.verdict == "other_edition")
+        priced = [(c, price) for c in self.lines if (price := c.line.total) is not None]
+        total = sum(price for _, price in priced)
+        held_price = sum(price for c, price in priced if c.holders)
+        other_price = sum(price for c, price in priced if c.verdict == "other_edition")
         return {
             "rows": len(self.lines) + len(self.bad), "checked": len(self.lines), "bad": len(self.bad),
             "held": len(held), "other_edition": sum(1 for c in self.lines if c.verdict == "other_edition"),

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pyoxigraph import NamedNode
+
 from graph.identity.normalize import has_han, year as year_of
 from graph.views.common import node, pick, ranked, select, without_dates
 from graph.store.base import Store
@@ -56,6 +58,7 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
     subject = node(iri)
     rows = select(store, f"SELECT ?t WHERE {{ {subject} a ?t }}")
     types = {r["t"].value for r in rows}
+    work: NamedNode | None
     if BF.Work.value in types:
         instance, work = representative_edition(store, subject), subject
         if instance is None:
@@ -80,7 +83,7 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
     rec.pages, rec.volumes = extent_numbers(rec.extent)
     titles = literals(f"SELECT DISTINCT ?v WHERE {{ {instance} rdfs:label ?v }}")
     rec.romanised_title = next((t.value for t in titles if t.value.isascii() or "latn" in (t.language or "")), "")
-    pub = {k: [] for k in ("simplePlace", "simpleAgent", "simpleDate")}
+    pub: dict[str, list] = {k: [] for k in ("simplePlace", "simpleAgent", "simpleDate")}
     for r in select(store, f"""SELECT DISTINCT ?k ?v WHERE {{ {instance} bf:provisionActivity ?p .
             ?p ?k ?v FILTER(?k IN (bflc:simplePlace, bflc:simpleAgent, bflc:simpleDate)) }}"""):
         pub[r["k"].value.rsplit("/", 1)[-1]].append(r["v"])

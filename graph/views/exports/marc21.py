@@ -175,8 +175,8 @@ def _f008(desc: Description, instance: NamedNode, provision, languages: list[str
             d1 = m.group(1).replace("X", "u")
             kind = "s"
             if end:
-                kind, d2 = ("c", "9999") if end == ".." else ("m", (_EDTF_YEAR.match(end).group(1).replace("X", "u")
-                                                                   if _EDTF_YEAR.match(end) else "uuuu"))
+                kind, d2 = ("c", "9999") if end == ".." else ("m", (m_end.group(1).replace("X", "u")
+                                                                   if (m_end := _EDTF_YEAR.match(end)) else "uuuu"))
     else:
         years = [m.group(0) for p in desc.nodes(instance, BF.provisionActivity)
                  for lit in desc.literals(p, BFLC.simpleDate) for m in [re.search(r"\d{4}", lit.value)] if m]
@@ -216,8 +216,8 @@ def _identifiers(out: Builder, desc: Description, instance: NamedNode) -> None:
         invalid = any(s.value.rstrip("/").endswith(("cancinv", "invalid", "incorrect")) for s in desc.nodes(ident, BF.status))
         if invalid:
             code = "y" if tag == "022" and "incorrect" in " ".join(s.value for s in desc.nodes(ident, BF.status)) else "z"
-        qualifiers = sorted({lit.value for lit in desc.literals(ident, BF.qualifier)})
-        rows.append((tag, ind1, code, value, tuple(qualifiers), source))
+        qualifiers = tuple(sorted({lit.value for lit in desc.literals(ident, BF.qualifier)}))
+        rows.append((tag, ind1, code, value, qualifiers, source))
     seen = set()
     for tag, ind1, code, value, qualifiers, source in sorted(rows):
         key = (tag, re.sub(r"[\s\-]", "", value).upper(), code)

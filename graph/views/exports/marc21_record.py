@@ -24,7 +24,8 @@ def vernacular(lit: Literal) -> bool:
 
 def split_scripts(lits: Iterable[Literal]) -> tuple[list[str], list[str]]:
     """(romanised or Latin values, vernacular values), each distinct and sorted."""
-    latin, vern = set(), set()
+    latin: set[str] = set()
+    vern: set[str] = set()
     for lit in lits:
         (vern if vernacular(lit) else latin).add(lit.value.strip())
     return sorted(v for v in latin if v), sorted(v for v in vern if v)

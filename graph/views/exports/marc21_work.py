@@ -89,11 +89,11 @@ def contributions(out: Builder, desc: Description, work: NamedNode) -> bool:
         suffix, ind1 = next(((s, i) for cls, s, i in AGENT_FIELDS if cls.value in e["types"]), ("00", "1"))
         tag = ("1" if key == main else "7") + suffix
         name = max(e["names"].items(), key=lambda kv: (kv[1], len(kv[0]), kv[0]))[0]
-        vern = min(e["vern"]) if e["vern"] else ""
+        vern_name = min(e["vern"]) if e["vern"] else ""
         # "ctb" is what a name without a relator gets: said again only beside a real role
         roles = sorted(r for r in e["roles"] if r.isalpha() and len(r) == 3 and r != "ctb")
         tail = [("4", r) for r in roles] + [("1", u) for u in sorted(e["uris"])]
-        out.field(tag, ind1 + " ", [("a", name)] + tail, [("a", vern)] + [("4", r) for r in roles] if vern else None)
+        out.field(tag, ind1 + " ", [("a", name)] + tail, [("a", vern_name)] + [("4", r) for r in roles] if vern_name else None)
     return main is not None
 
 
