@@ -12,7 +12,8 @@ from graph.identity.uris import Minter
 from graph.load.ingest import ingest
 from graph.load.mappers import MappingContext
 from graph.alliance.members import Member, add_member
-from graph.load.pipeline import ConvertReport, convert_stream
+from graph.load.pipeline import convert_stream
+from graph.load.report import ConversionReport
 from tests.conftest import TEST_BASE, shared, unreadable_copy
 from cli.main import main
 
@@ -74,7 +75,7 @@ def test_records_the_mapper_refuses_carry_their_byte_offset(tmp_path, sample_fil
     path = tmp_path / "mixed.mrc"  # a few UNIMARC records among MARC 21, as exports sometimes hold
     path.write_bytes(b"".join(m + iso2709([("001", b"uni%d" % n), field200("长乐县志", "utf-8")])
                               for n, m in enumerate(marc21)))
-    report = ConvertReport()
+    report = ConversionReport()
     b"".join(convert_stream([path], MappingContext(Minter(TEST_BASE), "LC"), report, workers=1))
     refused = [r for r in report.rejected if "load it with --format unimarc" in r.reason]
     assert len(refused) == len(marc21) > 3 and report.loaded == len(marc21)
@@ -115,26 +116,103 @@ def test_validate_fails_on_blank_nodes_and_undefined_terms(run, tmp_path):
     assert result.exit_code == 1 and "broken.nt: line 1" in result.output
 
 
-def test_parallel_conversion_gives_the_same_bytes_as_one_process(sample_bulk):
+# One road for every dialect: converted on one core or on two, the same bytes and the same rejects -------
+def _dialect_inputs(kind: str, folder, sample_bulk) -> tuple[list, int]:
+    """Files of one dialect, good records and broken ones (record, row or document); and how many read."""
+    import csv
+    from xml.sax.saxutils import escape
+
+    from openpyxl import Workbook
+
+    from graph.load.sources.spreadsheet import read_spreadsheet
+    from graph.sample.locallit import write_collections
+    from tests.test_unimarc import field200, iso2709
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if kind == "marc21":
+        broken = unreadable_copy(sample_bulk.path, folder / "broken.mrc")
+        return [sample_bulk.path, broken], sample_bulk.records + 5
+    if kind == "unimarc":
+        good = iso2709([("001", b"ok1"), field200("长乐县志", "utf-8")])
+        iso5426 = iso2709([("001", b"bad1"), ("200", b"1 \x1faCh\xc2ateau")], charset=b"0103")
+        mixed = folder / "mixed.mrc"  # an unreadable character set, a truncated record, between good ones
+        mixed.write_bytes(good + iso5426 + good + good[:60])
+        return [shared("unimarc/periouni.mrc"), mixed], 3064 + 4
+    if kind == "cnmarcxml":
+        return [shared("cnmarc/sample_cnmarcxml.xml"), shared("cnmarc/sample_unimarcxml.xml")], 20
+    sheets = write_collections(folder, 7)
+    rows = []
+    for _, path in sheets.values():
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            rows.extend(list(csv.reader(fh))[1:])
+    header = next(csv.reader(open(next(iter(sheets.values()))[1], encoding="utf-8-sig")))
+    if kind in ("csv", "xlsx"):
+        body = [list(row) for row in rows]  # a row without a title, and one of no date, are rejected
+        body[len(rows) // 2][header.index("题名 title")] = ""
+        body[len(rows) // 3][header.index("版本年代 edition period")] = "某年"
+        if kind == "csv":
+            path = folder / "all.csv"
+            with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+                csv.writer(fh).writerows([[*header, "unknown column"], *body])
+        else:
+            path = folder / "all.xlsx"
+            book = Workbook()
+            for row in [[*header, "unknown column"], *body]:
+                book.active.append(row)
+            book.save(path)
+        return [path], len(rows)
+    # Dublin Core: the sample alliance's local literature, each row an oai_dc record
+    records = [item.record for _, path in sheets.values() for item in read_spreadsheet(path)
+               if hasattr(item, "record")]
+    dc = ['<records xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+          'xmlns:dc="http://purl.org/dc/elements/1.1/">']
+    for n, row in enumerate(records):
+        title = "" if n == len(records) // 2 else f"<dc:title>{escape(row['title'])}</dc:title>"
+        dc.append(f"<oai_dc:dc>{title}<dc:creator>{escape(row.get('responsibility', ''))}</dc:creator>"
+                  f"<dc:date>{escape(row.get('edition_period', ''))}</dc:date></oai_dc:dc>")
+    path = folder / "records.xml"
+    path.write_text("".join(dc) + "</records>", encoding="utf-8")
+    return [path], len(records)
+
+
+DIALECT_KINDS = ["marc21", "unimarc", "cnmarcxml", "csv", "xlsx", "dc"]
+
+
+@pytest.mark.parametrize("kind", DIALECT_KINDS)
+def test_parallel_conversion_gives_the_same_bytes_and_rejects_as_one_process(kind, tmp_path, sample_bulk):
+    files, read = _dialect_inputs(kind, tmp_path / "in", sample_bulk)
     ctx = MappingContext(Minter(TEST_BASE), "LC")
-    one = b"".join(convert_stream([sample_bulk.path], ctx, ConvertReport(), workers=1))
-    report = ConvertReport()
-    two = b"".join(convert_stream([sample_bulk.path], ctx, report, workers=2, min_parallel=0))
-    assert report.loaded == sample_bulk.records and one == two
+    outputs, reports = [], []
+    for workers in (1, 2):
+        report = ConversionReport()
+        outputs.append(b"".join(convert_stream(files, ctx, report, workers=workers, min_parallel=0)))
+        reports.append(report)
+    one, two = reports
+    assert one.read == read and one.loaded > 0 and outputs[0] and outputs[0] == outputs[1]
+    assert (one.read, one.loaded, one.warnings, one.triples) == (two.read, two.loaded, two.warnings, two.triples)
+    assert [r.as_dict() for r in one.rejected] == [r.as_dict() for r in two.rejected]
+    assert [n.as_dict() for n in one.notices] == [n.as_dict() for n in two.notices]
+    if kind != "cnmarcxml":  # every other input holds broken records: each reported where it is
+        assert one.rejected and all(r.file and r.reason for r in one.rejected)
+        assert one.loaded + len(one.rejected) == one.read
 
 
-def test_parallel_ingest_through_the_cluster_index_equals_serial(tmp_path, sample_bulk):
-    contents = []
+@pytest.mark.parametrize("kind", DIALECT_KINDS)
+def test_parallel_ingest_through_the_cluster_index_equals_serial(kind, tmp_path, sample_bulk):
+    files, _ = _dialect_inputs(kind, tmp_path / "in", sample_bulk)
+    collection = "地方文献" if kind in ("csv", "xlsx", "dc") else None  # as the demo loads local literature
+    contents, rejects = [], []
     for workers in (1, 2):
         cat = Catalogue.open(tmp_path / f"data{workers}", TEST_BASE)
         add_member(cat.store, cat.minter, Member("LC", "Library of Congress"))
-        report = ingest(cat.store, cat.minter, [sample_bulk.path], "LC", clusters=cat.clusters,
+        report = ingest(cat.store, cat.minter, files, "LC", clusters=cat.clusters, collection_name=collection,
                         workers=workers, min_parallel=0)
-        assert report.loaded == sample_bulk.records
+        assert report.loaded > 0
         contents.append(sorted(f"{q.subject} {q.predicate} {q.object}" for b in cat.store.batches("LC")
                                for q in cat.store.quads_in(b.graph)))
+        rejects.append([r.as_dict() for r in report.rejected])
         cat.close()
-    assert contents[0] == contents[1]
+    assert contents[0] == contents[1] and rejects[0] == rejects[1]
 
 
 def test_holdings_records_find_their_bibliographic_record_in_an_earlier_load(members):

@@ -11,7 +11,8 @@ import pytest
 from graph.identity.uris import Minter
 from graph.load.mappers import MappingContext
 from graph.load.mappers.marc21 import UnmappableRecord, map_record
-from graph.load.pipeline import ConvertReport, convert_stream
+from graph.load.pipeline import convert_stream
+from graph.load.report import ConversionReport
 from graph.load.sources import SourceRecord
 from graph.load.sources.marc import read_marc
 from tests.conftest import TEST_BASE, shared
@@ -35,7 +36,8 @@ def records(source):
 def graph_of(sources, member="PKU") -> ox.Store:
     """The converter's output for whole files (holdings records linked), in an in-memory store."""
     ctx = MappingContext(Minter(TEST_BASE), member)
-    data = b"".join(convert_stream([_path(r) for r in sources], ctx, ConvertReport(), workers=1))
+    data = b"".join(convert_stream([_path(r) for r in sources], ctx, ConversionReport(), format="marc21",
+                                   workers=1))
     store = ox.Store()
     store.load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
@@ -194,7 +196,7 @@ def test_holdings_records_in_another_file_and_their_holdings_statements(tmp_path
     n = rows(store, "SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item a bf:Item ; bf:itemOf ?i . ?i a bf:Instance }")
     assert n == [("2",)]  # one holdings record; the title without any gets a stand-in
     assert rows(store, """SELECT ?item WHERE { ?item bf:enumerationAndChronology/rdfs:label "11.1969" }""")
-    report = ConvertReport()  # the holdings alone: their bibliographic record is nowhere
+    report = ConversionReport()  # the holdings alone: their bibliographic record is nowhere
     b"".join(convert_stream([mfhd], MappingContext(Minter(TEST_BASE), "DNB"), report, workers=1))
     assert report.loaded == 0 and len(report.rejected) == 1
     assert "s1" in report.rejected[0].reason and "neither in this load" in report.rejected[0].reason
@@ -208,7 +210,7 @@ def test_holdings_records_across_files_and_serial_holdings_statements():
 
 
 def test_holdings_without_their_bibliographic_record_are_rejected_with_the_reason():
-    report = ConvertReport()
+    report = ConversionReport()
     ctx = MappingContext(Minter(TEST_BASE), "DNB")
     b"".join(convert_stream([shared("marc21/xbib/zdblokutf8.mrc")], ctx, report, workers=1))
     assert report.loaded == 0 and len(report.rejected) == 293

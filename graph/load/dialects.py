@@ -1,8 +1,9 @@
 """The registry of source formats: name -> how to recognise a file, read it and map its records.
 
 MARC 21, UNIMARC/CNMARC, local-literature spreadsheets and Dublin Core are peers here;
-:mod:`graph.load.ingest` dispatches through :func:`detect`. Each entry holds its reader and
-mapper themselves, so what a format needs is visible to readers and tools. MARC 21 and
+:mod:`graph.load.pipeline` (the one conversion road of ``alliance ingest`` and ``alliance
+convert``) dispatches through :func:`detect`. Each entry holds its reader, mapper and (for
+ISO 2709) record decoder themselves, so what a format needs is visible to readers and tools. MARC 21 and
 UNIMARC share ISO 2709 and MARCXML, so their readers are guarded:
 a record whose fields say it is the other dialect is rejected with that reason,
 never read as the wrong one (``--format`` overrides detection, not the guard).
@@ -17,6 +18,7 @@ from graph.load.mappers import dublincore as dc_mapper, local as local_mapper, m
 from graph.load.mappers import unimarc as unimarc_mapper
 from graph.load.sources import Rejection, SourceRecord
 from graph.load.sources import dublincore as dc_source, marc, oaipmh, spreadsheet, unimarc as unimarc_source
+from graph.load.sources.marcxml import is_xml
 
 
 class UnknownDialect(ValueError):
@@ -34,17 +36,30 @@ class Dialect:
     guard: str | None = None                 # MARC dialect the records must not contradict
     xml_names: tuple[str, ...] = ()          # aliases that promise XML (--format marcxml on a binary file is refused)
     counter: Callable[[Path], int] | None = None  # path -> records, when not MARC-like
+    # (raw, file, position, byte offset) -> one ISO 2709 record read: the pipeline splits
+    # such files into raw records and decodes them on its converter processes
+    decode: Callable[[bytes, str, int, int | None], SourceRecord | Rejection] | None = None
+    holdings: bool = False                   # MARC 21 holdings records (MFHD) join their Instance
 
     def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
         records = self.reader(Path(path))
         return _guarded(records, self.guard) if self.guard else records
 
+    def splits(self, path: str | Path) -> bool:
+        """Whether ``path`` is ISO 2709 this dialect decodes record by record (else its reader reads it)."""
+        return self.decode is not None and not is_xml(path)
+
     def map(self, record, ctx) -> list[tuple]:
         return self.mapper(record, ctx)
 
 
+_SURE = {"marc21": "245", "unimarc": "200"}  # a tag only that dialect has: its records need no vote
+
+
 def guard(item, expected: str):
     """One read record, or its rejection if its fields say it is the other MARC dialect."""
+    if isinstance(item, SourceRecord) and any(f.tag == _SURE[expected] for f in item.record.fields):
+        return item
     return next(_guarded([item], expected))
 
 
@@ -115,10 +130,11 @@ def _dublin_core(path: Path) -> int:
 DIALECTS: tuple[Dialect, ...] = (
     Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", marc.read_marc,
             marc21_mapper.map_record, _marc("marc21"), ("marc", "marcxml"), guard="marc21",
-            xml_names=("marcxml",)),
+            xml_names=("marcxml",), decode=marc.decode_iso2709, holdings=True),
     Dialect("unimarc", "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
             unimarc_source.read_unimarc, unimarc_mapper.map_record, _marc("unimarc"),
-            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc", xml_names=("unimarcxml", "cnmarcxml")),
+            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc", xml_names=("unimarcxml", "cnmarcxml"),
+            decode=unimarc_source.decode_unimarc_at),
     Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
             spreadsheet.read_spreadsheet, local_mapper.map_row, _spreadsheet,
             ("csv", "xlsx", "spreadsheet"), counter=spreadsheet.count_rows),
@@ -144,13 +160,20 @@ def get(name: str) -> Dialect:
         raise UnknownDialect(f"unknown format {name!r}; known: {', '.join(names())}") from None
 
 
-def count(path: str | Path, override: str | None = None) -> int | None:
-    """Records in a file by its dialect's own counter; None where the MARC-style count serves."""
-    try:
-        dialect = detect(path, override)
-    except (UnknownDialect, OSError):
-        return None
-    return dialect.counter(Path(path)) if dialect.counter else None
+def count_records(path: str | Path, override: str | None = None, dialect: Dialect | None = None) -> int:
+    """A quick estimate of how many records a file holds (progress bars, the pipeline's plan)."""
+    if dialect is None:
+        try:
+            dialect = detect(path, override)
+        except (UnknownDialect, OSError):
+            dialect = None
+    if dialect is not None and dialect.counter:
+        return dialect.counter(Path(path))
+    with open(path, "rb") as fh:
+        head = fh.read(64).lstrip()
+        fh.seek(0)
+        marker = b"<record" if head.startswith((b"<", b"\xef\xbb\xbf<")) else b"\x1d"
+        return sum(block.count(marker) for block in iter(lambda: fh.read(1 << 20), b""))
 
 
 def detect(path: str | Path, override: str | None = None) -> Dialect:

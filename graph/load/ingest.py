@@ -1,21 +1,18 @@
 """Ingest: read -> map -> load, one atomic batch per call, with every rejection reported.
 
-``ingest(...)`` reads each file with the reader its format needs, maps each record
-with the mapper of its dialect, and streams the triples into one new batch of the
-member's data; the batch switches on only when every file has been read. Broken
-records are skipped and reported (file, position, control number, reason); they
+``ingest(...)`` converts the files through :mod:`graph.load.pipeline` (each read and
+mapped by its dialect, on every core) and streams the serialised triples into one new
+batch of the member's data; the batch switches on only when every file has been read.
+Broken records are skipped and reported (file, position, control number, reason); they
 never stop the others.
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
-
-from graph import faults
+from typing import Callable
 
 from graph.load import collection
 
@@ -24,12 +21,12 @@ from graph.load import dialects
 from graph.load import pipeline
 from graph.identity.clusters import ClusterIndex, IndexBehind
 from graph.identity.uris import Minter
+from graph.load.dialects import count_records
 from graph.load.mappers import MappingContext
 from graph.load.rdfload import file_fingerprint
-from graph.load.sources import Notice, Rejection, SourceRecord
+from graph.load.report import ConversionReport
 from graph.store.base import Batch, SerializedTriples, Store, StoreError
 from graph.union.derive import derive
-from graph.union.description import as_member_description
 from vocab.namespaces import ALLIANCE
 
 
@@ -42,16 +39,9 @@ class IngestError(Exception):
 
 
 @dataclass
-class IngestReport:
-    member: str
-    files: list[str]
-    read: int = 0
-    loaded: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    warnings: int = 0
-    triples: int = 0
-    seconds: float = 0.0
+class IngestReport(ConversionReport):
+    """A conversion's report (:class:`graph.load.report.ConversionReport`) and what the store did with it."""
+
     batch: Batch | None = None
     renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
     format: str | None = None        # the format the files were read as, when named rather than detected
@@ -63,74 +53,6 @@ class IngestReport:
         return (f"{self.member}: {self.read} records read, {self.loaded} loaded, "
                 f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
                 f"{self.triples} triples in {self.seconds:.1f} s")
-
-    def write_rejects(self, path: str | Path) -> None:
-        """The rejections as JSON Lines, one object per rejected record."""
-        with open(path, "w", encoding="utf-8") as fh:
-            for r in self.rejected:
-                fh.write(json.dumps(r.as_dict(), ensure_ascii=False) + "\n")
-
-
-def count_records(path: str | Path, format: str | None = None) -> int:
-    """A quick estimate of how many records a file holds, for progress bars."""
-    if (counted := dialects.count(path, format)) is not None:
-        return counted
-    with open(path, "rb") as fh:
-        head = fh.read(64).lstrip()
-        fh.seek(0)
-        marker = b"<record" if head.startswith((b"<", b"\xef\xbb\xbf<")) else b"\x1d"
-        return sum(block.count(marker) for block in iter(lambda: fh.read(1 << 20), b""))
-
-
-def convert(files: Iterable[str | Path], ctx: MappingContext, report: IngestReport,
-            progress: Callable[[int], None] | None = None, format: str | None = None) -> Iterator[tuple]:
-    """Triples of every good record in ``files``; rejections go into ``report``.
-
-    Each file is read and mapped by its dialect (:mod:`graph.load.dialects`): detected, or
-    ``format`` when given. With ``ctx.collection`` every Instance joins that collection.
-    """
-    if ctx.collection:
-        yield from collection.collection_triples(ctx)
-    for path in files:
-        dialect = dialects.detect(path, format)
-        for item in dialect.read(path):
-            faults.point("ingest.record")
-            if isinstance(item, Notice):
-                report.notices.append(item)
-                continue
-            report.read += 1
-            if isinstance(item, Rejection):
-                report.rejected.append(item)
-            else:
-                triples = _map(dialect, item, ctx, report)
-                if triples is not None:
-                    report.loaded += 1
-                    report.warnings += bool(item.warnings)
-                    report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
-                    if ctx.collection:
-                        triples = collection.join(triples, ctx)
-                    if ctx.member_descriptions:
-                        triples = as_member_description(triples, ctx.member.upper())
-                    yield from triples
-            if progress:
-                progress(1)
-
-
-# Failures of the machine, not of a record: they stop the load (nothing of it becomes visible).
-FAULTS = (*faults.MACHINE_FAULTS, StoreError)
-
-
-def _map(dialect: dialects.Dialect, item: SourceRecord, ctx: MappingContext, report: IngestReport):
-    try:
-        return dialect.map(item.record, ctx)
-    except FAULTS:
-        raise
-    except Exception as err:  # noqa: BLE001 - a mapper bug on one record must not stop the batch
-        fields = item.record.get_fields("001") if hasattr(item.record, "get_fields") else []
-        report.rejected.append(Rejection(item.file, item.position,
-                                         fields[0].data if fields else None,
-                                         f"could not be mapped: {type(err).__name__}: {err}"))
-        return None
 
 
 def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
@@ -145,17 +67,17 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     join it, and loading the collection again replaces the previous load of it.
     With ``clusters`` (the catalogue's :class:`ClusterIndex`), records join the alliance's
     Instance and Work clusters; the index commits only if the batch switched on.
-    MARC 21 files go through :mod:`graph.load.pipeline`: converted on ``workers`` processes
+    Every file goes through :mod:`graph.load.pipeline`: converted on ``workers`` processes
     (default: every core) while the store bulk-loads what they made.
     """
     names = [str(f) for f in files]
     for f in names:
         if not Path(f).is_file():
             raise IngestError(f"{f}: no such file")
-        try:
-            dialects.detect(f, format)
-        except dialects.UnknownDialect as err:
-            raise IngestError(str(err)) from err
+    try:
+        sources = pipeline.sources(names, format)  # each file's dialect, detected once
+    except dialects.UnknownDialect as err:
+        raise IngestError(str(err)) from err
     report = IngestReport(member=member.upper(), files=names, format=format)
     load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
             if clusters is not None else None)
@@ -174,18 +96,11 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         if report.loaded == 0:
             raise IngestError("no record could be read", report)
 
-    if collection_name is None and all(dialects.detect(f, format).name == "marc21" for f in names):
-        def chunks():
-            yield from pipeline.convert_stream(names, ctx, report, workers=workers, progress=progress,
-                                               min_parallel=min_parallel,
-                                               lookup=_instance_of(store, minter, member))
-            nothing_read()
-        payload = SerializedTriples(chunks())
-    else:
-        def triples():
-            yield from convert(names, ctx, report, progress, format)
-            nothing_read()
-        payload = triples()
+    def chunks():
+        yield from pipeline.convert_stream(sources, ctx, report, workers=workers, progress=progress,
+                                           min_parallel=min_parallel, lookup=_instance_of(store, minter, member))
+        nothing_read()
+    payload = SerializedTriples(chunks())
 
     def renames():
         found = list(load.finish())
@@ -236,3 +151,6 @@ def _instance_of(store: Store, minter: Minter, member: str) -> Callable[[str], s
             f"?l rdf:value {Literal(control)} }} LIMIT 1"))
         return rows[0]["i"].value if rows else None
     return lookup
+
+
+__all__ = ["IngestError", "IngestReport", "count_records", "ingest"]  # count_records: the CLI's progress bars

@@ -1,12 +1,18 @@
-"""The conversion pipeline: MARC files in, serialised RDF out, on every core, streaming.
+"""The conversion pipeline: catalogue files of every dialect in, serialised RDF out, on every core, streaming.
 
-``convert_stream(files, ctx, report)`` yields chunks of N-Triples (or N-Quads, or
-Turtle) bytes, each the output of a batch of records, in file order. Large ISO 2709
-inputs are split into batches of raw records that worker processes decode, map and
-serialise while the caller writes or loads the previous chunk; small inputs and
-MARCXML run in-process. Memory stays flat: at most a few batches are in flight.
+``convert_stream(files, ctx, report)`` is the one conversion road: ``alliance ingest``
+(:mod:`graph.load.ingest`), ``alliance convert`` (:mod:`graph.load.convert`) and
+``alliance validate`` all take it, for MARC 21, UNIMARC/CNMARC, spreadsheets and Dublin
+Core alike. It yields chunks of N-Triples (or N-Quads, or Turtle) bytes, each the output
+of a batch of records, in file order. Each file's dialect comes from
+:mod:`graph.load.dialects`: ISO 2709 files are split here into raw records that the
+converter processes decode (``Dialect.decode``), map and serialise; every other file
+(MARCXML, UNIMARC/CNMARC XML, spreadsheets, Dublin Core) is read here by its dialect's
+reader and its records are mapped and serialised on the converters. Small inputs run
+in-process, with the same batches and the same bytes. Memory stays flat: at most a few
+batches are in flight.
 
-Holdings records (MFHD, leader/06 u/v/x/y) belong to the bibliographic record their
+MARC 21 holdings records (MFHD, leader/06 u/v/x/y) belong to the bibliographic record their
 004 names. A quick pre-scan finds them; bibliographic records they name get no
 stand-in Item, and remember their Instance; the holdings records are mapped last,
 when every Instance is known (or looked up with ``lookup``, e.g. in the store).
@@ -26,14 +32,17 @@ from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
 from graph.identity.match import original_keys
 from graph.identity.resolver import KeyIdentity, Resolved
-from graph.load import dialects
+from graph.load import collection, dialects
 from graph import faults
+from graph.load.dialects import Dialect
 from graph.load.mappers import MappingContext
 from graph.load.mappers import marc21
+from graph.load.report import ConversionReport
 from graph.load.sources import Notice, Rejection, SourceRecord
 from graph.load.sources import iso2709
 from graph.union.description import as_member_description
-from graph.load.sources.marc import decode_iso2709, iso2709_chunks_at, is_marcxml, read_marcxml
+from graph.load.sources.marc import decode_iso2709, iso2709_chunks_at, iso2709_records, read_marcxml
+from graph.store.base import StoreError
 from vocab.namespaces import BF, PREFIXES
 
 BATCH = 400                # records per work unit
@@ -43,16 +52,22 @@ IN_FLIGHT = 3              # batches per converter process converted ahead of th
 _ADMIN = BF.adminMetadata
 
 
-@dataclass
-class ConvertReport:
-    """What a conversion read, loaded and rejected (the ingest report has the same fields)."""
+@dataclass(frozen=True)
+class Source:
+    """One input file and the dialect it is read as (detected once, for the whole load)."""
 
-    read: int = 0
-    loaded: int = 0
-    rejected: list[Rejection] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    warnings: int = 0
-    triples: int = 0
+    path: str
+    dialect: Dialect
+
+    @property
+    def split(self) -> bool:
+        """ISO 2709: raw records, decoded by the converters."""
+        return self.dialect.splits(self.path)
+
+
+def sources(files: Iterable[str | Path | Source], format: str | None = None) -> list[Source]:
+    """Each file with its dialect: ``format`` if named, else detected (raises ``UnknownDialect``)."""
+    return [f if isinstance(f, Source) else Source(str(f), dialects.detect(f, format)) for f in files]
 
 
 @dataclass
@@ -69,7 +84,7 @@ class _Result:
     loaded: int = 0
     warnings: int = 0
     rejected: list = field(default_factory=list)
-    notices: list = field(default_factory=list)    # the repairs the reader made, as Notices
+    notices: list = field(default_factory=list)    # the reader's notices and repairs, in order
     deferred: list = field(default_factory=list)   # (file, position, offset, raw) of holdings records
     instances: dict = field(default_factory=dict)  # 001 -> instance IRI, for records with holdings
     evidence: list = field(default_factory=list)   # what deferred identity resolution needs
@@ -167,6 +182,8 @@ class Serializer:
 
 # the work of one batch ---------------------------------------------------------------
 _STATE: dict = {}
+# Failures of the machine, not of a record: they stop the load (nothing of it becomes visible).
+FAULTS = (*faults.MACHINE_FAULTS, StoreError)
 
 
 def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False) -> None:
@@ -177,20 +194,38 @@ def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool
     gc.freeze()  # everything inherited is long-lived; young collections stay cheap
 
 
-def _convert_batch(batch: list) -> _Result:
+def _convert_batch(batch: tuple[str, list]) -> _Result:
+    """Map and serialise one batch of one dialect's entries: raw ISO 2709 records
+    ``(file, position, offset, raw)`` to decode here, or what the dialect's reader yielded."""
+    name, entries = batch
+    dialect = dialects.get(name)
     ctx, plan, ser = _STATE["ctx"], _STATE["plan"], _STATE["serializer"]
     if _STATE.get("defer"):
         ctx.identity.evidence = []
     res = _Result()
     chunks = []
     cache: dict = {}
-    for file, position, offset, raw in batch:
-        res.read += 1
-        if iso2709.record_type(raw) in marc21.HOLDINGS_TYPES:
-            res.deferred.append((file, position, offset, raw))
+    for entry in entries:
+        offset = None
+        if type(entry) is tuple:
+            file, position, offset, raw = entry
+            res.read += 1
+            if dialect.holdings and iso2709.record_type(raw) in marc21.HOLDINGS_TYPES:
+                res.deferred.append(entry)
+                continue
+            item = dialect.decode(raw, file, position, offset)
+            if dialect.guard:  # e.g. a UNIMARC record in a MARC 21 file
+                item = dialects.guard(item, dialect.guard)
+        elif isinstance(entry, Notice):
+            res.notices.append(entry)
             continue
-        item = decode_iso2709(raw, file, position, offset)
-        triples = _map_item(item, ctx, plan, res, offset)
+        else:
+            item = entry
+            res.read += 1
+            if dialect.holdings and isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
+                res.deferred.append((item.file, item.position, None, item.record))
+                continue
+        triples = _map_item(dialect, item, ctx, plan, res, offset)
         if triples is not None:
             res.triples += len(triples)
             chunks.append(ser.lines(triples, cache))
@@ -200,9 +235,7 @@ def _convert_batch(batch: list) -> _Result:
     return res
 
 
-def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int | None = None):
-    if isinstance(item, SourceRecord) and not any(f.tag == "245" for f in item.record.fields):
-        item = dialects.guard(item, "marc21")  # a UNIMARC record (never a 245) in a MARC 21 file
+def _map_item(dialect: Dialect, item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int | None = None):
     if isinstance(item, Rejection):
         if item.offset is None:
             item.offset = offset
@@ -210,12 +243,12 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int 
         return None
     record = item.record
     control = None
-    if plan.holdings_of:
+    if dialect.holdings and plan.holdings_of:
         control = marc21.control_of(record)
         ctx.holdings_elsewhere = plan.holdings_of
     try:
-        triples = marc21.map_record(record, ctx)
-    except faults.MACHINE_FAULTS:  # e.g. the cluster index's disk is full: stop the load
+        triples = dialect.map(record, ctx)
+    except FAULTS:  # e.g. the cluster index's disk is full: stop the load
         raise
     except marc21.UnmappableRecord as err:
         res.rejected.append(Rejection(item.file, item.position, _control(record), str(err), offset))
@@ -232,24 +265,37 @@ def _map_item(item, ctx: MappingContext, plan: _Plan, res: _Result, offset: int 
         instance = next((s for s, p, _ in triples if p == _ADMIN), None)
         if instance is not None:
             res.instances[control] = instance.value
+    if ctx.collection:
+        triples = collection.join(triples, ctx)
     if ctx.member_descriptions:
         triples = as_member_description(triples, ctx.member.upper())
     return triples
 
 
 def _control(record) -> str | None:
-    return next((f.data.strip() for f in record.fields if f.tag == "001" and f.data), None)
+    """The 001 of a MARC record (UNIMARC's too); None for a spreadsheet row or a Dublin Core record."""
+    fields = getattr(record, "fields", None)
+    if not isinstance(fields, list):
+        return None
+    return next((f.data.strip() for f in fields if f.tag == "001" and f.data), None)
 
 
 # planning ----------------------------------------------------------------------------
 _XML_HOLDINGS = re.compile(rb"<(?:\w+:)?leader>[^<]{6}[uvxy]")
 
 
-def _plan(files: list[str]) -> _Plan:
+def _plan(files: list[Source]) -> _Plan:
     wanted = set()
     records = 0
-    for path in files:
-        if is_marcxml(path):
+    for source in files:
+        path, holdings = source.path, source.dialect.holdings
+        if source.split:
+            for _, raw in iso2709_chunks_at(path):
+                records += 1
+                if holdings and iso2709.record_type(raw.lstrip(b" \r\n\x00")) in marc21.HOLDINGS_TYPES:
+                    if link := iso2709.linked_control_number(raw.lstrip(b" \r\n\x00")):
+                        wanted.add(link)
+        elif holdings:  # MARCXML
             with open(path, "rb") as fh:
                 data = fh.read()
             records += data.count(b"<record") + data.count(b":record")
@@ -258,62 +304,63 @@ def _plan(files: list[str]) -> _Plan:
                     if isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
                         if link := marc21.holdings_link(item.record):
                             wanted.add(link)
-            continue
-        for _, raw in iso2709_chunks_at(path):
-            records += 1
-            if iso2709.record_type(raw.lstrip(b" \r\n\x00")) in marc21.HOLDINGS_TYPES:
-                if link := iso2709.linked_control_number(raw.lstrip(b" \r\n\x00")):
-                    wanted.add(link)
+        else:
+            records += dialects.count_records(path, dialect=source.dialect)
     return _Plan(frozenset(wanted), records)
 
 
-def _batches(files: list[str]) -> Iterator[list]:
-    batch = []
-    for path in files:
-        position = 0
-        for offset, raw in iso2709_chunks_at(path):
-            if not raw.strip(b" \r\n\x00\x1a\x1d"):
-                continue
-            position += 1
-            batch.append((path, position, offset, raw))
+def _batches(files: list[Source]) -> Iterator[tuple[str, list]]:
+    """Batches of at most BATCH entries of one dialect, in file order (a batch may span files)."""
+    name, batch = "", []
+    for source in files:
+        dialect = source.dialect
+        if batch and dialect.name != name:
+            yield name, batch
+            batch = []
+        name = dialect.name
+        entries: Iterable = ((source.path, position, offset, raw)
+                             for position, offset, raw in iso2709_records(source.path)) if source.split \
+            else dialect.read(source.path)
+        for entry in entries:
+            batch.append(entry)
             if len(batch) >= BATCH:
-                yield batch
+                yield name, batch
                 batch = []
     if batch:
-        yield batch
+        yield name, batch
 
 
 # the pipeline --------------------------------------------------------------------------
-def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
-                   kind: str = "nt", graph: NamedNode | None = None, workers: int | None = None,
-                   lookup: Callable[[str], str | None] | None = None,
+def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, report: ConversionReport, *,
+                   format: str | None = None, kind: str = "nt", graph: NamedNode | None = None,
+                   workers: int | None = None, lookup: Callable[[str], str | None] | None = None,
                    progress: Callable[[int], None] | None = None,
                    min_parallel: int = PARALLEL_THRESHOLD) -> Iterator[bytes]:
     """Serialised triples of every good record in ``files``; counts and rejections go into ``report``.
 
+    Each file is read as its dialect (:func:`sources`: ``format`` if named, else detected).
     ``kind`` is "nt", "nq" (with ``graph``) or "ttl". ``workers`` defaults to the number of
     cores; 1 converts in this process, as do inputs of fewer than ``min_parallel`` records.
+    With ``ctx.collection`` every Instance joins that collection.
     ``lookup(control_number)`` finds the Instance IRI of
     a bibliographic record that is not in ``files`` (for holdings records that name one).
     """
-    names = [str(f) for f in files]
-    plan = _plan(names)
+    files = sources(files, format)
+    plan = _plan(files)
     workers = workers or os.cpu_count() or 1
-    xml = [f for f in names if is_marcxml(f)]
-    binary = [f for f in names if f not in xml]
     deferred: list = []
     instances: dict = {}
     ser = Serializer(kind, graph)
 
     def absorb(res: _Result) -> bytes:
-        for _ in range(res.read):  # the fault-test hook (graph.faults), as convert() has per record
+        for _ in range(res.read):  # the fault-test hook (graph.faults), once per record
             faults.point("ingest.record")
         _settle(res, ctx.identity)
         report.read += res.read - len(res.deferred)
         report.loaded += res.loaded
         report.warnings += res.warnings
         report.rejected.extend(res.rejected)
-        if hasattr(report, "notices") and len(report.notices) < MAX_NOTICES:
+        if len(report.notices) < MAX_NOTICES:
             report.notices.extend(res.notices)  # repairs are counted in full, listed up to a limit
         report.triples += res.triples
         deferred.extend(res.deferred)
@@ -322,31 +369,32 @@ def convert_stream(files: Iterable[str | Path], ctx: MappingContext, report, *,
             progress(res.read)
         return res.data
 
-    for path in xml:
-        yield from _xml_chunks(path, ctx, plan, ser, absorb, deferred)
-    if binary:
-        if workers > 1 and plan.records >= min_parallel:
-            method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
-            defer = not isinstance(ctx.identity, KeyIdentity)
-            pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer))
-            try:
-                for res in _bounded(pool, _batches(binary), IN_FLIGHT * workers):
-                    yield absorb(res)
-            finally:
-                pool.terminate()
-                pool.join()
-        else:
-            _init_worker(ctx, plan, kind, graph)
-            try:
-                for batch in _batches(binary):
-                    yield absorb(_convert_batch(batch))
-            finally:
-                gc.unfreeze()
+    if ctx.collection:
+        head = collection.collection_triples(ctx)
+        report.triples += len(head)
+        yield ser.finish([ser.lines(head, {})])
+    if workers > 1 and plan.records >= min_parallel:
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        defer = not isinstance(ctx.identity, KeyIdentity)
+        pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer))
+        try:
+            for res in _bounded(pool, _batches(files), IN_FLIGHT * workers):
+                yield absorb(res)
+        finally:
+            pool.terminate()
+            pool.join()
+    else:
+        _init_worker(ctx, plan, kind, graph)
+        try:
+            for batch in _batches(files):
+                yield absorb(_convert_batch(batch))
+        finally:
+            gc.unfreeze()
     if deferred:
         yield _holdings(deferred, instances, ctx, ser, report, lookup)
 
 
-def _bounded(pool, batches: Iterator[list], limit: int) -> Iterator[_Result]:
+def _bounded(pool, batches: Iterator[tuple[str, list]], limit: int) -> Iterator[_Result]:
     """Results of ``batches`` in order, with at most ``limit`` batches converted ahead of the caller.
 
     ``Pool.imap`` has no back-pressure: when the store loads more slowly than the converters
@@ -362,28 +410,7 @@ def _bounded(pool, batches: Iterator[list], limit: int) -> Iterator[_Result]:
         yield pending.popleft().get()
 
 
-def _xml_chunks(path, ctx, plan, ser, absorb, deferred) -> Iterator[bytes]:
-    res = _Result()
-    chunks = []
-    cache: dict = {}
-    for item in read_marcxml(Path(path)):
-        res.read += 1
-        if isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
-            res.deferred.append((item.file, item.position, None, item.record))
-            continue
-        triples = _map_item(item, ctx, plan, res)
-        if triples is not None:
-            res.triples += len(triples)
-            chunks.append(ser.lines(triples, cache))
-        if len(chunks) >= BATCH:
-            res.data = ser.finish(chunks)
-            yield absorb(res)
-            res, chunks, cache = _Result(), [], {}
-    res.data = ser.finish(chunks)
-    yield absorb(res)
-
-
-def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, lookup) -> bytes:
+def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report: ConversionReport, lookup) -> bytes:
     chunks = []
     cache: dict = {}
     for file, position, offset, raw in deferred:
@@ -414,11 +441,10 @@ def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report, loo
             continue
         report.loaded += 1
         report.warnings += bool(item.warnings)
-        if hasattr(report, "notices"):
-            report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
+        report.notices.extend(Notice(item.file, item.position, w) for w in item.warnings)
         report.triples += len(triples)
         chunks.append(ser.lines(triples, cache))
     return ser.finish(chunks)
 
 
-__all__ = ["ConvertReport", "Serializer", "convert_stream"]
+__all__ = ["FAULTS", "Serializer", "Source", "convert_stream", "sources"]

@@ -14,7 +14,11 @@ from typing import Iterable
 import pyoxigraph as ox
 
 import vocab
+from graph.identity.uris import Minter
+from graph.load import pipeline
+from graph.load.mappers import MappingContext
 from graph.load.rdfload import LoadError
+from graph.load.report import ConversionReport
 from vocab.namespaces import BF, BFLC
 from vocab.terms import BFLC_TERMS, BIBFRAME_TERMS
 
@@ -130,15 +134,9 @@ def _is_rdf(path) -> bool:
 
 
 def _converted(path, dialect, member: str, base: str) -> list[tuple]:
-    from graph.identity.uris import Minter
-    from graph.load.ingest import IngestReport, convert
-    from graph.load.mappers import MappingContext
-    from graph.load.pipeline import ConvertReport, convert_stream
-
     ctx = MappingContext(Minter(base), member.upper())
-    if dialect.name != "marc21":
-        return list(convert([path], ctx, IngestReport(member, [str(path)]), format=dialect.name))
-    data = b"".join(convert_stream([path], ctx, ConvertReport(), workers=1))
+    data = b"".join(pipeline.convert_stream([pipeline.Source(str(path), dialect)], ctx, ConversionReport(),
+                                            workers=1))
     return [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 

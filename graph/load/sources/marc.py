@@ -54,13 +54,23 @@ def iso2709_chunks_at(path: str | Path) -> Iterator[tuple[int, bytes]]:
 _PADDING = b" \r\n\x00\x1a"
 
 
-def read_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
-    name = str(path)
+def iso2709_records(path: str | Path) -> Iterator[tuple[int, int, bytes]]:
+    """(1-based position, byte offset, raw record) of every record, padding between records skipped.
+
+    The one way positions are counted in an ISO 2709 file, whatever its dialect, so a
+    record's position is the same whether a reader or the parallel pipeline reports it.
+    """
     position = 0
     for offset, raw in iso2709_chunks_at(path):
         if not raw.strip(_PADDING + RECORD_END):
             continue
         position += 1
+        yield position, offset, raw
+
+
+def read_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
+    name = str(path)
+    for position, offset, raw in iso2709_records(path):
         yield decode_iso2709(raw, name, position, offset)
 
 

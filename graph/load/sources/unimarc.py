@@ -23,7 +23,7 @@ from typing import Iterator
 import pymarc
 
 from graph.load.sources import Rejection, SourceRecord
-from graph.load.sources.marc import iso2709_chunks
+from graph.load.sources.marc import iso2709_chunks, iso2709_records
 from graph.load.sources.marcxml import is_xml, local_name, read_records
 
 RECORD_END = b"\x1d"
@@ -52,13 +52,17 @@ def read_unimarc(path: str | Path) -> Iterator[SourceRecord | Rejection]:
 # ISO 2709 ----------------------------------------------------------------------
 def read_unimarc_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
     name = str(path)
-    position = 0
-    for raw in iso2709_chunks(path):
-        raw = raw.lstrip(b" \r\n\x00\x1a")
-        if not raw.strip(RECORD_END):
-            continue
-        position += 1
-        yield decode_unimarc(raw, name, position)
+    for position, offset, raw in iso2709_records(path):
+        yield decode_unimarc_at(raw, name, position, offset)
+
+
+def decode_unimarc_at(raw: bytes, file: str, position: int, offset: int | None = None) -> SourceRecord | Rejection:
+    """One raw record as split from its file (padding and all); a rejection carries its byte offset."""
+    stripped = raw.lstrip(b" \r\n\x00\x1a")
+    item = decode_unimarc(stripped, file, position)
+    if isinstance(item, Rejection) and offset is not None:
+        item.offset = offset + len(raw) - len(stripped)
+    return item
 
 
 def _directory(raw: bytes) -> tuple[int, list[tuple[str, int, int]]]:
