@@ -1,5 +1,5 @@
 """Union records as MARC 21: the mapping, the round trip through ``alliance convert``, the member export
-and the edition page's formats, on the shared LC records and gwu.xml, and on the sample alliance's Chinese records.
+and the edition page's formats: on the shared LC records and gwu.xml, and on the sample alliance's records."""
 from __future__ import annotations
 
 import io
