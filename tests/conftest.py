@@ -86,6 +86,18 @@ def sample_bulk(tmp_path_factory) -> Bulk:
     return Bulk(path, sum(m.records for m in members), sum(m.items for m in members))
 
 
+@pytest.fixture(scope="session")
+def sample_editions(tmp_path_factory) -> Path:
+    """One ISO 2709 file with one record per edition of the sample pool (600 editions, Chinese with 880
+    pairs and English; :func:`graph.sample.write_editions`): the project's own source records for
+    ``alliance generate`` (:func:`graph.sample.real_records.generate`). Read-only."""
+    from graph.sample import write_editions
+
+    path = tmp_path_factory.mktemp("editions") / "editions.mrc"
+    write_editions(path)
+    return path
+
+
 # A seeded catalogue shared by the web and record tests (read-only: never write to it) --------
 GWU_OPAC = "https://catalog.gwu.example/record/{id}"
 PKU_OPAC = "https://opac.pku.example/record/{id}"

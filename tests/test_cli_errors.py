@@ -18,7 +18,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 
-from tests.conftest import ROOT, TEST_BASE, shared
+from tests.conftest import ROOT, TEST_BASE
 from tests.faulttools import _env, assert_no_survivors, cli_command, run_cli
 from tests.servers import free_port
 from cli.main import main
@@ -83,12 +83,11 @@ class RunningServer:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A served catalogue of gwu.xml (Chinese 880s) for member GWU."""
-    gwu = shared("marc21/marc2bibframe2/dataset/gwu.xml")
+def server(tmp_path_factory, sample_files):
+    """A served catalogue of the sample's Peking University export (Chinese 880s) for member GWU."""
     data = tmp_path_factory.mktemp("busy") / "data"
     run_cli(data, "member", "add", "GWU", "--name", "George Washington University")
-    run_cli(data, "ingest", str(gwu), "--member", "GWU")
+    run_cli(data, "ingest", str(sample_files["PKU"].files[0]), "--member", "GWU")
     running = RunningServer(data)
     yield running
     running.stop()
@@ -97,8 +96,8 @@ def server(tmp_path_factory):
 BUSY = "another alliance process is using the data directory"
 
 
-def test_writes_beside_a_running_server_say_who_holds_the_data(server):
-    for args in (["ingest", str(shared("marc21/marc4j/summerland.mrc")), "--member", "GWU"],
+def test_writes_beside_a_running_server_say_who_holds_the_data(server, sample_files):
+    for args in (["ingest", str(sample_files["THU"].files[0]), "--member", "GWU"],
                  ["member", "add", "PKU", "--name", "Peking University Library"],
                  ["serve", "--port", str(free_port())]):
         line = one_line_error(run_cli(server.data, *args, check=False))
@@ -139,8 +138,9 @@ def test_raw_utf8_in_a_url_is_read_as_a_browser_would_send_it(server):
     assert path_status.endswith(b" 200 OK")
 
 
-def test_format_marcxml_on_a_binary_file_says_it_is_not_marcxml(tmp_path):
-    binary = shared("marc21/marc4j/summerland.mrc")
+def test_format_marcxml_on_a_binary_file_says_it_is_not_marcxml(tmp_path, sample_files):
+    binary = sample_files["PKU"].files[0]
+    assert binary.suffix == ".mrc" and sample_files["SHL"].files[0].suffix == ".xml"
     runner = CliRunner()
     common = ["--data", str(tmp_path / "data"), "--base", TEST_BASE]
     assert runner.invoke(main, [*common, "member", "add", "PKU", "--name", "PKU"]).exit_code == 0
@@ -151,7 +151,7 @@ def test_format_marcxml_on_a_binary_file_says_it_is_not_marcxml(tmp_path):
         assert result.exit_code == 1, result.output
         assert "not marcxml" in result.output and "too short" not in result.output, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-    ok = runner.invoke(main, [*common, "ingest", str(shared("marc21/marc4j/summerland.xml")), "--member", "PKU",
+    ok = runner.invoke(main, [*common, "ingest", str(sample_files["SHL"].files[0]), "--member", "PKU",
                               "--format", "marcxml"])
     assert ok.exit_code == 0, ok.output
 

@@ -1,5 +1,5 @@
 """Union records as MARC 21: the mapping, the round trip through ``alliance convert``, the member export
-and the edition page's formats, on the shared LC records and on the demo's Chinese records."""
+and the edition page's formats: on the shared LC records and gwu.xml, and on the sample alliance's records."""
 from __future__ import annotations
 
 import io
@@ -108,13 +108,14 @@ def test_electronic_resources_say_so(lc_catalogue):
     assert signature(evidence(record, "X", "x"))["f"] == "e"
 
 
-def test_two_members_records_give_each_identifier_and_name_once(lc_catalogue):
-    """gwu.xml loaded by two members: every edition has two members' descriptions beside its union
-    description; the union record has one 245, one 1XX, one 264 of each kind, and each ISBN once."""
-    cat = lc_catalogue
+def test_two_members_records_give_each_identifier_and_name_once(seeded_catalogue):
+    """The sample's Peking University export loaded by two members (GWU and PKU): every edition has two
+    members' descriptions beside its union description; the union record has one 245, one 1XX, one 264
+    of each kind, and each ISBN once."""
+    cat = seeded_catalogue
     rows = select(cat.store, """SELECT ?i WHERE { ?i a bf:Instance ; alliance:memberDescription ?d ;
         bf:identifiedBy/a bf:Isbn } GROUP BY ?i HAVING (COUNT(DISTINCT ?d) > 1) LIMIT 20""")
-    assert rows, "gwu.xml loaded twice gives editions described by two members"
+    assert rows, "one file loaded by two members gives editions described by two members"
     for r in rows:
         record = union_record(cat.store, r["i"])
         assert len(record.get_fields("245")) == 1
@@ -123,8 +124,8 @@ def test_two_members_records_give_each_identifier_and_name_once(lc_catalogue):
         assert len(numbers) == len(set(numbers))
 
 
-def test_chinese_record_keeps_its_880_pairs(lc_catalogue):
-    cat = lc_catalogue
+def test_chinese_record_keeps_its_880_pairs(seeded_catalogue):
+    cat = seeded_catalogue
     rows = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ; bf:title ?t . ?t bf:mainTitle ?m .
         FILTER(LANGMATCHES(LANG(?m), "zh-Hans") || LANGMATCHES(LANG(?m), "zh-Hant")) } ORDER BY ?i LIMIT 10""")
     assert rows
@@ -181,12 +182,13 @@ def _cli(data):
 
 
 @pytest.fixture(scope="module")
-def gwu_data(tmp_path_factory):
+def gwu_data(tmp_path_factory, sample_files):
+    """The sample's Peking University export (Chinese 880s) loaded by two members, GWU and PKU."""
     data = tmp_path_factory.mktemp("gwu") / "data"
     run = _cli(data)
     for code in ("GWU", "PKU"):
         assert run("member", "add", code, "--name", code).exit_code == 0
-        assert run("ingest", str(shared(GWU)), "--member", code).exit_code == 0
+        assert run("ingest", str(sample_files["PKU"].files[0]), "--member", code).exit_code == 0
     return data
 
 

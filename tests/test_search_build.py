@@ -1,6 +1,6 @@
 """The search index's documents, however they are built, are the per-work builder's, value for value:
 on worker processes over a checkpoint (what `alliance index rebuild` does) and from whole-store scans,
-on the demo alliance and on a generated alliance of real LC records."""
+on the demo alliance and on an alliance generated from the sample pool's editions."""
 from __future__ import annotations
 
 import json
@@ -15,16 +15,15 @@ from graph.index import SearchRequest, Searcher, documents, parallel, scan
 from graph.load.ingest import ingest
 from graph.alliance.members import Member, add_member
 from graph.sample.real_records import generate
-from tests.conftest import TEST_BASE, shared
-
-LC = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc"
+from tests.conftest import TEST_BASE
 
 
 @pytest.fixture(scope="module")
-def alliance(tmp_path_factory):
-    """Three members' generated catalogues of the first 1,000 LC records, loaded through the cluster index."""
+def alliance(tmp_path_factory, sample_editions):
+    """Three members' generated catalogues of 300 of the sample pool's editions (Chinese with 880 pairs,
+    and English), loaded through the cluster index."""
     root = tmp_path_factory.mktemp("index-build")
-    generate([shared(LC)], root / "gen", members=3, limit=300, seed=5)
+    generate([sample_editions], root / "gen", members=3, limit=300, seed=5)
     cat = Catalogue.open(root / "data", TEST_BASE)
     for m in json.loads((root / "gen" / "members.json").read_text()):
         add_member(cat.store, cat.minter, Member(m["code"], m["name"]))
@@ -81,7 +80,7 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     def answers():
         searcher = Searcher(alliance.search)
         out = {}
-        for q in ("", "history", "united states", "congresses"):
+        for q in ("", "history", "beijing", "北京", "shanghai"):
             found = searcher.search(SearchRequest(q=q, per_page=50, sort="title"))
             out[q] = (found.total, [h.iri for h in found.hits], [h.display for h in found.hits],
                       {name: dict(counts) for name, counts in found.facets.items()})
@@ -90,6 +89,7 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "1")
     alliance.search.rebuild(alliance.store, alliance.minter)
     in_process = answers()
+    assert all(total for total, *_ in in_process.values()), {q: a[0] for q, a in in_process.items()}
     monkeypatch.setattr(parallel, "MIN_WORKS", 1)
     monkeypatch.setattr(parallel, "_may_fork", lambda: True)
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "2")

@@ -13,14 +13,15 @@ import time
 import pytest
 import requests
 
-from tests.conftest import TEST_BASE, shared
+from graph.load.sources import SourceRecord
+from graph.load.sources.marc import read_marc
+from tests.conftest import TEST_BASE
 from tests.faulttools import run_cli
 from tests.servers import start_oxigraph
 from tests.serving import Served
 from tests.webtools import path_of
 
-TITLE = "The eight symphonies"
-CONTROL = "7704213"  # its 001 in gwu.xml
+TITLE = "Wild swans"  # in the sample's Peking University export (pku.mrc), once
 INSTANCES = """PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
 SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a bf:Instance }"""
 TITLED = """PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
@@ -59,15 +60,18 @@ def nodes(tmp_path):
         server.stop()
 
 
-def test_two_nodes_serve_what_one_loaded(nodes):
+def test_two_nodes_serve_what_one_loaded(nodes, sample_files):
     tmp_path, store, (node1, node2) = nodes
+    catalogue = sample_files["PKU"].files[0]
+    (control,) = [item.record["001"].data for item in read_marc(catalogue)
+                  if isinstance(item, SourceRecord) and item.record["245"]["a"].startswith(TITLE)]
     made = run_cli(tmp_path / "node1", *store, "token", "create", "--member", "GWU")
     token = re.search(r"\b(ag_\S+)", made.stdout).group(1)
     assert not (tmp_path / "node1" / "tokens.json").exists()  # kept in the server, for every node
-    assert TITLE not in requests.get(node2.url + "/search", params={"q": "symphonies"}, timeout=30).text
+    assert TITLE not in requests.get(node2.url + "/search", params={"q": "swans"}, timeout=30).text
 
     run_cli(tmp_path / "node1", *store, "ingest", "--member", "GWU",
-            str(shared("marc21/marc2bibframe2/dataset/gwu.xml")))
+            str(catalogue))
 
     # every process re-reads the list of active batches from the server after ACTIVE_TTL_S (2 s)
     assert until(lambda: all(int(csv(node, INSTANCES)[0]) > 90 for node in (node1, node2))), "a node never saw it"
@@ -76,7 +80,7 @@ def test_two_nodes_serve_what_one_loaded(nodes):
     (iri,) = csv(node2, TITLED % TITLE)
     for node in (node1, node2):
         # search: node 2's index is derived from the server by its writer, within seconds
-        found = until(lambda node=node: TITLE in requests.get(node.url + "/search", params={"q": "symphonies"},
+        found = until(lambda node=node: TITLE in requests.get(node.url + "/search", params={"q": "swans"},
                                                     timeout=30).text)
         assert found, f"{node.url} never found the new records in its search index"
         page = requests.get(node.url + path_of(iri, TEST_BASE), timeout=30)
@@ -84,7 +88,7 @@ def test_two_nodes_serve_what_one_loaded(nodes):
         marc = requests.get(node.url + path_of(iri, TEST_BASE), params={"format": "marcxml"}, timeout=30)
         assert marc.status_code == 200, marc.text[:300]
         assert marc.headers["Content-Type"].startswith("application/marcxml+xml")
-        assert f'<controlfield tag="001">{CONTROL}</controlfield>' in marc.text
+        assert f'<controlfield tag="001">{control}</controlfield>' in marc.text
 
     # the token made through node 1 writes through node 2; node 1 reads the write
     graph = TEST_BASE + "graph/gwu/corrections"

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import TEST_BASE, shared
+from tests.conftest import TEST_BASE
 from tests.faulttools import run_cli
 from tests.serving import Served
 
@@ -30,10 +30,10 @@ def ask(url: str, query: str, **kw) -> requests.Response:
 
 
 @pytest.fixture
-def site(tmp_path):
+def site(tmp_path, sample_files):
     data = tmp_path / "data"
     run_cli(data, "member", "add", "GWU", "--name", "George Washington University Libraries")
-    run_cli(data, "ingest", "--member", "GWU", str(shared("marc21/marc2bibframe2/dataset/gwu.xml")))
+    run_cli(data, "ingest", "--member", "GWU", str(sample_files["PKU"].files[0]))
     out = run_cli(data, "token", "create", "--member", "GWU")
     token = re.search(r"\b(ag_\S+)", out.stdout).group(1)
     server = Served(data, env={"ALLIANCE_SPARQL_TIMEOUT": "3"})
@@ -47,8 +47,8 @@ def test_workers_read_and_the_writer_writes(site):
     while len(server.workers()) < 2 and time.monotonic() < deadline:
         time.sleep(0.1)
     assert len(server.workers()) == 2
-    page = requests.get(server.url + "/search", params={"q": "symphonies"}, timeout=30)
-    assert page.status_code == 200 and "The eight symphonies" in page.text
+    page = requests.get(server.url + "/search", params={"q": "swans"}, timeout=30)
+    assert page.status_code == 200 and "Wild swans" in page.text
     body = '<http://example.org/w> <http://example.org/p> "first" .\n'
     put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
                        headers={**auth, "Content-Type": "application/n-triples"}, timeout=60)
