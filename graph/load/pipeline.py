@@ -213,6 +213,7 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
             if dialect.holdings and iso2709.record_type(raw) in marc21.HOLDINGS_TYPES:
                 res.deferred.append(entry)
                 continue
+            assert dialect.decode is not None  # only a dialect that decodes records is split into raw ones
             item = dialect.decode(raw, file, position, offset)
             if dialect.guard:  # e.g. a UNIMARC record in a MARC 21 file
                 item = dialects.guard(item, dialect.guard)
@@ -311,7 +312,7 @@ def _plan(files: list[Source]) -> _Plan:
 
 def _batches(files: list[Source]) -> Iterator[tuple[str, list]]:
     """Batches of at most BATCH entries of one dialect, in file order (a batch may span files)."""
-    name, batch = "", []
+    name, batch = "", []  # type: tuple[str, list]
     for source in files:
         dialect = source.dialect
         if batch and dialect.name != name:
