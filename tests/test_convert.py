@@ -222,3 +222,16 @@ def test_holdings_records_find_their_bibliographic_record_in_an_earlier_load(mem
     n = next(iter(members.store.query("""PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
         SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:itemOf ?i . ?i bf:title ?t }""")))["n"].value
     assert int(n) >= 292
+
+
+def test_a_missing_file_is_named_and_nothing_is_converted_or_loaded(tmp_path, members, sample_files):
+    from graph.load.convert import ConvertError, convert_files
+    from graph.load.ingest import IngestError
+
+    missing = tmp_path / "gone.mrc"
+    with pytest.raises(ConvertError, match="gone.mrc: no such file"):
+        convert_files([sample_files["PKU"].files[0], missing], tmp_path / "out.nt", "PKU", base=TEST_BASE)
+    assert not (tmp_path / "out.nt").exists()
+    with pytest.raises(IngestError, match="gone.mrc: no such file"):
+        ingest(members.store, members.minter, [sample_files["PKU"].files[0], missing], "PKU")
+    assert not members.store.batches("PKU")

@@ -49,11 +49,8 @@ def convert_files(files: list[str | Path], output: str | Path, member: str, *, b
     """Convert ``files`` as ``member``'s records into ``output``; raises :class:`ConvertError` if none converts."""
     names = [str(f) for f in files]
     kind, gz = output_kind(output)
-    for f in names:
-        if not Path(f).is_file():
-            raise ConvertError(f"{f}: no such file")
     try:
-        sources = pipeline.sources(names, format)  # each file's dialect, detected once
+        sources = pipeline.sources(names, format)  # each file found and its dialect detected, once
     except dialects.UnknownDialect as err:
         raise ConvertError(str(err)) from err
     minter = Minter(base)

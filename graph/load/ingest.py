@@ -71,11 +71,8 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     (default: every core) while the store bulk-loads what they made.
     """
     names = [str(f) for f in files]
-    for f in names:
-        if not Path(f).is_file():
-            raise IngestError(f"{f}: no such file")
     try:
-        sources = pipeline.sources(names, format)  # each file's dialect, detected once
+        sources = pipeline.sources(names, format)  # each file found and its dialect detected, once
     except dialects.UnknownDialect as err:
         raise IngestError(str(err)) from err
     report = IngestReport(member=member.upper(), files=names, format=format)

@@ -66,8 +66,19 @@ class Source:
 
 
 def sources(files: Iterable[str | Path | Source], format: str | None = None) -> list[Source]:
-    """Each file with its dialect: ``format`` if named, else detected (raises ``UnknownDialect``)."""
-    return [f if isinstance(f, Source) else Source(str(f), dialects.detect(f, format)) for f in files]
+    """Each file with its dialect: ``format`` if named, else detected.
+
+    Raises :class:`graph.load.dialects.UnknownDialect` for a file that is not there or
+    whose format cannot be told, naming the file.
+    """
+    found = []
+    for f in files:
+        if not isinstance(f, Source):
+            if not Path(f).is_file():
+                raise dialects.UnknownDialect(f"{f}: no such file")
+            f = Source(str(f), dialects.detect(f, format))
+        found.append(f)
+    return found
 
 
 @dataclass
