@@ -95,17 +95,54 @@ def test_lc_round_trip_through_marcxml(lc_catalogue, tmp_path):
     assert failures == {"cluster": [], "facts": []}
 
 
-def test_electronic_resources_say_so(lc_catalogue):
-    """gwu.xml's streaming audio says it is electronic only in 245 $h ("[electronic resource]"): the graph
-    carries it (bf:carrier online resource), so the union record's 338 does too, and matching, which
-    keeps print and online apart, finds the same edition again."""
-    cat = lc_catalogue
+@pytest.fixture(scope="module")
+def online_catalogue(tmp_path_factory, sample_files):
+    """The sample's Peking University export (PKU), and an online version of 45 of its records that says so
+    only in 245 $h ("[electronic resource]", no 33X, as gwu.xml's streaming audio does), loaded by WEB."""
+    from graph.catalogue import Catalogue
+    from graph.load.ingest import ingest
+    from graph.load.sources import SourceRecord
+    from graph.load.sources.marc import read_marc
+    from graph.alliance.members import Member, add_member
+
+    folder = tmp_path_factory.mktemp("online")
+    pku = sample_files["PKU"].files[0]
+    online = []
+    for item in read_marc(pku):
+        if isinstance(item, SourceRecord) and item.record["245"] is not None and len(online) < 45:
+            record = item.record
+            record["001"].data = "e" + record["001"].data
+            t245 = record["245"]
+            at = next(n for n, sub in enumerate(t245.subfields) if sub.code == "a") + 1
+            t245.subfields.insert(at, pymarc.Subfield("h", "[electronic resource]"))
+            record.remove_fields("852", "336", "337", "338")  # catalogued before RDA, as gwu.xml's were
+            online.append(record)
+    (folder / "web.mrc").write_bytes(b"".join(r.as_marc() for r in online))
+    cat = Catalogue.open(folder / "data", TEST_BASE)
+    for code, path in (("PKU", pku), ("WEB", folder / "web.mrc")):
+        add_member(cat.store, cat.minter, Member(code, code))
+        ingest(cat.store, cat.minter, [path], code, clusters=cat.clusters)
+    yield cat, len(online)
+    cat.close()
+
+
+def test_electronic_resources_say_so(online_catalogue):
+    """An edition that says it is electronic only in 245 $h ("[electronic resource]"): the graph carries it
+    (bf:carrier online resource), so the union record's 338 does too, and matching, which keeps print and
+    online apart, finds the same edition again."""
+    cat, made = online_catalogue
     rows = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
         bf:carrier <http://id.loc.gov/vocabulary/carriers/cr> } ORDER BY ?i""")
-    assert len(rows) > 40
-    record = union_record(cat.store, rows[0]["i"])
-    assert [f["a"] for f in record.get_fields("338")] == ["online resource"]
-    assert signature(evidence(record, "X", "x"))["f"] == "e"
+    assert len(rows) == made == 45
+    held = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
+        bf:carrier <http://id.loc.gov/vocabulary/carriers/cr> . ?item bf:itemOf ?i ; bf:heldBy ?lib .
+        ?lib alliance:code "PKU" }""")
+    assert held == [], "print and online stay apart: no online edition is one of PKU's print ones"
+    for row in rows:
+        record = union_record(cat.store, row["i"])
+        assert [f["a"] for f in record.get_fields("338")] == ["online resource"]
+        assert signature(evidence(record, "X", "x"))["f"] == "e"
+        assert cat.clusters.lookup(evidence(record, "BACK", "x")).instances == (row["i"].value,)
 
 
 def test_two_members_records_give_each_identifier_and_name_once(seeded_catalogue):

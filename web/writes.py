@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import tempfile
 from contextlib import contextmanager
 from typing import Iterator
 
@@ -30,6 +29,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph.formats import BY_MEDIA_TYPE, GRAPH_SERIALISATIONS, graph_serialisation
 from graph.store.answers import BoundedWriter, QueryFailed, QueryTooLarge
+from graph.store import scratch
 from graph.store.base import RdfFile, StoreError
 from graph.store.updates import ANY, DEFAULT, UpdateRejected, effects, where_queries, with_dataset
 from graph.alliance.tokens import Grant, TokenStore
@@ -300,12 +300,15 @@ def _uploaded(base: str) -> Iterator[list[RdfFile]]:
 
     Reads are bounded (1 MiB at a time) and the size limit is enforced while streaming (413),
     so neither the body nor its triples are ever held in memory; the store bulk-loads the files.
-    RDF/XML is checked for unsafe entities on the way to disk. The files go when the block ends.
+    RDF/XML is checked for unsafe entities on the way to disk. The files go when the block ends; their
+    folder is a scratch folder of the data directory (:mod:`graph.store.scratch`), collected if the process dies.
     """
     limit = _max_bytes()
     if request.content_length is not None and request.content_length > limit:
         raise ProtocolError(f"the request body is larger than the limit of {limit:,} bytes", 413)
-    folder = tempfile.mkdtemp(prefix="alliance-upload-")
+    data_dir = state().catalogue.data_dir  # a scratch folder there, collected if this process is killed
+    scratch.clear_orphans(data_dir)
+    folder = str(scratch.scratch_dir(data_dir, "upload"))
     try:
         if request.mimetype == "multipart/form-data":
             request.max_content_length = limit  # werkzeug spools each part to a file; it stops past the limit

@@ -4,17 +4,17 @@ from __future__ import annotations
 import functools
 import os
 import shutil
-import tempfile
 import threading
 import time
 import uuid
+from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 
 from graph import faults
 from graph.identity.uris import Minter
-from graph.store import registry
+from graph.store import registry, scratch
 from graph.store.answers import Limits
 from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError, Triple
 from graph.store.pool import QueryPool
@@ -52,6 +52,12 @@ class EmbeddedStore(Store):
         self._switching = 0  # a switch is committing (readers naming active graphs wait and ask again)
         if not read_only:  # one writer at a time: any inactive batch graph is a crashed load's
             self.collect_garbage()
+            scratch.clear_orphans(self.scratch_parent)  # and so is a dead process's scratch folder
+
+    @property
+    def scratch_parent(self) -> Path:
+        """Where this store's loads put their scratch folders: the data directory, beside the store."""
+        return Path(self.location).parent
 
     # reading -------------------------------------------------------------------
     def active_graphs(self) -> list[ox.NamedNode]:
@@ -180,7 +186,7 @@ class EmbeddedStore(Store):
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             try:
                 if isinstance(triples, SerializedTriples):
-                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph)
+                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph, self.scratch_parent)
                 else:
                     counter = _Counter(triples, graph)
                     self._ox.bulk_extend(counter)
@@ -520,19 +526,20 @@ class _Counter:
             yield ox.Quad(s, p, o, graph)
 
 
-def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode) -> int:
+def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode, parent: Path) -> int:
     """Bulk-load N-Triples chunks into ``graph`` through a pipe; returns the triples written.
 
     pyoxigraph's bulk loader parses and sorts in Rust without the GIL when it reads a
     path; a named pipe fed by a thread lets it load while the chunks are still being
     made (by converter processes), instead of waiting for a file. If ``chunks`` raises,
-    the error is re-raised here after the loader has stopped.
+    the error is re-raised here after the loader has stopped. The pipe's folder is a scratch
+    folder in ``parent`` (:mod:`graph.store.scratch`: collected if this process is killed).
     """
     if not hasattr(os, "mkfifo"):  # no named pipes: parse in Python instead
         counter = _Counter(SerializedTriples(chunks), graph)
         store.bulk_extend(counter)
         return counter.count
-    folder = tempfile.mkdtemp(prefix="alliance-load-")
+    folder = str(scratch.scratch_dir(parent, "load"))
     pipe = os.path.join(folder, "batch.nt")
     os.mkfifo(pipe)
     state: dict = {"count": 0, "error": None}
