@@ -36,6 +36,9 @@ _DDC = re.compile(r"^\s*([0-9])")
 # A title node's parts. Alternatives are written as FILTER(?k IN (…)) rather than property paths
 # (a|b): pyoxigraph 0.5 evaluates the path about twice as slowly for the same rows.
 _TITLE_PARTS = "?n ?k ?v FILTER(?k IN (bf:mainTitle, bf:subtitle, bf:partName, bf:partNumber))"
+# The main entry's contribution: the mappers write bf:PrimaryContribution (BIBFRAME 2.x); older data and the
+# local and UNIMARC mappers bflc:PrimaryContribution. Either puts its agent first among a work's creators.
+PRIMARY_CONTRIBUTION = "bf:PrimaryContribution, bflc:PrimaryContribution"
 IDENTIFIER_KINDS = {BF.Isbn.value: "isbn", BF.Issn.value: "issn", BF.Lccn.value: "lccn",
                     BF.OclcNumber.value: "oclc", BF.Local.value: "local"}
 
@@ -242,7 +245,7 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
         d.subject_labels.append((r["s"].value, r["l"].value))
     agents: dict[str, list[tuple[str, bool]]] = defaultdict(list)  # agent -> (work, primary)
     for r in _select(store, f"""SELECT DISTINCT ?w ?a ?t WHERE {{ {vw} ?w bf:contribution ?c . ?c bf:agent ?a .
-            OPTIONAL {{ ?c a ?t FILTER(?t = bflc:PrimaryContribution) }} }}"""):
+            OPTIONAL {{ ?c a ?t FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }} }}"""):
         if r["w"].value in docs:
             agents[r["a"].value].append((r["w"].value, r["t"] is not None))
     for part in _chunks([NamedNode(a) for a in agents]):
