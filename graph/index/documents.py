@@ -6,7 +6,11 @@ names, subjects, series, notes, identifiers), the facet values of all its editio
 and what a result list shows, so a search answers without touching the store.
 
 Built by SPARQL over ``store.query`` (any :class:`graph.store.base.Store`), a chunk of
-works at a time; terms enter queries only as ``str()`` of pyoxigraph terms.
+works at a time; terms enter queries only as ``str()`` of pyoxigraph terms. What costs is
+pyoxigraph turning each returned IRI back into a string (~4 µs, against under 1 µs for a
+literal): so rows name the chunk's works and editions by small integer keys
+(:func:`_keyed`), and an IRI many rows share (a type, a language, a library, a graph) comes
+once with the keys of its rows (:func:`_grouped`).
 """
 from __future__ import annotations
 
