@@ -265,3 +265,26 @@ def test_related_works_a_record_only_names_are_not_catalogued_works(tmp_path, sa
     assert searcher.totals()["works"] == len(held)
     assert home_view(store)["counts"]["works"] == catalogue_stats(cat)["works"] == len(held)
     cat.close()
+
+
+def test_a_works_primary_contributor_is_named_first(demo, demo_catalogue):
+    """The mappers type a work's main entry bf:PrimaryContribution (bflc:PrimaryContribution in older data):
+    a result names that contributor first, whatever the other names sort as."""
+    rows = demo_catalogue.store.query("""PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
+        PREFIX bflc: <http://id.loc.gov/ontologies/bflc/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT DISTINCT ?w ?l WHERE { ?w a bf:Work ; bf:contribution ?c . ?c bf:agent ?a ; a ?t .
+            FILTER(?t IN (bf:PrimaryContribution, bflc:PrimaryContribution)) ?a rdfs:label ?l }""")
+    primary: dict[str, set[str]] = {}
+    for r in rows:
+        primary.setdefault(r["w"].value, set()).add(unicodedata.normalize("NFC", r["l"].value))
+    found = search(demo, per_page=1000)
+    assert found.total <= 1000
+    checked = out_of_order = 0
+    for hit in found.hits:
+        names = [v for v, _ in hit.display["creators"]]
+        if hit.iri not in primary or len(names) < 2:
+            continue
+        checked += 1
+        assert names[0] in primary[hit.iri], (hit.iri, names, primary[hit.iri])
+        out_of_order += names[0] != min(names)
+    assert checked and out_of_order, "works whose primary contributor does not sort first among their names"

@@ -23,8 +23,8 @@ from pyoxigraph import Literal
 
 from graph.identity.normalize import year as year_of
 from graph.identity.uris import Minter
-from graph.index.documents import (IDENTIFIER_KINDS, PREFIXES, WorkDocument, _FORMAT_SKIP, _class_key,
-                                   _place)
+from graph.index.documents import (IDENTIFIER_KINDS, PREFIXES, PRIMARY_CONTRIBUTION, WorkDocument, _FORMAT_SKIP,
+                                   _class_key, _place)
 from graph.store.base import Store
 from vocab.namespaces import BF, BFLC, LANGUAGES
 
@@ -136,8 +136,8 @@ def _work_statements(store: Store, docs: dict[str, WorkDocument]) -> None:
 
 def _contributors(store: Store, docs: dict[str, WorkDocument]) -> None:
     agents: dict[str, list[tuple[WorkDocument, bool]]] = defaultdict(list)
-    primary = {(w.value, a.value) for w, a in _rows(store, """SELECT DISTINCT ?w ?a WHERE {
-            ?w bf:contribution ?c . ?c a bflc:PrimaryContribution ; bf:agent ?a }""")}
+    primary = {(w.value, a.value) for w, a in _rows(store, f"""SELECT DISTINCT ?w ?a WHERE {{
+            ?w bf:contribution ?c . ?c a ?t ; bf:agent ?a FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }}""")}
     for w, a in _rows(store, "SELECT DISTINCT ?w ?a WHERE { ?w bf:contribution ?c . ?c bf:agent ?a }"):
         if (d := docs.get(w.value)) is not None:
             agents[a.value].append((d, (w.value, a.value) in primary))

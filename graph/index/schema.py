@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import tantivy
 
-SCHEMA_VERSION = 6  # bump when fields or analysis change: the index then rebuilds itself
+SCHEMA_VERSION = 7  # bump when fields, analysis or documents change: the index then rebuilds itself
+# 7: primary contributors typed bf:PrimaryContribution (what the MARC 21 mapper writes) come first
 
 # (field, boost) of the text fields a query searches; the pinyin and identifier fields are extra.
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (
