@@ -202,7 +202,7 @@ class Catalogue:
         from graph.load.ingest import ingest
 
         report = ingest(self.store, self.minter, list(files), member, replace=replace, progress=progress,
-                        format=format, collection_name=collection, clusters=self.clusters)
+                        format=format, collection_name=collection, clusters=self.clusters, keep_sources=True)
         self.after_load(report, index_progress)
         return report
 
@@ -212,7 +212,7 @@ class Catalogue:
         from graph.load.harvest import harvest
 
         report = harvest(self.store, self.minter, url, member, state_dir=state_dir, clusters=self.clusters,
-                         **options)
+                         keep_sources=True, **options)
         if report.ingest is not None:
             self.after_load(report.ingest, index_progress)
         return report
@@ -222,14 +222,24 @@ class Catalogue:
         import time
 
         if report.batch is not None:
-            report.archived = self.keep_sources(report.member, report.batch, report.files, report.format)
+            report.archived = self.keep_sources(report)
         started = time.perf_counter()
         report.indexed = self.sync_search(changed=report.renamed, progress=index_progress)
         report.index_seconds = time.perf_counter() - started
 
-    def keep_sources(self, member: str, batch, files, format: str | None = None) -> int:
-        """Archive the MARC records a load switched on (for MARCXML export) and forget replaced ones."""
-        kept = self.sources.add(member, batch.graph.value, files, format)
+    def keep_sources(self, report) -> int:
+        """Archive the MARC records a load switched on (for MARCXML export) and forget replaced ones:
+        the rows its converters gathered (``report.spool``), else a read of its files."""
+        from graph.load.archive import marc_records
+
+        spool = report.spool
+        rows = spool.rows() if spool is not None else marc_records(report.files, report.format)
+        try:
+            kept = self.sources.add(report.member, report.batch.graph.value, rows)
+        finally:
+            if spool is not None:
+                spool.close()
+                report.spool = None
         self.sources.prune(g.value for g in self.store.active_graphs())
         return kept
 

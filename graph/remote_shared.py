@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zlib
 from dataclasses import asdict
 from typing import Iterable
 
 from pyoxigraph import Literal, NamedNode
 
-from graph.load.archive import ArchivedRecord, marc_records
+from graph.load.archive import ArchivedRecord
 from graph.alliance.tokens import Grant, digest_of, mint
 from vocab.namespaces import ALLIANCE
 
@@ -85,11 +86,12 @@ class ServerSourceArchive:
         key = hashlib.blake2b(f"{member}\t{control}\t{graph}".encode(), digest_size=12).hexdigest()
         return NamedNode(f"{self.graph.value}/{key}")
 
-    def add(self, member: str, graph: str, files: Iterable, format: str | None = None) -> int:
-        """Keep the MARC records of ``files`` (as loaded into ``graph``); returns how many were kept."""
+    def add(self, member: str, graph: str, rows: Iterable[tuple[str, str, bytes]]) -> int:
+        """Keep source rows (:func:`graph.load.archive.source_row`) as loaded into ``graph``; returns how many."""
         member, batch = member.upper(), NamedNode(graph)
         triples = []
-        for scheme, control, xml in marc_records(files, format):
+        for scheme, control, packed in rows:
+            xml = zlib.decompress(packed)
             node = self._node(member, control, graph)
             triples += [(node, ALLIANCE.code, Literal(member)), (node, ALLIANCE.controlNumber, Literal(control)),
                         (node, ALLIANCE.inBatch, batch), (node, ALLIANCE.scheme, Literal(scheme)),

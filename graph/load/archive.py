@@ -6,11 +6,18 @@ number (001) and the batch graph it was loaded in. A record is shown only while 
 active, so a replaced catalogue's records disappear with it (and are pruned at the next load);
 a load that never switched on never archives anything. Spreadsheets and Dublin Core have no
 MARC record to keep.
+
+The records come from the load's own stream, not a second read of its files: the converter
+processes turn each record they mapped into a row (:func:`source_row`), the load gathers the rows
+in a :class:`RecordSpool` (a temporary file, so memory does not grow with the file), and
+:meth:`graph.catalogue.Catalogue.after_load` adds them once the batch is switched on.
 """
 from __future__ import annotations
 
 import io
+import pickle
 import sqlite3
+import tempfile
 import threading
 import zlib
 from dataclasses import dataclass
@@ -53,13 +60,12 @@ class SourceArchive:
     def in_dir(cls, data_dir: str | Path) -> "SourceArchive":
         return cls(Path(data_dir) / cls.FILE)
 
-    def add(self, member: str, graph: str, files: Iterable[str | Path], format: str | None = None) -> int:
-        """Keep the MARC records of ``files`` (as loaded into ``graph``); returns how many were kept."""
-        rows = [(member.upper(), control, graph, scheme, zlib.compress(xml, 6))
-                for scheme, control, xml in marc_records(files, format)]
+    def add(self, member: str, graph: str, rows: Iterable[tuple[str, str, bytes]]) -> int:
+        """Keep source rows (:func:`source_row`) as loaded into ``graph``; returns how many were kept."""
+        kept = [(member.upper(), control, graph, scheme, packed) for scheme, control, packed in rows]
         with self._lock, self.db:
-            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", rows)
-        return len(rows)
+            self.db.executemany("INSERT OR REPLACE INTO records VALUES (?, ?, ?, ?, ?)", kept)
+        return len(kept)
 
     def prune(self, active: Iterable[str]) -> int:
         """Forget the records of batches that are no longer active."""
@@ -88,26 +94,55 @@ class SourceArchive:
         self.db.close()
 
 
-def marc_records(files: Iterable[str | Path], format: str | None = None) -> Iterator[tuple[str, str, bytes]]:
-    """(scheme, control number, MARCXML) of every MARC record in ``files`` that has a 001."""
+def source_row(scheme: str, record) -> tuple[str, str, bytes] | None:
+    """(scheme, control number, compressed MARCXML) of a MARC record with a 001, else None."""
     import pymarc
 
+    if not hasattr(record, "get_fields"):
+        return None
+    control = record.get_fields("001")
+    if not control or not (control[0].data or "").strip():
+        return None
+    try:
+        xml = pymarc.record_to_xml(record, namespace=True)
+    except Exception:  # noqa: BLE001 - a record pymarc cannot write is simply not kept
+        return None
+    return scheme, control[0].data.strip(), zlib.compress(xml, 6)
+
+
+class RecordSpool:
+    """The source rows of one load, in a temporary file until the batch is switched on."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.TemporaryFile()
+        self.count = 0
+
+    def add(self, rows: list[tuple[str, str, bytes]]) -> None:
+        pickle.dump(rows, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.count += len(rows)
+
+    def rows(self) -> Iterator[tuple[str, str, bytes]]:
+        self._file.seek(0)
+        while True:
+            try:
+                yield from pickle.load(self._file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def marc_records(files: Iterable[str | Path], format: str | None = None) -> Iterator[tuple[str, str, bytes]]:
+    """The source rows (:func:`source_row`) of every MARC record in ``files`` that has a 001."""
     for path in files:
         dialect = dialects.detect(path, format)
         scheme = MARC_DIALECTS.get(dialect.name)
         if scheme is None:
             continue
         for item in dialect.read(path):
-            if not isinstance(item, SourceRecord) or not hasattr(item.record, "get_fields"):
-                continue
-            control = item.record.get_fields("001")
-            if not control or not (control[0].data or "").strip():
-                continue
-            try:
-                xml = pymarc.record_to_xml(item.record, namespace=True)
-            except Exception:  # noqa: BLE001 - a record pymarc cannot write is simply not kept
-                continue
-            yield scheme, control[0].data.strip(), xml
+            if isinstance(item, SourceRecord) and (row := source_row(scheme, item.record)) is not None:
+                yield row
 
 
 def marcxml_collection(records: list[ArchivedRecord]) -> bytes:

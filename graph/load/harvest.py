@@ -141,9 +141,9 @@ def choose_format(url: str, offered: dict[str, str], wanted: str | None = None) 
 def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: str | Path,
             set_spec: str | None = None, from_date: str | None = None, full: bool = False,
             collection_name: str | None = None, clusters=None, timeout: float = 60,
-            metadata_prefix: str | None = None) -> HarvestReport:
+            metadata_prefix: str | None = None, keep_sources: bool = False) -> HarvestReport:
     """Harvest ``url`` for ``member`` (MARCXML if offered, else oai_dc; or ``metadata_prefix``)
-    and load it as one of its collections."""
+    and load it as one of its collections (``keep_sources``: see :func:`graph.load.ingest.ingest`)."""
     source_key = f"{url}|{set_spec or ''}"
     folder = Path(state_dir) / f"{member.lower()}-{digest(source_key)}"
     folder.mkdir(parents=True, exist_ok=True)
@@ -203,7 +203,7 @@ def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: s
             fh.write(xml + "\n")
         fh.write("</ListRecords></OAI-PMH>\n")
     report.ingest = ingest(store, minter, [document], member, format=dialect,
-                           collection_name=report.collection, clusters=clusters)
+                           collection_name=report.collection, clusters=clusters, keep_sources=keep_sources)
     _name_records(report.ingest.rejected, url, list(cache))
     with open(cache_path.with_suffix(".tmp"), "w", encoding="utf-8") as fh:
         for ident, xml in cache.items():

@@ -21,6 +21,7 @@ from graph.load import dialects
 from graph.load import pipeline
 from graph.identity.clusters import ClusterIndex, IndexBehind
 from graph.identity.uris import Minter
+from graph.load.archive import RecordSpool
 from graph.load.dialects import count_records
 from graph.load.mappers import MappingContext
 from graph.load.rdfload import file_fingerprint
@@ -46,6 +47,7 @@ class IngestReport(ConversionReport):
     renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
     format: str | None = None        # the format the files were read as, when named rather than detected
     archived: int = 0                # source records kept for export (graph.catalogue.Catalogue.ingest)
+    spool: RecordSpool | None = None  # this load's source rows, until they are archived (keep_sources)
     indexed: int = 0                 # works the search index re-derived after the load
     index_seconds: float = 0.0
 
@@ -59,7 +61,7 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
            replace: bool = False, progress: Callable[[int], None] | None = None,
            format: str | None = None, collection_name: str | None = None,
            clusters: ClusterIndex | None = None, workers: int | None = None,
-           min_parallel: int = pipeline.PARALLEL_THRESHOLD) -> IngestReport:
+           min_parallel: int = pipeline.PARALLEL_THRESHOLD, keep_sources: bool = False) -> IngestReport:
     """Convert ``files`` and load them as one batch of ``member``'s catalogue.
 
     ``format`` names the dialect (:func:`graph.load.dialects.names`) instead of detecting it;
@@ -68,14 +70,17 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
     With ``clusters`` (the catalogue's :class:`ClusterIndex`), records join the alliance's
     Instance and Work clusters; the index commits only if the batch switched on.
     Every file goes through :mod:`graph.load.pipeline`: converted on ``workers`` processes
-    (default: every core) while the store bulk-loads what they made.
+    (default: every core) while the store bulk-loads what they made. With ``keep_sources`` the
+    converters also turn each MARC record they map into its archive row, gathered in
+    ``report.spool`` (from the one read of the files) for the catalogue's source archive.
     """
     names = [str(f) for f in files]
     try:
         sources = pipeline.sources(names, format)  # each file found and its dialect detected, once
     except dialects.UnknownDialect as err:
         raise IngestError(str(err)) from err
-    report = IngestReport(member=member.upper(), files=names, format=format)
+    report = IngestReport(member=member.upper(), files=names, format=format,
+                          spool=RecordSpool() if keep_sources else None)
     load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
             if clusters is not None else None)
     ctx = MappingContext(minter, member.upper(), collection_name, identity=load, member_descriptions=True)
@@ -95,7 +100,8 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
 
     def chunks():
         yield from pipeline.convert_stream(sources, ctx, report, workers=workers, progress=progress,
-                                           min_parallel=min_parallel, lookup=_instance_of(store, minter, member))
+                                           min_parallel=min_parallel, lookup=_instance_of(store, minter, member),
+                                           keep=report.spool)
         nothing_read()
     payload = SerializedTriples(chunks())
 

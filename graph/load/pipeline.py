@@ -34,6 +34,7 @@ from graph.identity.match import original_keys
 from graph.identity.resolver import KeyIdentity, Resolved
 from graph.load import collection, dialects
 from graph import faults
+from graph.load.archive import MARC_DIALECTS, RecordSpool, source_row
 from graph.load.dialects import Dialect
 from graph.load.mappers import MappingContext
 from graph.load.mappers import marc21
@@ -99,6 +100,7 @@ class _Result:
     deferred: list = field(default_factory=list)   # (file, position, offset, raw) of holdings records
     instances: dict = field(default_factory=dict)  # 001 -> instance IRI, for records with holdings
     evidence: list = field(default_factory=list)   # what deferred identity resolution needs
+    archived: list = field(default_factory=list)   # source rows of the records mapped (graph.load.archive)
 
 
 _PENDING = "urn:x-alliance-pending:"
@@ -197,11 +199,12 @@ _STATE: dict = {}
 FAULTS = (*faults.MACHINE_FAULTS, StoreError)
 
 
-def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False) -> None:
+def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False,
+                 archive: bool = False) -> None:
     if defer:  # a stateful resolver lives in the parent; this process only gathers evidence
         ctx = MappingContext(ctx.minter, ctx.member, ctx.collection, identity=DeferredIdentity(),
                              member_descriptions=ctx.member_descriptions)
-    _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph), defer=defer)
+    _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph), defer=defer, archive=archive)
     gc.freeze()  # everything inherited is long-lived; young collections stay cheap
 
 
@@ -216,6 +219,7 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
     res = _Result()
     chunks = []
     cache: dict = {}
+    scheme = MARC_DIALECTS.get(name) if _STATE.get("archive") else None
     for entry in entries:
         offset = None
         if type(entry) is tuple:
@@ -241,6 +245,8 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
         if triples is not None:
             res.triples += len(triples)
             chunks.append(ser.lines(triples, cache))
+            if scheme is not None and isinstance(item, SourceRecord) and (row := source_row(scheme, item.record)):
+                res.archived.append(row)
     res.data = ser.finish(chunks)
     if _STATE.get("defer"):
         res.evidence = ctx.identity.evidence
@@ -347,7 +353,7 @@ def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, re
                    format: str | None = None, kind: str = "nt", graph: NamedNode | None = None,
                    workers: int | None = None, lookup: Callable[[str], str | None] | None = None,
                    progress: Callable[[int], None] | None = None,
-                   min_parallel: int = PARALLEL_THRESHOLD) -> Iterator[bytes]:
+                   min_parallel: int = PARALLEL_THRESHOLD, keep: RecordSpool | None = None) -> Iterator[bytes]:
     """Serialised triples of every good record in ``files``; counts and rejections go into ``report``.
 
     Each file is read as its dialect (:func:`sources`: ``format`` if named, else detected).
@@ -356,6 +362,7 @@ def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, re
     With ``ctx.collection`` every Instance joins that collection.
     ``lookup(control_number)`` finds the Instance IRI of
     a bibliographic record that is not in ``files`` (for holdings records that name one).
+    ``keep`` gathers the source row of every MARC record mapped, for the archive.
     """
     files = sources(files, format)
     plan = _plan(files)
@@ -377,6 +384,8 @@ def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, re
         report.triples += res.triples
         deferred.extend(res.deferred)
         instances.update(res.instances)
+        if keep is not None and res.archived:
+            keep.add(res.archived)
         if progress:
             progress(res.read)
         return res.data
@@ -388,7 +397,7 @@ def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, re
     if workers > 1 and plan.records >= min_parallel:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         defer = not isinstance(ctx.identity, KeyIdentity)
-        pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer))
+        pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer, keep is not None))
         try:
             for res in _bounded(pool, _batches(files), IN_FLIGHT * workers):
                 yield absorb(res)
@@ -396,7 +405,7 @@ def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, re
             pool.terminate()
             pool.join()
     else:
-        _init_worker(ctx, plan, kind, graph)
+        _init_worker(ctx, plan, kind, graph, archive=keep is not None)
         try:
             for batch in _batches(files):
                 yield absorb(_convert_batch(batch))
