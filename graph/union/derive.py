@@ -218,9 +218,13 @@ class _Moves:
         return mapping[base] + sep + frag if base in mapping else value
 
     def term(self, term, graph):
-        if not self.everywhere and not self.scoped:
+        if (not self.everywhere and not self.scoped) or not isinstance(term, NamedNode):
             return term
-        if isinstance(term, NamedNode):
-            value = self.value(term.value, graph)
-            return term if value == term.value else NamedNode(value)
-        return term
+        mapping = self._in.get(graph)
+        if mapping is None:
+            mapping = self._mapping(graph)
+        if not mapping:
+            return term
+        base, sep, frag = term.value.partition("#")
+        new = mapping.get(base)
+        return term if new is None else NamedNode(new + sep + frag)
