@@ -141,12 +141,15 @@ class Store(abc.ABC):
         in the switch's transaction.
         """
 
-    def _union_changes(self, derive: Callable, batch: Batch, renames: list):
-        """``derive`` (see :meth:`write_batch`) for a batch written but not yet switched on."""
+    def _union_changes(self, derive: Callable, batch: Batch, renames: list, known=None):
+        """``derive`` (see :meth:`write_batch`) for a batch written but not yet switched on; ``known``, the
+        batch's statements the store kept on the way in (:class:`graph.union.derive.BatchStatements`)."""
         live = [g for g in self.active_graphs()[1:] if g not in batch.replaced]
         owners = {b.graph: b.member for b in self.batches()}
         owners[batch.graph] = batch.member
-        return derive(self, batch.graph, live, batch.replaced, renames, owners)
+        if known is None:
+            return derive(self, batch.graph, live, batch.replaced, renames, owners)
+        return derive(self, batch.graph, live, batch.replaced, renames, owners, known=known)
 
     @abc.abstractmethod
     def replace_graph(self, graph: NamedNode, triples: Iterable[Triple], *,

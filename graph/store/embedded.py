@@ -17,6 +17,7 @@ from graph.identity.uris import Minter
 from graph.store import registry, scratch
 from graph.store.answers import Limits
 from graph.store.base import Batch, SerializedTriples, Store, StoreBusy, StoreError, Triple
+from graph.store.kept import BatchStatements
 from graph.store.pool import QueryPool
 from graph.store.sparqltext import has_dataset_clause
 from graph.store.registry import TRUE
@@ -184,11 +185,14 @@ class EmbeddedStore(Store):
                           sources=list(sources), fingerprint=fingerprint, index_generation=index_generation)
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
+            # what the union derivation will ask of this batch, kept on the way in (not read back)
+            known = BatchStatements(self.minter.base) if derive is not None else None
             try:
                 if isinstance(triples, SerializedTriples):
-                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph, self.scratch_parent)
+                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph, self.scratch_parent,
+                                                      keep=known.add_chunk if known is not None else None)
                 else:
-                    counter = _Counter(triples, graph)
+                    counter = _Counter(triples, graph, keep=known.add if known is not None else None)
                     self._ox.bulk_extend(counter)
                     batch.triples = counter.count
             except Exception as err:  # the inactive graph is invisible; drop it now
@@ -201,7 +205,7 @@ class EmbeddedStore(Store):
                 renamed = list(renames()) if renames else []
                 rewrite = self._rewrite(batch, renamed)
                 if derive is not None:
-                    derived = self._union_changes(derive, batch, renamed)
+                    derived = self._union_changes(derive, batch, renamed, known)
                     for q in derived.duplicates:  # the batch is still inactive: no transaction needed
                         self._ox.remove(q)
                     counter = _Counter(derived.triples, graph)
@@ -514,19 +518,22 @@ class _Counted:
 class _Counter:
     """Turns triples into quads of one graph and counts them on the way."""
 
-    def __init__(self, triples: Iterable[Triple], graph: ox.NamedNode):
+    def __init__(self, triples: Iterable[Triple], graph: ox.NamedNode, keep=None):
         self._triples = triples
         self._graph = graph
+        self._keep = keep
         self.count = 0
 
     def __iter__(self) -> Iterator[ox.Quad]:
-        graph = self._graph
+        graph, keep = self._graph, self._keep
         for s, p, o in self._triples:
             self.count += 1
+            if keep is not None:
+                keep(s, p, o)
             yield ox.Quad(s, p, o, graph)
 
 
-def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode, parent: Path) -> int:
+def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode, parent: Path, keep=None) -> int:
     """Bulk-load N-Triples chunks into ``graph`` through a pipe; returns the triples written.
 
     pyoxigraph's bulk loader parses and sorts in Rust without the GIL when it reads a
@@ -534,7 +541,10 @@ def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode, p
     made (by converter processes), instead of waiting for a file. If ``chunks`` raises,
     the error is re-raised here after the loader has stopped. The pipe's folder is a scratch
     folder in ``parent`` (:mod:`graph.store.scratch`: collected if this process is killed).
+    ``keep`` sees every chunk too.
     """
+    if keep is not None:
+        chunks = _teed(chunks, keep)
     if not hasattr(os, "mkfifo"):  # no named pipes: parse in Python instead
         counter = _Counter(SerializedTriples(chunks), graph)
         store.bulk_extend(counter)
@@ -568,3 +578,9 @@ def _bulk_load_stream(store: ox.Store | _Counted, chunks, graph: ox.NamedNode, p
     if state["error"] is not None:
         raise state["error"]
     return state["count"]
+
+
+def _teed(chunks, keep):
+    for chunk in chunks:
+        keep(chunk)
+        yield chunk

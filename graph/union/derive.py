@@ -36,7 +36,7 @@ class Derived:
 
 
 def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode],
-           renames: Iterable = (), owners: dict | None = None) -> Derived:
+           renames: Iterable = (), owners: dict | None = None, known=None) -> Derived:
     """The union descriptions of what a load into ``batch`` touches (see the module).
 
     ``live`` are the batch graphs that stay active through the switch, ``replaced`` the
@@ -44,7 +44,11 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
     in the graphs of ``members``, or all when None), ``owners`` the member of each batch graph.
     ``store`` reads: ``scan(predicate, graph)`` one graph's quads with that predicate,
     ``about(pairs)`` the quads of (subject, graph) pairs as tuples, ``query_every_graph``.
+    ``known``, when the store kept them on the way in, are the batch's own statements about shared
+    resources (:class:`graph.store.kept.BatchStatements`): read from there, not back from the store.
     """
+    if known is not None:
+        store = _Reader(store, batch, known)
     renames = list(renames)
     moves = _Moves(renames, owners or {})
     touched: set[str] = {r.new.value for r in renames} | {r.old.value for r in renames}
@@ -152,6 +156,42 @@ def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[N
                 out.triples.append((r["s"], r["p"], r["o"]))
 
 
+class _Reader:
+    """The store's readers, with the new batch's statements about shared resources taken from memory."""
+
+    def __init__(self, store, batch: NamedNode, known):
+        self.store, self.batch, self.known = store, batch, known
+        self.minter = store.minter
+
+    def scan(self, predicate: NamedNode, graph: NamedNode):
+        if graph != self.batch:
+            yield from self.store.scan(predicate, graph)
+            return
+        # only the scans derive makes (member description links, admin metadata) are about shared resources
+        for s, pos in self.known.by_subject.items():
+            for p, o in pos:
+                if p == predicate:
+                    yield s, p, o, graph
+        for q in self.store.scan(predicate, graph):
+            if not self.known.covers(q.subject):
+                yield q
+
+    def about(self, pairs: list[tuple]):
+        batch, known = self.batch, self.known
+        rest = []
+        for s, g in pairs:
+            if g == batch and known.covers(s):
+                for p, o in known.by_subject.get(s, ()):
+                    yield s, p, o, g
+            else:
+                rest.append((s, g))
+        if rest:
+            yield from self.store.about(rest)
+
+    def query_every_graph(self, sparql: str):
+        return self.store.query_every_graph(sparql)
+
+
 class _Moves:
     """Where the switch's rewrite moves an IRI in a graph: renames apply in all graphs or their members'."""
 
@@ -178,9 +218,13 @@ class _Moves:
         return mapping[base] + sep + frag if base in mapping else value
 
     def term(self, term, graph):
-        if not self.everywhere and not self.scoped:
+        if (not self.everywhere and not self.scoped) or not isinstance(term, NamedNode):
             return term
-        if isinstance(term, NamedNode):
-            value = self.value(term.value, graph)
-            return term if value == term.value else NamedNode(value)
-        return term
+        mapping = self._in.get(graph)
+        if mapping is None:
+            mapping = self._mapping(graph)
+        if not mapping:
+            return term
+        base, sep, frag = term.value.partition("#")
+        new = mapping.get(base)
+        return term if new is None else NamedNode(new + sep + frag)

@@ -197,10 +197,17 @@ def merge(resource: NamedNode, descriptions: Iterable[Description]) -> list[tupl
 
 
 def _about(d: Description) -> dict:
+    """Each node's statements, in one order whatever order they were read in (the store's or a load's)."""
     about: dict = defaultdict(list)
     for s, p, o in d.triples:
         about[s].append((p, o))
+    for statements in about.values():
+        statements.sort(key=_statement_order)
     return about
+
+
+def _statement_order(po: tuple) -> tuple:
+    return (po[0].value, str(po[1]))
 
 
 def _is_node(term, d: Description) -> bool:

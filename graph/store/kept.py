@@ -1,0 +1,34 @@
+"""What a store keeps of a batch on the way in, for the union derivation (:mod:`graph.union.derive`)."""
+from __future__ import annotations
+
+from pyoxigraph import NamedNode, RdfFormat, parse
+
+
+class BatchStatements:
+    """A batch's statements about shared Instances and Works (their IRIs and fragments), kept as the
+    store writes the batch, so :func:`graph.union.derive.derive` reads its member descriptions from memory.
+
+    Reading a quad back from pyoxigraph costs several microseconds (each term's text is looked up);
+    parsing the N-Triples the store is loading anyway costs a fraction of that. Statements about
+    anything else (items, agents, …) are not kept: :func:`graph.union.derive.derive` asks the store for those.
+    """
+
+    def __init__(self, base: str):
+        self.prefixes = (base + "instance/", base + "work/")
+        self.by_subject: dict = {}  # subject -> {(predicate, object): None}
+
+    def covers(self, subject) -> bool:
+        return isinstance(subject, NamedNode) and subject.value.startswith(self.prefixes)
+
+    def add(self, s, p, o) -> None:
+        if isinstance(s, NamedNode) and s.value.startswith(self.prefixes):
+            got = self.by_subject.get(s)
+            if got is None:
+                got = self.by_subject[s] = {}
+            got[(p, o)] = None  # a set, as the store is: a statement made twice counts once
+
+    def add_chunk(self, chunk: bytes) -> None:
+        """Whole lines of N-Triples (as :class:`graph.store.base.SerializedTriples` hands them over)."""
+        add = self.add
+        for t in parse(chunk, format=RdfFormat.N_TRIPLES):
+            add(t.subject, t.predicate, t.object)
