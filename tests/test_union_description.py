@@ -207,11 +207,11 @@ def union_statements(cat) -> list[str]:
                   if r["s"].value.startswith(shared) and not is_member_node(r["s"].value))
 
 
-def test_the_union_is_the_same_in_any_load_order_and_after_a_reload(tmp_path):
+def test_the_union_is_the_same_in_any_load_order_and_after_a_reload(tmp_path, sample_editions):
     """A load derives the union from its own records as it writes them and from other members' as the store
     holds them: whichever side a description comes from, the union is the same."""
     out = tmp_path / "gen"
-    generate([shared(LC)], out, members=3, limit=120, seed=3)
+    generate([sample_editions], out, members=3, limit=120, seed=3)
     members = json.loads((out / "members.json").read_text())
     got = []
     for name, order in (("a", members), ("b", members[::-1])):
