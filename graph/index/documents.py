@@ -230,7 +230,7 @@ def _each(keys: str, targets: list) -> Iterator:
 
 def _grouped(var: str) -> str:
     """Keys of one IRI's rows in one cell: the IRI is decoded once per distinct value, not per row."""
-    return f"(GROUP_CONCAT(DISTINCT STR(?{var}_k)) AS ?keys)"
+    return f"(GROUP_CONCAT(DISTINCT STR(?{var}_k); SEPARATOR=\" \") AS ?keys)"  # Virtuoso needs the separator named
 
 
 def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[WorkDocument]:
@@ -382,7 +382,7 @@ def _add_instance_chunk(store: Store, vi: str, works: list[list[WorkDocument]], 
             ?n rdfs:label ?v }}"""):
         for d in works[int(k.value)]:
             d.notes.append(v)
-    for lib, counts in _select(store, f"""SELECT ?lib (GROUP_CONCAT(?kn) AS ?counts) WHERE {{
+    for lib, counts in _select(store, f"""SELECT ?lib (GROUP_CONCAT(?kn; SEPARATOR=" ") AS ?counts) WHERE {{
             {{ SELECT ?i_k ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {vi} ?item bf:itemOf ?i ; bf:heldBy ?lib }}
                GROUP BY ?i_k ?lib }} BIND(CONCAT(STR(?i_k), ":", STR(?n)) AS ?kn) }} GROUP BY ?lib"""):
         ref = minter.parse(lib.value)
