@@ -13,6 +13,7 @@ under ``/usr/bin/time -v`` where it exists, whose peak RSS (of the largest singl
 is printed too. Run it on a prefix of the file as well (e.g. its first 50,000 records) to
 compare peaks at two sizes.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,21 @@ def booksall() -> Path:
     if target.exists():
         return target
     CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--no-binary", ":all:",
-                    "pymarc==5.4.0", "-d", str(CACHE)], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--no-binary",
+            ":all:",
+            "pymarc==5.4.0",
+            "-d",
+            str(CACHE),
+        ],
+        check=True,
+    )
     sdist = next(CACHE.glob("pymarc-5.4.0.tar.gz"))
     with tarfile.open(sdist) as tar:
         member = next(m for m in tar.getmembers() if m.name.endswith("/" + NAME))
@@ -95,9 +109,15 @@ def run(args: list[str]) -> dict:
         quarters.append(window[-1])
     largest = re.search(r"Maximum resident set size \(kbytes\): (\d+)", output)
     cpu = sum(float(m) for m in re.findall(r"(?:User|System) time \(seconds\): ([\d.]+)", output))
-    return {"wall": wall, "output": output, "code": proc.returncode, "cpu": cpu,
-            "peak": max((rss for _, rss in samples), default=0), "quarters": quarters,
-            "largest": int(largest.group(1)) * 1024 if largest else None}
+    return {
+        "wall": wall,
+        "output": output,
+        "code": proc.returncode,
+        "cpu": cpu,
+        "peak": max((rss for _, rss in samples), default=0),
+        "quarters": quarters,
+        "largest": int(largest.group(1)) * 1024 if largest else None,
+    }
 
 
 def report(label: str, result: dict) -> None:
@@ -105,9 +125,11 @@ def report(label: str, result: dict) -> None:
     triples = re.search(r"(\d+) triples", summary)
     read = re.search(r"(\d+) records read", summary)
     mb = 1 << 20
-    print(f"\n{label}: exit {result['code']}, wall {result['wall']:.0f} s, cpu {result['cpu']:.0f} s, "
-          f"peak RSS {result['peak'] / mb:.0f} MB (process tree)"
-          + (f", {result['largest'] / mb:.0f} MB (largest process, time -v)" if result["largest"] else ""))
+    print(
+        f"\n{label}: exit {result['code']}, wall {result['wall']:.0f} s, cpu {result['cpu']:.0f} s, "
+        f"peak RSS {result['peak'] / mb:.0f} MB (process tree)"
+        + (f", {result['largest'] / mb:.0f} MB (largest process, time -v)" if result["largest"] else "")
+    )
     print("  " + summary)
     if read:
         print(f"  {int(read.group(1)) / result['wall']:,.0f} records/s end to end")
@@ -123,19 +145,28 @@ def main(argv: list[str]) -> int:
     alliance = [sys.executable, "-c", "from cli.main import main; main()"]
     work = Path(tempfile.mkdtemp(prefix="alliance-big-"))
     data = work / "data"
-    print(f"{path} ({path.stat().st_size / (1 << 20):.0f} MB); {os.cpu_count()} cores; "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"{path} ({path.stat().st_size / (1 << 20):.0f} MB); {os.cpu_count()} cores; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     sys.stdout.flush()
     out = work / "out.nq"
     if "--ingest-only" not in argv:
-        report("alliance convert", run([*alliance, "--data", str(data), "convert", str(path), "--member", "LC",
-                                        "-o", str(out)]))
+        report(
+            "alliance convert",
+            run([*alliance, "--data", str(data), "convert", str(path), "--member", "LC", "-o", str(out)]),
+        )
         print(f"  output {out.stat().st_size / (1 << 20):.0f} MB" if out.exists() else "  no output")
         if out.exists():
             out.unlink()
     if "--convert-only" not in argv:
-        subprocess.run([*alliance, "--data", str(data), "member", "add", "LC", "--name", "Library of Congress"],
-                       check=True, capture_output=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+        subprocess.run(
+            [*alliance, "--data", str(data), "member", "add", "LC", "--name", "Library of Congress"],
+            check=True,
+            capture_output=True,
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         report("alliance ingest", run([*alliance, "--data", str(data), "ingest", str(path), "--member", "LC"]))
         size = sum(f.stat().st_size for f in data.rglob("*") if f.is_file())
         print(f"  data directory {size / (1 << 20):.0f} MB")

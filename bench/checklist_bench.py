@@ -27,6 +27,7 @@ drawn from the synthetic editions (their ISBN or title/author/year), half from t
 
 Prints the table (time, lines/s, lines matched, lines held) and writes it as JSON beside the data.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,11 +73,48 @@ def build(sources: list[str], work: Path, members: int) -> Catalogue:
 
 
 # words a vendor's copy adds to a title (one per copy), so copies are editions of their own
-COPY_WORDS = ["revised", "abridged", "annotated", "illustrated", "expanded", "collected", "selected",
-              "companion", "handbook", "reader", "casebook", "sourcebook", "anthology", "primer", "digest",
-              "commentary", "yearbook", "atlas", "lectures", "essays", "studies", "letters", "papers",
-              "documents", "readings", "notes", "sketches", "portraits", "records", "memoirs", "chronicle",
-              "survey", "outline", "review", "history", "guide", "manual", "catalogue", "register", "report"]
+COPY_WORDS = [
+    "revised",
+    "abridged",
+    "annotated",
+    "illustrated",
+    "expanded",
+    "collected",
+    "selected",
+    "companion",
+    "handbook",
+    "reader",
+    "casebook",
+    "sourcebook",
+    "anthology",
+    "primer",
+    "digest",
+    "commentary",
+    "yearbook",
+    "atlas",
+    "lectures",
+    "essays",
+    "studies",
+    "letters",
+    "papers",
+    "documents",
+    "readings",
+    "notes",
+    "sketches",
+    "portraits",
+    "records",
+    "memoirs",
+    "chronicle",
+    "survey",
+    "outline",
+    "review",
+    "history",
+    "guide",
+    "manual",
+    "catalogue",
+    "register",
+    "report",
+]
 
 
 def _isbn13(n: int) -> str:
@@ -93,8 +131,12 @@ def _holders(rng: random.Random, members: int) -> int:
 
 def synthetic_editions(sources: list[str], wanted: int, members: int, seed: int = 5):
     """Yield (copy number, source evidence, holder codes) until ``wanted`` member records are made."""
-    base = [evidence(item.record, "SRC", str(i)) for path in sources
-            for i, item in enumerate(read_marc(path)) if isinstance(item, SourceRecord)]
+    base = [
+        evidence(item.record, "SRC", str(i))
+        for path in sources
+        for i, item in enumerate(read_marc(path))
+        if isinstance(item, SourceRecord)
+    ]
     rng = random.Random(seed)
     codes = MEMBER_CODES[:members]
     made = copy = 0
@@ -118,8 +160,17 @@ def copy_evidence(ev, copy: int, serial: int, member: str, control: str):
     if zlib.crc32(member.encode()) % 2:  # members vary in how they write it
         isbn = f"{isbn[:3]}-{isbn[3]}-{isbn[4:8]}-{isbn[8:12]}-{isbn[12]}"
     titles = [f"{ev.titles[0]} {word}"] if ev.titles else [word]
-    return replace(ev, member=member, control=control, isbns=[(isbn, "")],
-                   lccns=[], oclcs=[], titles=titles, date=year, content=f"{ev.content}|{copy}"), titles[0]
+    return replace(
+        ev,
+        member=member,
+        control=control,
+        isbns=[(isbn, "")],
+        lccns=[],
+        oclcs=[],
+        titles=titles,
+        date=year,
+        content=f"{ev.content}|{copy}",
+    ), titles[0]
 
 
 def scale_up(cat: Catalogue, sources: list[str], work: Path, wanted: int, members: int) -> dict:
@@ -152,17 +203,25 @@ def scale_up(cat: Catalogue, sources: list[str], work: Path, wanted: int, member
                 described.add(found.instance)
                 title_node = cat.minter.fragment(found.instance, "title")
                 isbn_node = cat.minter.fragment(found.instance, "identifiedBy-isbn")
-                triples += [Triple(found.instance, RDF.type, BF.Instance),
-                            Triple(found.instance, RDFS.label, Literal(title)),
-                            Triple(found.instance, BF.title, title_node), Triple(title_node, RDF.type, BF.Title),
-                            Triple(title_node, BF.mainTitle, Literal(title)),
-                            Triple(found.instance, BF.identifiedBy, isbn_node),
-                            Triple(isbn_node, RDF.type, BF.Isbn), Triple(isbn_node, RDF.value, Literal(cev.isbns[0][0]))]
-            triples += [Triple(item, RDF.type, BF.Item),
-                        Triple(item, BF.itemOf, found.instance), Triple(item, BF.heldBy, library)]
+                triples += [
+                    Triple(found.instance, RDF.type, BF.Instance),
+                    Triple(found.instance, RDFS.label, Literal(title)),
+                    Triple(found.instance, BF.title, title_node),
+                    Triple(title_node, RDF.type, BF.Title),
+                    Triple(title_node, BF.mainTitle, Literal(title)),
+                    Triple(found.instance, BF.identifiedBy, isbn_node),
+                    Triple(isbn_node, RDF.type, BF.Isbn),
+                    Triple(isbn_node, RDF.value, Literal(cev.isbns[0][0])),
+                ]
+            triples += [
+                Triple(item, RDF.type, BF.Item),
+                Triple(item, BF.itemOf, found.instance),
+                Triple(item, BF.heldBy, library),
+            ]
         records += len(todo)
-        cat.store.write_batch(code, triples, sources=[f"synthetic-{code}"], renames=load.finish,
-                              index_generation=load.generation)
+        cat.store.write_batch(
+            code, triples, sources=[f"synthetic-{code}"], renames=load.finish, index_generation=load.generation
+        )
         load.commit()
         print(f"  {code}: {len(todo):,} synthetic records ({time.perf_counter() - started:.0f} s)", flush=True)
     info = {"records": records, "seconds": round(time.perf_counter() - started, 1), "lines": lines}
@@ -180,10 +239,14 @@ def synthetic_lines(sources: list[str], picks: list[dict], n: int, seed: int = 1
     rng = random.Random(seed)
     out = []
     for i, pick in enumerate(rng.sample(picks, min(n, len(picks)))):
-        ev, title = copy_evidence(evidence(base[pick["control"]], "SRC", pick["control"]), pick["copy"],
-                                  pick["serial"], "VENDOR", str(i))
-        row = {"title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
-               "author": ev.authors[0] if ev.authors else "", "price": f"{rng.randint(20, 400)}.00"}
+        ev, title = copy_evidence(
+            evidence(base[pick["control"]], "SRC", pick["control"]), pick["copy"], pick["serial"], "VENDOR", str(i)
+        )
+        row = {
+            "title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
+            "author": ev.authors[0] if ev.authors else "",
+            "price": f"{rng.randint(20, 400)}.00",
+        }
         if i % 2 == 0:
             row["isbn"] = _isbn13(pick["serial"])
         else:
@@ -200,14 +263,16 @@ def vendor_lines(sources: list[str], n: int, seed: int = 11) -> list[dict]:
     for i, record in enumerate(rng.sample(records, min(n, len(records)))):
         ev = evidence(record, "VENDOR", str(i))
         title = ev.titles[0] if ev.titles else ""
-        row = {"title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
-               "author": ev.authors[0] if ev.authors else "", "price": f"{rng.randint(20, 400)}.00"}
+        row = {
+            "title": title + (f" : {ev.subtitles[0]}" if ev.subtitles else ""),
+            "author": ev.authors[0] if ev.authors else "",
+            "price": f"{rng.randint(20, 400)}.00",
+        }
         kind = i % 4
         if kind in (0, 1) and ev.isbns:
             raw = ev.isbns[0][0]
             norm = isbn13(raw)
-            row["isbn"] = (f"{norm[:3]}-{norm[3]}-{norm[4:8]}-{norm[8:12]}-{norm[12]}" if norm and kind == 0
-                           else raw)
+            row["isbn"] = f"{norm[:3]}-{norm[3]}-{norm[4:8]}-{norm[8:12]}-{norm[12]}" if norm and kind == 0 else raw
         if kind in (1, 2):
             row["publisher"] = ev.publisher or ""
             row["year"] = ev.date or ""
@@ -227,13 +292,17 @@ def baseline(store, lines) -> tuple[float, int, int]:
             values = " ".join(str(Literal(f)) for f in forms if f)
             query = f"SELECT DISTINCT ?i WHERE {{ VALUES ?v {{ {values} }} ?id rdf:value ?v . ?i bf:identifiedBy ?id }}"
         else:
-            query = (f"SELECT DISTINCT ?i WHERE {{ ?t bf:mainTitle {Literal(line.title)} . ?i bf:title ?t ; "
-                     "a bf:Instance }")
+            query = (
+                f"SELECT DISTINCT ?i WHERE {{ ?t bf:mainTitle {Literal(line.title)} . ?i bf:title ?t ; a bf:Instance }}"
+            )
         found = [r["i"] for r in select(store, query)]
         if found:
             matched += 1
-            rows = select(store, f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{
-                VALUES ?i {{ {' '.join(str(i) for i in found)} }} ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""")
+            rows = select(
+                store,
+                f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{
+                VALUES ?i {{ {" ".join(str(i) for i in found)} }} ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""",
+            )
             held += bool(rows)
     return time.perf_counter() - started, matched, held
 
@@ -248,14 +317,15 @@ class HttpSparql:
         import urllib.parse
         import urllib.request
 
-
         body = urllib.parse.urlencode({"query": text}).encode()
         request = urllib.request.Request(self.url, body, {"Accept": "application/sparql-results+json"})
         with urllib.request.urlopen(request, timeout=60) as response:
             answer = json.load(response)
         out = []
         for b in answer["results"]["bindings"]:
-            out.append({k: (NamedNode(v["value"]) if v["type"] == "uri" else Literal(v["value"])) for k, v in b.items()})
+            out.append(
+                {k: (NamedNode(v["value"]) if v["type"] == "uri" else Literal(v["value"])) for k, v in b.items()}
+            )
         return out
 
 
@@ -268,9 +338,12 @@ def serve(data: Path):
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "serve", "--port", str(port)],
-                            cwd=Path(__file__).resolve().parent.parent, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cli", "--data", str(data), "serve", "--port", str(port)],
+        cwd=Path(__file__).resolve().parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/sparql"
     for _ in range(600):
         try:
@@ -289,8 +362,9 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=5000)
     parser.add_argument("--work", default="/tmp/checklist-bench")
     parser.add_argument("--http-lines", type=int, default=1000, help="Lines sent one by one over HTTP.")
-    parser.add_argument("--scale-records", type=int, default=0,
-                        help="Grow the alliance to this many member records first (see above).")
+    parser.add_argument(
+        "--scale-records", type=int, default=0, help="Grow the alliance to this many member records first (see above)."
+    )
     parser.add_argument("--scale-members", type=int, default=10, help="Members holding the synthetic editions.")
     args = parser.parse_args()
     work = Path(args.work)
@@ -300,13 +374,19 @@ def main() -> None:
     if args.scale_records > loaded["records"]:
         grown = scale_up(cat, args.sources, work, args.scale_records - loaded["records"], args.scale_members)
         loaded["records"] += grown["records"]
-        rows = (vendor_lines(args.sources, args.lines - args.lines // 2)
-                + synthetic_lines(args.sources, grown["lines"], args.lines // 2))
+        rows = vendor_lines(args.sources, args.lines - args.lines // 2) + synthetic_lines(
+            args.sources, grown["lines"], args.lines // 2
+        )
     else:
         rows = vendor_lines(args.sources, args.lines)
     parsed = [parse_line(i + 2, r) for i, r in enumerate(rows)]
-    listed = ListFile("bench", ["isbn", "title", "author", "publisher", "year", "price"],
-                      [p for p in parsed if not hasattr(p, "reason")], [p for p in parsed if hasattr(p, "reason")], [])
+    listed = ListFile(
+        "bench",
+        ["isbn", "title", "author", "publisher", "year", "price"],
+        [p for p in parsed if not hasattr(p, "reason")],
+        [p for p in parsed if hasattr(p, "reason")],
+        [],
+    )
     instances = select(cat.store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a bf:Instance }")[0]["n"].value
     holders(cat.store, [])  # members read once, as a page would have
     started = time.perf_counter()
@@ -319,29 +399,48 @@ def main() -> None:
     cat.close()
     proc, url = serve(work / "data")
     try:
-        sample = listed.lines[:args.http_lines]
+        sample = listed.lines[: args.http_lines]
         http_seconds, http_matched, http_held = baseline(HttpSparql(url), sample)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
     table = {
-        "alliance": {"member_records": loaded["records"], "instances": int(instances), "load_seconds":
-                     round(loaded["seconds"], 1)},
-        "lines": n, "bad": len(listed.bad),
-        "check_list": {"seconds": round(ours, 2), "lines_per_s": round(n / ours), "matched": matched,
-                       "held": s["held"], "other_edition": s["other_edition"]},
-        "sparql_one_by_one": {"seconds": round(base_seconds, 2), "lines_per_s": round(n / base_seconds),
-                              "matched": base_matched, "held": base_held},
-        "sparql_http_one_by_one": {"lines": len(sample), "seconds": round(http_seconds, 2),
-                                   "lines_per_s": round(len(sample) / http_seconds),
-                                   "seconds_for_all_lines": round(http_seconds * n / len(sample), 1),
-                                   "matched": http_matched, "held": http_held},
+        "alliance": {
+            "member_records": loaded["records"],
+            "instances": int(instances),
+            "load_seconds": round(loaded["seconds"], 1),
+        },
+        "lines": n,
+        "bad": len(listed.bad),
+        "check_list": {
+            "seconds": round(ours, 2),
+            "lines_per_s": round(n / ours),
+            "matched": matched,
+            "held": s["held"],
+            "other_edition": s["other_edition"],
+        },
+        "sparql_one_by_one": {
+            "seconds": round(base_seconds, 2),
+            "lines_per_s": round(n / base_seconds),
+            "matched": base_matched,
+            "held": base_held,
+        },
+        "sparql_http_one_by_one": {
+            "lines": len(sample),
+            "seconds": round(http_seconds, 2),
+            "lines_per_s": round(len(sample) / http_seconds),
+            "seconds_for_all_lines": round(http_seconds * n / len(sample), 1),
+            "matched": http_matched,
+            "held": http_held,
+        },
     }
     print(f"{'':24}{'seconds':>10}{'lines/s':>10}{'matched':>10}{'held':>8}")
     for name in ("check_list", "sparql_one_by_one", "sparql_http_one_by_one"):
         r = table[name]
         print(f"{name:24}{r['seconds']:>10}{r['lines_per_s']:>10}{r['matched']:>10}{r['held']:>8}")
-    print(f"(over HTTP: the first {len(sample)} lines; all {n} would take ~{table['sparql_http_one_by_one']['seconds_for_all_lines']} s)")
+    print(
+        f"(over HTTP: the first {len(sample)} lines; all {n} would take ~{table['sparql_http_one_by_one']['seconds_for_all_lines']} s)"
+    )
     print(f"{n} lines ({len(listed.bad)} bad) against {loaded['records']} member records, {instances} editions")
     (work / "result.json").write_text(json.dumps(table, indent=1))
 

@@ -17,6 +17,7 @@ the baseline and ours, and the best run of each is kept; CPU seconds (this proce
 its converter processes) are printed beside wall seconds, and the rate per CPU-second is
 what one uncontended core would do. Nothing here is asserted: numbers go to docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -117,16 +118,21 @@ def main(argv: list[str]) -> int:
         rows.append(("ingest (cluster index)", clus[2].triples / clus[0], "triples/s", clus))
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{path.name}: {records} records, {triples} triples ({triples / records:.1f} per record); "
-          f"{os.cpu_count()} cores; best of {args.repeat}; load average {os.getloadavg()[0]:.1f}\n")
-    print(f"| {'measure':28} | {'rate (wall)':>14} | {'unit':9} | {'wall s':>7} | {'cpu s':>7} | "
-          f"{'per cpu-second':>14} |")
+    print(
+        f"\n{path.name}: {records} records, {triples} triples ({triples / records:.1f} per record); "
+        f"{os.cpu_count()} cores; best of {args.repeat}; load average {os.getloadavg()[0]:.1f}\n"
+    )
+    print(
+        f"| {'measure':28} | {'rate (wall)':>14} | {'unit':9} | {'wall s':>7} | {'cpu s':>7} | {'per cpu-second':>14} |"
+    )
     print(f"|{'-' * 30}|{'-' * 16}|{'-' * 11}|{'-' * 9}|{'-' * 9}|{'-' * 16}|")
     for name, rate, unit, (wall, c, _) in rows:
         print(f"| {name:28} | {rate:>14,.0f} | {unit:9} | {wall:>7.2f} | {c:>7.2f} | {rate * wall / c:>14,.0f} |")
     load_rate = triples / load[0]
-    print(f"\nratio ingest/bulk_load: keys {key[2].triples / key[0] / load_rate:.2f}, "
-          f"cluster index {clus[2].triples / clus[0] / load_rate:.2f}")
+    print(
+        f"\nratio ingest/bulk_load: keys {key[2].triples / key[0] / load_rate:.2f}, "
+        f"cluster index {clus[2].triples / clus[0] / load_rate:.2f}"
+    )
     print(f"convert 1 core vs pymarc bare parse: {rows[1][1] / rows[0][1]:.2f}x")
     return 0
 

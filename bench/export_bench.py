@@ -10,6 +10,7 @@ each record again (``as_marc``), the cost of MARC itself with no store behind it
 
 Prints the table: records, seconds, records/s, peak RSS at 10%/50%/100% of the records.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,10 @@ def main() -> None:
     theirs = time.perf_counter() - started
     size = Path(args.out).stat().st_size
     print(f"{'':28}{'records':>9}{'seconds':>9}{'records/s':>11}  RSS MB at 10% / 50% / 100%")
-    print(f"{'alliance export (union)':28}{report.records:>9}{ours:>9.1f}{report.records / ours:>11.0f}  "
-          f"{memory.get('10%', 0):.0f} / {memory.get('50%', 0):.0f} / {memory['100%']:.0f}")
+    print(
+        f"{'alliance export (union)':28}{report.records:>9}{ours:>9.1f}{report.records / ours:>11.0f}  "
+        f"{memory.get('10%', 0):.0f} / {memory.get('50%', 0):.0f} / {memory['100%']:.0f}"
+    )
     print(f"{'pymarc read + write back':28}{rewritten:>9}{theirs:>9.1f}{rewritten / theirs:>11.0f}")
     print(f"{args.member.upper()}: {total} editions held, {report.skipped} skipped, {size / 1e6:.1f} MB written")
 

@@ -13,6 +13,7 @@ distinct statements (see :func:`count`). Rows where the reference
 is wrong and ours is lower by design are listed in ``EXPLAINED`` and explained in
 ``docs/fidelity.md``.
 """
+
 from __future__ import annotations
 
 import sys
@@ -71,12 +72,30 @@ EXPLAINED: dict[tuple[str, str], str] = {
 # Rows where ours is lower because this converter does not convert something yet: listed,
 # with what, under docs/fidelity.md#not-yet-converted (work left, not the reference's fault).
 NOT_YET: dict[tuple[str, str], str] = {
-    (case, row): "not-converted-yet-work-left" for case in CASES for row in (
-        "related resources", "relations", "titles", "contributions", "subjects", "genre/forms",
-        "classifications", "identifiers: Issn", "identifiers: IssnL", "identifiers: Lccn",
-        "identifiers: Local", "identifiers: Coden", "identifiers: CopyrightNumber", "identifiers: Nbn",
-        "identifiers: PublisherNumber", "identifiers: ReportNumber", "identifiers: StockNumber",
-        "identifiers: Strn", "identifiers: AudioIssueNumber", "relations")
+    (case, row): "not-converted-yet-work-left"
+    for case in CASES
+    for row in (
+        "related resources",
+        "relations",
+        "titles",
+        "contributions",
+        "subjects",
+        "genre/forms",
+        "classifications",
+        "identifiers: Issn",
+        "identifiers: IssnL",
+        "identifiers: Lccn",
+        "identifiers: Local",
+        "identifiers: Coden",
+        "identifiers: CopyrightNumber",
+        "identifiers: Nbn",
+        "identifiers: PublisherNumber",
+        "identifiers: ReportNumber",
+        "identifiers: StockNumber",
+        "identifiers: Strn",
+        "identifiers: AudioIssueNumber",
+        "relations",
+    )
 }
 
 
@@ -96,10 +115,16 @@ class Counts:
 
 
 _BACKLINKS = frozenset(BF + p for p in ("instanceOf", "hasInstance", "itemOf", "hasItem", "adminMetadata"))
-_EDGE_ROWS = {"title": "titles", "contribution": "contributions", "subject": "subjects",
-              "genreForm": "genre/forms", "classification": "classifications",
-              "provisionActivity": "provision activities", "relation": "relations",
-              "heldBy": "items held by a library"}
+_EDGE_ROWS = {
+    "title": "titles",
+    "contribution": "contributions",
+    "subject": "subjects",
+    "genreForm": "genre/forms",
+    "classification": "classifications",
+    "provisionActivity": "provision activities",
+    "relation": "relations",
+    "heldBy": "items held by a library",
+}
 
 
 def count(triples, local_base: str) -> Counter:
@@ -118,8 +143,7 @@ def count(triples, local_base: str) -> Counter:
     memo: dict = {}
 
     def local(node) -> bool:
-        return isinstance(node, ox.BlankNode) or (isinstance(node, ox.NamedNode)
-                                                 and node.value.startswith(local_base))
+        return isinstance(node, ox.BlankNode) or (isinstance(node, ox.NamedNode) and node.value.startswith(local_base))
 
     def sig(node, depth: int = 3):
         if isinstance(node, ox.Literal):
@@ -128,15 +152,25 @@ def count(triples, local_base: str) -> Counter:
             return f"<{node.value}>"
         key = (node, depth)
         if key not in memo:
-            memo[key] = "[" + " ; ".join(sorted(f"{p} {sig(o, depth - 1)}" for p, o in outgoing.get(node, ())
-                                               if p not in _BACKLINKS)) + "]"
+            memo[key] = (
+                "["
+                + " ; ".join(
+                    sorted(f"{p} {sig(o, depth - 1)}" for p, o in outgoing.get(node, ()) if p not in _BACKLINKS)
+                )
+                + "]"
+            )
         return memo[key]
 
-    related = {o2 for s, edges in outgoing.items() for p, o in edges if p == BF + "relation"
-               for p2, o2 in outgoing.get(o, ()) if p2 == BF + "associatedResource"}
+    related = {
+        o2
+        for s, edges in outgoing.items()
+        for p, o in edges
+        if p == BF + "relation"
+        for p2, o2 in outgoing.get(o, ())
+        if p2 == BF + "associatedResource"
+    }
     related |= {o for r in list(related) for p, o in outgoing.get(r, ()) if p == BF + "hasInstance"}
-    related |= {s for s, edges in outgoing.items() for p, o in edges
-                if p == BF + "instanceOf" and o in related}
+    related |= {s for s, edges in outgoing.items() for p, o in edges if p == BF + "instanceOf" and o in related}
     rows["related resources"] = len({r for r in related})
     seen = set()
     for s, edges in outgoing.items():
@@ -151,7 +185,7 @@ def count(triples, local_base: str) -> Counter:
                 continue
             if not p.startswith(BF):
                 continue
-            name = p[len(BF):]
+            name = p[len(BF) :]
             if name != "identifiedBy" and name not in _EDGE_ROWS:
                 continue
             key = (s, p, sig(o))
@@ -159,8 +193,9 @@ def count(triples, local_base: str) -> Counter:
                 continue
             seen.add(key)
             if name == "identifiedBy":
-                classes = [t.value[len(BF):] for q, t in outgoing.get(o, ())
-                           if q == RDF_TYPE and t.value.startswith(BF)]
+                classes = [
+                    t.value[len(BF) :] for q, t in outgoing.get(o, ()) if q == RDF_TYPE and t.value.startswith(BF)
+                ]
                 rows[f"identifiers: {classes[0] if len(classes) == 1 else 'Identifier'}"] += 1
                 continue
             rows[_EDGE_ROWS[name]] += 1
@@ -170,8 +205,9 @@ def count(triples, local_base: str) -> Counter:
 
 
 def reference_counts(case: str) -> Counter:
-    triples = [(t.subject, t.predicate, t.object) for t in
-               ox.parse(path=str(REFERENCE / case), format=ox.RdfFormat.RDF_XML)]
+    triples = [
+        (t.subject, t.predicate, t.object) for t in ox.parse(path=str(REFERENCE / case), format=ox.RdfFormat.RDF_XML)
+    ]
     return count(triples, REFERENCE_LOCAL)
 
 
@@ -213,9 +249,22 @@ def compare(case: str) -> list[tuple[str, int, int, str]]:
     return table
 
 
-_ORDER = ["works", "instances", "related resources", "items", "items held by a library", "titles", "contributions",
-          "subjects", "subjects with IRIs", "genre/forms", "classifications", "provision activities",
-          "relations", "880 parallel literals"]
+_ORDER = [
+    "works",
+    "instances",
+    "related resources",
+    "items",
+    "items held by a library",
+    "titles",
+    "contributions",
+    "subjects",
+    "subjects with IRIs",
+    "genre/forms",
+    "classifications",
+    "provision activities",
+    "relations",
+    "880 parallel literals",
+]
 
 
 def _row_order(row: str):
@@ -226,8 +275,10 @@ def main(argv: list[str]) -> int:
     cases = argv[1:] or list(CASES)
     below = 0
     for case in cases:
-        print(f"\n{case}  ({', '.join(str(p.relative_to(SHARED)) for p in inputs(case)[:3])}"
-              f"{' ...' if len(inputs(case)) > 3 else ''})")
+        print(
+            f"\n{case}  ({', '.join(str(p.relative_to(SHARED)) for p in inputs(case)[:3])}"
+            f"{' ...' if len(inputs(case)) > 3 else ''})"
+        )
         print(f"  {'row':32} {'marc2bibframe2':>14} {'alliance':>9}  verdict")
         for row, r, o, verdict in compare(case):
             below += verdict == "BELOW REFERENCE"

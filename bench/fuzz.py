@@ -9,6 +9,7 @@ check the invariants). An input that crashes, breaks an invariant or hangs is wr
 bench/fuzz-crashes/TARGET/; reduce it, add it to tests/fuzz_corpus/TARGET/, fix the reader.
 Exit status 0: nothing found. Each target runs in its own process (libFuzzer exits when done).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,15 @@ def fuzz_one(target: str, seconds: int, runs: int | None) -> None:
     def one_input(data: bytes) -> None:
         check(data)
 
-    args = [sys.argv[0], str(corpus), f"-artifact_prefix={crashes}/", "-max_len=65536",
-            f"-timeout={fuzz_targets.LIMIT + 5}", "-rss_limit_mb=4096", "-print_final_stats=1"]
+    args = [
+        sys.argv[0],
+        str(corpus),
+        f"-artifact_prefix={crashes}/",
+        "-max_len=65536",
+        f"-timeout={fuzz_targets.LIMIT + 5}",
+        "-rss_limit_mb=4096",
+        "-print_final_stats=1",
+    ]
     args.append(f"-runs={runs}" if runs else f"-max_total_time={seconds}")
     atheris.Setup(args, one_input)
     atheris.Fuzz()
@@ -66,7 +74,7 @@ def main() -> int:
         fuzz_one(args.target, args.seconds, args.runs)
         return 0
     failed = []
-    for target in (TARGETS if args.target == "all" else [args.target]):
+    for target in TARGETS if args.target == "all" else [args.target]:
         command = [sys.executable, __file__, target, "--child", "--seconds", str(args.seconds)]
         if args.runs:
             command += ["--runs", str(args.runs)]

@@ -12,6 +12,7 @@ code before a change), on a fresh copy of the same data, in the same run. The fi
 the graph, the second replaces it with the same triples, the third with triples that all differ
 (the subjects' IRIs moved), the worst case of a replace. Only 127.0.0.1 is contacted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,9 +41,27 @@ def status_kb(pid: int, field: str) -> int:
 def serve(code: Path, data: Path):
     port = free_port()
     env = {**os.environ, "PYTHONPATH": str(code)}
-    proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, "serve",
-                             "--port", str(port), "--threads", "4"], cwd=code, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "cli",
+            "--data",
+            str(data),
+            "--base",
+            BASE,
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            "4",
+        ],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -88,17 +107,26 @@ def measure(code: Path, data: Path, token: str, body: bytes, puts: int) -> dict:
             s.delete(url + "/graph-store", params={"graph": BULK_GRAPH}, headers=headers, timeout=600)
     finally:
         stop(proc)
-    return {"before_mb": before / 1024, "peak_mb": max(peak, hwm_before) / 1024, "hwm_before_mb": hwm_before / 1024,
-            "after_mb": [kb / 1024 for _, kb, _ in rows], "peak_by_mb": [kb / 1024 for _, _, kb in rows],
-            "seconds": [t for t, _, _ in rows]}
+    return {
+        "before_mb": before / 1024,
+        "peak_mb": max(peak, hwm_before) / 1024,
+        "hwm_before_mb": hwm_before / 1024,
+        "after_mb": [kb / 1024 for _, kb, _ in rows],
+        "peak_by_mb": [kb / 1024 for _, _, kb in rows],
+        "seconds": [t for t, _, _ in rows],
+    }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=1000, help="LC records of the third member")
     parser.add_argument("--puts", type=int, default=3)
-    parser.add_argument("--baseline-code", type=Path, default=None,
-                        help="another checkout whose server is measured first, on the same data")
+    parser.add_argument(
+        "--baseline-code",
+        type=Path,
+        default=None,
+        help="another checkout whose server is measured first, on the same data",
+    )
     args = parser.parse_args()
     if not LOC.exists():
         raise SystemExit("the shared test data is not there (set ALLIANCE_SHARED_DATA)")
@@ -107,20 +135,25 @@ def main() -> int:
         lines = body.count(b"\n")
         print(f"body: {len(body) / 1e6:.1f} MB of N-Triples, {lines:,} triples; {args.puts} PUTs each", flush=True)
         runs = []
-        for name, code in ([(f"baseline ({args.baseline_code})", args.baseline_code)] if args.baseline_code else []) \
-                + [(f"this checkout ({ROOT})", ROOT)]:
+        for name, code in ([(f"baseline ({args.baseline_code})", args.baseline_code)] if args.baseline_code else []) + [
+            (f"this checkout ({ROOT})", ROOT)
+        ]:
             fresh = Path(tmp) / f"data-{len(runs)}"  # each server starts from the same data, untouched
             shutil.copytree(data, fresh)
             runs.append((name, measure(code, fresh, token, body, args.puts)))
             shutil.rmtree(fresh)
     print("PUTs: 1 creates the graph, 2 replaces it with the same triples, 3 with triples that all differ")
-    print(f"{'server code':48s} {'RSS before':>10s} {'peak':>6s} {'growth':>6s} {'RSS after each PUT':>19s} "
-          f"{'peak by each PUT':>17s} {'seconds each PUT':>17s}  (MB, s)")
+    print(
+        f"{'server code':48s} {'RSS before':>10s} {'peak':>6s} {'growth':>6s} {'RSS after each PUT':>19s} "
+        f"{'peak by each PUT':>17s} {'seconds each PUT':>17s}  (MB, s)"
+    )
     for name, m in runs:
-        print(f"{name[:48]:48s} {m['before_mb']:10.0f} {m['peak_mb']:6.0f} {m['peak_mb'] - m['before_mb']:6.0f} "
-              f"{' / '.join(f'{a:.0f}' for a in m['after_mb']):>19s} "
-              f"{' / '.join(f'{a:.0f}' for a in m['peak_by_mb']):>17s} "
-              f"{' / '.join(f'{t:.1f}' for t in m['seconds']):>17s}")
+        print(
+            f"{name[:48]:48s} {m['before_mb']:10.0f} {m['peak_mb']:6.0f} {m['peak_mb'] - m['before_mb']:6.0f} "
+            f"{' / '.join(f'{a:.0f}' for a in m['after_mb']):>19s} "
+            f"{' / '.join(f'{a:.0f}' for a in m['peak_by_mb']):>17s} "
+            f"{' / '.join(f'{t:.1f}' for t in m['seconds']):>17s}"
+        )
     print("load average:", " ".join(f"{x:.2f}" for x in os.getloadavg()))
     return 0
 

@@ -28,6 +28,7 @@ Each command runs as a child process: wall seconds and the child's peak RSS (wai
 of --repeat runs is kept (the machine is shared). Nothing is asserted: numbers go to
 docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,9 @@ ALLIANCE = [sys.executable, "-m", "cli"]
 def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
     """(wall seconds, peak RSS MB of the largest process, CPU seconds of the command and its workers, stdout)."""
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT,
-                            env={**os.environ, **(env or {})}, text=True)
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, **(env or {})}, text=True
+    )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
@@ -96,19 +98,34 @@ def main() -> None:
         quads = len(store)
         del store
         for label, fn in (
-                ("bulk_load (store)", lambda: bulk_load(nquads, work)),
-                ("index rebuild", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"])[:3]),
-                ("index rebuild, 1 process", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"],
-                                                         {"ALLIANCE_INDEX_WORKERS": "1"})[:3])):
+            ("bulk_load (store)", lambda: bulk_load(nquads, work)),
+            ("index rebuild", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"])[:3]),
+            (
+                "index rebuild, 1 process",
+                lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"], {"ALLIANCE_INDEX_WORKERS": "1"})[:3],
+            ),
+        ):
             rows.append((label, f"{quads:,} quads" if "bulk" in label else "", *best(fn, args.repeat)))
         nquads.unlink()
         if not args.skip_ingest:
             member_nq = work / "member.nq"
-            run(ALLIANCE + ["--data", str(work / "conv"), "convert", str(args.member_file), "--member", args.member,
-                            "-o", str(member_nq)])
+            run(
+                ALLIANCE
+                + [
+                    "--data",
+                    str(work / "conv"),
+                    "convert",
+                    str(args.member_file),
+                    "--member",
+                    args.member,
+                    "-o",
+                    str(member_nq),
+                ]
+            )
             triples = sum(1 for _ in open(member_nq, "rb"))
-            rows.append(("bulk_load (member)", f"{triples:,} triples", *best(lambda: bulk_load(member_nq, work),
-                                                                            args.repeat)))
+            rows.append(
+                ("bulk_load (member)", f"{triples:,} triples", *best(lambda: bulk_load(member_nq, work), args.repeat))
+            )
 
             steps: dict[str, str] = {}
 
@@ -116,27 +133,39 @@ def main() -> None:
                 fresh = work / "fresh"
                 shutil.rmtree(fresh, ignore_errors=True)
                 run(ALLIANCE + ["--data", str(fresh), "member", "add", args.member, "--name", args.member])
-                wall, rss, cpu, out = run(ALLIANCE + ["--data", str(fresh), "ingest", "--member", args.member,
-                                                      str(args.member_file)], env)
+                wall, rss, cpu, out = run(
+                    ALLIANCE + ["--data", str(fresh), "ingest", "--member", args.member, str(args.member_file)], env
+                )
                 # the command's own report: "… triples in 9.5 s", "search index: N works updated in 7.3 s"
                 steps[(env or {}).get("ALLIANCE_INDEX_WORKERS", "")] = " / ".join(
-                    line.strip() for line in out.splitlines() if " in " in line and line.rstrip().endswith(" s"))
+                    line.strip() for line in out.splitlines() if " in " in line and line.rstrip().endswith(" s")
+                )
                 return wall, rss, cpu
+
             rows.append(("ingest", args.member_file.name, *best(ingest, args.repeat)))
-            rows.append(("ingest, 1 process index", args.member_file.name,
-                         *best(lambda: ingest({"ALLIANCE_INDEX_WORKERS": "1"}), args.repeat)))
+            rows.append(
+                (
+                    "ingest, 1 process index",
+                    args.member_file.name,
+                    *best(lambda: ingest({"ALLIANCE_INDEX_WORKERS": "1"}), args.repeat),
+                )
+            )
     print(f"{'':28s} {'what':>22s} {'wall s':>8s} {'CPU s':>8s} {'peak MB':>8s}")
     for label, what, wall, rss, cpu in rows:
         print(f"{label:28s} {what:>22s} {wall:8.2f} {cpu:8.2f} {rss:8d}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     t = {label: wall for label, _, wall, _, _ in rows}
-    print(f"index rebuild / bulk_load (store): {t['index rebuild'] / t['bulk_load (store)']:.2f}x "
-          f"(1 process: {t['index rebuild, 1 process'] / t['bulk_load (store)']:.2f}x; goal <= 0.5x)")
+    print(
+        f"index rebuild / bulk_load (store): {t['index rebuild'] / t['bulk_load (store)']:.2f}x "
+        f"(1 process: {t['index rebuild, 1 process'] / t['bulk_load (store)']:.2f}x; goal <= 0.5x)"
+    )
     if "ingest" in t:
         for workers, said in steps.items():
             print(f"ingest{', index workers ' + workers if workers else ''}: {said}")
-        print(f"ingest throughput / bulk_load (member): {t['bulk_load (member)'] / t['ingest']:.2f}x "
-              f"(1 process index: {t['bulk_load (member)'] / t['ingest, 1 process index']:.2f}x; goal >= 0.7x)")
+        print(
+            f"ingest throughput / bulk_load (member): {t['bulk_load (member)'] / t['ingest']:.2f}x "
+            f"(1 process index: {t['bulk_load (member)'] / t['ingest, 1 process index']:.2f}x; goal >= 0.7x)"
+        )
 
 
 def builders(args) -> None:
@@ -148,14 +177,17 @@ def builders(args) -> None:
         copy = Path(tmp) / "data"
         shutil.copytree(args.data, copy)
         cat = Catalogue.open(copy)
-        for label, fn in (("per-work builder", lambda: documents.build(cat.store, cat.minter,
-                                                                       documents.all_works(cat.store))),
-                          ("whole-store scans", lambda: scan.build_all(cat.store, cat.minter))):
+        for label, fn in (
+            ("per-work builder", lambda: documents.build(cat.store, cat.minter, documents.all_works(cat.store))),
+            ("whole-store scans", lambda: scan.build_all(cat.store, cat.minter)),
+        ):
             for _ in range(args.repeat):
                 wall, cpu = time.perf_counter(), time.process_time()
                 n = sum(1 for _ in fn())
-                print(f"{label:20s} {n} works {time.perf_counter() - wall:7.2f} s wall "
-                      f"{time.process_time() - cpu:7.2f} s CPU")
+                print(
+                    f"{label:20s} {n} works {time.perf_counter() - wall:7.2f} s wall "
+                    f"{time.process_time() - cpu:7.2f} s CPU"
+                )
         cat.close()
 
 

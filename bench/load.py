@@ -16,6 +16,7 @@ count, checked on every SPARQL count), and the server's memory (RSS of the serve
 its query workers) after warm-up, at the end and at its peak. Only 127.0.0.1 is contacted;
 every loop is bounded in time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +45,14 @@ BULK_GRAPH = BASE + "graph/loc/bulk"
 
 def cli(data: Path, *args: str, timeout: float = 900) -> str:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, *args], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
     if done.returncode != 0:
         raise SystemExit(f"alliance {' '.join(args)} failed:\n{done.stderr[-2000:]}")
     return done.stdout + done.stderr
@@ -108,9 +115,27 @@ class Server:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        self.proc = subprocess.Popen([sys.executable, "-m", "cli", "--data", str(data), "--base", BASE, "serve",
-                                      "--port", str(self.port), "--threads", str(threads)], cwd=ROOT, env=env,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cli",
+                "--data",
+                str(data),
+                "--base",
+                BASE,
+                "serve",
+                "--port",
+                str(self.port),
+                "--threads",
+                str(threads),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
@@ -132,8 +157,9 @@ class Server:
 
 
 def sparql(session, url: str, query: str):
-    r = session.get(url + "/sparql", params={"query": query}, timeout=60,
-                    headers={"Accept": "application/sparql-results+json"})
+    r = session.get(
+        url + "/sparql", params={"query": query}, timeout=60, headers={"Accept": "application/sparql-results+json"}
+    )
     r.raise_for_status()
     return r.json()["results"]["bindings"]
 
@@ -142,7 +168,7 @@ def targets(url: str) -> dict:
     s = requests.Session()
     pick = lambda q, v: [r[v]["value"] for r in sparql(s, url, q)]  # noqa: E731
     bf = "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
-    paths = lambda iris: [i[len(BASE) - 1:] for i in iris if i.startswith(BASE)]  # noqa: E731
+    paths = lambda iris: [i[len(BASE) - 1 :] for i in iris if i.startswith(BASE)]  # noqa: E731
     found = {
         "instances": pick(bf + "SELECT DISTINCT ?i WHERE { ?i a bf:Instance } LIMIT 300", "i"),
         "works": pick(bf + "SELECT DISTINCT ?w WHERE { ?w a bf:Work } LIMIT 200", "w"),
@@ -182,9 +208,12 @@ def make_requests(url: str, t: dict, bulk_triples: int):
 
     def work_of(s, rng):
         q = bf + f"SELECT ?w WHERE {{ <{rng.choice(t['instances'])}> bf:instanceOf ?w }}"
-        return s.post(url + "/sparql", data=q.encode(), headers={"Content-Type": "application/sparql-query",
-                                                                  "Accept": "application/sparql-results+json"},
-                      timeout=60)
+        return s.post(
+            url + "/sparql",
+            data=q.encode(),
+            headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
 
     def home(s, rng):
         return s.get(url + "/", timeout=60)
@@ -192,13 +221,22 @@ def make_requests(url: str, t: dict, bulk_triples: int):
     def browse(s, rng):
         return s.get(url + "/local-literature", timeout=60)
 
-    mix = [("instance page", 20, page("instances")), ("work page", 10, page("works")),
-           ("agent page", 8, page("agents")), ("instance turtle", 8, turtle), ("sparql holders", 15, holders),
-           ("sparql title", 10, title), ("sparql work", 10, work_of), ("sparql bulk count", 5, bulk_count),
-           ("home", 4, home), ("browse", 3, browse)]
+    mix = [
+        ("instance page", 20, page("instances")),
+        ("work page", 10, page("works")),
+        ("agent page", 8, page("agents")),
+        ("instance turtle", 8, turtle),
+        ("sparql holders", 15, holders),
+        ("sparql title", 10, title),
+        ("sparql work", 10, work_of),
+        ("sparql bulk count", 5, bulk_count),
+        ("home", 4, home),
+        ("browse", 3, browse),
+    ]
     if t["search"]:
-        mix.append(("search", 12, lambda s, rng: s.get(url + "/search", params={"q": rng.choice(t["words"])},
-                                                        timeout=60)))
+        mix.append(
+            ("search", 12, lambda s, rng: s.get(url + "/search", params={"q": rng.choice(t["words"])}, timeout=60))
+        )
     return mix
 
 
@@ -246,19 +284,33 @@ def run_phase(url: str, server: Server, mix, clients: int, seconds: float, write
     def summary(rows):
         times = sorted(r[1] for r in rows) or [0.0]
         q = statistics.quantiles(times, n=100) if len(times) > 1 else [times[0]] * 99
-        return {"requests": len(rows), "errors": sum(not r[2] for r in rows),
-                "p50_ms": round(q[49] * 1000, 1), "p95_ms": round(q[94] * 1000, 1), "p99_ms": round(q[98] * 1000, 1)}
+        return {
+            "requests": len(rows),
+            "errors": sum(not r[2] for r in rows),
+            "p50_ms": round(q[49] * 1000, 1),
+            "p95_ms": round(q[94] * 1000, 1),
+            "p99_ms": round(q[98] * 1000, 1),
+        }
 
-    result = {"seconds": round(elapsed, 1), "clients": clients, **summary(samples),
-              "throughput_rps": round(len(samples) / elapsed, 1),
-              "by_kind": {k: summary([r for r in samples if r[0] == k]) for k in kinds},
-              "rss_mb": {"after_warmup": round(memory[min(10, len(memory) - 1)] / 1024, 1) if memory else None,
-                         "end": round(memory[-1] / 1024, 1) if memory else None,
-                         "peak": round(max(memory) / 1024, 1) if memory else None}}
+    result = {
+        "seconds": round(elapsed, 1),
+        "clients": clients,
+        **summary(samples),
+        "throughput_rps": round(len(samples) / elapsed, 1),
+        "by_kind": {k: summary([r for r in samples if r[0] == k]) for k in kinds},
+        "rss_mb": {
+            "after_warmup": round(memory[min(10, len(memory) - 1)] / 1024, 1) if memory else None,
+            "end": round(memory[-1] / 1024, 1) if memory else None,
+            "peak": round(max(memory) / 1024, 1) if memory else None,
+        },
+    }
     if writer:
-        result["writes"] = {"count": len(writes), "errors": sum(not w[1] for w in writes),
-                            "mean_s": round(statistics.mean([w[0] for w in writes]), 2) if writes else None,
-                            "failures": [w[2] for w in writes if not w[1]][:3]}
+        result["writes"] = {
+            "count": len(writes),
+            "errors": sum(not w[1] for w in writes),
+            "mean_s": round(statistics.mean([w[0] for w in writes]), 2) if writes else None,
+            "failures": [w[2] for w in writes if not w[1]][:3],
+        }
     return result
 
 
@@ -270,12 +322,18 @@ def make_writer(url: str, token: str, body: bytes):
             while not stop.is_set():
                 start = time.perf_counter()
                 try:
-                    r = s.put(url + "/graph-store", params={"graph": graph}, data=body, timeout=300,
-                              headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"})
+                    r = s.put(
+                        url + "/graph-store",
+                        params={"graph": graph},
+                        data=body,
+                        timeout=300,
+                        headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"},
+                    )
                     ok, why = r.status_code < 400, f"{r.status_code} {r.text[:200]}"
                 except requests.RequestException as err:
                     ok, why = False, str(err)
                 writes.append((time.perf_counter() - start, ok, why))
+
     return writer
 
 
@@ -292,34 +350,48 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="alliance-load-") as tmp:
         t0 = time.perf_counter()
         data, token, body = build(Path(tmp), args.records)
-        print(f"built the catalogue in {time.perf_counter() - t0:.0f} s; the writer PUTs {len(body) / 1e6:.1f} MB "
-              f"of N-Triples", flush=True)
+        print(
+            f"built the catalogue in {time.perf_counter() - t0:.0f} s; the writer PUTs {len(body) / 1e6:.1f} MB "
+            f"of N-Triples",
+            flush=True,
+        )
         server = Server(data, args.threads)
         try:
             t = targets(server.url)
             mix = make_requests(server.url, t, body.count(b"\n"))
-            print(f"mix: {', '.join(f'{k} ({w})' for k, w, _ in mix)}; {args.clients} clients, {args.seconds:.0f} s "
-                  "per phase", flush=True)
+            print(
+                f"mix: {', '.join(f'{k} ({w})' for k, w, _ in mix)}; {args.clients} clients, {args.seconds:.0f} s "
+                "per phase",
+                flush=True,
+            )
             results = {"baseline (reads only)": run_phase(server.url, server, mix, args.clients, args.seconds)}
             results["with one concurrent ingest"] = run_phase(
-                server.url, server, mix, args.clients, args.seconds,
-                writer=make_writer(server.url, token, body))
+                server.url, server, mix, args.clients, args.seconds, writer=make_writer(server.url, token, body)
+            )
         finally:
             server.stop()
     print()
-    print(f"{'phase':30s} {'req':>6s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} {'errors':>6s} "
-          f"{'RSS MB warm/end/peak':>22s}")
+    print(
+        f"{'phase':30s} {'req':>6s} {'req/s':>7s} {'p50 ms':>7s} {'p95 ms':>7s} {'p99 ms':>7s} {'errors':>6s} "
+        f"{'RSS MB warm/end/peak':>22s}"
+    )
     for name, r in results.items():
         mem = r["rss_mb"]
-        print(f"{name:30s} {r['requests']:6d} {r['throughput_rps']:7.1f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} "
-              f"{r['p99_ms']:7.1f} {r['errors']:6d} {mem['after_warmup']:>8}/{mem['end']}/{mem['peak']}")
+        print(
+            f"{name:30s} {r['requests']:6d} {r['throughput_rps']:7.1f} {r['p50_ms']:7.1f} {r['p95_ms']:7.1f} "
+            f"{r['p99_ms']:7.1f} {r['errors']:6d} {mem['after_warmup']:>8}/{mem['end']}/{mem['peak']}"
+        )
         for kind, k in r["by_kind"].items():
-            print(f"    {kind:26s} {k['requests']:6d} {'':7s} {k['p50_ms']:7.1f} {k['p95_ms']:7.1f} {k['p99_ms']:7.1f} "
-                  f"{k['errors']:6d}")
+            print(
+                f"    {kind:26s} {k['requests']:6d} {'':7s} {k['p50_ms']:7.1f} {k['p95_ms']:7.1f} {k['p99_ms']:7.1f} "
+                f"{k['errors']:6d}"
+            )
         if "writes" in r:
             w = r["writes"]
-            print(f"    {'graph store PUT (writer)':26s} {w['count']:6d} {'':7s} mean {w['mean_s']} s, "
-                  f"{w['errors']} errors {w['failures'] or ''}")
+            print(
+                f"    {'graph store PUT (writer)':26s} {w['count']:6d} {'':7s} mean {w['mean_s']} s, "
+                f"{w['errors']} errors {w['failures'] or ''}"
+            )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
     errors = sum(r["errors"] + r.get("writes", {}).get("errors", 0) for r in results.values())

@@ -16,6 +16,7 @@ code, ``--repeat`` times after a warm-up) is timed on each.
 
 Nothing is asserted: numbers go to docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,9 +47,16 @@ def _source(path: str) -> pymarc.Record:
     """The first record with a personal author, an ISBN, a publication statement and no edition statement."""
     with open(path, "rb") as fh:
         for rec in pymarc.MARCReader(fh, to_unicode=True, force_utf8=True):
-            if rec and rec.get_fields("100") and rec.get_fields("020") and rec.get_fields("260") \
-                    and not rec.get_fields("250") and not rec.get_fields("240") and rec["008"] \
-                    and rec["008"].data[35:38] == "eng":
+            if (
+                rec
+                and rec.get_fields("100")
+                and rec.get_fields("020")
+                and rec.get_fields("260")
+                and not rec.get_fields("250")
+                and not rec.get_fields("240")
+                and rec["008"]
+                and rec["008"].data[35:38] == "eng"
+            ):
                 return rec
     raise SystemExit(f"{path}: no record fits")
 
@@ -89,8 +97,11 @@ def generate(source_path: str, out: Path, editions_count: int, members: int, fil
         path = out / f"{code}.mrc"
         with open(path, "wb") as fh:
             for i, rec in enumerate(chosen):
-                fh.write(recatalogue(rec, code, f"{code.lower()}{i:06d}", rng, Variation(),
-                                     copies=rng.randint(1, 2)).as_marc())
+                fh.write(
+                    recatalogue(
+                        rec, code, f"{code.lower()}{i:06d}", rng, Variation(), copies=rng.randint(1, 2)
+                    ).as_marc()
+                )
         found.append({"code": code, "file": str(path)})
     return found
 
@@ -100,10 +111,15 @@ def biggest_work(data: Path) -> tuple[str, int, int]:
 
     bf = "http://id.loc.gov/ontologies/bibframe/"
     store = ox.Store.read_only(str(data / "store"))
-    rows = list(store.query(f"""SELECT ?w (COUNT(DISTINCT ?i) AS ?e) (COUNT(DISTINCT ?lib) AS ?h) WHERE {{
+    rows = list(
+        store.query(
+            f"""SELECT ?w (COUNT(DISTINCT ?i) AS ?e) (COUNT(DISTINCT ?lib) AS ?h) WHERE {{
         ?i <{bf}instanceOf> ?w ; a <{bf}Instance> . ?item <{bf}itemOf> ?i ; <{bf}heldBy> ?lib }}
-        GROUP BY ?w ORDER BY DESC(?e) ?w LIMIT 1""", use_default_graph_as_union=True))
-    (w, e, h), = [(r[0].value, int(r[1].value), int(r[2].value)) for r in rows]
+        GROUP BY ?w ORDER BY DESC(?e) ?w LIMIT 1""",
+            use_default_graph_as_union=True,
+        )
+    )
+    ((w, e, h),) = [(r[0].value, int(r[1].value), int(r[2].value)) for r in rows]
     return w, e, h
 
 
@@ -124,8 +140,11 @@ def main() -> None:
     baseline = Path(args.baseline_code) if args.baseline_code else work / "baseline-code"
     made = False
     if not baseline.exists():
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), args.baseline],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), args.baseline],
+            check=True,
+            capture_output=True,
+        )
         made = True
     versions = (("before (" + args.baseline + ")", baseline), ("union description", ROOT))
     rows: dict = {}
@@ -146,11 +165,15 @@ def main() -> None:
             rows[name]["editions"], rows[name]["holders"] = biggest_work(work / ("data-" + name.split()[0]))[1:]
     finally:
         if made:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], capture_output=True
+            )
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    print(f"{args.source}: {args.editions} editions x {args.members} members (+{args.filler} other records each); "
-          f"work page {work_iri}")
+    print(
+        f"{args.source}: {args.editions} editions x {args.members} members (+{args.filler} other records each); "
+        f"work page {work_iri}"
+    )
     print(f"{'':28}" + "".join(f"{name:>28}" for name in rows))
     lines = [
         ("the work: editions", lambda r: f"{r['editions']}"),

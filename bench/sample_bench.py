@@ -6,6 +6,7 @@ Baselines measured in the same run: reading the generated files back with graph.
 (the cheapest thing anyone does with them) and ingesting them into a fresh embedded store through the
 cluster index (what ``alliance demo`` does next). Medians of --repeat runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,10 @@ def main() -> None:
             load.append(time.perf_counter() - t)
             cat.close()
     print(f"sample: {stats.summary()}")
-    print(f"generate {statistics.median(gen):.2f} s | read back {n} records {statistics.median(read):.2f} s "
-          f"(baseline) | ingest all members {statistics.median(load):.2f} s (baseline)")
+    print(
+        f"generate {statistics.median(gen):.2f} s | read back {n} records {statistics.median(read):.2f} s "
+        f"(baseline) | ingest all members {statistics.median(load):.2f} s (baseline)"
+    )
 
 
 if __name__ == "__main__":

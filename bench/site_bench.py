@@ -24,6 +24,7 @@ p50/p95/max are printed per kind and per data directory, side by side. ``--expli
 adds a run of the work pages with the store naming its active graphs on every query (the
 path it takes while a load is running), to show what reading pyoxigraph's own union saves.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,8 +59,12 @@ def read_queries(path: Path) -> list[str]:
 
 def percentiles(times: list[float]) -> dict:
     ordered = sorted(times)
-    return {"n": len(ordered), "p50": statistics.median(ordered),
-            "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))], "max": ordered[-1]}
+    return {
+        "n": len(ordered),
+        "p50": statistics.median(ordered),
+        "p95": ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))],
+        "max": ordered[-1],
+    }
 
 
 def timed(client, urls: list[str], repeat: int, slowest: dict | None = None) -> tuple[list[float], list[str]]:
@@ -109,6 +114,7 @@ def work_list(app, search_urls: list[str], per_query: int, limit: int) -> list[s
         for url in search_urls:
             q = dict(pair.split("=", 1) for pair in url.split("?", 1)[1].split("&")).get("q", "")
             from urllib.parse import unquote_plus
+
             for hit in searcher.search(SearchRequest(q=unquote_plus(q), per_page=per_query), facets=False).hits:
                 path = urls.page(hit.iri)
                 if path not in found:
@@ -126,11 +132,19 @@ def measure(data: str, search_urls: list[str], works: list[str] | None, args) ->
     load_before = os.getloadavg()
     search_times, search_fail = timed(client, search_urls, args.repeat, slowest)
     work_times, work_fail = timed(client, works, args.repeat, slowest)
-    out = {"data": data, "load": (load_before, os.getloadavg()),
-           "slowest": sorted(slowest.items(), key=lambda kv: -kv[1])[:5], "totals": totals, "triples": sum(b.triples for b in cat.store.batches()),
-           "index_build_s": build, "index_works_built": synced,
-           "search": percentiles(search_times), "work": percentiles(work_times),
-           "failures": search_fail + work_fail, "works": works}
+    out = {
+        "data": data,
+        "load": (load_before, os.getloadavg()),
+        "slowest": sorted(slowest.items(), key=lambda kv: -kv[1])[:5],
+        "totals": totals,
+        "triples": sum(b.triples for b in cat.store.batches()),
+        "index_build_s": build,
+        "index_works_built": synced,
+        "search": percentiles(search_times),
+        "work": percentiles(work_times),
+        "failures": search_fail + work_fail,
+        "works": works,
+    }
     if args.explicit_graphs:
         store = cat.store
         store._union_checked, store._union_ok = None, False
@@ -180,10 +194,14 @@ def wrk_mode(args, search_urls: list[str]) -> None:
         lists = wrk_urls(str(data), search_urls, args.works)
         gen = Load(tmp, accept="text/html")
         workers = args.workers or cores()
-        print(f"{len(lists['work pages'])} work pages, {len(lists['searches'])} searches; {gen.name}; "
-              f"{args.seconds:g} s per cell; {cores()} cores")
-        print(f"{'server':34s}{'kind':12s}{'1 conn: req/s':>14s}{'median':>9s}{'p99':>9s}"
-              f"{f'{args.clients} conn: req/s':>15s}{'median':>9s}{'p99':>9s}{'ratio':>7s}{'errors':>8s}  load")
+        print(
+            f"{len(lists['work pages'])} work pages, {len(lists['searches'])} searches; {gen.name}; "
+            f"{args.seconds:g} s per cell; {cores()} cores"
+        )
+        print(
+            f"{'server':34s}{'kind':12s}{'1 conn: req/s':>14s}{'median':>9s}{'p99':>9s}"
+            f"{f'{args.clients} conn: req/s':>15s}{'median':>9s}{'p99':>9s}{'ratio':>7s}{'errors':>8s}  load"
+        )
         for label, single in ((f"alliance serve ({workers} workers)", False), ("single process (before)", True)):
             port = free_port()
             server = serve(data, port, workers, args.threads, single)
@@ -192,10 +210,13 @@ def wrk_mode(args, search_urls: list[str]) -> None:
                     gen.run("127.0.0.1", port, urls, 2, 3)  # warm: every worker sees the URLs
                     one = gen.run("127.0.0.1", port, urls, 1, args.seconds)
                     many = gen.run("127.0.0.1", port, urls, args.clients, args.seconds)
-                    print(f"{label:34s}{kind:12s}{one['rate']:14,.0f}{one['median'] * 1000:8.1f}ms"
-                          f"{one['p99'] * 1000:7.0f}ms{many['rate']:15,.0f}{many['median'] * 1000:8.1f}ms"
-                          f"{many['p99'] * 1000:7.0f}ms{many['rate'] / one['rate']:6.2f}x"
-                          f"{one['errors'] + many['errors']:8d}  {load_average()}", flush=True)
+                    print(
+                        f"{label:34s}{kind:12s}{one['rate']:14,.0f}{one['median'] * 1000:8.1f}ms"
+                        f"{one['p99'] * 1000:7.0f}ms{many['rate']:15,.0f}{many['median'] * 1000:8.1f}ms"
+                        f"{many['p99'] * 1000:7.0f}ms{many['rate'] / one['rate']:6.2f}x"
+                        f"{one['errors'] + many['errors']:8d}  {load_average()}",
+                        flush=True,
+                    )
             finally:
                 stop(server)
     finally:
@@ -210,11 +231,15 @@ def main() -> None:
     parser.add_argument("--works", type=int, default=60)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--explicit-graphs", action="store_true")
-    parser.add_argument("--read-only", action="store_true",
-                        help="open the stores read-only (a shared data directory; its index must be current)")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the stores read-only (a shared data directory; its index must be current)",
+    )
     parser.add_argument("--json", help="also write the results here")
-    parser.add_argument("--wrk", action="store_true", help="over HTTP with wrk, alliance serve beside the "
-                                                           "single-process server")
+    parser.add_argument(
+        "--wrk", action="store_true", help="over HTTP with wrk, alliance serve beside the single-process server"
+    )
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=0, help="web worker processes (0: one per core)")
@@ -231,20 +256,34 @@ def main() -> None:
         works = base["works"]
         results.append(base)
     results.insert(0, measure(args.data, search_urls, works, args))
-    print(f"{len(search_urls)} search requests and {len(results[-1]['works'])} work pages, "
-          f"each {args.repeat}x after a warm-up; server-side ms (Flask test client)")
+    print(
+        f"{len(search_urls)} search requests and {len(results[-1]['works'])} work pages, "
+        f"each {args.repeat}x after a warm-up; server-side ms (Flask test client)"
+    )
     header = f"{'':28s}" + "".join(f"{Path(r['data']).name:>30s}" for r in results)
     print(header)
-    rows = [("works / editions / copies", lambda r: f"{r['totals']['works']:,} / {r['totals']['editions']:,} / "
-                                                    f"{r['totals']['copies']:,}"),
-            ("triples", lambda r: f"{r['triples']:,}"),
-            ("load average before/after", lambda r: f"{r['load'][0][0]:.2f} / {r['load'][1][0]:.2f}"),
-            ("index built (s, works)", lambda r: "current" if r["index_build_s"] is None
-             else f"{r['index_build_s']:.0f} s, {r['index_works_built']:,}")]
+    rows = [
+        (
+            "works / editions / copies",
+            lambda r: f"{r['totals']['works']:,} / {r['totals']['editions']:,} / {r['totals']['copies']:,}",
+        ),
+        ("triples", lambda r: f"{r['triples']:,}"),
+        ("load average before/after", lambda r: f"{r['load'][0][0]:.2f} / {r['load'][1][0]:.2f}"),
+        (
+            "index built (s, works)",
+            lambda r: (
+                "current" if r["index_build_s"] is None else f"{r['index_build_s']:.0f} s, {r['index_works_built']:,}"
+            ),
+        ),
+    ]
     for kind in ("search", "work", "work_explicit_graphs"):
         if kind in results[0]:
-            rows.append((f"{kind} p50 / p95 / max", lambda r, k=kind: f"{r[k]['p50']:.1f} / {r[k]['p95']:.1f} / "
-                                                                        f"{r[k]['max']:.1f}"))
+            rows.append(
+                (
+                    f"{kind} p50 / p95 / max",
+                    lambda r, k=kind: f"{r[k]['p50']:.1f} / {r[k]['p95']:.1f} / {r[k]['max']:.1f}",
+                )
+            )
     for label, fmt in rows:
         print(f"{label:28s}" + "".join(f"{fmt(r):>30s}" for r in results))
     for r in results:

@@ -32,6 +32,7 @@ with the same data.
    checkpoint of the same store, the same URLs against its ``/query``.
 The machine's load average (``uptime``) is printed beside every stage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,8 +57,7 @@ sys.path.insert(0, str(ROOT))
 BASE = "http://bench.alliance.test/"
 LC = ROOT.parent / "shared" / "data" / "marc21" / "loc-booksall" / "booksall-2016-part01-first10000.mrc"
 BF = "http://id.loc.gov/ontologies/bibframe/"
-PREFIX = ("PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>\n"
-          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
+PREFIX = "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 MIX = (
     "SELECT ?p ?o WHERE {{ <{i}> ?p ?o }}",
     "SELECT DISTINCT ?lib WHERE {{ ?item bf:itemOf <{i}> ; bf:heldBy ?lib }}",
@@ -138,8 +138,10 @@ def layers(cat, mix: list[str], workers: int) -> dict[str, list[float]]:
     from web import create_app
 
     store = cat.store
-    out = {"pyoxigraph direct (query + read rows)": timed(lambda q: list(store.query(q)), mix),
-           "Store.answer in-process (+ JSON)": timed(lambda q: Store.answer(store, q), mix)}
+    out = {
+        "pyoxigraph direct (query + read rows)": timed(lambda q: list(store.query(q)), mix),
+        "Store.answer in-process (+ JSON)": timed(lambda q: Store.answer(store, q), mix),
+    }
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": workers})
     out["Store.answer via worker pool (+ JSON)"] = timed(lambda q: store.answer(q), mix, warm=2)
     snapshots = _snapshot_store(cat)
@@ -149,6 +151,7 @@ def layers(cat, mix: list[str], workers: int) -> dict[str, list[float]]:
     def flask(q):
         r = client.get("/sparql", query_string={"query": q}, headers={"Accept": ACCEPT})
         assert r.status_code == 200, r.data
+
     out["Flask app in-process (test client, pool)"] = timed(flask, mix)
     return out
 
@@ -166,7 +169,8 @@ def _snapshot_store(cat):
 
 
 # HTTP ----------------------------------------------------------------------------------------------------------------
-LUA = """
+LUA = (
+    """
 local paths = {}
 for line in io.lines(os.getenv("BENCH_URLS")) do paths[#paths + 1] = line end
 local counter, next_id = 0, 0
@@ -176,7 +180,9 @@ function request()
   counter = counter + 1
   return wrk.format(os.getenv("BENCH_METHOD") or "GET", paths[(counter %% #paths) + 1], {["Accept"] = "%s"})
 end
-""" % ACCEPT
+"""
+    % ACCEPT
+)
 
 
 class Load:
@@ -188,21 +194,39 @@ class Load:
         self.accept = accept
         self.script = folder / f"mix-{abs(hash(accept))}.lua"
         self.script.write_text(LUA.replace(ACCEPT, accept))
-        self.name = ("wrk 4 (C, epoll, keep-alive) + Lua over the query URLs" if self.wrk else
-                     "single-process asyncio HTTP/1.1 keep-alive client (wrk not installed)")
+        self.name = (
+            "wrk 4 (C, epoll, keep-alive) + Lua over the query URLs"
+            if self.wrk
+            else "single-process asyncio HTTP/1.1 keep-alive client (wrk not installed)"
+        )
 
-    def run(self, host: str, port: int, paths: list[str], connections: int, seconds: float,
-            method: str = "GET") -> dict:
+    def run(
+        self, host: str, port: int, paths: list[str], connections: int, seconds: float, method: str = "GET"
+    ) -> dict:
         """{"rate": q/s, "errors": n, "median": s, "p99": s, "requests": n}."""
         urls = self.folder / f"urls-{port}.txt"
         urls.write_text("\n".join(paths) + "\n")
         if not self.wrk:
             return asyncio.run(_aio_load(host, port, paths, connections, seconds, method))
         threads = min(2, connections)
-        out = subprocess.run([self.wrk, f"-t{threads}", f"-c{connections}", f"-d{max(1, round(seconds))}s", "--latency",
-                              "--timeout", "30s", "-s", str(self.script), f"http://{host}:{port}"],
-                             env={**os.environ, "BENCH_URLS": str(urls), "BENCH_METHOD": method},
-                             capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            [
+                self.wrk,
+                f"-t{threads}",
+                f"-c{connections}",
+                f"-d{max(1, round(seconds))}s",
+                "--latency",
+                "--timeout",
+                "30s",
+                "-s",
+                str(self.script),
+                f"http://{host}:{port}",
+            ],
+            env={**os.environ, "BENCH_URLS": str(urls), "BENCH_METHOD": method},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return _parse_wrk(out)
 
 
@@ -215,10 +239,13 @@ def _parse_wrk(out: str) -> dict:
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     if socket:
         errors += sum(int(n) for n in socket.groups())
-    return {"rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "requests": int(re.search(r"(\d+) requests in", out).group(1)),
-            "median": seconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
-            "p99": seconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)), "errors": errors}
+    return {
+        "rate": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "requests": int(re.search(r"(\d+) requests in", out).group(1)),
+        "median": seconds(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": seconds(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "errors": errors,
+    }
 
 
 async def _aio_load(host: str, port: int, paths: list[str], connections: int, seconds: float, method: str) -> dict:
@@ -250,8 +277,13 @@ async def _aio_load(host: str, port: int, paths: list[str], connections: int, se
     await asyncio.gather(*(client(c * 101) for c in range(connections)))
     elapsed = time.perf_counter() - start
     times.sort()
-    return {"rate": len(times) / elapsed, "requests": len(times), "median": statistics.median(times),
-            "p99": times[int(len(times) * 0.99)], "errors": errors}
+    return {
+        "rate": len(times) / elapsed,
+        "requests": len(times),
+        "median": statistics.median(times),
+        "p99": times[int(len(times) * 0.99)],
+        "errors": errors,
+    }
 
 
 def paths_for(mix: list[str]) -> list[str]:
@@ -281,13 +313,34 @@ def serve(data: Path, port: int, workers: int, threads: int, single: bool = Fals
     env = dict(os.environ)
     if single:
         env["ALLIANCE_SPARQL_WORKERS"] = "2"
-        command = [sys.executable, str(Path(__file__).resolve()), "--serve-read-only", str(port), "--data", str(data),
-                   "--threads", "8"]
+        command = [
+            sys.executable,
+            str(Path(__file__).resolve()),
+            "--serve-read-only",
+            str(port),
+            "--data",
+            str(data),
+            "--threads",
+            "8",
+        ]
     else:
-        command = [sys.executable, "-m", "cli", "--data", str(data), "serve", "--port", str(port),
-                   "--workers", str(workers), "--threads", str(threads)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+        command = [
+            sys.executable,
+            "-m",
+            "cli",
+            "--data",
+            str(data),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+        ]
+    process = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     _wait_http(port, "/sparql?query=ASK%7B%7D", process)
     return process
 
@@ -330,8 +383,10 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args,
         gen.run("127.0.0.1", port, paths, 2, 3)
         print(f"answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ")
         floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
-        print(f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
-              f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})")
+        print(
+            f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
+            f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
+        )
         one_and_many("single process (before)" if single else "alliance serve (pre-fork)", gen, port, paths, args)
     finally:
         stop(server)
@@ -350,11 +405,24 @@ def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, t
     location = tmp / "oxigraph"
     ox.Store.read_only(str(data / "store")).backup(str(location))
     port = free_port()
-    server = subprocess.Popen([binary, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                               "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [
+            binary,
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_http(port, "/query?query=ASK%7B%7D", server, 60)
-        print(f"answers checked against pyoxigraph: {check_answers(port, mix, expected, '/query')} of {len(mix)} differ")
+        print(
+            f"answers checked against pyoxigraph: {check_answers(port, mix, expected, '/query')} of {len(mix)} differ"
+        )
         paths = ["/query?" + urllib.parse.urlencode({"query": q}) for q in mix]
         gen.run("127.0.0.1", port, paths, 2, 3)
         one_and_many("oxigraph server /query", gen, port, paths, args)
@@ -380,18 +448,22 @@ def copy_data(source: Path, target: Path) -> None:
 def one_and_many(label: str, gen, port: int, paths: list[str], args) -> None:
     """Print the mix's latency over one connection, then its rate over ``args.clients`` connections."""
     one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
-    print(f"{label + ', 1 connection':48s} median {one['median'] * 1000:.2f} ms "
-          f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
-          f"({load_average()})")
+    print(
+        f"{label + ', 1 connection':48s} median {one['median'] * 1000:.2f} ms "
+        f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
+        f"({load_average()})"
+    )
     many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
-    print(f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
-          f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
-          f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})", flush=True)
+    print(
+        f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
+        f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
+        f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})",
+        flush=True,
+    )
 
 
 # Virtuoso ------------------------------------------------------------------------------------------------------------
-def virtuoso_stage(data: Path, graphs: list, mix: list[str], expected: list[int], gen: Load, tmp: Path,
-                   args) -> None:
+def virtuoso_stage(data: Path, graphs: list, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
     import pyoxigraph as ox
 
     from graph.catalogue import Catalogue
@@ -413,17 +485,22 @@ def virtuoso_stage(data: Path, graphs: list, mix: list[str], expected: list[int]
         dumped = time.perf_counter() - t
         t = time.perf_counter()
         adds = " ".join(f"ld_add('{p}', '{g}');" for p, g in files)
-        subprocess.run([*isql, f"exec={adds} rdf_loader_run(); checkpoint;"], check=True, capture_output=True,
-                       timeout=3600)
+        subprocess.run(
+            [*isql, f"exec={adds} rdf_loader_run(); checkpoint;"], check=True, capture_output=True, timeout=3600
+        )
         loaded = time.perf_counter() - t
         for p, _ in files:
             p.unlink()
         port = int(server.url.split(":")[2].split("/")[0])
         count = _virtuoso_count(port, [g for _, g in files])
-        print(f"virtuoso: {count:,} triples in {len(graphs)} member graph(s) + the alliance graph; dumped from "
-              f"pyoxigraph in {dumped:.0f} s, bulk-loaded in {loaded:.0f} s ({count / loaded:,.0f} triples/s)")
-        print(f"answers checked against pyoxigraph over the same graphs: "
-              f"{check_answers(port, mix, expected)} of {len(mix)} differ")
+        print(
+            f"virtuoso: {count:,} triples in {len(graphs)} member graph(s) + the alliance graph; dumped from "
+            f"pyoxigraph in {dumped:.0f} s, bulk-loaded in {loaded:.0f} s ({count / loaded:,.0f} triples/s)"
+        )
+        print(
+            f"answers checked against pyoxigraph over the same graphs: "
+            f"{check_answers(port, mix, expected)} of {len(mix)} differ"
+        )
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)
         one_and_many("virtuoso /sparql", gen, port, paths, args)
@@ -435,8 +512,11 @@ def _virtuoso_count(port: int, graphs: list[str]) -> int:
     import http.client
 
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
-    q = ("SELECT (COUNT(*) AS ?n) WHERE { VALUES ?g { " + " ".join(f"<{g}>" for g in graphs)
-         + " } GRAPH ?g { ?s ?p ?o } }")
+    q = (
+        "SELECT (COUNT(*) AS ?n) WHERE { VALUES ?g { "
+        + " ".join(f"<{g}>" for g in graphs)
+        + " } GRAPH ?g { ?s ?p ?o } }"
+    )
     conn.request("GET", "/sparql?" + urllib.parse.urlencode({"query": q}), headers={"Accept": ACCEPT})
     return int(json.loads(conn.getresponse().read())["results"]["bindings"][0]["n"]["value"])
 
@@ -446,20 +526,27 @@ def main() -> None:
     parser.add_argument("--records", nargs="*", default=[str(LC)])
     parser.add_argument("--members", type=int, default=2)
     parser.add_argument("--data", default=None, help="an existing data directory (opened for writing: use a copy)")
-    parser.add_argument("--slice", default="", help="members whose editions the mix uses and Virtuoso gets "
-                                                    "(comma-separated codes; default: all)")
+    parser.add_argument(
+        "--slice",
+        default="",
+        help="members whose editions the mix uses and Virtuoso gets (comma-separated codes; default: all)",
+    )
     parser.add_argument("--copy-of", default=None, help="a shared data directory: serve a private copy of it")
     parser.add_argument("--stages", default="layers,http,waitress,oxigraph,virtuoso")
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--workers", type=int, default=0, help="web worker processes of alliance serve "
-                                                                "(0: one per core)")
+    parser.add_argument(
+        "--workers", type=int, default=0, help="web worker processes of alliance serve (0: one per core)"
+    )
     parser.add_argument("--threads", type=int, default=4, help="threads per web worker process")
     parser.add_argument("--no-virtuoso", action="store_true")
-    parser.add_argument("--read-only", action="store_true",
-                        help="open the store read-only (a copy taken mid-load: a writable open would first drop "
-                             "the unfinished load's graph) and serve it as `alliance serve` does")
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="open the store read-only (a copy taken mid-load: a writable open would first drop "
+        "the unfinished load's graph) and serve it as `alliance serve` does",
+    )
     parser.add_argument("--serve-read-only", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_read_only:
@@ -485,15 +572,19 @@ def main() -> None:
             print(f"store: a copy of {args.copy_of} (checkpoint) in {time.perf_counter() - t:.1f} s")
         elif not args.data:
             triples, took = load(data, args.records, args.members)
-            print(f"store: loaded {args.members} members x {', '.join(Path(r).name for r in args.records)} "
-                  f"in {took:.1f} s")
+            print(
+                f"store: loaded {args.members} members x {', '.join(Path(r).name for r in args.records)} "
+                f"in {took:.1f} s"
+            )
         from graph.catalogue import Catalogue
 
         cat = Catalogue.open(data, read_only=args.read_only)
         if args.data and not cat.search.is_current(cat.store):  # the app would bring it up to date first
             os.environ["ALLIANCE_SEARCH_SYNC"] = "0"  # (the servers started below inherit it)
-            print(f"the search index of {data} is not up to date with its store: serving without syncing it "
-                  "(ALLIANCE_SEARCH_SYNC=0; /sparql does not use it)")
+            print(
+                f"the search index of {data} is not up to date with its store: serving without syncing it "
+                "(ALLIANCE_SEARCH_SYNC=0; /sparql does not use it)"
+            )
         graphs = slice_graphs(cat.store, [m for m in args.slice.split(",") if m])
         t = time.perf_counter()
         instances = sample_instances(cat.store, graphs)
@@ -501,9 +592,11 @@ def main() -> None:
         expected = [len(list(cat.store.query(q))) for q in mix]
         over = [cat.minter.alliance_graph, *graphs]
         expected_slice = [len(list(cat.store.query(q, default_graph=over, named_graphs=over))) for q in mix]
-        print(f"store: {len(cat.store):,} triples; mix: {len(mix)} queries over {len(instances):,} editions sampled "
-              f"from {len(graphs)} member graph(s) in {time.perf_counter() - t:.1f} s; load generator: "
-              f"{Load(tmp).name}")
+        print(
+            f"store: {len(cat.store):,} triples; mix: {len(mix)} queries over {len(instances):,} editions sampled "
+            f"from {len(graphs)} member graph(s) in {time.perf_counter() - t:.1f} s; load generator: "
+            f"{Load(tmp).name}"
+        )
         if "layers" in stages:
             stage("in-process layers")
             for label, times in layers(cat, mix, args.workers).items():
@@ -513,8 +606,10 @@ def main() -> None:
         if "http" in stages:
             from web.prefork import cores
 
-            stage(f"HTTP: alliance serve{' (store opened read-only, single process)' if args.read_only else ''}, "
-                  f"{args.workers or cores()} web worker processes x {args.threads} threads")
+            stage(
+                f"HTTP: alliance serve{' (store opened read-only, single process)' if args.read_only else ''}, "
+                f"{args.workers or cores()} web worker processes x {args.threads} threads"
+            )
             http_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")

@@ -17,6 +17,7 @@ Prints one table over the 3,064 UNIMARC records of ../shared/data/unimarc/periou
 Each measurement is repeated (--repeat), alternating, and the median kept; CPU seconds
 (this process and its converter processes) are printed beside wall seconds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,8 +91,9 @@ def ingested(path: Path, workers: int) -> tuple[int, int]:
         cat = Catalogue.open(Path(tmp) / "data", BASE)
         try:
             add_member(cat.store, cat.minter, Member("BENCH", "Bench library"))
-            report = ingest(cat.store, cat.minter, [path], "BENCH", clusters=cat.clusters, workers=workers,
-                            min_parallel=0)
+            report = ingest(
+                cat.store, cat.minter, [path], "BENCH", clusters=cat.clusters, workers=workers, min_parallel=0
+            )
         finally:
             cat.close()
     return report.loaded, report.triples
@@ -122,8 +124,10 @@ def main() -> None:
         for _ in range(args.repeat):  # alternate, so a busy moment costs every row alike
             for name, fn in cases:
                 runs[name].append(timed(fn))
-    print(f"\n{UNIMARC.name}: {records} UNIMARC records; {os.cpu_count()} cores; median of {args.repeat}; "
-          f"load average {os.getloadavg()[0]:.1f}\n")
+    print(
+        f"\n{UNIMARC.name}: {records} UNIMARC records; {os.cpu_count()} cores; median of {args.repeat}; "
+        f"load average {os.getloadavg()[0]:.1f}\n"
+    )
     print(f"| {'measure':42} | {'records':>7} | {'triples':>8} | {'wall s':>7} | {'cpu s':>7} | {'records/s':>9} |")
     print(f"|{'-' * 44}|{'-' * 9}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 11}|")
     base = None

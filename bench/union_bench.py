@@ -20,6 +20,7 @@ into a fresh data directory, in the same run. Then, for each:
 
 Nothing is asserted: numbers go to docs/benchmarks.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,10 +38,12 @@ DEFAULT = ROOT.parent / "shared" / "data" / "marc21" / "loc-booksall" / "booksal
 BASELINE = "64f8489"  # main before the union description (issue 12)
 BASE = "http://bench.alliance.test/"
 
-CLI = ("import os, sys; root = sys.argv.pop(1); sys.path.insert(0, root); "
-       "from importlib import import_module; "
-       "main = import_module('cli.main' if os.path.isdir(os.path.join(root, 'cli')) else 'web.cli').main; "
-       "sys.argv[0] = 'alliance'; main()")  # the command line moved from web/ to cli/ after the baseline
+CLI = (
+    "import os, sys; root = sys.argv.pop(1); sys.path.insert(0, root); "
+    "from importlib import import_module; "
+    "main = import_module('cli.main' if os.path.isdir(os.path.join(root, 'cli')) else 'web.cli').main; "
+    "sys.argv[0] = 'alliance'; main()"
+)  # the command line moved from web/ to cli/ after the baseline
 
 PAGE = r"""
 import json, statistics, sys, time
@@ -65,8 +68,11 @@ print(json.dumps({"p50": statistics.median(times), "p95": times[round(0.95 * (le
 
 
 def alliance(root: Path, data: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, "-c", CLI, str(root), "--data", str(data), "--base", BASE, *args],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CLI, str(root), "--data", str(data), "--base", BASE, *args],
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         raise SystemExit(f"alliance {' '.join(args)} failed ({root}):\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -94,27 +100,44 @@ def measure(data: Path) -> dict:
     bf = "http://id.loc.gov/ontologies/bibframe/"
     quads = one("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
     distinct = one("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-    popular = [r[0] for r in store.query(f"""SELECT ?i WHERE {{ ?item <{bf}itemOf> ?i ; <{bf}heldBy> ?lib }}
-        GROUP BY ?i HAVING (COUNT(DISTINCT ?lib) >= 3)""", use_default_graph_as_union=True)]
+    popular = [
+        r[0]
+        for r in store.query(
+            f"""SELECT ?i WHERE {{ ?item <{bf}itemOf> ?i ; <{bf}heldBy> ?lib }}
+        GROUP BY ?i HAVING (COUNT(DISTINCT ?lib) >= 3)""",
+            use_default_graph_as_union=True,
+        )
+    ]
     sums = {"statements": 0, "main titles": 0, "identifiers": 0}
     for i in popular:
         sums["statements"] += one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {i} ?p ?o }}")
         sums["main titles"] += one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {i} <{bf}title> ?t . ?t a <{bf}Title> }}")
         sums["identifiers"] += one(f"SELECT (COUNT(*) AS ?n) WHERE {{ {i} <{bf}identifiedBy> ?x }}")
-    (work, _), = [(r[0].value, r[1]) for r in store.query(f"""SELECT ?w (COUNT(*) AS ?n) WHERE {{
+    ((work, _),) = [
+        (r[0].value, r[1])
+        for r in store.query(
+            f"""SELECT ?w (COUNT(*) AS ?n) WHERE {{
         SELECT DISTINCT ?w ?i ?lib WHERE {{ ?i <{bf}instanceOf> ?w ; a <{bf}Instance> .
         ?item <{bf}itemOf> ?i ; <{bf}heldBy> ?lib }} }} GROUP BY ?w ORDER BY DESC(?n) ?w LIMIT 1""",
-        use_default_graph_as_union=True)]
+            use_default_graph_as_union=True,
+        )
+    ]
     size = sum(f.stat().st_size for f in (data / "store").rglob("*") if f.is_file())
-    return {"quads": quads, "distinct": distinct, "editions": len(popular),
-            "per_edition": {k: v / max(1, len(popular)) for k, v in sums.items()},
-            "store_bytes": size, "work": work}
+    return {
+        "quads": quads,
+        "distinct": distinct,
+        "editions": len(popular),
+        "per_edition": {k: v / max(1, len(popular)) for k, v in sums.items()},
+        "store_bytes": size,
+        "work": work,
+    }
 
 
 def page(root: Path, data: Path, work: str, repeat: int) -> dict:
-    path = "/" + work[len(BASE):]
-    done = subprocess.run([sys.executable, "-c", PAGE, str(root), str(data), path, str(repeat)],
-                          capture_output=True, text=True)
+    path = "/" + work[len(BASE) :]
+    done = subprocess.run(
+        [sys.executable, "-c", PAGE, str(root), str(data), path, str(repeat)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         raise SystemExit(f"page timing failed ({root}):\n{done.stderr}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -139,8 +162,11 @@ def main() -> None:
     members = json.loads((gen / "members.json").read_text())
     baseline = work / "baseline-code"
     if not baseline.exists():
-        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), args.baseline],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(baseline), args.baseline],
+            check=True,
+            capture_output=True,
+        )
     rows = {}
     try:
         for name, root in (("before (" + args.baseline + ")", baseline), ("union description", ROOT)):
@@ -156,7 +182,9 @@ def main() -> None:
             rows[name]["page"] = page(root, data, work_iri, args.repeat)
     finally:
         if not args.work:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(baseline)], capture_output=True
+            )
     print(f"{args.source}: {args.members} members + TWIN, work page {work_iri}")
     print(f"{'':28}" + "".join(f"{name:>28}" for name in rows))
     lines = [

@@ -18,6 +18,7 @@ same alliance clustered with the Wade-Giles and loose keys switched off (the mat
 ``--sample-editions N`` adds N editions of the sample pool (graph.sample.write_editions: Chinese
 records with 880 pairs, which the Library of Congress's files barely have) to the sources.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,10 +59,12 @@ def run(index_path: Path, members: list[dict], root: Path) -> tuple[dict, dict]:
     times["first_members_seconds"] = round(time.perf_counter() - started, 1)
     t, c = time.perf_counter(), time.process_time()
     last = members[-1]
-    times["add_last_member"] = {"member": last["code"],
-                                "records": cluster_member(index, last["code"], [root / last["file"]]),
-                                "seconds": round(time.perf_counter() - t, 1),
-                                "cpu_seconds": round(time.process_time() - c, 1)}
+    times["add_last_member"] = {
+        "member": last["code"],
+        "records": cluster_member(index, last["code"], [root / last["file"]]),
+        "seconds": round(time.perf_counter() - t, 1),
+        "cpu_seconds": round(time.process_time() - c, 1),
+    }
     times["cluster_seconds"] = round(time.perf_counter() - started, 1)
     times["cluster_cpu_seconds"] = round(time.process_time() - cpu, 1)  # the machine is shared: CPU time too
     clusters = index.clusters_of()
@@ -103,9 +106,14 @@ def involving(truth: dict, predicted: dict, member: str) -> dict:
 
     def pairs(c):
         return sum(n * (n - 1) // 2 for n in c.values())
-    score = PairScore(pairs(t_all) - pairs(t_other), pairs(p_all) - pairs(p_other),
-                      pairs(both_all) - pairs(both_other), len({truth[k] for k in mine}),
-                      len({predicted[k] for k in mine}))
+
+    score = PairScore(
+        pairs(t_all) - pairs(t_other),
+        pairs(p_all) - pairs(p_other),
+        pairs(both_all) - pairs(both_other),
+        len({truth[k] for k in mine}),
+        len({predicted[k] for k in mine}),
+    )
     return score.as_dict()
 
 
@@ -123,8 +131,9 @@ def chinese_scores(root: Path, members: list[dict], truth_i: dict) -> dict:
             continue
         out[f"{label}_member_pairs"] = involving(chinese, pred, code)
         _, without = run(root / "index-chinese-without.sqlite", [m for m in members if m["code"] != code], root)
-        out[f"without_{label}_member"] = pairwise(chinese, {k: v[0] for k, v in without.items()
-                                                            if k in chinese}).as_dict()
+        out[f"without_{label}_member"] = pairwise(
+            chinese, {k: v[0] for k, v in without.items() if k in chinese}
+        ).as_dict()
     return out
 
 
@@ -140,8 +149,11 @@ def main() -> None:
     parser.add_argument("--wade-giles-member", action="store_true")
     parser.add_argument("--han-member", action="store_true")
     parser.add_argument("--sample-editions", type=int, default=0)
-    parser.add_argument("--add-largest-last", action="store_true",
-                        help="cluster the largest member last (its time is the incremental add)")
+    parser.add_argument(
+        "--add-largest-last",
+        action="store_true",
+        help="cluster the largest member last (its time is the incremental add)",
+    )
     args = parser.parse_args()
     root = Path(args.work)
     if not (root / "truth.tsv").exists():
@@ -151,16 +163,30 @@ def main() -> None:
         if args.sample_editions:
             sources.append(str(root.parent / f"{root.name}-editions.mrc"))
             write_editions(Path(sources[-1]), titles=args.sample_editions)
-        rep = generate(sources, root, members=args.members, limit=args.limit, records=args.records,
-                       wade_giles=args.wade_giles_member, han_only=args.han_member)
-        print(f"generated {rep.records} member records from {rep.sources} sources in {time.perf_counter() - t:.0f} s:"
-              f" {json.dumps(rep.holdings)}; planted {rep.shared_isbn} shared ISBNs, {rep.reprints} reprints")
+        rep = generate(
+            sources,
+            root,
+            members=args.members,
+            limit=args.limit,
+            records=args.records,
+            wade_giles=args.wade_giles_member,
+            han_only=args.han_member,
+        )
+        print(
+            f"generated {rep.records} member records from {rep.sources} sources in {time.perf_counter() - t:.0f} s:"
+            f" {json.dumps(rep.holdings)}; planted {rep.shared_isbn} shared ISBNs, {rep.reprints} reprints"
+        )
     members = json.loads((root / "members.json").read_text())
     truth_i, truth_w = read_truth(root / "truth.tsv")
     results = {"records": len(truth_i), "members": len(members)}
     if summary := (root / "summary.json").exists() and json.loads((root / "summary.json").read_text()):
-        results.update(sources=summary["sources"], shared_isbn=summary["shared_isbn"], reprints=summary["reprints"],
-                       vernacular_sources=summary["vernacular"], generate_seconds=summary["seconds"])
+        results.update(
+            sources=summary["sources"],
+            shared_isbn=summary["shared_isbn"],
+            reprints=summary["reprints"],
+            vernacular_sources=summary["vernacular"],
+            generate_seconds=summary["seconds"],
+        )
 
     if args.add_largest_last:  # the biggest member (most records) joins an alliance of the others
         members = sorted(members, key=lambda m: (root / m["file"]).stat().st_size)
@@ -179,8 +205,11 @@ def main() -> None:
     last = members[-1]
     t, c = time.perf_counter(), time.process_time()
     n = cluster_member(index, last["code"], [root / last["file"]], replace=True)
-    results["reload_last_member"] = {"records": n, "seconds": round(time.perf_counter() - t, 1),
-                                     "cpu_seconds": round(time.process_time() - c, 1)}
+    results["reload_last_member"] = {
+        "records": n,
+        "seconds": round(time.perf_counter() - t, 1),
+        "cpu_seconds": round(time.process_time() - c, 1),
+    }
     index.close()
     if not args.no_reverse:
         _, clusters2 = run(root / "index-reverse.sqlite", list(reversed(members)), root)
@@ -201,7 +230,8 @@ def main() -> None:
         base = baseline(members, root)
         results["baseline_key_digest"] = {
             "instance": pairwise(truth_i, {k: v[0] for k, v in base.items()}).as_dict(),
-            "work": pairwise(truth_w, {k: v[1] for k, v in base.items()}).as_dict()}
+            "work": pairwise(truth_w, {k: v[1] for k, v in base.items()}).as_dict(),
+        }
     print(json.dumps(results, indent=2))
 
 

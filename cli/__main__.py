@@ -1,4 +1,5 @@
 """``python -m cli``: the ``alliance`` command."""
+
 from cli.main import main
 
 main()

@@ -3,6 +3,7 @@
 It sits above both graph/ (everything it loads, derives and reports) and web/ (imported only by
 the commands that serve), so a command that does not serve never imports Flask.
 """
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,10 @@ class Context:
             except (CatalogueError, StoreError) as err:
                 raise click.ClickException(str(err)) from err
             if self._catalogue.beside_writer:
-                click.echo("note: another alliance process is using this data directory; "
-                           "reading the store as it is now", err=True)
+                click.echo(
+                    "note: another alliance process is using this data directory; reading the store as it is now",
+                    err=True,
+                )
             try:
                 lag = self._catalogue.index_lag()
             except (sqlite3.Error, StoreError):  # a check that cannot run now stops no command
@@ -55,14 +58,31 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--data", "data", envvar="ALLIANCE_DATA", default=DEFAULT_DATA, show_default=True,
-              type=click.Path(file_okay=False), help="Data directory (env ALLIANCE_DATA).")
-@click.option("--base", envvar="ALLIANCE_BASE", default=None,
-              help="Base URI of every resource, fixed when the data directory is created "
-                   "(env ALLIANCE_BASE; default http://127.0.0.1:5000/).")
-@click.option("--store", "store_url", envvar="ALLIANCE_STORE", default=None, metavar="URL",
-              help="Keep the graph in a SPARQL 1.1 server instead of the embedded store: "
-                   "sparql+http://HOST:PORT/?flavour=oxigraph|virtuoso (env ALLIANCE_STORE).")
+@click.option(
+    "--data",
+    "data",
+    envvar="ALLIANCE_DATA",
+    default=DEFAULT_DATA,
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Data directory (env ALLIANCE_DATA).",
+)
+@click.option(
+    "--base",
+    envvar="ALLIANCE_BASE",
+    default=None,
+    help="Base URI of every resource, fixed when the data directory is created "
+    "(env ALLIANCE_BASE; default http://127.0.0.1:5000/).",
+)
+@click.option(
+    "--store",
+    "store_url",
+    envvar="ALLIANCE_STORE",
+    default=None,
+    metavar="URL",
+    help="Keep the graph in a SPARQL 1.1 server instead of the embedded store: "
+    "sparql+http://HOST:PORT/?flavour=oxigraph|virtuoso (env ALLIANCE_STORE).",
+)
 @click.version_option(package_name="alliance-graph")
 @click.pass_context
 def main(ctx: click.Context, data: str, base: str | None, store_url: str | None) -> None:
@@ -81,8 +101,12 @@ def member() -> None:
 @click.argument("code")
 @click.option("--name", required=True, help="Name of the library (English or main form).")
 @click.option("--name-zh", default=None, help="Chinese name, e.g. 北京大学图书馆.")
-@click.option("--opac", default=None, metavar="URL_PATTERN",
-              help="Link pattern of the library's own catalogue; {id} stands for its record id.")
+@click.option(
+    "--opac",
+    default=None,
+    metavar="URL_PATTERN",
+    help="Link pattern of the library's own catalogue; {id} stands for its record id.",
+)
 @pass_ctx
 def member_add(obj: Context, code: str, name: str, name_zh: str | None, opac: str | None) -> None:
     """Add a member library CODE (or update its description)."""
@@ -111,8 +135,10 @@ def _require_member(cat: Catalogue, code: str) -> str:
 
     m = get_member(cat.store, code)
     if m is None:
-        raise click.BadParameter(f"no member {code.upper()}; add it first with "
-                                 f"`alliance member add {code.upper()} --name ...`", param_hint="--member")
+        raise click.BadParameter(
+            f"no member {code.upper()}; add it first with `alliance member add {code.upper()} --name ...`",
+            param_hint="--member",
+        )
     return m.code
 
 
@@ -121,17 +147,37 @@ def _require_member(cat: Catalogue, code: str) -> str:
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--member", "member_code", required=True, help="Code of the member whose catalogue this is.")
 @click.option("--replace", is_flag=True, help="Replace the member's whole catalogue with these files.")
-@click.option("--rejects", type=click.Path(dir_okay=False), default=None,
-              help="Write rejected records as JSON Lines here (default: DATA/rejects/CODE-….jsonl).")
-@click.option("--format", "format_name", default=None, metavar="NAME",
-              help="Read the files as this format instead of detecting it: marc21, unimarc (or cnmarc), "
-                   "local (spreadsheet), dc.")
-@click.option("--collection", "collection_name", default=None, metavar="NAME",
-              help="Load the files as this named collection of the member's (e.g. a local-literature "
-                   "list); loading the collection again replaces it.")
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write rejected records as JSON Lines here (default: DATA/rejects/CODE-….jsonl).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    default=None,
+    metavar="NAME",
+    help="Read the files as this format instead of detecting it: marc21, unimarc (or cnmarc), local (spreadsheet), dc.",
+)
+@click.option(
+    "--collection",
+    "collection_name",
+    default=None,
+    metavar="NAME",
+    help="Load the files as this named collection of the member's (e.g. a local-literature "
+    "list); loading the collection again replaces it.",
+)
 @pass_ctx
-def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool, rejects: str | None,
-           format_name: str | None, collection_name: str | None) -> None:
+def ingest(
+    obj: Context,
+    files: tuple[str, ...],
+    member_code: str,
+    replace: bool,
+    rejects: str | None,
+    format_name: str | None,
+    collection_name: str | None,
+) -> None:
     """Convert catalogue files to BIBFRAME and load them for a member.
 
     MARC 21, UNIMARC/CNMARC (ISO 2709 or XML), local-literature spreadsheets (CSV, XLSX)
@@ -152,8 +198,15 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
     total = sum(count_records(f, format_name) for f in files)
     try:
         with click.progressbar(length=total, label=f"ingest {code}", file=sys.stderr) as bar:
-            report = cat.ingest(list(files), code, replace=replace, progress=bar.update, format=format_name,
-                                collection=collection_name, index_progress=_Counter("search index"))
+            report = cat.ingest(
+                list(files),
+                code,
+                replace=replace,
+                progress=bar.update,
+                format=format_name,
+                collection=collection_name,
+                index_progress=_Counter("search index"),
+            )
     except IngestError as err:
         if err.report is not None and err.report.rejected:
             _report_rejects(obj, err.report, rejects)
@@ -168,16 +221,37 @@ def ingest(obj: Context, files: tuple[str, ...], member_code: str, replace: bool
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--member", "member_code", required=True, help="Code of the member whose records these are.")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
-              help="RDF file to write: .nq (N-Quads), .nt (N-Triples) or .ttl (Turtle), optionally .gz.")
-@click.option("--rejects", type=click.Path(dir_okay=False), default=None,
-              help="Write rejected records as JSON Lines here (default: OUTPUT.rejects.jsonl).")
-@click.option("--format", "format_name", default=None, metavar="NAME",
-              help="Read the files as this format instead of detecting it (marc21, unimarc, local, dc).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="RDF file to write: .nq (N-Quads), .nt (N-Triples) or .ttl (Turtle), optionally .gz.",
+)
+@click.option(
+    "--rejects",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write rejected records as JSON Lines here (default: OUTPUT.rejects.jsonl).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    default=None,
+    metavar="NAME",
+    help="Read the files as this format instead of detecting it (marc21, unimarc, local, dc).",
+)
 @click.option("--workers", type=int, default=None, help="Converter processes (default: one per core).")
 @pass_ctx
-def convert(obj: Context, files: tuple[str, ...], member_code: str, output: str, rejects: str | None,
-            format_name: str | None, workers: int | None) -> None:
+def convert(
+    obj: Context,
+    files: tuple[str, ...],
+    member_code: str,
+    output: str,
+    rejects: str | None,
+    format_name: str | None,
+    workers: int | None,
+) -> None:
     """Convert catalogue files to a BIBFRAME RDF file without loading it.
 
     URIs are those `alliance ingest` would mint in this data directory (its base URI),
@@ -197,8 +271,15 @@ def convert(obj: Context, files: tuple[str, ...], member_code: str, output: str,
     total = sum(count_records(f, format_name) for f in files)
     try:
         with click.progressbar(length=total, label=f"convert {code}", file=sys.stderr) as bar:
-            report = convert_files(list(files), output, code, base=configured_base(obj.data, obj.base),
-                                   format=format_name, workers=workers, progress=bar.update)
+            report = convert_files(
+                list(files),
+                output,
+                code,
+                base=configured_base(obj.data, obj.base),
+                format=format_name,
+                workers=workers,
+                progress=bar.update,
+            )
     except UnknownFormat as err:
         raise click.BadParameter(str(err), param_hint="--output") from err
     except ConvertError as err:
@@ -224,12 +305,16 @@ def _write_rejects(report, path: str) -> None:
 @main.command()
 @click.argument("file", required=False, type=click.Path(exists=True, dir_okay=False))
 @click.option("--member", "member_code", default=None, help="Validate this member's loaded catalogue.")
-@click.option("--format", "format_name", default=None, metavar="NAME",
-              help="Read FILE as this source format (marc21, unimarc, ...) instead of detecting it.")
+@click.option(
+    "--format",
+    "format_name",
+    default=None,
+    metavar="NAME",
+    help="Read FILE as this source format (marc21, unimarc, ...) instead of detecting it.",
+)
 @click.option("--show", default=20, show_default=True, help="How many findings to print.")
 @pass_ctx
-def validate(obj: Context, file: str | None, member_code: str | None, format_name: str | None,
-             show: int) -> None:
+def validate(obj: Context, file: str | None, member_code: str | None, format_name: str | None, show: int) -> None:
     """Check a file, a member's loaded data or the whole alliance against the alliance profile (SHACL).
 
     FILE is an RDF file (any format `alliance load` reads) or a source file (MARC,
@@ -267,17 +352,40 @@ def validate(obj: Context, file: str | None, member_code: str | None, format_nam
 @click.argument("url")
 @click.option("--member", "member_code", required=True, help="Code of the member whose repository this is.")
 @click.option("--set", "set_spec", default=None, help="Harvest only this OAI-PMH set.")
-@click.option("--from", "from_date", default=None, metavar="DATE",
-              help="Harvest records changed since DATE (default: since the last harvest of this URL and set).")
+@click.option(
+    "--from",
+    "from_date",
+    default=None,
+    metavar="DATE",
+    help="Harvest records changed since DATE (default: since the last harvest of this URL and set).",
+)
 @click.option("--full", is_flag=True, help="Forget earlier harvests of this URL and set and take everything.")
-@click.option("--collection", "collection_name", default=None, metavar="NAME",
-              help="Name of the member's collection the records form (default: the repository's name and set).")
-@click.option("--metadata-prefix", "metadata_prefix", default=None, metavar="PREFIX",
-              help="Harvest this format (a MARCXML prefix such as marc21, or oai_dc) instead of the richest "
-                   "one the repository offers (MARCXML before oai_dc).")
+@click.option(
+    "--collection",
+    "collection_name",
+    default=None,
+    metavar="NAME",
+    help="Name of the member's collection the records form (default: the repository's name and set).",
+)
+@click.option(
+    "--metadata-prefix",
+    "metadata_prefix",
+    default=None,
+    metavar="PREFIX",
+    help="Harvest this format (a MARCXML prefix such as marc21, or oai_dc) instead of the richest "
+    "one the repository offers (MARCXML before oai_dc).",
+)
 @pass_ctx
-def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from_date: str | None, full: bool,
-            collection_name: str | None, metadata_prefix: str | None) -> None:
+def harvest(
+    obj: Context,
+    url: str,
+    member_code: str,
+    set_spec: str | None,
+    from_date: str | None,
+    full: bool,
+    collection_name: str | None,
+    metadata_prefix: str | None,
+) -> None:
     """Harvest a member's OAI-PMH repository at URL into one of its collections.
 
     Takes MARC 21 as MARCXML (marc21, marcxml) when the repository offers it, else oai_dc.
@@ -290,9 +398,17 @@ def harvest(obj: Context, url: str, member_code: str, set_spec: str | None, from
     cat = obj.catalogue()
     code = _require_member(cat, member_code)
     try:
-        report = cat.harvest(url, code, state_dir=Path(obj.data) / "harvest", set_spec=set_spec,
-                             from_date=from_date, full=full, collection_name=collection_name,
-                             metadata_prefix=metadata_prefix, index_progress=_Counter("search index"))
+        report = cat.harvest(
+            url,
+            code,
+            state_dir=Path(obj.data) / "harvest",
+            set_spec=set_spec,
+            from_date=from_date,
+            full=full,
+            collection_name=collection_name,
+            metadata_prefix=metadata_prefix,
+            index_progress=_Counter("search index"),
+        )
     except (HarvestError, IngestError) as err:
         raise click.ClickException(str(err)) from err
     click.echo(report.summary())
@@ -338,8 +454,7 @@ def _report_rejects(obj: Context, report, path: str | None) -> None:
 @click.option("--graph", "graph_iri", default=None, help="Load into this named graph instead.")
 @click.option("--replace", is_flag=True, help="Replace the member's data (or the graph) with these files.")
 @pass_ctx
-def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_iri: str | None,
-         replace: bool) -> None:
+def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_iri: str | None, replace: bool) -> None:
     """Bulk-load RDF: N-Triples, N-Quads, Turtle, TriG, RDF/XML, JSON-LD (each may be .gz).
 
     A file with a syntax error loads nothing; the error names the file and line.
@@ -362,8 +477,7 @@ def load(obj: Context, files: tuple[str, ...], member_code: str | None, graph_ir
     total = sum(os.path.getsize(f) for f in files)
     try:
         with click.progressbar(length=total, label="load", file=sys.stderr) as bar:
-            report = load_files(cat.store, list(files), member=code, graph=graph, replace=replace,
-                                progress=bar.update)
+            report = load_files(cat.store, list(files), member=code, graph=graph, replace=replace, progress=bar.update)
     except (LoadError, UnknownFormat) as err:
         raise click.ClickException(f"{err}; nothing was loaded") from err
     batch = report.batch
@@ -492,20 +606,20 @@ def stats(obj: Context) -> None:
     for key in ("members", "works", "instances", "items", "triples"):
         click.echo(f"{key + ':':15s} {s[key]}")
     for row in s["batches"]:
-        click.echo(f"  {row['member'] or '-':8s} {row['triples']:>10} triples  <{row['graph']}>  "
-                   f"{', '.join(row['sources'])}")
+        click.echo(
+            f"  {row['member'] or '-':8s} {row['triples']:>10} triples  <{row['graph']}>  {', '.join(row['sources'])}"
+        )
 
 
 # serving -------------------------------------------------------------------------------
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-@click.option("--workers", default=0, type=click.IntRange(min=0),
-              help="Web worker processes (default: one per core).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1),
-              help="Threads per worker process.")
-@click.option("--store", "store_url", default=None, metavar="URL",
-              help="Serve from a SPARQL 1.1 server (as the global --store).")
+@click.option("--workers", default=0, type=click.IntRange(min=0), help="Web worker processes (default: one per core).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(min=1), help="Threads per worker process.")
+@click.option(
+    "--store", "store_url", default=None, metavar="URL", help="Serve from a SPARQL 1.1 server (as the global --store)."
+)
 @pass_ctx
 def serve(obj: Context, host: str, port: int, workers: int, threads: int, store_url: str | None) -> None:
     """Serve the web site and the SPARQL endpoint on every core.
@@ -548,10 +662,12 @@ def _serve(obj: Context, host: str, port: int, workers: int = 0, threads: int = 
         click.echo(f"serving {obj.data} on http://{host}:{port}/ (Ctrl+C to stop)")
         server.run()
         return
-    options = prefork.Options(data=obj.data, host=host, port=port, workers=workers, threads=threads,
-                              store=obj.store, base=obj.base)
-    click.echo(f"serving {obj.data} on http://{host}:{port}/ with {options.worker_count} worker processes "
-               "(Ctrl+C to stop)")
+    options = prefork.Options(
+        data=obj.data, host=host, port=port, workers=workers, threads=threads, store=obj.store, base=obj.base
+    )
+    click.echo(
+        f"serving {obj.data} on http://{host}:{port}/ with {options.worker_count} worker processes (Ctrl+C to stop)"
+    )
     try:
         prefork.serve(options)
     except prefork.ServeError as err:
@@ -561,8 +677,9 @@ def _serve(obj: Context, host: str, port: int, workers: int = 0, threads: int = 
 @main.command()
 @click.option("--host", default=DEFAULT_HOST, show_default=True)
 @click.option("--port", default=DEFAULT_PORT, show_default=True, type=int)
-@click.option("--serve/--no-serve", "then_serve", default=True, show_default=True,
-              help="Serve the demo once it is built.")
+@click.option(
+    "--serve/--no-serve", "then_serve", default=True, show_default=True, help="Serve the demo once it is built."
+)
 @pass_ctx
 def demo(obj: Context, host: str, port: int, then_serve: bool) -> None:
     """Build a sample alliance (generated here, nothing downloaded) and serve it."""

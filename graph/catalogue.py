@@ -1,4 +1,5 @@
 """The catalogue: a data directory opened as store + minter, the one object the CLI and web share."""
+
 from __future__ import annotations
 
 import json
@@ -45,9 +46,11 @@ class CatalogueBusy(CatalogueError):
 
 def busy_message(data: Path) -> str:
     """What to tell someone whose command found the data directory's store held by another process."""
-    return (f"another alliance process is using the data directory {data} (a running `alliance serve`, "
-            "or a load not yet finished); stop it and run this again (a server takes writes meanwhile "
-            "through SPARQL Update and the Graph Store Protocol with a token: `alliance token create`)")
+    return (
+        f"another alliance process is using the data directory {data} (a running `alliance serve`, "
+        "or a load not yet finished); stop it and run this again (a server takes writes meanwhile "
+        "through SPARQL Update and the Graph Store Protocol with a token: `alliance token create`)"
+    )
 
 
 def configured_base(data_dir: str | Path | None = None, base: str | None = None) -> str:
@@ -67,8 +70,15 @@ class Catalogue:
     beside_writer: bool = False  # opened read-only because another process holds the store
 
     @classmethod
-    def open(cls, data_dir: str | Path | None = None, base: str | None = None,
-             *, read_only: bool = False, store: str | None = None, reader: bool = False) -> "Catalogue":
+    def open(
+        cls,
+        data_dir: str | Path | None = None,
+        base: str | None = None,
+        *,
+        read_only: bool = False,
+        store: str | None = None,
+        reader: bool = False,
+    ) -> "Catalogue":
         """Open (creating if needed) the data directory; its base URI is fixed at creation.
 
         ``store`` (or ``$ALLIANCE_STORE``): the address of a SPARQL 1.1 server to keep the graph
@@ -87,8 +97,10 @@ class Catalogue:
         base = base or os.environ.get("ALLIANCE_BASE")
         stored = settings.get("base")
         if stored and base and base.rstrip("/") != stored.rstrip("/"):
-            raise CatalogueError(f"{data} was created with base URI {stored}; it cannot change to {base} "
-                                 "(every URI in it would break). Use a new data directory.")
+            raise CatalogueError(
+                f"{data} was created with base URI {stored}; it cannot change to {base} "
+                "(every URI in it would break). Use a new data directory."
+            )
         if not stored:
             settings["base"] = base or DEFAULT_BASE
             settings_path.write_text(json.dumps(settings, indent=2) + "\n")
@@ -190,8 +202,17 @@ class Catalogue:
         return self._sources
 
     # the one road for every load of catalogue files ----------------------------------------------
-    def ingest(self, files, member: str, *, replace: bool = False, format: str | None = None,
-               collection: str | None = None, progress=None, index_progress=None):
+    def ingest(
+        self,
+        files,
+        member: str,
+        *,
+        replace: bool = False,
+        format: str | None = None,
+        collection: str | None = None,
+        progress=None,
+        index_progress=None,
+    ):
         """Load catalogue files for ``member`` and bring everything derived from the store up to date.
 
         Read, map and load as one atomic batch (:func:`graph.load.ingest.ingest`: the cluster index and
@@ -201,8 +222,18 @@ class Catalogue:
         """
         from graph.load.ingest import ingest
 
-        report = ingest(self.store, self.minter, list(files), member, replace=replace, progress=progress,
-                        format=format, collection_name=collection, clusters=self.clusters, keep_sources=True)
+        report = ingest(
+            self.store,
+            self.minter,
+            list(files),
+            member,
+            replace=replace,
+            progress=progress,
+            format=format,
+            collection_name=collection,
+            clusters=self.clusters,
+            keep_sources=True,
+        )
         self.after_load(report, index_progress)
         return report
 
@@ -211,8 +242,16 @@ class Catalogue:
         then everything derived, as :meth:`ingest` does."""
         from graph.load.harvest import harvest
 
-        report = harvest(self.store, self.minter, url, member, state_dir=state_dir, clusters=self.clusters,
-                         keep_sources=True, **options)
+        report = harvest(
+            self.store,
+            self.minter,
+            url,
+            member,
+            state_dir=state_dir,
+            clusters=self.clusters,
+            keep_sources=True,
+            **options,
+        )
         if report.ingest is not None:
             self.after_load(report.ingest, index_progress)
         return report

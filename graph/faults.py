@@ -12,6 +12,7 @@ Points (each documented in docs/security.md with the test that uses it):
 triples are all written but before it is switched on; ``store.switched`` right after the
 switch, before replaced batches are dropped and the cluster index commits.
 """
+
 from __future__ import annotations
 
 import os

@@ -16,6 +16,7 @@ crashed load):
 Only digests of tokens are stored, as in the file: the 256-bit secrets cannot be recovered from
 them, so a client who reads the graph (``FROM <{base}tokens>``) learns who has tokens, not a token.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -48,13 +49,17 @@ class ServerTokens:
     def create(self, *, member: str | None = None, admin: bool = False, label: str = "") -> tuple[Grant, str]:
         grant, token, digest = mint(member=member, admin=admin, label=label)
         node = self._node(grant.id)
-        self.store.update_plain(f"INSERT DATA {{ GRAPH {self.graph} {{ {node} {ALLIANCE.tokenDigest} {_lit(digest)} ; "
-                                f"{ALLIANCE.grant} {_lit(json.dumps(asdict(grant)))} }} }}")
+        self.store.update_plain(
+            f"INSERT DATA {{ GRAPH {self.graph} {{ {node} {ALLIANCE.tokenDigest} {_lit(digest)} ; "
+            f"{ALLIANCE.grant} {_lit(json.dumps(asdict(grant)))} }} }}"
+        )
         return grant, token
 
     def _entries(self, where: str = "") -> list[dict]:
-        rows = self.store.select_plain(f"SELECT ?grant WHERE {{ GRAPH {self.graph} {{ ?t {ALLIANCE.tokenDigest} ?d ; "
-                                       f"{ALLIANCE.grant} ?grant . {where} }} }}")
+        rows = self.store.select_plain(
+            f"SELECT ?grant WHERE {{ GRAPH {self.graph} {{ ?t {ALLIANCE.tokenDigest} ?d ; "
+            f"{ALLIANCE.grant} ?grant . {where} }} }}"
+        )
         return [json.loads(r["grant"].value) for r in rows]
 
     def grants(self) -> list[Grant]:
@@ -93,20 +98,28 @@ class ServerSourceArchive:
         for scheme, control, packed in rows:
             xml = zlib.decompress(packed)
             node = self._node(member, control, graph)
-            triples += [(node, ALLIANCE.code, Literal(member)), (node, ALLIANCE.controlNumber, Literal(control)),
-                        (node, ALLIANCE.inBatch, batch), (node, ALLIANCE.scheme, Literal(scheme)),
-                        (node, ALLIANCE.marcxml, Literal(xml.decode("utf-8")))]
+            triples += [
+                (node, ALLIANCE.code, Literal(member)),
+                (node, ALLIANCE.controlNumber, Literal(control)),
+                (node, ALLIANCE.inBatch, batch),
+                (node, ALLIANCE.scheme, Literal(scheme)),
+                (node, ALLIANCE.marcxml, Literal(xml.decode("utf-8"))),
+            ]
         self.store.post_plain(self.graph, triples)
         return len(triples) // 5
 
     def prune(self, active: Iterable[str]) -> int:
         """Forget the records of batches that are no longer active."""
         keep = {getattr(g, "value", g) for g in active}
-        rows = self.store.select_plain(f"SELECT DISTINCT ?b WHERE {{ GRAPH {self.graph} {{ ?r {ALLIANCE.inBatch} ?b }} }}")
+        rows = self.store.select_plain(
+            f"SELECT DISTINCT ?b WHERE {{ GRAPH {self.graph} {{ ?r {ALLIANCE.inBatch} ?b }} }}"
+        )
         gone = [r["b"] for r in rows if r["b"].value not in keep]
         for b in gone:
-            self.store.update_plain(f"DELETE {{ GRAPH {self.graph} {{ ?r ?p ?o }} }} WHERE {{ GRAPH {self.graph} "
-                                    f"{{ ?r {ALLIANCE.inBatch} {b} ; ?p ?o }} }}")
+            self.store.update_plain(
+                f"DELETE {{ GRAPH {self.graph} {{ ?r ?p ?o }} }} WHERE {{ GRAPH {self.graph} "
+                f"{{ ?r {ALLIANCE.inBatch} {b} ; ?p ?o }} }}"
+            )
         return len(gone)
 
     def records(self, wanted: Iterable[tuple[str, str]], active: Iterable) -> list[ArchivedRecord]:
@@ -119,7 +132,8 @@ class ServerSourceArchive:
         rows = self.store.select_plain(
             f"SELECT ?m ?c ?b ?scheme ?xml WHERE {{ VALUES (?m ?c) {{ {values} }} GRAPH {self.graph} {{ "
             f"?r {ALLIANCE.code} ?m ; {ALLIANCE.controlNumber} ?c ; {ALLIANCE.inBatch} ?b ; "
-            f"{ALLIANCE.scheme} ?scheme ; {ALLIANCE.marcxml} ?xml }} }}")
+            f"{ALLIANCE.scheme} ?scheme ; {ALLIANCE.marcxml} ?xml }} }}"
+        )
         found: dict[tuple[str, str], ArchivedRecord] = {}
         for r in rows:
             key = (r["m"].value, r["c"].value)

@@ -1,4 +1,5 @@
 """Shared fixtures: the real records in ../shared/data, and small real stores to test against."""
+
 from __future__ import annotations
 
 import os
@@ -39,8 +40,11 @@ def members(catalogue):
     """Two member libraries."""
     from graph.alliance.members import Member, add_member
 
-    add_member(catalogue.store, catalogue.minter,
-               Member("PKU", "Peking University Library", "北京大学图书馆", "https://opac.pku.example/record/{id}"))
+    add_member(
+        catalogue.store,
+        catalogue.minter,
+        Member("PKU", "Peking University Library", "北京大学图书馆", "https://opac.pku.example/record/{id}"),
+    )
     add_member(catalogue.store, catalogue.minter, Member("BL", "British Library", "大英图书馆"))
     return catalogue
 
@@ -78,9 +82,13 @@ def with_related_entries(source: Path, dest: Path, every: int = 3) -> tuple[Path
         record.add_ordered_field(
             pymarc.Field("700", ["1", "2"], [sub("a", f"Writer, Related {n},"), sub("t", f"Collected essays {n}.")]),
             pymarc.Field("740", ["0", "2"], [sub("a", f"Analytical title {n}.")]),
-            pymarc.Field("776", ["0", "8"], [sub("i", "Online version:"), sub("t", f"Online title {n}"),
-                                             sub("w", f"(OCoLC){900000 + n}")]),
-            pymarc.Field("780", ["0", "0"], [sub("t", f"Former title {n}"), sub("x", "1234-5678")]))
+            pymarc.Field(
+                "776",
+                ["0", "8"],
+                [sub("i", "Online version:"), sub("t", f"Online title {n}"), sub("w", f"(OCoLC){900000 + n}")],
+            ),
+            pymarc.Field("780", ["0", "0"], [sub("t", f"Former title {n}"), sub("x", "1234-5678")]),
+        )
     dest.write_bytes(b"".join(r.as_marc() for r in records))
     return dest, len(records[::every])
 
@@ -136,8 +144,11 @@ def seeded_catalogue(tmp_path_factory, sample_files):
 
     pku, shl = sample_files["PKU"].files, sample_files["SHL"].files
     cat = Catalogue.open(tmp_path_factory.mktemp("seeded") / "data", TEST_BASE)
-    add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries",
-                                             "乔治·华盛顿大学图书馆", GWU_OPAC))
+    add_member(
+        cat.store,
+        cat.minter,
+        Member("GWU", "George Washington University Libraries", "乔治·华盛顿大学图书馆", GWU_OPAC),
+    )
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆", PKU_OPAC))
     add_member(cat.store, cat.minter, Member("BL", "British Library", "大英图书馆"))
     ingest(cat.store, cat.minter, pku, "GWU", clusters=cat.clusters)

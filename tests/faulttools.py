@@ -2,6 +2,7 @@
 
 Every process started here is bounded in time (``timeout``) and killed on the way out.
 """
+
 from __future__ import annotations
 
 import os
@@ -32,17 +33,27 @@ def _env(extra: dict | None = None) -> dict:
     return env
 
 
-def run_cli(data: Path, *args: str, timeout: float = 300, file_size_limit: int | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
+def run_cli(
+    data: Path, *args: str, timeout: float = 300, file_size_limit: int | None = None, check: bool = True
+) -> subprocess.CompletedProcess:
     """Run ``alliance ARGS`` to the end; ``file_size_limit`` makes every write past that size fail (EFBIG)."""
+
     def limit():
         if file_size_limit is not None:
             signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
             resource.setrlimit(resource.RLIMIT_FSIZE, (file_size_limit, file_size_limit))
 
     command = cli_command(data, *args)
-    proc = subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=limit if file_size_limit is not None else None, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=limit if file_size_limit is not None else None,
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
     except BaseException:  # a timeout or an interrupted test: the command and its converter processes go
@@ -57,9 +68,14 @@ def run_cli(data: Path, *args: str, timeout: float = 300, file_size_limit: int |
 
 def kill_at(data: Path, point: str, *args: str, timeout: float = 120) -> str:
     """Start ``alliance ARGS`` paused at fault ``point``, ``kill -9`` it there; returns its stderr."""
-    proc = subprocess.Popen(cli_command(data, *args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE, text=True,
-                            env=_env({"ALLIANCE_FAULT_PAUSE": point, "ALLIANCE_FAULT_WAIT": str(timeout)}))
+    proc = subprocess.Popen(
+        cli_command(data, *args),
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_env({"ALLIANCE_FAULT_PAUSE": point, "ALLIANCE_FAULT_WAIT": str(timeout)}),
+    )
     lines = []
     try:
         deadline = time.monotonic() + timeout
@@ -104,8 +120,9 @@ def assert_no_survivors(data: Path, timeout: float = 30) -> None:
 
 def kill_after(data: Path, seconds: float, *args: str) -> int | None:
     """Start ``alliance ARGS``, ``kill -9`` it after ``seconds``; its exit status if it ended first."""
-    proc = subprocess.Popen(cli_command(data, *args), cwd=ROOT, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=_env())
+    proc = subprocess.Popen(
+        cli_command(data, *args), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=_env()
+    )
     try:
         proc.wait(timeout=seconds)
         return proc.returncode
@@ -120,11 +137,11 @@ def kill_after(data: Path, seconds: float, *args: str) -> int | None:
 class State:
     """What a catalogue holds, comparable across processes."""
 
-    quads: frozenset          # every quad of every active graph except load times, as N-Quads text
-    triples: frozenset        # the same without graph names (batch graph IRIs are random)
-    batches: tuple            # (member, sources, triples) of each active batch
-    named_graphs: int         # named graphs physically in the store
-    clusters: dict            # (member, control) -> (instance id, work id)
+    quads: frozenset  # every quad of every active graph except load times, as N-Quads text
+    triples: frozenset  # the same without graph names (batch graph IRIs are random)
+    batches: tuple  # (member, sources, triples) of each active batch
+    named_graphs: int  # named graphs physically in the store
+    clusters: dict  # (member, control) -> (instance id, work id)
 
 
 def state(data: Path, *, read_only: bool = False) -> State:
@@ -144,8 +161,9 @@ def state(data: Path, *, read_only: bool = False) -> State:
                 quads.add(f"{q.subject} {q.predicate} {q.object} {q.graph_name} .")
                 if graph != cat.minter.alliance_graph:
                     triples.add(f"{q.subject} {q.predicate} {q.object} .")
-        batches = tuple(sorted((b.member or "", tuple(Path(s).name for s in b.sources), b.triples)
-                               for b in store.batches()))
+        batches = tuple(
+            sorted((b.member or "", tuple(Path(s).name for s in b.sources), b.triples) for b in store.batches())
+        )
         named = sum(1 for _ in store._ox.named_graphs())
         index = ClusterIndex.in_dir(data, cat.minter)
         try:
@@ -160,17 +178,22 @@ def state(data: Path, *, read_only: bool = False) -> State:
 # The catalogue the fault tests start from: the sample alliance's own records -------------------
 @dataclass(frozen=True)
 class Sources:
-    pku: Path           # Peking University's sample export: PKU's catalogue
-    bl: Path            # Shanghai Library's (MARCXML): BL's; some of its editions are PKU's too
-    bulk: Path          # ~850 records: a re-load that takes a while (conftest.sample_bulk)
+    pku: Path  # Peking University's sample export: PKU's catalogue
+    bl: Path  # Shanghai Library's (MARCXML): BL's; some of its editions are PKU's too
+    bulk: Path  # ~850 records: a re-load that takes a while (conftest.sample_bulk)
     bulk_records: int
     bulk_items: int
 
 
 @pytest.fixture(scope="session")
 def sources(sample_files, sample_bulk) -> Sources:
-    return Sources(sample_files["PKU"].files[0], sample_files["SHL"].files[0], sample_bulk.path,
-                   sample_bulk.records, sample_bulk.items)
+    return Sources(
+        sample_files["PKU"].files[0],
+        sample_files["SHL"].files[0],
+        sample_bulk.path,
+        sample_bulk.records,
+        sample_bulk.items,
+    )
 
 
 def prepare(data: Path, src: Sources, *loads: tuple[str, Path]) -> None:
@@ -192,5 +215,6 @@ def prepared(tmp_path_factory, sources):
     def copy(dest: Path) -> Path:
         shutil.copytree(made, dest)
         return dest
+
     copy.state = state(made)
     return copy

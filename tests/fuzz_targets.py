@@ -7,6 +7,7 @@ than :data:`LIMIT` seconds, and any other exception is a crash. Invariants: each
 yields is a record, a rejection with a reason, or a notice; positions count up from 1; every
 record maps to triples (or the mapper's failure is what the ingest reports as a rejection).
 """
+
 from __future__ import annotations
 
 import os
@@ -44,6 +45,7 @@ def time_limit(seconds: int = LIMIT):
 def _run(dialect_name: str, data: bytes, suffix: str) -> dict:
     """Read ``data`` as a file of ``dialect_name`` and map every record, checking the invariants."""
     from graph.load import dialects
+
     dialect = dialects.get(dialect_name)
     ctx = MappingContext(MINTER, "FUZZ")
     counts = {"records": 0, "rejections": 0, "notices": 0, "unmappable": 0}

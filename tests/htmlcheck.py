@@ -5,6 +5,7 @@ not exactly one ``h1``, tags closed out of order or never, duplicate ids, form c
 without a label, images without ``alt``, links without text, raw IRIs shown where a label
 should be, and interface keys or ``None`` leaking into the text.
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ classifications of the converted edition are those of the original: subjects as 
 (IRIs), the rest by their normalised keys (two members' spellings of one name or title are one key, and
 Traditional and Simplified forms of a name one; the union record gives each once).
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ from graph.identity.normalize import simplified, text_key
 from graph.views.common import Description, node
 from vocab.namespaces import BF, RDF, RDFS
 
-_DATES = re.compile(r",?\s*(?:b\.\s*|d\.\s*|ca\.\s*|approximately\s*)?\d{3,4}\??-?(?:approximately\s*)?(?:\d{3,4})?\??\.?$")
+_DATES = re.compile(
+    r",?\s*(?:b\.\s*|d\.\s*|ca\.\s*|approximately\s*)?\d{3,4}\??-?(?:approximately\s*)?(?:\d{3,4})?\??\.?$"
+)
 
 
 def facts(desc: Description, instance) -> dict[str, set]:
@@ -39,18 +42,27 @@ def facts(desc: Description, instance) -> dict[str, set]:
                 names |= {text_key(simplified(_DATES.sub("", lit.value))) for lit in desc.literals(a, RDFS.label)}
         subjects |= {s.value for s in desc.nodes(work, BF.subject) + desc.nodes(work, BF.genreForm)}
         for c in desc.nodes(work, BF.classification):
-            classes |= {(t.rsplit("/", 1)[-1], lit.value.strip()) for t in desc.types(c)
-                        for lit in desc.literals(c, BF.classificationPortion)}
-    return {"titles": titles - {""}, "identifiers": idents, "contributors": names - {""},
-            "subjects": subjects - {""}, "classifications": classes}
+            classes |= {
+                (t.rsplit("/", 1)[-1], lit.value.strip())
+                for t in desc.types(c)
+                for lit in desc.literals(c, BF.classificationPortion)
+            }
+    return {
+        "titles": titles - {""},
+        "identifiers": idents,
+        "contributors": names - {""},
+        "subjects": subjects - {""},
+        "classifications": classes,
+    }
 
 
 def converted(path) -> tuple[pyoxigraph.Store, list[str]]:
     """The N-Triples ``alliance convert`` wrote, in a store, and its Instances."""
     store = pyoxigraph.Store()
     store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    instances = sorted(q.subject.value for q in store.quads_for_pattern(None, RDF.type, BF.Instance)
-                       if "#" not in q.subject.value)
+    instances = sorted(
+        q.subject.value for q in store.quads_for_pattern(None, RDF.type, BF.Instance) if "#" not in q.subject.value
+    )
     return store, instances
 
 

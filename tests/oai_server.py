@@ -10,6 +10,7 @@ Verbs: Identify, ListMetadataFormats, ListSets, ListRecords (from, until, set, r
 two records a page), GetRecord; errors as the protocol says (badVerb, badArgument,
 cannotDisseminateFormat, noRecordsMatch, badResumptionToken, idDoesNotExist).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,10 @@ from urllib.parse import parse_qs
 from xml.sax.saxutils import escape
 
 PAGE = 2
-OAI_HEAD = ('<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
-            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">')
+OAI_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+)
 
 
 def _now() -> str:
@@ -31,16 +34,21 @@ def _now() -> str:
 def _record_xml(rec: dict, prefix: str = "oai_dc") -> str:
     sets = "".join(f"<setSpec>{escape(s)}</setSpec>" for s in rec.get("sets", []))
     status = ' status="deleted"' if rec.get("deleted") else ""
-    header = (f"<header{status}><identifier>{escape(rec['id'])}</identifier>"
-              f"<datestamp>{rec['datestamp']}</datestamp>{sets}</header>")
+    header = (
+        f"<header{status}><identifier>{escape(rec['id'])}</identifier>"
+        f"<datestamp>{rec['datestamp']}</datestamp>{sets}</header>"
+    )
     if rec.get("deleted"):
         return f"<record>{header}</record>"
     if prefix != "oai_dc":
         return f"<record>{header}<metadata>{rec.get('marcxml', '')}</metadata></record>"
-    elements = "".join(f"<dc:{name}>{escape(value)}</dc:{name}>"
-                       for name, values in rec.get("dc", {}).items() for value in values)
-    return (f"<record>{header}<metadata><oai_dc:dc xmlns:oai_dc=\"http://www.openarchives.org/OAI/2.0/oai_dc/\" "
-            f"xmlns:dc=\"http://purl.org/dc/elements/1.1/\">{elements}</oai_dc:dc></metadata></record>")
+    elements = "".join(
+        f"<dc:{name}>{escape(value)}</dc:{name}>" for name, values in rec.get("dc", {}).items() for value in values
+    )
+    return (
+        f'<record>{header}<metadata><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        f'xmlns:dc="http://purl.org/dc/elements/1.1/">{elements}</oai_dc:dc></metadata></record>'
+    )
 
 
 def make_app(data_path: Path):
@@ -64,16 +72,21 @@ def make_app(data_path: Path):
             return respond(start_response, f'{head}<error code="{code}">{escape(text)}</error></OAI-PMH>')
 
         if verb == "Identify":
-            return respond(start_response, f"{head}<Identify><repositoryName>{escape(data['name'])}</repositoryName>"
-                           "<baseURL>http://127.0.0.1/oai</baseURL><protocolVersion>2.0</protocolVersion>"
-                           "<adminEmail>oai@example.org</adminEmail><earliestDatestamp>2000-01-01T00:00:00Z"
-                           "</earliestDatestamp><deletedRecord>persistent</deletedRecord>"
-                           "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify></OAI-PMH>")
+            return respond(
+                start_response,
+                f"{head}<Identify><repositoryName>{escape(data['name'])}</repositoryName>"
+                "<baseURL>http://127.0.0.1/oai</baseURL><protocolVersion>2.0</protocolVersion>"
+                "<adminEmail>oai@example.org</adminEmail><earliestDatestamp>2000-01-01T00:00:00Z"
+                "</earliestDatestamp><deletedRecord>persistent</deletedRecord>"
+                "<granularity>YYYY-MM-DDThh:mm:ssZ</granularity></Identify></OAI-PMH>",
+            )
         formats = {"oai_dc": "http://www.openarchives.org/OAI/2.0/oai_dc/", **data.get("formats", {})}
         if verb == "ListMetadataFormats":
-            body = "".join(f"<metadataFormat><metadataPrefix>{escape(p)}</metadataPrefix><schema>{escape(ns)}.xsd"
-                           f"</schema><metadataNamespace>{escape(ns)}</metadataNamespace></metadataFormat>"
-                           for p, ns in formats.items())
+            body = "".join(
+                f"<metadataFormat><metadataPrefix>{escape(p)}</metadataPrefix><schema>{escape(ns)}.xsd"
+                f"</schema><metadataNamespace>{escape(ns)}</metadataNamespace></metadataFormat>"
+                for p, ns in formats.items()
+            )
             return respond(start_response, f"{head}<ListMetadataFormats>{body}</ListMetadataFormats></OAI-PMH>")
         if verb == "ListSets":
             sets = sorted({s for r in data["records"] for s in r.get("sets", [])})
@@ -100,16 +113,22 @@ def make_app(data_path: Path):
             if prefix not in formats:
                 return error("cannotDisseminateFormat", prefix or "(none)")
             offset, frm, until, set_spec = 0, args.get("from", ""), args.get("until", ""), args.get("set", "")
-        chosen = [r for r in sorted(data["records"], key=lambda r: (r["datestamp"], r["id"]))
-                  if (not frm or r["datestamp"] >= frm) and (not until or r["datestamp"][:len(until)] <= until)
-                  and (not set_spec or set_spec in r.get("sets", []))]
+        chosen = [
+            r
+            for r in sorted(data["records"], key=lambda r: (r["datestamp"], r["id"]))
+            if (not frm or r["datestamp"] >= frm)
+            and (not until or r["datestamp"][: len(until)] <= until)
+            and (not set_spec or set_spec in r.get("sets", []))
+        ]
         if not chosen:
             return error("noRecordsMatch", "no records match")
-        page = chosen[offset:offset + PAGE]
+        page = chosen[offset : offset + PAGE]
         token = ""
         if offset + PAGE < len(chosen):
-            token = (f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}">'
-                     f"{offset + PAGE}|{frm}|{until}|{set_spec}|{prefix}</resumptionToken>")
+            token = (
+                f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}">'
+                f"{offset + PAGE}|{frm}|{until}|{set_spec}|{prefix}</resumptionToken>"
+            )
         elif offset:
             token = f'<resumptionToken completeListSize="{len(chosen)}" cursor="{offset}"/>'
         body = "".join(_record_xml(r, prefix) for r in page)

@@ -1,5 +1,6 @@
 """Real SPARQL servers for the scale-out tests, started on 127.0.0.1 on free ports: Oxigraph server
 (PyPI ``oxigraph`` ships the binary) and Virtuoso 7 (Debian ``virtuoso-opensource``)."""
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,11 @@ def start_oxigraph(folder: Path) -> Server:
         _missing("the oxigraph server (pip install oxigraph)")
     port = free_port()
     log = folder / "oxigraph.log"
-    process = subprocess.Popen([binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [binary, "serve", "--location", str(folder / "db"), "--bind", f"127.0.0.1:{port}"],
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
     server = Server("oxigraph", f"sparql+http://127.0.0.1:{port}/?flavour=oxigraph", process)
     try:
         _wait(f"http://127.0.0.1:{port}/query", process, 30, log)
@@ -158,24 +162,31 @@ def start_virtuoso(folder: Path) -> Server:
     ini = db / "virtuoso.ini"
     ini.write_text(VIRTUOSO_INI.format(db=db, isql=isql_port, http=http_port))
     log = db / "console.log"
-    process = subprocess.Popen([binary, "+foreground", "+configfile", str(ini)], cwd=db,
-                               stdout=log.open("w"), stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [binary, "+foreground", "+configfile", str(ini)], cwd=db, stdout=log.open("w"), stderr=subprocess.STDOUT
+    )
     try:
         _wait(f"http://127.0.0.1:{http_port}/sparql", process, 120, log)
         isql = shutil.which("isql-vt") or shutil.which("isql")
         if isql is None:
             raise RuntimeError("isql-vt not found beside virtuoso-t")
         # the SPARQL user may update; updates and the Graph Store need digest auth as dba
-        grants = ("GRANT SPARQL_UPDATE TO \"SPARQL\"; "
-                  "DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1); ")
-        subprocess.run([isql, f"127.0.0.1:{isql_port}", VIRTUOSO_USER, VIRTUOSO_PASSWORD, f"exec={grants}"],
-                       check=True, capture_output=True, timeout=60)
+        grants = "GRANT SPARQL_UPDATE TO \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 1); "
+        subprocess.run(
+            [isql, f"127.0.0.1:{isql_port}", VIRTUOSO_USER, VIRTUOSO_PASSWORD, f"exec={grants}"],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
     except BaseException:
         process.kill()
         process.wait(10)
         raise
-    return Server("virtuoso", f"sparql+http://127.0.0.1:{http_port}/?flavour=virtuoso"
-                              f"&user={VIRTUOSO_USER}&password={VIRTUOSO_PASSWORD}", process)
+    return Server(
+        "virtuoso",
+        f"sparql+http://127.0.0.1:{http_port}/?flavour=virtuoso&user={VIRTUOSO_USER}&password={VIRTUOSO_PASSWORD}",
+        process,
+    )
 
 
 STARTERS = {"oxigraph": start_oxigraph, "virtuoso": start_virtuoso}

@@ -1,4 +1,5 @@
 """`alliance serve` as a real process on 127.0.0.1 (the pre-fork server: arbiter, writer, workers)."""
+
 from __future__ import annotations
 
 import os
@@ -26,16 +27,32 @@ class Served:
     """``alliance --data DATA [OPTIONS] serve --workers N [SERVE_OPTIONS]`` until :meth:`stop`;
     ``log`` collects its stderr (gunicorn's log, the writer's)."""
 
-    def __init__(self, data: Path, options: tuple = (), serve_options: tuple = (), *, workers: int = 2,
-                 env: dict | None = None, wait: float = 120):
+    def __init__(
+        self,
+        data: Path,
+        options: tuple = (),
+        serve_options: tuple = (),
+        *,
+        workers: int = 2,
+        env: dict | None = None,
+        wait: float = 120,
+    ):
         self.data = data
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log: list[str] = []
-        command = cli_command(data, *options, "serve", "--port", str(self.port), "--workers", str(workers),
-                              *serve_options)
-        self.proc = subprocess.Popen(command, cwd=ROOT, env=_env(env), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, text=True, start_new_session=True)
+        command = cli_command(
+            data, *options, "serve", "--port", str(self.port), "--workers", str(workers), *serve_options
+        )
+        self.proc = subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=_env(env),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         threading.Thread(target=self._read, daemon=True).start()
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:

@@ -1,4 +1,5 @@
 """The members' source records are archived from the load's own read of its files (graph/load/archive.py)."""
+
 from __future__ import annotations
 
 import zlib
@@ -22,8 +23,16 @@ def test_the_spooled_rows_are_the_records_a_second_read_would_give(tmp_path, sam
     files = sample_files["PKU"].files  # ISO 2709 with 880 pairs
     cat = Catalogue.open(tmp_path / "data", TEST_BASE)
     try:
-        report = ingest(cat.store, cat.minter, files, "PKU", clusters=cat.clusters, keep_sources=True,
-                        workers=workers, min_parallel=0)
+        report = ingest(
+            cat.store,
+            cat.minter,
+            files,
+            "PKU",
+            clusters=cat.clusters,
+            keep_sources=True,
+            workers=workers,
+            min_parallel=0,
+        )
         assert report.spool is not None and report.spool.count == report.loaded > 0
         spooled = _rows(report.spool.rows())
         assert spooled == _rows(marc_records(files))

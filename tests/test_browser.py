@@ -3,6 +3,7 @@ keyboard, open a work and see who holds it, switch language, follow a contributo
 
 Screenshots of the main pages go to test-artifacts/screenshots/ for review.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,14 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     tab = context.new_page()
     failed = []
-    tab.on("response", lambda r: failed.append((r.status, r.url))
-           if r.status >= 500 or (r.status == 404 and r.url.endswith("/favicon.ico")) else None)
+    tab.on(
+        "response",
+        lambda r: (
+            failed.append((r.status, r.url))
+            if r.status >= 500 or (r.status == 404 and r.url.endswith("/favicon.ico"))
+            else None
+        ),
+    )
     tab.on("pageerror", lambda err: failed.append(("js", str(err))))
     yield tab
     context.close()

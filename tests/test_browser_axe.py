@@ -4,6 +4,7 @@ English and Chinese, with the WCAG 2.0/2.1 A and AA rules. A serious or critical
 with axe's report of what and where; minor and moderate ones are listed in the failure message of the
 test that shows them all (none at present).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,10 @@ from tests.webtools import path_of
 
 pytestmark = pytest.mark.browser
 
-RULES = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
-         "resultTypes": ["violations"]}
+RULES = {
+    "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+    "resultTypes": ["violations"],
+}
 GRAVE = ("serious", "critical")
 
 
@@ -24,6 +27,7 @@ def _axe():
         from axe_playwright_python.sync_playwright import Axe
     except ImportError:
         from tests.browser import unavailable
+
         unavailable("the Python package axe-playwright-python is not installed (pip install -e '.[test]')")
     return Axe()
 
@@ -47,9 +51,15 @@ def page_kinds(demo_catalogue):
         "browse": "/search?q=",
         "work": work,
         "uniform-title": _one(store, "SELECT ?x WHERE { ?w bf:expressionOf ?x . ?x a bf:Hub } LIMIT 1"),
-        "edition": _one(store, "SELECT ?x WHERE { ?item bf:itemOf ?x } GROUP BY ?x ORDER BY DESC(COUNT(?item)) LIMIT 1"),
-        "copies": _one(store, """SELECT ?x WHERE { ?item bf:itemOf ?x ; bf:heldBy ?lib } GROUP BY ?x ?lib
-                                 HAVING (COUNT(?item) > 1) LIMIT 1""") + "?holder=shl#copies",
+        "edition": _one(
+            store, "SELECT ?x WHERE { ?item bf:itemOf ?x } GROUP BY ?x ORDER BY DESC(COUNT(?item)) LIMIT 1"
+        ),
+        "copies": _one(
+            store,
+            """SELECT ?x WHERE { ?item bf:itemOf ?x ; bf:heldBy ?lib } GROUP BY ?x ?lib
+                                 HAVING (COUNT(?item) > 1) LIMIT 1""",
+        )
+        + "?holder=shl#copies",
         "item": _one(store, "SELECT ?x WHERE { ?x a bf:Item } LIMIT 1"),
         "agent": _one(store, "SELECT ?x WHERE { ?c bf:agent ?x } LIMIT 1"),
         "subject": _one(store, "SELECT ?x WHERE { ?w bf:subject ?x . ?x a bf:Topic } LIMIT 1"),
@@ -94,9 +104,27 @@ def _report(results) -> str:
     return "\n".join(lines)
 
 
-KINDS = ["home", "search", "search-filtered", "search-empty", "browse", "work", "uniform-title", "edition", "copies",
-         "item", "agent", "subject", "library", "collection", "overlap", "overlap-works", "local-literature", "sparql",
-         "not-found"]
+KINDS = [
+    "home",
+    "search",
+    "search-filtered",
+    "search-empty",
+    "browse",
+    "work",
+    "uniform-title",
+    "edition",
+    "copies",
+    "item",
+    "agent",
+    "subject",
+    "library",
+    "collection",
+    "overlap",
+    "overlap-works",
+    "local-literature",
+    "sparql",
+    "not-found",
+]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

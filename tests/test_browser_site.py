@@ -4,6 +4,7 @@ empty year boxes stay out of the URL, and the browser finds the site's icon.
 
 Screenshots go to test-artifacts/screenshots/.
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,15 @@ from tests.browser import screenshot
 
 pytestmark = pytest.mark.browser
 
-PHONE_PAGES = ["/?lang=zh", "/search?q=北京&lang=zh", "/reports/overlap?lang=zh", "/reports/overlap?lang=en&level=work",
-               "/sparql?lang=zh", "/library/pku?lang=zh", "/local-literature?lang=zh"]
+PHONE_PAGES = [
+    "/?lang=zh",
+    "/search?q=北京&lang=zh",
+    "/reports/overlap?lang=zh",
+    "/reports/overlap?lang=en&level=work",
+    "/sparql?lang=zh",
+    "/library/pku?lang=zh",
+    "/local-literature?lang=zh",
+]
 
 
 @pytest.fixture
@@ -66,9 +74,14 @@ def test_facet_lists_show_every_value_whole(browser, browser_site):
     context.close()
 
 
-@pytest.mark.parametrize("path, selector", [("/reports/overlap?lang=zh", "select[name=level]"),
-                                            ("/reports/overlap?lang=zh", "input[name=scarce]"),
-                                            ("/sparql?lang=zh", "#example-pick")])
+@pytest.mark.parametrize(
+    "path, selector",
+    [
+        ("/reports/overlap?lang=zh", "select[name=level]"),
+        ("/reports/overlap?lang=zh", "input[name=scarce]"),
+        ("/sparql?lang=zh", "#example-pick"),
+    ],
+)
 def test_form_controls_are_styled(browser, browser_site, path, selector):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

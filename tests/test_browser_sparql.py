@@ -4,6 +4,7 @@ form does the same. Every request the page makes must go to this server (the edi
 
 Screenshots go to test-artifacts/screenshots/ (sparql-yasgui.png, sparql-plain-form.png).
 """
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.browser
 
 def _open(browser, browser_site, javascript=True):
     """A tab that may reach only ``browser_site``: anything else is aborted and recorded, as if offline."""
-    context = browser.new_context(viewport={"width": 1280, "height": 1000}, locale="en-GB",
-                                  java_script_enabled=javascript)
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 1000}, locale="en-GB", java_script_enabled=javascript
+    )
     outside, failed = [], []
 
     def only_here(route):
@@ -143,7 +145,8 @@ def test_yasgui_speaks_chinese_on_the_chinese_page(browser, browser_site):
         for chinese in ("表格", "原始响应", "简洁视图", "条结果"):
             assert chinese in words, chinese
         labels = page.locator("#yasgui [title], #yasgui [aria-label]").evaluate_all(
-            "els => els.map(e => (e.getAttribute('title') || '') + ' ' + (e.getAttribute('aria-label') || ''))")
+            "els => els.map(e => (e.getAttribute('title') || '') + ' ' + (e.getAttribute('aria-label') || ''))"
+        )
         assert not [x for x in labels if "Run query" in x or "Share query" in x or "Activate to sort" in x], labels
         assert "执行查询" in " ".join(labels)
         query = page.evaluate("window.allianceYasgui.getTab().getQuery()")

@@ -1,5 +1,6 @@
 """A purchase list checked against the alliance: reading vendors' lists, matching as loading would,
 verdicts, totals, the command line and the page, on the demo alliance (real store, real HTTP)."""
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,11 @@ def _write_csv(path, rows, encoding="utf-8"):
 def editions(demo_catalogue):
     """Demo editions with an ISBN, by how many members hold them: (iri, isbn, title, holders)."""
     store = demo_catalogue.store
-    rows = select(store, """SELECT ?i (MIN(?v) AS ?isbn) (MIN(?m) AS ?title) WHERE { ?i a bf:Instance ;
-        bf:identifiedBy ?id ; bf:title ?t . ?id a bf:Isbn ; rdf:value ?v . ?t bf:mainTitle ?m } GROUP BY ?i ORDER BY ?i""")
+    rows = select(
+        store,
+        """SELECT ?i (MIN(?v) AS ?isbn) (MIN(?m) AS ?title) WHERE { ?i a bf:Instance ;
+        bf:identifiedBy ?id ; bf:title ?t . ?id a bf:Isbn ; rdf:value ?v . ?t bf:mainTitle ?m } GROUP BY ?i ORDER BY ?i""",
+    )
     held = holders(store, [r["i"].value for r in rows])
     return [(r["i"].value, r["isbn"].value, r["title"].value, held.get(r["i"].value, {})) for r in rows]
 
@@ -58,20 +62,40 @@ def test_lookup_is_what_loading_matched(demo_catalogue, sample_files):
 
 
 def test_lines_read_in_chinese_and_gbk(tmp_path):
-    path = _write_csv(tmp_path / "order.csv", [
-        ["某某图书公司征订目录 2026年第3期"],
-        ["序号", "国际标准书号", "书名", "著者", "出版社", "出版年", "定价", "册数", "备注"],
-        ["1", "978-7-02-000220-7", "红楼梦 : 脂评本", "(清)曹雪芹著", "人民文学出版社", "1982", "￥59.80", "2", "精装"],
-        ["2", "", "", "", "", "", "", "", ""],
-        ["3", "9787020002208", "", "", "", "", "", "", ""],
-        ["4", "7-02-000220-X (set)", "三国演义", "罗贯中", "", "1973", "价格待定", "", ""],
-    ], encoding="gbk")
+    path = _write_csv(
+        tmp_path / "order.csv",
+        [
+            ["某某图书公司征订目录 2026年第3期"],
+            ["序号", "国际标准书号", "书名", "著者", "出版社", "出版年", "定价", "册数", "备注"],
+            [
+                "1",
+                "978-7-02-000220-7",
+                "红楼梦 : 脂评本",
+                "(清)曹雪芹著",
+                "人民文学出版社",
+                "1982",
+                "￥59.80",
+                "2",
+                "精装",
+            ],
+            ["2", "", "", "", "", "", "", "", ""],
+            ["3", "9787020002208", "", "", "", "", "", "", ""],
+            ["4", "7-02-000220-X (set)", "三国演义", "罗贯中", "", "1973", "价格待定", "", ""],
+        ],
+        encoding="gbk",
+    )
     listed = read_list(path)
     assert listed.columns == ["id", "isbn", "title", "author", "publisher", "year", "price", "quantity"]
     assert any("GBK" in n for n in listed.notices) and any("备注" in n for n in listed.notices)
     first, set_line = listed.lines
-    assert (first.row, first.title, first.subtitle, first.price, first.quantity, first.total) == \
-        (3, "红楼梦", "脂评本", 59.8, 2, 59.8 * 2)
+    assert (first.row, first.title, first.subtitle, first.price, first.quantity, first.total) == (
+        3,
+        "红楼梦",
+        "脂评本",
+        59.8,
+        2,
+        59.8 * 2,
+    )
     assert first.isbns == [("9787020002207", "")]
     assert evidence(first).authors == ["曹雪芹"]
     assert set_line.isbns == [("702000220X", "set")] and set_line.price is None
@@ -81,13 +105,22 @@ def test_lines_read_in_chinese_and_gbk(tmp_path):
     assert signature(evidence(paperback))["s"] == ["isbn:9787020002207"]
     assert [str(b) for b in listed.bad] == [
         "row 4: neither an ISBN nor a title: nothing to match on",
-        "row 5: ISBN '9787020002208' is not a valid ISBN (check digit); not used: nothing to match on"]
+        "row 5: ISBN '9787020002208' is not a valid ISBN (check digit); not used: nothing to match on",
+    ]
     assert set_line.row == 6
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("Smith, John", "Smith, John"), ("John Smith and Ann Lee", "Smith, John"), ("John Smith (ed.)", "Smith, John"),
-    ("(清)王夫之撰；李四注", "王夫之"), ("北京市地方志编纂委员会编", "北京市地方志编纂委员会"), ("", None)])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Smith, John", "Smith, John"),
+        ("John Smith and Ann Lee", "Smith, John"),
+        ("John Smith (ed.)", "Smith, John"),
+        ("(清)王夫之撰；李四注", "王夫之"),
+        ("北京市地方志编纂委员会编", "北京市地方志编纂委员会"),
+        ("", None),
+    ],
+)
 def test_first_author_as_a_main_entry(text, expected):
     line = parse_line(2, {"title": "x", "author": text})
     assert (evidence(line).authors or [None])[0] == expected
@@ -104,16 +137,19 @@ def test_verdicts_on_the_demo(demo_catalogue, editions, tmp_path):
     member = sorted(common[3])[0]
     hyphened = isbn13(common[1])
     hyphened = f"{hyphened[:3]}-{hyphened[3]}-{hyphened[4:7]}-{hyphened[7:12]}-{hyphened[12]}"
-    path = _write_csv(tmp_path / "list.csv", [
-        ["ISBN", "Title", "Author", "Publisher", "Year", "Price"],
-        [hyphened, common[2], "", "", "", "100"],                                   # row 2: ISBN-13, hyphens
-        [scarce[1], scarce[2], "", "", "", "10"],                                   # row 3
-        ["", "The good earth", "Pearl S. Buck", "Washington Square Press", "2004", "5"],  # row 4: no ISBN
-        ["", "The good earth", "Pearl S. Buck", "Penguin Books", "1999", "7"],      # row 5: another edition
-        ["", "A book no member of this alliance has", "Nobody", "Nowhere", "2020", "8"],  # row 6
-        [f"{scarce[1]} (set)", "Collected works", "", "", "", "9"],                  # row 7: a set ISBN alone
-        ["", "", "", "", "", "3"],                                                  # row 8: bad
-    ])
+    path = _write_csv(
+        tmp_path / "list.csv",
+        [
+            ["ISBN", "Title", "Author", "Publisher", "Year", "Price"],
+            [hyphened, common[2], "", "", "", "100"],  # row 2: ISBN-13, hyphens
+            [scarce[1], scarce[2], "", "", "", "10"],  # row 3
+            ["", "The good earth", "Pearl S. Buck", "Washington Square Press", "2004", "5"],  # row 4: no ISBN
+            ["", "The good earth", "Pearl S. Buck", "Penguin Books", "1999", "7"],  # row 5: another edition
+            ["", "A book no member of this alliance has", "Nobody", "Nowhere", "2020", "8"],  # row 6
+            [f"{scarce[1]} (set)", "Collected works", "", "", "", "9"],  # row 7: a set ISBN alone
+            ["", "", "", "", "", "3"],  # row 8: bad
+        ],
+    )
     report = check_list(path, demo_catalogue.store, demo_catalogue.clusters, member=member)
     by_row = {c.line.row: c for c in report.lines}
     assert by_row[2].found.instances == (common[0],) and by_row[2].verdict == "held_here"
@@ -151,8 +187,9 @@ def demo_data(tmp_path_factory):
     from cli.main import main
 
     data = tmp_path_factory.mktemp("cli-demo") / "data"
-    result = CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, "demo", "--no-serve"],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--data", str(data), "--base", TEST_BASE, "demo", "--no-serve"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return data
 
@@ -172,8 +209,19 @@ def test_cli_checks_an_xlsx_list(demo_data, tmp_path):
     sheet.append(["Nothing like this exists", "Nobody", "", 2020, "12.50元"])
     book.save(tmp_path / "order.xlsx")
     out = tmp_path / "checked.xlsx"
-    result = _run(demo_data, "check-list", str(tmp_path / "order.xlsx"), "--member", "thu", "-o", str(out),
-                  "--lang", "zh", "--sort", "verdict")
+    result = _run(
+        demo_data,
+        "check-list",
+        str(tmp_path / "order.xlsx"),
+        "--member",
+        "thu",
+        "-o",
+        str(out),
+        "--lang",
+        "zh",
+        "--sort",
+        "verdict",
+    )
     assert result.exit_code == 0, result.output
     assert "row 3: neither an ISBN nor a title" in result.output
     assert "3 rows: 2 checked, 1 bad; 1 held in the alliance" in result.output
@@ -208,8 +256,9 @@ def client(demo_catalogue):
     return app.test_client()
 
 
-LIST = ("ISBN,题名,著者,出版年,价格\n,The good earth,Pearl S. Buck,2004,15\n,,,,3\n"
-        ",A book nobody has,Nobody,2020,9\n").encode("utf-8")
+LIST = (
+    "ISBN,题名,著者,出版年,价格\n,The good earth,Pearl S. Buck,2004,15\n,,,,3\n,A book nobody has,Nobody,2020,9\n"
+).encode("utf-8")
 
 
 @pytest.mark.parametrize("lang, words", [("en", "Check a purchase list"), ("zh", "采购清单查重")])
@@ -221,9 +270,11 @@ def test_page_form(client, lang, words):
 
 
 def test_page_checks_an_upload(client):
-    response = client.post("/reports/check-list?lang=zh", data={
-        "list": (io.BytesIO(LIST), "订单.csv"), "member": "THU", "sort": "verdict", "answer": "page"},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/reports/check-list?lang=zh",
+        data={"list": (io.BytesIO(LIST), "订单.csv"), "member": "THU", "sort": "verdict", "answer": "page"},
+        content_type="multipart/form-data",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "联盟未收藏" in page and "未能查重" in page and "订单.csv" in page
@@ -233,8 +284,11 @@ def test_page_checks_an_upload(client):
 
 @pytest.mark.parametrize("answer, mimetype", [("csv", "text/csv"), ("xlsx", "application/vnd.openxmlformats")])
 def test_page_downloads(client, answer, mimetype):
-    response = client.post("/reports/check-list?lang=en", data={"list": (io.BytesIO(LIST), "order.csv"), "answer": answer},
-                           content_type="multipart/form-data")
+    response = client.post(
+        "/reports/check-list?lang=en",
+        data={"list": (io.BytesIO(LIST), "order.csv"), "answer": answer},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 200 and response.mimetype.startswith(mimetype)
     assert "attachment" in response.headers["Content-Disposition"]
     if answer == "csv":
@@ -244,9 +298,11 @@ def test_page_downloads(client, answer, mimetype):
 
 def test_page_refuses_what_it_cannot_check(client):
     assert client.post("/reports/check-list", data={}, content_type="multipart/form-data").status_code == 400
-    bad = client.post("/reports/check-list", data={"list": (io.BytesIO(b"x"), "list.pdf")},
-                      content_type="multipart/form-data")
+    bad = client.post(
+        "/reports/check-list", data={"list": (io.BytesIO(b"x"), "list.pdf")}, content_type="multipart/form-data"
+    )
     assert bad.status_code == 400 and "CSV, TSV or XLSX" in bad.get_data(as_text=True)
-    empty = client.post("/reports/check-list", data={"list": (io.BytesIO(b"a,b\n"), "list.csv")},
-                        content_type="multipart/form-data")
+    empty = client.post(
+        "/reports/check-list", data={"list": (io.BytesIO(b"a,b\n"), "list.csv")}, content_type="multipart/form-data"
+    )
     assert empty.status_code == 400 and "no header row" in empty.get_data(as_text=True)

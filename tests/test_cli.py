@@ -1,4 +1,5 @@
 """The `alliance` command line, run in-process with click's runner on real files."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,7 @@ from click.testing import CliRunner
 from tests.conftest import TEST_BASE, shared, unreadable_copy
 from cli.main import main
 
-COMMANDS = [[], ["member"], ["member", "add"], ["member", "list"], ["ingest"], ["load"], ["serve"],
-            ["stats"], ["demo"]]
+COMMANDS = [[], ["member"], ["member", "add"], ["member", "list"], ["ingest"], ["load"], ["serve"], ["stats"], ["demo"]]
 
 
 @pytest.fixture
@@ -18,8 +18,10 @@ def run(tmp_path):
     runner = CliRunner()
 
     def invoke(*args):
-        return runner.invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
-                             catch_exceptions=False)
+        return runner.invoke(
+            main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args], catch_exceptions=False
+        )
+
     return invoke
 
 
@@ -31,8 +33,20 @@ def test_every_command_has_help(command):
 
 
 def test_member_ingest_stats(run, sample_files):
-    assert run("member", "add", "pku", "--name", "Peking University Library", "--name-zh", "北京大学图书馆",
-               "--opac", "https://opac.pku.example/record/{id}").exit_code == 0
+    assert (
+        run(
+            "member",
+            "add",
+            "pku",
+            "--name",
+            "Peking University Library",
+            "--name-zh",
+            "北京大学图书馆",
+            "--opac",
+            "https://opac.pku.example/record/{id}",
+        ).exit_code
+        == 0
+    )
     listing = run("member", "list").output
     assert "PKU\tPeking University Library\t北京大学图书馆" in listing
     pku = sample_files["PKU"]
@@ -46,8 +60,7 @@ def test_member_ingest_stats(run, sample_files):
 def test_ingest_writes_the_rejects_of_real_broken_records(run, tmp_path):
     run("member", "add", "PKU", "--name", "Peking University Library")
     rejects = tmp_path / "rejects.jsonl"
-    result = run("ingest", str(shared("marc21/pymarc/bad_records.mrc")), "--member", "PKU",
-                 "--rejects", str(rejects))
+    result = run("ingest", str(shared("marc21/pymarc/bad_records.mrc")), "--member", "PKU", "--rejects", str(rejects))
     assert result.exit_code == 0, result.output
     assert "9 records read, 5 loaded, 4 rejected" in result.output
     assert len(rejects.read_text().splitlines()) == 4
@@ -84,6 +97,7 @@ def test_load_reports_syntax_error(run, tmp_path):
 
 def test_base_uri_is_fixed_once_created(run, tmp_path):
     run("member", "add", "PKU", "--name", "PKU")
-    other = CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", "http://other.test/",
-                                      "member", "list"])
+    other = CliRunner().invoke(
+        main, ["--data", str(tmp_path / "data"), "--base", "http://other.test/", "member", "list"]
+    )
     assert other.exit_code == 1 and "cannot change" in other.output

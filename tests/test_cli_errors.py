@@ -3,6 +3,7 @@
 The commands run as real processes (`python -m cli.main`) against a real `alliance serve` on
 127.0.0.1, which holds the data directory's store the way a production server does.
 """
+
 from __future__ import annotations
 
 import json
@@ -58,9 +59,14 @@ class RunningServer:
     def __init__(self, data):
         self.data, self.port = data, free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.proc = subprocess.Popen(cli_command(data, "serve", "--port", str(self.port), "--threads", "2"),
-                                     cwd=ROOT, env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cli_command(data, "serve", "--port", str(self.port), "--threads", "2"),
+            cwd=ROOT,
+            env=_env(),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and self.proc.poll() is None:
             try:
@@ -97,9 +103,11 @@ BUSY = "another alliance process is using the data directory"
 
 
 def test_writes_beside_a_running_server_say_who_holds_the_data(server, sample_files):
-    for args in (["ingest", str(sample_files["THU"].files[0]), "--member", "GWU"],
-                 ["member", "add", "PKU", "--name", "Peking University Library"],
-                 ["serve", "--port", str(free_port())]):
+    for args in (
+        ["ingest", str(sample_files["THU"].files[0]), "--member", "GWU"],
+        ["member", "add", "PKU", "--name", "Peking University Library"],
+        ["serve", "--port", str(free_port())],
+    ):
         line = one_line_error(run_cli(server.data, *args, check=False))
         assert BUSY in line and "stop it" in line, args
         assert "LOCK" not in line and "Resource temporarily unavailable" not in line
@@ -144,15 +152,18 @@ def test_format_marcxml_on_a_binary_file_says_it_is_not_marcxml(tmp_path, sample
     runner = CliRunner()
     common = ["--data", str(tmp_path / "data"), "--base", TEST_BASE]
     assert runner.invoke(main, [*common, "member", "add", "PKU", "--name", "PKU"]).exit_code == 0
-    for args in (["ingest", str(binary), "--member", "PKU", "--format", "marcxml"],
-                 ["convert", str(binary), "--member", "PKU", "--format", "marcxml", "-o", str(tmp_path / "x.nt")],
-                 ["validate", str(binary), "--format", "marcxml"]):
+    for args in (
+        ["ingest", str(binary), "--member", "PKU", "--format", "marcxml"],
+        ["convert", str(binary), "--member", "PKU", "--format", "marcxml", "-o", str(tmp_path / "x.nt")],
+        ["validate", str(binary), "--format", "marcxml"],
+    ):
         result = runner.invoke(main, [*common, *args])
         assert result.exit_code == 1, result.output
         assert "not marcxml" in result.output and "too short" not in result.output, result.output
         assert result.exception is None or isinstance(result.exception, SystemExit)
-    ok = runner.invoke(main, [*common, "ingest", str(sample_files["SHL"].files[0]), "--member", "PKU",
-                              "--format", "marcxml"])
+    ok = runner.invoke(
+        main, [*common, "ingest", str(sample_files["SHL"].files[0]), "--member", "PKU", "--format", "marcxml"]
+    )
     assert ok.exit_code == 0, ok.output
 
 
@@ -160,13 +171,19 @@ def test_raw_utf8_in_a_url_under_gunicorn(tmp_path):
     """gunicorn 27 refuses a raw UTF-8 request line with 400 as waitress does; web.rawurls fixes its parser."""
     pytest.importorskip("gunicorn", reason="gunicorn is not installed (the pre-fork `alliance serve` needs it)")
     config = tmp_path / "gunicorn_conf.py"
-    config.write_text("def on_starting(server):\n    from web.rawurls import install_for_gunicorn\n"
-                      "    install_for_gunicorn()\n")
+    config.write_text(
+        "def on_starting(server):\n    from web.rawurls import install_for_gunicorn\n    install_for_gunicorn()\n"
+    )
     port = free_port()
     env = _env({"ALLIANCE_DATA": str(tmp_path / "data"), "ALLIANCE_BASE": TEST_BASE, "ALLIANCE_SPARQL_WORKERS": "0"})
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(config), "-b", f"127.0.0.1:{port}",
-                             "-w", "1", "web:create_app()"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(config), "-b", f"127.0.0.1:{port}", "-w", "1", "web:create_app()"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 60
         while True:

@@ -1,4 +1,5 @@
 """The search index and the source records from the command line: loads keep them in step; rebuild remakes it."""
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,12 @@ def run(tmp_path):
     runner = CliRunner()
 
     def invoke(*args):
-        result = runner.invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
-                               catch_exceptions=False)
+        result = runner.invoke(
+            main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args], catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
         return result
+
     return invoke
 
 

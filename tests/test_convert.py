@@ -1,4 +1,5 @@
 """`alliance convert` and `alliance validate`, and the parallel pipeline behind them and `alliance ingest`."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,6 @@ from tests.conftest import TEST_BASE, shared, unreadable_copy
 from cli.main import main
 
 
-
 @pytest.fixture
 def run(tmp_path):
     runner = CliRunner()
@@ -26,11 +26,14 @@ def run(tmp_path):
 
     def invoke(*args):
         return runner.invoke(main, ["--data", data, "--base", TEST_BASE, *args], catch_exceptions=False)
+
     return invoke
 
 
-@pytest.mark.parametrize("suffix,fmt", [(".nq", ox.RdfFormat.N_QUADS), (".nt", ox.RdfFormat.N_TRIPLES),
-                                        (".ttl", ox.RdfFormat.TURTLE), (".nt.gz", None)])
+@pytest.mark.parametrize(
+    "suffix,fmt",
+    [(".nq", ox.RdfFormat.N_QUADS), (".nt", ox.RdfFormat.N_TRIPLES), (".ttl", ox.RdfFormat.TURTLE), (".nt.gz", None)],
+)
 def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt, sample_files):
     out = tmp_path / f"gwu{suffix}"
     pku = sample_files["PKU"]
@@ -53,8 +56,15 @@ def test_convert_writes_the_format_its_name_says(run, tmp_path, suffix, fmt, sam
 
 def test_convert_reports_the_rejects_of_real_broken_records(run, tmp_path):
     out = tmp_path / "out.nt"
-    result = run("convert", str(shared("marc21/pymarc/bad_records.mrc")), str(shared("marc21/marc4j/sample1.mrc")),
-                 "--member", "PKU", "-o", str(out))
+    result = run(
+        "convert",
+        str(shared("marc21/pymarc/bad_records.mrc")),
+        str(shared("marc21/marc4j/sample1.mrc")),
+        "--member",
+        "PKU",
+        "-o",
+        str(out),
+    )
     assert result.exit_code == 0
     rejects = [json.loads(line) for line in (tmp_path / "out.nt.rejects.jsonl").read_text().splitlines()]
     assert [(r["position"], r["offset"]) for r in rejects] == [(4, 381), (5, 509), (7, 764), (9, 917)]
@@ -73,15 +83,16 @@ def test_records_the_mapper_refuses_carry_their_byte_offset(tmp_path, sample_fil
 
     marc21 = [r + b"\x1d" for r in sample_files["RPL"].files[0].read_bytes().split(b"\x1d")[:5] if r.strip()]
     path = tmp_path / "mixed.mrc"  # a few UNIMARC records among MARC 21, as exports sometimes hold
-    path.write_bytes(b"".join(m + iso2709([("001", b"uni%d" % n), field200("长乐县志", "utf-8")])
-                              for n, m in enumerate(marc21)))
+    path.write_bytes(
+        b"".join(m + iso2709([("001", b"uni%d" % n), field200("长乐县志", "utf-8")]) for n, m in enumerate(marc21))
+    )
     report = ConversionReport()
     b"".join(convert_stream([path], MappingContext(Minter(TEST_BASE), "LC"), report, workers=1))
     refused = [r for r in report.rejected if "load it with --format unimarc" in r.reason]
     assert len(refused) == len(marc21) > 3 and report.loaded == len(marc21)
     data = path.read_bytes()
     for r in refused:
-        assert r.control_number.encode() in data[r.offset:data.index(b"\x1d", r.offset)]
+        assert r.control_number.encode() in data[r.offset : data.index(b"\x1d", r.offset)]
 
 
 def test_convert_refuses_an_unknown_output_format(run, tmp_path, sample_files):
@@ -91,8 +102,7 @@ def test_convert_refuses_an_unknown_output_format(run, tmp_path, sample_files):
 
 def test_validate_a_converted_file_and_a_member(run, tmp_path, sample_files):
     out = tmp_path / "bl.ttl"
-    assert run("convert", str(sample_files["SHL"].files[0]), "--member", "BL",
-               "-o", str(out)).exit_code == 0
+    assert run("convert", str(sample_files["SHL"].files[0]), "--member", "BL", "-o", str(out)).exit_code == 0
     result = run("validate", str(out))
     assert result.exit_code == 0 and "conforms to the alliance profile" in result.output
     run("member", "add", "BL", "--name", "British Library")
@@ -103,9 +113,11 @@ def test_validate_a_converted_file_and_a_member(run, tmp_path, sample_files):
 
 def test_validate_fails_on_blank_nodes_and_undefined_terms(run, tmp_path):
     bad = tmp_path / "bad.nt"
-    bad.write_text('<http://ex.test/i> <http://id.loc.gov/ontologies/bibframe/instanceof> _:w .\n'
-                   '<http://ex.test/item> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
-                   '<http://id.loc.gov/ontologies/bibframe/Item> .\n')
+    bad.write_text(
+        "<http://ex.test/i> <http://id.loc.gov/ontologies/bibframe/instanceof> _:w .\n"
+        "<http://ex.test/item> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
+        "<http://id.loc.gov/ontologies/bibframe/Item> .\n"
+    )
     result = run("validate", str(bad))
     assert result.exit_code == 1
     assert "instanceof" in result.output and "1 blank nodes" in result.output
@@ -162,14 +174,17 @@ def _dialect_inputs(kind: str, folder, sample_bulk) -> tuple[list, int]:
             book.save(path)
         return [path], len(rows)
     # Dublin Core: the sample alliance's local literature, each row an oai_dc record
-    records = [item.record for _, path in sheets.values() for item in read_spreadsheet(path)
-               if hasattr(item, "record")]
-    dc = ['<records xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
-          'xmlns:dc="http://purl.org/dc/elements/1.1/">']
+    records = [item.record for _, path in sheets.values() for item in read_spreadsheet(path) if hasattr(item, "record")]
+    dc = [
+        '<records xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    ]
     for n, row in enumerate(records):
         title = "" if n == len(records) // 2 else f"<dc:title>{escape(row['title'])}</dc:title>"
-        dc.append(f"<oai_dc:dc>{title}<dc:creator>{escape(row.get('responsibility', ''))}</dc:creator>"
-                  f"<dc:date>{escape(row.get('edition_period', ''))}</dc:date></oai_dc:dc>")
+        dc.append(
+            f"<oai_dc:dc>{title}<dc:creator>{escape(row.get('responsibility', ''))}</dc:creator>"
+            f"<dc:date>{escape(row.get('edition_period', ''))}</dc:date></oai_dc:dc>"
+        )
     path = folder / "records.xml"
     path.write_text("".join(dc) + "</records>", encoding="utf-8")
     return [path], len(records)
@@ -205,11 +220,24 @@ def test_parallel_ingest_through_the_cluster_index_equals_serial(kind, tmp_path,
     for workers in (1, 2):
         cat = Catalogue.open(tmp_path / f"data{workers}", TEST_BASE)
         add_member(cat.store, cat.minter, Member("LC", "Library of Congress"))
-        report = ingest(cat.store, cat.minter, files, "LC", clusters=cat.clusters, collection_name=collection,
-                        workers=workers, min_parallel=0)
+        report = ingest(
+            cat.store,
+            cat.minter,
+            files,
+            "LC",
+            clusters=cat.clusters,
+            collection_name=collection,
+            workers=workers,
+            min_parallel=0,
+        )
         assert report.loaded > 0
-        contents.append(sorted(f"{q.subject} {q.predicate} {q.object}" for b in cat.store.batches("LC")
-                               for q in cat.store.quads_in(b.graph)))
+        contents.append(
+            sorted(
+                f"{q.subject} {q.predicate} {q.object}"
+                for b in cat.store.batches("LC")
+                for q in cat.store.quads_in(b.graph)
+            )
+        )
         rejects.append([r.as_dict() for r in report.rejected])
         cat.close()
     assert contents[0] == contents[1] and rejects[0] == rejects[1]
@@ -219,8 +247,12 @@ def test_holdings_records_find_their_bibliographic_record_in_an_earlier_load(mem
     ingest(members.store, members.minter, [shared("marc21/xbib/zdbtitutf8.mrc")], "PKU")
     report = ingest(members.store, members.minter, [shared("marc21/xbib/zdblokutf8.mrc")], "PKU")
     assert report.loaded == 292 and len(report.rejected) == 1  # the last one is truncated
-    n = next(iter(members.store.query("""PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
-        SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:itemOf ?i . ?i bf:title ?t }""")))["n"].value
+    n = next(
+        iter(
+            members.store.query("""PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
+        SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:itemOf ?i . ?i bf:title ?t }""")
+        )
+    )["n"].value
     assert int(n) >= 292
 
 

@@ -1,4 +1,5 @@
 """The README stays true: its two first commands, its CLI table and its configuration table."""
+
 from __future__ import annotations
 
 import re

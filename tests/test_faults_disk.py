@@ -2,6 +2,7 @@
 once there is room. Three ways to run out: a real small file system (tmpfs, needs root), a file-size
 limit (RLIMIT_FSIZE: every write past it fails, works anywhere), and a cluster index that cannot grow.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,9 @@ def small_disk(tmp_path):
     """A tmpfs mounted here for the test; its size is set by the test (``remount``)."""
     mount = tmp_path / "disk"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)],
-                          capture_output=True, text=True)
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True, text=True
+    )
     if done.returncode != 0:
         if REQUIRE_SYSTEM:
             pytest.fail(f"cannot mount a tmpfs (needed here: ALLIANCE_REQUIRE_SYSTEM=1): {done.stderr}")
@@ -60,8 +62,9 @@ def test_disk_full_during_a_load(small_disk, prepared, sources):
 def test_writes_refused_past_a_file_size_limit(tmp_path, limit, prepared, sources):
     data = prepared(tmp_path / "data")
     old = state(data)
-    done = run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk),
-                   file_size_limit=limit, check=False)
+    done = run_cli(
+        data, "ingest", "--member", "PKU", "--replace", str(sources.bulk), file_size_limit=limit, check=False
+    )
     assert done.returncode == 1, done.stderr
     assert "File too large" in done.stderr and "nothing of this load is visible" in done.stderr
     assert "Traceback" not in done.stderr
@@ -76,16 +79,20 @@ def test_cluster_index_full_stops_the_load(members, sources):
     cat = members
     ingest(cat.store, cat.minter, [sources.pku], "PKU", clusters=cat.clusters)
     ingest(cat.store, cat.minter, [sources.bl], "BL", clusters=cat.clusters)
-    before = ({g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
-              cat.clusters.clusters_of())
+    before = (
+        {g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
+        cat.clusters.clusters_of(),
+    )
     pages = cat.clusters.db.execute("PRAGMA page_count").fetchone()[0]
     cat.clusters.db.execute(f"PRAGMA max_page_count={pages + 4}")
     with pytest.raises(IngestError, match="database or disk is full") as caught:
         ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)
     assert "nothing of this load is visible" in str(caught.value)
     assert not caught.value.report.rejected
-    after = ({g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
-             cat.clusters.clusters_of())
+    after = (
+        {g.value: sorted(map(str, cat.store.quads_in(g))) for g in cat.store.active_graphs()[1:]},
+        cat.clusters.clusters_of(),
+    )
     assert after == before
     cat.clusters.db.execute("PRAGMA max_page_count=1073741823")
     report = ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters)

@@ -5,6 +5,7 @@ run again completes the load exactly as an uninterrupted run does.
 The real CLI runs as a process; :mod:`graph.faults` pauses it at a named point, where the test
 kills it with SIGKILL. See docs/security.md.
 """
+
 from __future__ import annotations
 
 import random
@@ -12,6 +13,7 @@ import random
 import pytest
 
 from tests.faulttools import kill_after, kill_at, prepare, prepared, run_cli, sources, state  # noqa: F401
+
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory, sources):
@@ -36,8 +38,7 @@ def test_kill_before_the_switch_leaves_the_old_catalogue(tmp_path, point, prepar
 
     run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     again = state(data)
-    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
-                                                            reference.clusters)
+    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches, reference.clusters)
     assert again.named_graphs == reference.named_graphs
 
 
@@ -51,8 +52,7 @@ def test_kill_after_the_switch_shows_the_whole_new_catalogue(tmp_path, prepared,
 
     run_cli(data, "ingest", "--member", "PKU", "--replace", str(sources.bulk))
     again = state(data)
-    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
-                                                            reference.clusters)
+    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches, reference.clusters)
 
 
 def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, reference, sources):
@@ -85,8 +85,7 @@ def test_an_index_left_behind_is_found_and_caught_up(tmp_path, prepared, referen
     done = run_cli(data, "ingest", "--member", "PKU", loc)  # the same files: that load, caught up
     assert "warning: the cluster index is one load behind" in done.stderr
     again = state(data)
-    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches,
-                                                            reference.clusters)
+    assert (again.triples, again.batches, again.clusters) == (reference.triples, reference.batches, reference.clusters)
     assert "one load behind" not in run_cli(data, "member", "list").stderr
 
 
@@ -119,8 +118,7 @@ def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared, large_load):
     rng = random.Random(8)
     seen, lags = [], []
     for _ in range(3):
-        status = kill_after(data, rng.uniform(2.0, 14.0), "ingest", "--member", "PKU", "--replace",
-                            str(large_load))
+        status = kill_after(data, rng.uniform(2.0, 14.0), "ingest", "--member", "PKU", "--replace", str(large_load))
         assert status in (None, 0), f"the ingest failed by itself ({status})"
         seen.append(state(data))
         lags.append(lag_of(data))  # past the switch, before the index's commit: the next run catches up
@@ -130,7 +128,8 @@ def test_kill_at_random_moments_of_a_large_load(tmp_path, prepared, large_load):
     for n, s in enumerate(seen):
         assert s.triples in (old.triples, new.triples), (
             f"kill {n + 1} left a mix of old and new (kills left the index behind: {lags}); against the new: "
-            f"{difference(s.triples, new.triples)}; against the old: {difference(s.triples, old.triples)}")
+            f"{difference(s.triples, new.triples)}; against the old: {difference(s.triples, old.triples)}"
+        )
         assert s.named_graphs in (old.named_graphs, new.named_graphs), f"kill {n + 1} left a graph behind"
 
 

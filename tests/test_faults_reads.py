@@ -1,6 +1,7 @@
 """Reads stay correct and available while a member re-loads: every answer counts the old catalogue or
 the new one, never a mix, and no request fails. One writer thread ingests; readers query the store
 directly and over HTTP (waitress on 127.0.0.1) for as long as it runs."""
+
 from __future__ import annotations
 
 import threading
@@ -47,8 +48,12 @@ def test_reads_during_a_reload_see_old_or_new(catalogue, sources):
     def http(url):
         with requests.Session() as session:
             while not done.is_set():
-                r = session.get(f"{url}/sparql", params={"query": COUNTS % pku},
-                                headers={"Accept": "application/sparql-results+json"}, timeout=30)
+                r = session.get(
+                    f"{url}/sparql",
+                    params={"query": COUNTS % pku},
+                    headers={"Accept": "application/sparql-results+json"},
+                    timeout=30,
+                )
                 if r.status_code != 200:
                     errors.append(f"{r.status_code}: {r.text[:200]}")
                     continue

@@ -3,6 +3,7 @@ during a load, and of the `alliance ingest` client. The previous catalogue stays
 load is invisible (its partial graph is inactive; `collect_garbage` removes it), and the same ingest
 run again completes. Servers run on 127.0.0.1 (tests/servers.py).
 """
+
 from __future__ import annotations
 
 import random
@@ -17,8 +18,9 @@ from tests.servers import start_oxigraph
 
 
 def active_quads(cat) -> frozenset:
-    return frozenset(str(q) for g in cat.store.active_graphs() for q in cat.store.quads_in(g)
-                     if "loadedAt" not in str(q.predicate))
+    return frozenset(
+        str(q) for g in cat.store.active_graphs() for q in cat.store.quads_in(g) if "loadedAt" not in str(q.predicate)
+    )
 
 
 def open_catalogue(folder, server):
@@ -59,8 +61,9 @@ def test_kill_the_sparql_server_during_a_load(alliance, sources):
 
     def load():
         try:
-            outcome["report"] = ingest(cat.store, cat.minter, [sources.bulk], "PKU", replace=True,
-                                       clusters=cat.clusters)
+            outcome["report"] = ingest(
+                cat.store, cat.minter, [sources.bulk], "PKU", replace=True, clusters=cat.clusters
+            )
         except IngestError as err:
             outcome["error"] = str(err)
 

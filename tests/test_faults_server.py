@@ -5,6 +5,7 @@ The server runs as a process on 127.0.0.1; the test PUTs a large graph and kills
 named point (:mod:`graph.faults`: ``store.put`` before the write, ``store.put.done`` after it) and at
 random moments while the request is being read and written.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,9 +41,15 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         extra = {"ALLIANCE_FAULT_PAUSE": pause, "ALLIANCE_FAULT_WAIT": "120"} if pause else {}
         self.data = data
-        self.proc = subprocess.Popen(cli_command(data, "serve", "--port", str(self.port), "--threads", "4"),
-                                     cwd=ROOT, env=_env(extra), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     text=True, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cli_command(data, "serve", "--port", str(self.port), "--threads", "4"),
+            cwd=ROOT,
+            env=_env(extra),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         self.paused = threading.Event()
         threading.Thread(target=self._watch, daemon=True).start()
         deadline = time.monotonic() + 120
@@ -91,8 +98,9 @@ def graph_state(data) -> tuple[int, set]:
 
 
 def put(server, headers, payload, timeout=120):
-    return requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=payload, headers=headers,
-                        timeout=timeout)
+    return requests.put(
+        server.url + "/graph-store", params={"graph": GRAPH}, data=payload, headers=headers, timeout=timeout
+    )
 
 
 @pytest.mark.parametrize("point,expected", [("store.put", "old"), ("store.put.done", "new")])

@@ -1,4 +1,5 @@
 """Fidelity against marc2bibframe2 2.10: no row below the reference without a documented reason."""
+
 from __future__ import annotations
 
 import re
@@ -8,13 +9,22 @@ import pytest
 
 from tests.conftest import ROOT, shared
 
-CASES = ["dataset_gwu.rdf", "dataset_dnb.rdf", "dataset_nlm.rdf", "dataset_british_library.rdf",
-         "marc4j_pride-and-prejudice-fixed.rdf", "yaz_marccol1_cjk.rdf", "testdata_all157.rdf"]
+CASES = [
+    "dataset_gwu.rdf",
+    "dataset_dnb.rdf",
+    "dataset_nlm.rdf",
+    "dataset_british_library.rdf",
+    "marc4j_pride-and-prejudice-fixed.rdf",
+    "yaz_marccol1_cjk.rdf",
+    "testdata_all157.rdf",
+]
 
 
 def anchors() -> set[str]:
     text = (ROOT / "docs" / "fidelity.md").read_text(encoding="utf-8")
-    return {re.sub(r"[^a-z0-9-]", "", h.strip().lower().replace(" ", "-")) for h in re.findall(r"^#+ (.*)$", text, re.M)}
+    return {
+        re.sub(r"[^a-z0-9-]", "", h.strip().lower().replace(" ", "-")) for h in re.findall(r"^#+ (.*)$", text, re.M)
+    }
 
 
 @pytest.mark.parametrize("case", CASES)

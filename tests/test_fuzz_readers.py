@@ -4,6 +4,7 @@ rejection with a reason. Inputs that once broke a reader are kept in tests/fuzz_
 on every test run. Runs are derandomised (the same examples in every run); bench/fuzz.py explores
 further, guided by coverage (atheris).
 """
+
 from __future__ import annotations
 
 import io
@@ -19,12 +20,47 @@ from tests.conftest import SHARED_DATA, shared
 
 CORPUS = Path(__file__).parent / "fuzz_corpus"
 EXAMPLES = 120
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 # bytes that mean something to one of the formats
-TOKENS = [b"\x1d", b"\x1e", b"\x1f", b"0", b"9", b" ", b"\x00", b"\xff", b"\x80", b"\xe4\xb8", b"\x1b(B", b"\x1b$1",
-          b"<", b">", b"&", b"&amp;", b"&#0;", b"&#x10FFFF;", b"]]>", b"<![CDATA[", b'"', b",", b"\r\n", b"\t",
-          b"99999", b"00000", b"<record>", b"</record>", b"<subfield code=\"\">", b"\xef\xbb\xbf", b"PK\x03\x04"]
+TOKENS = [
+    b"\x1d",
+    b"\x1e",
+    b"\x1f",
+    b"0",
+    b"9",
+    b" ",
+    b"\x00",
+    b"\xff",
+    b"\x80",
+    b"\xe4\xb8",
+    b"\x1b(B",
+    b"\x1b$1",
+    b"<",
+    b">",
+    b"&",
+    b"&amp;",
+    b"&#0;",
+    b"&#x10FFFF;",
+    b"]]>",
+    b"<![CDATA[",
+    b'"',
+    b",",
+    b"\r\n",
+    b"\t",
+    b"99999",
+    b"00000",
+    b"<record>",
+    b"</record>",
+    b'<subfield code="">',
+    b"\xef\xbb\xbf",
+    b"PK\x03\x04",
+]
 
 
 CNMARC_XML = """<?xml version="1.0" encoding="UTF-8"?>
@@ -54,8 +90,13 @@ def own_seeds(target: str) -> tuple[bytes, ...]:
             members = write_sample(Path(folder), titles=24)
             files = {m.code: m.files[0].read_bytes() for m in members}
         if target == "iso2709":
-            return tuple(r + b"\x1d" for data in files.values() if not data.startswith(b"<")
-                         for r in data.split(b"\x1d")[:2] if r.strip())
+            return tuple(
+                r + b"\x1d"
+                for data in files.values()
+                if not data.startswith(b"<")
+                for r in data.split(b"\x1d")[:2]
+                if r.strip()
+            )
         xml = next(data for data in files.values() if data.startswith(b"<"))
         if target == "marcxml":
             return (xml_records(xml, 2, b"</collection>"),)
@@ -63,8 +104,10 @@ def own_seeds(target: str) -> tuple[bytes, ...]:
     if target == "unimarc":
         from tests.test_unimarc import field200, iso2709
 
-        return (iso2709([field200("长乐县志", "utf-8"), ("210", b"  \x1faChang le\x1fd1884")]),
-                iso2709([field200("北京志", "gb18030"), ("905", b"  \x1faPKU\x1fdK291")], charset=b"20  "))
+        return (
+            iso2709([field200("长乐县志", "utf-8"), ("210", b"  \x1faChang le\x1fd1884")]),
+            iso2709([field200("北京志", "gb18030"), ("905", b"  \x1faPKU\x1fdK291")], charset=b"20  "),
+        )
     if target == "cnmarcxml":
         return (CNMARC_XML,)
     return template_seeds(target)
@@ -86,14 +129,21 @@ def oai_page(data: bytes, name: str) -> bytes:
         end = data.index(b"</record>", start) + len(b"</record>")
         record = data[start:end]
         if not record.startswith(b"<record xmlns="):  # the namespace was the collection's
-            record = b'<record xmlns="http://www.loc.gov/MARC21/slim"' + record[len(b"<record"):]
-        envelopes.append(b"<record><header><identifier>oai:%s:%d</identifier><datestamp>2020-01-01T00:00:00Z"
-                         b"</datestamp></header><metadata>%s</metadata></record>" % (name.encode(), n, record))
+            record = b'<record xmlns="http://www.loc.gov/MARC21/slim"' + record[len(b"<record") :]
+        envelopes.append(
+            b"<record><header><identifier>oai:%s:%d</identifier><datestamp>2020-01-01T00:00:00Z"
+            b"</datestamp></header><metadata>%s</metadata></record>" % (name.encode(), n, record)
+        )
         start = end
-    return (b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-            b"<ListRecords>" + b"".join(envelopes) + b'<record><header status="deleted"><identifier>oai:'
-            + name.encode() + b":3</identifier></header></record><resumptionToken>2|||</resumptionToken>"
-            b"</ListRecords></OAI-PMH>")
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?><OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
+        b"<ListRecords>"
+        + b"".join(envelopes)
+        + b'<record><header status="deleted"><identifier>oai:'
+        + name.encode()
+        + b":3</identifier></header></record><resumptionToken>2|||</resumptionToken>"
+        b"</ListRecords></OAI-PMH>"
+    )
 
 
 @lru_cache(maxsize=None)
@@ -112,19 +162,26 @@ def real_seeds(target: str) -> tuple[bytes, ...]:
         return xml_records(shared(path).read_bytes(), n, close)
 
     if target == "iso2709":
-        return tuple(records("marc21/loc-booksall/booksall-2016-part01-first1000.mrc", 3)
-                     + records("marc21/pymarc/bad_records.mrc", 3) + records("marc21/pymarc/marc8.dat", 2)
-                     + records("marc21/yaz/marccol1.u8.marc", 2))
+        return tuple(
+            records("marc21/loc-booksall/booksall-2016-part01-first1000.mrc", 3)
+            + records("marc21/pymarc/bad_records.mrc", 3)
+            + records("marc21/pymarc/marc8.dat", 2)
+            + records("marc21/yaz/marccol1.u8.marc", 2)
+        )
     if target == "marcxml":
-        return (xml_head("marc21/marc2bibframe2/dataset/gwu.xml", 2, b"</collection>"),
-                shared("marc21/pymarc/utf8.xml").read_bytes()[:6000])
+        return (
+            xml_head("marc21/marc2bibframe2/dataset/gwu.xml", 2, b"</collection>"),
+            shared("marc21/pymarc/utf8.xml").read_bytes()[:6000],
+        )
     if target == "oai_marcxml":  # a harvested ListRecords page: real MARCXML records in OAI-PMH envelopes
         return (oai_page(shared("marc21/marc2bibframe2/dataset/gwu.xml").read_bytes(), "gwu"),)
     if target == "unimarc":
         return tuple(records("unimarc/periouni.mrc", 3) + records("unimarc/testunimarc.dat", 2))
     if target == "cnmarcxml":
-        return (xml_head("cnmarc/sample_cnmarcxml.xml", 2, b"</collection>"),
-                xml_head("cnmarc/sample_unimarcxml.xml", 1, b"</collection>"))
+        return (
+            xml_head("cnmarc/sample_cnmarcxml.xml", 2, b"</collection>"),
+            xml_head("cnmarc/sample_unimarcxml.xml", 1, b"</collection>"),
+        )
     return ()
 
 
@@ -135,8 +192,10 @@ def template_seeds(target: str) -> tuple[bytes, ...]:
 
         rows = [template_headers(), *template_rows()]
         if target == "csv":
-            return ("\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode("utf-8"),
-                    "\n".join("\t".join(row) for row in rows).encode("gb18030", "replace"))
+            return (
+                "\n".join(",".join(f'"{c}"' for c in row) for row in rows).encode("utf-8"),
+                "\n".join("\t".join(row) for row in rows).encode("gb18030", "replace"),
+            )
         import openpyxl
 
         book = openpyxl.Workbook()
@@ -146,10 +205,14 @@ def template_seeds(target: str) -> tuple[bytes, ...]:
         book.save(out)
         return (out.getvalue(),)
     if target == "dublin_core":
-        return ((b'<?xml version="1.0"?><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
-                 b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>\xe5\x9c\xb0\xe6\x96\xb9\xe5\xbf\x97</dc:title>'
-                 b'<dc:creator>Li, Bai</dc:creator><dc:date>1998</dc:date><dc:identifier>ISBN 7-5037-2623-7'
-                 b'</dc:identifier><dc:subject>History</dc:subject></oai_dc:dc>'),)
+        return (
+            (
+                b'<?xml version="1.0"?><oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" '
+                b'xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:title>\xe5\x9c\xb0\xe6\x96\xb9\xe5\xbf\x97</dc:title>'
+                b"<dc:creator>Li, Bai</dc:creator><dc:date>1998</dc:date><dc:identifier>ISBN 7-5037-2623-7"
+                b"</dc:identifier><dc:subject>History</dc:subject></oai_dc:dc>"
+            ),
+        )
     raise KeyError(target)
 
 
@@ -161,18 +224,18 @@ def mutated(draw, target: str) -> bytes:
         pos = draw(st.integers(0, max(len(data) - 1, 0)))
         if op == "set" and data:
             token = draw(st.sampled_from(TOKENS))
-            data[pos:pos + len(token)] = token
+            data[pos : pos + len(token)] = token
         elif op == "insert":
             data[pos:pos] = draw(st.one_of(st.sampled_from(TOKENS), st.binary(max_size=24)))
         elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 64))]
+            del data[pos : pos + draw(st.integers(1, 64))]
         elif op == "truncate":
             del data[pos:]
         elif op == "splice" and data:
             start = draw(st.integers(0, len(data) - 1))
-            data[pos:pos] = data[start:start + draw(st.integers(1, 200))]
+            data[pos:pos] = data[start : start + draw(st.integers(1, 200))]
         elif op == "digits":  # lengths and offsets of a leader or directory
-            data[pos:pos + 5] = str(draw(st.integers(0, 99999))).zfill(5).encode()
+            data[pos : pos + 5] = str(draw(st.integers(0, 99999))).zfill(5).encode()
     return bytes(data)
 
 
@@ -228,7 +291,12 @@ def test_coverage_guided_fuzzing_finds_nothing():
             raise
         pytest.skip(f"atheris is not installed ({err}): pip install atheris")
     root = Path(__file__).resolve().parent.parent
-    done = subprocess.run([sys.executable, str(root / "bench" / "fuzz.py"), "all", "--runs", "1500"], cwd=root,
-                          capture_output=True, text=True, timeout=900)
+    done = subprocess.run(
+        [sys.executable, str(root / "bench" / "fuzz.py"), "all", "--runs", "1500"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-6000:]
     assert "nothing found" in done.stdout

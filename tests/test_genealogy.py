@@ -1,5 +1,6 @@
 """Genealogies by surname, hall name, ancestral place and dynasty; old books by the four branches; the demo's
 local-literature collections, as a patron meets them on /local-literature."""
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,9 @@ HTML = {"Accept": "text/html"}
 def client(demo_catalogue):
     from web import create_app
 
-    return create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True,
-                       "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    return create_app(
+        {"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True, "ALLIANCE_SPARQL_WORKERS": 0}
+    ).test_client()
 
 
 def page(client, url, status=200):
@@ -49,8 +51,11 @@ def test_a_dynasty_stands_for_its_years():
         genealogy.Filters(dynasty="火星").years()
 
 
-@pytest.mark.parametrize("example", re.findall(r"```sparql genealogy (\S+)\n(.*?)\n```", DOC, flags=re.S),
-                         ids=lambda e: e[0] if isinstance(e, tuple) else str(e))
+@pytest.mark.parametrize(
+    "example",
+    re.findall(r"```sparql genealogy (\S+)\n(.*?)\n```", DOC, flags=re.S),
+    ids=lambda e: e[0] if isinstance(e, tuple) else str(e),
+)
 def test_the_documented_sparql_gives_the_json_api_answers(client, demo_catalogue, example):
     params, sparql = example
     answer = client.get("/local-literature/genealogies.json?" + params).get_json()
@@ -62,7 +67,7 @@ def test_the_documented_sparql_gives_the_json_api_answers(client, demo_catalogue
 
 
 def test_the_documented_json_answer_is_the_demos(client):
-    shown = json.loads(re.search(r"```json\n(.*?)\n```", DOC, flags=re.S).group(1).replace('"…/work/…"', 'null'))
+    shown = json.loads(re.search(r"```json\n(.*?)\n```", DOC, flags=re.S).group(1).replace('"…/work/…"', "null"))
     answer = client.get("/local-literature/genealogies.json?surname=朱&place=浙江").get_json()
     assert answer["count"] == shown["count"] and answer["query"] == shown["query"]
     got = [{k: v for k, v in g.items() if k != "work"} for g in answer["genealogies"]]
@@ -75,8 +80,9 @@ def test_ming_finds_what_was_compiled_in_1368_1644(client):
     for g in answer["genealogies"]:
         assert (g["year"] and 1368 <= g["year"] <= 1644) or g["dynasty"] == "明", g
     everything = client.get("/local-literature/genealogies.json").get_json()["genealogies"]
-    assert {g["work"] for g in everything if g["year"] and 1368 <= g["year"] <= 1644} <= \
-        {g["work"] for g in answer["genealogies"]}
+    assert {g["work"] for g in everything if g["year"] and 1368 <= g["year"] <= 1644} <= {
+        g["work"] for g in answer["genealogies"]
+    }
     bad = client.get("/local-literature/genealogies.json?dynasty=火星")
     assert bad.status_code == 400 and bad.get_json() == {"error": "unknown dynasty '火星'"}
     bad = client.get("/local-literature/genealogies.json?from=abc")
@@ -100,11 +106,21 @@ def test_the_genealogy_page_has_four_facets_each_a_page(client, demo_catalogue):
 
 
 # old books ------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("text, path", [
-    ("史部.地理类.方志之属", ("史部", "地理类", "方志之属")), ("史部 地理类 方志之属", ("史部", "地理类", "方志之属")),
-    ("史部地理类方志之属", ("史部", "地理类", "方志之属")), ("史.地理", ("史部", "地理类")),
-    ("經部 易類", ("经部", "易类")), ("集部/别集类", ("集部", "别集类")), ("子部", ("子部",)),
-    ("地方志", None), ("K295.7", None), ("", None)])
+@pytest.mark.parametrize(
+    "text, path",
+    [
+        ("史部.地理类.方志之属", ("史部", "地理类", "方志之属")),
+        ("史部 地理类 方志之属", ("史部", "地理类", "方志之属")),
+        ("史部地理类方志之属", ("史部", "地理类", "方志之属")),
+        ("史.地理", ("史部", "地理类")),
+        ("經部 易類", ("经部", "易类")),
+        ("集部/别集类", ("集部", "别集类")),
+        ("子部", ("子部",)),
+        ("地方志", None),
+        ("K295.7", None),
+        ("", None),
+    ],
+)
 def test_four_branch_classes_are_read_in_their_written_forms(text, path):
     assert parse(text) == path
 
@@ -129,13 +145,19 @@ def test_a_cnmarc_686_with_the_four_branch_code_is_the_same_scheme(members, tmp_
     writes them; its edition type meets a spreadsheet's of another member on one term."""
     text = shared("cnmarc/sample_cnmarcxml.xml").read_text(encoding="utf-8")
     first_end = text.index("</record>")
-    added = ('<datafield tag="686" ind1=" " ind2=" "><subfield code="a">史部 地理类 方志之属</subfield>'
-             '<subfield code="2">sbfl</subfield></datafield>'
-             '<datafield tag="205" ind1=" " ind2=" "><subfield code="a">清光绪十年刻本</subfield></datafield>')
+    added = (
+        '<datafield tag="686" ind1=" " ind2=" "><subfield code="a">史部 地理类 方志之属</subfield>'
+        '<subfield code="2">sbfl</subfield></datafield>'
+        '<datafield tag="205" ind1=" " ind2=" "><subfield code="a">清光绪十年刻本</subfield></datafield>'
+    )
     prefix = re.search(r"<(\w+:)?record", text).group(1) or ""
     if prefix:
-        added = added.replace("<datafield", f"<{prefix}datafield").replace("<subfield", f"<{prefix}subfield") \
-            .replace("</datafield", f"</{prefix}datafield").replace("</subfield", f"</{prefix}subfield")
+        added = (
+            added.replace("<datafield", f"<{prefix}datafield")
+            .replace("<subfield", f"<{prefix}subfield")
+            .replace("</datafield", f"</{prefix}datafield")
+            .replace("</subfield", f"</{prefix}subfield")
+        )
     path = tmp_path / "cnmarc-686.xml"
     path.write_text(text[:first_end] + added + text[first_end:], encoding="utf-8")
     report = ingest(members.store, members.minter, [path], "PKU")
@@ -169,7 +191,11 @@ def test_the_demo_local_literature_shows_what_it_is_for(client, demo_catalogue):
     assert {v.label for v in facets["dynasty"]} >= {"明", "清", "民国"}
     assert {v.label for v in facets["edition"]} >= {"刻本", "抄本", "稿本", "木活字本"}
     assert {c["name"] for c in locallit.collections(demo_catalogue.store)} >= {
-        "上海图书馆家谱", "北京地方文献·旧志", "北京大学图书馆古籍善本", "清华大学图书馆古籍"}
+        "上海图书馆家谱",
+        "北京地方文献·旧志",
+        "北京大学图书馆古籍善本",
+        "清华大学图书馆古籍",
+    }
     html = page(client, "/local-literature")
     assert "暂无" not in html and "Pride and prejudice" not in html
     beijing = next(v for v in facets["place"] if v.label == "北京")
@@ -179,10 +205,12 @@ def test_the_demo_local_literature_shows_what_it_is_for(client, demo_catalogue):
 
 def test_one_old_edition_held_by_two_members_is_one_instance(demo_catalogue):
     """PKU's and Tsinghua's lists both have the 1791 movable-type 红楼梦: one edition with both members' copies."""
-    rows = list(demo_catalogue.store.query("""
+    rows = list(
+        demo_catalogue.store.query("""
         PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
         PREFIX alliance: <https://alliance-graph.org/ns#>
         PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
         SELECT DISTINCT ?code WHERE { ?i bf:productionMethod/rdfs:label "木活字本"@zh-Hans ;
-            bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:hasItem/bf:heldBy/alliance:code ?code }"""))
+            bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:hasItem/bf:heldBy/alliance:code ?code }""")
+    )
     assert sorted(r["code"].value for r in rows) == ["PKU", "THU"]

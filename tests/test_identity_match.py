@@ -1,5 +1,6 @@
 """Match keys and the pairwise rules that decide same edition / same work: on real LC records where
 ../shared/data is, on the sample alliance's records (Chinese and English, graph/sample) everywhere else."""
+
 from __future__ import annotations
 
 import copy
@@ -27,8 +28,9 @@ def _records(real: str = "marc21/loc-booksall/booksall-2016-part01-first1000.mrc
 
     with tempfile.TemporaryDirectory() as folder:
         members = write_sample(Path(folder))
-        return tuple(item.record for m in members for f in m.files for item in read_marc(f)
-                     if isinstance(item, SourceRecord))
+        return tuple(
+            item.record for m in members for f in m.files for item in read_marc(f) if isinstance(item, SourceRecord)
+        )
 
 
 def lc_records(n=1000):
@@ -40,10 +42,16 @@ def ev(record, member="PKU"):
     return evidence(record, member, record["001"].data.strip())
 
 
-@pytest.mark.parametrize("raw, expected", [
-    ("0-19-852663-6 (pbk.)", "9780198526636"), ("0198526636", "9780198526636"),
-    ("978-0-19-852663-6", "9780198526636"), ("0-19-852663-7", None), ("9780198526637", None),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("0-19-852663-6 (pbk.)", "9780198526636"),
+        ("0198526636", "9780198526636"),
+        ("978-0-19-852663-6", "9780198526636"),
+        ("0-19-852663-7", None),
+        ("9780198526637", None),
+    ],
+)
 def test_isbn_forms_normalise_to_one_isbn13(raw, expected):
     assert isbn13(raw) == expected
 
@@ -119,9 +127,12 @@ def test_different_lccns_keep_two_records_apart_even_with_one_isbn():
 
 
 def test_romanised_and_vernacular_copies_of_a_chinese_book_match():
-    record = next(r for r in _records("marc21/marc2bibframe2/dataset/gwu.xml")  # or the sample's
-                  if any((f.get_subfields("6") or [""])[0].startswith("245") for f in r.get_fields("880"))
-                  and "lüe" in unicodedata.normalize("NFC", r["245"].value()))
+    record = next(
+        r
+        for r in _records("marc21/marc2bibframe2/dataset/gwu.xml")  # or the sample's
+        if any((f.get_subfields("6") or [""])[0].startswith("245") for f in r.get_fields("880"))
+        and "lüe" in unicodedata.normalize("NFC", r["245"].value())
+    )
     romanised, vernacular = copy.deepcopy(record), copy.deepcopy(record)
     romanised.remove_fields("880", "020")
     v245 = next(f for f in record.get_fields("880") if f.get_subfields("6")[0].startswith("245"))
@@ -141,17 +152,26 @@ def translated(record, language: str, control: str, uniform: bool = True):
     original = f008.data[35:38]
     f008.data = f008.data[:35] + language + f008.data[38:]
     copy_.remove_fields("010", "020", "035", "041", "240")
-    copy_.add_ordered_field(pymarc.Field("041", pymarc.Indicators("1", " "),
-                                         [pymarc.Subfield("a", language), pymarc.Subfield("h", original)]))
+    copy_.add_ordered_field(
+        pymarc.Field(
+            "041", pymarc.Indicators("1", " "), [pymarc.Subfield("a", language), pymarc.Subfield("h", original)]
+        )
+    )
     if uniform:
-        copy_.add_ordered_field(pymarc.Field("240", pymarc.Indicators("1", "0"), [
-            pymarc.Subfield("a", record["245"]["a"].rstrip(" /:;")), pymarc.Subfield("l", language.title())]))
+        copy_.add_ordered_field(
+            pymarc.Field(
+                "240",
+                pymarc.Indicators("1", "0"),
+                [pymarc.Subfield("a", record["245"]["a"].rstrip(" /:;")), pymarc.Subfield("l", language.title())],
+            )
+        )
     return copy_
 
 
 def test_a_translation_is_a_work_of_its_own_that_finds_its_original():
-    record = next(r for r in lc_records() if r.get_fields("100") and not r.get_fields("240")
-                  and r["008"].data[35:38] == "eng")
+    record = next(
+        r for r in lc_records() if r.get_fields("100") and not r.get_fields("240") and r["008"].data[35:38] == "eng"
+    )
     original = signature(ev(record))
     french, french2 = (signature(ev(translated(record, "fre", c), m)) for c, m in (("t1", "BL"), ("t2", "NJU")))
     german = signature(ev(translated(record, "ger", "t3"), "FDU"))

@@ -1,5 +1,6 @@
 """Ingest of MARC files (real broken ones from ../shared, the sample alliance's exports): broken records
 reported, good ones loaded, reloads idempotent."""
+
 from __future__ import annotations
 
 import json
@@ -46,9 +47,12 @@ def test_holdings_become_items_held_by_the_member(members, sample_files):
     shl = sample_files["SHL"]
     report = ingest(members.store, members.minter, shl.files, "BL")
     assert report.loaded == shl.records and not report.rejected
-    row = q1(members.store, """
+    row = q1(
+        members.store,
+        """
         SELECT (COUNT(DISTINCT ?item) AS ?items) (COUNT(DISTINCT ?lib) AS ?libs) WHERE {
-          ?item a bf:Item ; bf:heldBy ?lib ; bf:itemOf ?inst . ?inst a bf:Instance }""")
+          ?item a bf:Item ; bf:heldBy ?lib ; bf:itemOf ?inst . ?inst a bf:Instance }""",
+    )
     assert int(row["items"].value) == shl.items  # one per 852
     assert int(row["libs"].value) == 1
     lib = q1(members.store, "SELECT DISTINCT ?lib WHERE { ?item bf:heldBy ?lib }")["lib"]
@@ -69,9 +73,11 @@ def test_reingesting_the_same_file_changes_nothing(members, sample_files):
 def test_chinese_880_titles_are_language_tagged_beside_romanised(members, sample_files, source):
     path = sample_files["PKU"].files[0] if source == "sample" else shared("marc21/yaz/marccol1.u8.marc")
     ingest(members.store, members.minter, [path], "PKU")
-    rows = list(members.store.query("""
+    rows = list(
+        members.store.query("""
         PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>
         SELECT ?rom ?han WHERE { ?i bf:title ?t . ?t bf:mainTitle ?rom, ?han .
-          FILTER(lang(?rom) = "zh-latn-pinyin" && langMatches(lang(?han), "zh-Hans")) }"""))
+          FILTER(lang(?rom) = "zh-latn-pinyin" && langMatches(lang(?han), "zh-Hans")) }""")
+    )
     assert rows, "no Chinese record with both pinyin and Han titles"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in rows[0]["han"].value)

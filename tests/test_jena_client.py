@@ -7,6 +7,7 @@ bundled Xerces classes to the package ``xerces`` but left their message files un
 ``org/apache/jena/ext/xerces``, so Jena fails to start ("internal error" in XSSimpleTypeDecl); the
 fixture copies those files to where the classes look (a directory put on the class path).
 """
+
 from __future__ import annotations
 
 import os
@@ -55,8 +56,14 @@ def jena_classpath() -> list[str]:
     jars = []
     for package in sorted(seen):
         listed = subprocess.run(["dpkg", "-L", package], capture_output=True, text=True).stdout.split()
-        jars += [p for p in listed if p.startswith("/usr/share/java/") and p.endswith(".jar")
-                 and not re.search(r"-\d[\w.~+-]*\.jar$", p) and not CLASH.search(p)]
+        jars += [
+            p
+            for p in listed
+            if p.startswith("/usr/share/java/")
+            and p.endswith(".jar")
+            and not re.search(r"-\d[\w.~+-]*\.jar$", p)
+            and not CLASH.search(p)
+        ]
     return jars
 
 
@@ -78,8 +85,12 @@ def jena(tmp_path_factory):
     classpath = ":".join([*jars, str(messages)])
 
     def run(service: str, kind: str, argument: str) -> list[str]:
-        done = subprocess.run(["java", "-cp", classpath, str(CLIENT), service, kind, argument],
-                              capture_output=True, text=True, timeout=180)
+        done = subprocess.run(
+            ["java", "-cp", classpath, str(CLIENT), service, kind, argument],
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
         assert done.returncode == 0, done.stderr[-3000:]
         return done.stdout.splitlines()
 
@@ -113,15 +124,18 @@ def _shown(term: dict | None) -> str:
 def test_jena_select_ask_construct_and_graph_store(jena, site):
     rows = jena(site, "select", CODES)
     answer = requests.get(site + "/sparql", params={"query": CODES, "format": "json"}, timeout=60).json()
-    expected = [answer["head"]["vars"]] + [[_shown(b.get(v)) for v in answer["head"]["vars"]]
-                                           for b in answer["results"]["bindings"]]
+    expected = [answer["head"]["vars"]] + [
+        [_shown(b.get(v)) for v in answer["head"]["vars"]] for b in answer["results"]["bindings"]
+    ]
     assert [line.split("\t") for line in rows] == expected
     assert [r[1] for r in expected[1:]] == ['"BL"', '"GWU"', '"PKU"']
 
-    assert jena(site, "ask", 'PREFIX alliance: <https://alliance-graph.org/ns#> ASK { ?l alliance:code "PKU" }') \
-        == ["true"]
-    assert jena(site, "ask", 'PREFIX alliance: <https://alliance-graph.org/ns#> ASK { ?l alliance:code "XX" }') \
-        == ["false"]
+    assert jena(site, "ask", 'PREFIX alliance: <https://alliance-graph.org/ns#> ASK { ?l alliance:code "PKU" }') == [
+        "true"
+    ]
+    assert jena(site, "ask", 'PREFIX alliance: <https://alliance-graph.org/ns#> ASK { ?l alliance:code "XX" }') == [
+        "false"
+    ]
 
     construct = """PREFIX alliance: <https://alliance-graph.org/ns#>
     CONSTRUCT { ?library alliance:code ?code } WHERE { ?library alliance:code ?code }"""
@@ -129,11 +143,21 @@ def test_jena_select_ask_construct_and_graph_store(jena, site):
     assert lines[0] == "3" and len(lines) == 4
     assert any(line.endswith('<https://alliance-graph.org/ns#code> "PKU" .') for line in lines[1:])
 
-    batches = requests.get(site + "/sparql", timeout=60, params={"format": "json", "query": """
+    batches = requests.get(
+        site + "/sparql",
+        timeout=60,
+        params={
+            "format": "json",
+            "query": """
         PREFIX alliance: <https://alliance-graph.org/ns#>
-        SELECT ?g WHERE { ?g alliance:batchOf ?l . ?l alliance:code "BL" } LIMIT 1"""}).json()
+        SELECT ?g WHERE { ?g alliance:batchOf ?l . ?l alliance:code "BL" } LIMIT 1""",
+        },
+    ).json()
     graph = batches["results"]["bindings"][0]["g"]["value"]
     fetched = jena(site, "graph", graph)
-    count = requests.get(site + "/sparql", timeout=60, params={
-        "format": "json", "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"}).json()
+    count = requests.get(
+        site + "/sparql",
+        timeout=60,
+        params={"format": "json", "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"},
+    ).json()
     assert int(fetched[0]) == int(count["results"]["bindings"][0]["n"]["value"]) > 100

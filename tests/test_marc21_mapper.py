@@ -1,5 +1,6 @@
 """The MARC 21 mapper on real records (../shared/data) and the sample alliance's: identifiers, names, subjects,
 880 pairs and every member's holdings."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -36,8 +37,7 @@ def records(source):
 def graph_of(sources, member="PKU") -> ox.Store:
     """The converter's output for whole files (holdings records linked), in an in-memory store."""
     ctx = MappingContext(Minter(TEST_BASE), member)
-    data = b"".join(convert_stream([_path(r) for r in sources], ctx, ConversionReport(), format="marc21",
-                                   workers=1))
+    data = b"".join(convert_stream([_path(r) for r in sources], ctx, ConversionReport(), format="marc21", workers=1))
     store = ox.Store()
     store.load(data, format=ox.RdfFormat.N_TRIPLES)
     return store
@@ -58,21 +58,41 @@ def record(control: str, *fields: tuple) -> pymarc.Record:
     """A record of (tag, indicators, [(code, value), ...]) fields, with a title."""
     r = pymarc.Record()
     r.add_field(pymarc.Field(tag="001", data=control))
-    r.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"),
-                             subfields=[pymarc.Subfield("a", f"Record {control}")]))
+    r.add_field(
+        pymarc.Field(
+            tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[pymarc.Subfield("a", f"Record {control}")]
+        )
+    )
     for tag, ind, subs in fields:
-        r.add_field(pymarc.Field(tag=tag, indicators=pymarc.Indicators(*ind),
-                                 subfields=[pymarc.Subfield(c, v) for c, v in subs]))
+        r.add_field(
+            pymarc.Field(
+                tag=tag, indicators=pymarc.Indicators(*ind), subfields=[pymarc.Subfield(c, v) for c, v in subs]
+            )
+        )
     return r
 
 
 def test_isbn_qualifiers_invalid_isbns_and_oclc_numbers(tmp_path):
-    store = graph_of([written(tmp_path, record(
-        "q1", ("020", "  ", [("a", "7532580917"), ("q", "pbk.")]), ("020", "  ", [("a", "7532580917 (v. 1)")]),
-        ("020", "  ", [("z", "3832175670")]), ("035", "  ", [("a", "(OCoLC)ocm00012345")]),
-        ("035", "  ", [("a", "(CaOTULAS)160000000")])))])
-    isbns = rows(store, """SELECT ?v ?q ?status WHERE { ?i bf:identifiedBy ?id . ?id a bf:Isbn ; rdf:value ?v .
-                           OPTIONAL { ?id bf:qualifier ?q } OPTIONAL { ?id bf:status ?status } }""")
+    store = graph_of(
+        [
+            written(
+                tmp_path,
+                record(
+                    "q1",
+                    ("020", "  ", [("a", "7532580917"), ("q", "pbk.")]),
+                    ("020", "  ", [("a", "7532580917 (v. 1)")]),
+                    ("020", "  ", [("z", "3832175670")]),
+                    ("035", "  ", [("a", "(OCoLC)ocm00012345")]),
+                    ("035", "  ", [("a", "(CaOTULAS)160000000")]),
+                ),
+            )
+        ]
+    )
+    isbns = rows(
+        store,
+        """SELECT ?v ?q ?status WHERE { ?i bf:identifiedBy ?id . ?id a bf:Isbn ; rdf:value ?v .
+                           OPTIONAL { ?id bf:qualifier ?q } OPTIONAL { ?id bf:status ?status } }""",
+    )
     assert {q for v, q, _ in isbns if v == "7532580917"} == {"pbk", "v. 1"}
     assert ("3832175670", None, "http://id.loc.gov/vocabulary/mstatus/cancinv") in isbns
     oclc = rows(store, "SELECT ?v WHERE { ?id a bf:OclcNumber ; rdf:value ?v }")
@@ -81,25 +101,66 @@ def test_isbn_qualifiers_invalid_isbns_and_oclc_numbers(tmp_path):
 
 
 def test_contributions_have_roles_and_one_primary(tmp_path, sample_files):
-    store = graph_of([*sample_files["PKU"].files, written(tmp_path, record(
-        "r1", ("100", "1 ", [("a", "Thomas, Ronald,"), ("e", "conductor.")]),
-        ("700", "1 ", [("a", "Li, Bai,"), ("e", "translator.")])))])
-    roles = rows(store, """SELECT ?name ?role WHERE { ?w bf:contribution ?c . ?c bf:agent ?a ; bf:role ?role .
-                           ?a rdfs:label ?name FILTER(?name IN ("Thomas, Ronald", "Li, Bai")) }""")
+    store = graph_of(
+        [
+            *sample_files["PKU"].files,
+            written(
+                tmp_path,
+                record(
+                    "r1",
+                    ("100", "1 ", [("a", "Thomas, Ronald,"), ("e", "conductor.")]),
+                    ("700", "1 ", [("a", "Li, Bai,"), ("e", "translator.")]),
+                ),
+            ),
+        ]
+    )
+    roles = rows(
+        store,
+        """SELECT ?name ?role WHERE { ?w bf:contribution ?c . ?c bf:agent ?a ; bf:role ?role .
+                           ?a rdfs:label ?name FILTER(?name IN ("Thomas, Ronald", "Li, Bai")) }""",
+    )
     assert ("Thomas, Ronald", "http://id.loc.gov/vocabulary/relators/cnd") in roles
     assert ("Li, Bai", "http://id.loc.gov/vocabulary/relators/trl") in roles
-    primaries = rows(store, """SELECT ?w (COUNT(?c) AS ?n) WHERE { ?w bf:contribution ?c . ?c a bf:PrimaryContribution }
-                               GROUP BY ?w HAVING (COUNT(?c) > 1)""")
+    primaries = rows(
+        store,
+        """SELECT ?w (COUNT(?c) AS ?n) WHERE { ?w bf:contribution ?c . ?c a bf:PrimaryContribution }
+                               GROUP BY ?w HAVING (COUNT(?c) > 1)""",
+    )
     assert primaries == []
 
 
 def test_subject_iris_from_0_and_1(tmp_path):
-    store = graph_of([written(tmp_path, record(
-        "s1", ("650", " 0", [("a", "Local history."), ("0", "http://id.loc.gov/authorities/subjects/sh85077998")]),
-        ("650", " 7", [("a", "Gazetteers"), ("2", "fast"), ("0", "(OCoLC)fst01423865")]),
-        ("650", " 7", [("a", "Genealogy"), ("2", "fast"), ("0", "(OCoLC)fst00940263"),
-                       ("1", "https://id.oclc.org/entity/2")]),
-        ("651", " 0", [("a", "Haidian (Beijing, China)"), ("0", "http://id.loc.gov/authorities/names/n00000001")])))])
+    store = graph_of(
+        [
+            written(
+                tmp_path,
+                record(
+                    "s1",
+                    (
+                        "650",
+                        " 0",
+                        [("a", "Local history."), ("0", "http://id.loc.gov/authorities/subjects/sh85077998")],
+                    ),
+                    ("650", " 7", [("a", "Gazetteers"), ("2", "fast"), ("0", "(OCoLC)fst01423865")]),
+                    (
+                        "650",
+                        " 7",
+                        [
+                            ("a", "Genealogy"),
+                            ("2", "fast"),
+                            ("0", "(OCoLC)fst00940263"),
+                            ("1", "https://id.oclc.org/entity/2"),
+                        ],
+                    ),
+                    (
+                        "651",
+                        " 0",
+                        [("a", "Haidian (Beijing, China)"), ("0", "http://id.loc.gov/authorities/names/n00000001")],
+                    ),
+                ),
+            )
+        ]
+    )
     subjects = {s for (s,) in rows(store, "SELECT ?s WHERE { ?w bf:subject ?s }")}
     assert "http://id.loc.gov/authorities/subjects/sh85077998" in subjects
     assert "https://id.oclc.org/entity/2" in subjects, "$1 (the thing itself) wins over $0"
@@ -110,50 +171,91 @@ def test_subject_iris_from_0_and_1(tmp_path):
 
 
 def test_880_pairs_are_language_tagged_literals_on_the_same_node(tmp_path):
-    japanese = record("ja1", ("260", "  ", [("6", "880-02"), ("a", "Handa-shi :"), ("b", "Handa-shi,"), ("c", "1971.")]),
-                      ("880", "  ", [("6", "260-02/$1"), ("a", "半田市 :"), ("b", "半田市,"), ("c", "1971.")]))
+    japanese = record(
+        "ja1",
+        ("260", "  ", [("6", "880-02"), ("a", "Handa-shi :"), ("b", "Handa-shi,"), ("c", "1971.")]),
+        ("880", "  ", [("6", "260-02/$1"), ("a", "半田市 :"), ("b", "半田市,"), ("c", "1971.")]),
+    )
     japanese.add_field(pymarc.Field(tag="008", data="710101s1971    ja            000 0 jpn d"))
     japanese["245"].add_subfield("6", "880-01", 0)
-    japanese.add_field(pymarc.Field(tag="880", indicators=pymarc.Indicators("0", "0"), subfields=[
-        pymarc.Subfield("6", "245-01/$1"), pymarc.Subfield("a", "半田 市誌")]))
+    japanese.add_field(
+        pymarc.Field(
+            tag="880",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[pymarc.Subfield("6", "245-01/$1"), pymarc.Subfield("a", "半田 市誌")],
+        )
+    )
     store = graph_of([written(tmp_path, japanese)])
-    title = rows(store, """SELECT ?t WHERE { ?i bf:adminMetadata/bf:identifiedBy/rdf:value "ja1" ;
-                           bf:title ?node . ?node bf:mainTitle ?t }""")
+    title = rows(
+        store,
+        """SELECT ?t WHERE { ?i bf:adminMetadata/bf:identifiedBy/rdf:value "ja1" ;
+                           bf:title ?node . ?node bf:mainTitle ?t }""",
+    )
     assert {"半田 市誌"} <= {t for (t,) in title}
-    tagged = {(o.value, o.language) for q in store.quads_for_pattern(None, ox.NamedNode(
-        "http://id.loc.gov/ontologies/bflc/simpleAgent"), None) for o in [q.object] if o.value == "半田市"}
+    tagged = {
+        (o.value, o.language)
+        for q in store.quads_for_pattern(None, ox.NamedNode("http://id.loc.gov/ontologies/bflc/simpleAgent"), None)
+        for o in [q.object]
+        if o.value == "半田市"
+    }
     assert tagged == {("半田市", "ja")}, "Han-only text in a Japanese record is Japanese, not Chinese"
 
 
 def test_romanised_and_vernacular_titles_share_the_title_node(sample_files):
     store = graph_of(sample_files["PKU"].files)
-    pairs = rows(store, """SELECT ?rom ?ver WHERE { ?i a bf:Instance ; bf:title ?t .
-                           ?t bf:mainTitle ?rom, ?ver FILTER(langMatches(lang(?ver), "zh") && lang(?rom) = "zh-latn-pinyin") }""")
+    pairs = rows(
+        store,
+        """SELECT ?rom ?ver WHERE { ?i a bf:Instance ; bf:title ?t .
+                           ?t bf:mainTitle ?rom, ?ver FILTER(langMatches(lang(?ver), "zh") && lang(?rom) = "zh-latn-pinyin") }""",
+    )
     assert pairs, "a Chinese record's 245 and its 880 are one title in two scripts"
 
 
 def test_every_852_is_an_item_of_the_loading_member(tmp_path, sample_files):
     shl = sample_files["SHL"]  # Shanghai's export, loaded by BL: one 852 per copy
-    store = graph_of([*shl.files, written(tmp_path, record("j1", ("852", "  ", [("a", "BL"), ("j", "XC.12.b.34")])))],
-                     member="BL")
-    items = rows(store, """SELECT ?item ?mark ?lib WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:heldBy ?lib .
-                           OPTIONAL { ?item bf:shelfMark/rdfs:label ?mark } }""")
+    store = graph_of(
+        [*shl.files, written(tmp_path, record("j1", ("852", "  ", [("a", "BL"), ("j", "XC.12.b.34")])))], member="BL"
+    )
+    items = rows(
+        store,
+        """SELECT ?item ?mark ?lib WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:heldBy ?lib .
+                           OPTIONAL { ?item bf:shelfMark/rdfs:label ?mark } }""",
+    )
     assert len(items) == shl.items + 1
     assert {lib for _, _, lib in items} == {TEST_BASE + "library/bl"}
-    assert ("XC.12.b.34" in {m for _, m, _ in items}), "852 $j shelving control numbers are shelf marks"
+    assert "XC.12.b.34" in {m for _, m, _ in items}, "852 $j shelving control numbers are shelf marks"
 
 
 def test_items_carry_barcodes_call_numbers_and_locations(tmp_path):
-    store = graph_of([written(tmp_path, record(
-        "b1", ("852", "0 ", [("b", "Main"), ("c", "Stacks"), ("h", "M94"), ("i", ".G00395"), ("p", "500881138")])),
-        record("b2", ("852", "0 ", [("8", "1"), ("b", "Hayden"), ("h", "PR4030"), ("i", "1983")]),
-               ("876", "  ", [("8", "1"), ("p", "39080012345671")]), ("876", "  ", [("8", "1"), ("p", "39080012345689")])))])
-    found = rows(store, """SELECT ?barcode ?mark ?where WHERE { ?item bf:identifiedBy ?b . ?b a bf:Barcode ;
-                           rdf:value ?barcode . ?item bf:shelfMark/rdfs:label ?mark ; bf:sublocation/rdfs:label ?where }""")
+    store = graph_of(
+        [
+            written(
+                tmp_path,
+                record(
+                    "b1",
+                    ("852", "0 ", [("b", "Main"), ("c", "Stacks"), ("h", "M94"), ("i", ".G00395"), ("p", "500881138")]),
+                ),
+                record(
+                    "b2",
+                    ("852", "0 ", [("8", "1"), ("b", "Hayden"), ("h", "PR4030"), ("i", "1983")]),
+                    ("876", "  ", [("8", "1"), ("p", "39080012345671")]),
+                    ("876", "  ", [("8", "1"), ("p", "39080012345689")]),
+                ),
+            )
+        ]
+    )
+    found = rows(
+        store,
+        """SELECT ?barcode ?mark ?where WHERE { ?item bf:identifiedBy ?b . ?b a bf:Barcode ;
+                           rdf:value ?barcode . ?item bf:shelfMark/rdfs:label ?mark ; bf:sublocation/rdfs:label ?where }""",
+    )
     assert ("500881138", "M94 .G00395", "Main Stacks") in found
     # 876 item fields: one Item each, with the call number of their 852
-    items = rows(store, """SELECT ?barcode ?mark WHERE { ?item a bf:Item ; bf:shelfMark/rdfs:label ?mark ;
-                           bf:identifiedBy [ a bf:Barcode ; rdf:value ?barcode ] }""")
+    items = rows(
+        store,
+        """SELECT ?barcode ?mark WHERE { ?item a bf:Item ; bf:shelfMark/rdfs:label ?mark ;
+                           bf:identifiedBy [ a bf:Barcode ; rdf:value ?barcode ] }""",
+    )
     assert {("39080012345671", "PR4030 1983"), ("39080012345689", "PR4030 1983")} <= set(items)
 
 
@@ -172,17 +274,32 @@ def holdings(control: str, bib: str, *fields: tuple, kind: str = "x") -> pymarc.
     r = pymarc.Record(leader=f"00000n{kind}  a22000001n 4500")
     r.add_field(pymarc.Field(tag="001", data=control), pymarc.Field(tag="004", data=bib))
     for tag, ind, subs in fields:
-        r.add_field(pymarc.Field(tag=tag, indicators=pymarc.Indicators(*ind),
-                                 subfields=[pymarc.Subfield(c, v) for c, v in subs]))
+        r.add_field(
+            pymarc.Field(
+                tag=tag, indicators=pymarc.Indicators(*ind), subfields=[pymarc.Subfield(c, v) for c, v in subs]
+            )
+        )
     return r
 
 
 def test_holdings_records_become_items_of_their_bibliographic_record(tmp_path):
-    store = graph_of([written(tmp_path, record("b1"), holdings("h1", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25")])),
-                              holdings("h2", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25 c.2")])),
-                              record("b2"), holdings("h3", "b2", ("852", "0 ", [("h", "QA76"), ("i", ".R6")])))])
-    linked = rows(store, """SELECT ?mark ?title WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:shelfMark/rdfs:label ?mark .
-                            ?i bf:title/bf:mainTitle ?title }""")
+    store = graph_of(
+        [
+            written(
+                tmp_path,
+                record("b1"),
+                holdings("h1", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25")])),
+                holdings("h2", "b1", ("852", "0 ", [("h", "MT130"), ("i", ".M25 c.2")])),
+                record("b2"),
+                holdings("h3", "b2", ("852", "0 ", [("h", "QA76"), ("i", ".R6")])),
+            )
+        ]
+    )
+    linked = rows(
+        store,
+        """SELECT ?mark ?title WHERE { ?item a bf:Item ; bf:itemOf ?i ; bf:shelfMark/rdfs:label ?mark .
+                            ?i bf:title/bf:mainTitle ?title }""",
+    )
     assert sorted(linked) == [("MT130 .M25", "Record b1"), ("MT130 .M25 c.2", "Record b1"), ("QA76 .R6", "Record b2")]
     # bibliographic records whose holdings come separately get no stand-in Item
     assert rows(store, "SELECT (COUNT(?item) AS ?n) WHERE { ?item a bf:Item }") == [("3",)]
@@ -190,8 +307,11 @@ def test_holdings_records_become_items_of_their_bibliographic_record(tmp_path):
 
 def test_holdings_records_in_another_file_and_their_holdings_statements(tmp_path):
     bibs = written(tmp_path, record("s1"), record("s2"), name="titles.mrc")
-    mfhd = written(tmp_path, holdings("l1", "s1", ("852", "  ", [("b", "Magazin")]), ("866", " 0", [("a", "11.1969")]),
-                                      kind="y"), name="holdings.mrc")
+    mfhd = written(
+        tmp_path,
+        holdings("l1", "s1", ("852", "  ", [("b", "Magazin")]), ("866", " 0", [("a", "11.1969")]), kind="y"),
+        name="holdings.mrc",
+    )
     store = graph_of([bibs, mfhd])
     n = rows(store, "SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item a bf:Item ; bf:itemOf ?i . ?i a bf:Instance }")
     assert n == [("2",)]  # one holdings record; the title without any gets a stand-in
@@ -247,29 +367,47 @@ def test_film_and_sound_recording_imprints_261_262_as_the_lc_converter_maps_them
     producers, places and dates: the same (type, agent, place, date) activities the reference has."""
     relative = "marc21/marc2bibframe2/test/data/ConvSpec-250-270/marc.xml"
     store = graph_of([relative])
-    ours = set(rows(store, """SELECT ?type ?agent ?place ?date WHERE {
+    ours = set(
+        rows(
+            store,
+            """SELECT ?type ?agent ?place ?date WHERE {
         ?i bf:provisionActivity ?pa . ?pa a ?type ; bflc:simpleAgent ?agent .
         OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
-        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }""",
+        )
+    )
     reference = ox.Store()
-    reference.load(path=str(shared("reference/marc2bibframe2-v2.10.0/testdata_all157.rdf")),
-                   format=ox.RdfFormat.RDF_XML)
-    theirs = set(rows(reference, """SELECT ?type ?agent ?place ?date WHERE {
+    reference.load(
+        path=str(shared("reference/marc2bibframe2-v2.10.0/testdata_all157.rdf")), format=ox.RdfFormat.RDF_XML
+    )
+    theirs = set(
+        rows(
+            reference,
+            """SELECT ?type ?agent ?place ?date WHERE {
         ?pa a ?type ; bflc:simpleAgent ?agent .
         OPTIONAL { ?pa bflc:simplePlace ?place } OPTIONAL { ?pa bflc:simpleDate ?date }
-        FILTER(?type IN (bf:Production, bf:Manufacture)) }"""))
+        FILTER(?type IN (bf:Production, bf:Manufacture)) }""",
+        )
+    )
     B = "http://id.loc.gov/ontologies/bibframe/"
-    assert ours == {(B + "Production", "Produzioni europee associate", "Rome", None),
-                    (B + "Production", "Arturo Gonzalez", "Madrid", None),
-                    (B + "Production", "Constantin Film", "Munich", None),
-                    (B + "Manufacture", "Made by D.C. Chipperfield", None, "1957"),
-                    (B + "Manufacture", "Released in the U.S. by United Artists Corp", None, "1957")}
+    assert ours == {
+        (B + "Production", "Produzioni europee associate", "Rome", None),
+        (B + "Production", "Arturo Gonzalez", "Madrid", None),
+        (B + "Production", "Constantin Film", "Munich", None),
+        (B + "Manufacture", "Made by D.C. Chipperfield", None, "1957"),
+        (B + "Manufacture", "Released in the U.S. by United Artists Corp", None, "1957"),
+    }
     assert ours <= theirs
     statements = {r[0] for r in rows(store, "SELECT ?s WHERE { ?i bf:provisionActivityStatement ?s }")}
-    assert {"Rome: Produzioni europee associate", "Made by D.C. Chipperfield, Released in the U.S. by "
-            "United Artists Corp, 1957"} <= statements
-    sound = rows(store, """SELECT ?place ?date WHERE { ?i bf:provisionActivity ?pa . ?pa a bf:Publication ;
-        bflc:simpleAgent "Louisville Orchestra" ; bflc:simplePlace ?place ; bflc:simpleDate ?date }""")
+    assert {
+        "Rome: Produzioni europee associate",
+        "Made by D.C. Chipperfield, Released in the U.S. by United Artists Corp, 1957",
+    } <= statements
+    sound = rows(
+        store,
+        """SELECT ?place ?date WHERE { ?i bf:provisionActivity ?pa . ?pa a bf:Publication ;
+        bflc:simpleAgent "Louisville Orchestra" ; bflc:simplePlace ?place ; bflc:simpleDate ?date }""",
+    )
     assert sound == [("Louisville, KY", "[1967]")]
 
 
@@ -282,16 +420,31 @@ def test_related_works_and_instances_are_typed_and_kept_apart_from_catalogued_on
 
     path, given = with_related_entries(sample_files["PKU"].files[0], tmp_path / "related.mrc")
     store = graph_of([path])
-    untyped = rows(store, """SELECT ?x WHERE { ?w bf:relation/bf:associatedResource ?x
-        FILTER NOT EXISTS { ?x a ?t } }""")
+    untyped = rows(
+        store,
+        """SELECT ?x WHERE { ?w bf:relation/bf:associatedResource ?x
+        FILTER NOT EXISTS { ?x a ?t } }""",
+    )
     assert untyped == []
-    related = rows(store, """SELECT DISTINCT ?x WHERE { ?w bf:relation/bf:associatedResource ?x .
-        ?x a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""")
-    related_instances = rows(store, """SELECT DISTINCT ?i WHERE { ?w bf:relation/bf:associatedResource ?x .
-        ?x bf:hasInstance ?i . ?i a bf:Instance, <https://alliance-graph.org/ns#RelatedResource> }""")
+    related = rows(
+        store,
+        """SELECT DISTINCT ?x WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""",
+    )
+    related_instances = rows(
+        store,
+        """SELECT DISTINCT ?i WHERE { ?w bf:relation/bf:associatedResource ?x .
+        ?x bf:hasInstance ?i . ?i a bf:Instance, <https://alliance-graph.org/ns#RelatedResource> }""",
+    )
     assert len(related) == 3 * given and related_instances, "a 740, a 776 and a 780 each (a 700 $t is a Hub)"
-    assert rows(store, """SELECT ?i WHERE { ?i a <https://alliance-graph.org/ns#RelatedResource> ;
-        bf:hasItem|^bf:itemOf ?item }""") == [], "related resources hold no Items"
+    assert (
+        rows(
+            store,
+            """SELECT ?i WHERE { ?i a <https://alliance-graph.org/ns#RelatedResource> ;
+        bf:hasItem|^bf:itemOf ?item }""",
+        )
+        == []
+    ), "related resources hold no Items"
     catalogue = len(records(path))
     works = rows(store, f"SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE {{ ?w a bf:Work {catalogued('w')} }}")[0][0]
     instances = rows(store, f"SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {{ ?i a bf:Instance {catalogued('i')} }}")

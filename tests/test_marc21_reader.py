@@ -1,4 +1,5 @@
 """The MARC 21 reader on real, often broken, files: it never crashes, reports why, and reads what it can."""
+
 from __future__ import annotations
 
 import io
@@ -20,8 +21,9 @@ def marc21_files():
     folder = SHARED_DATA / "marc21"
     if not folder.is_dir():
         return []
-    return sorted(p.relative_to(SHARED_DATA).as_posix() for p in folder.rglob("*")
-                  if p.suffix in MARC_SUFFIXES and p.is_file())
+    return sorted(
+        p.relative_to(SHARED_DATA).as_posix() for p in folder.rglob("*") if p.suffix in MARC_SUFFIXES and p.is_file()
+    )
 
 
 CONTROL = re.compile("[\x00-\x1f\x7f]")
@@ -39,8 +41,7 @@ def _texts(record):
 
 def read(relative):
     items = list(read_marc(shared(relative)))
-    return ([i for i in items if isinstance(i, SourceRecord)],
-            [i for i in items if isinstance(i, Rejection)])
+    return ([i for i in items if isinstance(i, SourceRecord)], [i for i in items if isinstance(i, Rejection)])
 
 
 @pytest.mark.parametrize("relative", marc21_files() or ["marc21"])
@@ -51,8 +52,9 @@ def test_every_shared_file_reads_without_crashing_or_noise(relative, capfd):
     for g in good:
         assert g.record.fields
         control = XML_CONTROL if relative.endswith(".xml") else CONTROL  # XML text may hold line breaks
-        assert not control.search(str(g.record.leader) + "".join(_texts(g.record))), \
+        assert not control.search(str(g.record.leader) + "".join(_texts(g.record))), (
             f"record {g.position}: a control character reached the text (removed and warned about instead)"
+        )
         if any(f.control_field and "\x1f" in (f.data or "") for f in g.record.fields):
             assert not_marc21(g.record), "subfields in a control field: refused as another MARC format"
     out, err = capfd.readouterr()
@@ -134,9 +136,11 @@ def test_invalid_utf8_is_replaced_and_counted():
 
 
 def test_marcxml_with_missing_tags_or_codes_is_rejected_with_the_reason():
-    for name, reason in (("chabon-missing-controlfield-tag.xml", "controlfield without a tag"),
-                         ("chabon-missing-datafield-tag.xml", "datafield without a tag"),
-                         ("chabon-missing-subfield-code.xml", "subfield without a code")):
+    for name, reason in (
+        ("chabon-missing-controlfield-tag.xml", "controlfield without a tag"),
+        ("chabon-missing-datafield-tag.xml", "datafield without a tag"),
+        ("chabon-missing-subfield-code.xml", "subfield without a code"),
+    ):
         good, bad = read(f"marc21/marc4j/{name}")
         assert not good and reason in bad[0].reason and bad[0].control_number == "11939876"
 
@@ -194,8 +198,16 @@ def test_control_characters_are_removed_and_reported():
     assert "2011035923" in good[0].record["010"].value()
 
 
-@pytest.mark.parametrize("relative", ["marc21/pymarc/marc8.dat", "marc21/pymarc/test.dat", "marc21/pymarc/marc.dat",
-                                      "marc21/xbib/IRMARC8.bin", "marc21/yaz/marc8.marc"])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "marc21/pymarc/marc8.dat",
+        "marc21/pymarc/test.dat",
+        "marc21/pymarc/marc.dat",
+        "marc21/xbib/IRMARC8.bin",
+        "marc21/yaz/marc8.marc",
+    ],
+)
 def test_marc8_files_decode_as_pymarc_decodes_them(relative):
     """Every record reads as pymarc reads it (which complains, to stderr, of the spaces in Arabic, Hebrew
     and Cyrillic text, then reads them right); MARC-8's numeric character references, which pymarc

@@ -1,5 +1,6 @@
 """Union records as MARC 21: the mapping, the round trip through ``alliance convert``, the member export
 and the edition page's formats: on the shared LC records and gwu.xml, and on the sample alliance's records."""
+
 from __future__ import annotations
 
 import io
@@ -59,20 +60,30 @@ def roundtrip(cat, iris: list[str], tmp_path, suffix: str = ".mrc"):
     for iri, record in records.items():
         if cat.clusters.lookup(evidence(record, "BACK", "x")).instances != (iri,):
             failures["cluster"].append(iri)
-        rows = list(back.query(
-            "SELECT ?i WHERE { ?i <http://id.loc.gov/ontologies/bibframe/adminMetadata>/"
-            "<http://id.loc.gov/ontologies/bibframe/identifiedBy>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "
-            f'"{record["001"].data}" }}'))
+        rows = list(
+            back.query(
+                "SELECT ?i WHERE { ?i <http://id.loc.gov/ontologies/bibframe/adminMetadata>/"
+                "<http://id.loc.gov/ontologies/bibframe/identifiedBy>/<http://www.w3.org/1999/02/22-rdf-syntax-ns#value> "
+                f'"{record["001"].data}" }}'
+            )
+        )
         assert len(rows) == 1, f"{iri}: the converted file holds {len(rows)} editions for its record"
         before = facts(union_description(cat.store, iri), iri)
         after = roundtrip_facts(back, rows[0]["i"].value)
         # `alliance convert` has no cluster index: two editions (or works) with one match key (print and
         # online, one LCCN; one title and author) become one resource there, which then holds both
         # records' facts
-        shared_key = len(list(back.query(f"""SELECT DISTINCT ?l WHERE {{ <{rows[0]["i"].value}>
+        shared_key = (
+            len(
+                list(
+                    back.query(f"""SELECT DISTINCT ?l WHERE {{ <{rows[0]["i"].value}>
             <http://id.loc.gov/ontologies/bibframe/instanceOf>/<http://id.loc.gov/ontologies/bibframe/hasInstance>/
             <http://id.loc.gov/ontologies/bibframe/adminMetadata>/<http://id.loc.gov/ontologies/bibframe/identifiedBy>/
-            <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?l }}"""))) > 1
+            <http://www.w3.org/1999/02/22-rdf-syntax-ns#value> ?l }}""")
+                )
+            )
+            > 1
+        )
         for kind in before:
             if before[kind] != after[kind] and not (shared_key and before[kind] <= after[kind]):
                 failures["facts"].append((iri, kind, before[kind] - after[kind], after[kind] - before[kind]))
@@ -131,12 +142,18 @@ def test_electronic_resources_say_so(online_catalogue):
     (bf:carrier online resource), so the union record's 338 does too, and matching, which keeps print and
     online apart, finds the same edition again."""
     cat, made = online_catalogue
-    rows = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
-        bf:carrier <http://id.loc.gov/vocabulary/carriers/cr> } ORDER BY ?i""")
+    rows = select(
+        cat.store,
+        """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
+        bf:carrier <http://id.loc.gov/vocabulary/carriers/cr> } ORDER BY ?i""",
+    )
     assert len(rows) == made == 45
-    held = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
+    held = select(
+        cat.store,
+        """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
         bf:carrier <http://id.loc.gov/vocabulary/carriers/cr> . ?item bf:itemOf ?i ; bf:heldBy ?lib .
-        ?lib alliance:code "PKU" }""")
+        ?lib alliance:code "PKU" }""",
+    )
     assert held == [], "print and online stay apart: no online edition is one of PKU's print ones"
     for row in rows:
         record = union_record(cat.store, row["i"])
@@ -150,8 +167,11 @@ def test_two_members_records_give_each_identifier_and_name_once(seeded_catalogue
     members' descriptions beside its union description; the union record has one 245, one 1XX, one 264
     of each kind, and each ISBN once."""
     cat = seeded_catalogue
-    rows = select(cat.store, """SELECT ?i WHERE { ?i a bf:Instance ; alliance:memberDescription ?d ;
-        bf:identifiedBy/a bf:Isbn } GROUP BY ?i HAVING (COUNT(DISTINCT ?d) > 1) LIMIT 20""")
+    rows = select(
+        cat.store,
+        """SELECT ?i WHERE { ?i a bf:Instance ; alliance:memberDescription ?d ;
+        bf:identifiedBy/a bf:Isbn } GROUP BY ?i HAVING (COUNT(DISTINCT ?d) > 1) LIMIT 20""",
+    )
     assert rows, "one file loaded by two members gives editions described by two members"
     for r in rows:
         record = union_record(cat.store, r["i"])
@@ -163,8 +183,11 @@ def test_two_members_records_give_each_identifier_and_name_once(seeded_catalogue
 
 def test_chinese_record_keeps_its_880_pairs(seeded_catalogue):
     cat = seeded_catalogue
-    rows = select(cat.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ; bf:title ?t . ?t bf:mainTitle ?m .
-        FILTER(LANGMATCHES(LANG(?m), "zh-Hans") || LANGMATCHES(LANG(?m), "zh-Hant")) } ORDER BY ?i LIMIT 10""")
+    rows = select(
+        cat.store,
+        """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ; bf:title ?t . ?t bf:mainTitle ?m .
+        FILTER(LANGMATCHES(LANG(?m), "zh-Hans") || LANGMATCHES(LANG(?m), "zh-Hant")) } ORDER BY ?i LIMIT 10""",
+    )
     assert rows
     for r in rows:
         record = union_record(cat.store, r["i"])
@@ -215,6 +238,7 @@ def _cli(data):
 
     def run(*args):
         return CliRunner().invoke(main, ["--data", str(data), "--base", TEST_BASE, *args], catch_exceptions=False)
+
     return run
 
 
@@ -245,15 +269,25 @@ def test_export_member_round_trip(gwu_data, tmp_path, suffix):
         records = pymarc.parse_xml_to_array(io.BytesIO(out.read_bytes()))
     cat = Catalogue.open(gwu_data)
     try:
-        held = [r["i"].value for r in select(cat.store, f"""SELECT DISTINCT ?i WHERE {{ ?item bf:itemOf ?i ;
-            bf:heldBy <{cat.minter.library('GWU').value}> }}""")]
+        held = [
+            r["i"].value
+            for r in select(
+                cat.store,
+                f"""SELECT DISTINCT ?i WHERE {{ ?item bf:itemOf ?i ;
+            bf:heldBy <{cat.minter.library("GWU").value}> }}""",
+            )
+        ]
         assert f"{len(held)} union records written" in result.output
         assert sorted(r["001"].data for r in records) == sorted(i.rsplit("/", 1)[-1] for i in held)
         assert not any(r.get_fields("852") for r in records)
         _, instances = converted(tmp_path / "back.nt")
         assert len(instances) == len(held)
-        lost = [iri for r in records for iri in [TEST_BASE + "instance/" + r["001"].data]
-                if cat.clusters.lookup(evidence(r, "BACK", "x")).instances != (iri,)]
+        lost = [
+            iri
+            for r in records
+            for iri in [TEST_BASE + "instance/" + r["001"].data]
+            if cat.clusters.lookup(evidence(r, "BACK", "x")).instances != (iri,)
+        ]
         assert lost == []
     finally:
         cat.close()
@@ -278,12 +312,15 @@ def demo_client(demo_catalogue):
 
 
 def _path(iri: str) -> str:
-    return "/" + iri[len(TEST_BASE):]
+    return "/" + iri[len(TEST_BASE) :]
 
 
 def test_edition_page_offers_union_record(demo_client, demo_catalogue):
-    iri = select(demo_catalogue.store, """SELECT ?i WHERE { ?i a bf:Instance ; bf:title ?t . ?t bf:mainTitle ?m .
-        FILTER(LANGMATCHES(LANG(?m), "zh-Hans")) } ORDER BY ?i LIMIT 1""")[0]["i"].value
+    iri = select(
+        demo_catalogue.store,
+        """SELECT ?i WHERE { ?i a bf:Instance ; bf:title ?t . ?t bf:mainTitle ?m .
+        FILTER(LANGMATCHES(LANG(?m), "zh-Hans")) } ORDER BY ?i LIMIT 1""",
+    )[0]["i"].value
     page = demo_client.get(_path(iri)).get_data(as_text=True)
     assert "format=marc21" in page and "format=union-marcxml" in page and "format=marcxml" in page
     mrc = demo_client.get(_path(iri) + "?format=marc21")

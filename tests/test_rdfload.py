@@ -1,4 +1,5 @@
 """Bulk RDF loads: every registered format, gzip, atomic failure with file and line."""
+
 from __future__ import annotations
 
 import gzip
@@ -10,16 +11,21 @@ from graph.formats import RDF_SERIALISATIONS, UnknownFormat
 from graph.load.rdfload import LoadError, load_files
 
 DATA = [
-    (ox.NamedNode("http://ex.test/book/1"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-     ox.Literal("北京志", language="zh-Hans")),
-    (ox.NamedNode("http://ex.test/book/1"), ox.NamedNode("http://id.loc.gov/ontologies/bibframe/heldBy"),
-     ox.NamedNode("http://ex.test/library/pku")),
+    (
+        ox.NamedNode("http://ex.test/book/1"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.Literal("北京志", language="zh-Hans"),
+    ),
+    (
+        ox.NamedNode("http://ex.test/book/1"),
+        ox.NamedNode("http://id.loc.gov/ontologies/bibframe/heldBy"),
+        ox.NamedNode("http://ex.test/library/pku"),
+    ),
 ]
 
 
 def labels(store):
-    return sorted(r["o"].value for r in store.query(
-        "SELECT ?o WHERE { <http://ex.test/book/1> ?p ?o }"))
+    return sorted(r["o"].value for r in store.query("SELECT ?o WHERE { <http://ex.test/book/1> ?p ?o }"))
 
 
 @pytest.mark.parametrize("serialisation", RDF_SERIALISATIONS, ids=lambda s: s.name)

@@ -1,6 +1,7 @@
 """The README's search examples, run against the demo alliance they describe (what `alliance demo` builds):
 each claim the paragraph makes is read out of README.md and checked, so the README cannot drift from the
 demo again (it once promised ISBNs the demo did not have)."""
+
 from __future__ import annotations
 
 import re
@@ -18,12 +19,13 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 def paragraph() -> str:
     text = README.read_text(encoding="utf-8")
     start = text.index("`/search?q=…` searches")
-    return " ".join(text[start:text.index("\n\n", start)].split())
+    return " ".join(text[start : text.index("\n\n", start)].split())
 
 
 @pytest.fixture(scope="module")
 def searcher(demo_catalogue):
     from graph.index import Searcher
+
     return Searcher(demo_catalogue.search)
 
 
@@ -35,22 +37,31 @@ def works(searcher, q: str) -> dict:
 
 def test_the_isbn_examples_find_the_edition_the_readme_names(searcher, demo_catalogue):
     text = paragraph()
-    match = re.search(r"`([0-9-]{13,17})` and\s+`([0-9X]{10})`.*?find the same edition, (\S+) \(([^,]+), (\d{4})\), "
-                      r"which all five members hold", text)
+    match = re.search(
+        r"`([0-9-]{13,17})` and\s+`([0-9X]{10})`.*?find the same edition, (\S+) \(([^,]+), (\d{4})\), "
+        r"which all five members hold",
+        text,
+    )
     assert match, text
     thirteen, ten, title, publisher, year = match.groups()
     assert isbn13(thirteen) == isbn13(ten), "the two forms are one ISBN"
     found = [works(searcher, thirteen), works(searcher, ten)]
     assert len(found[0]) == 1 and found[0].keys() == found[1].keys(), "both forms find the same single work"
-    rows = select(demo_catalogue.store, f"""SELECT DISTINCT ?i ?label (COUNT(DISTINCT ?lib) AS ?holders) WHERE {{
+    rows = select(
+        demo_catalogue.store,
+        f"""SELECT DISTINCT ?i ?label (COUNT(DISTINCT ?lib) AS ?holders) WHERE {{
         ?i bf:identifiedBy ?x ; rdfs:label ?label ; bf:instanceOf ?w . ?x a bf:Isbn ; rdf:value ?v .
         ?item bf:itemOf ?i ; bf:heldBy ?lib
-        FILTER(REPLACE(STR(?v), "-", "") IN ("{thirteen.replace('-', '')}", "{ten}")) }} GROUP BY ?i ?label""")
+        FILTER(REPLACE(STR(?v), "-", "") IN ("{thirteen.replace("-", "")}", "{ten}")) }} GROUP BY ?i ?label""",
+    )
     assert {r["i"].value for r in rows} and len({r["i"].value for r in rows}) == 1, "one edition"
     assert title in {r["label"].value for r in rows}
     assert int(rows[0]["holders"].value) == 5
-    statement = select(demo_catalogue.store, f"""SELECT ?s WHERE {{ <{rows[0]['i'].value}>
-        bf:provisionActivityStatement ?s }}""")
+    statement = select(
+        demo_catalogue.store,
+        f"""SELECT ?s WHERE {{ <{rows[0]["i"].value}>
+        bf:provisionActivityStatement ?s }}""",
+    )
     assert any(publisher in s["s"].value and year in s["s"].value for s in statement)
     work = select(demo_catalogue.store, f"SELECT ?w WHERE {{ <{rows[0]['i'].value}> bf:instanceOf ?w }}")[0]["w"].value
     assert set(found[0]) == {work}
@@ -73,6 +84,7 @@ def test_beijing_finds_the_han_titles_by_their_pinyin_however_divided(searcher):
 
     def romanised(hit):
         return [v for v, tag in hit.display.get("labels", []) if v.isascii()]
+
     for form in divisions:  # a title romanised each way is among what `beijing` finds, and has 北京 in Han
         hits = [h for h in pinyin.values() if any(r.startswith(form) for r in romanised(h))]
         assert hits, form

@@ -1,4 +1,5 @@
 """`alliance generate` (graph/sample/real_records.py) over source records that are not LC book records."""
+
 from __future__ import annotations
 
 from pathlib import Path

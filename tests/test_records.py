@@ -1,4 +1,5 @@
 """The read side (graph/views): views and descriptions built over the sample alliance's records, ingested."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -136,8 +137,12 @@ def test_home_counts_every_member(store, seeded):
 def test_literal_ranking():
     from graph.views.common import ranked
 
-    lits = [Literal("Kankyō hakusho"), Literal("環境白書", language="ja"),
-            Literal("huan jing", language="zh-latn-pinyin"), Literal("环境", language="zh-hans"),
-            Literal("Environment", language="en")]
+    lits = [
+        Literal("Kankyō hakusho"),
+        Literal("環境白書", language="ja"),
+        Literal("huan jing", language="zh-latn-pinyin"),
+        Literal("环境", language="zh-hans"),
+        Literal("Environment", language="en"),
+    ]
     assert ranked(lits, "zh") == ["环境", "Environment", "Kankyō hakusho", "環境白書", "huan jing"]
     assert ranked(lits, "en")[0] == "Environment"

@@ -2,6 +2,7 @@
 the embedded store does, and a load still running in another process keeps its graph: real
 `alliance --store … ingest` processes, `kill -9` at the point where every triple is written but the batch
 is not switched on, on both servers the scale-out tests use (Oxigraph server, Virtuoso 7)."""
+
 from __future__ import annotations
 
 import os
@@ -28,13 +29,15 @@ def _inactive(cat) -> set[str]:
 
     assert isinstance(cat.store, RemoteStore)
     active = set(cat.store.active_graphs())
-    return {g.value for g in cat.store._named_graphs()
-            if g not in active and g.value.startswith(cat.minter.base + "graph/")}
+    return {
+        g.value for g in cat.store._named_graphs() if g not in active and g.value.startswith(cat.minter.base + "graph/")
+    }
 
 
 def _visible(cat) -> frozenset:
-    return frozenset(str(q) for g in cat.store.active_graphs() for q in cat.store.quads_in(g)
-                     if "loadedAt" not in str(q.predicate))
+    return frozenset(
+        str(q) for g in cat.store.active_graphs() for q in cat.store.quads_in(g) if "loadedAt" not in str(q.predicate)
+    )
 
 
 @pytest.mark.parametrize("flavour", sorted(STARTERS))
@@ -55,18 +58,23 @@ def test_a_crashed_loads_graph_is_collected_on_open(tmp_path, flavour, sources):
 
         # a load crashes after writing all its triples (its writer's lease is one second)
         crashed_url = server.url + "&lease=1"
-        kill_at(data, "store.written", "--store", crashed_url, "ingest", "--member", "PKU", "--replace",
-                str(sources.bl))
+        kill_at(
+            data, "store.written", "--store", crashed_url, "ingest", "--member", "PKU", "--replace", str(sources.bl)
+        )
         cat = _catalogue(data, server.url, read_only=True)  # a reader does not collect...
         orphans = _inactive(cat)
         cat.close()
         assert len(orphans) == 1, "the killed load left no graph behind: kill it later"
 
         # ...while another load is still writing (paused at the same point, its lease renewed by default)
-        paused = subprocess.Popen(cli_command(data, "--store", server.url, "ingest", "--member", "PKU",
-                                              str(sources.bl)),
-                                  cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                                  env=_env({"ALLIANCE_FAULT_PAUSE": "store.written", "ALLIANCE_FAULT_WAIT": "120"}))
+        paused = subprocess.Popen(
+            cli_command(data, "--store", server.url, "ingest", "--member", "PKU", str(sources.bl)),
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=_env({"ALLIANCE_FAULT_PAUSE": "store.written", "ALLIANCE_FAULT_WAIT": "120"}),
+        )
         for line in paused.stderr:
             if line.startswith(PAUSED):
                 break
@@ -111,15 +119,17 @@ def test_an_expired_lease_never_drops_an_active_graph(tmp_path, flavour, sources
         before = _visible(cat)
         (batch,) = cat.store.batches("PKU")
         old = ox.Literal("2001-01-01T00:00:00+00:00", datatype=XSD.dateTime)
-        cat.store._update(f"INSERT DATA {{ GRAPH {cat.minter.lease_graph} {{ "
-                          f"{batch.graph} {ALLIANCE.leaseUntil} {old} }} }}")
+        cat.store._update(
+            f"INSERT DATA {{ GRAPH {cat.minter.lease_graph} {{ {batch.graph} {ALLIANCE.leaseUntil} {old} }} }}"
+        )
         cat.close()
 
         cat = _catalogue(data, server.url)
         try:
             assert _visible(cat) == before and [b.graph for b in cat.store.batches("PKU")] == [batch.graph]
-            assert not bool(cat.store._select(f"ASK {{ GRAPH {cat.minter.lease_graph} {{ ?g ?p ?o }} }}")), \
+            assert not bool(cat.store._select(f"ASK {{ GRAPH {cat.minter.lease_graph} {{ ?g ?p ?o }} }}")), (
                 "the stale lease is still there"
+            )
         finally:
             cat.close()
     finally:

@@ -1,5 +1,6 @@
 """The scale-out backend: the same ingest, query, page and protocol tests on real SPARQL servers
 (Oxigraph server and Virtuoso 7) started here on 127.0.0.1, compared with the embedded store."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,10 @@ def _load(cat, files):
 
     add_member(cat.store, cat.minter, Member("GWU", "George Washington University Libraries", "乔治·华盛顿大学图书馆"))
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆"))
-    reports = [ingest(cat.store, cat.minter, files, "GWU", clusters=cat.clusters),
-               ingest(cat.store, cat.minter, files, "PKU", clusters=cat.clusters)]
+    reports = [
+        ingest(cat.store, cat.minter, files, "GWU", clusters=cat.clusters),
+        ingest(cat.store, cat.minter, files, "PKU", clusters=cat.clusters),
+    ]
     return reports
 
 
@@ -106,34 +109,54 @@ def test_pages_endpoint_and_graph_store_over_the_remote_store(remote):
     with LiveServer(app, threads=4) as live:
         page = requests.get(live.url + "/library/pku", timeout=60)
         assert page.status_code == 200 and "北京大学图书馆" in page.text, name
-        answer = requests.post(live.url + "/sparql", data={"query": HOLDINGS}, timeout=60,
-                               headers={"Accept": "application/sparql-results+json"})
+        answer = requests.post(
+            live.url + "/sparql",
+            data={"query": HOLDINGS},
+            timeout=60,
+            headers={"Accept": "application/sparql-results+json"},
+        )
         assert answer.status_code == 200, answer.text
         libs = [b["lib"]["value"] for b in answer.json()["results"]["bindings"]]
         assert libs == [TEST_BASE + "library/gwu", TEST_BASE + "library/pku"]
         bad = requests.get(live.url + "/sparql", params={"query": "SELECT ?x WHERE { ?x ?p }"}, timeout=60)
         assert bad.status_code == 400
         graph = TEST_BASE + "graph/pku/remote-notes"
-        put = requests.put(live.url + "/graph-store", params={"graph": graph}, timeout=60,
-                           data='<http://ex.test/b> <http://ex.test/note> "经由远程" .'.encode(),
-                           headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
+        put = requests.put(
+            live.url + "/graph-store",
+            params={"graph": graph},
+            timeout=60,
+            data='<http://ex.test/b> <http://ex.test/note> "经由远程" .'.encode(),
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},
+        )
         assert put.status_code == 201, put.text
-        seen = requests.get(live.url + "/sparql", timeout=60, params={
-            "query": 'ASK { <http://ex.test/b> <http://ex.test/note> "经由远程" }', "format": "json"})
+        seen = requests.get(
+            live.url + "/sparql",
+            timeout=60,
+            params={"query": 'ASK { <http://ex.test/b> <http://ex.test/note> "经由远程" }', "format": "json"},
+        )
         assert seen.json()["boolean"] is True
-        update = requests.post(live.url + "/sparql", timeout=60, headers={
-            "Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"},
-            data=f'INSERT DATA {{ GRAPH <{graph}> {{ <http://ex.test/b> <http://ex.test/n> 2 }} }}'.encode())
+        update = requests.post(
+            live.url + "/sparql",
+            timeout=60,
+            headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {token}"},
+            data=f"INSERT DATA {{ GRAPH <{graph}> {{ <http://ex.test/b> <http://ex.test/n> 2 }} }}".encode(),
+        )
         assert update.status_code == 204, update.text
-        got = requests.get(live.url + "/graph-store", params={"graph": graph}, timeout=60,
-                           headers={"Accept": "application/n-triples"})
+        got = requests.get(
+            live.url + "/graph-store", params={"graph": graph}, timeout=60, headers={"Accept": "application/n-triples"}
+        )
         assert got.status_code == 200 and got.text.count("\n") == 2
-        denied = requests.put(live.url + "/graph-store", params={"graph": TEST_BASE + "graph/gwu/x"}, timeout=60,
-                              data=b"<http://ex.test/b> <http://ex.test/p> 1 .",
-                              headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"})
+        denied = requests.put(
+            live.url + "/graph-store",
+            params={"graph": TEST_BASE + "graph/gwu/x"},
+            timeout=60,
+            data=b"<http://ex.test/b> <http://ex.test/p> 1 .",
+            headers={"Content-Type": "text/turtle", "Authorization": f"Bearer {token}"},
+        )
         assert denied.status_code == 403
-        gone = requests.delete(live.url + "/graph-store", params={"graph": graph}, timeout=60,
-                               headers={"Authorization": f"Bearer {token}"})
+        gone = requests.delete(
+            live.url + "/graph-store", params={"graph": graph}, timeout=60, headers={"Authorization": f"Bearer {token}"}
+        )
         assert gone.status_code == 204
         assert requests.get(live.url + "/graph-store", params={"graph": graph}, timeout=60).status_code == 404
 

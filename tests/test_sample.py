@@ -1,4 +1,5 @@
 """The sample alliance: generated here, read by our own readers, and a real union catalogue once loaded."""
+
 from __future__ import annotations
 
 import hashlib
@@ -158,10 +159,13 @@ def test_every_record_loads(loaded):
 def test_each_edition_is_one_instance_each_copy_one_item(loaded):
     """However the members wrote ISBNs, pinyin and punctuation, 240 editions make 240 Instances."""
     cat, members, _ = loaded
-    counts = _select(cat, """
+    counts = _select(
+        cat,
+        """
         SELECT (COUNT(DISTINCT ?i) AS ?instances) (COUNT(DISTINCT ?item) AS ?items) WHERE {
           { ?i a bf:Instance } UNION { ?item a bf:Item }
-        }""")[0]
+        }""",
+    )[0]
     assert int(counts["instances"].value) == 240
     assert int(counts["items"].value) == sum(m.items for m in members)
 
@@ -173,10 +177,13 @@ def test_members_are_described(loaded):
 
 def test_some_editions_are_held_across_the_alliance(loaded):
     cat, members, _ = loaded
-    rows = _select(cat, """
+    rows = _select(
+        cat,
+        """
         SELECT ?instance (COUNT(DISTINCT ?lib) AS ?libs) WHERE {
           ?item bf:itemOf ?instance ; bf:heldBy ?lib .
-        } GROUP BY ?instance""")
+        } GROUP BY ?instance""",
+    )
     spread = sorted(int(r["libs"].value) for r in rows)
     assert spread[-1] == len(members), "a few titles are held by every member"
     assert sum(1 for n in spread if n >= 3) >= 5
@@ -185,27 +192,36 @@ def test_some_editions_are_held_across_the_alliance(loaded):
 
 def test_some_members_hold_several_copies(loaded):
     cat, _, _ = loaded
-    rows = _select(cat, """
+    rows = _select(
+        cat,
+        """
         SELECT ?instance ?lib (COUNT(?item) AS ?copies) WHERE {
           ?item bf:itemOf ?instance ; bf:heldBy ?lib .
-        } GROUP BY ?instance ?lib HAVING (COUNT(?item) >= 2)""")
+        } GROUP BY ?instance ?lib HAVING (COUNT(?item) >= 2)""",
+    )
     assert len(rows) >= 10
     assert max(int(r["copies"].value) for r in rows) <= 4
 
 
 def test_chinese_titles_are_han_beside_pinyin(loaded):
     cat, _, _ = loaded
-    rows = _select(cat, """
+    rows = _select(
+        cat,
+        """
         SELECT DISTINCT ?han ?pinyin WHERE {
           ?instance bf:title ?t . ?t bf:mainTitle ?han, ?pinyin .
           FILTER(langMatches(lang(?han), "zh-Hans") && langMatches(lang(?pinyin), "zh-Latn-pinyin"))
-        }""")
+        }""",
+    )
     pairs = {(r["han"].value, r["pinyin"].value) for r in rows}
     assert len(pairs) >= 50
     assert ("红楼梦", "Hong lou meng") in pairs
     assert ("北京志", "Beijing zhi") in pairs or ("北京志", "Bei jing zhi") in pairs
-    traditional = _select(cat, """
-        SELECT ?han WHERE { ?t bf:mainTitle ?han FILTER(langMatches(lang(?han), "zh-Hant")) } LIMIT 1""")
+    traditional = _select(
+        cat,
+        """
+        SELECT ?han WHERE { ?t bf:mainTitle ?han FILTER(langMatches(lang(?han), "zh-Hant")) } LIMIT 1""",
+    )
     assert traditional, "old genealogies keep their Traditional characters"
 
 
@@ -222,34 +238,48 @@ def test_isbn10_and_isbn13_of_one_edition_are_one_instance(sample, loaded):
     assert len(mixed) >= 5
     for norm, values in sorted(mixed.items())[:10]:
         literals = ", ".join(f'"{v}"' for v in sorted(values))
-        rows = _select(cat, f"""
+        rows = _select(
+            cat,
+            f"""
             SELECT DISTINCT ?instance ?value WHERE {{
               ?instance a bf:Instance ; bf:identifiedBy ?id . ?id a bf:Isbn ; rdf:value ?value .
               FILTER(?value IN ({literals}))
-            }}""")
+            }}""",
+        )
         assert len({r["instance"].value for r in rows}) == 1, (norm, values)
         assert len({r["value"].value for r in rows}) == 1  # the union states one ISBN once
-        forms = _select(cat, f"""
+        forms = _select(
+            cat,
+            f"""
             SELECT DISTINCT ?value WHERE {{
               ?instance a bf:Instance ; alliance:memberDescription/bf:identifiedBy ?id .
               ?id a bf:Isbn ; rdf:value ?value . FILTER(?value IN ({literals}))
-            }}""")
+            }}""",
+        )
         assert {r["value"].value for r in forms} == values  # each member's own form stays in its description
 
 
 def test_editions_without_isbn_still_meet_across_members(loaded):
     cat, _, _ = loaded
-    rows = _select(cat, """
+    rows = _select(
+        cat,
+        """
         SELECT ?instance (COUNT(DISTINCT ?lib) AS ?libs) WHERE {
           ?instance a bf:Instance ; bf:hasItem/bf:heldBy ?lib .
           FILTER NOT EXISTS { ?instance bf:identifiedBy/a bf:Isbn }
-        } GROUP BY ?instance HAVING (COUNT(DISTINCT ?lib) >= 2)""")
+        } GROUP BY ?instance HAVING (COUNT(DISTINCT ?lib) >= 2)""",
+    )
     assert rows, "old books and genealogies match on title, date and publisher"
 
 
 def test_command_line_writes_the_files(tmp_path):
-    done = subprocess.run([sys.executable, "-m", "graph.sample", str(tmp_path), "--titles", "30"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.sample", str(tmp_path), "--titles", "30"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "30 editions" in done.stdout
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv"] * 4 + [".mrc", ".mrc", ".mrc", ".mrc", ".xml"]
@@ -277,9 +307,15 @@ def test_a_translation_is_its_own_work_linked_to_its_original(loaded):
     assert original != translation
     links = _select(cat, f"SELECT ?o WHERE {{ <{translation}> bf:translationOf ?o }}")
     assert [r["o"].value for r in links] == [original]
-    facts = {r["v"].value for r in _select(cat, f"""SELECT DISTINCT ?v WHERE {{
+    facts = {
+        r["v"].value
+        for r in _select(
+            cat,
+            f"""SELECT DISTINCT ?v WHERE {{
         {{ <{original}> bf:contribution/bf:agent/rdfs:label ?v }} UNION {{ <{original}> bf:subject/rdfs:label ?v }}
-        UNION {{ <{original}> bf:summary/rdfs:label ?v }} UNION {{ <{original}> bf:language ?v }} }}""")}
+        UNION {{ <{original}> bf:summary/rdfs:label ?v }} UNION {{ <{original}> bf:language ?v }} }}""",
+        )
+    }
     assert "http://id.loc.gov/vocabulary/languages/chi" in facts
     assert not [v for v in facts if "Hawkes" in v or "English" in v or v.endswith("/eng")], facts
     languages = _select(cat, f"SELECT ?l WHERE {{ <{translation}> bf:language ?l }}")

@@ -1,5 +1,6 @@
 """Scratch folders (a load's pipe, an upload's files) live in the data directory, not /tmp, and a
 killed process's are collected: by the next writer to open the store, or the next upload."""
+
 from __future__ import annotations
 
 import subprocess
@@ -33,12 +34,14 @@ def made(monkeypatch) -> list:
     def recording(data_dir, kind):
         folders.append(original(data_dir, kind))
         return folders[-1]
+
     monkeypatch.setattr(scratch, "scratch_dir", recording)
     return folders
 
 
 def test_a_load_uses_the_data_directory_and_a_killed_ones_folder_goes_when_the_store_opens(
-        tmp_path, sample_files, monkeypatch):
+    tmp_path, sample_files, monkeypatch
+):
     from graph.catalogue import Catalogue
 
     data = tmp_path / "data"
@@ -77,9 +80,13 @@ def test_an_upload_uses_the_data_directory_and_collects_a_killed_ones(tmp_path, 
         left = orphan(cat.data_dir, "upload")
         folders = made(monkeypatch)
         with LiveServer(create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 0})) as live:
-            put = requests.put(live.url + "/graph-store", params={"graph": TEST_BASE + "graph/pku/notes"},
-                               data=b"<http://example.org/a> <http://example.org/b> \"1\" .\n", timeout=30,
-                               headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"})
+            put = requests.put(
+                live.url + "/graph-store",
+                params={"graph": TEST_BASE + "graph/pku/notes"},
+                data=b'<http://example.org/a> <http://example.org/b> "1" .\n',
+                timeout=30,
+                headers={"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"},
+            )
         assert put.status_code == 201, put.text
         assert not left.exists(), "the killed upload's scratch folder was not collected"
         assert [f.parent for f in folders] == [cat.data_dir] and not folders[0].exists()

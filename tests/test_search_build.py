@@ -1,6 +1,7 @@
 """The search index's documents, however they are built, are the per-work builder's, value for value:
 on worker processes over a checkpoint (what `alliance index rebuild` does) and from whole-store scans,
 on the demo alliance and on an alliance generated from the sample pool's editions."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,11 @@ def test_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
     assert len(expected) > 100
     assert any(d.editions > 1 or len(d.libraries) > 1 for d in expected.values()), "shared editions or works"
     monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # other tests' server threads may be running
-    built = list(parallel.build(catalogue.store, catalogue.minter, list(expected), lambda d: (os.getpid(), d),
-                                workers=2, min_works=1))
+    built = list(
+        parallel.build(
+            catalogue.store, catalogue.minter, list(expected), lambda d: (os.getpid(), d), workers=2, min_works=1
+        )
+    )
     assert {pid for pid, _ in built} - {os.getpid()}, "built on worker processes"
     assert_same(expected, {d.iri: d for _, d in built})
 
@@ -69,8 +73,7 @@ def test_documents_do_not_depend_on_row_order(alliance):
     original = documents.CHUNK
     try:
         documents.CHUNK = 7
-        other = {d.iri: d for d in documents.build(alliance.store, alliance.minter, list(reversed(works)),
-                                                   threads=2)}
+        other = {d.iri: d for d in documents.build(alliance.store, alliance.minter, list(reversed(works)), threads=2)}
     finally:
         documents.CHUNK = original
     assert_same(one, other)
@@ -82,8 +85,12 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
         out = {}
         for q in ("", "history", "beijing", "北京", "shanghai"):
             found = searcher.search(SearchRequest(q=q, per_page=50, sort="title"))
-            out[q] = (found.total, [h.iri for h in found.hits], [h.display for h in found.hits],
-                      {name: dict(counts) for name, counts in found.facets.items()})
+            out[q] = (
+                found.total,
+                [h.iri for h in found.hits],
+                [h.display for h in found.hits],
+                {name: dict(counts) for name, counts in found.facets.items()},
+            )
         return out
 
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "1")
@@ -102,12 +109,13 @@ def test_a_killed_build_leaves_no_checkpoint_behind(alliance, monkeypatch):
     """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
     gone = subprocess.Popen(["true"])
     gone.wait()
-    orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"   # its process has exited
+    orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"  # its process has exited
     (orphan / "store-0").mkdir(parents=True)
     works = list(per_work(alliance))[:20]
     monkeypatch.setattr(parallel, "_may_fork", lambda: True)
-    assert len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2,
-                                   min_works=1))) == 20
+    assert (
+        len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2, min_works=1))) == 20
+    )
     assert not orphan.exists()
 
 
@@ -119,8 +127,16 @@ def test_a_process_running_threads_builds_in_process(alliance):
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        built = list(parallel.build(alliance.store, alliance.minter, list(per_work(alliance))[:30],
-                                    lambda d: os.getpid(), workers=2, min_works=1))
+        built = list(
+            parallel.build(
+                alliance.store,
+                alliance.minter,
+                list(per_work(alliance))[:30],
+                lambda d: os.getpid(),
+                workers=2,
+                min_works=1,
+            )
+        )
     finally:
         stop.set()
         thread.join()

@@ -1,4 +1,5 @@
 """The search index over the sample alliance's records: scripts, pinyin, identifiers, facets, and replaced loads."""
+
 from __future__ import annotations
 
 import unicodedata
@@ -51,7 +52,7 @@ def tone_marked(syllables: str) -> str:
     marked = []
     for syllable in syllables.split():
         i = next((i for i, c in enumerate(syllable) if c.lower() in "aeiou"), None)
-        marked.append(syllable if i is None else syllable[:i + 1] + "\u0301" + syllable[i + 1:])
+        marked.append(syllable if i is None else syllable[: i + 1] + "\u0301" + syllable[i + 1 :])
     return unicodedata.normalize("NFC", " ".join(marked))
 
 
@@ -64,7 +65,7 @@ def isbn10(isbn13: str) -> str:
 def test_pinyin_finds_han_titles(seeded_search, seeded):
     han, syllables = seeded.chinese.title, seeded.chinese.romanised.split()
     assert len(syllables) >= 2
-    paired = " ".join("".join(syllables[i:i + 2]) for i in range(0, len(syllables), 2))  # word by word
+    paired = " ".join("".join(syllables[i : i + 2]) for i in range(0, len(syllables), 2))  # word by word
     for q in (paired, tone_marked(" ".join(syllables)), " ".join(syllables).lower(), paired.upper()):
         found = search(seeded_search, q)
         assert any(han in t for t in titles(found)), q
@@ -74,17 +75,22 @@ def test_an_isbn_in_any_form_finds_its_work(seeded_search, seeded):
     isbn = seeded.chinese.isbn
     assert len(isbn) == 13 and isbn.startswith("978")
     ten = isbn10(isbn)
-    for form in (isbn, f"{isbn[:3]}-{isbn[3]}-{isbn[4:9]}-{isbn[9:12]}-{isbn[12]}", ten,
-                 f"{ten[0]}-{ten[1:6]}-{ten[6:9]}-{ten[9]}", ten.lower()):
+    for form in (
+        isbn,
+        f"{isbn[:3]}-{isbn[3]}-{isbn[4:9]}-{isbn[9:12]}-{isbn[12]}",
+        ten,
+        f"{ten[0]}-{ten[1:6]}-{ten[6:9]}-{ten[9]}",
+        ten.lower(),
+    ):
         found = search(seeded_search, form)
         assert found.total == 1, form
         assert any(seeded.chinese.title in t for t in titles(found)), form
 
 
 def test_names_subjects_series_and_notes_are_searched(seeded_search, seeded):
-    assert search(seeded_search, seeded.chinese.name.replace(",", "")).total >= 1     # a contributor
-    assert search(seeded_search, seeded.subject_word).total >= 1                      # a subject heading
-    assert search(seeded_search, seeded.series).total >= 1                            # a series statement
+    assert search(seeded_search, seeded.chinese.name.replace(",", "")).total >= 1  # a contributor
+    assert search(seeded_search, seeded.subject_word).total >= 1  # a subject heading
+    assert search(seeded_search, seeded.series).total >= 1  # a series statement
     assert search(seeded_search, "bibliographical references").total >= seeded.bibliography_notes > 0  # a note
 
 
@@ -116,8 +122,10 @@ def test_year_range_keeps_works_with_an_edition_in_it(demo):
     decade, n = max(decades, key=lambda d: d[1])
     found = search(demo, "", year_from=decade, year_to=decade + 9, per_page=300)
     assert found.total >= n
-    assert all(any(decade <= y <= decade + 9 for y in range(h.display["years"][0], h.display["years"][-1] + 1))
-               for h in found.hits)
+    assert all(
+        any(decade <= y <= decade + 9 for y in range(h.display["years"][0], h.display["years"][-1] + 1))
+        for h in found.hits
+    )
 
 
 def test_sorting_by_title_and_date(demo):
@@ -139,8 +147,21 @@ def test_pages_cover_every_result_once(demo):
     assert len(seen) == len(set(seen)) == total
 
 
-@pytest.mark.parametrize("q", ['title:foo OR *', '"unbalanced', "a AND (b", "<script>alert(1)</script>", "\\",
-                               "'; DROP TABLE works; --", "*:*", "}{}{", "北京 OR 上海", "x" * 500])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "title:foo OR *",
+        '"unbalanced',
+        "a AND (b",
+        "<script>alert(1)</script>",
+        "\\",
+        "'; DROP TABLE works; --",
+        "*:*",
+        "}{}{",
+        "北京 OR 上海",
+        "x" * 500,
+    ],
+)
 def test_query_syntax_is_searched_as_text_never_run(demo, q):
     found = search(demo, q)
     assert found.total <= search(demo, "").total
@@ -247,15 +268,36 @@ def test_related_works_a_record_only_names_are_not_catalogued_works(tmp_path, sa
     add_member(cat.store, cat.minter, Member("GWU", "GWU"))
     cat.ingest([path], "GWU")
     store = cat.store
-    related = {r["w"].value for r in store.query(sparql_prefixes() + """SELECT DISTINCT ?w WHERE {
-        ?w a bf:Work, alliance:RelatedResource }""")}
+    related = {
+        r["w"].value
+        for r in store.query(
+            sparql_prefixes()
+            + """SELECT DISTINCT ?w WHERE {
+        ?w a bf:Work, alliance:RelatedResource }"""
+        )
+    }
     assert len(related) >= 3 * given, "each 740, 776 and 780 names a work of its own"
     every = {r["w"].value for r in store.query(sparql_prefixes() + "SELECT DISTINCT ?w WHERE { ?w a bf:Work }")}
-    held = {r["w"].value for r in store.query(sparql_prefixes() + """SELECT DISTINCT ?w WHERE {
-        ?item bf:heldBy ?lib ; bf:itemOf/bf:instanceOf ?w }""")}
+    held = {
+        r["w"].value
+        for r in store.query(
+            sparql_prefixes()
+            + """SELECT DISTINCT ?w WHERE {
+        ?item bf:heldBy ?lib ; bf:itemOf/bf:instanceOf ?w }"""
+        )
+    }
     assert every - related == held, "every catalogued work is held, every held work catalogued"
-    assert not {r["w"].value for r in store.query(sparql_prefixes() + f"""SELECT ?w WHERE {{
-        ?w a bf:Work {catalogued('w')} }}""")} & related
+    assert (
+        not {
+            r["w"].value
+            for r in store.query(
+                sparql_prefixes()
+                + f"""SELECT ?w WHERE {{
+        ?w a bf:Work {catalogued("w")} }}"""
+            )
+        }
+        & related
+    )
     searcher = Searcher(cat.search)
     indexed, page = set(), 1
     while found := ids(search(searcher, per_page=100, page=page)):

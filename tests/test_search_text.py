@@ -1,10 +1,10 @@
 """Text analysis for search: the same tokens for what is indexed and what is asked, in any script."""
+
 from __future__ import annotations
 
 import pytest
 
-from graph.index.text import (heading_key, identifier_keys, parse_query, pinyin_tokens, syllables, tokens,
-                              value_tokens)
+from graph.index.text import heading_key, identifier_keys, parse_query, pinyin_tokens, syllables, tokens, value_tokens
 
 
 def words(text):
@@ -37,9 +37,17 @@ def test_values_are_kept_apart_so_a_phrase_never_spans_two():
     assert positions["大学"] - positions["北京"] > 10
 
 
-@pytest.mark.parametrize("word, expected", [("beijing", ["bei", "jing"]), ("zhongguo", ["zhong", "guo"]),
-                                            ("xian", ["xian"]), ("zhanlue", ["zhan", "lue"]),
-                                            ("history", None), ("2009", None)])
+@pytest.mark.parametrize(
+    "word, expected",
+    [
+        ("beijing", ["bei", "jing"]),
+        ("zhongguo", ["zhong", "guo"]),
+        ("xian", ["xian"]),
+        ("zhanlue", ["zhan", "lue"]),
+        ("history", None),
+        ("2009", None),
+    ],
+)
 def test_pinyin_words_split_into_syllables(word, expected):
     assert syllables(word) == expected
 
@@ -70,8 +78,20 @@ def test_queries_parse_into_parts_that_each_must_match():
     assert [p.text for p in parse_query("history of 北京")] == [["history"], ["of"], ["北京"]]
 
 
-@pytest.mark.parametrize("typed", ['title:foo OR *', '"unbalanced', "a AND (b", "<script>alert(1)</script>",
-                                   "\\", "'; DROP TABLE works; --", "*:*", "}{}{", "\u0000"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "title:foo OR *",
+        '"unbalanced',
+        "a AND (b",
+        "<script>alert(1)</script>",
+        "\\",
+        "'; DROP TABLE works; --",
+        "*:*",
+        "}{}{",
+        "\u0000",
+    ],
+)
 def test_query_syntax_is_just_text(typed):
     for part in parse_query(typed):
         assert all(t and " " not in t for t in part.text)

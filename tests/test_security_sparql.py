@@ -8,6 +8,7 @@
   with GRAPH, WITH, USING, prefixed names, dot segments, escapes; Graph Store PUT/POST/DELETE with
   odd parameters; metadata triples in its own graph; bulk load of quads naming another graph.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -66,17 +67,24 @@ def everything(cat) -> list[str]:
 
 
 def graphs_of(cat, prefix: str) -> list[str]:
-    return sorted(str(q) for q in cat.store._ox.quads_for_pattern(None, None, None, None)
-                  if str(q.graph_name.value if hasattr(q.graph_name, "value") else "").startswith(prefix))
+    return sorted(
+        str(q)
+        for q in cat.store._ox.quads_for_pattern(None, None, None, None)
+        if str(q.graph_name.value if hasattr(q.graph_name, "value") else "").startswith(prefix)
+    )
 
 
 def update(site, text: str, auth: str | None = None, form: bool = False, **params):
     headers = {"Authorization": auth} if auth else {}
     if form:
-        return requests.post(site["url"] + "/sparql", params=params, data={"update": text}, headers=headers,
-                             timeout=60)
-    return requests.post(site["url"] + "/sparql", params=params, data=text.encode(), timeout=60,
-                         headers={"Content-Type": "application/sparql-update", **headers})
+        return requests.post(site["url"] + "/sparql", params=params, data={"update": text}, headers=headers, timeout=60)
+    return requests.post(
+        site["url"] + "/sparql",
+        params=params,
+        data=text.encode(),
+        timeout=60,
+        headers={"Content-Type": "application/sparql-update", **headers},
+    )
 
 
 def bearer(token: str) -> str:
@@ -113,8 +121,12 @@ def test_queries_make_no_outbound_requests(site, canary):
         for response in (
             requests.get(site["url"] + "/sparql", params={"query": query}, timeout=60),
             requests.post(site["url"] + "/sparql", data={"query": query}, timeout=60),
-            requests.post(site["url"] + "/sparql", data=query.encode(), timeout=60,
-                          headers={"Content-Type": "application/sparql-query"}),
+            requests.post(
+                site["url"] + "/sparql",
+                data=query.encode(),
+                timeout=60,
+                headers={"Content-Type": "application/sparql-query"},
+            ),
         ):
             assert response.status_code in (200, 400), (query, response.status_code, response.text[:300])
             if "SERVICE" in query.upper() or "\\u0053" in query:
@@ -125,10 +137,13 @@ def test_queries_make_no_outbound_requests(site, canary):
 def test_updates_make_no_outbound_requests(site, canary):
     url, asked = canary
     admin = bearer(site["admin"])
-    for text in (f"LOAD <{url}/load.ttl>", f"LOAD SILENT <{url}/silent.ttl> INTO GRAPH <{PKU_G}>",
-                 f"load <{url}/lower.ttl>",
-                 f"INSERT {{ GRAPH <{PKU_G}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/u> {{ ?s ?p ?o }} }}",
-                 f"DELETE {{ ?s ?p ?o }} USING <{url}/using> WHERE {{ ?s ?p ?o }}"):
+    for text in (
+        f"LOAD <{url}/load.ttl>",
+        f"LOAD SILENT <{url}/silent.ttl> INTO GRAPH <{PKU_G}>",
+        f"load <{url}/lower.ttl>",
+        f"INSERT {{ GRAPH <{PKU_G}> {{ ?s ?p ?o }} }} WHERE {{ SERVICE <{url}/u> {{ ?s ?p ?o }} }}",
+        f"DELETE {{ ?s ?p ?o }} USING <{url}/using> WHERE {{ ?s ?p ?o }}",
+    ):
         response = update(site, text, admin)
         assert response.status_code in (204, 400), (text, response.status_code, response.text)
     assert asked == [], f"the server made requests: {asked}"
@@ -139,25 +154,51 @@ def test_writes_without_a_valid_token_change_nothing(site):
     before = everything(site["cat"])
     body = f"<{EX}s> <{EX}p> 1 ."
     valid = site["pku"]
-    wrong = [None, "", "Bearer", "Bearer ", "Bearer " + "x" * 100_000, f"Basic {valid}",
-             f"Bearer {valid}x", f"Bearer {valid[:-1]}", f"Bearer {site['revoked']}", f"Bearer {site['other']}",
-             f"Bearer {valid} {valid}", ("Bearer \u202e" + valid).encode(), f"Token {valid}", f"Bearer\t{valid[:8]}"]
+    wrong = [
+        None,
+        "",
+        "Bearer",
+        "Bearer ",
+        "Bearer " + "x" * 100_000,
+        f"Basic {valid}",
+        f"Bearer {valid}x",
+        f"Bearer {valid[:-1]}",
+        f"Bearer {site['revoked']}",
+        f"Bearer {site['other']}",
+        f"Bearer {valid} {valid}",
+        ("Bearer \u202e" + valid).encode(),
+        f"Token {valid}",
+        f"Bearer\t{valid[:8]}",
+    ]
     for auth in wrong:
         headers = {"Authorization": auth} if auth is not None else {}
         responses = [
             update(site, f"INSERT DATA {{ GRAPH <{PKU_G}> {{ <{EX}s> <{EX}p> 1 }} }}", auth),
             update(site, f"DROP GRAPH <{BL_PREFIX}x>", auth, form=True),
             update(site, "CLEAR ALL", auth),
-            requests.put(site["url"] + "/graph-store", params={"graph": PKU_G}, data=body.encode(), timeout=60,
-                         headers={"Content-Type": "text/turtle", **headers}),
-            requests.post(site["url"] + "/graph-store", params={"graph": PKU_G}, data=body.encode(), timeout=60,
-                          headers={"Content-Type": "text/turtle", **headers}),
-            requests.delete(site["url"] + "/graph-store", params={"graph": ALLIANCE_G}, headers=headers,
-                            timeout=60),
+            requests.put(
+                site["url"] + "/graph-store",
+                params={"graph": PKU_G},
+                data=body.encode(),
+                timeout=60,
+                headers={"Content-Type": "text/turtle", **headers},
+            ),
+            requests.post(
+                site["url"] + "/graph-store",
+                params={"graph": PKU_G},
+                data=body.encode(),
+                timeout=60,
+                headers={"Content-Type": "text/turtle", **headers},
+            ),
+            requests.delete(site["url"] + "/graph-store", params={"graph": ALLIANCE_G}, headers=headers, timeout=60),
         ]
         for response in responses:
-            assert response.status_code in (401, 403), (auth and auth[:40], response.request.method,
-                                                         response.status_code, response.text[:200])
+            assert response.status_code in (401, 403), (
+                auth and auth[:40],
+                response.request.method,
+                response.status_code,
+                response.text[:200],
+            )
     assert everything(site["cat"]) == before
 
 
@@ -172,10 +213,18 @@ def member_attacks(bl_graph: str) -> list[str]:
         f"DELETE {{ GRAPH <{bl_graph}> {{ ?s ?p ?o }} }} USING <{bl_graph}> WHERE {{ ?s ?p ?o }}",
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ VALUES ?g {{ <{bl_graph}> }} GRAPH ?g {{ ?s ?p ?o }} }}",
         f"DELETE {{ GRAPH ?g {{ ?s ?p ?o }} }} USING NAMED <{bl_graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
-        f"DROP GRAPH <{bl_graph}>", f"DROP SILENT GRAPH <{bl_graph}>", f"CLEAR GRAPH <{bl_graph}>",
-        "DROP NAMED", "CLEAR NAMED", "DROP ALL", "DROP DEFAULT",
-        f"COPY <{PKU_G}> TO <{bl_graph}>", f"MOVE <{PKU_G}> TO <{bl_graph}>", f"ADD <{PKU_G}> TO <{bl_graph}>",
-        f"COPY DEFAULT TO <{bl_graph}>", f"CREATE GRAPH <{BL_PREFIX}new>",
+        f"DROP GRAPH <{bl_graph}>",
+        f"DROP SILENT GRAPH <{bl_graph}>",
+        f"CLEAR GRAPH <{bl_graph}>",
+        "DROP NAMED",
+        "CLEAR NAMED",
+        "DROP ALL",
+        "DROP DEFAULT",
+        f"COPY <{PKU_G}> TO <{bl_graph}>",
+        f"MOVE <{PKU_G}> TO <{bl_graph}>",
+        f"ADD <{PKU_G}> TO <{bl_graph}>",
+        f"COPY DEFAULT TO <{bl_graph}>",
+        f"CREATE GRAPH <{BL_PREFIX}new>",
         f"MOVE <{bl_graph}> TO <{PKU_G}>",
         f"PREFIX g: <{BL_PREFIX}> INSERT DATA {{ GRAPH g:evil {{ <{EX}x> <{EX}y> 1 }} }}",
         f"INSERT DATA {{ GRAPH <{ALLIANCE_G}> {{ <{TEST_BASE}library/pku> <{EX}y> 1 }} }}",
@@ -196,6 +245,7 @@ def test_a_member_cannot_change_another_members_graphs(site):
     cat = site["cat"]
     bl_graph = cat.store.batches("BL")[0].graph.value
     bl_before = graphs_of(cat, BL_PREFIX)
+
     def others(quads):  # the alliance graph, less the registrations of PKU's own graphs
         return [q for q in quads if not q.startswith(f"<{TEST_BASE}graph/pku/")]
 
@@ -217,14 +267,21 @@ def test_a_member_cannot_change_another_members_graphs(site):
     body = f"<{EX}x> <{EX}y> 1 ."
     turtle = {"Content-Type": "text/turtle", "Authorization": pku}
     gsp = site["url"] + "/graph-store"
-    for method, target in [("PUT", {"graph": bl_graph}), ("POST", {"graph": bl_graph}),
-                           ("DELETE", {"graph": bl_graph}), ("PUT", {"default": ""}), ("DELETE", {"default": ""}),
-                           ("PUT", {"graph": ALLIANCE_G}), ("DELETE", {"graph": ALLIANCE_G}),
-                           ("PUT", [("graph", PKU_G), ("graph", bl_graph)]),
-                           ("PUT", [("graph", bl_graph), ("graph", PKU_G)]),
-                           ("PUT", [("default", ""), ("graph", PKU_G)]),
-                           ("PUT", {"graph": "notes"}), ("PUT", {"graph": "../bl/x"}),
-                           ("PUT", {"graph": TEST_BASE + "graph/pku/../../graph/bl/x"})]:
+    for method, target in [
+        ("PUT", {"graph": bl_graph}),
+        ("POST", {"graph": bl_graph}),
+        ("DELETE", {"graph": bl_graph}),
+        ("PUT", {"default": ""}),
+        ("DELETE", {"default": ""}),
+        ("PUT", {"graph": ALLIANCE_G}),
+        ("DELETE", {"graph": ALLIANCE_G}),
+        ("PUT", [("graph", PKU_G), ("graph", bl_graph)]),
+        ("PUT", [("graph", bl_graph), ("graph", PKU_G)]),
+        ("PUT", [("default", ""), ("graph", PKU_G)]),
+        ("PUT", {"graph": "notes"}),
+        ("PUT", {"graph": "../bl/x"}),
+        ("PUT", {"graph": TEST_BASE + "graph/pku/../../graph/bl/x"}),
+    ]:
         response = requests.request(method, gsp, params=target, data=body.encode(), headers=turtle, timeout=60)
         assert response.status_code in (400, 403), (method, target, response.status_code, response.text[:200])
     assert graphs_of(cat, BL_PREFIX) == bl_before
@@ -238,18 +295,25 @@ def test_metadata_in_a_members_own_graph_changes_no_one_elses_batches(site):
     bl_graph = bl_batches[0][0].value
     count_query = {"format": "json", "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{bl_graph}> {{ ?s ?p ?o }} }}"}
     bl_count = requests.get(site["url"] + "/sparql", params=count_query, timeout=60).json()
-    body = (f"<{bl_graph}> <https://alliance-graph.org/ns#active> false .\n"
-            f"<{TEST_BASE}graph/pku/own> <https://alliance-graph.org/ns#batchOf> <{TEST_BASE}library/bl> .\n"
-            f"<{TEST_BASE}library/bl> <http://www.w3.org/2000/01/rdf-schema#label> \"Hacked\"@en .")
-    response = requests.put(site["url"] + "/graph-store", params={"graph": TEST_BASE + "graph/pku/own"},
-                            data=body.encode(), timeout=60,
-                            headers={"Content-Type": "text/turtle", "Authorization": bearer(site["pku"])})
+    body = (
+        f"<{bl_graph}> <https://alliance-graph.org/ns#active> false .\n"
+        f"<{TEST_BASE}graph/pku/own> <https://alliance-graph.org/ns#batchOf> <{TEST_BASE}library/bl> .\n"
+        f'<{TEST_BASE}library/bl> <http://www.w3.org/2000/01/rdf-schema#label> "Hacked"@en .'
+    )
+    response = requests.put(
+        site["url"] + "/graph-store",
+        params={"graph": TEST_BASE + "graph/pku/own"},
+        data=body.encode(),
+        timeout=60,
+        headers={"Content-Type": "text/turtle", "Authorization": bearer(site["pku"])},
+    )
     assert response.status_code in (201, 204), response.text
     assert [(b.graph, b.triples) for b in cat.store.batches("BL")] == bl_batches
     assert all(b.member == "PKU" for b in cat.store.batches("PKU"))
     assert requests.get(site["url"] + "/sparql", params=count_query, timeout=60).json() == bl_count
     assert int(bl_count["results"]["bindings"][0]["n"]["value"]) > 1000
     from graph.alliance.members import get_member
+
     assert get_member(cat.store, "BL").name == "British Library"
 
 
@@ -258,12 +322,14 @@ def test_bulk_load_of_quads_naming_another_members_graph_lands_in_ones_own(membe
     from graph.load.rdfload import load_files
 
     store = members.store
-    bl = store.write_batch("BL", [(members.minter.library("BL"), members.minter.library("BL"), members.minter.library("BL"))])
+    bl = store.write_batch(
+        "BL", [(members.minter.library("BL"), members.minter.library("BL"), members.minter.library("BL"))]
+    )
     before = sorted(map(str, store.quads_in(bl.graph)))
     nq = tmp_path / "evil.nq"
-    nq.write_text(f"<{EX}x> <{EX}y> \"1\" <{bl.graph.value}> .\n<{EX}x> <{EX}y> \"2\" <{ALLIANCE_G}> .\n")
+    nq.write_text(f'<{EX}x> <{EX}y> "1" <{bl.graph.value}> .\n<{EX}x> <{EX}y> "2" <{ALLIANCE_G}> .\n')
     trig = tmp_path / "evil.trig"
-    trig.write_text(f"<{bl.graph.value}> {{ <{EX}x> <{EX}y> \"3\" }}\n")
+    trig.write_text(f'<{bl.graph.value}> {{ <{EX}x> <{EX}y> "3" }}\n')
     for path in (nq, trig):
         report = load_files(store, [path], member="PKU")
         assert report.batch.member == "PKU" and report.batch.graph.value.startswith(TEST_BASE + "graph/pku/")

@@ -7,6 +7,7 @@ percent-encoding, NUL bytes, CRLF in parameters and headers, Host header forgery
 injection through browse parameters. Each answers 4xx (never 5xx), leaks nothing and leaves
 the server serving.
 """
+
 from __future__ import annotations
 
 import json
@@ -37,11 +38,11 @@ HOSTILE = f"""<?xml version="1.0" encoding="UTF-8"?>
 <controlfield tag="001">xss-1</controlfield>
 <controlfield tag="008">200101s2020    xx            000 0 eng d</controlfield>
 <datafield tag="020" ind1=" " ind2=" "><subfield code="a">9780000000002</subfield></datafield>
-<datafield tag="100" ind1="1" ind2=" "><subfield code="a">{PAYLOADS['name']}</subfield></datafield>
-<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{PAYLOADS['title']}</subfield></datafield>
-<datafield tag="490" ind1="0" ind2=" "><subfield code="a">{PAYLOADS['series']}</subfield></datafield>
-<datafield tag="500" ind1=" " ind2=" "><subfield code="a">{PAYLOADS['note']}</subfield></datafield>
-<datafield tag="650" ind1=" " ind2="0"><subfield code="a">{PAYLOADS['subject']}</subfield></datafield>
+<datafield tag="100" ind1="1" ind2=" "><subfield code="a">{PAYLOADS["name"]}</subfield></datafield>
+<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{PAYLOADS["title"]}</subfield></datafield>
+<datafield tag="490" ind1="0" ind2=" "><subfield code="a">{PAYLOADS["series"]}</subfield></datafield>
+<datafield tag="500" ind1=" " ind2=" "><subfield code="a">{PAYLOADS["note"]}</subfield></datafield>
+<datafield tag="650" ind1=" " ind2="0"><subfield code="a">{PAYLOADS["subject"]}</subfield></datafield>
 <datafield tag="856" ind1="4" ind2="0"><subfield code="u">javascript:alert('link')</subfield></datafield>
 <datafield tag="856" ind1="4" ind2="0"><subfield code="u"> JaVa&#9;Script:alert('link2')</subfield></datafield>
 <datafield tag="856" ind1="4" ind2="0"><subfield code="u">data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==</subfield></datafield>
@@ -65,8 +66,11 @@ def site(tmp_path_factory, sample_files):
     root = tmp_path_factory.mktemp("hostile")
     cat = Catalogue.open(root / "data", TEST_BASE)
     (cat.data_dir / "canary.txt").write_text(SECRET)
-    add_member(cat.store, cat.minter, Member("PKU", "Peking University Library", "北京大学图书馆",
-                                             "https://opac.pku.example/record/{id}"))
+    add_member(
+        cat.store,
+        cat.minter,
+        Member("PKU", "Peking University Library", "北京大学图书馆", "https://opac.pku.example/record/{id}"),
+    )
     hostile = root / "hostile.xml"
     # the payloads go into the XML as text, escaped once, as a real export would hold them
     body = HOSTILE
@@ -87,7 +91,7 @@ class _Dom(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
-        self.data_blocks: list[str] = []   # <script type="application/ld+json"> and the like: never run
+        self.data_blocks: list[str] = []  # <script type="application/ld+json"> and the like: never run
         self.handlers: list[tuple[str, str, str]] = []
         self.urls: list[tuple[str, str]] = []
         self.text: list[str] = []
@@ -122,8 +126,11 @@ def assert_inert(html: str) -> _Dom:
         json.loads(block)
         assert "<" not in block, "markup in a data block could close the script element"
     assert not dom.handlers, f"event handler attributes: {dom.handlers}"
-    bad = [u for _, u in dom.urls
-           if "".join(ch for ch in u if ch > " ").lower().startswith(("javascript:", "data:", "vbscript:"))]
+    bad = [
+        u
+        for _, u in dom.urls
+        if "".join(ch for ch in u if ch > " ").lower().startswith(("javascript:", "data:", "vbscript:"))
+    ]
     assert not bad, f"script URLs in links: {bad}"
     return dom
 
@@ -131,14 +138,17 @@ def assert_inert(html: str) -> _Dom:
 def _instance(site) -> str:
     from graph.views.common import select
 
-    rows = select(site["cat"].store, """SELECT ?i WHERE { ?i a bf:Instance ;
-        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "xss-1" }""")
+    rows = select(
+        site["cat"].store,
+        """SELECT ?i WHERE { ?i a bf:Instance ;
+        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "xss-1" }""",
+    )
     assert rows, "the hostile record was not loaded"
     return rows[0]["i"].value
 
 
 def _path(iri: str) -> str:
-    return "/" + iri[len(TEST_BASE):]
+    return "/" + iri[len(TEST_BASE) :]
 
 
 def test_record_text_is_shown_as_text_on_every_page(site):
@@ -168,20 +178,29 @@ def test_script_urls_from_records_never_become_links(site):
 
 
 def test_sparql_results_page_is_inert(site):
-    query = ('SELECT ?x ?y ?z WHERE { BIND(IRI("javascript:alert(1)") AS ?x) '
-             'BIND("<script>alert(2)</script>" AS ?y) BIND(STRLANG("<img src=x onerror=alert(3)>", "en") AS ?z) }')
+    query = (
+        'SELECT ?x ?y ?z WHERE { BIND(IRI("javascript:alert(1)") AS ?x) '
+        'BIND("<script>alert(2)</script>" AS ?y) BIND(STRLANG("<img src=x onerror=alert(3)>", "en") AS ?z) }'
+    )
     page = requests.get(site["url"] + "/sparql", params={"query": query}, headers={"Accept": "text/html"}, timeout=30)
     assert page.status_code == 200
     assert_inert(page.text)
-    echoed = requests.get(site["url"] + "/sparql", params={"query": '</textarea><script>alert("q")</script>'},
-                          headers={"Accept": "text/html"}, timeout=30)
+    echoed = requests.get(
+        site["url"] + "/sparql",
+        params={"query": '</textarea><script>alert("q")</script>'},
+        headers={"Accept": "text/html"},
+        timeout=30,
+    )
     assert echoed.status_code == 400
     assert_inert(echoed.text)
 
 
 def test_error_pages_do_not_reflect_markup(site):
-    for path in ("/instance/%3Cscript%3Ealert(1)%3C%2Fscript%3E", "/nowhere/<script>alert(1)</script>",
-                 "/library/%22%3E%3Csvg%20onload%3Dalert(1)%3E"):
+    for path in (
+        "/instance/%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+        "/nowhere/<script>alert(1)</script>",
+        "/library/%22%3E%3Csvg%20onload%3Dalert(1)%3E",
+    ):
         response = requests.get(site["url"] + path, headers={"Accept": "text/html"}, timeout=30)
         assert 400 <= response.status_code < 500, (path, response.status_code)
         assert_inert(response.text)
@@ -209,14 +228,24 @@ def get(site, path: str, headers: str = "") -> tuple[int, bytes]:
     return raw(site, f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{headers}Connection: close\r\n\r\n".encode())
 
 
-TRAVERSALS = ["/static/../../../../etc/passwd", "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
-              "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd", "/static/....//....//etc/passwd",
-              "/static/..%5c..%5c..%5cetc%5cpasswd", "/static/%252e%252e/%252e%252e/etc/passwd",
-              "//etc/passwd", "/static//etc/passwd", "/static/../../data/canary.txt",
-              "/static/..%2f..%2f..%2fdata%2fcanary.txt", "/instance/..%2f..%2fcanary.txt",
-              "/library/..%2f..%2f..%2fetc%2fpasswd", "/instance/x?format=../../../../etc/passwd",
-              "/instance/x?format=..%2f..%2fcanary.txt", "/sparql?query=ASK{}&format=../../canary.txt",
-              "/local-literature?facet=../../../etc/passwd&value=file:///etc/passwd"]
+TRAVERSALS = [
+    "/static/../../../../etc/passwd",
+    "/static/..%2f..%2f..%2f..%2fetc%2fpasswd",
+    "/static/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+    "/static/....//....//etc/passwd",
+    "/static/..%5c..%5c..%5cetc%5cpasswd",
+    "/static/%252e%252e/%252e%252e/etc/passwd",
+    "//etc/passwd",
+    "/static//etc/passwd",
+    "/static/../../data/canary.txt",
+    "/static/..%2f..%2f..%2fdata%2fcanary.txt",
+    "/instance/..%2f..%2fcanary.txt",
+    "/library/..%2f..%2f..%2fetc%2fpasswd",
+    "/instance/x?format=../../../../etc/passwd",
+    "/instance/x?format=..%2f..%2fcanary.txt",
+    "/sparql?query=ASK{}&format=../../canary.txt",
+    "/local-literature?facet=../../../etc/passwd&value=file:///etc/passwd",
+]
 
 
 @pytest.mark.parametrize("path", TRAVERSALS)
@@ -248,11 +277,18 @@ def test_oversized_and_malformed_requests(site):
         "bad method": raw(site, b"BREW /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         "bad version": raw(site, b"GET / HTTP/9.9\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"),
         "not http": raw(site, b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + bytes(200)),
-        "lying length": raw(site, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
-                            b"\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\nASK {}", timeout=10),
-        "smuggling": raw(site, b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\n"
-                         b"Transfer-Encoding: chunked\r\nContent-Type: application/sparql-query\r\n"
-                         b"Connection: close\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\n\r\n"),
+        "lying length": raw(
+            site,
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/sparql-query"
+            b"\r\nContent-Length: 99999999999\r\nConnection: close\r\n\r\nASK {}",
+            timeout=10,
+        ),
+        "smuggling": raw(
+            site,
+            b"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 6\r\n"
+            b"Transfer-Encoding: chunked\r\nContent-Type: application/sparql-query\r\n"
+            b"Connection: close\r\n\r\n0\r\n\r\nGET /admin HTTP/1.1\r\n\r\n",
+        ),
     }
     for name, (status, body) in cases.items():
         assert status == 0 or status < 500, (name, status, body[:300])
@@ -266,8 +302,9 @@ def test_large_bodies_are_refused_early(site):
     big = b"ASK { " + b"?s ?p ?o . " * 5_000_000 + b"}"  # 55 MB
     with pytest.raises(requests.ConnectionError):
         # the server answers 413 and closes while the client is still sending
-        response = requests.post(site["url"] + "/sparql", data=big, timeout=60,
-                                 headers={"Content-Type": "application/sparql-query"})
+        response = requests.post(
+            site["url"] + "/sparql", data=big, timeout=60, headers={"Content-Type": "application/sparql-query"}
+        )
         assert response.status_code == 413, response.status_code
         raise requests.ConnectionError("answered 413")
     assert requests.get(site["url"] + "/", timeout=30).status_code == 200
@@ -276,8 +313,11 @@ def test_large_bodies_are_refused_early(site):
 def test_header_injection_through_parameters(site):
     response = requests.get(site["url"] + "/", params={"lang": "zh\r\nSet-Cookie: evil=1"}, timeout=30)
     assert response.status_code == 200 and "evil" not in response.headers.get("Set-Cookie", "")
-    response = requests.get(site["url"] + "/reports/overlap/titles.csv",
-                            params={"list": "unique", "member": 'PKU"\r\nX-Injected: 1'}, timeout=30)
+    response = requests.get(
+        site["url"] + "/reports/overlap/titles.csv",
+        params={"list": "unique", "member": 'PKU"\r\nX-Injected: 1'},
+        timeout=30,
+    )
     assert response.status_code < 500 and "X-Injected" not in response.headers
     assert "\n" not in response.headers.get("Content-Disposition", "")
 
@@ -299,17 +339,25 @@ def test_host_header_does_not_steer_links_or_redirects(site):
         conn.close()
 
 
-INJECTIONS = ['http://x/> } } ; DROP ALL ; SELECT * { { ?s ?p <http://x/', "http://x/> UNION { ?s ?p ?o }",
-              '" } UNION { ?s ?p ?o } #', "?s", "<http://x/>", "http://x/\\u003e", "http://x/%3E%20%7D",
-              "javascript:alert(1)", "\x00", "x" * 10_000]
+INJECTIONS = [
+    "http://x/> } } ; DROP ALL ; SELECT * { { ?s ?p <http://x/",
+    "http://x/> UNION { ?s ?p ?o }",
+    '" } UNION { ?s ?p ?o } #',
+    "?s",
+    "<http://x/>",
+    "http://x/\\u003e",
+    "http://x/%3E%20%7D",
+    "javascript:alert(1)",
+    "\x00",
+    "x" * 10_000,
+]
 
 
 @pytest.mark.parametrize("value", INJECTIONS)
 def test_browse_parameters_cannot_inject_sparql(site, value):
     before = len(site["cat"].store)
     for facet in ("place", "dynasty", "type", "subject", "' } DROP ALL {"):
-        response = requests.get(site["url"] + "/local-literature", params={"facet": facet, "value": value},
-                                timeout=30)
+        response = requests.get(site["url"] + "/local-literature", params={"facet": facet, "value": value}, timeout=30)
         assert response.status_code in (200, 404), (facet, value, response.status_code, response.text[:300])
         assert_inert(response.text)
     for params in ({"level": value}, {"scarce": value}, {"table": value}, {"list": value, "member": value}):
@@ -325,16 +373,41 @@ def test_member_codes_in_urls_are_checked(site):
         assert status in (301, 404), (code, status, body[:200])
 
 
-SEARCHES = ['" OR *:*', "title:* OR 1=1", "((((((((((((((((((((x", "x" * 5000, "*", "?", "/.*/", "x~100",
-            "\\", "'; DROP ALL; --", "<script>alert(1)</script>", "\x00\x01\x02", "\ud800".encode("utf-8", "surrogatepass"),
-            "中文" * 300, "AND OR NOT", "+-&&||!(){}[]^\"~*?:\\/", "%", "%00", "\r\nX-Injected: 1"]
+SEARCHES = [
+    '" OR *:*',
+    "title:* OR 1=1",
+    "((((((((((((((((((((x",
+    "x" * 5000,
+    "*",
+    "?",
+    "/.*/",
+    "x~100",
+    "\\",
+    "'; DROP ALL; --",
+    "<script>alert(1)</script>",
+    "\x00\x01\x02",
+    "\ud800".encode("utf-8", "surrogatepass"),
+    "中文" * 300,
+    "AND OR NOT",
+    '+-&&||!(){}[]^"~*?:\\/',
+    "%",
+    "%00",
+    "\r\nX-Injected: 1",
+]
 
 
 @pytest.mark.parametrize("q", SEARCHES, ids=range(len(SEARCHES)))
 def test_search_parameters_cannot_inject_or_break(site, q):
     before = len(site["cat"].store)
-    variants = [{"q": q}, {"q": "history", "library": q}, {"q": "history", "sort": q}, {"q": "x", "page": q},
-                {"q": "x", "from": q, "to": q}, {"q": q, "page": "99999999999999999999"}, {"q": q, "page": "-5"}]
+    variants = [
+        {"q": q},
+        {"q": "history", "library": q},
+        {"q": "history", "sort": q},
+        {"q": "x", "page": q},
+        {"q": "x", "from": q, "to": q},
+        {"q": q, "page": "99999999999999999999"},
+        {"q": q, "page": "-5"},
+    ]
     for params in variants:
         response = requests.get(site["url"] + "/search", params=params, headers={"Accept": "text/html"}, timeout=60)
         assert response.status_code in (200, 400, 404), (params, response.status_code, response.text[:300])
@@ -345,8 +418,9 @@ def test_search_parameters_cannot_inject_or_break(site, q):
 
 
 def test_search_results_show_hostile_titles_as_text(site):
-    response = requests.get(site["url"] + "/search", params={"q": "alert title"}, headers={"Accept": "text/html"},
-                            timeout=60)
+    response = requests.get(
+        site["url"] + "/search", params={"q": "alert title"}, headers={"Accept": "text/html"}, timeout=60
+    )
     assert response.status_code == 200
     dom = assert_inert(response.text)
     assert any('alert("title")' in t for t in dom.text), "the hostile record is not among the results"
@@ -355,10 +429,12 @@ def test_search_results_show_hostile_titles_as_text(site):
 def test_a_wildcard_search_does_not_return_everything(site):
     """Query syntax is not interpreted: 'x OR *:*' finds what has those words, not the catalogue (a query of
     punctuation alone has no words and browses, as the empty query does)."""
+
     def total(q):
         page = requests.get(site["url"] + "/search", params={"q": q}, headers={"Accept": "text/html"}, timeout=60)
         numbers = [int(n.replace(",", "")) for n in re.findall(r"([\d,]+) (?:works|results|titles)", page.text)]
         return numbers[0] if numbers else 0
+
     everything = total("")
     assert everything > 50
     for q in ('" OR *:*', "title:*", "history OR *:*", "history || *"):

@@ -1,6 +1,7 @@
 """Hostile XML: external entities (XXE) and entity expansion (billion laughs, quadratic blow-up) in
 MARCXML, CNMARC XML, Dublin Core, OAI-PMH responses and RDF/XML are refused, without reading the
 file they point at and without expanding anything. Simple namespace entities in RDF/XML still load."""
+
 from __future__ import annotations
 
 import pytest
@@ -25,27 +26,34 @@ def secret(tmp_path):
 def laughs(levels: int = 10) -> str:
     """Entity declarations that expand ``&l{levels-1};`` to 10**levels bytes (10 GB by default)."""
     return '<!ENTITY l0 "AAAAAAAAAA">' + "".join(
-        f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, levels))
+        f'<!ENTITY l{i} "{("&l%d;" % (i - 1)) * 10}">' for i in range(1, levels)
+    )
 
 
 def quadratic() -> str:
     return f'<!ENTITY a "{"A" * 50_000}">'
 
 
-MARCXML = ('<?xml version="1.0"?><!DOCTYPE collection [{dtd}]>'
-           '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
-           '<controlfield tag="001">x1</controlfield><controlfield tag="008">200101s2020    xx            000 0 eng d</controlfield>'
-           '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{text}</subfield></datafield></record></collection>')
-CNMARC = ('<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE collection [{dtd}]>'
-          '<collection xmlns="http://www.nlc.cn/"><record><leader>00000nam0 2200000   450 </leader>'
-          '<controlfield tag="001">c1</controlfield>'
-          '<datafield tag="100" ind1=" " ind2=" "><subfield code="a">20200101d2020    em y0chiy50      ea</subfield></datafield>'
-          '<datafield tag="200" ind1="1" ind2=" "><subfield code="a">{text}</subfield></datafield></record></collection>')
-OAI_DC = ('<?xml version="1.0"?><!DOCTYPE OAI-PMH [{dtd}]>'
-          '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record><header><identifier>oai:x:1'
-          '</identifier><datestamp>2020-01-01</datestamp></header><metadata>'
-          '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-          '<dc:title>{text}</dc:title></oai_dc:dc></metadata></record></ListRecords></OAI-PMH>')
+MARCXML = (
+    '<?xml version="1.0"?><!DOCTYPE collection [{dtd}]>'
+    '<collection xmlns="http://www.loc.gov/MARC21/slim"><record><leader>00000nam a2200000 a 4500</leader>'
+    '<controlfield tag="001">x1</controlfield><controlfield tag="008">200101s2020    xx            000 0 eng d</controlfield>'
+    '<datafield tag="245" ind1="0" ind2="0"><subfield code="a">{text}</subfield></datafield></record></collection>'
+)
+CNMARC = (
+    '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE collection [{dtd}]>'
+    '<collection xmlns="http://www.nlc.cn/"><record><leader>00000nam0 2200000   450 </leader>'
+    '<controlfield tag="001">c1</controlfield>'
+    '<datafield tag="100" ind1=" " ind2=" "><subfield code="a">20200101d2020    em y0chiy50      ea</subfield></datafield>'
+    '<datafield tag="200" ind1="1" ind2=" "><subfield code="a">{text}</subfield></datafield></record></collection>'
+)
+OAI_DC = (
+    '<?xml version="1.0"?><!DOCTYPE OAI-PMH [{dtd}]>'
+    '<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record><header><identifier>oai:x:1'
+    "</identifier><datestamp>2020-01-01</datestamp></header><metadata>"
+    '<oai_dc:dc xmlns:oai_dc="http://www.openarchives.org/OAI/2.0/oai_dc/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+    "<dc:title>{text}</dc:title></oai_dc:dc></metadata></record></ListRecords></OAI-PMH>"
+)
 ATTACKS = {
     "xxe": lambda secret: (f'<!ENTITY x SYSTEM "{secret.as_uri()}">', "&x;"),
     "billion-laughs": lambda secret: (laughs(), "&l9;"),
@@ -59,8 +67,9 @@ def _store_text(cat) -> str:
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
-@pytest.mark.parametrize("template,fmt", [(MARCXML, "marc21"), (CNMARC, "unimarc"), (OAI_DC, "dc")],
-                         ids=["marcxml", "cnmarcxml", "oai_dc"])
+@pytest.mark.parametrize(
+    "template,fmt", [(MARCXML, "marc21"), (CNMARC, "unimarc"), (OAI_DC, "dc")], ids=["marcxml", "cnmarcxml", "oai_dc"]
+)
 def test_entities_in_catalogue_xml_are_refused(members, tmp_path, secret, attack, template, fmt):
     dtd, text = ATTACKS[attack](secret)
     path = tmp_path / "hostile.xml"
@@ -71,13 +80,18 @@ def test_entities_in_catalogue_xml_are_refused(members, tmp_path, secret, attack
     assert "refused" in reasons, reasons
     assert SECRET not in reasons and SECRET not in _store_text(members)
     # the same document without the DTD loads: the refusal is about the entities alone
-    path.write_text(template.format(dtd="", text="A title").replace("<!DOCTYPE collection []>", "")
-                    .replace("<!DOCTYPE OAI-PMH []>", ""))
+    path.write_text(
+        template.format(dtd="", text="A title")
+        .replace("<!DOCTYPE collection []>", "")
+        .replace("<!DOCTYPE OAI-PMH []>", "")
+    )
     assert ingest(members.store, members.minter, [path], "PKU", format=fmt).loaded == 1
 
 
-RDF = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
-       '<rdf:Description rdf:about="http://example.org/a"><ex:p>{text}</ex:p></rdf:Description></rdf:RDF>')
+RDF = (
+    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+    '<rdf:Description rdf:about="http://example.org/a"><ex:p>{text}</ex:p></rdf:Description></rdf:RDF>'
+)
 
 
 @pytest.mark.parametrize("attack", ATTACKS)
@@ -93,14 +107,18 @@ def test_entities_in_rdfxml_files_are_refused(members, tmp_path, secret, attack)
 
 def test_namespace_entities_in_rdfxml_still_load(members, tmp_path):
     path = tmp_path / "ontology.rdf"
-    path.write_text('<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "http://example.org/">]>'
-                    + RDF.format(text="v").replace('rdf:about="http://example.org/a"', 'rdf:about="&ex;a"'))
+    path.write_text(
+        '<?xml version="1.0"?><!DOCTYPE rdf:RDF [<!ENTITY ex "http://example.org/">]>'
+        + RDF.format(text="v").replace('rdf:about="http://example.org/a"', 'rdf:about="&ex;a"')
+    )
     assert load_files(members.store, [path], member="PKU").triples == 1
 
 
 def test_hostile_oai_pmh_responses_are_refused(secret):
-    bodies = {name: OAI_DC.format(dtd=make(secret)[0], text=make(secret)[1]).replace("ListRecords", "Identify")
-              for name, make in ATTACKS.items()}
+    bodies = {
+        name: OAI_DC.format(dtd=make(secret)[0], text=make(secret)[1]).replace("ListRecords", "Identify")
+        for name, make in ATTACKS.items()
+    }
     asked = []
 
     def app(environ, start_response):
@@ -139,8 +157,13 @@ def test_entities_in_graph_store_rdfxml_are_refused(writes, secret, attack):
     dtd, text = ATTACKS[attack](secret)
     body = f'<?xml version="1.0"?><!DOCTYPE rdf:RDF [{dtd}]>' + RDF.format(text=text)
     before = _store_text(cat)
-    response = requests.put(f"{url}/graph-store", params={"graph": TEST_BASE + "graph/pku/x"}, data=body.encode(),
-                            headers={"Content-Type": "application/rdf+xml", **auth}, timeout=60)
+    response = requests.put(
+        f"{url}/graph-store",
+        params={"graph": TEST_BASE + "graph/pku/x"},
+        data=body.encode(),
+        headers={"Content-Type": "application/rdf+xml", **auth},
+        timeout=60,
+    )
     assert response.status_code == 400, response.text
     assert "refused" in response.text and SECRET not in response.text
     assert _store_text(cat) == before
@@ -158,8 +181,12 @@ def test_jsonld_remote_context_is_not_fetched(writes):
 
     with LiveServer(canary) as bait:
         body = '{"@context": "%s/context.jsonld", "@id": "http://example.org/a", "title": "x"}' % bait.url
-        response = requests.put(f"{url}/graph-store", params={"graph": TEST_BASE + "graph/pku/ld"},
-                                data=body.encode(), headers={"Content-Type": "application/ld+json", **auth},
-                                timeout=60)
+        response = requests.put(
+            f"{url}/graph-store",
+            params={"graph": TEST_BASE + "graph/pku/ld"},
+            data=body.encode(),
+            headers={"Content-Type": "application/ld+json", **auth},
+            timeout=60,
+        )
     assert asked == []
     assert response.status_code == 400, response.text

@@ -1,5 +1,6 @@
 """/sparql's fast lane (web/fastlane.py): a repeated lookup answered in front of Flask is the same
 answer, with the same headers, as the endpoint's; anything it has not seen negotiated goes through."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,6 +22,7 @@ def client(seeded_catalogue):
     def counted():  # the endpoint's calls, to tell the lanes apart
         CALLS.append("endpoint")
         return endpoint()
+
     app.view_functions["sparql.endpoint"] = counted
     return app.test_client()
 
@@ -29,8 +31,9 @@ def _seen(accept: str) -> bool:
     return (tuple(() for _ in protocol.FORMAT_PARAMS), accept) in sparql._NEGOTIATED
 
 
-@pytest.mark.parametrize("accept", ["application/sparql-results+json", "text/csv",
-                                    "application/sparql-results+xml, text/turtle;q=0.5"])
+@pytest.mark.parametrize(
+    "accept", ["application/sparql-results+json", "text/csv", "application/sparql-results+xml, text/turtle;q=0.5"]
+)
 def test_the_fast_lane_answers_as_the_endpoint_does(client, accept):
     sparql._NEGOTIATED.clear()
     first = client.get("/sparql", query_string={"query": LOOKUP}, headers={"Accept": accept})
@@ -49,8 +52,11 @@ def test_errors_and_refusals_match_the_endpoint(client):
     assert _seen(accept)
     bad = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s"}, headers={"Accept": accept})
     assert bad.status_code == 400 and bad.mimetype == "text/plain" and b"syntax" in bad.data
-    federated = client.get("/sparql", query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> "
-                                                             "{ ?s ?p ?o } }"}, headers={"Accept": accept})
+    federated = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }"},
+        headers={"Accept": accept},
+    )
     assert federated.status_code == 400 and b"SERVICE" in federated.data
     slow = client.get("/sparql", query_string={"query": RUNS_AWAY}, headers={"Accept": accept})
     assert slow.status_code == 503 and b"time limit of 2 s" in slow.data

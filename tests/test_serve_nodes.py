@@ -5,6 +5,7 @@ share one Oxigraph server on 127.0.0.1. A member's token is made through node 1 
 loaded through node 1; then both nodes serve the new records (page, search, MARCXML export,
 SPARQL), and the token works on node 2.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,15 +64,17 @@ def nodes(tmp_path):
 def test_two_nodes_serve_what_one_loaded(nodes, sample_files):
     tmp_path, store, (node1, node2) = nodes
     catalogue = sample_files["PKU"].files[0]
-    (control,) = [item.record["001"].data for item in read_marc(catalogue)
-                  if isinstance(item, SourceRecord) and item.record["245"]["a"].startswith(TITLE)]
+    (control,) = [
+        item.record["001"].data
+        for item in read_marc(catalogue)
+        if isinstance(item, SourceRecord) and item.record["245"]["a"].startswith(TITLE)
+    ]
     made = run_cli(tmp_path / "node1", *store, "token", "create", "--member", "GWU")
     token = re.search(r"\b(ag_\S+)", made.stdout).group(1)
     assert not (tmp_path / "node1" / "tokens.json").exists()  # kept in the server, for every node
     assert TITLE not in requests.get(node2.url + "/search", params={"q": "swans"}, timeout=30).text
 
-    run_cli(tmp_path / "node1", *store, "ingest", "--member", "GWU",
-            str(catalogue))
+    run_cli(tmp_path / "node1", *store, "ingest", "--member", "GWU", str(catalogue))
 
     # every process re-reads the list of active batches from the server after ACTIVE_TTL_S (2 s)
     assert until(lambda: all(int(csv(node, INSTANCES)[0]) > 90 for node in (node1, node2))), "a node never saw it"
@@ -80,8 +83,9 @@ def test_two_nodes_serve_what_one_loaded(nodes, sample_files):
     (iri,) = csv(node2, TITLED % TITLE)
     for node in (node1, node2):
         # search: node 2's index is derived from the server by its writer, within seconds
-        found = until(lambda node=node: TITLE in requests.get(node.url + "/search", params={"q": "swans"},
-                                                    timeout=30).text)
+        found = until(
+            lambda node=node: TITLE in requests.get(node.url + "/search", params={"q": "swans"}, timeout=30).text
+        )
         assert found, f"{node.url} never found the new records in its search index"
         page = requests.get(node.url + path_of(iri, TEST_BASE), timeout=30)
         assert page.status_code == 200 and TITLE in page.text
@@ -92,16 +96,24 @@ def test_two_nodes_serve_what_one_loaded(nodes, sample_files):
 
     # the token made through node 1 writes through node 2; node 1 reads the write
     graph = TEST_BASE + "graph/gwu/corrections"
-    put = requests.put(node2.url + "/graph-store", params={"graph": graph},
-                       data=f'<{iri}> <http://example.org/note> "checked on node 2" .\n'.encode(),
-                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/n-triples"},
-                       timeout=60)
+    put = requests.put(
+        node2.url + "/graph-store",
+        params={"graph": graph},
+        data=f'<{iri}> <http://example.org/note> "checked on node 2" .\n'.encode(),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
     assert put.status_code == 201, put.text
-    assert until(lambda: csv(node1, f"SELECT ?n WHERE {{ <{iri}> <http://example.org/note> ?n }}") ==
-                 ["checked on node 2"])
-    bad = requests.put(node1.url + "/graph-store", params={"graph": graph}, data=b"",
-                       headers={"Authorization": "Bearer ag_0000_nope", "Content-Type": "application/n-triples"},
-                       timeout=60)
+    assert until(
+        lambda: csv(node1, f"SELECT ?n WHERE {{ <{iri}> <http://example.org/note> ?n }}") == ["checked on node 2"]
+    )
+    bad = requests.put(
+        node1.url + "/graph-store",
+        params={"graph": graph},
+        data=b"",
+        headers={"Authorization": "Bearer ag_0000_nope", "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
     assert bad.status_code == 401
     for node in (node1, node2):
         assert node.stop() == 0

@@ -5,6 +5,7 @@ checked there; a runaway query gets its timeout while other requests are served,
 only the worker it ran in; SIGHUP restarts writer and workers without refusing a request;
 SIGTERM stops every process.
 """
+
 from __future__ import annotations
 
 import os
@@ -50,26 +51,45 @@ def test_workers_read_and_the_writer_writes(site):
     page = requests.get(server.url + "/search", params={"q": "swans"}, timeout=30)
     assert page.status_code == 200 and "Wild swans" in page.text
     body = '<http://example.org/w> <http://example.org/p> "first" .\n'
-    put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
-                       headers={**auth, "Content-Type": "application/n-triples"}, timeout=60)
+    put = requests.put(
+        server.url + "/graph-store",
+        params={"graph": GRAPH},
+        data=body.encode(),
+        headers={**auth, "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
     assert put.status_code == 201, put.text
     # a fresh connection each time: the requests land on both workers, and each reads the write
     for _ in range(8):
-        assert ask(server.url, "SELECT ?o WHERE { <http://example.org/w> ?p ?o }", timeout=30).text.split() == \
-            ["o", "first"]
+        assert ask(server.url, "SELECT ?o WHERE { <http://example.org/w> ?p ?o }", timeout=30).text.split() == [
+            "o",
+            "first",
+        ]
     text = f'INSERT DATA {{ GRAPH <{GRAPH}> {{ <http://example.org/w> <http://example.org/p> "second" }} }}'
     update = requests.post(server.url + "/sparql", data={"update": text}, headers=auth, timeout=60)
     assert update.status_code == 204, update.text
     for _ in range(8):
-        assert sorted(ask(server.url, "SELECT ?o WHERE { <http://example.org/w> ?p ?o }",
-                          timeout=30).text.split()) == ["first", "o", "second"]
+        assert sorted(ask(server.url, "SELECT ?o WHERE { <http://example.org/w> ?p ?o }", timeout=30).text.split()) == [
+            "first",
+            "o",
+            "second",
+        ]
     # the token is checked by the writer: unknown, or another member's graph
-    denied = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
-                          headers={"Authorization": "Bearer ag_nope_nope", "Content-Type": "application/n-triples"},
-                          timeout=60)
+    denied = requests.put(
+        server.url + "/graph-store",
+        params={"graph": GRAPH},
+        data=body.encode(),
+        headers={"Authorization": "Bearer ag_nope_nope", "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
     assert denied.status_code == 401
-    other = requests.put(server.url + "/graph-store", params={"graph": TEST_BASE + "graph/pku/x"}, data=body.encode(),
-                         headers={**auth, "Content-Type": "application/n-triples"}, timeout=60)
+    other = requests.put(
+        server.url + "/graph-store",
+        params={"graph": TEST_BASE + "graph/pku/x"},
+        data=body.encode(),
+        headers={**auth, "Content-Type": "application/n-triples"},
+        timeout=60,
+    )
     assert other.status_code == 403
 
 
@@ -117,8 +137,13 @@ def test_sighup_restarts_gracefully_and_sigterm_stops_everything(site):
         while time.monotonic() < deadline and not (server.workers() and not server.workers() & before):
             time.sleep(0.2)
         body = '<http://example.org/h> <http://example.org/p> "after hup" .\n'
-        put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
-                           headers={**auth, "Content-Type": "application/n-triples"}, timeout=60)
+        put = requests.put(
+            server.url + "/graph-store",
+            params={"graph": GRAPH},
+            data=body.encode(),
+            headers={**auth, "Content-Type": "application/n-triples"},
+            timeout=60,
+        )
     finally:
         stop.set()
         reader.join()
@@ -144,9 +169,16 @@ def test_a_killed_writer_is_started_again(site):
     while time.monotonic() < deadline and "starting it again" not in "".join(server.log):
         time.sleep(0.1)
     body = '<http://example.org/k> <http://example.org/p> "after kill" .\n'
-    put = requests.put(server.url + "/graph-store", params={"graph": GRAPH}, data=body.encode(),
-                       headers={**auth, "Content-Type": "application/n-triples"}, timeout=120)
+    put = requests.put(
+        server.url + "/graph-store",
+        params={"graph": GRAPH},
+        data=body.encode(),
+        headers={**auth, "Content-Type": "application/n-triples"},
+        timeout=120,
+    )
     assert put.status_code == 201, put.text  # waits for the new writer to listen
-    assert ask(server.url, "SELECT ?o WHERE { <http://example.org/k> ?p ?o }", timeout=30).text.splitlines() == \
-        ["o", "after kill"]
+    assert ask(server.url, "SELECT ?o WHERE { <http://example.org/k> ?p ?o }", timeout=30).text.splitlines() == [
+        "o",
+        "after kill",
+    ]
     assert "starting it again" in "".join(server.log)

@@ -1,5 +1,6 @@
 """The converter's output conforms to the alliance profile (vocab/shapes.ttl): for the sample alliance's exports
 and for every shared MARC 21 file."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -46,8 +47,12 @@ def test_library_of_congress_records_conform():
 def test_nonconforming_data_is_caught():
     item = ox.NamedNode(TEST_BASE + "item/x")
     bf = "http://id.loc.gov/ontologies/bibframe/"
-    report = validate([(item, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(bf + "Item")),
-                       (item, ox.NamedNode(bf + "itemOf"), ox.BlankNode("b"))])
+    report = validate(
+        [
+            (item, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), ox.NamedNode(bf + "Item")),
+            (item, ox.NamedNode(bf + "itemOf"), ox.BlankNode("b")),
+        ]
+    )
     assert not report.conforms and report.blank_nodes == 1
     assert {f.message for f in report.violations} >= {"an Item is held by a member library"}
     assert SHARED_DATA

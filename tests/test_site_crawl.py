@@ -1,5 +1,6 @@
 """Crawl the demo site as a robot would: every link on every page answers, every page passes the HTML
 basics and names things by label, never by raw IRI."""
+
 from __future__ import annotations
 
 from collections import deque
@@ -14,9 +15,9 @@ from web import create_app
 
 pytestmark = pytest.mark.slow
 HTML = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-MAX_SEARCH_PAGES = 120    # facet combinations are endless: a sample of them
-MAX_LANG_VARIANTS = 60    # every page in one language, a sample in the other
-MAX_DATA_LINKS = 200      # RDF and export links followed (each kind of resource is in the sample)
+MAX_SEARCH_PAGES = 120  # facet combinations are endless: a sample of them
+MAX_LANG_VARIANTS = 60  # every page in one language, a sample in the other
+MAX_DATA_LINKS = 200  # RDF and export links followed (each kind of resource is in the sample)
 
 
 class _Refs(HTMLParser):
@@ -106,20 +107,45 @@ def test_every_link_answers_and_every_page_is_sound(client):
                 (queue.appendleft if kind(target) == "page" else queue.append)(target)
     assert not broken, f"{len(broken)} broken links, e.g. {broken[:5]}"
     assert not unsound, f"{len(unsound)} pages with problems, e.g. {list(unsound.items())[:3]}"
-    assert {"", "search", "work", "instance", "item", "agent", "subject", "library", "collection",
-            "sparql"} <= kinds_checked, kinds_checked
+    assert {
+        "",
+        "search",
+        "work",
+        "instance",
+        "item",
+        "agent",
+        "subject",
+        "library",
+        "collection",
+        "sparql",
+    } <= kinds_checked, kinds_checked
     assert pages > 500
 
 
-
 def test_the_checker_finds_what_it_is_for():
-    good = ('<!doctype html><html lang="en"><head><title>T</title></head><body><h1>T</h1>'
-            '<label for="q">Q</label><input id="q" name="q"><a href="/x">X</a></body></html>')
+    good = (
+        '<!doctype html><html lang="en"><head><title>T</title></head><body><h1>T</h1>'
+        '<label for="q">Q</label><input id="q" name="q"><a href="/x">X</a></body></html>'
+    )
     assert problems(good, TEST_BASE) == []
-    bad = ('<html><head><title></title></head><body><h1>A</h1><h1>B</h1><div><span></div>'
-           '<input name="q"><img src="x.png"><a href="/y"></a><a href="/z">' + TEST_BASE + 'work/abc</a>'
-           '<p id="d"></p><p id="d">None {n}</p></body></html>')
+    bad = (
+        "<html><head><title></title></head><body><h1>A</h1><h1>B</h1><div><span></div>"
+        '<input name="q"><img src="x.png"><a href="/y"></a><a href="/z">' + TEST_BASE + "work/abc</a>"
+        '<p id="d"></p><p id="d">None {n}</p></body></html>'
+    )
     found = " | ".join(problems(bad, TEST_BASE))
-    for expected in ("doctype", "lang", "empty <title>", "2 <h1>", "</div> closes <span>", "no label",
-                     "without alt", "has no text", "raw IRI", "duplicate id", "'None'", "'{n}'"):
+    for expected in (
+        "doctype",
+        "lang",
+        "empty <title>",
+        "2 <h1>",
+        "</div> closes <span>",
+        "no label",
+        "without alt",
+        "has no text",
+        "raw IRI",
+        "duplicate id",
+        "'None'",
+        "'{n}'",
+    ):
         assert expected in found, expected

@@ -1,4 +1,5 @@
 """docs/sparql.md stays true: its curl examples (writes with a member token included) run in order."""
+
 from __future__ import annotations
 
 import re
@@ -52,7 +53,7 @@ def test_the_curl_examples_run_in_order(site):
             elif arg == "--data-binary":
                 data = next(it).encode("utf-8")
             elif arg.startswith("http"):
-                target = url + arg[len(HOST):]
+                target = url + arg[len(HOST) :]
             else:
                 raise AssertionError(f"the doc's curl uses {arg}, which this test does not know")
         response = requests.request(method, target, headers=headers, data=data, timeout=30)

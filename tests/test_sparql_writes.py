@@ -1,4 +1,5 @@
 """Writes over HTTP: tokens, a member's reach, SPARQL Update and the Graph Store Protocol, real clients."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,8 +31,13 @@ def site(tmp_path_factory):
     _, pku = tokens.create(member="PKU", label="PKU systems team")
     app = create_app({"ALLIANCE_CATALOGUE": cat, "ALLIANCE_SPARQL_WORKERS": 1})
     with LiveServer(app, threads=4) as live:
-        yield {"url": live.url, "cat": cat, "app": app, "admin": {"Authorization": f"Bearer {admin}"},
-               "pku": {"Authorization": f"Bearer {pku}"}}
+        yield {
+            "url": live.url,
+            "cat": cat,
+            "app": app,
+            "admin": {"Authorization": f"Bearer {admin}"},
+            "pku": {"Authorization": f"Bearer {pku}"},
+        }
     cat.close()
 
 
@@ -47,19 +53,31 @@ def ask(site, text: str) -> bool:
 
 
 def put(site, graph: str, body: str, who: str | None):
-    return requests.put(site["url"] + "/graph-store", params={"graph": graph}, data=body.encode(),
-                        headers={**TURTLE, **(site[who] if who else {})}, timeout=30)
+    return requests.put(
+        site["url"] + "/graph-store",
+        params={"graph": graph},
+        data=body.encode(),
+        headers={**TURTLE, **(site[who] if who else {})},
+        timeout=30,
+    )
 
 
 def test_writes_need_a_token_reads_do_not(site):
-    for response in (update(site, f"INSERT DATA {{ GRAPH <{NOTES}> {{ <{EX}a> <{EX}b> 1 }} }}", None),
-                     put(site, NOTES, f"<{EX}a> <{EX}b> 1 .", None),
-                     requests.delete(site["url"] + "/graph-store", params={"graph": NOTES}, timeout=30)):
+    for response in (
+        update(site, f"INSERT DATA {{ GRAPH <{NOTES}> {{ <{EX}a> <{EX}b> 1 }} }}", None),
+        put(site, NOTES, f"<{EX}a> <{EX}b> 1 .", None),
+        requests.delete(site["url"] + "/graph-store", params={"graph": NOTES}, timeout=30),
+    ):
         assert response.status_code == 401, response.text
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
     forged = put(site, NOTES, f"<{EX}a> <{EX}b> 1 .", None)
-    forged = requests.put(site["url"] + "/graph-store", params={"graph": NOTES}, data=b"<a:a> <a:b> 1 .",
-                          headers={**TURTLE, "Authorization": "Bearer ag_0000_not-a-token"}, timeout=30)
+    forged = requests.put(
+        site["url"] + "/graph-store",
+        params={"graph": NOTES},
+        data=b"<a:a> <a:b> 1 .",
+        headers={**TURTLE, "Authorization": "Bearer ag_0000_not-a-token"},
+        timeout=30,
+    )
     assert forged.status_code == 401
     assert not ask(site, f"ASK {{ <{EX}a> ?p ?o }}"), "nothing was written"
     assert requests.get(site["url"] + "/sparql", params={"query": "ASK {}"}, timeout=30).status_code == 200
@@ -71,8 +89,9 @@ def test_member_token_writes_its_own_graphs_and_queries_see_them(site):
     assert ask(site, f'ASK {{ <{EX}book> <{EX}note> "从北大借阅" }}'), "the union default graph sees it"
     batches = {b.graph.value: b for b in site["cat"].store.batches("PKU")}
     assert NOTES in batches and batches[NOTES].triples == 1
-    got = requests.get(site["url"] + "/graph-store", params={"graph": NOTES}, headers={"Accept": "text/turtle"},
-                       timeout=30)
+    got = requests.get(
+        site["url"] + "/graph-store", params={"graph": NOTES}, headers={"Accept": "text/turtle"}, timeout=30
+    )
     assert got.status_code == 200 and got.headers["Access-Control-Allow-Origin"] == "*"
     g = rdflib.Graph().parse(data=got.text, format="turtle")
     assert list(g) == [(rdflib.URIRef(EX + "book"), rdflib.URIRef(EX + "note"), rdflib.Literal("从北大借阅"))]
@@ -84,12 +103,16 @@ def test_member_token_writes_its_own_graphs_and_queries_see_them(site):
 def test_member_token_is_refused_everywhere_else(site):
     refused = [
         put(site, BL_GRAPH, f"<{EX}x> <{EX}y> 1 .", "pku"),
-        requests.put(site["url"] + "/graph-store?default", data=f"<{EX}x> <{EX}y> 1 .".encode(),
-                     headers={**TURTLE, **site["pku"]}, timeout=30),
-        put(site, TEST_BASE + "graph/pku", f"<{EX}x> <{EX}y> 1 .", "pku"),           # the prefix itself
+        requests.put(
+            site["url"] + "/graph-store?default",
+            data=f"<{EX}x> <{EX}y> 1 .".encode(),
+            headers={**TURTLE, **site["pku"]},
+            timeout=30,
+        ),
+        put(site, TEST_BASE + "graph/pku", f"<{EX}x> <{EX}y> 1 .", "pku"),  # the prefix itself
         put(site, TEST_BASE + "graph/pku/../bl/x", f"<{EX}x> <{EX}y> 1 .", "pku"),  # dot segments
         update(site, f"INSERT DATA {{ GRAPH <{BL_GRAPH}> {{ <{EX}x> <{EX}y> 1 }} }}", "pku"),
-        update(site, f"INSERT DATA {{ <{EX}x> <{EX}y> 1 }}", "pku"),                 # the default graph
+        update(site, f"INSERT DATA {{ <{EX}x> <{EX}y> 1 }}", "pku"),  # the default graph
         update(site, "CLEAR ALL", "pku"),
         update(site, f"INSERT {{ GRAPH ?g {{ <{EX}x> <{EX}y> 1 }} }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "pku"),
         update(site, f"WITH <{BL_GRAPH}> INSERT {{ <{EX}x> <{EX}y> 1 }} WHERE {{ }}", "pku"),
@@ -113,9 +136,14 @@ def test_member_update_reads_the_union_and_writes_its_graph(site):
     WHERE {{ ?lib a alliance:MemberLibrary }}"""
     response = update(site, text, "pku")
     assert response.status_code == 204, response.text
-    rows = requests.get(site["url"] + "/sparql", timeout=30, params={
-        "query": f'SELECT ?lib WHERE {{ GRAPH <{TEST_BASE}graph/pku/seen> {{ ?lib <{EX}seenBy> "PKU" }} }} ORDER BY ?lib',
-        "format": "json"}).json()["results"]["bindings"]
+    rows = requests.get(
+        site["url"] + "/sparql",
+        timeout=30,
+        params={
+            "query": f'SELECT ?lib WHERE {{ GRAPH <{TEST_BASE}graph/pku/seen> {{ ?lib <{EX}seenBy> "PKU" }} }} ORDER BY ?lib',
+            "format": "json",
+        },
+    ).json()["results"]["bindings"]
     assert [r["lib"]["value"] for r in rows] == [TEST_BASE + "library/bl", TEST_BASE + "library/pku"]
     assert update(site, "LOAD <http://127.0.0.1:1/data.ttl>", "admin").status_code == 400
     assert update(site, "INSERT DATA { GRAPH <a:b> { <a:s> <a:p> }", "admin").status_code == 400
@@ -126,8 +154,13 @@ def test_bad_body_changes_nothing(site):
     broken = put(site, NOTES, f'<{EX}book> <{EX}note> "lost', "pku")
     assert broken.status_code == 400 and "syntax error" in broken.text
     assert ask(site, f'ASK {{ <{EX}book> <{EX}note> "kept" }}')
-    wrong_type = requests.put(site["url"] + "/graph-store", params={"graph": NOTES}, data=b"x",
-                              headers={"Content-Type": "image/png", **site["pku"]}, timeout=30)
+    wrong_type = requests.put(
+        site["url"] + "/graph-store",
+        params={"graph": NOTES},
+        data=b"x",
+        headers={"Content-Type": "image/png", **site["pku"]},
+        timeout=30,
+    )
     assert wrong_type.status_code == 415
 
 
@@ -140,16 +173,32 @@ def test_uploads_are_bounded_while_streaming_and_atomic(site):
     limit = app.config["ALLIANCE_GSP_MAX_BYTES"]
     app.config["ALLIANCE_GSP_MAX_BYTES"] = 10_000
     try:
-        chunked = requests.put(gsp, params={"graph": graph}, timeout=30,  # no Content-Length: counted as it comes
-                               data=(body[i:i + 4096] for i in range(0, len(body), 4096)),
-                               headers={"Content-Type": "application/n-triples", **auth})
+        chunked = requests.put(
+            gsp,
+            params={"graph": graph},
+            timeout=30,  # no Content-Length: counted as it comes
+            data=(body[i : i + 4096] for i in range(0, len(body), 4096)),
+            headers={"Content-Type": "application/n-triples", **auth},
+        )
         assert chunked.status_code == 413 and "10,000 bytes" in chunked.text
-        declared = requests.put(gsp, params={"graph": graph}, data=body, timeout=30,
-                                headers={"Content-Type": "application/n-triples", **auth})
+        declared = requests.put(
+            gsp,
+            params={"graph": graph},
+            data=body,
+            timeout=30,
+            headers={"Content-Type": "application/n-triples", **auth},
+        )
         assert declared.status_code == 413
-        parts = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
-                              files={"a": ("a.nt", body[:5000], "application/n-triples"),
-                                     "b": ("b.nt", body[5000:], "application/n-triples")})
+        parts = requests.post(
+            gsp,
+            params={"graph": graph},
+            headers=auth,
+            timeout=30,
+            files={
+                "a": ("a.nt", body[:5000], "application/n-triples"),
+                "b": ("b.nt", body[5000:], "application/n-triples"),
+            },
+        )
         assert parts.status_code == 413
     finally:
         app.config["ALLIANCE_GSP_MAX_BYTES"] = limit
@@ -157,18 +206,35 @@ def test_uploads_are_bounded_while_streaming_and_atomic(site):
     rows = requests.get(site["url"] + "/sparql", params={"query": count, "format": "json"}, timeout=30).json()
     assert rows["results"]["bindings"][0]["n"]["value"] == "1", "nothing of a refused upload was written"
 
-    broken = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
-                           files={"a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
-                                  "b": ("b.ttl", f"<{EX}book> <{EX}other> 2", "text/turtle")})
+    broken = requests.post(
+        gsp,
+        params={"graph": graph},
+        headers=auth,
+        timeout=30,
+        files={
+            "a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
+            "b": ("b.ttl", f"<{EX}book> <{EX}other> 2", "text/turtle"),
+        },
+    )
     assert broken.status_code == 400 and "syntax error" in broken.text
     assert not ask(site, f"ASK {{ <{EX}book> <{EX}other> 1 }}"), "the good part of a broken upload is not kept"
-    both = requests.post(gsp, params={"graph": graph}, headers=auth, timeout=30,
-                         files={"a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
-                                "b": ("b.nt", body, "application/n-triples")})
+    both = requests.post(
+        gsp,
+        params={"graph": graph},
+        headers=auth,
+        timeout=30,
+        files={
+            "a": ("a.ttl", f"<{EX}book> <{EX}other> 1 .", "text/turtle"),
+            "b": ("b.nt", body, "application/n-triples"),
+        },
+    )
     assert both.status_code == 204
-    assert ask(site, f'ASK {{ GRAPH <{graph}> {{ <{EX}book> <{EX}other> 1 ; <{EX}note> "kept" . <{EX}b1999> ?p "1999" }} }}')
-    replaced = requests.put(gsp, params={"graph": graph}, data=body, timeout=30,
-                            headers={"Content-Type": "application/n-triples", **auth})
+    assert ask(
+        site, f'ASK {{ GRAPH <{graph}> {{ <{EX}book> <{EX}other> 1 ; <{EX}note> "kept" . <{EX}b1999> ?p "1999" }} }}'
+    )
+    replaced = requests.put(
+        gsp, params={"graph": graph}, data=body, timeout=30, headers={"Content-Type": "application/n-triples", **auth}
+    )
     assert replaced.status_code == 204
     rows = requests.get(site["url"] + "/sparql", params={"query": count, "format": "json"}, timeout=30).json()
     assert rows["results"]["bindings"][0]["n"]["value"] == "2000"
@@ -177,8 +243,12 @@ def test_uploads_are_bounded_while_streaming_and_atomic(site):
 
 
 def test_post_creates_a_new_batch_for_the_member(site):
-    response = requests.post(site["url"] + "/graph-store", data=f"<{EX}new> <{EX}p> 1 .".encode(),
-                             headers={**TURTLE, **site["pku"]}, timeout=30)
+    response = requests.post(
+        site["url"] + "/graph-store",
+        data=f"<{EX}new> <{EX}p> 1 .".encode(),
+        headers={**TURTLE, **site["pku"]},
+        timeout=30,
+    )
     assert response.status_code == 201
     location = response.headers["Location"]
     assert location.startswith(TEST_BASE + "graph/pku/")
@@ -186,8 +256,12 @@ def test_post_creates_a_new_batch_for_the_member(site):
     gone = requests.delete(site["url"] + "/graph-store", params={"graph": location}, headers=site["pku"], timeout=30)
     assert gone.status_code == 204
     assert requests.get(site["url"] + "/graph-store", params={"graph": location}, timeout=30).status_code == 404
-    assert requests.delete(site["url"] + "/graph-store", params={"graph": location}, headers=site["pku"],
-                           timeout=30).status_code == 404
+    assert (
+        requests.delete(
+            site["url"] + "/graph-store", params={"graph": location}, headers=site["pku"], timeout=30
+        ).status_code
+        == 404
+    )
 
 
 def test_rdflib_sparql_update_store_and_sparql_store(site):
@@ -200,8 +274,7 @@ def test_rdflib_sparql_update_store_and_sparql_store(site):
     g.add((rdflib.URIRef(EX + "r"), rdflib.URIRef(EX + "n"), rdflib.Literal(3)))
     g.remove((rdflib.URIRef(EX + "r"), rdflib.URIRef(EX + "n"), None))
     reader = SPARQLStore(site["url"] + "/sparql")
-    rows = list(rdflib.Graph(reader).query(
-        f"SELECT ?l WHERE {{ GRAPH <{graph_iri}> {{ <{EX}r> ?p ?l }} }}"))
+    rows = list(rdflib.Graph(reader).query(f"SELECT ?l WHERE {{ GRAPH <{graph_iri}> {{ <{EX}r> ?p ?l }} }}"))
     assert [r[0] for r in rows] == [rdflib.Literal("经由 rdflib", lang="zh")]
     denied = SPARQLUpdateStore(site["url"] + "/sparql", site["url"] + "/sparql", headers=dict(site["pku"]))
     other = rdflib.Graph(denied, identifier=rdflib.URIRef(BL_GRAPH))
@@ -213,8 +286,9 @@ def test_sparqlwrapper_csv(site):
     from SPARQLWrapper import CSV, SPARQLWrapper
 
     sparql = SPARQLWrapper(site["url"] + "/sparql")
-    sparql.setQuery("PREFIX alliance: <https://alliance-graph.org/ns#> "
-                    "SELECT ?code WHERE { ?l alliance:code ?code } ORDER BY ?code")
+    sparql.setQuery(
+        "PREFIX alliance: <https://alliance-graph.org/ns#> SELECT ?code WHERE { ?l alliance:code ?code } ORDER BY ?code"
+    )
     sparql.setReturnFormat(CSV)
     assert sparql.query().convert().decode().split() == ["code", "BL", "PKU"]
 
@@ -224,7 +298,9 @@ def test_token_commands(tmp_path):
 
     runner = CliRunner()
     data = str(tmp_path / "data")
-    assert runner.invoke(main, ["--data", data, "--base", TEST_BASE, "member", "add", "PKU", "--name", "P"]).exit_code == 0
+    assert (
+        runner.invoke(main, ["--data", data, "--base", TEST_BASE, "member", "add", "PKU", "--name", "P"]).exit_code == 0
+    )
     made = runner.invoke(main, ["--data", data, "token", "create", "--member", "pku", "--label", "team"])
     assert made.exit_code == 0, made.output
     secret = made.stdout.strip().splitlines()[-1]

@@ -1,4 +1,5 @@
 """The embedded store: batches switch on atomically, replace is all-or-nothing, garbage is collected."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox
@@ -89,8 +90,10 @@ def test_an_update_on_any_graph_registers_and_retires_graphs_in_its_own_transact
     owners = {b.graph.value: b.member for b in store.batches()}
     assert owners[made] == "PKU" and owners.get(outside) is None and outside in active
 
-    swap = (f"DROP GRAPH <{made}> ;\n"
-            f"INSERT {{ GRAPH ?g {{ <http://ex.test/y> {P} 2 }} }} WHERE {{ VALUES ?g {{ <{other}> }} }}")
+    swap = (
+        f"DROP GRAPH <{made}> ;\n"
+        f"INSERT {{ GRAPH ?g {{ <http://ex.test/y> {P} 2 }} }} WHERE {{ VALUES ?g {{ <{other}> }} }}"
+    )
     before = store.generation
     store.run_update(swap, reconcile=True)
     assert store.generation - before == 2

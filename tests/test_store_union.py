@@ -1,4 +1,5 @@
 """Queries read pyoxigraph's own union of graphs only when that union is exactly the active graphs."""
+
 from __future__ import annotations
 
 import pyoxigraph as ox

@@ -1,4 +1,5 @@
 """UNIMARC and CNMARC: real records in, dialect told apart, character sets decoded by 100$a/26-29."""
+
 from __future__ import annotations
 
 import pytest
@@ -59,17 +60,30 @@ def test_the_cnmarc_records_and_their_unimarc_twin_map_to_the_same_triples():
         assert set(map(str, map_record(a.record, ctx))) == set(map(str, map_record(b.record, ctx)))
 
 
-@pytest.mark.parametrize("relative, expected", [
-    (CNMARC_XML, "unimarc"), (UNIMARC_XML, "unimarc"), (PERIOUNI, "unimarc"),
-    ("unimarc/testunimarc.dat", "unimarc"), ("cnmarc/sample_marcxml.xml", "marc21"),
-    ("marc21/loc-booksall/booksall-2016-part01-first1000.mrc", "marc21"),
-])
+@pytest.mark.parametrize(
+    "relative, expected",
+    [
+        (CNMARC_XML, "unimarc"),
+        (UNIMARC_XML, "unimarc"),
+        (PERIOUNI, "unimarc"),
+        ("unimarc/testunimarc.dat", "unimarc"),
+        ("cnmarc/sample_marcxml.xml", "marc21"),
+        ("marc21/loc-booksall/booksall-2016-part01-first1000.mrc", "marc21"),
+    ],
+)
 def test_the_dialect_is_detected_from_the_records(relative, expected):
     assert dialects.detect(shared(relative)).name == expected
 
 
-@pytest.mark.parametrize("made, expected", [("cnmarc-xml", "unimarc"), ("unimarc-iso2709", "unimarc"),
-                                            ("sample-iso2709", "marc21"), ("sample-marcxml", "marc21")])
+@pytest.mark.parametrize(
+    "made, expected",
+    [
+        ("cnmarc-xml", "unimarc"),
+        ("unimarc-iso2709", "unimarc"),
+        ("sample-iso2709", "marc21"),
+        ("sample-marcxml", "marc21"),
+    ],
+)
 def test_the_dialect_of_files_made_here_is_detected(made, expected, tmp_path, sample_files):
     """The same detection on files this project writes: a CNMARC XML record (OLD_BOOK), a UNIMARC record
     built byte by byte, and the sample alliance's MARC 21 in ISO 2709 and MARCXML."""
@@ -93,28 +107,57 @@ def test_cnmarc_ingest_loads_holdings_pinyin_classification_and_the_cataloguing_
     # two records share ISBN 7-5037-2623-7: the print edition and its online reproduction (200 $b 电子资源,
     # 135, 215 在线资源). Matching keeps them apart (another carrier); a key of the ISBN alone does not.
     apart = 2 if identity == "clusters" else 1
-    assert int(value(store, """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
-        ?i a bf:Instance ; bf:identifiedBy [ a bf:Isbn ; rdf:value "7-5037-2623-7" ] }""")) == apart
+    assert (
+        int(
+            value(
+                store,
+                """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
+        ?i a bf:Instance ; bf:identifiedBy [ a bf:Isbn ; rdf:value "7-5037-2623-7" ] }""",
+            )
+        )
+        == apart
+    )
     assert int(value(store, "SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE { ?i a bf:Instance }")) == 8 + apart
     # title in Han characters and the cataloguer's pinyin on the same node
-    titles = {(r["t"].value, r["t"].language) for r in rows(store, """SELECT ?t WHERE {
-        ?i bf:identifiedBy [ rdf:value "7-5037-1744-0" ] ; bf:title ?n . ?n a bf:Title ; bf:mainTitle ?t }""")}
+    titles = {
+        (r["t"].value, r["t"].language)
+        for r in rows(
+            store,
+            """SELECT ?t WHERE {
+        ?i bf:identifiedBy [ rdf:value "7-5037-1744-0" ] ; bf:title ?n . ?n a bf:Title ; bf:mainTitle ?t }""",
+        )
+    }
     assert titles == {("'94中国发展报告", "zh-hans"), ("'94Zhong Guo Fa Zhan Bao Gao", "zh-latn-pinyin")}
     # 905 -> an Item held by the member with its call number
-    marks = {r["m"].value for r in rows(store, """SELECT ?m WHERE {
-        ?item bf:heldBy ?lib ; bf:shelfMark/rdfs:label ?m ; bf:itemOf/bf:identifiedBy/rdf:value "7-5037-1744-0" }""")}
+    marks = {
+        r["m"].value
+        for r in rows(
+            store,
+            """SELECT ?m WHERE {
+        ?item bf:heldBy ?lib ; bf:shelfMark/rdfs:label ?m ; bf:itemOf/bf:identifiedBy/rdf:value "7-5037-1744-0" }""",
+        )
+    }
     assert marks == {"F124/26"}
     # 690: Chinese Library Classification, answerable by class
-    clc = rows(store, """SELECT DISTINCT ?i WHERE { ?w bf:classification ?c ; bf:hasInstance ?i .
+    clc = rows(
+        store,
+        """SELECT DISTINCT ?i WHERE { ?w bf:classification ?c ; bf:hasInstance ?i .
         ?c bf:source <http://id.loc.gov/vocabulary/classSchemes/clc> ; bf:classificationPortion ?n
-        FILTER(STRSTARTS(?n, "F12")) }""")
+        FILTER(STRSTARTS(?n, "F12")) }""",
+    )
     assert len(clc) >= 5
     # place: 606 $y geographic subdivisions
     assert rows(store, """ASK { ?w bf:geographicCoverage ?p . ?p a bf:Place ; rdfs:label "中国"@zh-Hans }""")
     # 801: original and modifying agencies as admin metadata
-    chain = {(r["s"].value.rsplit("/", 1)[-1], r["code"].value) for r in rows(store, """SELECT ?s ?code WHERE {
+    chain = {
+        (r["s"].value.rsplit("/", 1)[-1], r["code"].value)
+        for r in rows(
+            store,
+            """SELECT ?s ?code WHERE {
         ?i bf:identifiedBy/rdf:value "7-5037-1744-0" ; bf:adminMetadata ?a .
-        ?a bf:status ?s ; bf:agent/bf:code ?code }""")}
+        ?a bf:status ?s ; bf:agent/bf:code ?code }""",
+        )
+    }
     assert chain == {("n", "BNU"), ("c", "BSD")}
 
 
@@ -125,23 +168,36 @@ def test_the_3064_unimarc_periodicals_load_with_their_accents(members):
     assert report.warnings >= 2900
     assert any("bytes are UTF-8" in n.reason for n in report.notices)
     assert rows(members.store, """ASK { ?n bf:mainTitle ?t FILTER(CONTAINS(?t, "Combined statement of receipts")) }""")
-    assert rows(members.store, """ASK { ?x bf:subtitle|bf:mainTitle|rdfs:label ?t FILTER(CONTAINS(?t, "électronique")) }""")
-    serials = int(value(members.store, """SELECT (COUNT(?i) AS ?n) WHERE {
-        ?i bf:issuance <http://id.loc.gov/vocabulary/issuance/serl> }"""))
+    assert rows(
+        members.store, """ASK { ?x bf:subtitle|bf:mainTitle|rdfs:label ?t FILTER(CONTAINS(?t, "électronique")) }"""
+    )
+    serials = int(
+        value(
+            members.store,
+            """SELECT (COUNT(?i) AS ?n) WHERE {
+        ?i bf:issuance <http://id.loc.gov/vocabulary/issuance/serl> }""",
+        )
+    )
     assert serials > 2000
     # 4XX links describe the related titles without cataloguing them: works are only the 3,064 records'
-    works = int(value(members.store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a bf:Work "
-                                     + catalogued("w") + " }"))
+    works = int(
+        value(members.store, "SELECT (COUNT(DISTINCT ?w) AS ?n) WHERE { ?w a bf:Work " + catalogued("w") + " }")
+    )
     assert works <= 3064
-    assert rows(members.store, """ASK { ?w a bf:Work ; bf:precededBy ?r . ?r rdfs:label ?t ;
-        a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""")
+    assert rows(
+        members.store,
+        """ASK { ?w a bf:Work ; bf:precededBy ?r . ?r rdfs:label ?t ;
+        a bf:Work, <https://alliance-graph.org/ns#RelatedResource> }""",
+    )
 
 
 def test_a_unimarc_file_is_never_read_as_marc21_nor_the_reverse(members, tmp_path, sample_files):
     head, record = OLD_BOOK.split("<collection>")[0], OLD_BOOK.split("<collection>")[1].split("</collection>")[0]
     cnmarc = tmp_path / "cnmarc.xml"  # three CNMARC records written here
-    cnmarc.write_text(head + "<collection>" + "".join(record.replace("gz001", f"gz00{n}") for n in (1, 2, 3))
-                      + "</collection>", encoding="utf-8")
+    cnmarc.write_text(
+        head + "<collection>" + "".join(record.replace("gz001", f"gz00{n}") for n in (1, 2, 3)) + "</collection>",
+        encoding="utf-8",
+    )
     with pytest.raises(IngestError, match="no record could be read") as info:
         ingest(members.store, members.minter, [cnmarc], "PKU", format="marc21")
     said = [r for r in info.value.report.rejected if "this is a UNIMARC/CNMARC record" in r.reason]
@@ -184,8 +240,12 @@ def test_bytes_of_no_readable_character_set_are_rejected_not_garbled():
 
 
 def test_a_gbk_xml_file_that_claims_utf8_is_named(tmp_path):
-    text = (CNMARC_HEAD + '<datafield tag="200" ind1="1" ind2=" "><subfield code="a">' + TITLE
-            + "</subfield></datafield></record></collection>")
+    text = (
+        CNMARC_HEAD
+        + '<datafield tag="200" ind1="1" ind2=" "><subfield code="a">'
+        + TITLE
+        + "</subfield></datafield></record></collection>"
+    )
     path = tmp_path / "gbk.xml"
     path.write_bytes(text.encode("gbk"))
     got = list(read_unimarc(path))
@@ -203,11 +263,15 @@ def test_a_truncated_record_is_rejected_and_the_rest_read(tmp_path):
 
 
 # Dynasty, place and CLC on a CNMARC record of an old book ----------------------------------------
-CNMARC_HEAD = ('<?xml version="1.0" encoding="UTF-8"?><collection><record xmlns="http://www.nlc.cn/">'
-               '<leader>00000nam0 2200000   450 </leader><controlfield tag="001">gz001</controlfield>'
-               '<datafield tag="100" ind1=" " ind2=" "><subfield code="a">20240101d1884    em y0chiy50      ea'
-               '</subfield></datafield>')
-OLD_BOOK = CNMARC_HEAD + """
+CNMARC_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?><collection><record xmlns="http://www.nlc.cn/">'
+    '<leader>00000nam0 2200000   450 </leader><controlfield tag="001">gz001</controlfield>'
+    '<datafield tag="100" ind1=" " ind2=" "><subfield code="a">20240101d1884    em y0chiy50      ea'
+    "</subfield></datafield>"
+)
+OLD_BOOK = (
+    CNMARC_HEAD
+    + """
 <datafield tag="101" ind1="0" ind2=" "><subfield code="a">chi</subfield></datafield>
 <datafield tag="200" ind1="1" ind2=" "><subfield code="a">长乐县志</subfield><subfield code="9">chang le xian zhi</subfield>
   <subfield code="f">(清)孟昭涵修</subfield></datafield>
@@ -219,6 +283,7 @@ OLD_BOOK = CNMARC_HEAD + """
 <datafield tag="905" ind1=" " ind2=" "><subfield code="a">FJL</subfield><subfield code="f">2</subfield>
   <subfield code="s">地/长乐/1884</subfield><subfield code="v">卷一至卷八</subfield></datafield>
 </record></collection>"""
+)
 
 
 def test_an_old_book_answers_sparql_by_dynasty_place_and_clc(members, tmp_path):
@@ -227,15 +292,27 @@ def test_an_old_book_answers_sparql_by_dynasty_place_and_clc(members, tmp_path):
     report = ingest(members.store, members.minter, [path], "PKU")
     assert report.loaded == 1 and not report.rejected
     store = members.store
-    by_dynasty = rows(store, """SELECT ?name WHERE { ?w a bf:Work ; bf:contribution/bf:agent ?a .
-        ?a alliance:dynasty/rdfs:label "清"@zh-Hans ; rdfs:label ?name FILTER(lang(?name) = "zh-hans") }""")
+    by_dynasty = rows(
+        store,
+        """SELECT ?name WHERE { ?w a bf:Work ; bf:contribution/bf:agent ?a .
+        ?a alliance:dynasty/rdfs:label "清"@zh-Hans ; rdfs:label ?name FILTER(lang(?name) = "zh-hans") }""",
+    )
     assert [r["name"].value for r in by_dynasty] == ["孟昭涵"]
-    assert rows(store, """ASK { ?a alliance:dynasty/rdfs:label "Qing"@zh-Latn-pinyin ;
-                                    rdfs:label "meng zhao han"@zh-Latn-pinyin }""")
-    assert rows(store, """ASK { ?w bf:subject ?p . ?p a bf:Place ; rdfs:label "长乐县--地方志"@zh-Hans .
-                                ?w bf:geographicCoverage/rdfs:label "长乐县"@zh-Hans }""")
-    assert rows(store, """ASK { ?w bf:classification [ bf:classificationPortion "K295.7" ;
-                                bf:source <http://id.loc.gov/vocabulary/classSchemes/clc> ] }""")
+    assert rows(
+        store,
+        """ASK { ?a alliance:dynasty/rdfs:label "Qing"@zh-Latn-pinyin ;
+                                    rdfs:label "meng zhao han"@zh-Latn-pinyin }""",
+    )
+    assert rows(
+        store,
+        """ASK { ?w bf:subject ?p . ?p a bf:Place ; rdfs:label "长乐县--地方志"@zh-Hans .
+                                ?w bf:geographicCoverage/rdfs:label "长乐县"@zh-Hans }""",
+    )
+    assert rows(
+        store,
+        """ASK { ?w bf:classification [ bf:classificationPortion "K295.7" ;
+                                bf:source <http://id.loc.gov/vocabulary/classSchemes/clc> ] }""",
+    )
     copies = rows(store, """SELECT ?item WHERE { ?item bf:heldBy ?lib ; bf:shelfMark/rdfs:label "地/长乐/1884" }""")
     assert len(copies) == 2  # 905 $f 2 copies
     assert rows(store, """ASK { ?item bf:enumerationAndChronology/rdfs:label "卷一至卷八"@zh-Hans }""")
@@ -256,8 +333,9 @@ def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
     from cli.main import main
 
     def run(*args):
-        return CliRunner().invoke(main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args],
-                                  catch_exceptions=False)
+        return CliRunner().invoke(
+            main, ["--data", str(tmp_path / "data"), "--base", TEST_BASE, *args], catch_exceptions=False
+        )
 
     assert run("member", "add", "BNU", "--name", "Beijing Normal University Library").exit_code == 0
     old_book = tmp_path / "old.xml"  # a CNMARC XML record written here (OLD_BOOK)
@@ -276,9 +354,12 @@ def test_the_cli_detects_cnmarc_and_obeys_format_and_collection(tmp_path):
     cat = Catalogue.open(tmp_path / "data")
     try:
         assert len(cat.store.batches("BNU")) == 1  # the collection's reload replaced it
-        members = rows(cat.store, """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
+        members = rows(
+            cat.store,
+            """SELECT (COUNT(DISTINCT ?i) AS ?n) WHERE {
             ?c a bf:Collection ; rdfs:label "经济年鉴"@zh-Hans ; alliance:collectionOf ?lib ; bf:hasPart ?i .
-            ?i a bf:Instance ; bf:partOf ?c }""")
+            ?i a bf:Instance ; bf:partOf ?c }""",
+        )
         assert int(members[0]["n"].value) == 1  # the CLI matches through the cluster index
     finally:
         cat.close()

@@ -1,4 +1,5 @@
 """The cluster index and union ingest: one Instance per edition across members, stable URIs, 301s, replace."""
+
 from __future__ import annotations
 
 import copy
@@ -85,9 +86,11 @@ def test_any_load_order_gives_the_same_uris(alliance, tmp_path):
 # a bridge: one record with ISBN only, one with LCCN only, then one with both ----------------
 def bridge_files(tmp_path, source):
     """Three members' copies of one record of ``source`` (a sample export) that has an ISBN and an LCCN."""
-    record = next(item.record for item in read_marc(source)
-                  if isinstance(item, SourceRecord) and item.record.get_fields("020")
-                  and item.record.get_fields("010"))
+    record = next(
+        item.record
+        for item in read_marc(source)
+        if isinstance(item, SourceRecord) and item.record.get_fields("020") and item.record.get_fields("010")
+    )
 
     def variant(control, drop, retitle=False):
         r = copy.deepcopy(record)
@@ -99,8 +102,11 @@ def bridge_files(tmp_path, source):
         return r
 
     files = {}
-    for code, rec in (("PKU", variant("p1", ["010"])), ("BL", variant("b1", ["020"], retitle=True)),
-                      ("NJU", variant("n1", []))):
+    for code, rec in (
+        ("PKU", variant("p1", ["010"])),
+        ("BL", variant("b1", ["020"], retitle=True)),
+        ("NJU", variant("n1", [])),
+    ):
         path = tmp_path / f"{code}.mrc"
         path.write_bytes(rec.as_marc())
         files[code] = path
@@ -123,8 +129,11 @@ def instances(cat):
 
 
 def all_triples(cat):
-    return sorted(str(r["s"]) + str(r["p"]) + str(r["o"]) for r in cat.store.query("SELECT ?s ?p ?o { ?s ?p ?o }")
-                  if "/graph/" not in str(r["s"]))
+    return sorted(
+        str(r["s"]) + str(r["p"]) + str(r["o"])
+        for r in cat.store.query("SELECT ?s ?p ?o { ?s ?p ?o }")
+        if "/graph/" not in str(r["s"])
+    )
 
 
 def test_a_bridging_record_merges_two_instances_and_the_loser_redirects(tmp_path, sample_files):
@@ -182,8 +191,11 @@ def test_replacing_a_catalogue_without_the_bridge_splits_the_cluster_again(tmp_p
         ingest(cat.store, cat.minter, [files[code]], code, clusters=cat.clusters)
     assert len(instances(cat)) == 1
     empty_of_bridge = tmp_path / "nju-other.mrc"
-    other = next(item.record for item in read_marc(sample_files["PKU"].files[0]) if isinstance(item, SourceRecord)
-                 and not item.record.get_fields("010"))
+    other = next(
+        item.record
+        for item in read_marc(sample_files["PKU"].files[0])
+        if isinstance(item, SourceRecord) and not item.record.get_fields("010")
+    )
     empty_of_bridge.write_bytes(other.as_marc())
     ingest(cat.store, cat.minter, [empty_of_bridge], "NJU", replace=True, clusters=cat.clusters)
     split = all_triples(cat)
@@ -220,13 +232,17 @@ def test_cnmarc_and_unimarc_copies_of_the_same_records_cluster_across_dialects(t
         add_member(cat.store, cat.minter, Member(code, code))
     ingest(cat.store, cat.minter, [shared("cnmarc/sample_cnmarcxml.xml")], "BNU", clusters=cat.clusters)
     ingest(cat.store, cat.minter, [shared("cnmarc/sample_unimarcxml.xml")], "PKU", clusters=cat.clusters)
-    rows = list(cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
-        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
+    rows = list(
+        cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
+        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i""")
+    )
     assert len(rows) == 10 and all(int(r["n"].value) == 2 for r in rows)
-    shared_isbn = list(cat.store.query(f"""SELECT DISTINCT ?i ?w WHERE {{
+    shared_isbn = list(
+        cat.store.query(f"""SELECT DISTINCT ?i ?w WHERE {{
         ?i a <{BF.Instance.value}> ; <{BF.identifiedBy.value}> ?id ; <{BF.instanceOf.value}> ?w .
         ?id <{RDF.value.value}> ?v
-        FILTER(CONTAINS(STR(?v), "2623")) }}"""))
+        FILTER(CONTAINS(STR(?v), "2623")) }}""")
+    )
     assert len({r["i"] for r in shared_isbn}) == 2 and len({r["w"] for r in shared_isbn}) == 1
     cat.close()
 
@@ -247,8 +263,10 @@ def test_two_members_loading_one_file_hold_one_instance_per_record(tmp_path):
         by_record.setdefault(control, set()).add(ids)
     assert len(found) == 2 * len(by_record) == 198
     assert [c for c, ids in by_record.items() if len(ids) > 1] == []
-    rows = list(cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
-        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i"""))
+    rows = list(
+        cat.store.query(f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{
+        ?item <{BF.itemOf.value}> ?i ; <{BF.heldBy.value}> ?lib }} GROUP BY ?i""")
+    )
     assert len(rows) == len(instances(cat)) == len({ids[0] for ids in found.values()})
     assert all(int(r["n"].value) == 2 for r in rows)
     cat.close()
@@ -274,8 +292,9 @@ def test_a_translation_finds_the_work_it_translates_in_any_load_order(tmp_path):
         files[code].write_bytes(b"".join(r.as_marc() for r in chosen))
 
     def originals(index):
-        return index.db.execute("SELECT c.ident FROM records r JOIN clusters c ON c.cid = r.wcl "
-                                "WHERE r.control LIKE ?", (f"%{ORIGINAL}",)).fetchall()
+        return index.db.execute(
+            "SELECT c.ident FROM records r JOIN clusters c ON c.cid = r.wcl WHERE r.control LIKE ?", (f"%{ORIGINAL}",)
+        ).fetchall()
 
     seen = []
     for order in (["RPL", "PKU"], ["PKU", "RPL"]):
@@ -307,9 +326,11 @@ def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_origi
     loads the original."""
 
     wanted = {"00012999": "fre", "00013000": "ger", "00013001": "lat", "00013002": "spa"}
-    records = {item.record["001"].data.strip(): item.record
-               for item in read_marc(shared("marc21/loc-booksall/booksall-2016-part01-first10000.mrc"))
-               if isinstance(item, SourceRecord) and item.record["001"].data.strip() in wanted}
+    records = {
+        item.record["001"].data.strip(): item.record
+        for item in read_marc(shared("marc21/loc-booksall/booksall-2016-part01-first10000.mrc"))
+        if isinstance(item, SourceRecord) and item.record["001"].data.strip() in wanted
+    }
     assert set(records) == set(wanted)
     (tmp_path / "BL.mrc").write_bytes(b"".join(records[c].as_marc() for c in ("00013000", "00013001", "00013002")))
     (tmp_path / "NJU.mrc").write_bytes(records["00012999"].as_marc())
@@ -322,5 +343,6 @@ def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_origi
     original = cat.minter.resource("work", work["00012999"]).value
     links = cat.store.query(f"SELECT DISTINCT ?t ?o WHERE {{ ?t <{BF.translationOf.value}> ?o ; a <{BF.Work.value}> }}")
     assert {(r["t"].value, r["o"].value) for r in links} == {
-        (cat.minter.resource("work", work[c]).value, original) for c in ("00013000", "00013001", "00013002")}
+        (cat.minter.resource("work", work[c]).value, original) for c in ("00013000", "00013001", "00013002")
+    }
     cat.close()

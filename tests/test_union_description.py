@@ -1,4 +1,5 @@
 """One edition, one description: the union description per Instance and Work, each member's kept beside it."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,16 @@ EDITION = NamedNode(TEST_BASE + "instance/abc")
 def description(member: str, title: str, isbn: str, extent: str | None = None, note: str | None = None):
     node = NamedNode(f"{EDITION.value}#{member}.r1")
     t, n, e, x = (NamedNode(f"{node.value}-{k}") for k in ("title", "isbn", "extent", "note"))
-    triples = [(node, ALLIANCE.statedType, BF.Instance), (node, BF.title, t), (t, RDF.type, BF.Title),
-               (t, BF.mainTitle, Literal(title)), (node, BF.identifiedBy, n), (n, RDF.type, BF.Isbn),
-               (n, RDF.value, Literal(isbn)), (node, RDFS.label, Literal(title))]
+    triples = [
+        (node, ALLIANCE.statedType, BF.Instance),
+        (node, BF.title, t),
+        (t, RDF.type, BF.Title),
+        (t, BF.mainTitle, Literal(title)),
+        (node, BF.identifiedBy, n),
+        (n, RDF.type, BF.Isbn),
+        (n, RDF.value, Literal(isbn)),
+        (node, RDFS.label, Literal(title)),
+    ]
     if extent:
         triples += [(node, BF.extent, e), (e, RDF.type, BF.Extent), (e, RDFS.label, Literal(extent))]
     if note:
@@ -37,9 +45,11 @@ def about(triples, subject):
 
 
 def test_merge_keeps_one_main_title_each_isbn_once_and_other_titles_as_variants():
-    descs = [description("PKU", "A collection of jewels", "0-14-558700-2", "3 v. (1620 p.)", "Includes index."),
-             description("THU", "A Collection Of Jewels", "9780145587000", "3 volumes (1620 pages)", "Includes index"),
-             description("RPL", "Jewels, a collection", "978-0-14-558700-0")]
+    descs = [
+        description("PKU", "A collection of jewels", "0-14-558700-2", "3 v. (1620 p.)", "Includes index."),
+        description("THU", "A Collection Of Jewels", "9780145587000", "3 volumes (1620 pages)", "Includes index"),
+        description("RPL", "Jewels, a collection", "978-0-14-558700-0"),
+    ]
     union = merge(EDITION, descs)
     titles = [o for p, o in about(union, EDITION) if p == BF.title]
     types = {o for t in titles for p, o in about(union, t) if p == RDF.type}
@@ -56,8 +66,11 @@ def test_merge_keeps_one_main_title_each_isbn_once_and_other_titles_as_variants(
 
 
 def test_merge_does_not_depend_on_the_order_descriptions_come_in():
-    descs = [description("PKU", "Hong lou meng", "7020002207", "2 v."), description("THU", "Hong lou meng", "7020002207"),
-             description("FDU", "Hong lou meng : [zhu ping ben]", "9787020002207", "2 v. ; 21 cm")]
+    descs = [
+        description("PKU", "Hong lou meng", "7020002207", "2 v."),
+        description("THU", "Hong lou meng", "7020002207"),
+        description("FDU", "Hong lou meng : [zhu ping ben]", "9787020002207", "2 v. ; 21 cm"),
+    ]
     first = sorted(map(str, merge(EDITION, descs)))
     for seed in range(5):
         shuffled = descs[:]
@@ -71,13 +84,22 @@ def test_a_member_record_keeps_its_own_description_beside_the_shared_iri():
     w = NamedNode(TEST_BASE + "work/w")
     title = NamedNode(EDITION.value + "#PKU-title")
     local = NamedNode(EDITION.value + "#PKU-local")
-    mapped = [(EDITION, RDF.type, BF.Instance), (EDITION, BF.instanceOf, w), (EDITION, BF.title, title), (title, BF.mainTitle, Literal("T")),
-              (EDITION, BF.adminMetadata, NamedNode(EDITION.value + "#PKU-admin")), (local, RDF.value, Literal("pku0001")),
-              (w, RDF.type, BF.Work), (NamedNode(TEST_BASE + "item/x"), BF.itemOf, EDITION)]
+    mapped = [
+        (EDITION, RDF.type, BF.Instance),
+        (EDITION, BF.instanceOf, w),
+        (EDITION, BF.title, title),
+        (title, BF.mainTitle, Literal("T")),
+        (EDITION, BF.adminMetadata, NamedNode(EDITION.value + "#PKU-admin")),
+        (local, RDF.value, Literal("pku0001")),
+        (w, RDF.type, BF.Work),
+        (NamedNode(TEST_BASE + "item/x"), BF.itemOf, EDITION),
+    ]
     out = as_member_description(mapped, "PKU")
     subjects = {s.value for s, _, _ in out}
     assert all(s == EDITION.value + "#" + s.split("#", 1)[1] for s in subjects if s.startswith(EDITION.value + "#"))
-    assert not [t for t in out if t[0] == EDITION and t[1] != ALLIANCE.memberDescription], "nothing said on the shared IRI"
+    assert not [t for t in out if t[0] == EDITION and t[1] != ALLIANCE.memberDescription], (
+        "nothing said on the shared IRI"
+    )
     assert (NamedNode(TEST_BASE + "item/x"), BF.itemOf, EDITION) in out, "copies stay copies of the shared edition"
     node = next(o for s, p, o in out if s == EDITION and p == ALLIANCE.memberDescription)
     assert node.value.startswith(EDITION.value + "#PKU.r") and (node, ALLIANCE.statedType, BF.Instance) in out
@@ -106,8 +128,14 @@ def rows(cat, query):
 
 
 def popular(cat, holders: int = 3) -> list[NamedNode]:
-    return [r["i"] for r in rows(cat, f"""SELECT ?i WHERE {{ ?item bf:itemOf ?i ; bf:heldBy ?lib }}
-        GROUP BY ?i HAVING (COUNT(DISTINCT ?lib) >= {holders})""")]
+    return [
+        r["i"]
+        for r in rows(
+            cat,
+            f"""SELECT ?i WHERE {{ ?item bf:itemOf ?i ; bf:heldBy ?lib }}
+        GROUP BY ?i HAVING (COUNT(DISTINCT ?lib) >= {holders})""",
+        )
+    ]
 
 
 def test_editions_held_by_three_or_more_have_one_description(alliance):
@@ -121,8 +149,14 @@ def test_editions_held_by_three_or_more_have_one_description(alliance):
         assert len(pairs) == len(set(pairs)), f"{resource} repeats a statement"
         main = rows(cat, f"SELECT ?t WHERE {{ {resource} bf:title ?t . ?t a bf:Title }}")
         assert len(main) == 1, f"{resource} has {len(main)} main titles"
-        ids = [(r["k"], r["v"]) for r in rows(cat, f"""SELECT ?k ?v WHERE {{ {resource} bf:identifiedBy ?id .
-            ?id a ?k ; rdf:value ?v }}""")]
+        ids = [
+            (r["k"], r["v"])
+            for r in rows(
+                cat,
+                f"""SELECT ?k ?v WHERE {{ {resource} bf:identifiedBy ?id .
+            ?id a ?k ; rdf:value ?v }}""",
+            )
+        ]
         assert len(ids) == len(set(ids)), f"{resource} states an identifier value twice"
         assert len({p for p, _ in pairs if p == ALLIANCE.memberDescription}) == 1
 
@@ -138,16 +172,22 @@ def test_the_default_graph_repeats_under_one_percent_of_its_triples(alliance):
 def test_byte_identical_records_of_two_members_are_one_edition(alliance):
     cat, members, _ = alliance
     original = members[1]["code"].lower()
-    alone = rows(cat, f"""SELECT ?i WHERE {{ ?item bf:itemOf ?i ; bf:heldBy/alliance:code "TWIN" .
-        FILTER NOT EXISTS {{ ?other bf:itemOf ?i ; bf:heldBy <{TEST_BASE}library/{original}> }} }}""")
+    alone = rows(
+        cat,
+        f"""SELECT ?i WHERE {{ ?item bf:itemOf ?i ; bf:heldBy/alliance:code "TWIN" .
+        FILTER NOT EXISTS {{ ?other bf:itemOf ?i ; bf:heldBy <{TEST_BASE}library/{original}> }} }}""",
+    )
     assert alone == []
 
 
 def test_each_member_says_who_said_what(alliance):
     cat, _, _ = alliance
     edition = popular(cat, 4)[0]
-    said = rows(cat, f"""SELECT ?d ?member ?title WHERE {{ {edition} alliance:memberDescription ?d .
-        ?d bf:adminMetadata/bf:assigner/alliance:code ?member ; bf:title ?n . ?n a bf:Title ; bf:mainTitle ?title }}""")
+    said = rows(
+        cat,
+        f"""SELECT ?d ?member ?title WHERE {{ {edition} alliance:memberDescription ?d .
+        ?d bf:adminMetadata/bf:assigner/alliance:code ?member ; bf:title ?n . ?n a bf:Title ; bf:mainTitle ?title }}""",
+    )
     assert len({r["member"].value for r in said}) >= 4
     titles: dict[str, set] = {}
     for r in said:
@@ -173,8 +213,11 @@ def test_a_withdrawn_record_leaves_the_union_description(tmp_path, sample_editio
     ingest(cat.store, cat.minter, [full], "THU", clusters=cat.clusters)  # THU holds what both say of agents
     ingest(cat.store, cat.minter, [full], "PKU", clusters=cat.clusters)
     control = records[0]["001"].data.strip()
-    (found,) = rows(cat, f"""SELECT DISTINCT ?i WHERE {{ ?i a bf:Instance ;
-        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "{control}" }}""")
+    (found,) = rows(
+        cat,
+        f"""SELECT DISTINCT ?i WHERE {{ ?i a bf:Instance ;
+        alliance:memberDescription/bf:adminMetadata/bf:identifiedBy/rdf:value "{control}" }}""",
+    )
     withdrawn = found["i"]
     derived = rows(cat, f"SELECT ?d WHERE {{ <{withdrawn.value}#admin> bf:derivedFrom ?d }}")
     assert len(derived) == 2
@@ -203,8 +246,11 @@ def test_the_demo_alliance_conforms_to_the_one_description_profile(tmp_path):
 def union_statements(cat) -> list[str]:
     """Every statement of the union descriptions (subjects under instance/ and work/, not members' nodes)."""
     shared = (TEST_BASE + "instance/", TEST_BASE + "work/")
-    return sorted(f"{r['s']} {r['p']} {r['o']}" for r in cat.store.query("SELECT ?s ?p ?o { ?s ?p ?o }")
-                  if r["s"].value.startswith(shared) and not is_member_node(r["s"].value))
+    return sorted(
+        f"{r['s']} {r['p']} {r['o']}"
+        for r in cat.store.query("SELECT ?s ?p ?o { ?s ?p ?o }")
+        if r["s"].value.startswith(shared) and not is_member_node(r["s"].value)
+    )
 
 
 def test_the_union_is_the_same_in_any_load_order_and_after_a_reload(tmp_path, sample_editions):
@@ -221,8 +267,9 @@ def test_the_union_is_the_same_in_any_load_order_and_after_a_reload(tmp_path, sa
             ingest(cat.store, cat.minter, [out / m["file"]], m["code"], clusters=cat.clusters)
         got.append(union_statements(cat))
         if name == "a":  # the first member again, unchanged: nothing in the union moves
-            ingest(cat.store, cat.minter, [out / order[0]["file"]], order[0]["code"], replace=True,
-                   clusters=cat.clusters)
+            ingest(
+                cat.store, cat.minter, [out / order[0]["file"]], order[0]["code"], replace=True, clusters=cat.clusters
+            )
             assert union_statements(cat) == got[0]
         cat.close()
     assert len(got[0]) > 1000

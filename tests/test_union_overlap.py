@@ -1,5 +1,6 @@
 """Overlap reports over a generated alliance (`alliance generate` over the sample's records): numbers, SPARQL,
 CLI, web page."""
+
 from __future__ import annotations
 
 import csv
@@ -77,13 +78,17 @@ def test_sparql_gives_the_same_numbers(union):
     cat, _ = union
     report = overlap(cat.store, cat.minter).report()
     code = {m.iri: m.code for m in list_members(cat.store)}
-    pairs = {(code[r["a"].value], code[r["b"].value]): int(r["common"].value)
-             for r in cat.store.query(sparql_prefixes() + SPARQL_EXAMPLES["titles_in_common"])}
+    pairs = {
+        (code[r["a"].value], code[r["b"].value]): int(r["common"].value)
+        for r in cat.store.query(sparql_prefixes() + SPARQL_EXAMPLES["titles_in_common"])
+    }
     for cell in report["matrix"]:
         if cell["a"] < cell["b"]:
             assert pairs.get((cell["a"], cell["b"]), 0) == cell["common"]
-    unique = {code[r["library"].value]: int(r["unique"].value)
-              for r in cat.store.query(sparql_prefixes() + SPARQL_EXAMPLES["unique_titles"])}
+    unique = {
+        code[r["library"].value]: int(r["unique"].value)
+        for r in cat.store.query(sparql_prefixes() + SPARQL_EXAMPLES["unique_titles"])
+    }
     assert unique == {m["code"]: m["unique"] for m in report["members"] if m["unique"]}
     (row,) = list(cat.store.query(sparql_prefixes() + SPARQL_EXAMPLES["duplication_ratio"]))
     assert int(row["titles"].value) == report["titles"]
@@ -104,8 +109,9 @@ def test_the_command_line_writes_csv_tables_and_lists(union, tmp_path):
         rows = list(csv.DictReader(io.StringIO(out.output)))
         assert [(r["code"], int(r["unique"])) for r in rows] == [(m["code"], m["unique"]) for m in report["members"]]
         first = report["members"][0]
-        out = runner.invoke(main, [*base, "--list", "unique", "--member", first["code"].lower()],
-                            catch_exceptions=False)
+        out = runner.invoke(
+            main, [*base, "--list", "unique", "--member", first["code"].lower()], catch_exceptions=False
+        )
         listed = list(csv.DictReader(io.StringIO(out.output)))
         assert len(listed) == first["unique"]
         assert all(r["holders"] == first["code"] and r["title"] for r in listed)

@@ -1,4 +1,5 @@
 """The closed namespaces match the BIBFRAME 2.6 / BFLC ontologies, and the mapper only emits defined terms."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,13 +24,16 @@ def test_unknown_terms_fail_loudly():
         BFLC.PrimaryContributor  # noqa: B018
 
 
-@pytest.mark.parametrize("relative", [
-    "sample",  # the sample alliance's five exports (graph/sample)
-    "marc21/loc-booksall/booksall-2016-part01-first1000.mrc",
-    "marc21/marc2bibframe2/dataset/gwu.xml",
-    "marc21/yaz/marccol1.u8.marc",
-    "marc21/marc4j/pride-and-prejudice-fixed.mrc",
-])
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "sample",  # the sample alliance's five exports (graph/sample)
+        "marc21/loc-booksall/booksall-2016-part01-first1000.mrc",
+        "marc21/marc2bibframe2/dataset/gwu.xml",
+        "marc21/yaz/marccol1.u8.marc",
+        "marc21/marc4j/pride-and-prejudice-fixed.mrc",
+    ],
+)
 def test_every_emitted_bibframe_term_is_defined(relative, request):
     from graph.identity.uris import Minter
     from graph.load.mappers import MappingContext
@@ -55,7 +59,10 @@ def test_every_emitted_bibframe_term_is_defined(relative, request):
                 if p.value == rdf_type:
                     used.add(o.value)
     assert any(t.startswith(BF.base) for t in used)
-    undefined = sorted(t for t in used
-                       if (t.startswith(BF.base) and t[len(BF.base):] not in BIBFRAME_TERMS)
-                       or (t.startswith(BFLC.base) and t[len(BFLC.base):] not in BFLC_TERMS))
+    undefined = sorted(
+        t
+        for t in used
+        if (t.startswith(BF.base) and t[len(BF.base) :] not in BIBFRAME_TERMS)
+        or (t.startswith(BFLC.base) and t[len(BFLC.base) :] not in BFLC_TERMS)
+    )
     assert undefined == []

@@ -4,6 +4,7 @@ over HTTP against the real endpoint (waitress) on a fresh catalogue, with an adm
 Every test runs; the only skips are the Graph Store tests W3C itself deprecated (the older
 http-rdf-update manifest, replaced by graph-store-protocol/, resolution 2012-11-27).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -21,15 +22,17 @@ SD = rdflib.Namespace("http://www.w3.org/ns/sparql-service-description#")
 def _collect(relative: str):
     path = W3C / relative
     if not path.exists():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"W3C manifests not found at {path}"),
-                             id=relative)]
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"W3C manifests not found at {path}"), id=relative)]
     params = []
     for t in manifest_tests(path):
         marks = []
         if t.deprecated:
-            marks.append(pytest.mark.skip(
-                reason="dawgt:Deprecated by W3C (http-rdf-update, superseded by graph-store-protocol/ "
-                       "per resolution 2012-11-27); its requests are prose, not ht:Requests"))
+            marks.append(
+                pytest.mark.skip(
+                    reason="dawgt:Deprecated by W3C (http-rdf-update, superseded by graph-store-protocol/ "
+                    "per resolution 2012-11-27); its requests are prose, not ht:Requests"
+                )
+            )
         params.append(pytest.param(t, marks=marks, id=t.id))
     return params
 
@@ -50,8 +53,9 @@ def endpoint(tmp_path_factory):
 
 def empty_store(url: str, auth: dict) -> None:
     """Each manifest test starts from an empty graph store (the tests reuse graph IRIs)."""
-    response = requests.post(url + "/sparql", data=b"DROP ALL", timeout=30,
-                             headers={**auth, "Content-Type": "application/sparql-update"})
+    response = requests.post(
+        url + "/sparql", data=b"DROP ALL", timeout=30, headers={**auth, "Content-Type": "application/sparql-update"}
+    )
     assert response.status_code == 204, response.text
 
 
@@ -60,15 +64,23 @@ def test_protocol(endpoint, test):
     url, auth = endpoint
     empty_store(url, auth)
     for path, graph in test.graph_data:
-        put = requests.put(url + "/graph-store", params={"graph": graph}, data=path.read_bytes(), timeout=30,
-                           headers={**auth, "Content-Type": "application/n-triples"})
+        put = requests.put(
+            url + "/graph-store",
+            params={"graph": graph},
+            data=path.read_bytes(),
+            timeout=30,
+            headers={**auth, "Content-Type": "application/n-triples"},
+        )
         assert put.status_code in (201, 204), put.text
     run(test, url, "/sparql/", "/sparql", auth)
 
 
-@pytest.mark.parametrize("test", _collect("graph-store-protocol/manifest-direct.ttl")
-                         + _collect("graph-store-protocol/manifest-indirect.ttl")
-                         + _collect("http-rdf-update/manifest.ttl"))
+@pytest.mark.parametrize(
+    "test",
+    _collect("graph-store-protocol/manifest-direct.ttl")
+    + _collect("graph-store-protocol/manifest-indirect.ttl")
+    + _collect("http-rdf-update/manifest.ttl"),
+)
 def test_graph_store_protocol(endpoint, test):
     url, auth = endpoint
     empty_store(url, auth)
@@ -79,8 +91,12 @@ def _description(url: str, accept: str = "text/turtle") -> rdflib.Graph:
     response = requests.get(url + "/sparql", headers={"Accept": accept}, timeout=30)
     assert response.status_code == 200, response.text
     media = response.headers["Content-Type"].split(";")[0]
-    fmt = {"text/turtle": "turtle", "application/rdf+xml": "xml", "application/ld+json": "json-ld",
-           "application/n-triples": "nt"}[media]
+    fmt = {
+        "text/turtle": "turtle",
+        "application/rdf+xml": "xml",
+        "application/ld+json": "json-ld",
+        "application/n-triples": "nt",
+    }[media]
     return rdflib.Graph().parse(data=response.content, format=fmt)
 
 
@@ -96,12 +112,11 @@ def _service_description_test(name: str, url: str) -> None:
 
         g = _description(url)
         used = {t for triple in g for t in triple if isinstance(t, rdflib.URIRef) and str(t).startswith(str(SD))}
-        assert all(str(t)[len(str(SD)):] in SD_TERMS.terms for t in used), used
+        assert all(str(t)[len(str(SD)) :] in SD_TERMS.terms for t in used), used
         services = list(g.subjects(rdflib.RDF.type, SD.Service))
         assert len(services) == 1
         service = services[0]
-        assert set(g.objects(service, SD.supportedLanguage)) <= {SD.SPARQL10Query, SD.SPARQL11Query,
-                                                                 SD.SPARQL11Update}
+        assert set(g.objects(service, SD.supportedLanguage)) <= {SD.SPARQL10Query, SD.SPARQL11Query, SD.SPARQL11Update}
         assert SD.SPARQL11Query in set(g.objects(service, SD.supportedLanguage))
         for dataset in g.objects(service, SD.defaultDataset):
             assert (dataset, rdflib.RDF.type, SD.Dataset) in g

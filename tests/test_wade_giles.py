@@ -1,4 +1,5 @@
 """Wade-Giles meets pinyin and Han: the syllable table, the keys, matching on a generated alliance, search."""
+
 from __future__ import annotations
 
 import json
@@ -9,8 +10,15 @@ import pytest
 from graph.identity import match as matching
 from graph.identity.clusters import ClusterIndex
 from graph.identity.match import Evidence, same_instance, signature
-from graph.identity.romanization import (PINYIN_SYLLABLES, WADE_GILES, exact_key, is_wade_giles, loose_key,
-                                         to_wade_giles, wade_giles_readings)
+from graph.identity.romanization import (
+    PINYIN_SYLLABLES,
+    WADE_GILES,
+    exact_key,
+    is_wade_giles,
+    loose_key,
+    to_wade_giles,
+    wade_giles_readings,
+)
 from graph.identity.uris import Minter
 from graph.index.text import parse_query, pinyin_tokens
 from graph.sample import write_editions
@@ -30,22 +38,64 @@ def test_every_pinyin_syllable_reads_back_from_its_wade_giles():
     assert len(PINYIN_SYLLABLES) == len(WADE_GILES) > 400
 
 
-@pytest.mark.parametrize("pinyin, wade_giles", [
-    # LC's "Initial letters in pinyin" chart, one syllable each
-    ("ba", "pa"), ("ca", "ts'a"), ("cha", "ch'a"), ("ci", "tz'u"), ("da", "ta"), ("ga", "ka"), ("yi", "i"),
-    ("jia", "chia"), ("ka", "k'a"), ("pa", "p'a"), ("qi", "ch'i"), ("ran", "jan"), ("ta", "t'a"),
-    ("xi", "hsi"), ("za", "tsa"), ("zha", "cha"), ("zi", "tzu"),
-    # finals
-    ("zhong", "chung"), ("guo", "kuo"), ("lian", "lien"), ("xie", "hsieh"), ("xue", "hsüeh"), ("yu", "yü"),
-    ("you", "yu"), ("shi", "shih"), ("ri", "jih"), ("si", "ssu"), ("er", "erh"), ("ge", "ko"), ("gui", "kuei"),
-    ("duo", "to"), ("zhuo", "cho"), ("yan", "yen"), ("yong", "yung"), ("jiong", "chiung"), ("lüe", "lüeh"),
-])
+@pytest.mark.parametrize(
+    "pinyin, wade_giles",
+    [
+        # LC's "Initial letters in pinyin" chart, one syllable each
+        ("ba", "pa"),
+        ("ca", "ts'a"),
+        ("cha", "ch'a"),
+        ("ci", "tz'u"),
+        ("da", "ta"),
+        ("ga", "ka"),
+        ("yi", "i"),
+        ("jia", "chia"),
+        ("ka", "k'a"),
+        ("pa", "p'a"),
+        ("qi", "ch'i"),
+        ("ran", "jan"),
+        ("ta", "t'a"),
+        ("xi", "hsi"),
+        ("za", "tsa"),
+        ("zha", "cha"),
+        ("zi", "tzu"),
+        # finals
+        ("zhong", "chung"),
+        ("guo", "kuo"),
+        ("lian", "lien"),
+        ("xie", "hsieh"),
+        ("xue", "hsüeh"),
+        ("yu", "yü"),
+        ("you", "yu"),
+        ("shi", "shih"),
+        ("ri", "jih"),
+        ("si", "ssu"),
+        ("er", "erh"),
+        ("ge", "ko"),
+        ("gui", "kuei"),
+        ("duo", "to"),
+        ("zhuo", "cho"),
+        ("yan", "yen"),
+        ("yong", "yung"),
+        ("jiong", "chiung"),
+        ("lüe", "lüeh"),
+    ],
+)
 def test_the_table_follows_the_published_correspondence(pinyin, wade_giles):
     assert WADE_GILES[pinyin.replace("ü", "u")] == wade_giles
 
 
-@pytest.mark.parametrize("text", ["Ts'ao Hsüeh-ch'in", "Ts’ao Hsüeh-ch’in", "Ts‘ao Hsüeh-ch‘in",
-                                  "Tsʻao Hsüeh-chʻin", "TS'AO HSÜEH-CH'IN", "Ts'ao, Hsüeh-ch'in"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ts'ao Hsüeh-ch'in",
+        "Ts’ao Hsüeh-ch’in",
+        "Ts‘ao Hsüeh-ch‘in",
+        "Tsʻao Hsüeh-chʻin",
+        "TS'AO HSÜEH-CH'IN",
+        "Ts'ao, Hsüeh-ch'in",
+    ],
+)
 def test_the_four_apostrophes_and_hyphens_give_one_reading(text):
     assert wade_giles_readings(text) == [["cao"], ["xue"], ["qin"]]
     assert exact_key(text) == "caoxueqin"
@@ -84,16 +134,21 @@ def test_english_titles_of_real_records_are_not_taken_for_wade_giles():
 
 def test_pinyin_is_written_in_wade_giles_as_the_wade_giles_member_does():
     assert to_wade_giles("Cao, Xueqin") == "Ts'ao, Hsüeh-ch'in"
-    assert to_wade_giles("Beijing : Ren min wen xue chu ban she, 1996.") == \
-        "Pei-ching : Jen min wen hsüeh ch'u pan she, 1996."
+    assert (
+        to_wade_giles("Beijing : Ren min wen xue chu ban she, 1996.")
+        == "Pei-ching : Jen min wen hsüeh ch'u pan she, 1996."
+    )
     assert to_wade_giles("Zhongguo li shi", marks=False) == "Chung-kuo li shih"
     assert to_wade_giles("Hong lou meng", apostrophe="ʻ") == "Hung lou meng"
 
 
 # matching -----------------------------------------------------------------------------------------
 def _sig(title, author, publisher, member, year="1996"):
-    return signature(Evidence(member=member, control="1", titles=[title], authors=[author], publisher=publisher,
-                              date=year, language="chi"))
+    return signature(
+        Evidence(
+            member=member, control="1", titles=[title], authors=[author], publisher=publisher, date=year, language="chi"
+        )
+    )
 
 
 HAN = ("红楼梦", "曹雪芹", "人民文学出版社")
@@ -102,8 +157,9 @@ MARKED = ("Hung lou meng", "Ts'ao, Hsüeh-ch'in", "Jen min wen hsüeh ch'u pan s
 UNMARKED = ("Hung lou meng", "Tsao, Hsueh-chin", "Jen min wen hsueh chu pan she")
 
 
-@pytest.mark.parametrize("a, b", [(HAN, PINYIN), (HAN, MARKED), (PINYIN, MARKED), (HAN, UNMARKED),
-                                  (PINYIN, UNMARKED), (MARKED, UNMARKED)])
+@pytest.mark.parametrize(
+    "a, b", [(HAN, PINYIN), (HAN, MARKED), (PINYIN, MARKED), (HAN, UNMARKED), (PINYIN, UNMARKED), (MARKED, UNMARKED)]
+)
 def test_one_edition_in_han_pinyin_and_wade_giles_is_one_instance(a, b):
     assert same_instance(_sig(*a, "A"), _sig(*b, "B"))
 
@@ -130,8 +186,9 @@ def alliance(tmp_path_factory):
     root = tmp_path_factory.mktemp("wg")
     editions = root / "editions.mrc"
     write_editions(editions, titles=240)
-    generate([shared("marc21/yaz/marccol1.u8.marc"), editions], root / "alliance", members=5,
-             wade_giles=True, han_only=True)
+    generate(
+        [shared("marc21/yaz/marccol1.u8.marc"), editions], root / "alliance", members=5, wade_giles=True, han_only=True
+    )
     return root / "alliance"
 
 
@@ -150,7 +207,9 @@ def _met(truth, predicted, member):
     for k, v in truth.items():
         others.setdefault(v, []).append(k)
     mine = [k for k in truth if k[0] == member and any(o[0] != member for o in others[truth[k]])]
-    return sum(1 for k in mine if any(predicted[o] == predicted[k] for o in others[truth[k]] if o[0] != member)), len(mine)
+    return sum(1 for k in mine if any(predicted[o] == predicted[k] for o in others[truth[k]] if o[0] != member)), len(
+        mine
+    )
 
 
 def test_the_generated_wade_giles_and_han_members_meet_the_others(alliance, monkeypatch):
@@ -187,14 +246,23 @@ def test_a_wade_giles_query_asks_for_its_pinyin_readings():
 def client(demo_catalogue):
     from web import create_app
 
-    return create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True,
-                       "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
+    return create_app(
+        {"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True, "ALLIANCE_SPARQL_WORKERS": 0}
+    ).test_client()
 
 
-@pytest.mark.parametrize("query, wanted", [("Hung lou meng", "红楼梦"), ("Tsao Hsueh-chin", "曹雪芹"),
-                                           ("Ts‘ao Hsüeh-ch’in", "曹雪芹"), ("hung lou meng", "红楼梦")])
+@pytest.mark.parametrize(
+    "query, wanted",
+    [
+        ("Hung lou meng", "红楼梦"),
+        ("Tsao Hsueh-chin", "曹雪芹"),
+        ("Ts‘ao Hsüeh-ch’in", "曹雪芹"),
+        ("hung lou meng", "红楼梦"),
+    ],
+)
 def test_search_finds_han_titles_and_names_from_wade_giles(client, query, wanted):
-    html = client.get("/search", query_string={"q": query, "lang": "zh"},
-                      headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = client.get("/search", query_string={"q": query, "lang": "zh"}, headers={"Accept": "text/html"}).get_data(
+        as_text=True
+    )
     results = html.split('id="results"', 1)[-1]
     assert wanted in results, query

@@ -1,5 +1,6 @@
 """A member's collection (地方文献) from the sample's Capital Library records (中图法 084s, 852s): its page, its
 data, links both ways. (Real CNMARC records as a collection: tests/test_unimarc.py.)"""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,13 @@ def bnu(tmp_path_factory, sample_files):
     from graph.alliance.members import Member, add_member
 
     cat = Catalogue.open(tmp_path_factory.mktemp("cnmarc") / "data", TEST_BASE)
-    add_member(cat.store, cat.minter, Member("BNU", "Beijing Normal University Library", "北京师范大学图书馆",
-                                             "https://opac.bnu.example/record/{id}"))
+    add_member(
+        cat.store,
+        cat.minter,
+        Member(
+            "BNU", "Beijing Normal University Library", "北京师范大学图书馆", "https://opac.bnu.example/record/{id}"
+        ),
+    )
     ingest(cat.store, cat.minter, sample_files["CAPLIB"].files, "BNU", collection_name=COLLECTION)
     yield cat
     cat.close()
@@ -43,8 +49,7 @@ def test_library_links_its_collection_and_the_collection_its_titles(client, bnu)
     text = page.get_data(as_text=True)
     assert f"<h1>{COLLECTION}</h1>" in text and href_of(text, "北京师范大学图书馆") == "/library/bnu"
     titles = [href for href, _ in links(text) if href.startswith("/instance/")]
-    assert len(titles) == records.collection_view(bnu.store, bnu.minter.collection(
-        "BNU", COLLECTION), "zh")["size"] > 0
+    assert len(titles) == records.collection_view(bnu.store, bnu.minter.collection("BNU", COLLECTION), "zh")["size"] > 0
     record = client.get(titles[0] + "?lang=zh", headers=HTML).get_data(as_text=True)
     assert href_of(record, COLLECTION, "/collection/") == coll_href, "the record links back to its collection"
 
@@ -71,5 +76,4 @@ def test_chinese_classification_scheme_and_holdings(bnu):
     assert holdings and all(h["library"]["code"] == "BNU" for h in holdings)
     assert any(h["call_numbers"] for h in holdings)
     assert any(h["catalogue_links"] for h in holdings)
-    assert all(link.startswith("https://opac.bnu.example/record/") for h in holdings
-               for link in h["catalogue_links"])
+    assert all(link.startswith("https://opac.bnu.example/record/") for h in holdings for link in h["catalogue_links"])

@@ -1,4 +1,5 @@
 """The web examples in README and docs/ run: SPARQL blocks, curl lines and the SPARQLWrapper snippet."""
+
 from __future__ import annotations
 
 import contextlib
@@ -38,9 +39,12 @@ def test_there_are_web_examples():
 
 @pytest.mark.parametrize("where, query", blocks("sparql"))
 def test_sparql_examples_run(server, where, query):
-    response = requests.post(server + "/sparql", data=query.encode(), timeout=30,
-                             headers={"Content-Type": "application/sparql-query",
-                                      "Accept": "application/sparql-results+json"})
+    response = requests.post(
+        server + "/sparql",
+        data=query.encode(),
+        timeout=30,
+        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 200, (where, response.text)
     assert response.json()["results"]["bindings"], f"{where}: the example finds nothing"
 
@@ -55,8 +59,7 @@ def test_curl_examples_answer(server):
             url = next(a for a in args if a.startswith("http")).replace(README_HOST, server)
             response = requests.get(url, headers=headers, timeout=30)
             assert response.status_code == 200, line
-            assert response.headers["Content-Type"].split(";")[0] in (
-                "text/turtle", "application/ld+json"), line
+            assert response.headers["Content-Type"].split(";")[0] in ("text/turtle", "application/ld+json"), line
 
 
 def test_python_sparqlwrapper_examples_run(server):

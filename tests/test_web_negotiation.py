@@ -1,4 +1,5 @@
 """Every resource URI answers RDF by Accept or ?format=, advertises its forms, and refuses what it cannot."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,12 @@ from tests.webtools import instance_titled, parse, path_of
 from web import create_app
 
 BF = rdflib.Namespace("http://id.loc.gov/ontologies/bibframe/")
-RDFLIB_FORMAT = {"text/turtle": "turtle", "application/ld+json": "json-ld",
-                 "application/rdf+xml": "xml", "application/n-triples": "nt"}
+RDFLIB_FORMAT = {
+    "text/turtle": "turtle",
+    "application/ld+json": "json-ld",
+    "application/rdf+xml": "xml",
+    "application/n-triples": "nt",
+}
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +58,15 @@ def test_accept_header_gives_rdf(client, instance, seeded, accept):
     assert_describes_instance(graph_of(response), instance, seeded.chinese.title)
 
 
-@pytest.mark.parametrize("name, media_type", [("turtle", "text/turtle"), ("jsonld", "application/ld+json"),
-                                              ("rdfxml", "application/rdf+xml"),
-                                              ("ntriples", "application/n-triples")])
+@pytest.mark.parametrize(
+    "name, media_type",
+    [
+        ("turtle", "text/turtle"),
+        ("jsonld", "application/ld+json"),
+        ("rdfxml", "application/rdf+xml"),
+        ("ntriples", "application/n-triples"),
+    ],
+)
 def test_format_parameter_beats_accept(client, instance, seeded, name, media_type):
     response = client.get(path_of(instance, TEST_BASE) + f"?format={name}", headers={"Accept": "text/html"})
     assert response.status_code == 200 and response.mimetype == media_type
@@ -75,14 +86,16 @@ def test_json_ld_is_json_and_turtle_parses_in_oxigraph(client, instance):
     assert any(q.subject.value == instance for q in quads)
     assert b"@prefix bf:" in turtle
     # the compacted JSON-LD says exactly what the Turtle says
-    from_jsonld = {(q.subject, q.predicate, q.object)
-                   for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.JSON_LD)}
+    from_jsonld = {
+        (q.subject, q.predicate, q.object) for q in pyoxigraph.parse(body, format=pyoxigraph.RdfFormat.JSON_LD)
+    }
     assert from_jsonld == {(q.subject, q.predicate, q.object) for q in quads}
 
 
 def test_quality_values_choose(client, instance):
-    response = client.get(path_of(instance, TEST_BASE),
-                          headers={"Accept": "text/html;q=0.5, application/ld+json;q=0.9"})
+    response = client.get(
+        path_of(instance, TEST_BASE), headers={"Accept": "text/html;q=0.5, application/ld+json;q=0.9"}
+    )
     assert response.mimetype == "application/ld+json"
     assert client.get(path_of(instance, TEST_BASE), headers={"Accept": "*/*"}).mimetype == "text/html"
     assert client.get(path_of(instance, TEST_BASE)).mimetype == "text/html"  # no Accept at all
@@ -95,11 +108,14 @@ def test_link_headers_and_link_tags_advertise_every_form(client, instance):
     for media_type in RDFLIB_FORMAT:
         assert f'rel="alternate"; type="{media_type}"' in link
     assert f"<{path}?format=turtle>" in link
-    tags = {h["type"]: h["href"] for h in parse(response.get_data(as_text=True)).heads
-            if h.get("rel") == "alternate"}
+    tags = {h["type"]: h["href"] for h in parse(response.get_data(as_text=True)).heads if h.get("rel") == "alternate"}
     # RIS, BibTeX and the union record (MARC 21, MARCXML) of an edition
-    exports = {"application/x-research-info-systems", "application/x-bibtex", "application/marc",
-               "application/marcxml+xml"}
+    exports = {
+        "application/x-research-info-systems",
+        "application/x-bibtex",
+        "application/marc",
+        "application/marcxml+xml",
+    }
     assert set(tags) == set(RDFLIB_FORMAT) | exports
     for media_type in exports:
         assert f'rel="alternate"; type="{media_type}"' in link

@@ -1,4 +1,5 @@
 """HTML pages over the sample alliance's records: labels, holdings, links a person can follow, 404s, escaping."""
+
 from __future__ import annotations
 
 import re
@@ -61,8 +62,11 @@ def test_click_home_library_record_work_and_back(client):
 
 def author_link(page: str, seeded) -> str:
     """The record's author as the page links it: one form of the 100 or its 880 twin."""
-    names = [label for href, label in links(page) if href.startswith("/agent/")
-             and label.startswith((seeded.chinese.name, seeded.chinese.name_zh))]
+    names = [
+        label
+        for href, label in links(page)
+        if href.startswith("/agent/") and label.startswith((seeded.chinese.name, seeded.chinese.name_zh))
+    ]
     assert names, "the author is not linked"
     return href_of(page, names[0])
 
@@ -85,8 +89,10 @@ def test_instance_page_shows_holdings_and_chinese_labels(client, seeded_catalogu
     assert "<title>" + chinese.title in page
     assert href_of(page, "乔治·华盛顿大学图书馆") == "/library/gwu"
     assert href_of(page, "北京大学图书馆") == "/library/pku"
-    assert (f'href="https://catalog.gwu.example/record/{chinese.control}"' in page
-            and f'href="https://opac.pku.example/record/{chinese.control}"' in page)
+    assert (
+        f'href="https://catalog.gwu.example/record/{chinese.control}"' in page
+        and f'href="https://opac.pku.example/record/{chinese.control}"' in page
+    )
     assert "1 册" in page and "在本馆目录中查看" in page
     assert f"ISBN {chinese.isbn}" in page
     assert author_link(page, seeded).startswith("/agent/")
@@ -103,16 +109,33 @@ def test_copies_collapse_on_the_page(client, seeded_catalogue, seeded):
     page = get(client, path_of(iri, TEST_BASE) + "?lang=en")
     assert page.count('<th scope="row">') == 1
     assert f"{many.copies} copies" in page and many.call_number in page
-    item_page = get(client, "/item/" + seeded_catalogue.store.query(
-        f"SELECT ?i WHERE {{ ?i <http://id.loc.gov/ontologies/bibframe/itemOf> <{iri}> }} LIMIT 1"
-    ).__next__()["i"].value.rsplit("/", 1)[1])
+    item_page = get(
+        client,
+        "/item/"
+        + seeded_catalogue.store.query(
+            f"SELECT ?i WHERE {{ ?i <http://id.loc.gov/ontologies/bibframe/itemOf> <{iri}> }} LIMIT 1"
+        )
+        .__next__()["i"]
+        .value.rsplit("/", 1)[1],
+    )
     assert href_of(item_page, many.title) == path_of(iri, TEST_BASE)
     assert href_of(item_page, "British Library") == "/library/bl"
 
 
-@pytest.mark.parametrize("url", ["/instance/doesnotexist", "/work/doesnotexist", "/agent/x", "/subject/x",
-                                 "/item/x", "/library/nolibrary", "/collection/x", "/nothing/here",
-                                 "/instance/%3Cscript%3E"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/instance/doesnotexist",
+        "/work/doesnotexist",
+        "/agent/x",
+        "/subject/x",
+        "/item/x",
+        "/library/nolibrary",
+        "/collection/x",
+        "/nothing/here",
+        "/instance/%3Cscript%3E",
+    ],
+)
 def test_unknown_resources_are_404_with_a_search_box(client, url):
     response = client.get(url, headers=HTML)
     assert response.status_code == 404
@@ -142,10 +165,18 @@ def test_titles_and_names_are_escaped(members, tmp_path):
     add_member(catalogue.store, catalogue.minter, Member("EVIL", '<img src=x onerror="alert(1)"> Library'))
     record = pymarc.Record()
     record.add_field(pymarc.Field(tag="001", data="xss-1"))
-    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
-        pymarc.Subfield("a", "<script>alert('title')</script> & friends")]))
-    record.add_field(pymarc.Field(tag="100", indicators=pymarc.Indicators("1", " "), subfields=[
-        pymarc.Subfield("a", '"><b>Bold</b>')]))
+    record.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[pymarc.Subfield("a", "<script>alert('title')</script> & friends")],
+        )
+    )
+    record.add_field(
+        pymarc.Field(
+            tag="100", indicators=pymarc.Indicators("1", " "), subfields=[pymarc.Subfield("a", '"><b>Bold</b>')]
+        )
+    )
     path = tmp_path / "xss.mrc"
     path.write_bytes(record.as_marc())
     ingest(catalogue.store, catalogue.minter, [path], "EVIL")
@@ -175,10 +206,14 @@ def test_an_edition_shows_its_own_work_and_the_original_lists_its_translations(d
     """The demo's 红楼梦 (人民文学出版社 1996): no translator, no English summary or subject from Hawkes'
     "The story of the stone"; the Work page lists that translation with its language, and the translation's
     page names the Work it translates."""
-    demo = create_app({"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True,
-                       "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
-    rows = select(demo_catalogue.store, """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
-        bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:provisionActivityStatement ?p FILTER(CONTAINS(STR(?p), "1996")) }""")
+    demo = create_app(
+        {"ALLIANCE_CATALOGUE": demo_catalogue, "TESTING": True, "ALLIANCE_SPARQL_WORKERS": 0}
+    ).test_client()
+    rows = select(
+        demo_catalogue.store,
+        """SELECT DISTINCT ?i WHERE { ?i a bf:Instance ;
+        bf:title/bf:mainTitle "红楼梦"@zh-Hans ; bf:provisionActivityStatement ?p FILTER(CONTAINS(STR(?p), "1996")) }""",
+    )
     assert len(rows) == 1
     edition = get(demo, path_of(rows[0]["i"].value, TEST_BASE) + "?lang=en")
     assert "Cao, Xueqin" in edition or "曹雪芹" in edition

@@ -1,5 +1,6 @@
 """The search page and the record pages' new parts, through the app: facets as a form, escaping,
 exports, crawler files, holdings paging."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,10 @@ def page(client, url, status=200, **headers):
 
 
 def checkboxes(html: str) -> list[dict]:
-    return [dict(re.findall(r'(\w+)="([^"]*)"', m) + [("checked", "checked" in m)])
-            for m in re.findall(r"<input type=\"checkbox\"[^>]*>", html)]
+    return [
+        dict(re.findall(r'(\w+)="([^"]*)"', m) + [("checked", "checked" in m)])
+        for m in re.findall(r"<input type=\"checkbox\"[^>]*>", html)
+    ]
 
 
 def test_search_box_on_every_page_leads_to_results(client):
@@ -81,7 +84,7 @@ def test_sort_links_and_pagination(client):
     html = page(client, "/search?q=北京&lang=en")
     sorts = re.findall(r'<a href="(/search[^"]*)"( aria-current="true")?>(Relevance|Title|Newest|Oldest)</a>', html)
     assert [s[2] for s in sorts] == ["Relevance", "Title", "Newest", "Oldest"] and sorts[0][1]
-    nav = html[html.index('class="pagination"'):]
+    nav = html[html.index('class="pagination"') :]
     second = re.search(r'href="([^"]+page=2[^"]*)"', nav).group(1).replace("&amp;", "&")
     page_two = page(client, second)
     first_hits = [h for h, _ in links(html) if h.startswith("/work/")]
@@ -98,9 +101,20 @@ def test_zero_results_help(client):
     assert html.count('role="search"') == 2
 
 
-@pytest.mark.parametrize("url", ["/search?page=abc", "/search?page=-3", "/search?page=99999999",
-                                 "/search?from=abc&to=19999", "/search?sort=drop", "/search?library=",
-                                 "/search?q=%00", "/search?q=" + "x" * 3000, "/search?subject=<script>"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/search?page=abc",
+        "/search?page=-3",
+        "/search?page=99999999",
+        "/search?from=abc&to=19999",
+        "/search?sort=drop",
+        "/search?library=",
+        "/search?q=%00",
+        "/search?q=" + "x" * 3000,
+        "/search?subject=<script>",
+    ],
+)
 def test_odd_parameters_never_fail(client, url):
     html = page(client, url)
     assert "<script>" not in html.replace('<script src="/static/search.js" defer></script>', "")
@@ -113,8 +127,13 @@ def test_a_title_with_markup_is_shown_as_text_in_results(members, tmp_path):
 
     record = pymarc.Record()
     record.add_field(pymarc.Field(tag="001", data="xss-2"))
-    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[
-        pymarc.Subfield("a", "<script>alert('x')</script> Beijing")]))
+    record.add_field(
+        pymarc.Field(
+            tag="245",
+            indicators=pymarc.Indicators("0", "0"),
+            subfields=[pymarc.Subfield("a", "<script>alert('x')</script> Beijing")],
+        )
+    )
     path = tmp_path / "xss.mrc"
     path.write_bytes(record.as_marc())
     ingest(members.store, members.minter, [path], "PKU")
@@ -128,7 +147,7 @@ def test_work_page_shows_holders_of_each_edition(client, demo_catalogue):
     html = page(client, "/search?q=北京&lang=en")
     work = next(h for h, _ in links(html) if h.startswith("/work/"))
     work_page = page(client, work + "?lang=en")
-    assert "Find a copy" in work_page and "<table class=\"holdings\">" in work_page
+    assert "Find a copy" in work_page and '<table class="holdings">' in work_page
     assert re.search(r"\d+ cop(y|ies)", work_page)
     assert 'class="opac external"' in work_page, "a link into the member's own catalogue"
     for href, _ in links(work_page):
@@ -161,11 +180,23 @@ def test_thousands_of_copies_are_paged(members, tmp_path):
 
     record = pymarc.Record()
     record.add_field(pymarc.Field(tag="001", data="many-1"))
-    record.add_field(pymarc.Field(tag="245", indicators=pymarc.Indicators("0", "0"),
-                                  subfields=[pymarc.Subfield("a", "A much-held book")]))
+    record.add_field(
+        pymarc.Field(
+            tag="245", indicators=pymarc.Indicators("0", "0"), subfields=[pymarc.Subfield("a", "A much-held book")]
+        )
+    )
     for n in range(120):
-        record.add_field(pymarc.Field(tag="852", indicators=pymarc.Indicators(" ", " "), subfields=[
-            pymarc.Subfield("a", "PKU"), pymarc.Subfield("h", f"QA76 .M{n:03d}"), pymarc.Subfield("p", f"B{n:05d}")]))
+        record.add_field(
+            pymarc.Field(
+                tag="852",
+                indicators=pymarc.Indicators(" ", " "),
+                subfields=[
+                    pymarc.Subfield("a", "PKU"),
+                    pymarc.Subfield("h", f"QA76 .M{n:03d}"),
+                    pymarc.Subfield("p", f"B{n:05d}"),
+                ],
+            )
+        )
     path = tmp_path / "many.mrc"
     path.write_bytes(record.as_marc())
     ingest(members.store, members.minter, [path], "PKU")
@@ -288,11 +319,16 @@ def test_a_work_with_many_editions_pages_them(members):
     for n in range(45):
         inst = NamedNode(f"{TEST_BASE}instance/ed{n:02d}")
         item = NamedNode(f"{TEST_BASE}item/ed{n:02d}")
-        triples += [(inst, RDF.type, BF.Instance), (inst, BF.instanceOf, work), (work, BF.hasInstance, inst),
-                    (inst, RDFS.label, Literal(f"Selected poems, edition {n}")),
-                    (inst, BF.provisionActivityStatement, Literal(f"London : Poetry Press, {1950 + n}")),
-                    (item, RDF.type, BF.Item), (item, BF.itemOf, inst),
-                    (item, BF.heldBy, members.minter.library("PKU" if n % 2 else "BL"))]
+        triples += [
+            (inst, RDF.type, BF.Instance),
+            (inst, BF.instanceOf, work),
+            (work, BF.hasInstance, inst),
+            (inst, RDFS.label, Literal(f"Selected poems, edition {n}")),
+            (inst, BF.provisionActivityStatement, Literal(f"London : Poetry Press, {1950 + n}")),
+            (item, RDF.type, BF.Item),
+            (item, BF.itemOf, inst),
+            (item, BF.heldBy, members.minter.library("PKU" if n % 2 else "BL")),
+        ]
     members.store.write_batch("PKU", triples)
     client = create_app({"ALLIANCE_CATALOGUE": members, "ALLIANCE_SPARQL_WORKERS": 0}).test_client()
     first = page(client, "/work/manyeditions?lang=en")

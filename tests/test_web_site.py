@@ -1,6 +1,7 @@
 """What a patron and a cataloguer met on the demo site (issue 15), kept fixed: counts labelled for what
 they count, uniform titles that lead to the catalogued works, a library's catalogue as a link, editions
 told apart, exports a reference manager reads right, the overlap report in Chinese, small things."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,11 @@ def text_of(html: str) -> str:
 
 
 def agent_named(store, name: str) -> str:
-    rows = select(store, f"""SELECT DISTINCT ?a WHERE {{ ?a a bf:Agent ; rdfs:label ?l
-        FILTER(STRSTARTS(STR(?l), {Literal(name)})) }}""")
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?a WHERE {{ ?a a bf:Agent ; rdfs:label ?l
+        FILTER(STRSTARTS(STR(?l), {Literal(name)})) }}""",
+    )
     assert len(rows) == 1, rows
     return rows[0]["a"].value
 
@@ -45,6 +49,7 @@ def agent_named(store, name: str) -> str:
 def test_overlap_counts_are_labelled_by_their_level(client, lang, works, editions):
     def headings(html):  # what the counts and the table columns are called
         return re.findall(r"<dt>([^<]*)</dt>", html) + re.findall(r'<th scope="col">([^<]*)</th>', html)
+
     by_edition = headings(page(client, f"/reports/overlap?lang={lang}"))
     by_work = headings(page(client, f"/reports/overlap?level=work&lang={lang}"))
     assert editions in by_edition and works not in by_edition
@@ -65,7 +70,7 @@ def test_home_and_library_count_works_and_say_so(client):
 
 def test_decades_in_time_order_and_in_chinese(client):
     html = page(client, "/reports/overlap?lang=zh")
-    section = html[html.index("按出版年代"):]
+    section = html[html.index("按出版年代") :]
     decades = [int(d) for d in re.findall(r'<th scope="row">(\d{4})年代</th>', section)]
     assert len(decades) > 5 and decades == sorted(decades)
     assert "0s</th>" not in section
@@ -113,8 +118,8 @@ def test_library_catalogue_is_a_link_not_a_pattern(client):
 
 def test_editions_held_are_told_apart(client):
     html = page(client, "/library/pku?lang=zh")
-    section = html[html.index("部分馆藏版本"):]
-    section = section[:section.index("</section>")]
+    section = html[html.index("部分馆藏版本") :]
+    section = section[: section.index("</section>")]
     entries = [text_of(li).strip() for li in re.findall(r"<li>(.*?)</li>", section, re.S)]
     assert len(entries) > 10 and len(set(entries)) == len(entries), entries
     assert any("中国小说史略" in e and re.search(r"\d{4}", e) for e in entries)
@@ -130,8 +135,8 @@ def test_favicon(client):
 
 def test_format_facet_values_say_different_things(client):
     html = page(client, "/search?q=&lang=zh")
-    box = html[html.index("facet-format"):]
-    box = box[:box.index("</fieldset>")]
+    box = html[html.index("facet-format") :]
+    box = box[: box.index("</fieldset>")]
     labels = re.findall(r'class="facet-label">([^<]*)<', box)
     assert "文本" in labels and "专著" not in labels, labels
     counts = re.findall(r'class="count">(\d+)<', box)
@@ -149,9 +154,14 @@ def test_empty_year_boxes_stay_out_of_urls(client):
 
 # exports ----------------------------------------------------------------------------------
 def hlm_work(store) -> str:
-    rows = select(store, """SELECT DISTINCT ?w WHERE { ?i bf:instanceOf ?w ; a bf:Instance ; rdfs:label "红楼梦"@zh-hans }""")
-    rows = rows or select(store, """SELECT DISTINCT ?w WHERE { ?i bf:instanceOf ?w ; rdfs:label ?l
-        FILTER(STR(?l) = "红楼梦") }""")
+    rows = select(
+        store, """SELECT DISTINCT ?w WHERE { ?i bf:instanceOf ?w ; a bf:Instance ; rdfs:label "红楼梦"@zh-hans }"""
+    )
+    rows = rows or select(
+        store,
+        """SELECT DISTINCT ?w WHERE { ?i bf:instanceOf ?w ; rdfs:label ?l
+        FILTER(STR(?l) = "红楼梦") }""",
+    )
     assert len(rows) == 1, rows
     return rows[0]["w"].value
 
@@ -179,13 +189,22 @@ def test_every_work_with_an_author_has_an_authors_key(demo_catalogue):
 def test_a_work_exports_its_most_widely_held_edition(client, demo_catalogue):
     store = demo_catalogue.store
     work = hlm_work(store)
-    rows = select(store, f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{ ?i bf:instanceOf <{work}> ; a bf:Instance
-        OPTIONAL {{ ?item bf:itemOf ?i ; bf:heldBy ?lib }} }} GROUP BY ?i""")
+    rows = select(
+        store,
+        f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{ ?i bf:instanceOf <{work}> ; a bf:Instance
+        OPTIONAL {{ ?item bf:itemOf ?i ; bf:heldBy ?lib }} }} GROUP BY ?i""",
+    )
     most = max(int(r["n"].value) for r in rows)
     widest = {r["i"].value for r in rows if int(r["n"].value) == most}
     assert len(rows) > 1 and len(widest) == 1
-    isbns = {v["v"].value for v in select(store, f"""SELECT ?v WHERE {{ <{widest.pop()}> bf:identifiedBy ?x .
-        ?x a bf:Isbn ; rdf:value ?v }}""")}
+    isbns = {
+        v["v"].value
+        for v in select(
+            store,
+            f"""SELECT ?v WHERE {{ <{widest.pop()}> bf:identifiedBy ?x .
+        ?x a bf:Isbn ; rdf:value ?v }}""",
+        )
+    }
     ris = client.get(path_of(work, TEST_BASE) + "?format=ris").get_data(as_text=True)
     assert {line[6:] for line in ris.split("\r\n") if line.startswith("SN  - ")} == isbns
 
@@ -224,19 +243,31 @@ def embedded(html: str) -> list[dict]:
 def test_an_edition_page_embeds_a_schema_org_book(client, demo_catalogue):
     store = demo_catalogue.store
     work = hlm_work(store)
-    rows = select(store, f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{ ?i bf:instanceOf <{work}> ; a bf:Instance .
-        ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?i ORDER BY DESC(?n) LIMIT 1""")
+    rows = select(
+        store,
+        f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) WHERE {{ ?i bf:instanceOf <{work}> ; a bf:Instance .
+        ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?i ORDER BY DESC(?n) LIMIT 1""",
+    )
     edition = rows[0]["i"].value
     (book,) = embedded(page(client, path_of(edition, TEST_BASE) + "?lang=zh"))
     assert book["@context"] == "https://schema.org" and book["@type"] == "Book" and book["@id"] == edition
     assert book["exampleOfWork"][0]["@id"] == work
-    isbns = {v["v"].value.replace("-", "") for v in select(store, f"""SELECT ?v WHERE {{ <{edition}>
-        bf:identifiedBy ?x . ?x a bf:Isbn ; rdf:value ?v }}""")}
+    isbns = {
+        v["v"].value.replace("-", "")
+        for v in select(
+            store,
+            f"""SELECT ?v WHERE {{ <{edition}>
+        bf:identifiedBy ?x . ?x a bf:Isbn ; rdf:value ?v }}""",
+        )
+    }
     assert set(book["isbn"]) <= isbns and all(len(i) == 13 for i in book["isbn"]) and book["isbn"]
     assert book["author"][0]["name"] == "曹雪芹" and book["author"][0]["@type"] == "Person"
     assert re.fullmatch(r"\d{4}", book["datePublished"]) and book["publisher"]["name"]
     assert "zh" in book["inLanguage"]
-    holders = {r["lib"].value for r in select(store, f"SELECT DISTINCT ?lib WHERE {{ ?x bf:itemOf <{edition}> ; bf:heldBy ?lib }}")}
+    holders = {
+        r["lib"].value
+        for r in select(store, f"SELECT DISTINCT ?lib WHERE {{ ?x bf:itemOf <{edition}> ; bf:heldBy ?lib }}")
+    }
     offers = book["offers"]
     assert {o["offeredBy"]["@id"] for o in offers} == holders == {o["availableAtOrFrom"]["@id"] for o in offers}
     assert all(o["offeredBy"]["@type"] == "Library" and o["businessFunction"].endswith("#LeaseOut") for o in offers)

@@ -1,4 +1,5 @@
 """/sparql: the protocol in-process, then for real over HTTP with waitress, SPARQLWrapper and requests."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,7 @@ from web.sparql_examples import EXAMPLES
 
 PREFIX = "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
 HOLDERS = PREFIX + "SELECT DISTINCT ?lib WHERE { ?item bf:heldBy ?lib } ORDER BY ?lib"
-LIBRARIES = ["http://alliance.test/library/bl", "http://alliance.test/library/gwu",
-             "http://alliance.test/library/pku"]
+LIBRARIES = ["http://alliance.test/library/bl", "http://alliance.test/library/gwu", "http://alliance.test/library/pku"]
 CONSTRUCT = PREFIX + "CONSTRUCT { ?lib rdfs:label ?l } WHERE { ?item bf:heldBy ?lib . ?lib rdfs:label ?l }"
 RESULTS_NS = "{http://www.w3.org/2005/sparql-results#}"
 
@@ -37,8 +37,9 @@ def bindings(response) -> list[str]:
 
 
 def test_get_select_as_json_sees_every_members_graph(client):
-    response = client.get("/sparql", query_string={"query": HOLDERS},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql", query_string={"query": HOLDERS}, headers={"Accept": "application/sparql-results+json"}
+    )
     assert response.status_code == 200
     assert response.mimetype == "application/sparql-results+json"
     assert response.headers["Access-Control-Allow-Origin"] == "*"
@@ -48,14 +49,24 @@ def test_get_select_as_json_sees_every_members_graph(client):
 def test_form_post_and_direct_post(client):
     form = client.post("/sparql", data={"query": HOLDERS}, headers={"Accept": "application/sparql-results+json"})
     assert bindings(form) == LIBRARIES
-    direct = client.post("/sparql", data=HOLDERS.encode(), content_type="application/sparql-query",
-                         headers={"Accept": "application/sparql-results+json"})
+    direct = client.post(
+        "/sparql",
+        data=HOLDERS.encode(),
+        content_type="application/sparql-query",
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert bindings(direct) == LIBRARIES
 
 
-@pytest.mark.parametrize("fmt, media_type", [("json", "application/sparql-results+json"),
-                                             ("xml", "application/sparql-results+xml"),
-                                             ("csv", "text/csv"), ("tsv", "text/tab-separated-values")])
+@pytest.mark.parametrize(
+    "fmt, media_type",
+    [
+        ("json", "application/sparql-results+json"),
+        ("xml", "application/sparql-results+xml"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+    ],
+)
 def test_result_formats_by_parameter_and_accept(client, fmt, media_type):
     by_param = client.get("/sparql", query_string={"query": HOLDERS, "format": fmt})
     by_accept = client.get("/sparql", query_string={"query": HOLDERS}, headers={"Accept": media_type})
@@ -72,16 +83,25 @@ def test_result_formats_by_parameter_and_accept(client, fmt, media_type):
 
 
 def test_ask(client):
-    yes = client.get("/sparql", query_string={"query": PREFIX + "ASK { ?i bf:heldBy ?lib }"},
-                     headers={"Accept": "application/sparql-results+json"})
+    yes = client.get(
+        "/sparql",
+        query_string={"query": PREFIX + "ASK { ?i bf:heldBy ?lib }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert json.loads(yes.data) == {"head": {}, "boolean": True}
     no = client.get("/sparql", query_string={"query": "ASK { <http://x/nothing> ?p ?o }", "format": "xml"})
     assert ET.fromstring(no.data).find(RESULTS_NS + "boolean").text == "false"
 
 
-@pytest.mark.parametrize("accept, rdflib_format", [("text/turtle", "turtle"), ("application/n-triples", "nt"),
-                                                   ("application/rdf+xml", "xml"),
-                                                   ("application/ld+json", "json-ld")])
+@pytest.mark.parametrize(
+    "accept, rdflib_format",
+    [
+        ("text/turtle", "turtle"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "xml"),
+        ("application/ld+json", "json-ld"),
+    ],
+)
 def test_construct_in_every_graph_format(client, accept, rdflib_format):
     response = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
     assert response.status_code == 200 and response.mimetype == accept
@@ -93,13 +113,17 @@ def test_construct_in_every_graph_format(client, accept, rdflib_format):
 def test_describe(client):
     response = client.get("/sparql", query_string={"query": f"DESCRIBE <{LIBRARIES[1]}>", "format": "turtle"})
     g = rdflib.Graph().parse(data=response.data, format="turtle")
-    assert g.value(rdflib.URIRef(LIBRARIES[1]), rdflib.URIRef("https://alliance-graph.org/ns#code")) == \
-        rdflib.Literal("GWU")
+    assert g.value(rdflib.URIRef(LIBRARIES[1]), rdflib.URIRef("https://alliance-graph.org/ns#code")) == rdflib.Literal(
+        "GWU"
+    )
 
 
 def test_syntax_error_is_400_with_the_parsers_message(client):
-    response = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x ?p }"},
-                          headers={"Accept": "application/sparql-results+json"})
+    response = client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?x WHERE { ?x ?p }"},
+        headers={"Accept": "application/sparql-results+json"},
+    )
     assert response.status_code == 400
     assert "syntax error" in response.get_data(as_text=True) and "1:" in response.get_data(as_text=True)
     page = client.post("/sparql", data={"query": "SELEC nothing"}, headers={"Accept": "text/html"})
@@ -113,8 +137,7 @@ def test_protocol_errors(client):
     anonymous = client.post("/sparql", data={"update": "CLEAR ALL"})
     assert anonymous.status_code == 401 and anonymous.headers["WWW-Authenticate"].startswith("Bearer")
     assert client.post("/sparql", data=b"ASK {}", content_type="text/plain").status_code == 415
-    assert client.get("/sparql", query_string={"query": HOLDERS},
-                      headers={"Accept": "image/png"}).status_code == 406
+    assert client.get("/sparql", query_string={"query": HOLDERS}, headers={"Accept": "image/png"}).status_code == 406
 
 
 def test_federated_queries_are_refused(client):
@@ -127,12 +150,10 @@ def test_federated_queries_are_refused(client):
 
 def test_named_and_default_graph_parameters(client, seeded_catalogue):
     alliance = seeded_catalogue.minter.alliance_graph.value
-    response = client.get("/sparql", query_string={"query": HOLDERS, "default-graph-uri": alliance,
-                                                   "format": "json"})
+    response = client.get("/sparql", query_string={"query": HOLDERS, "default-graph-uri": alliance, "format": "json"})
     assert bindings(response) == [], "the alliance graph alone holds no items"
     gwu_batch = seeded_catalogue.store.batches("GWU")[0].graph.value
-    response = client.get("/sparql", query_string={"query": HOLDERS, "default-graph-uri": gwu_batch,
-                                                   "format": "json"})
+    response = client.get("/sparql", query_string={"query": HOLDERS, "default-graph-uri": gwu_batch, "format": "json"})
     assert bindings(response) == [LIBRARIES[1]]
 
 
@@ -141,18 +162,31 @@ def test_html_results_and_examples(client):
     text = page.get_data(as_text=True)
     assert page.mimetype == "text/html" and '<a href="/library/gwu">http://alliance.test/library/gwu</a>' in text
     for example in EXAMPLES:
-        response = client.get("/sparql", query_string={"query": example.query},
-                              headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"})
+        response = client.get(
+            "/sparql",
+            query_string={"query": example.query},
+            headers={"Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+        )
         assert response.status_code == 200, example.title
         assert len(response.data) > 60, example.title
 
 
-CHROMIUM_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
-                   "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7")
+CHROMIUM_ACCEPT = (
+    "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,"
+    "*/*;q=0.8,application/signed-exchange;v=b3;q=0.7"
+)
 
 
-@pytest.mark.parametrize("accept, page", [(CHROMIUM_ACCEPT, True), ("text/html", True), ("*/*", False),
-                                          ("text/turtle, text/html;q=0.5", False), ("", False)])
+@pytest.mark.parametrize(
+    "accept, page",
+    [
+        (CHROMIUM_ACCEPT, True),
+        ("text/html", True),
+        ("*/*", False),
+        ("text/turtle, text/html;q=0.5", False),
+        ("", False),
+    ],
+)
 def test_the_editor_page_is_for_browsers_the_service_description_for_the_rest(client, accept, page):
     response = client.get("/sparql", headers={"Accept": accept} if accept else {})
     assert response.status_code == 200

@@ -4,6 +4,7 @@ Each manifest test is a list of HTTP requests with the responses expected. :func
 reads a manifest with rdflib; :func:`run` sends the requests with ``requests`` to a live
 server and checks status, content type, booleans and (Graph Store) graph isomorphism.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,11 +22,22 @@ HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 DAWGT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-dawg#")
-STATUS = {"OK": (200,), "Created": (201,), "NoContent": (204,), "NotFound": (404,),
-          "StatusCode2xx": tuple(range(200, 300)), "StatusCode3xx": tuple(range(300, 400)),
-          "StatusCode4xx": tuple(range(400, 500))}
-RDF_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml",
-             "application/ld+json": "json-ld", "text/plain": "nt"}
+STATUS = {
+    "OK": (200,),
+    "Created": (201,),
+    "NoContent": (204,),
+    "NotFound": (404,),
+    "StatusCode2xx": tuple(range(200, 300)),
+    "StatusCode3xx": tuple(range(300, 400)),
+    "StatusCode4xx": tuple(range(400, 500)),
+}
+RDF_TYPES = {
+    "text/turtle": "turtle",
+    "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
+    "application/ld+json": "json-ld",
+    "text/plain": "nt",
+}
 
 
 @dataclass
@@ -85,22 +97,36 @@ def tests(manifest: Path) -> list[ManifestTest]:
             boolean = g.value(resp, MF.expectedBoolean)
             fmt = g.value(resp, MF.expectedFormat)
             location = g.value(resp, MF.expectedLocation)
-            requests.append(Request(
-                method=str(g.value(r, HT.methodName)), path=str(g.value(r, HT.absolutePath)),
-                headers=_headers(g, g.value(r, HT.headers)), body=data,
-                expect_status=tuple(code for s in g.objects(resp, MF.expectedStatus)
-                                    for code in STATUS[str(s).rpartition("#")[2]]),
-                expect_boolean=None if boolean is None else boolean.toPython(),
-                expect_format=None if fmt is None else str(fmt),
-                expect_type=next((v for k, v in resp_headers.items() if k.lower() == "content-type"), None),
-                expect_body=None if resp_body is None else str(g.value(resp_body, CNT.chars)),
-                location_var=None if location is None else str(location)))
-        data = [(manifest.parent / Path(str(g.value(d, UT.graph))).name, str(g.value(d, RDFS.label)))
-                for d in g.objects(entry, UT.graphData)]
-        found.append(ManifestTest(
-            name=str(g.value(entry, MF.name)), iri=str(entry), requests=requests, graph_data=data,
-            deprecated=(entry, DAWGT.approval, DAWGT.Deprecated) in g,
-            requires=[str(x).rpartition("#")[2] for x in g.objects(entry, MF.requires)]))
+            requests.append(
+                Request(
+                    method=str(g.value(r, HT.methodName)),
+                    path=str(g.value(r, HT.absolutePath)),
+                    headers=_headers(g, g.value(r, HT.headers)),
+                    body=data,
+                    expect_status=tuple(
+                        code for s in g.objects(resp, MF.expectedStatus) for code in STATUS[str(s).rpartition("#")[2]]
+                    ),
+                    expect_boolean=None if boolean is None else boolean.toPython(),
+                    expect_format=None if fmt is None else str(fmt),
+                    expect_type=next((v for k, v in resp_headers.items() if k.lower() == "content-type"), None),
+                    expect_body=None if resp_body is None else str(g.value(resp_body, CNT.chars)),
+                    location_var=None if location is None else str(location),
+                )
+            )
+        data = [
+            (manifest.parent / Path(str(g.value(d, UT.graph))).name, str(g.value(d, RDFS.label)))
+            for d in g.objects(entry, UT.graphData)
+        ]
+        found.append(
+            ManifestTest(
+                name=str(g.value(entry, MF.name)),
+                iri=str(entry),
+                requests=requests,
+                graph_data=data,
+                deprecated=(entry, DAWGT.approval, DAWGT.Deprecated) in g,
+                requires=[str(x).rpartition("#")[2] for x in g.objects(entry, MF.requires)],
+            )
+        )
     return found
 
 
@@ -120,8 +146,12 @@ def check_format(response, expected: str) -> None:
         assert media in ("application/sparql-results+json", "application/sparql-results+xml"), media
         boolean_of(response)
     elif expected == "tabular":
-        assert media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                         "text/tab-separated-values"), media
+        assert media in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        ), media
     elif expected == "RDF":
         assert media in RDF_TYPES, media
         rdflib.Graph().parse(data=response.content, format=RDF_TYPES[media])
@@ -143,17 +173,19 @@ def run(test: ManifestTest, base_url: str, prefix: str, replace_prefix: str, hea
         for var, value in variables.items():
             path = path.replace(var, value)
         assert path.startswith(prefix), path
-        path = replace_prefix + path[len(prefix):]
+        path = replace_prefix + path[len(prefix) :]
         sent = {**headers, **req.headers}
         body = req.body
         if body is not None:
             for var, value in variables.items():
                 body = body.replace(var.encode(), value.encode())
-        response = requests.request(req.method, base_url + path, data=body, headers=sent,
-                                    allow_redirects=False, timeout=60)
+        response = requests.request(
+            req.method, base_url + path, data=body, headers=sent, allow_redirects=False, timeout=60
+        )
         where = f"{test.id} request {n} ({req.method} {path})"
-        assert response.status_code in req.expect_status, \
+        assert response.status_code in req.expect_status, (
             f"{where}: {response.status_code} not in {_ranges(req.expect_status)}: {response.text[:500]}"
+        )
         if req.expect_format:
             check_format(response, req.expect_format)
         if req.expect_boolean is not None:

@@ -1,4 +1,5 @@
 """Small helpers for the web tests: read links out of a page, find resources by title."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -10,7 +11,7 @@ class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
         self.links: list[tuple[str, str]] = []  # (href, text)
-        self.heads: list[dict] = []             # <link> attributes
+        self.heads: list[dict] = []  # <link> attributes
         self._href: str | None = None
         self._text: list[str] = []
 
@@ -51,15 +52,18 @@ def href_of(html: str, text: str, prefix: str = "") -> str:
 
 def path_of(iri: str, base: str) -> str:
     assert iri.startswith(base), iri
-    return "/" + iri[len(base):]
+    return "/" + iri[len(base) :]
 
 
 def instance_titled(store, title: str) -> str:
     """The IRI of the instance whose rdfs:label is exactly ``title`` (any language)."""
     from pyoxigraph import Literal
 
-    rows = select(store, f"""SELECT DISTINCT ?i WHERE {{ ?i a bf:Instance ; rdfs:label ?l .
-        FILTER(STR(?l) = {Literal(title)}) }}""")
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?i WHERE {{ ?i a bf:Instance ; rdfs:label ?l .
+        FILTER(STR(?l) = {Literal(title)}) }}""",
+    )
     assert len(rows) == 1, f"{len(rows)} instances titled {title!r}"
     return rows[0]["i"].value
 

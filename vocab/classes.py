@@ -3,6 +3,7 @@
 Facet values are ``scheme:class``: ``lcc:D`` (Library of Congress Classification main
 class), ``clc:K`` (中国图书馆分类法 basic category), ``ddc:9`` (Dewey hundreds).
 """
+
 from __future__ import annotations
 
 SCHEMES: dict[str, tuple[str, str]] = {
@@ -36,7 +37,10 @@ _LCC: dict[str, tuple[str, str]] = {
 }
 
 _CLC: dict[str, tuple[str, str]] = {
-    "A": ("Marxism, Leninism, Mao Zedong Thought, Deng Xiaoping Theory", "马克思主义、列宁主义、毛泽东思想、邓小平理论"),
+    "A": (
+        "Marxism, Leninism, Mao Zedong Thought, Deng Xiaoping Theory",
+        "马克思主义、列宁主义、毛泽东思想、邓小平理论",
+    ),
     "B": ("Philosophy, religion", "哲学、宗教"),
     "C": ("Social sciences (general)", "社会科学总论"),
     "D": ("Politics, law", "政治、法律"),

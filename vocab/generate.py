@@ -7,6 +7,7 @@ The namespaces in :mod:`vocab.namespaces` are closed: only the terms listed in
 ``tests/test_vocab.py`` re-runs this extraction and fails when the committed
 list and the ontology disagree.
 """
+
 from __future__ import annotations
 
 import sys
@@ -25,7 +26,7 @@ def defined_terms(ontology_file: Path, base: str) -> list[str]:
     for triple in pyoxigraph.parse(path=str(ontology_file), format=pyoxigraph.RdfFormat.RDF_XML):
         iri = getattr(triple.subject, "value", "")
         if triple.predicate == rdf_type and iri.startswith(base) and len(iri) > len(base):
-            names.add(iri[len(base):])
+            names.add(iri[len(base) :])
     return sorted(names)
 
 
@@ -44,8 +45,7 @@ def render(bf: list[str], bflc: list[str]) -> str:
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[1] if len(argv) > 1 else "../shared/data/ontology")
-    text = render(defined_terms(folder / "bibframe.rdf", BF_BASE),
-                  defined_terms(folder / "bflc.rdf", BFLC_BASE))
+    text = render(defined_terms(folder / "bibframe.rdf", BF_BASE), defined_terms(folder / "bflc.rdf", BFLC_BASE))
     (Path(__file__).parent / "terms.py").write_text(text, encoding="utf-8")
     return 0
 

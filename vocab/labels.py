@@ -4,6 +4,7 @@ The one place pages take their words from. ``term_label(iri, lang)`` names a cla
 property, relator or language; ``ui(key, lang, **values)`` gives an interface string.
 Languages are ``"zh"`` and ``"en"``; anything else falls back to English.
 """
+
 from __future__ import annotations
 
 from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDFS, RELATORS
@@ -132,26 +133,45 @@ _TERMS: dict[str, tuple[str, str]] = {
 }
 
 _RELATORS: dict[str, tuple[str, str]] = {
-    "aut": ("author", "著"), "edt": ("editor", "编"), "trl": ("translator", "译"),
-    "ill": ("illustrator", "绘"), "com": ("compiler", "编纂"), "ctb": ("contributor", "贡献者"),
-    "pbl": ("publisher", "出版者"), "cmp": ("composer", "作曲"), "prf": ("performer", "表演者"),
-    "cre": ("creator", "创作者"), "isb": ("issuing body", "发布机构"), "aui": ("author of introduction", "序"),
-    "pht": ("photographer", "摄影"), "ctg": ("cartographer", "制图"), "drt": ("director", "导演"),
+    "aut": ("author", "著"),
+    "edt": ("editor", "编"),
+    "trl": ("translator", "译"),
+    "ill": ("illustrator", "绘"),
+    "com": ("compiler", "编纂"),
+    "ctb": ("contributor", "贡献者"),
+    "pbl": ("publisher", "出版者"),
+    "cmp": ("composer", "作曲"),
+    "prf": ("performer", "表演者"),
+    "cre": ("creator", "创作者"),
+    "isb": ("issuing body", "发布机构"),
+    "aui": ("author of introduction", "序"),
+    "pht": ("photographer", "摄影"),
+    "ctg": ("cartographer", "制图"),
+    "drt": ("director", "导演"),
 }
 
 _LANGUAGES: dict[str, tuple[str, str]] = {
-    "chi": ("Chinese", "中文"), "eng": ("English", "英语"), "jpn": ("Japanese", "日语"),
-    "kor": ("Korean", "朝鲜语"), "ger": ("German", "德语"), "fre": ("French", "法语"),
-    "spa": ("Spanish", "西班牙语"), "rus": ("Russian", "俄语"), "ita": ("Italian", "意大利语"),
-    "ara": ("Arabic", "阿拉伯语"), "heb": ("Hebrew", "希伯来语"), "por": ("Portuguese", "葡萄牙语"),
-    "lat": ("Latin", "拉丁语"), "dut": ("Dutch", "荷兰语"), "mul": ("Multiple languages", "多语种"),
+    "chi": ("Chinese", "中文"),
+    "eng": ("English", "英语"),
+    "jpn": ("Japanese", "日语"),
+    "kor": ("Korean", "朝鲜语"),
+    "ger": ("German", "德语"),
+    "fre": ("French", "法语"),
+    "spa": ("Spanish", "西班牙语"),
+    "rus": ("Russian", "俄语"),
+    "ita": ("Italian", "意大利语"),
+    "ara": ("Arabic", "阿拉伯语"),
+    "heb": ("Hebrew", "希伯来语"),
+    "por": ("Portuguese", "葡萄牙语"),
+    "lat": ("Latin", "拉丁语"),
+    "dut": ("Dutch", "荷兰语"),
+    "mul": ("Multiple languages", "多语种"),
     "und": ("Undetermined", "未定"),
 }
 
 _UI: dict[str, tuple[str, str]] = {
     "site_name": ("Alliance Graph", "联盟书目图谱"),
-    "site_tagline": ("The union catalogue of the library alliance, as linked data",
-                     "图书馆联盟联合目录 · 关联数据"),
+    "site_tagline": ("The union catalogue of the library alliance, as linked data", "图书馆联盟联合目录 · 关联数据"),
     "home": ("Home", "首页"),
     "search": ("Search", "检索"),
     "search_placeholder": ("Title, author, subject, ISBN…", "题名、责任者、主题、ISBN……"),
@@ -222,12 +242,13 @@ _UI: dict[str, tuple[str, str]] = {
     "item_of": ("Copy of", "所属版本"),
     "data": ("This record as data", "本记录的数据"),
     "not_found": ("Not found", "未找到"),
-    "not_found_text": ("There is no such record in the catalogue. Try a search.",
-                       "目录中没有该记录，请尝试检索。"),
+    "not_found_text": ("There is no such record in the catalogue. Try a search.", "目录中没有该记录，请尝试检索。"),
     "not_acceptable": ("Not acceptable", "无法提供所需格式"),
     "sparql_title": ("SPARQL query", "SPARQL 查询"),
-    "sparql_intro": ("Query the union catalogue. The default graph is the union of every member's data.",
-                     "查询联合目录。默认图为所有成员馆数据的并集。"),
+    "sparql_intro": (
+        "Query the union catalogue. The default graph is the union of every member's data.",
+        "查询联合目录。默认图为所有成员馆数据的并集。",
+    ),
     "query": ("Query", "查询语句"),
     "run_query": ("Run query", "执行查询"),
     "results_format": ("Results as", "结果格式"),
@@ -239,15 +260,20 @@ _UI: dict[str, tuple[str, str]] = {
     "answer_yes": ("Yes (true)", "是 (true)"),
     "answer_no": ("No (false)", "否 (false)"),
     "query_error": ("The query could not be run", "查询无法执行"),
-    "footer": ("Data: BIBFRAME 2 linked data from the member libraries' catalogues.",
-               "数据：来自各成员馆目录的 BIBFRAME 2 关联数据。"),
+    "footer": (
+        "Data: BIBFRAME 2 linked data from the member libraries' catalogues.",
+        "数据：来自各成员馆目录的 BIBFRAME 2 关联数据。",
+    ),
     "unnamed": ("(untitled)", "（无题名）"),
     "item_label": ("Copy at {library}", "{library} 馆藏"),
     # overlap and collection reports
     "reports": ("Reports", "统计报告"),
     "overlap_title": ("Overlap of the members' collections", "成员馆馆藏重复率"),
-    "overlap_intro": ("Which titles members hold in common, which only one holds, and where the alliance buys "
-                      "the same title several times.", "各成员馆共同收藏哪些题名、哪些为一馆独有，联盟在哪些领域重复采购。"),
+    "overlap_intro": (
+        "Which titles members hold in common, which only one holds, and where the alliance buys "
+        "the same title several times.",
+        "各成员馆共同收藏哪些题名、哪些为一馆独有，联盟在哪些领域重复采购。",
+    ),
     "overlap_level": ("Count", "统计单位"),
     "overlap_scarce": ("Scarce: held by at most", "稀缺：至多收藏馆数"),
     "overlap_apply": ("Show", "显示"),
@@ -259,16 +285,20 @@ _UI: dict[str, tuple[str, str]] = {
     "overlap_everyone": ("Held by every member", "全体成员馆均有"),
     "overlap_one": ("Held by one member", "仅一馆收藏"),
     "overlap_matrix": ("Member × member", "成员馆两两重合"),
-    "overlap_matrix_help": ("Each cell: the share of row library A's {units} that column library B also holds "
-                            "(darker is more), and the number in common.",
-                            "每格：行馆 A 的{units}中列馆 B 也收藏的比例（颜色越深越高）及共同{units}数。"),
+    "overlap_matrix_help": (
+        "Each cell: the share of row library A's {units} that column library B also holds "
+        "(darker is more), and the number in common.",
+        "每格：行馆 A 的{units}中列馆 B 也收藏的比例（颜色越深越高）及共同{units}数。",
+    ),
     "overlap_coefficient": ("overlap coefficient", "重叠系数"),
     "overlap_members": ("Per member", "各成员馆"),
     # checking a purchase list against the alliance (issue 17)
     "checklist_title": ("Check a purchase list", "采购清单查重"),
-    "checklist_intro": ("Before buying: upload a vendor's list (CSV or Excel) and see, line by line, which editions "
-                        "the alliance already holds, who holds them and how many copies.",
-                        "采购之前：上传书商清单（CSV 或 Excel），逐行查看联盟是否已收藏该版本、由哪些馆收藏、各有几册。"),
+    "checklist_intro": (
+        "Before buying: upload a vendor's list (CSV or Excel) and see, line by line, which editions "
+        "the alliance already holds, who holds them and how many copies.",
+        "采购之前：上传书商清单（CSV 或 Excel），逐行查看联盟是否已收藏该版本、由哪些馆收藏、各有几册。",
+    ),
     "checklist_file": ("List (CSV or XLSX)", "清单（CSV 或 XLSX）"),
     "checklist_member": ("Buying member", "采购馆"),
     "checklist_any_member": ("(none: the alliance only)", "（不指定：仅查联盟）"),
@@ -278,11 +308,13 @@ _UI: dict[str, tuple[str, str]] = {
     "checklist_answer": ("Answer as", "结果形式"),
     "checklist_answer_page": ("This page", "本页显示"),
     "checklist_check": ("Check", "查重"),
-    "checklist_columns": ("Columns are recognised by Chinese or English header: ISBN / 国际标准书号, 题名 / 书名 / title, "
-                          "著者 / 责任者 / author, 出版社 / publisher, 出版年 / year, 价格 / 定价 / price, 复本数 / quantity. "
-                          "A line needs an ISBN or a title.",
-                          "列名可用中文或英文：国际标准书号 / ISBN、题名 / 书名 / title、著者 / 责任者 / author、出版社 / publisher、"
-                          "出版年 / year、价格 / 定价 / price、复本数 / quantity。每行至少需有 ISBN 或题名。"),
+    "checklist_columns": (
+        "Columns are recognised by Chinese or English header: ISBN / 国际标准书号, 题名 / 书名 / title, "
+        "著者 / 责任者 / author, 出版社 / publisher, 出版年 / year, 价格 / 定价 / price, 复本数 / quantity. "
+        "A line needs an ISBN or a title.",
+        "列名可用中文或英文：国际标准书号 / ISBN、题名 / 书名 / title、著者 / 责任者 / author、出版社 / publisher、"
+        "出版年 / year、价格 / 定价 / price、复本数 / quantity。每行至少需有 ISBN 或题名。",
+    ),
     "checklist_summary": ("Summary", "汇总"),
     "checklist_lines": ("Lines", "逐行结果"),
     "checklist_row": ("Row", "行号"),
@@ -310,9 +342,10 @@ _UI: dict[str, tuple[str, str]] = {
     "overlap_class": ("Class", "类目"),
     "overlap_decade": ("Decade", "年代"),
     "local_literature": ("Local literature", "地方文献"),
-    "local_literature_intro": ("Local histories, gazetteers, genealogies and old editions that members hold, "
-                               "across the whole alliance.",
-                               "各成员馆所藏地方史志、家谱与古籍，全联盟统一浏览。"),
+    "local_literature_intro": (
+        "Local histories, gazetteers, genealogies and old editions that members hold, across the whole alliance.",
+        "各成员馆所藏地方史志、家谱与古籍，全联盟统一浏览。",
+    ),
     "local_facet_place": ("Place", "地区"),
     "local_facet_dynasty": ("Dynasty / period", "朝代"),
     "local_facet_type": ("Type", "文献类型"),
@@ -322,9 +355,11 @@ _UI: dict[str, tuple[str, str]] = {
     "local_none": ("Nothing yet.", "暂无。"),
     "local_year": ("Year", "年份"),
     "genealogies": ("Genealogies", "家谱"),
-    "genealogies_intro": ("Family genealogies held across the alliance, by surname, hall name, ancestral place and "
-                          "the dynasty or year they were compiled in.",
-                          "全联盟所藏家谱，可按姓氏、堂号、谱籍及纂修朝代或年份浏览。"),
+    "genealogies_intro": (
+        "Family genealogies held across the alliance, by surname, hall name, ancestral place and "
+        "the dynasty or year they were compiled in.",
+        "全联盟所藏家谱，可按姓氏、堂号、谱籍及纂修朝代或年份浏览。",
+    ),
     "genealogy_facet_surname": ("Surname", "姓氏"),
     "genealogy_facet_hall": ("Hall name", "堂号"),
     "genealogy_facet_place": ("Ancestral place", "谱籍"),
@@ -333,9 +368,11 @@ _UI: dict[str, tuple[str, str]] = {
     "genealogy_json": ("These genealogies as JSON", "以 JSON 获取这些家谱"),
     "genealogy_clear": ("All genealogies", "全部家谱"),
     "old_books": ("Old books by the four branches", "古籍四部分类"),
-    "old_books_intro": ("Old books (古籍) classed in the four branches, Classics, Histories, Masters and Collections "
-                        "(经史子集), with their edition types, across all members.",
-                        "全联盟所藏古籍，按经、史、子、集四部分类浏览，并注明版本类型。"),
+    "old_books_intro": (
+        "Old books (古籍) classed in the four branches, Classics, Histories, Masters and Collections "
+        "(经史子集), with their edition types, across all members.",
+        "全联盟所藏古籍，按经、史、子、集四部分类浏览，并注明版本类型。",
+    ),
     "overlap_sparql": ("the same numbers from queries (see the examples)", "可用查询得到相同数字（见示例）"),
     # search
     "search_title": ("Search", "检索"),
@@ -345,10 +382,15 @@ _UI: dict[str, tuple[str, str]] = {
     "result_one": ("1 result for “{q}”", "“{q}”的检索结果：1 条"),
     "no_results": ("No results for “{q}”", "没有找到“{q}”"),
     "no_results_help": ("Things to try:", "您可以尝试："),
-    "help_spelling": ("Check the spelling, or use fewer or more general words.",
-                      "检查拼写，或使用更少、更宽泛的检索词。"),
-    "help_scripts": ("Chinese titles are found by characters, Traditional or Simplified (家谱 or 家譜), and by "
-                     "pinyin (北京 or beijing).", "中文题名可用简体、繁体（家谱或家譜）或拼音（北京或 beijing）检索。"),
+    "help_spelling": (
+        "Check the spelling, or use fewer or more general words.",
+        "检查拼写，或使用更少、更宽泛的检索词。",
+    ),
+    "help_scripts": (
+        "Chinese titles are found by characters, Traditional or Simplified (家谱 or 家譜), and by "
+        "pinyin (北京 or beijing).",
+        "中文题名可用简体、繁体（家谱或家譜）或拼音（北京或 beijing）检索。",
+    ),
     "help_filters": ("Remove a filter:", "取消一个筛选条件："),
     "help_words": ("Search for one word at a time:", "逐个检索以下词语："),
     "refine": ("Refine results", "筛选结果"),
@@ -384,8 +426,7 @@ _UI: dict[str, tuple[str, str]] = {
     "held_by_n": ("Held by {n} libraries", "{n} 馆收藏"),
     "held_by_1": ("Held by 1 library", "1 馆收藏"),
     "not_held": ("No copies reported", "暂无馆藏"),
-    "search_unavailable": ("The search index is being built; try again in a moment.",
-                           "检索索引正在建立，请稍后再试。"),
+    "search_unavailable": ("The search index is being built; try again in a moment.", "检索索引正在建立，请稍后再试。"),
     "selected": ("selected", "已选"),
     "skip_to_content": ("Skip to content", "跳到正文"),
     "find_a_copy": ("Find a copy", "馆藏分布"),
@@ -417,18 +458,49 @@ _UI: dict[str, tuple[str, str]] = {
 # The SPARQL page's query editor (YASGUI, vendored) writes its own English words; in Chinese the page
 # replaces them (web/static/sparql-editor.js): whole texts and attribute values, then patterns.
 _EDITOR_ZH: dict[str, str] = {
-    "Table": "表格", "Response": "原始响应", "Simple view": "简洁视图", "Ellipse": "截断长文本",
-    "Page size:": "每页行数：", "All": "全部", "Settings": "设置", "Request method": "请求方法",
-    "Accept Headers": "接受的格式", "Ask / Select": "ASK / SELECT", "Construct / Describe": "CONSTRUCT / DESCRIBE",
-    "Arguments": "参数", "Header Arguments": "请求头参数", "Default Graphs": "默认图", "Named Graphs": "命名图",
-    "Close tab": "关闭标签页", "Add tab": "新建标签页", "Add a new tab": "新建标签页", "Open settings": "打开设置",
-    "Clear endpoint": "清除端点", "Share query": "分享查询", "Run query": "执行查询",
-    "Shows Table view": "以表格显示", "Shows Response view": "显示原始响应",
-    "Filter query results": "筛选查询结果", "Download result": "下载结果", "Download Results": "下载结果",
-    "View documentation of Table": "查看表格的说明", "View documentation of Response": "查看原始响应的说明",
-    "pagination": "分页", "First": "首页", "Previous": "上一页", "Next": "下一页", "Last": "末页",
-    "Query": "查询", "No results": "没有结果", "Copy": "复制", "Cancel": "取消", "Close": "关闭",
-    "Show query": "显示查询", "Hide query": "隐藏查询", "Shorten": "缩短链接", "Copy to clipboard": "复制到剪贴板",
+    "Table": "表格",
+    "Response": "原始响应",
+    "Simple view": "简洁视图",
+    "Ellipse": "截断长文本",
+    "Page size:": "每页行数：",
+    "All": "全部",
+    "Settings": "设置",
+    "Request method": "请求方法",
+    "Accept Headers": "接受的格式",
+    "Ask / Select": "ASK / SELECT",
+    "Construct / Describe": "CONSTRUCT / DESCRIBE",
+    "Arguments": "参数",
+    "Header Arguments": "请求头参数",
+    "Default Graphs": "默认图",
+    "Named Graphs": "命名图",
+    "Close tab": "关闭标签页",
+    "Add tab": "新建标签页",
+    "Add a new tab": "新建标签页",
+    "Open settings": "打开设置",
+    "Clear endpoint": "清除端点",
+    "Share query": "分享查询",
+    "Run query": "执行查询",
+    "Shows Table view": "以表格显示",
+    "Shows Response view": "显示原始响应",
+    "Filter query results": "筛选查询结果",
+    "Download result": "下载结果",
+    "Download Results": "下载结果",
+    "View documentation of Table": "查看表格的说明",
+    "View documentation of Response": "查看原始响应的说明",
+    "pagination": "分页",
+    "First": "首页",
+    "Previous": "上一页",
+    "Next": "下一页",
+    "Last": "末页",
+    "Query": "查询",
+    "No results": "没有结果",
+    "Copy": "复制",
+    "Cancel": "取消",
+    "Close": "关闭",
+    "Show query": "显示查询",
+    "Hide query": "隐藏查询",
+    "Shorten": "缩短链接",
+    "Copy to clipboard": "复制到剪贴板",
     "Create a shareable link for this query": "为此查询生成可分享的链接",
 }
 _EDITOR_ZH_PATTERNS: list[tuple[str, str]] = [
@@ -466,9 +538,9 @@ def term_label(iri: str, lang: str = DEFAULT_LANGUAGE) -> str | None:
     iri = getattr(iri, "value", iri)
     pair = _TERMS.get(iri)
     if pair is None and iri.startswith(RELATORS):
-        pair = _RELATORS.get(iri[len(RELATORS):])
+        pair = _RELATORS.get(iri[len(RELATORS) :])
     if pair is None and iri.startswith(LANGUAGES):
-        pair = _LANGUAGES.get(iri[len(LANGUAGES):])
+        pair = _LANGUAGES.get(iri[len(LANGUAGES) :])
     return _pick(pair, lang) if pair else None
 
 
@@ -479,5 +551,5 @@ def ui(key: str, lang: str = DEFAULT_LANGUAGE, **values) -> str:
 
 
 def copies(n: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """"1 copy", "3 copies", "3 册"."""
+    """ "1 copy", "3 copies", "3 册"."""
     return ui("copy", lang) if n == 1 else ui("copies", lang, n=n)

@@ -3,6 +3,7 @@
 The common fields only; a field not listed here is shown by its tag alone. (CNMARC fields are in
 :mod:`vocab.cnmarc_labels`, generated from the CNMARC field dictionary.)
 """
+
 from __future__ import annotations
 
 FIELDS: dict[str, tuple[str, str]] = {

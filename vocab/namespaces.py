@@ -5,6 +5,7 @@
 Congress ontologies define (``vocab/terms.py``, generated); the alliance's own
 namespace is closed over the short list below.
 """
+
 from __future__ import annotations
 
 from pyoxigraph import NamedNode
@@ -43,72 +44,143 @@ class ClosedNamespace:
 
     def local(self, iri: NamedNode | str) -> str:
         value = str(getattr(iri, "value", iri))
-        return value[len(self.base):]
+        return value[len(self.base) :]
 
 
 BF = ClosedNamespace("http://id.loc.gov/ontologies/bibframe/", BIBFRAME_TERMS)
 BFLC = ClosedNamespace("http://id.loc.gov/ontologies/bflc/", BFLC_TERMS)
-RDF = ClosedNamespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-                      frozenset({"type", "value"}))
-RDFS = ClosedNamespace("http://www.w3.org/2000/01/rdf-schema#",
-                       frozenset({"label", "comment", "seeAlso"}))
-XSD = ClosedNamespace("http://www.w3.org/2001/XMLSchema#",
-                      frozenset({"string", "integer", "date", "dateTime", "gYear", "boolean"}))
-MADS = ClosedNamespace("http://www.loc.gov/mads/rdf/v1#",
-                       frozenset({"Topic", "Geographic", "GenreForm", "PersonalName",
-                                  "CorporateName", "Title", "ComplexSubject",
-                                  "authoritativeLabel", "isMemberOfMADSScheme"}))
+RDF = ClosedNamespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", frozenset({"type", "value"}))
+RDFS = ClosedNamespace("http://www.w3.org/2000/01/rdf-schema#", frozenset({"label", "comment", "seeAlso"}))
+XSD = ClosedNamespace(
+    "http://www.w3.org/2001/XMLSchema#", frozenset({"string", "integer", "date", "dateTime", "gYear", "boolean"})
+)
+MADS = ClosedNamespace(
+    "http://www.loc.gov/mads/rdf/v1#",
+    frozenset(
+        {
+            "Topic",
+            "Geographic",
+            "GenreForm",
+            "PersonalName",
+            "CorporateName",
+            "Title",
+            "ComplexSubject",
+            "authoritativeLabel",
+            "isMemberOfMADSScheme",
+        }
+    ),
+)
 SCHEMA = ClosedNamespace("http://schema.org/", frozenset({"url", "name"}))
 # Describing the dataset itself (VoID), for crawlers and dataset catalogues.
-VOID = ClosedNamespace("http://rdfs.org/ns/void#", frozenset({
-    "Dataset", "uriSpace", "sparqlEndpoint", "exampleResource", "rootResource", "triples", "entities",
-    "classPartition", "class", "vocabulary", "subset", "feature", "uriLookupEndpoint", "openSearchDescription"}))
-DCTERMS = ClosedNamespace("http://purl.org/dc/terms/", frozenset({
-    "title", "description", "publisher", "modified", "license", "source", "language"}))
+VOID = ClosedNamespace(
+    "http://rdfs.org/ns/void#",
+    frozenset(
+        {
+            "Dataset",
+            "uriSpace",
+            "sparqlEndpoint",
+            "exampleResource",
+            "rootResource",
+            "triples",
+            "entities",
+            "classPartition",
+            "class",
+            "vocabulary",
+            "subset",
+            "feature",
+            "uriLookupEndpoint",
+            "openSearchDescription",
+        }
+    ),
+)
+DCTERMS = ClosedNamespace(
+    "http://purl.org/dc/terms/",
+    frozenset({"title", "description", "publisher", "modified", "license", "source", "language"}),
+)
 # The alliance's own terms: member libraries and the bookkeeping of their loads.
-ALLIANCE = ClosedNamespace("https://alliance-graph.org/ns#", frozenset({
-    "MemberLibrary",      # class: a library of the alliance (also a bf:Organization)
-    "code",               # its short code, e.g. "PKU"
-    "opacPattern",        # URL pattern of its own catalogue, "{id}" stands for the local id
-    "Batch",              # class: one ingest or load into a member's data
-    "batchOf",            # batch -> member library
-    "active",             # batch -> true while its graph is part of the union
-    "fingerprint",        # batch -> hash of the input files, to spot a repeated load
-    "loadedAt",           # batch -> xsd:dateTime
-    "sourceFile",         # batch -> file name
-    "tripleCount",        # batch -> number of triples loaded
-    "leaseUntil",         # inactive batch graph -> xsd:dateTime until which its writer holds it (remote store)
-    "indexGeneration",    # batch -> the cluster index's load that minted its ids (to spot an index left behind)
-    "controlNumber",      # member's own record id on its admin metadata
-    "dynasty",            # agent / provision activity -> bf:Temporal of a Chinese dynasty or period (清)
-    "pinyinGenerated",    # node -> name of the software that wrote its @zh-Latn-pinyin literals
-    "pinyinCorrected",    # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
-    "collectionOf",       # bf:Collection -> member library that builds it (local literature)
-    "MemberDescription",  # class: one member record's description of a shared Instance or Work (graph.union)
-    "memberDescription",  # shared Instance/Work -> a member's description of it
-    "statedType",         # member description -> a class the member's record gave the resource
-    "RelatedResource",    # class: a bf:Work / bf:Instance a record relates to (510, 740, 76X-78X), described by
-                          # that record but catalogued by none: it holds no Items (see catalogued() below)
-    "hallName",           # genealogy (bf:Work) -> its family's hall name (堂号), e.g. "三槐堂"@zh-Hans
-    "sibu",               # the four-branch classification of old books (四部分类: 经史子集), a bf:Source
-    # what web nodes share through a SPARQL server (graph.remote_shared), outside every batch graph
-    "tokenDigest",        # write token -> SHA-256 of its secret (graph {base}tokens)
-    "grant",              # write token -> what it allows, as JSON (id, member, admin, label, created)
-    "inBatch",            # archived source record -> the batch graph it was loaded in (graph {base}sources)
-    "scheme",             # archived source record -> "marc21" or "unimarc"
-    "marcxml",            # archived source record -> the member's record as MARCXML
-}))
+ALLIANCE = ClosedNamespace(
+    "https://alliance-graph.org/ns#",
+    frozenset(
+        {
+            "MemberLibrary",  # class: a library of the alliance (also a bf:Organization)
+            "code",  # its short code, e.g. "PKU"
+            "opacPattern",  # URL pattern of its own catalogue, "{id}" stands for the local id
+            "Batch",  # class: one ingest or load into a member's data
+            "batchOf",  # batch -> member library
+            "active",  # batch -> true while its graph is part of the union
+            "fingerprint",  # batch -> hash of the input files, to spot a repeated load
+            "loadedAt",  # batch -> xsd:dateTime
+            "sourceFile",  # batch -> file name
+            "tripleCount",  # batch -> number of triples loaded
+            "leaseUntil",  # inactive batch graph -> xsd:dateTime until which its writer holds it (remote store)
+            "indexGeneration",  # batch -> the cluster index's load that minted its ids (to spot an index left behind)
+            "controlNumber",  # member's own record id on its admin metadata
+            "dynasty",  # agent / provision activity -> bf:Temporal of a Chinese dynasty or period (清)
+            "pinyinGenerated",  # node -> name of the software that wrote its @zh-Latn-pinyin literals
+            "pinyinCorrected",  # node -> a reading that overrode the software's, e.g. "曾 zeng" (surnames)
+            "collectionOf",  # bf:Collection -> member library that builds it (local literature)
+            "MemberDescription",  # class: one member record's description of a shared Instance or Work (graph.union)
+            "memberDescription",  # shared Instance/Work -> a member's description of it
+            "statedType",  # member description -> a class the member's record gave the resource
+            "RelatedResource",  # class: a bf:Work / bf:Instance a record relates to (510, 740, 76X-78X), described by
+            # that record but catalogued by none: it holds no Items (see catalogued() below)
+            "hallName",  # genealogy (bf:Work) -> its family's hall name (堂号), e.g. "三槐堂"@zh-Hans
+            "sibu",  # the four-branch classification of old books (四部分类: 经史子集), a bf:Source
+            # what web nodes share through a SPARQL server (graph.remote_shared), outside every batch graph
+            "tokenDigest",  # write token -> SHA-256 of its secret (graph {base}tokens)
+            "grant",  # write token -> what it allows, as JSON (id, member, admin, label, created)
+            "inBatch",  # archived source record -> the batch graph it was loaded in (graph {base}sources)
+            "scheme",  # archived source record -> "marc21" or "unimarc"
+            "marcxml",  # archived source record -> the member's record as MARCXML
+        }
+    ),
+)
 # SPARQL 1.1 Service Description (https://www.w3.org/TR/sparql11-service-description/), closed over its terms.
-SD = ClosedNamespace("http://www.w3.org/ns/sparql-service-description#", frozenset({
-    "Service", "Language", "Function", "Aggregate", "EntailmentRegime", "EntailmentProfile", "GraphCollection",
-    "Dataset", "Graph", "NamedGraph", "Feature",
-    "SPARQL10Query", "SPARQL11Query", "SPARQL11Update",
-    "DereferencesURIs", "UnionDefaultGraph", "RequiresDataset", "EmptyGraphs", "BasicFederatedQuery",
-    "endpoint", "feature", "defaultEntailmentRegime", "entailmentRegime", "defaultSupportedEntailmentProfile",
-    "supportedEntailmentProfile", "extensionFunction", "extensionAggregate", "languageExtension",
-    "supportedLanguage", "propertyFeature", "defaultDataset", "availableGraphs", "resultFormat", "inputFormat",
-    "defaultGraph", "namedGraph", "name", "graph",
-}))
+SD = ClosedNamespace(
+    "http://www.w3.org/ns/sparql-service-description#",
+    frozenset(
+        {
+            "Service",
+            "Language",
+            "Function",
+            "Aggregate",
+            "EntailmentRegime",
+            "EntailmentProfile",
+            "GraphCollection",
+            "Dataset",
+            "Graph",
+            "NamedGraph",
+            "Feature",
+            "SPARQL10Query",
+            "SPARQL11Query",
+            "SPARQL11Update",
+            "DereferencesURIs",
+            "UnionDefaultGraph",
+            "RequiresDataset",
+            "EmptyGraphs",
+            "BasicFederatedQuery",
+            "endpoint",
+            "feature",
+            "defaultEntailmentRegime",
+            "entailmentRegime",
+            "defaultSupportedEntailmentProfile",
+            "supportedEntailmentProfile",
+            "extensionFunction",
+            "extensionAggregate",
+            "languageExtension",
+            "supportedLanguage",
+            "propertyFeature",
+            "defaultDataset",
+            "availableGraphs",
+            "resultFormat",
+            "inputFormat",
+            "defaultGraph",
+            "namedGraph",
+            "name",
+            "graph",
+        }
+    ),
+)
 # Value vocabularies of the Library of Congress, used as IRIs, not closed.
 RELATORS = "http://id.loc.gov/vocabulary/relators/"
 LANGUAGES = "http://id.loc.gov/vocabulary/languages/"
@@ -117,8 +189,13 @@ MEDIA = "http://id.loc.gov/vocabulary/mediaTypes/"
 CONTENT = "http://id.loc.gov/vocabulary/contentTypes/"
 
 PREFIXES = {
-    "bf": BF.base, "bflc": BFLC.base, "rdf": RDF.base, "rdfs": RDFS.base,
-    "xsd": XSD.base, "madsrdf": MADS.base, "alliance": ALLIANCE.base,
+    "bf": BF.base,
+    "bflc": BFLC.base,
+    "rdf": RDF.base,
+    "rdfs": RDFS.base,
+    "xsd": XSD.base,
+    "madsrdf": MADS.base,
+    "alliance": ALLIANCE.base,
 }
 
 

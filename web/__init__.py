@@ -14,6 +14,7 @@ The catalogue is opened once per app: pyoxigraph allows one writing process. In 
 pre-fork server (:mod:`web.prefork`) ``ALLIANCE_WRITER`` is the writer process's socket: the app
 reads published checkpoints and passes writes to the writer (:mod:`web.forward`).
 """
+
 from __future__ import annotations
 
 import atexit
@@ -23,17 +24,33 @@ from flask import Flask
 
 from graph.catalogue import DEFAULT_DATA, Catalogue
 from graph.index import Searcher
-from web import (checklist, context, errors, forward, home, linkeddata, locallit, protocol, reports, resources,
-                 search, sparql, writes)
+from web import (
+    checklist,
+    context,
+    errors,
+    forward,
+    home,
+    linkeddata,
+    locallit,
+    protocol,
+    reports,
+    resources,
+    search,
+    sparql,
+    writes,
+)
 from web.fastlane import FastLane
 from web.urls import Urls
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(ALLIANCE_DATA=os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA,
-                      ALLIANCE_BASE=os.environ.get("ALLIANCE_BASE"), ALLIANCE_CATALOGUE=None,
-                      JSON_AS_ASCII=False)
+    app.config.update(
+        ALLIANCE_DATA=os.environ.get("ALLIANCE_DATA") or DEFAULT_DATA,
+        ALLIANCE_BASE=os.environ.get("ALLIANCE_BASE"),
+        ALLIANCE_CATALOGUE=None,
+        JSON_AS_ASCII=False,
+    )
     for key, default in {**protocol.DEFAULTS, "ALLIANCE_GSP_MAX_BYTES": writes.DEFAULT_GSP_MAX_BYTES}.items():
         app.config[key] = type(default)(os.environ.get(key) or default)
     sync = os.environ.get("ALLIANCE_SEARCH_SYNC", "1").lower()
@@ -49,8 +66,9 @@ def create_app(config: dict | None = None) -> Flask:
         # loaded without the CLI (or never indexed)
         app.logger.warning("bringing the search index up to date with the store")
         catalogue.sync_search()
-    app.extensions["alliance"] = context.State(catalogue=catalogue, urls=Urls(catalogue.minter),
-                                               searcher=Searcher(catalogue.search))
+    app.extensions["alliance"] = context.State(
+        catalogue=catalogue, urls=Urls(catalogue.minter), searcher=Searcher(catalogue.search)
+    )
     context.init_app(app)
     if app.config.get("ALLIANCE_WRITER"):
         forward.init_app(app)
@@ -69,6 +87,7 @@ def _closer(catalogue: Catalogue):
         if not closed:
             closed.append(True)
             catalogue.close()
+
     return close
 
 

@@ -5,6 +5,7 @@ The form takes the list (CSV or XLSX), the member buying, the scarcity threshold
 (what ``alliance check-list`` writes). Nothing is kept: the list is read from a temporary file
 and checked against the catalogue as it is.
 """
+
 from __future__ import annotations
 
 import tempfile

@@ -1,4 +1,5 @@
 """What every request shares: the catalogue, the page language, and the helpers templates call."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Error pages: a 404 with a search box, 406 listing what we can answer, 400 with the reason."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, render_template

@@ -10,6 +10,7 @@ app (WSGI middleware), with the endpoint's own pieces: the SERVICE refusal
 same limits, the same headers. Anything else, or anything this lane has not seen negotiated yet,
 goes through the app as before (which then remembers it for the next time).
 """
+
 from __future__ import annotations
 
 from urllib.parse import parse_qsl
@@ -33,12 +34,26 @@ class FastLane:
             return self.wsgi_app(environ, start_response)
         params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         negotiated = sparql._NEGOTIATED.get((NO_FORMAT_PARAMS, environ.get("HTTP_ACCEPT")))
-        base_iri = sparql._BASE_URLS.get((environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"),
-                                          environ.get("SERVER_NAME"), environ.get("SERVER_PORT"),
-                                          environ.get("SCRIPT_NAME"), environ.get("PATH_INFO")))
-        if (len(params) != 1 or params[0][0] != "query" or not params[0][1].strip() or negotiated is None
-                or base_iri is None or "html" in negotiated or negotiated == (None, None)
-                or refusal(params[0][1])):
+        base_iri = sparql._BASE_URLS.get(
+            (
+                environ.get("wsgi.url_scheme"),
+                environ.get("HTTP_HOST"),
+                environ.get("SERVER_NAME"),
+                environ.get("SERVER_PORT"),
+                environ.get("SCRIPT_NAME"),
+                environ.get("PATH_INFO"),
+            )
+        )
+        if (
+            len(params) != 1
+            or params[0][0] != "query"
+            or not params[0][1].strip()
+            or negotiated is None
+            or base_iri is None
+            or "html" in negotiated
+            or negotiated == (None, None)
+            or refusal(params[0][1])
+        ):
             return self.wsgi_app(environ, start_response)
         results_rep, graph_rep = negotiated
         catalogue = self.app.extensions["alliance"].catalogue
@@ -47,13 +62,19 @@ class FastLane:
         if refresh is not None:  # a pre-fork worker follows the writer's checkpoints
             refresh()
         try:
-            answer = store.answer(params[0][1], limits=protocol.limits(self.app.config), base_iri=base_iri,
-                                  results_format=results_rep.name if results_rep else "json",
-                                  graph_format=graph_rep.name if graph_rep else "turtle")
+            answer = store.answer(
+                params[0][1],
+                limits=protocol.limits(self.app.config),
+                base_iri=base_iri,
+                results_format=results_rep.name if results_rep else "json",
+                graph_format=graph_rep.name if graph_rep else "turtle",
+            )
         except QueryFailed as err:  # as the endpoint's _error for a client that does not want HTML
             body = (str(err) + "\n").encode("utf-8")
-            start_response(f"{err.status} {_REASONS.get(err.status, 'Error')}", _headers(
-                "text/plain; charset=utf-8", len(body), vary=False))
+            start_response(
+                f"{err.status} {_REASONS.get(err.status, 'Error')}",
+                _headers("text/plain; charset=utf-8", len(body), vary=False),
+            )
             return [body]
         if (graph_rep if answer.kind == "graph" else results_rep) is None:
             return self.wsgi_app(environ, start_response)  # the app answers 406, naming what there is
@@ -61,13 +82,21 @@ class FastLane:
         return [answer.body]
 
 
-_REASONS = {400: "Bad Request", 413: "Request Entity Too Large", 500: "Internal Server Error",
-            503: "Service Unavailable"}
+_REASONS = {
+    400: "Bad Request",
+    413: "Request Entity Too Large",
+    500: "Internal Server Error",
+    503: "Service Unavailable",
+}
 
 
 def _headers(content_type: str, length: int, vary: bool = True) -> list[tuple[str, str]]:
-    headers = [("Content-Type", content_type), ("Content-Length", str(length)),
-               *protocol.CORS_HEADERS.items(), ("X-Content-Type-Options", "nosniff")]
+    headers = [
+        ("Content-Type", content_type),
+        ("Content-Length", str(length)),
+        *protocol.CORS_HEADERS.items(),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
     if vary:
         headers.append(("Vary", "Accept"))
     return headers

@@ -8,6 +8,7 @@ DELETE at ``/graph-store``) is passed to the writer as it came, headers (the bea
 ``Host``) and body streamed, and its answer returned: tokens are checked, and the write
 serialised, in the one process that may write.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -19,8 +20,16 @@ from flask import Flask, Response, current_app, request
 from graph.index import Searcher
 from web.context import state
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailer",
-              "transfer-encoding", "upgrade"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+}
 WRITE_METHODS = {"PUT", "POST", "DELETE"}
 FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
 BLOCK = 1 << 20
@@ -80,12 +89,15 @@ def forward(socket_path: str, timeout_s: float) -> Response:
         except (FileNotFoundError, ConnectionRefusedError):
             conn.close()
             if time.monotonic() > deadline:
-                return Response("the writer process is not running; writes are unavailable\n", status=503,
-                                mimetype="text/plain", headers={"Retry-After": "10"})
+                return Response(
+                    "the writer process is not running; writes are unavailable\n",
+                    status=503,
+                    mimetype="text/plain",
+                    headers={"Retry-After": "10"},
+                )
             time.sleep(0.2)
     try:
-        conn.request(request.method, target, body=body, headers=headers,
-                     encode_chunked="Transfer-Encoding" in headers)
+        conn.request(request.method, target, body=body, headers=headers, encode_chunked="Transfer-Encoding" in headers)
         answer = conn.getresponse()
         data = answer.read()
         out = Response(data, status=answer.status)

@@ -1,5 +1,6 @@
 """The home page: what the alliance holds (members, titles, copies, collections) and ways in; and the
 site's icon at ``/favicon.ico``, where browsers and crawlers look for it whatever the page says."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template

@@ -1,6 +1,7 @@
 """Browse the region's local literature (地方文献) across all members: by place, dynasty, type, edition;
 genealogies (家谱) by surname, hall name, ancestral place and dynasty (with a JSON API); old books
 (古籍) by the four branches (经史子集)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
@@ -24,9 +25,9 @@ def _member_names():
     def member_name(code: str) -> str:
         if not names:  # once per page, when a page lists holders
             zh = page_language() == "zh"
-            names.update({m.code: (m.name_zh if zh and m.name_zh else m.name) or m.code
-                          for m in list_members(store())})
+            names.update({m.code: (m.name_zh if zh and m.name_zh else m.name) or m.code for m in list_members(store())})
         return names.get(code, code)
+
     return {"member_name": member_name}
 
 
@@ -46,19 +47,23 @@ def browse():
             abort(404)
         if chosen is None and not works:
             abort(404)
-    return render_template("locallit.html", facets=facets, facet_name=name, chosen=chosen,
-                           value=value, works=works, lang=page_language())
+    return render_template(
+        "locallit.html", facets=facets, facet_name=name, chosen=chosen, value=value, works=works, lang=page_language()
+    )
 
 
 def _filters() -> genealogy.Filters:
     """The genealogy filters of the query string; ValueError with a one-line reason for a bad one."""
+
     def year(name):
         raw = request.args.get(name, "").strip()
         if raw and not raw.lstrip("-").isdigit():
             raise ValueError(f"{name} must be a year, not {raw!r}")
         return int(raw) if raw else None
-    f = genealogy.Filters(**{k: request.args.get(k, "").strip() for k in genealogy.FACETS},
-                          year_from=year("from"), year_to=year("to"))
+
+    f = genealogy.Filters(
+        **{k: request.args.get(k, "").strip() for k in genealogy.FACETS}, year_from=year("from"), year_to=year("to")
+    )
     f.years()  # an unknown dynasty is a ValueError
     return f
 
@@ -71,9 +76,15 @@ def genealogies():
         abort(400, description=str(err))
     found = genealogy.find(store(), f)
     chosen = {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)}
-    return render_template("genealogies.html", genealogies=found, facets=genealogy.facets(found), chosen=chosen,
-                           years=f.years(), args={k: v for k, v in request.args.items() if v},
-                           lang=page_language())
+    return render_template(
+        "genealogies.html",
+        genealogies=found,
+        facets=genealogy.facets(found),
+        chosen=chosen,
+        years=f.years(),
+        args={k: v for k, v in request.args.items() if v},
+        lang=page_language(),
+    )
 
 
 @bp.route("/local-literature/genealogies.json")
@@ -85,9 +96,14 @@ def genealogies_json():
         return jsonify({"error": str(err)}), 400
     found = genealogy.find(store(), f)
     lo, hi = f.years()
-    return jsonify({"query": {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)},
-                    "years": [lo, hi] if lo is not None or hi is not None else None,
-                    "count": len(found), "genealogies": [g.as_dict() for g in found]})
+    return jsonify(
+        {
+            "query": {k: getattr(f, k) for k in genealogy.FACETS if getattr(f, k)},
+            "years": [lo, hi] if lo is not None or hi is not None else None,
+            "count": len(found),
+            "genealogies": [g.as_dict() for g in found],
+        }
+    )
 
 
 @bp.route("/local-literature/old-books")
@@ -101,5 +117,4 @@ def old_books():
             abort(404)
         if not works:
             abort(404)
-    return render_template("oldbooks.html", tree=oldbooks.tree(store()), path=path, works=works,
-                           lang=page_language())
+    return render_template("oldbooks.html", tree=oldbooks.tree(store()), path=path, works=works, lang=page_language())

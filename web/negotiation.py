@@ -2,6 +2,7 @@
 
 Formats come from the registries in :mod:`graph.formats`; HTML is named ``html``.
 """
+
 from __future__ import annotations
 
 from typing import Callable, Iterable, Sequence
@@ -19,8 +20,13 @@ class NotAcceptable(Exception):
         self.offers = list(offers)
 
 
-def choose(offers: Sequence[tuple[str, object]], lookup: Callable[[str], object | None],
-           params: Iterable[str] = ("format",), *, strict: bool = True):
+def choose(
+    offers: Sequence[tuple[str, object]],
+    lookup: Callable[[str], object | None],
+    params: Iterable[str] = ("format",),
+    *,
+    strict: bool = True,
+):
     """The offered representation the request wants.
 
     ``offers`` are (media type, representation) in server preference order (the first
@@ -46,8 +52,9 @@ def choose(offers: Sequence[tuple[str, object]], lookup: Callable[[str], object 
         return offers[0][1]
     best = accept.best_match([media_type for media_type, _ in offers])
     if best is None:
-        raise NotAcceptable(f"none of the accepted types ({request.headers.get('Accept')}) is offered here",
-                            _names(offers))
+        raise NotAcceptable(
+            f"none of the accepted types ({request.headers.get('Accept')}) is offered here", _names(offers)
+        )
     return by_type[best]
 
 

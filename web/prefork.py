@@ -28,6 +28,7 @@ Waitress still serves where a pre-fork server has no place: the writer's Unix so
 process, a few threads), the tests' in-process servers, and ``alliance serve`` on platforms
 without ``fork`` (Windows), where it runs the single-process server of earlier versions.
 """
+
 from __future__ import annotations
 
 import logging
@@ -62,9 +63,9 @@ class Options:
     data: str
     host: str = "127.0.0.1"
     port: int = 5000
-    workers: int = 0           # 0: one per core
+    workers: int = 0  # 0: one per core
     threads: int = 4
-    store: str | None = None   # sparql+http://… or None for the embedded store
+    store: str | None = None  # sparql+http://… or None for the embedded store
     base: str | None = None
     config: dict = field(default_factory=dict)  # app config for the workers (tests)
 
@@ -115,8 +116,7 @@ class Writer:
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
         if os.path.exists(self.socket):
             os.unlink(self.socket)  # left by a writer that was killed
-        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                        text=True)
+        self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         said: list[str] = []
         threading.Thread(target=self._watch, args=(self.process, said), daemon=True, name="writer-log").start()
         self._ready = False
@@ -266,9 +266,11 @@ class Watchdog:
         if w.sock is None:
             return  # not under gunicorn: the client's connection ends with the worker
         body = f"the query ran past the time limit of {w.timeout_s:g} s and was stopped\n".encode()
-        head = ("HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                f"Content-Length: {len(body)}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n"
-                "X-Content-Type-Options: nosniff\r\n\r\n").encode()
+        head = (
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n"
+            "X-Content-Type-Options: nosniff\r\n\r\n"
+        ).encode()
         try:
             w.sock.sendall(head + body)
             w.sock.shutdown(socket.SHUT_RDWR)
@@ -284,11 +286,18 @@ def worker_app(options: Options, socket_path: str):
         store = RemoteStore(options.store, minter, read_only=True)
     else:
         watchdog = Watchdog(_retire_worker)
-        store = SnapshotStore(Path(options.data) / "store", minter, on_runaway=_retire_worker,
-                              threads=options.threads, watchdog=watchdog)
+        store = SnapshotStore(
+            Path(options.data) / "store", minter, on_runaway=_retire_worker, threads=options.threads, watchdog=watchdog
+        )
     catalogue = Catalogue(Path(options.data), store, minter)
-    config = {"ALLIANCE_DATA": options.data, "ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_SPARQL_WORKERS": 0,
-              "ALLIANCE_SEARCH_SYNC": False, "ALLIANCE_WRITER": socket_path, **options.config}
+    config = {
+        "ALLIANCE_DATA": options.data,
+        "ALLIANCE_CATALOGUE": catalogue,
+        "ALLIANCE_SPARQL_WORKERS": 0,
+        "ALLIANCE_SEARCH_SYNC": False,
+        "ALLIANCE_WRITER": socket_path,
+        **options.config,
+    }
     app = create_app(config)
     if not options.store:
         inner = app.wsgi_app
@@ -311,7 +320,7 @@ def _application(options: Options, writer: Writer):
                 "workers": options.worker_count,
                 "worker_class": "gthread",
                 "threads": options.threads,
-                "timeout": 60,            # a worker's heartbeat (gthread beats while requests run)
+                "timeout": 60,  # a worker's heartbeat (gthread beats while requests run)
                 "graceful_timeout": 30,
                 "keepalive": 5,
                 "proc_name": "alliance",

@@ -12,6 +12,7 @@ runs, so the fix sits in each server's parser: waitress (:func:`create_server`, 
 request line" (:func:`install_for_gunicorn`, for its pure-Python parser). The encoded bytes reach
 the application as WSGI says (ISO-8859-1 in the environ), and Werkzeug reads them back as UTF-8.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Collection reports: the overlap of members' holdings as a page (heat map, bars; no JavaScript), JSON and CSV."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,17 @@ def overlap_page():
     report = _overlap(level).report(scarce)
     cells = {(r["a"], r["b"]): r for r in report["matrix"]}
     largest = max([m["titles"] for m in report["members"]] + [1])
-    response = Response(render_template("reports_overlap.html", report=report, cells=cells, largest=largest,
-                                        level=level, scarce=scarce, tables=TABLES))
+    response = Response(
+        render_template(
+            "reports_overlap.html",
+            report=report,
+            cells=cells,
+            largest=largest,
+            level=level,
+            scarce=scarce,
+            tables=TABLES,
+        )
+    )
     json_url = url_for("reports.overlap_json", level=level, scarce=scarce)
     response.headers["Link"] = f'<{json_url}>; rel="alternate"; type="application/json"'
     return response

@@ -5,6 +5,7 @@ serialisations of :mod:`graph.formats` and, for editions and works, the exports 
 :mod:`graph.views.exports` (RIS, BibTeX, MARCXML). Every answer lists the others in
 ``Link: rel="alternate"`` headers; pages list them too, with a permalink and citations.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -72,8 +73,9 @@ def resource(kind: str, ident: str):
             abort(404)
         response = rdf_response(triples, rep)
     response.headers["Link"] = ", ".join(
-        [urls.link_header(iri)] + [f'<{urls.data(iri, e.name)}>; rel="alternate"; type="{e.media_type}"'
-                                   for e in exports_for(kind)])
+        [urls.link_header(iri)]
+        + [f'<{urls.data(iri, e.name)}>; rel="alternate"; type="{e.media_type}"' for e in exports_for(kind)]
+    )
     response.vary.add("Accept")
     return response
 
@@ -106,15 +108,24 @@ def _page(kind: str, iri) -> Response:
     if kind == "instance":
         records = source_records(store(), state().catalogue.sources, iri)
         names = {h["library"].get("code"): h["library"]["label"] for h in view.get("holdings", [])}
-        view["sources"] = [{"member": names.get(r.member, r.member), "control": r.control, "scheme": r.scheme,
-                            "fields": labelled_fields(r, lang)} for r in records]
+        view["sources"] = [
+            {
+                "member": names.get(r.member, r.member),
+                "control": r.control,
+                "scheme": r.scheme,
+                "fields": labelled_fields(r, lang),
+            }
+            for r in records
+        ]
         if not records:  # MARCXML only where the source was MARC
             view["exports"] = [(url, e) for url, e in view["exports"] if e.name != "marcxml"]
     if kind == "instance":  # a work is cited through one of its editions
         rec = citation_record(store(), iri, lang)
         if rec is not None and rec.title:
-            view["citations"] = [("citation_chicago", citation_text(rec, "chicago")),
-                                 ("citation_gbt", citation_text(rec, "gbt7714"))]
+            view["citations"] = [
+                ("citation_chicago", citation_text(rec, "chicago")),
+                ("citation_gbt", citation_text(rec, "gbt7714")),
+            ]
     if kind == "instance" and (holder := request.args.get("holder")):
         library = state().urls.iri("library", holder.lower())
         if library is not None:
@@ -122,8 +133,13 @@ def _page(kind: str, iri) -> Response:
             total, copies = copies_at(store(), iri, library, page)
             row = next((h for h in view["holdings"] if h["library"]["iri"] == library.value), None)
             if row is not None:
-                view["copies_at"] = {"library": row["library"], "total": total, "copies": copies, "page": page,
-                                     "pages": max(1, -(-total // COPIES_PER_PAGE))}
+                view["copies_at"] = {
+                    "library": row["library"],
+                    "total": total,
+                    "copies": copies,
+                    "page": page,
+                    "pages": max(1, -(-total // COPIES_PER_PAGE)),
+                }
     return Response(render_template(f"{kind}.html", view=view), mimetype="text/html")
 
 

@@ -5,6 +5,7 @@ The request's words and ticked facets become a :class:`graph.index.SearchRequest
 Every state of the page is a plain GET URL, so it can be bookmarked, shared and
 crawled; facets are checkboxes in one form (keyboard and screen reader friendly).
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, request
@@ -29,9 +30,15 @@ def read_request() -> SearchRequest:
         values = [v for v in args.getlist(f.name) if v and len(v) < 1000]
         if values:
             filters[f.name] = list(dict.fromkeys(values))
-    return SearchRequest(q=args.get("q", "")[:MAX_QUERY].strip(), filters=filters,
-                         year_from=_year(args.get("from")), year_to=_year(args.get("to")),
-                         sort=args.get("sort", "relevance"), page=_int(args.get("page"), 1), per_page=PER_PAGE)
+    return SearchRequest(
+        q=args.get("q", "")[:MAX_QUERY].strip(),
+        filters=filters,
+        year_from=_year(args.get("from")),
+        year_to=_year(args.get("to")),
+        sort=args.get("sort", "relevance"),
+        page=_int(args.get("page"), 1),
+        per_page=PER_PAGE,
+    )
 
 
 def _int(text: str | None, default: int) -> int:
@@ -96,17 +103,28 @@ def index():
             rest = [x for x in values if x != v]
             active.append({"facet": name, "label": labeller.value(name, v), "remove": url(**{name: rest or None})})
     if req.year_from is not None or req.year_to is not None:
-        active.append({"facet": "year", "label": f"{req.year_from or '…'}–{req.year_to or '…'}",
-                       "remove": url(**{"from": None, "to": None})})
+        active.append(
+            {
+                "facet": "year",
+                "label": f"{req.year_from or '…'}–{req.year_to or '…'}",
+                "remove": url(**{"from": None, "to": None}),
+            }
+        )
     view = {
-        "request": req, "total": result.total, "pages": pages,
+        "request": req,
+        "total": result.total,
+        "pages": pages,
         "hits": [labeller.hit(h) for h in result.hits],
         "facets": labeller.facets(result, req.filters) if result.total else [],
         "decades": [{"decade": d, "count": n, "url": url(**{"from": d, "to": d + 9})} for d, n in result.decades],
-        "active": active, "clear": url(**{f.name: None for f in FACETS}, **{"from": None, "to": None}),
-        "sorts": [{"name": s, "url": url(sort=None if s == "relevance" else s), "current": s == req.sort}
-                  for s in SORTS],
-        "page_links": _page_links(req.page, pages, lambda n: urls.search(**request_args(req, page=n if n > 1 else None))),
+        "active": active,
+        "clear": url(**{f.name: None for f in FACETS}, **{"from": None, "to": None}),
+        "sorts": [
+            {"name": s, "url": url(sort=None if s == "relevance" else s), "current": s == req.sort} for s in SORTS
+        ],
+        "page_links": _page_links(
+            req.page, pages, lambda n: urls.search(**request_args(req, page=n if n > 1 else None))
+        ),
         "words": [w for w in req.q.split() if w] if len(req.q.split()) > 1 else [],
         "word_url": lambda w: urls.search(q=w),
         "browse": req.is_browse(),

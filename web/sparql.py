@@ -15,6 +15,7 @@ a syntax error is a 400 with the parser's message. Federated queries are refused
 Updates (form ``update=`` or ``application/sparql-update``) need a bearer token:
 :mod:`web.writes`.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ import json
 from flask import Blueprint, Response, current_app, render_template, request
 from pyoxigraph import NamedNode
 
-from graph.formats import (GRAPH_SERIALISATIONS, RDF_SERIALISATIONS, RESULTS_SERIALISATIONS,
-                           graph_serialisation, results_serialisation)
+from graph.formats import (
+    GRAPH_SERIALISATIONS,
+    RDF_SERIALISATIONS,
+    RESULTS_SERIALISATIONS,
+    graph_serialisation,
+    results_serialisation,
+)
 from graph.formats.jsonld import serialise
 from graph.formats.service_description import service_description
 from graph.store.answers import QueryFailed
@@ -58,8 +64,9 @@ def endpoint():
             return render_template("sparql.html", query=EXAMPLES[0].query, examples=EXAMPLES)
         if request.method == "GET" and "query" not in request.args:
             return _service_description()
-        return _error(400, "the query is empty: send one as ?query=, a form field or an "
-                           "application/sparql-query body", "")
+        return _error(
+            400, "the query is empty: send one as ?query=, a form field or an application/sparql-query body", ""
+        )
     refused = refusal(text)
     if refused:
         return _error(400, refused, text)
@@ -68,9 +75,13 @@ def endpoint():
         choose(RESULT_OFFERS + GRAPH_OFFERS, lambda _: None, ())  # raises 406 naming what there is
     try:
         answer = store().answer(
-            text, **dataset, limits=limits(), base_iri=_base_url(),
+            text,
+            **dataset,
+            limits=limits(),
+            base_iri=_base_url(),
             results_format="json" if results_rep in ("html", None) else results_rep.name,
-            graph_format="turtle" if graph_rep in ("html", None) else graph_rep.name)
+            graph_format="turtle" if graph_rep in ("html", None) else graph_rep.name,
+        )
     except QueryFailed as err:
         return _error(err.status, str(err), text)
     rep = graph_rep if answer.kind == "graph" else results_rep
@@ -117,15 +128,24 @@ def _negotiate() -> tuple:
     """
     values = request.values
     key = (tuple(tuple(values.getlist(p)) for p in FORMAT_PARAMS), request.headers.get("Accept"))
-    return _memo(_NEGOTIATED, key, lambda: (_choose(RESULT_OFFERS, results_serialisation),
-                                            _choose(GRAPH_OFFERS, graph_serialisation)))
+    return _memo(
+        _NEGOTIATED,
+        key,
+        lambda: (_choose(RESULT_OFFERS, results_serialisation), _choose(GRAPH_OFFERS, graph_serialisation)),
+    )
 
 
 def _base_url() -> str:
     """``request.base_url`` (the queries' base IRI), remembered: werkzeug rebuilds it as an IRI every time."""
     env = request.environ
-    key = (env.get("wsgi.url_scheme"), env.get("HTTP_HOST"), env.get("SERVER_NAME"), env.get("SERVER_PORT"),
-           env.get("SCRIPT_NAME"), env.get("PATH_INFO"))
+    key = (
+        env.get("wsgi.url_scheme"),
+        env.get("HTTP_HOST"),
+        env.get("SERVER_NAME"),
+        env.get("SERVER_PORT"),
+        env.get("SCRIPT_NAME"),
+        env.get("PATH_INFO"),
+    )
     return _memo(_BASE_URLS, key, lambda: request.base_url)
 
 
@@ -191,7 +211,8 @@ def read_request() -> tuple[str, str | None, dict]:
             raise ProtocolError(
                 f"POST a query as application/sparql-query, an update as application/sparql-update, or either "
                 f"as a form (application/x-www-form-urlencoded), not {mimetype or 'a body without Content-Type'}",
-                415)
+                415,
+            )
     else:
         if "update" in request.args:
             raise ProtocolError("an update must be POSTed, never sent with GET", 405)
@@ -204,8 +225,11 @@ def read_request() -> tuple[str, str | None, dict]:
     if operation == "update":
         if text is None:
             raise ProtocolError("the update is empty")
-        return operation, text, _dataset(("using-graph-uri", "using_graphs"),
-                                         ("using-named-graph-uri", "using_named_graphs"))
+        return (
+            operation,
+            text,
+            _dataset(("using-graph-uri", "using_graphs"), ("using-named-graph-uri", "using_named_graphs")),
+        )
     dataset = _dataset(("default-graph-uri", "default_graph"), ("named-graph-uri", "named_graphs"))
     if dataset and "default_graph" not in dataset:
         dataset["default_graph"] = []  # named graphs only: the default graph is empty (SPARQL 1.1 Protocol 2.1.4)
@@ -227,14 +251,22 @@ def _dataset(*params: tuple[str, str]) -> dict:
 
 
 def _service_description() -> Response:
-    rep = choose([(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types], graph_serialisation,
-                 FORMAT_PARAMS, strict=False)
-    triples = service_description(request.base_url, update=True, input_formats=RDF_SERIALISATIONS,
-                                  label="Alliance Graph union catalogue")
+    rep = choose(
+        [(mt, s) for s in GRAPH_SERIALISATIONS for mt in s.media_types],
+        graph_serialisation,
+        FORMAT_PARAMS,
+        strict=False,
+    )
+    triples = service_description(
+        request.base_url, update=True, input_formats=RDF_SERIALISATIONS, label="Alliance Graph union catalogue"
+    )
     from pyoxigraph import Triple
 
-    body = serialise([Triple(*t) for t in triples], rep.format,
-                     {"sd": "http://www.w3.org/ns/sparql-service-description#", "rdfs": PREFIXES["rdfs"]})
+    body = serialise(
+        [Triple(*t) for t in triples],
+        rep.format,
+        {"sd": "http://www.w3.org/ns/sparql-service-description#", "rdfs": PREFIXES["rdfs"]},
+    )
     response = Response(body, mimetype=rep.media_type)
     response.vary.add("Accept")
     response.headers.update(CORS_HEADERS)

@@ -7,6 +7,7 @@ refused here. The check looks at the text's tokens with strings, IRIs and commen
 taken out (:mod:`graph.store.sparqltext`), so "service" inside a literal or an IRI is
 fine.
 """
+
 from __future__ import annotations
 
 from graph.store.sparqltext import code_only, keyword

@@ -5,6 +5,7 @@ the app may be served elsewhere (a test client, a proxy), so links are always bu
 here with ``url_for`` from the IRI's kind and id. Templates call ``urls.page(iri)``,
 ``urls.data(iri, "turtle")``, ``urls.alternates(iri)``; they never build paths.
 """
+
 from __future__ import annotations
 
 from typing import Any

@@ -15,6 +15,7 @@ server and every node writes to it directly; this process then keeps the node's 
 following the server (every :data:`FOLLOW_S` seconds: the batches other nodes switched on or
 off) and is the one that writes it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -82,8 +83,14 @@ def build(data: str, store_url: str | None, base: str | None = None):
     if wanted and not catalogue.search.is_current(catalogue.store):
         log.warning("bringing the search index up to date with the store")
         catalogue.sync_search()
-    app = create_app({"ALLIANCE_CATALOGUE": catalogue, "ALLIANCE_DATA": data, "ALLIANCE_SPARQL_WORKERS": 1,
-                      "ALLIANCE_SEARCH_SYNC": False})
+    app = create_app(
+        {
+            "ALLIANCE_CATALOGUE": catalogue,
+            "ALLIANCE_DATA": data,
+            "ALLIANCE_SPARQL_WORKERS": 1,
+            "ALLIANCE_SEARCH_SYNC": False,
+        }
+    )
     if hasattr(catalogue.store, "checkpoint"):
         publisher = Publisher(catalogue.store)
         publisher()
@@ -92,6 +99,7 @@ def build(data: str, store_url: str | None, base: str | None = None):
         def publish_writes(response):
             publisher()
             return response
+
     return app, catalogue
 
 
@@ -116,8 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop_serving)
     if os.path.exists(args.socket):
         os.unlink(args.socket)
-    server = waitress.create_server(app, unix_socket=args.socket, unix_socket_perms="600", threads=args.threads,
-                                    ident="alliance-graph-writer")
+    server = waitress.create_server(
+        app, unix_socket=args.socket, unix_socket_perms="600", threads=args.threads, ident="alliance-graph-writer"
+    )
     try:
         server.run()
     except KeyboardInterrupt:

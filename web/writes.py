@@ -15,6 +15,7 @@ first counted in a query worker under the time limit: a WHERE that would run awa
 refused before the store is touched. ``LOAD`` and ``SERVICE`` are refused (they
 fetch URLs).
 """
+
 from __future__ import annotations
 
 import os
@@ -76,8 +77,7 @@ def authenticate() -> Grant:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
-        raise Denied(401, "writes need a token: send Authorization: Bearer <token> "
-                          "(made with `alliance token create`)")
+        raise Denied(401, "writes need a token: send Authorization: Bearer <token> (made with `alliance token create`)")
     if scheme.lower() != "bearer" or not token.strip():
         raise Denied(401, "send the token as Authorization: Bearer <token>")
     grant = tokens().verify(token.strip())
@@ -98,7 +98,7 @@ def may_write(grant: Grant, graph: str) -> bool:
     if graph in (DEFAULT, ANY) or grant.member is None:  # a token is an admin's or a member's
         return False
     prefix = state().catalogue.minter.member_graphs(grant.member)
-    rest = graph[len(prefix):]
+    rest = graph[len(prefix) :]
     # dot segments, also percent-encoded (%2e%2e normalises to ..) or behind a backslash, could
     # name another member's graph to anyone who normalises the IRI: refused
     segments = "/" + rest.lower().replace("%2e", ".").replace("\\", "/") + "/"
@@ -148,8 +148,11 @@ def run_update(text: str, dataset: dict) -> Response:
         for graph in found.writes:
             if not may_write(grant, graph):
                 where = minter.member_graphs(grant.member or "")
-                raise Denied(403, f"a {grant.member} token may write only graphs under <{where}>; "
-                                  f"this update writes {_describe(graph)}")
+                raise Denied(
+                    403,
+                    f"a {grant.member} token may write only graphs under <{where}>; "
+                    f"this update writes {_describe(graph)}",
+                )
         for query in where_queries(text):
             try:
                 st.answer(query, limits=limits(), base_iri=base_iri)
@@ -157,8 +160,14 @@ def run_update(text: str, dataset: dict) -> Response:
                 return _text(err.status, f"the update's WHERE clause cannot be run: {err}; nothing was changed")
         iris = [g for g in found.writes if g not in (DEFAULT, ANY)]
         members = {g: grant.member or (minter.graph_member(g) or "").upper() or None for g in iris}
-        st.run_update(text, base_iri=base_iri, writes=iris, drops=[g for g in found.drops if g in iris],
-                      members=members, reconcile=ANY in found.writes)
+        st.run_update(
+            text,
+            base_iri=base_iri,
+            writes=iris,
+            drops=[g for g in found.drops if g in iris],
+            members=members,
+            reconcile=ANY in found.writes,
+        )
         _search_follows(iris)
     except Denied as err:
         return denial(err)
@@ -220,8 +229,11 @@ def graph_store(direct: str | None = None):
         if graph == state().catalogue.minter.alliance_graph:
             raise Denied(403, "the alliance graph (members and batches) is kept by the catalogue itself")
         if not may_write(grant, name):
-            raise Denied(403, f"a {grant.member} token may write only graphs under "
-                              f"<{state().catalogue.minter.member_graphs(grant.member or '')}>, not {_describe(name)}")
+            raise Denied(
+                403,
+                f"a {grant.member} token may write only graphs under "
+                f"<{state().catalogue.minter.member_graphs(grant.member or '')}>, not {_describe(name)}",
+            )
         member = grant.member or (state().catalogue.minter.graph_member(name) or "").upper() or None
         if request.method == "DELETE":
             if not store().delete_graph(graph):
@@ -252,8 +264,12 @@ def _read(graph) -> Response:
             raise
     out = BoundedWriter(int(current_app.config["ALLIANCE_SPARQL_MAX_RESULT_BYTES"]))
     try:
-        serialize(store().graph_triples(graph), out, rep.format,  # type: ignore[arg-type]  # any writer will do
-                  prefixes=dict(PREFIXES))
+        serialize(
+            store().graph_triples(graph),
+            out,  # type: ignore[arg-type]  # any writer will do
+            rep.format,
+            prefixes=dict(PREFIXES),
+        )
     except QueryTooLarge as err:
         return _text(413, str(err))
     body = out.getvalue()
@@ -326,7 +342,8 @@ def _uploaded(base: str) -> Iterator[list[RdfFile]]:
             if rep is None or rep.quads:
                 known = ", ".join(sorted({mt for s in GRAPH_SERIALISATIONS for mt in s.media_types} | {"text/n3"}))
                 raise ProtocolError(
-                    f"send the graph as one of {known}, not {mimetype or 'a body without Content-Type'}", 415)
+                    f"send the graph as one of {known}, not {mimetype or 'a body without Content-Type'}", 415
+                )
             path = os.path.join(folder, f"part-{i}")
             with open(path, "wb") as out:
                 guard = GuardedRdfXml(stream, "the body") if rep.format == RdfFormat.RDF_XML else stream

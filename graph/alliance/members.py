@@ -1,4 +1,5 @@
 """Member libraries: resources of their own in the alliance graph (code, names in zh/en, OPAC link)."""
+
 from __future__ import annotations
 
 import re
@@ -36,17 +37,19 @@ class Member:
 
 def check_code(code: str) -> str:
     if not CODE.match(code or ""):
-        raise MemberError(f"member code {code!r} must be a letter followed by up to 31 letters, "
-                          "digits, '-' or '_'")
+        raise MemberError(f"member code {code!r} must be a letter followed by up to 31 letters, digits, '-' or '_'")
     return code.upper()
 
 
 def member_triples(member: Member, minter: Minter) -> list[tuple]:
     lib = minter.library(member.code)
-    triples = [(lib, RDF.type, ALLIANCE.MemberLibrary), (lib, RDF.type, BF.Organization),
-               (lib, RDF.type, BF.Agent),
-               (lib, ALLIANCE.code, Literal(member.code)),
-               (lib, RDFS.label, Literal(member.name, language="en"))]
+    triples = [
+        (lib, RDF.type, ALLIANCE.MemberLibrary),
+        (lib, RDF.type, BF.Organization),
+        (lib, RDF.type, BF.Agent),
+        (lib, ALLIANCE.code, Literal(member.code)),
+        (lib, RDFS.label, Literal(member.name, language="en")),
+    ]
     if member.name_zh:
         triples.append((lib, RDFS.label, Literal(member.name_zh, language="zh-Hans")))
     if member.opac:
@@ -67,21 +70,27 @@ def add_member(store: Store, minter: Minter, member: Member) -> Member:
 
 
 def list_members(store: Store) -> list[Member]:
-    query = sparql_prefixes() + """
+    query = (
+        sparql_prefixes()
+        + """
     SELECT ?lib ?code ?en ?zh ?opac WHERE {
       ?lib a alliance:MemberLibrary ; alliance:code ?code .
       OPTIONAL { ?lib rdfs:label ?en FILTER(lang(?en) = "en") }
       OPTIONAL { ?lib rdfs:label ?zh FILTER(langMatches(lang(?zh), "zh")) }
       OPTIONAL { ?lib alliance:opacPattern ?opac }
     } ORDER BY ?code"""
+    )
     members = {}
     for row in store.query(query):
         code = row["code"].value
         if code not in members:
-            members[code] = Member(code=code, name=row["en"].value if row["en"] else code,
-                                   name_zh=row["zh"].value if row["zh"] else None,
-                                   opac=row["opac"].value if row["opac"] else None,
-                                   iri=row["lib"].value)
+            members[code] = Member(
+                code=code,
+                name=row["en"].value if row["en"] else code,
+                name_zh=row["zh"].value if row["zh"] else None,
+                opac=row["opac"].value if row["opac"] else None,
+                iri=row["lib"].value,
+            )
     return list(members.values())
 
 

@@ -6,6 +6,7 @@ entropy a slow hash adds nothing. A *member* token writes only that member's gra
 (``{base}graph/{member}/…``); an *admin* token writes any graph. The file is re-read
 when it changes, so tokens made or revoked while the server runs take effect at once.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,13 @@ def mint(*, member: str | None = None, admin: bool = False, label: str = "") -> 
         raise TokenError("a token is either for one member (--member CODE) or for an admin (--admin)")
     ident = secrets.token_hex(4)
     token = f"{PREFIX}{ident}_{secrets.token_urlsafe(32)}"
-    grant = Grant(ident, member.upper() if member else None, admin, label,
-                  datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    grant = Grant(
+        ident,
+        member.upper() if member else None,
+        admin,
+        label,
+        datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
     return grant, token, _digest(token)
 
 
@@ -94,8 +100,10 @@ class TokenStore:
         return grant, token
 
     def grants(self) -> list[Grant]:
-        return [Grant(e["id"], e.get("member"), bool(e.get("admin")), e.get("label", ""), e.get("created", ""))
-                for e in self._read()]
+        return [
+            Grant(e["id"], e.get("member"), bool(e.get("admin")), e.get("label", ""), e.get("created", ""))
+            for e in self._read()
+        ]
 
     def revoke(self, ident: str) -> bool:
         with self._lock:
@@ -113,6 +121,5 @@ class TokenStore:
         digest = _digest(token)
         for e in self._read():
             if hmac.compare_digest(e["sha256"], digest):
-                return Grant(e["id"], e.get("member"), bool(e.get("admin")), e.get("label", ""),
-                             e.get("created", ""))
+                return Grant(e["id"], e.get("member"), bool(e.get("admin")), e.get("label", ""), e.get("created", ""))
         return None

@@ -3,6 +3,7 @@
 Used to read files (``alliance load``), to write them (``alliance convert``) and by the
 web layer to negotiate what it answers.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,11 +14,11 @@ from pyoxigraph import QueryResultsFormat, RdfFormat
 
 @dataclass(frozen=True)
 class RdfSerialisation:
-    name: str                 # short name, as in ?format=
+    name: str  # short name, as in ?format=
     format: RdfFormat
     media_types: tuple[str, ...]
     extensions: tuple[str, ...]
-    quads: bool = False       # carries named graphs
+    quads: bool = False  # carries named graphs
 
     @property
     def media_type(self) -> str:
@@ -26,10 +27,8 @@ class RdfSerialisation:
 
 RDF_SERIALISATIONS: tuple[RdfSerialisation, ...] = (
     RdfSerialisation("turtle", RdfFormat.TURTLE, ("text/turtle", "application/x-turtle"), (".ttl",)),
-    RdfSerialisation("jsonld", RdfFormat.JSON_LD, ("application/ld+json", "application/json"),
-                     (".jsonld", ".json")),
-    RdfSerialisation("rdfxml", RdfFormat.RDF_XML, ("application/rdf+xml", "application/xml"),
-                     (".rdf", ".xml", ".owl")),
+    RdfSerialisation("jsonld", RdfFormat.JSON_LD, ("application/ld+json", "application/json"), (".jsonld", ".json")),
+    RdfSerialisation("rdfxml", RdfFormat.RDF_XML, ("application/rdf+xml", "application/xml"), (".rdf", ".xml", ".owl")),
     RdfSerialisation("ntriples", RdfFormat.N_TRIPLES, ("application/n-triples", "text/plain"), (".nt",)),
     RdfSerialisation("nquads", RdfFormat.N_QUADS, ("application/n-quads",), (".nq",), quads=True),
     RdfSerialisation("trig", RdfFormat.TRIG, ("application/trig",), (".trig",), quads=True),
@@ -60,7 +59,7 @@ def for_path(path: str | Path) -> tuple[RdfSerialisation, bool]:
 # SPARQL query results (SELECT and ASK) ------------------------------------------------------
 @dataclass(frozen=True)
 class ResultsSerialisation:
-    name: str                 # short name, as in ?format=
+    name: str  # short name, as in ?format=
     format: QueryResultsFormat
     media_types: tuple[str, ...]
 
@@ -70,10 +69,10 @@ class ResultsSerialisation:
 
 
 RESULTS_SERIALISATIONS: tuple[ResultsSerialisation, ...] = (
-    ResultsSerialisation("json", QueryResultsFormat.JSON,
-                         ("application/sparql-results+json", "application/json")),
-    ResultsSerialisation("xml", QueryResultsFormat.XML,
-                         ("application/sparql-results+xml", "application/xml", "text/xml")),
+    ResultsSerialisation("json", QueryResultsFormat.JSON, ("application/sparql-results+json", "application/json")),
+    ResultsSerialisation(
+        "xml", QueryResultsFormat.XML, ("application/sparql-results+xml", "application/xml", "text/xml")
+    ),
     ResultsSerialisation("csv", QueryResultsFormat.CSV, ("text/csv",)),
     ResultsSerialisation("tsv", QueryResultsFormat.TSV, ("text/tab-separated-values",)),
 )
@@ -82,10 +81,20 @@ RESULTS_BY_MEDIA_TYPE = {mt: s for s in RESULTS_SERIALISATIONS for mt in s.media
 
 # Triple formats a single graph (a resource description, a CONSTRUCT) can be written in.
 GRAPH_SERIALISATIONS: tuple[RdfSerialisation, ...] = tuple(
-    s for s in RDF_SERIALISATIONS if not s.quads and s.name != "n3")
+    s for s in RDF_SERIALISATIONS if not s.quads and s.name != "n3"
+)
 # Short names clients use for graph results besides ours (SPARQLWrapper asks format=xml for RDF/XML).
-GRAPH_ALIASES = {"ttl": "turtle", "n3": "turtle", "xml": "rdfxml", "rdf": "rdfxml", "rdf+xml": "rdfxml",
-                 "json": "jsonld", "json-ld": "jsonld", "nt": "ntriples", "n-triples": "ntriples"}
+GRAPH_ALIASES = {
+    "ttl": "turtle",
+    "n3": "turtle",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+    "rdf+xml": "rdfxml",
+    "json": "jsonld",
+    "json-ld": "jsonld",
+    "nt": "ntriples",
+    "n-triples": "ntriples",
+}
 
 
 def graph_serialisation(name: str) -> RdfSerialisation | None:

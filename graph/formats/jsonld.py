@@ -7,6 +7,7 @@ properties as compact IRIs (``bf:title``), ``rdf:type`` as ``@type`` and the con
 only. The triples are the same (the tests read both back and compare); nothing is fetched to
 expand it, since the context is inline.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,13 @@ def _compactor(prefixes: dict[str, str]):
     def compact(iri: str) -> str:
         for prefix, ns in ordered:
             if iri.startswith(ns) and len(iri) > len(ns):
-                local = iri[len(ns):]
+                local = iri[len(ns) :]
                 # a compact IRI must not look like an IRI with an authority, nor hold characters
                 # a prefix:local form cannot (keep the full IRI then)
                 if not local.startswith("//") and all(c.isalnum() or c in "_-." for c in local):
                     return f"{prefix}:{local}"
         return iri
+
     return compact
 
 
@@ -63,8 +65,6 @@ def _datatype(value, compact, note):
     if isinstance(value, dict) and "@type" in value and "@value" in value:
         return {**value, "@type": note(compact(value["@type"]))}
     return value
-
-
 
 
 def serialise(triples, fmt, prefixes: dict[str, str]) -> bytes:

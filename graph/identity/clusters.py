@@ -29,6 +29,7 @@ the index has not reached is such a load. :meth:`ClusterIndex.behind` finds it, 
 refuses any other with the command to run. What each load was asked to do (member, files,
 ``--replace``, format, collection) is saved before its transaction starts, so the command is exact.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,17 @@ from pathlib import Path
 
 from pyoxigraph import NamedNode
 
-from graph.identity.match import (Evidence, instance_blocks, instance_canon, original_signature, same_instance,
-                                  same_work, signature, work_blocks, work_canon)
+from graph.identity.match import (
+    Evidence,
+    instance_blocks,
+    instance_canon,
+    original_signature,
+    same_instance,
+    same_work,
+    signature,
+    work_blocks,
+    work_canon,
+)
 from graph.identity.resolver import Resolved
 from graph.identity.uris import Minter, digest
 
@@ -85,7 +95,7 @@ class Found:
 
     instances: tuple[str, ...]
     works: tuple[str, ...]
-    editions: tuple[str, ...]   # other instance clusters of the same works
+    editions: tuple[str, ...]  # other instance clusters of the same works
 
 
 class ClusterIndex:
@@ -108,12 +118,17 @@ class ClusterIndex:
     def in_dir(cls, data_dir: str | Path, minter: Minter) -> "ClusterIndex":
         return cls(Path(data_dir) / cls.FILE, minter)
 
-    def begin(self, member: str, *, replace: bool = False, files=(), format: str | None = None,
-              collection: str | None = None) -> "Load":
+    def begin(
+        self, member: str, *, replace: bool = False, files=(), format: str | None = None, collection: str | None = None
+    ) -> "Load":
         """Start one member's load (a transaction of the index); ``files``, ``format`` and ``collection``
         are kept (outside the transaction) to name the command should the index be left behind."""
-        return Load(self, member.upper(), replace,
-                    {"files": [str(f) for f in files], "format": format, "collection": collection})
+        return Load(
+            self,
+            member.upper(),
+            replace,
+            {"files": [str(f) for f in files], "format": format, "collection": collection},
+        )
 
     # the store's side of a load ---------------------------------------------------------
     def generation(self) -> int:
@@ -141,10 +156,12 @@ class ClusterIndex:
         command += ["--format", intent["format"]] if intent.get("format") else []
         command += ["--collection", intent["collection"]] if intent.get("collection") else []
         command += intent.get("files") or batch.sources
-        return (f"the cluster index is one load behind the store: {batch.member}'s load of "
-                f"{', '.join(batch.sources) or 'its files'} (batch <{batch.graph.value}>) was switched on, but the "
-                f"process stopped before the index saved it. Run that load again to bring the index up to "
-                f"date before any other: {' '.join(_quote(c) for c in command)}")
+        return (
+            f"the cluster index is one load behind the store: {batch.member}'s load of "
+            f"{', '.join(batch.sources) or 'its files'} (batch <{batch.graph.value}>) was switched on, but the "
+            f"process stopped before the index saved it. Run that load again to bring the index up to "
+            f"date before any other: {' '.join(_quote(c) for c in command)}"
+        )
 
     def intent(self) -> dict | None:
         """What the last load that started was asked to do (see :meth:`begin`)."""
@@ -178,8 +195,10 @@ class ClusterIndex:
 
     def clusters_of(self, member: str | None = None) -> dict[tuple[str, str], tuple[str, str]]:
         """(member, control) -> (instance id, work id) for every record (of one member)."""
-        sql = ("SELECT r.member, r.control, i.ident, w.ident FROM records r "
-               "JOIN clusters i ON i.cid = r.icl JOIN clusters w ON w.cid = r.wcl")
+        sql = (
+            "SELECT r.member, r.control, i.ident, w.ident FROM records r "
+            "JOIN clusters i ON i.cid = r.icl JOIN clusters w ON w.cid = r.wcl"
+        )
         args: tuple = ()
         if member:
             sql += " WHERE r.member = ?"
@@ -210,8 +229,12 @@ class ClusterIndex:
                 found: set[int] = set()
                 for key in dict.fromkeys(blocks):
                     if open_year and key.startswith("t:"):  # "t:title|": the title with any year
-                        found.update(r for (r,) in db.execute(
-                            "SELECT rid FROM blocks WHERE key >= ? AND key < ?", (key, key + "\uffff")))
+                        found.update(
+                            r
+                            for (r,) in db.execute(
+                                "SELECT rid FROM blocks WHERE key >= ? AND key < ?", (key, key + "\uffff")
+                            )
+                        )
                     else:
                         found.update(r for (r,) in db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
                 return sorted(found)
@@ -219,29 +242,41 @@ class ClusterIndex:
             def same(other: dict) -> bool:
                 return same_instance({**sig, "y": other["y"]} if open_year else sig, other)
 
-            icls = {db.execute("SELECT icl FROM records WHERE rid=?", (r,)).fetchone()[0]
-                    for r in candidates(instance_blocks(sig)) if same(sig_of(r))}
+            icls = {
+                db.execute("SELECT icl FROM records WHERE rid=?", (r,)).fetchone()[0]
+                for r in candidates(instance_blocks(sig))
+                if same(sig_of(r))
+            }
             wcls = {db.execute("SELECT wcl FROM records WHERE icl=? LIMIT 1", (c,)).fetchone()[0] for c in icls}
-            wcls |= {db.execute("SELECT wcl FROM records WHERE rid=?", (r,)).fetchone()[0]
-                     for r in candidates(work_blocks(sig)) if same_work(sig, sig_of(r))}
+            wcls |= {
+                db.execute("SELECT wcl FROM records WHERE rid=?", (r,)).fetchone()[0]
+                for r in candidates(work_blocks(sig))
+                if same_work(sig, sig_of(r))
+            }
             editions = {c for w in wcls for (c,) in db.execute("SELECT DISTINCT icl FROM records WHERE wcl=?", (w,))}
             icls.discard(None)  # a translation's original is a work without editions of its own here
             wcls.discard(None)
             editions.discard(None)
-            ident = {c: db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
-                     for c in icls | wcls | editions}
+            ident = {
+                c: db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
+                for c in icls | wcls | editions
+            }
         inst = lambda cids: tuple(sorted(self.minter.resource("instance", ident[c]).value for c in cids))  # noqa: E731
-        return Found(instances=inst(icls), works=tuple(sorted(self.minter.resource("work", ident[c]).value
-                                                              for c in wcls)),
-                     editions=inst(editions - icls))
+        return Found(
+            instances=inst(icls),
+            works=tuple(sorted(self.minter.resource("work", ident[c]).value for c in wcls)),
+            editions=inst(editions - icls),
+        )
 
     def stats(self) -> dict:
         one = lambda sql: self.db.execute(sql).fetchone()[0]  # noqa: E731
         # records of editions, and the works they are of: not the originals translations name (ORIGINAL)
-        return {"records": one("SELECT count(*) FROM records WHERE icl IS NOT NULL"),
-                "instances": one("SELECT count(*) FROM clusters WHERE kind='i'"),
-                "works": one("SELECT count(DISTINCT wcl) FROM records WHERE icl IS NOT NULL"),
-                "retired": one("SELECT count(*) FROM retired")}
+        return {
+            "records": one("SELECT count(*) FROM records WHERE icl IS NOT NULL"),
+            "instances": one("SELECT count(*) FROM clusters WHERE kind='i'"),
+            "works": one("SELECT count(DISTINCT wcl) FROM records WHERE icl IS NOT NULL"),
+            "retired": one("SELECT count(*) FROM retired"),
+        }
 
     def close(self) -> None:
         self.db.close()
@@ -258,9 +293,9 @@ class Load:
         self.replace = replace
         self.renames: list[tuple[str, str, str, frozenset | None]] = []  # kind, old, new, members
         self._sigs: dict[int, dict] = {}
-        self._pending: set[tuple[str, int]] = set()       # clusters whose id may have changed
-        self._retiring: list[tuple[str, str, int]] = []    # (kind, id, cluster it merged into)
-        self._old_canons: set[tuple[str, str]] = set()      # canonical keys a cluster just left
+        self._pending: set[tuple[str, int]] = set()  # clusters whose id may have changed
+        self._retiring: list[tuple[str, str, int]] = []  # (kind, id, cluster it merged into)
+        self._old_canons: set[tuple[str, str]] = set()  # canonical keys a cluster just left
         # what this load is asked to do, saved before its transaction (a crash after the store's switch
         # must still be able to name it); the one before it is kept for catch_up
         self.previous = index.intent()
@@ -278,8 +313,9 @@ class Load:
         sig = signature(ev)
         text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         control = ev.control
-        row = self.db.execute("SELECT rid, sig, icl, wcl FROM records WHERE member=? AND control=?",
-                              (self.member, control)).fetchone()
+        row = self.db.execute(
+            "SELECT rid, sig, icl, wcl FROM records WHERE member=? AND control=?", (self.member, control)
+        ).fetchone()
         if row is not None:
             rid, old, icl, wcl = row
             self.db.execute("UPDATE records SET seen=? WHERE rid=?", (self.generation, rid))
@@ -290,19 +326,23 @@ class Load:
                 self._rename_pending()
                 return self._resolved(icl, wcl, original)
             self._remove(rid)
-        rid = _inserted(self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
-                                        (self.member, control, text, self.generation)))
+        rid = _inserted(
+            self.db.execute(
+                "INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                (self.member, control, text, self.generation),
+            )
+        )
         self._remember(rid, sig)
         record_key = f"9{self.member}|{control}"
         iblocks, wblocks = instance_blocks(sig), work_blocks(sig)
         # instances: every cluster holding a record this one matches
-        matched = {self._cluster_of(c, "icl") for c in self._candidates(iblocks, rid)
-                   if same_instance(sig, self._sig(c))}
+        matched = {
+            self._cluster_of(c, "icl") for c in self._candidates(iblocks, rid) if same_instance(sig, self._sig(c))
+        }
         # works: the work of every matched instance, and every work this record matches
         wmatched = {self._work_of_instance(c) for c in matched}
         icl = self._join("i", matched, instance_canon(sig) or record_key)
-        wmatched |= {self._cluster_of(c, "wcl") for c in self._candidates(wblocks, rid)
-                     if same_work(sig, self._sig(c))}
+        wmatched |= {self._cluster_of(c, "wcl") for c in self._candidates(wblocks, rid) if same_work(sig, self._sig(c))}
         wcl = self._join("w", wmatched, work_canon(sig) or record_key)
         self.db.execute("UPDATE records SET icl=?, wcl=? WHERE rid=?", (icl, wcl, rid))
         self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(iblocks + wblocks)])
@@ -315,8 +355,9 @@ class Load:
         control + :data:`ORIGINAL`, no instance), clustered like any other, so that it joins the original's
         records in any load order (None: the record is no translation, or does not say of what)."""
         key = control + ORIGINAL
-        row = self.db.execute("SELECT rid, sig, wcl FROM records WHERE member=? AND control=?",
-                              (self.member, key)).fetchone()
+        row = self.db.execute(
+            "SELECT rid, sig, wcl FROM records WHERE member=? AND control=?", (self.member, key)
+        ).fetchone()
         text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if sig else None
         if row is not None:
             if row[1] == text:
@@ -325,8 +366,12 @@ class Load:
             self._remove(row[0])
         if sig is None:
             return None
-        rid = _inserted(self.db.execute("INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
-                                        (self.member, key, text, self.generation)))
+        rid = _inserted(
+            self.db.execute(
+                "INSERT INTO records (member, control, sig, seen) VALUES (?, ?, ?, ?)",
+                (self.member, key, text, self.generation),
+            )
+        )
         self._remember(rid, sig)
         blocks = work_blocks(sig)
         matched = {self._cluster_of(c, "wcl") for c in self._candidates(blocks, rid) if same_work(sig, self._sig(c))}
@@ -355,8 +400,12 @@ class Load:
     def finish(self) -> list[Rename]:
         """Drop the member's records this load did not see (``replace``); the renames for the store."""
         if self.replace:
-            gone = [r for (r,) in self.db.execute("SELECT rid FROM records WHERE member=? AND seen<?",
-                                                  (self.member, self.generation))]
+            gone = [
+                r
+                for (r,) in self.db.execute(
+                    "SELECT rid FROM records WHERE member=? AND seen<?", (self.member, self.generation)
+                )
+            ]
             for rid in gone:
                 self._remove(rid)
         self._rename_pending()
@@ -393,8 +442,11 @@ class Load:
         (iid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (icl,)).fetchone()
         (wid,) = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (wcl,)).fetchone()
         oid = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (original,)).fetchone() if original else None
-        return Resolved(self.minter.resource("instance", iid), self.minter.resource("work", wid),
-                        self.minter.resource("work", oid[0]) if oid else None)
+        return Resolved(
+            self.minter.resource("instance", iid),
+            self.minter.resource("work", wid),
+            self.minter.resource("work", oid[0]) if oid else None,
+        )
 
     def _sig(self, rid: int) -> dict:
         sig = self._sigs.get(rid)
@@ -427,12 +479,15 @@ class Load:
         """The cluster a new record joins: ``clusters`` merged into one (or a new cluster)."""
         column = "icl" if kind == "i" else "wcl"
         if not clusters:
-            cid = _inserted(self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', 1)",
-                                            (kind, canon)))
+            cid = _inserted(
+                self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', 1)", (kind, canon))
+            )
             self._pending.add((kind, cid))
             return cid
-        rows = {cid: self.db.execute("SELECT size, canon, ident FROM clusters WHERE cid=?", (cid,)).fetchone()
-                for cid in clusters}
+        rows = {
+            cid: self.db.execute("SELECT size, canon, ident FROM clusters WHERE cid=?", (cid,)).fetchone()
+            for cid in clusters
+        }
         target = max(rows, key=lambda c: (rows[c][0], -c))
         size = sum(r[0] for r in rows.values()) + 1
         best = min([canon, *(r[1] for r in rows.values())])
@@ -460,7 +515,7 @@ class Load:
                 canons.add((k, row[0]))
         pending.clear()
         # every cluster sharing a canonical key with a touched one is renamed together
-        for (k, canon) in sorted(canons):
+        for k, canon in sorted(canons):
             same = [c for (c,) in self.db.execute("SELECT cid FROM clusters WHERE kind=? AND canon=?", (k, canon))]
             for c in same:
                 old = self.db.execute("SELECT ident FROM clusters WHERE cid=?", (c,)).fetchone()[0]
@@ -479,8 +534,9 @@ class Load:
         if not shared:
             return digest(f"{KINDS[kind]}|{canon}")
         column = "icl" if kind == "i" else "wcl"
-        (first,) = self.db.execute(f"SELECT min(member || '|' || control) FROM records WHERE {column}=?",
-                                   (cid,)).fetchone()
+        (first,) = self.db.execute(
+            f"SELECT min(member || '|' || control) FROM records WHERE {column}=?", (cid,)
+        ).fetchone()
         return digest(f"{KINDS[kind]}|{canon}|{first}")
 
     def _retire(self, kind: str, old: str, new: str, members: frozenset | None) -> None:
@@ -523,7 +579,7 @@ class Load:
         sigs = {r[0]: self._sig(r[0]) for r in rows}
         blocks: dict[str, list[int]] = {}
         for r in rows:
-            for key in (instance_blocks(sigs[r[0]]) if kind == "i" else work_blocks(sigs[r[0]])):
+            for key in instance_blocks(sigs[r[0]]) if kind == "i" else work_blocks(sigs[r[0]]):
                 blocks.setdefault(key, []).append(r[0])
         if kind == "w":  # records of one instance cluster stay in one work
             for r in rows:
@@ -532,7 +588,7 @@ class Load:
         rule = same_instance if kind == "i" else same_work
         for key, rids in blocks.items():
             for i, a in enumerate(rids):
-                for b in rids[i + 1:]:
+                for b in rids[i + 1 :]:
                     if find(a) != find(b) and (key.startswith("icl:") or rule(sigs[a], sigs[b])):
                         parent[find(a)] = find(b)
         parts: dict[int, list] = {}
@@ -544,8 +600,12 @@ class Load:
             canon = min(canon_of(sigs[r[0]]) or f"9{r[1]}|{r[2]}" for r in group)
             target = cid
             if n > 0:
-                target = _inserted(self.db.execute("INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', ?)",
-                                                   (kind, canon, len(group))))
+                target = _inserted(
+                    self.db.execute(
+                        "INSERT INTO clusters (kind, canon, ident, size) VALUES (?, ?, '', ?)",
+                        (kind, canon, len(group)),
+                    )
+                )
                 self.db.executemany(f"UPDATE records SET {column}=? WHERE rid=?", [(target, r[0]) for r in group])
             else:
                 self.db.execute("UPDATE clusters SET canon=?, size=? WHERE cid=?", (canon, len(group), cid))
@@ -572,8 +632,7 @@ class Load:
             live = self.db.execute("SELECT 1 FROM clusters WHERE kind=? AND ident=?", (kind, old)).fetchone()
             if old == new or (live and members is None):
                 continue
-            out.append(Rename(self.minter.resource(KINDS[kind], old), self.minter.resource(KINDS[kind], new),
-                              members))
+            out.append(Rename(self.minter.resource(KINDS[kind], old), self.minter.resource(KINDS[kind], new), members))
         unique = list(dict.fromkeys(out))
         return unique
 

@@ -3,13 +3,15 @@
 Identifiers first (ISBN-13, then LCCN), then normalised title + date + publisher.
 The keys feed :class:`graph.identity.uris.Minter`, so equal keys mean equal URIs.
 """
+
 from __future__ import annotations
 
 from graph.identity.normalize import isbn13, lccn, text_key, year
 
 
-def instance_key(*, isbns=(), lccn_value=None, title="", date=None, publisher=None,
-                 member="", control_number="") -> str:
+def instance_key(
+    *, isbns=(), lccn_value=None, title="", date=None, publisher=None, member="", control_number=""
+) -> str:
     for raw in isbns:
         norm = isbn13(raw)
         if norm:

@@ -22,14 +22,27 @@ in the same language. A translation (a uniform title naming a language, 041 $h, 
 or 454) is a Work of its own, matched only by records in its language; the work it translates is
 found through :func:`original_signature`.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
 from graph.identity import romanization
-from graph.identity.normalize import (han_syllables, has_han, isbn13, issn, lccn, oclc, pinyin_key, romanised_keys, simplified,
-                                      text_key, title_key, year)
+from graph.identity.normalize import (
+    han_syllables,
+    has_han,
+    isbn13,
+    issn,
+    lccn,
+    oclc,
+    pinyin_key,
+    romanised_keys,
+    simplified,
+    text_key,
+    title_key,
+    year,
+)
 
 STRONG_KINDS = ("isbn", "lccn", "oclc", "issn")
 SHORT_TITLE = 20  # title keys shorter than this need more than title + year + author + publisher to match
@@ -38,12 +51,63 @@ CONFLICTING_KINDS = ("isbn", "lccn", "oclc")
 _SET_QUALIFIER = re.compile(r"\b(set|series|v\.|vol\.?|volumes?|t\.|tome|pt\.|part|\d+\s*v\b)", re.IGNORECASE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 _TITLE_NOISE = {"the", "and", "for", "with", "from", "der", "die", "das", "und", "les", "des", "del", "los", "las"}
-_PUBLISHER_NOISE = {"printing", "print", "prin", "pr", "the", "and", "inc", "ltd", "llc", "co", "com", "company", "corp", "corporation", "pub", "publ",
-                    "publishing", "publishers", "publisher", "publication", "publications", "press", "books",
-                    "verlag", "editions", "edition", "editorial", "house", "group", "for", "of", "by", "sold",
-                    "distributed", "printed", "published", "s.n", "sn", "not", "identified", "und", "et", "de",
-                    # 出版社, 书局, 印书馆, 公司 in pinyin and Wade-Giles: in nearly every Chinese publisher's name
-                    "chu", "ban", "pan", "she", "shu", "yin", "guan", "kuan", "gong", "kung", "ssu"}
+_PUBLISHER_NOISE = {
+    "printing",
+    "print",
+    "prin",
+    "pr",
+    "the",
+    "and",
+    "inc",
+    "ltd",
+    "llc",
+    "co",
+    "com",
+    "company",
+    "corp",
+    "corporation",
+    "pub",
+    "publ",
+    "publishing",
+    "publishers",
+    "publisher",
+    "publication",
+    "publications",
+    "press",
+    "books",
+    "verlag",
+    "editions",
+    "edition",
+    "editorial",
+    "house",
+    "group",
+    "for",
+    "of",
+    "by",
+    "sold",
+    "distributed",
+    "printed",
+    "published",
+    "s.n",
+    "sn",
+    "not",
+    "identified",
+    "und",
+    "et",
+    "de",
+    # 出版社, 书局, 印书馆, 公司 in pinyin and Wade-Giles: in nearly every Chinese publisher's name
+    "chu",
+    "ban",
+    "pan",
+    "she",
+    "shu",
+    "yin",
+    "guan",
+    "kuan",
+    "gong",
+    "kung",
+    "ssu",
+}
 
 
 @dataclass
@@ -52,31 +116,31 @@ class Evidence:
 
     member: str
     control: str
-    isbns: list[tuple[str, str]] = field(default_factory=list)   # (number as catalogued, qualifier)
+    isbns: list[tuple[str, str]] = field(default_factory=list)  # (number as catalogued, qualifier)
     lccns: list[str] = field(default_factory=list)
-    oclcs: list[str] = field(default_factory=list)                 # 035 "(OCoLC)…" values
+    oclcs: list[str] = field(default_factory=list)  # 035 "(OCoLC)…" values
     issns: list[str] = field(default_factory=list)
-    titles: list[str] = field(default_factory=list)                # title proper (+ part) in each script
-    nonfiling: int = 0                                             # of titles[0]
-    part: str = ""                                                 # 245 $n / 200 $h
-    authors: list[str] = field(default_factory=list)              # main entry name, each script
-    corporate: bool = False                                        # the main entry is a body or a meeting
+    titles: list[str] = field(default_factory=list)  # title proper (+ part) in each script
+    nonfiling: int = 0  # of titles[0]
+    part: str = ""  # 245 $n / 200 $h
+    authors: list[str] = field(default_factory=list)  # main entry name, each script
+    corporate: bool = False  # the main entry is a body or a meeting
     date: str | None = None
     publisher: str | None = None
     edition: str | None = None
     language: str = ""
-    work_titles: list[str] = field(default_factory=list)          # uniform title(s) without language
-    translation: bool = False     # a translation (240/130 $l, 041 ind1 1 or $h, UNIMARC 101 ind1 1, 454)
-    original_titles: list[str] = field(default_factory=list)      # the translated work's title(s), if known
-    original_language: str = ""   # the translated work's language (041 $h, 101 $c), if known
-    carrier: str = ""             # what the record says the edition is carried on, as catalogued (GMD, 33X)
-    subtitles: list[str] = field(default_factory=list)            # other title information (245 $b, 200 $e)
-    extent: str = ""              # 300 $a / 215 $a: "xi, 186 p."
-    content: str = ""             # digest of the record's bibliographic fields (an exact copy has the same)
+    work_titles: list[str] = field(default_factory=list)  # uniform title(s) without language
+    translation: bool = False  # a translation (240/130 $l, 041 ind1 1 or $h, UNIMARC 101 ind1 1, 454)
+    original_titles: list[str] = field(default_factory=list)  # the translated work's title(s), if known
+    original_language: str = ""  # the translated work's language (041 $h, 101 $c), if known
+    carrier: str = ""  # what the record says the edition is carried on, as catalogued (GMD, 33X)
+    subtitles: list[str] = field(default_factory=list)  # other title information (245 $b, 200 $e)
+    extent: str = ""  # 300 $a / 215 $a: "xi, 186 p."
+    content: str = ""  # digest of the record's bibliographic fields (an exact copy has the same)
 
 
 def carrier_key(text: str) -> str:
-    """"e" (electronic/online), "m" (microform), "lp" (large print) or "" from carrier words in any script."""
+    """ "e" (electronic/online), "m" (microform), "lp" (large print) or "" from carrier words in any script."""
     folded = (text or "").casefold()
     if any(w in folded for w in ("electronic", "online resource", "computer", "电子", "在线", "電子")):
         return "e"
@@ -99,8 +163,10 @@ def _isbn_keys(ev: Evidence) -> list[str]:
 
 
 # Two-character surnames (复姓): a Han name written without a comma starts with one of these or one character.
-COMPOUND_SURNAMES = frozenset("司马 欧阳 诸葛 上官 司徒 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 令狐 轩辕 端木 "
-                              "司空 呼延 闻人 万俟 澹台 公冶 太史 申屠 钟离 南宫".split())
+COMPOUND_SURNAMES = frozenset(
+    "司马 欧阳 诸葛 上官 司徒 东方 夏侯 皇甫 尉迟 公孙 慕容 长孙 宇文 令狐 轩辕 端木 "
+    "司空 呼延 闻人 万俟 澹台 公冶 太史 申屠 钟离 南宫".split()
+)
 
 
 def family_name(name: str) -> str:
@@ -157,7 +223,7 @@ def _words(titles: list[str]) -> list[str]:
     words: set[str] = set()
     for title in titles:
         if has_han(title):
-            words.update(pinyin_key(title)[i:i + 4] for i in range(0, max(1, len(pinyin_key(title)) - 3), 2))
+            words.update(pinyin_key(title)[i : i + 4] for i in range(0, max(1, len(pinyin_key(title)) - 3), 2))
         else:
             words.update(w for w in _WORD.findall(title.casefold()) if len(w) > 2 and w not in _TITLE_NOISE)
     return sorted(words)[:30]
@@ -166,9 +232,15 @@ def _words(titles: list[str]) -> list[str]:
 def _publisher_tokens(publisher: str | None, chinese: bool = False) -> list[str]:
     if not publisher:
         return []
-    tokens = {w[:10] for w in _WORD.findall(simplified(publisher).casefold())
-              if w not in _PUBLISHER_NOISE and len(w) > 2 and not w.isdigit() and not w.startswith("c19")
-              and not w.startswith("c20")}
+    tokens = {
+        w[:10]
+        for w in _WORD.findall(simplified(publisher).casefold())
+        if w not in _PUBLISHER_NOISE
+        and len(w) > 2
+        and not w.isdigit()
+        and not w.startswith("c19")
+        and not w.startswith("c20")
+    }
     # a Han name also by its syllables, so 人民文学出版社 meets "Ren min wen xue chu ban she"
     tokens.update(s for s in han_syllables(publisher) if len(s) > 2 and s not in _PUBLISHER_NOISE)
     # and Han, pinyin and Wade-Giles forms by their loose key (中华书局, Zhonghua shu ju, Chung-hua shu-chü)
@@ -185,8 +257,20 @@ def _edition_number(edition: str | None) -> str:
     digits = re.findall(r"\d+", edition)
     if digits:
         return digits[0].lstrip("0") + large
-    words = {"first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5", "sixth": "6",
-             "seventh": "7", "eighth": "8", "ninth": "9", "tenth": "10", "rev": "r", "revised": "r"}
+    words = {
+        "first": "1",
+        "second": "2",
+        "third": "3",
+        "fourth": "4",
+        "fifth": "5",
+        "sixth": "6",
+        "seventh": "7",
+        "eighth": "8",
+        "ninth": "9",
+        "tenth": "10",
+        "rev": "r",
+        "revised": "r",
+    }
     for word in _WORD.findall(edition.casefold()):
         if word in words:
             return words[word] + large
@@ -247,8 +331,25 @@ def original_signature(sig: dict) -> dict | None:
     (same title key and author, the original's language where the translation names it)."""
     if not sig.get("x") or not sig.get("ow"):
         return None
-    return {"s": [], "t": [], "tw": [], "n": "", "y": "", "a": sig["a"], "p": [], "e": "", "l": sig.get("ol", ""),
-            "w": sig["ow"], "u": True, "x": False, "f": "", "b": [], "g": "", "k": sig.get("k", ""), "v": True}
+    return {
+        "s": [],
+        "t": [],
+        "tw": [],
+        "n": "",
+        "y": "",
+        "a": sig["a"],
+        "p": [],
+        "e": "",
+        "l": sig.get("ol", ""),
+        "w": sig["ow"],
+        "u": True,
+        "x": False,
+        "f": "",
+        "b": [],
+        "g": "",
+        "k": sig.get("k", ""),
+        "v": True,
+    }
 
 
 def _pages(extent: str) -> str:
@@ -380,8 +481,9 @@ def same_instance(a: dict, b: dict) -> bool:
             return False
         if not _titles_compatible(a, b):
             return False  # one ISBN printed on two different books
-        if _isbn_beside_others(a, b, shared) and not (set(a["t"]) & set(b["t"]) and _subtitles_compatible(a, b)
-                                                     and _pages_compatible(a, b)):
+        if _isbn_beside_others(a, b, shared) and not (
+            set(a["t"]) & set(b["t"]) and _subtitles_compatible(a, b) and _pages_compatible(a, b)
+        ):
             return False  # a set's ISBN beside each volume's own: the titles must agree exactly
         if a["y"] != b["y"] and not _publishers_agree(a, b):
             return False  # a reprint by another (or an unknown) publisher carrying the original's ISBN
@@ -390,8 +492,14 @@ def same_instance(a: dict, b: dict) -> bool:
         return False
     shared_titles = set(a["t"]) & set(b["t"])
     loose = not shared_titles and _loose_titles(a, b)
-    if not ((shared_titles or loose) and a["y"] == b["y"] and _authors_compatible(a, b)
-            and _publishers_compatible(a, b) and _subtitles_compatible(a, b) and _pages_compatible(a, b)):
+    if not (
+        (shared_titles or loose)
+        and a["y"] == b["y"]
+        and _authors_compatible(a, b)
+        and _publishers_compatible(a, b)
+        and _subtitles_compatible(a, b)
+        and _pages_compatible(a, b)
+    ):
         return False
     pages = bool(a.get("g")) and bool(b.get("g"))
     if loose:

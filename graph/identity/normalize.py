@@ -1,4 +1,5 @@
 """Normalisation of identifiers and text into match keys (keys only: stored text is never changed)."""
+
 from __future__ import annotations
 
 import functools
@@ -100,8 +101,29 @@ def oclc(raw: str | None) -> str | None:
 
 
 # Leading articles dropped from title keys even where a record's non-filing indicator forgot them.
-_ARTICLES = ("the ", "a ", "an ", "le ", "la ", "les ", "l'", "der ", "die ", "das ", "el ", "los ",
-             "las ", "il ", "lo ", "gli ", "i ", "un ", "une ", "ein ", "eine ")
+_ARTICLES = (
+    "the ",
+    "a ",
+    "an ",
+    "le ",
+    "la ",
+    "les ",
+    "l'",
+    "der ",
+    "die ",
+    "das ",
+    "el ",
+    "los ",
+    "las ",
+    "il ",
+    "lo ",
+    "gli ",
+    "i ",
+    "un ",
+    "une ",
+    "ein ",
+    "eine ",
+)
 
 
 def title_key(text: str | None, nonfiling: int = 0) -> str:
@@ -116,7 +138,7 @@ def title_key(text: str | None, nonfiling: int = 0) -> str:
     lowered = unicodedata.normalize("NFKC", text).lstrip(" \"'[(¿¡").casefold()
     for article in _ARTICLES:
         if lowered.startswith(article) and len(lowered) > len(article) + 2:
-            lowered = lowered[len(article):]
+            lowered = lowered[len(article) :]
             break
     return text_key(simplified(lowered)).replace("ü", "u")
 

@@ -7,6 +7,7 @@ computed from a reign year, and raises :class:`PeriodError` when the text says a
 date that cannot be (``光绪九十年``, ``清 1200``, ``abc``). Keys only: the text a
 cataloguer wrote is stored as written.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,11 +20,11 @@ class PeriodError(ValueError):
 
 @dataclass(frozen=True)
 class Dynasty:
-    name: str          # canonical Simplified form, e.g. "清"
-    pinyin: str        # "Qing"
-    english: str       # "Qing dynasty"
-    start: int         # first year (negative = BCE)
-    end: int           # last year
+    name: str  # canonical Simplified form, e.g. "清"
+    pinyin: str  # "Qing"
+    english: str  # "Qing dynasty"
+    start: int  # first year (negative = BCE)
+    end: int  # last year
 
 
 DYNASTIES = (
@@ -48,40 +49,109 @@ DYNASTIES = (
 BY_NAME = {d.name: d for d in DYNASTIES}
 # other spellings -> canonical (Traditional forms, sub-dynasties, suffixes 朝/代)
 ALIASES = {
-    "漢": "汉", "西汉": "汉", "东汉": "汉", "西漢": "汉", "東漢": "汉", "晉": "晋", "西晋": "晋", "东晋": "晋",
-    "西晉": "晋", "東晉": "晋", "三國": "三国", "北宋": "宋", "南宋": "宋", "遼": "辽", "民國": "民国",
-    "中华民国": "民国", "中華民國": "民国", "五代十国": "五代", "五代十國": "五代", "南朝": "南北朝", "北朝": "南北朝",
+    "漢": "汉",
+    "西汉": "汉",
+    "东汉": "汉",
+    "西漢": "汉",
+    "東漢": "汉",
+    "晉": "晋",
+    "西晋": "晋",
+    "东晋": "晋",
+    "西晉": "晋",
+    "東晉": "晋",
+    "三國": "三国",
+    "北宋": "宋",
+    "南宋": "宋",
+    "遼": "辽",
+    "民國": "民国",
+    "中华民国": "民国",
+    "中華民國": "民国",
+    "五代十国": "五代",
+    "五代十國": "五代",
+    "南朝": "南北朝",
+    "北朝": "南北朝",
 }
 # Reign periods (年号) of the Ming and Qing, when most surviving local literature was printed: first year.
 REIGNS = {
-    "洪武": ("明", 1368, 31), "建文": ("明", 1399, 4), "永乐": ("明", 1403, 22), "洪熙": ("明", 1425, 1),
-    "宣德": ("明", 1426, 10), "正统": ("明", 1436, 14), "景泰": ("明", 1450, 8), "天顺": ("明", 1457, 8),
-    "成化": ("明", 1465, 23), "弘治": ("明", 1488, 18), "正德": ("明", 1506, 16), "嘉靖": ("明", 1522, 45),
-    "隆庆": ("明", 1567, 6), "万历": ("明", 1573, 48), "泰昌": ("明", 1620, 1), "天启": ("明", 1621, 7),
-    "崇祯": ("明", 1628, 17), "顺治": ("清", 1644, 18), "康熙": ("清", 1662, 61), "雍正": ("清", 1723, 13),
-    "乾隆": ("清", 1736, 60), "嘉庆": ("清", 1796, 25), "道光": ("清", 1821, 30), "咸丰": ("清", 1851, 11),
-    "同治": ("清", 1862, 13), "光绪": ("清", 1875, 34), "宣统": ("清", 1909, 3), "民国": ("民国", 1912, 38),
+    "洪武": ("明", 1368, 31),
+    "建文": ("明", 1399, 4),
+    "永乐": ("明", 1403, 22),
+    "洪熙": ("明", 1425, 1),
+    "宣德": ("明", 1426, 10),
+    "正统": ("明", 1436, 14),
+    "景泰": ("明", 1450, 8),
+    "天顺": ("明", 1457, 8),
+    "成化": ("明", 1465, 23),
+    "弘治": ("明", 1488, 18),
+    "正德": ("明", 1506, 16),
+    "嘉靖": ("明", 1522, 45),
+    "隆庆": ("明", 1567, 6),
+    "万历": ("明", 1573, 48),
+    "泰昌": ("明", 1620, 1),
+    "天启": ("明", 1621, 7),
+    "崇祯": ("明", 1628, 17),
+    "顺治": ("清", 1644, 18),
+    "康熙": ("清", 1662, 61),
+    "雍正": ("清", 1723, 13),
+    "乾隆": ("清", 1736, 60),
+    "嘉庆": ("清", 1796, 25),
+    "道光": ("清", 1821, 30),
+    "咸丰": ("清", 1851, 11),
+    "同治": ("清", 1862, 13),
+    "光绪": ("清", 1875, 34),
+    "宣统": ("清", 1909, 3),
+    "民国": ("民国", 1912, 38),
 }
-_REIGN_TRAD = {"永樂": "永乐", "正統": "正统", "天順": "天顺", "隆慶": "隆庆", "萬曆": "万历", "天啓": "天启",
-               "天啟": "天启", "崇禎": "崇祯", "順治": "顺治", "嘉慶": "嘉庆", "咸豐": "咸丰", "光緒": "光绪",
-               "宣統": "宣统", "民國": "民国"}
-_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-           "九": 9, "十": 10, "廿": 20, "卅": 30}
+_REIGN_TRAD = {
+    "永樂": "永乐",
+    "正統": "正统",
+    "天順": "天顺",
+    "隆慶": "隆庆",
+    "萬曆": "万历",
+    "天啓": "天启",
+    "天啟": "天启",
+    "崇禎": "崇祯",
+    "順治": "顺治",
+    "嘉慶": "嘉庆",
+    "咸豐": "咸丰",
+    "光緒": "光绪",
+    "宣統": "宣统",
+    "民國": "民国",
+}
+_DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "廿": 20,
+    "卅": 30,
+}
 _NUMERAL = "〇零一二两三四五六七八九十廿卅"
 _NAMES = sorted([*BY_NAME, *ALIASES], key=len, reverse=True)
 _DYNASTY_RE = re.compile("(" + "|".join(map(re.escape, _NAMES)) + ")(?:朝|代)?")
-_REIGN_RE = re.compile("(" + "|".join(map(re.escape, [*REIGNS, *_REIGN_TRAD])) + ")"
-                       rf"(?:([{_NUMERAL}]+|元|\d+)年)?")
+_REIGN_RE = re.compile(
+    "(" + "|".join(map(re.escape, [*REIGNS, *_REIGN_TRAD])) + ")"
+    rf"(?:([{_NUMERAL}]+|元|\d+)年)?"
+)
 _YEAR_RE = re.compile(r"(?<!\d)(\d{3,4})(?!\d)")
 _BRACKETED = re.compile(r"^\s*[\(\[（〔【［]\s*([^\)\]）〕】］]{1,8})\s*[\)\]）〕】］]\s*")
 
 
 @dataclass(frozen=True)
 class Period:
-    text: str                  # as catalogued
+    text: str  # as catalogued
     dynasty: Dynasty | None
-    year: int | None           # Gregorian, when said or computable
-    reign: str | None = None   # 光绪
+    year: int | None  # Gregorian, when said or computable
+    reign: str | None = None  # 光绪
 
 
 def dynasty(name: str) -> Dynasty | None:
@@ -165,5 +235,5 @@ def split_dynasty(text: str) -> tuple[Dynasty | None, str]:
     if match:
         found = dynasty(match.group(1))
         if found is not None:
-            return found, text[match.end():].strip()
+            return found, text[match.end() :].strip()
     return None, (text or "").strip()

@@ -8,6 +8,7 @@ Mappers ask ``ctx.identity.resolve(evidence)`` and get a :class:`Resolved` pair 
   persistent index, clusters records by the pairwise rules of :mod:`graph.identity.match`,
   and names each cluster after its canonical key, so any load order gives the same URIs.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,11 +35,19 @@ class KeyIdentity:
 
     def resolve(self, ev: Evidence) -> Resolved:
         title = ev.titles[0] if ev.titles else ""
-        instance = self.minter.instance(keys.instance_key(
-            isbns=[raw for raw, _ in ev.isbns], lccn_value=ev.lccns[0] if ev.lccns else None,
-            title=title, date=ev.date, publisher=ev.publisher, member=ev.member,
-            control_number=ev.control))
+        instance = self.minter.instance(
+            keys.instance_key(
+                isbns=[raw for raw, _ in ev.isbns],
+                lccn_value=ev.lccns[0] if ev.lccns else None,
+                title=title,
+                date=ev.date,
+                publisher=ev.publisher,
+                member=ev.member,
+                control_number=ev.control,
+            )
+        )
         work_title = ev.work_titles[0] if ev.work_titles else title
-        work = self.minter.work(keys.work_key(
-            title=work_title, author=ev.authors[0] if ev.authors else "", language=ev.language))
+        work = self.minter.work(
+            keys.work_key(title=work_title, author=ev.authors[0] if ev.authors else "", language=ev.language)
+        )
         return Resolved(instance, work)

@@ -20,13 +20,15 @@ English is never read as Wade-Giles by accident: :func:`is_wade_giles` needs eve
 a Wade-Giles syllable (hyphenated syllables allowed) and the string not to read as pinyin
 already, unless it carries an aspiration apostrophe.
 """
+
 from __future__ import annotations
 
 import functools
 import re
 import unicodedata
 
-PINYIN_SYLLABLES = frozenset("""
+PINYIN_SYLLABLES = frozenset(
+    """
 a ai an ang ao ba bai ban bang bao bei ben beng bi bian biao bie bin bing bo bu ca cai can cang cao ce cen ceng
 cha chai chan chang chao che chen cheng chi chong chou chu chua chuai chuan chuang chui chun chuo ci cong cou cu
 cuan cui cun cuo da dai dan dang dao de dei den deng di dian diao die ding diu dong dou du duan dui dun duo e ei
@@ -42,22 +44,83 @@ shuan shuang shui shun shuo si song sou su suan sui sun suo ta tai tan tang tao 
 tou tu tuan tui tun tuo wa wai wan wang wei wen weng wo wu xi xia xian xiang xiao xie xin xing xiong xiu xu xuan
 xue xun ya yan yang yao ye yi yin ying yo yong you yu yuan yue yun za zai zan zang zao ze zei zen zeng zha zhai
 zhan zhang zhao zhe zhen zheng zhi zhong zhou zhu zhua zhuai zhuan zhuang zhui zhun zhuo zi zong zou zu zuan zui
-zun zuo""".split())
+zun zuo""".split()
+)
 LONGEST_SYLLABLE = max(map(len, PINYIN_SYLLABLES))
 
 # Wade-Giles ---------------------------------------------------------------------------------------
-_INITIALS = {"zh": "ch", "ch": "ch'", "sh": "sh", "b": "p", "p": "p'", "m": "m", "f": "f", "d": "t", "t": "t'",
-             "n": "n", "l": "l", "g": "k", "k": "k'", "h": "h", "j": "ch", "q": "ch'", "x": "hs", "r": "j",
-             "z": "ts", "c": "ts'", "s": "s", "y": "y", "w": "w"}
+_INITIALS = {
+    "zh": "ch",
+    "ch": "ch'",
+    "sh": "sh",
+    "b": "p",
+    "p": "p'",
+    "m": "m",
+    "f": "f",
+    "d": "t",
+    "t": "t'",
+    "n": "n",
+    "l": "l",
+    "g": "k",
+    "k": "k'",
+    "h": "h",
+    "j": "ch",
+    "q": "ch'",
+    "x": "hs",
+    "r": "j",
+    "z": "ts",
+    "c": "ts'",
+    "s": "s",
+    "y": "y",
+    "w": "w",
+}
 # Whole syllables the initial + final rules below do not give (LC's table).
 _SPECIAL = {
-    "zhi": "chih", "chi": "ch'ih", "shi": "shih", "ri": "jih", "zi": "tzu", "ci": "tz'u", "si": "ssu",
-    "e": "o", "er": "erh", "me": "mo", "ge": "ko", "ke": "k'o", "he": "ho", "gui": "kuei", "kui": "k'uei",
-    "guo": "kuo", "kuo": "k'uo", "huo": "huo", "shuo": "shuo", "yi": "i", "you": "yu", "yong": "yung",
-    "yan": "yen", "ye": "yeh", "yu": "yü", "yue": "yüeh", "yuan": "yüan", "yun": "yün", "lue": "lüeh",
-    "nue": "nüeh", "ju": "chü", "qu": "ch'ü", "xu": "hsü", "juan": "chüan", "quan": "ch'üan", "xuan": "hsüan",
-    "jun": "chün", "qun": "ch'ün", "xun": "hsün", "jue": "chüeh", "que": "ch'üeh", "xue": "hsüeh",
-    "jiong": "chiung", "qiong": "ch'iung", "xiong": "hsiung",
+    "zhi": "chih",
+    "chi": "ch'ih",
+    "shi": "shih",
+    "ri": "jih",
+    "zi": "tzu",
+    "ci": "tz'u",
+    "si": "ssu",
+    "e": "o",
+    "er": "erh",
+    "me": "mo",
+    "ge": "ko",
+    "ke": "k'o",
+    "he": "ho",
+    "gui": "kuei",
+    "kui": "k'uei",
+    "guo": "kuo",
+    "kuo": "k'uo",
+    "huo": "huo",
+    "shuo": "shuo",
+    "yi": "i",
+    "you": "yu",
+    "yong": "yung",
+    "yan": "yen",
+    "ye": "yeh",
+    "yu": "yü",
+    "yue": "yüeh",
+    "yuan": "yüan",
+    "yun": "yün",
+    "lue": "lüeh",
+    "nue": "nüeh",
+    "ju": "chü",
+    "qu": "ch'ü",
+    "xu": "hsü",
+    "juan": "chüan",
+    "quan": "ch'üan",
+    "xuan": "hsüan",
+    "jun": "chün",
+    "qun": "ch'ün",
+    "xun": "hsün",
+    "jue": "chüeh",
+    "que": "ch'üeh",
+    "xue": "hsüeh",
+    "jiong": "chiung",
+    "qiong": "ch'iung",
+    "xiong": "hsiung",
 }
 # Where two pinyin syllables spell the same in Wade-Giles (e/o, lo/luo, me/mo), the one read back.
 _PREFERRED = {"o": "e", "lo": "luo", "mo": "mo"}
@@ -69,7 +132,7 @@ def _wade_giles_of(py: str) -> str:
     if py in _SPECIAL:
         return _SPECIAL[py]
     initial = next((i for i in ("zh", "ch", "sh") if py.startswith(i)), None) or (py[0] if py[0] in _INITIALS else "")
-    final = py[len(initial):]
+    final = py[len(initial) :]
     if final.endswith("ong"):
         final = final[:-3] + "ung"
     elif final.endswith("ian"):
@@ -145,8 +208,11 @@ def wade_giles_readings(text: str) -> list[list[str]] | None:
         if not forms:
             return None
         aspirated, umlaut = "'" in word, "ü" in word
-        readings = [py for wg, py in forms
-                    if (not apostrophes or ("'" in wg) == aspirated) and (not umlauts or ("ü" in wg) == umlaut)]
+        readings = [
+            py
+            for wg, py in forms
+            if (not apostrophes or ("'" in wg) == aspirated) and (not umlauts or ("ü" in wg) == umlaut)
+        ]
         if not readings:
             return None
         out.append(sorted(set(readings)))
@@ -176,8 +242,8 @@ def _split(word: str, strict: bool) -> tuple[str, ...] | None:
             head = best[end - size]
             if strict and end - size and word[end - size] in "aoe":
                 continue
-            if head is not None and word[end - size:end] in PINYIN_SYLLABLES:
-                candidate = head + (word[end - size:end],)
+            if head is not None and word[end - size : end] in PINYIN_SYLLABLES:
+                candidate = head + (word[end - size : end],)
                 current = best[end]
                 if current is None or len(candidate) < len(current):
                     best[end] = candidate

@@ -6,16 +6,38 @@ Old books (古籍) are classed by branch (部), class (类) and, below it, divis
 characters) into the canonical path; ``graph/load/mappers/sibu.py`` makes it a classification.
 Keys only: text in, a path out.
 """
+
 from __future__ import annotations
 
 import re
 
-BRANCHES = {"经": ("经部", "jing bu", "Classics"), "史": ("史部", "shi bu", "Histories"),
-            "子": ("子部", "zi bu", "Masters"), "集": ("集部", "ji bu", "Collections")}
+BRANCHES = {
+    "经": ("经部", "jing bu", "Classics"),
+    "史": ("史部", "shi bu", "Histories"),
+    "子": ("子部", "zi bu", "Masters"),
+    "集": ("集部", "ji bu", "Collections"),
+}
 _TRADITIONAL = {"經": "经", "類": "类", "屬": "属", "誌": "志"}
 # $2 codes (case folded) that name the four-branch scheme in a 686: its initials, names and the census's
-SCHEME_CODES = frozenset({"sbfl", "sibu", "sbf", "skfl", "sk", "skqs", "四部", "四部分类", "四部分類", "四库", "四庫",
-                          "四库分类", "四庫分類", "四库全书总目", "古籍分类"})
+SCHEME_CODES = frozenset(
+    {
+        "sbfl",
+        "sibu",
+        "sbf",
+        "skfl",
+        "sk",
+        "skqs",
+        "四部",
+        "四部分类",
+        "四部分類",
+        "四库",
+        "四庫",
+        "四库分类",
+        "四庫分類",
+        "四库全书总目",
+        "古籍分类",
+    }
+)
 _PATH = re.compile(r"^\s*([经史子集])部?\s*[./／\-—·\s]*([^./／\-—·\s]+?类)?\s*[./／\-—·\s]*([^./／\-—·\s]+?属)?\s*$")
 _LOOSE = re.compile(r"[./／\-—·\s]+")
 

@@ -7,6 +7,7 @@ always mints the same URI. Nodes that only make sense inside one resource (a
 title, a contribution, a provision activity) are fragments of it, scoped by the
 member whose record said them: ``instance/abc#PKU-title``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,18 @@ def digest(key: str, length: int = 16) -> str:
     raw = _blake2b(key.encode("utf-8"), digest_size=10).digest()
     hi, lo = _from_bytes(raw[:5], "big"), _from_bytes(raw[5:], "big")
     pairs = _B32_PAIRS
-    return "".join((pairs[hi >> 30], pairs[(hi >> 20) & 1023], pairs[(hi >> 10) & 1023], pairs[hi & 1023],
-                    pairs[lo >> 30], pairs[(lo >> 20) & 1023], pairs[(lo >> 10) & 1023], pairs[lo & 1023]))[:length]
+    return "".join(
+        (
+            pairs[hi >> 30],
+            pairs[(hi >> 20) & 1023],
+            pairs[(hi >> 10) & 1023],
+            pairs[hi & 1023],
+            pairs[lo >> 30],
+            pairs[(lo >> 20) & 1023],
+            pairs[(lo >> 10) & 1023],
+            pairs[lo & 1023],
+        )
+    )[:length]
 
 
 _blake2b = hashlib.blake2b
@@ -101,7 +112,7 @@ class Minter:
         prefix = self.base + "graph/"
         if not graph_iri.startswith(prefix):
             return None
-        code, slash, rest = graph_iri[len(prefix):].partition("/")
+        code, slash, rest = graph_iri[len(prefix) :].partition("/")
         return code if slash and rest and code else None
 
     # parsing -----------------------------------------------------------------
@@ -109,7 +120,7 @@ class Minter:
         """The kind and id of one of our resource IRIs, or None for anything else."""
         if not iri.startswith(self.base):
             return None
-        path, _, fragment = iri[len(self.base):].partition("#")
+        path, _, fragment = iri[len(self.base) :].partition("#")
         kind, _, ident = path.partition("/")
         if kind not in KINDS or not ident or "/" in ident:
             return None

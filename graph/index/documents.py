@@ -12,6 +12,7 @@ literal): so rows name the chunk's works and editions by small integer keys
 (:func:`_keyed`), and an IRI many rows share (a type, a language, a library, a graph) comes
 once with the keys of its rows (:func:`_grouped`).
 """
+
 from __future__ import annotations
 
 import re
@@ -43,8 +44,13 @@ _TITLE_PARTS = "?n ?k ?v FILTER(?k IN (bf:mainTitle, bf:subtitle, bf:partName, b
 # The main entry's contribution: the mappers write bf:PrimaryContribution (BIBFRAME 2.x); older data and the
 # local and UNIMARC mappers bflc:PrimaryContribution. Either puts its agent first among a work's creators.
 PRIMARY_CONTRIBUTION = "bf:PrimaryContribution, bflc:PrimaryContribution"
-IDENTIFIER_KINDS = {BF.Isbn.value: "isbn", BF.Issn.value: "issn", BF.Lccn.value: "lccn",
-                    BF.OclcNumber.value: "oclc", BF.Local.value: "local"}
+IDENTIFIER_KINDS = {
+    BF.Isbn.value: "isbn",
+    BF.Issn.value: "issn",
+    BF.Lccn.value: "lccn",
+    BF.OclcNumber.value: "oclc",
+    BF.Local.value: "local",
+}
 
 
 @dataclass
@@ -52,26 +58,26 @@ class WorkDocument:
     """What the index keeps about one work."""
 
     iri: str
-    titles: list[Literal] = field(default_factory=list)      # work and edition titles, every form
-    names: list[Literal] = field(default_factory=list)       # contributors' names, responsibility statements
-    subjects: list[Literal] = field(default_factory=list)    # subject and genre labels
+    titles: list[Literal] = field(default_factory=list)  # work and edition titles, every form
+    names: list[Literal] = field(default_factory=list)  # contributors' names, responsibility statements
+    subjects: list[Literal] = field(default_factory=list)  # subject and genre labels
     series: list[Literal] = field(default_factory=list)
-    notes: list[Literal] = field(default_factory=list)       # notes, summaries, contents, publishers
-    identifiers: list[tuple[str, str]] = field(default_factory=list)   # (kind, value)
+    notes: list[Literal] = field(default_factory=list)  # notes, summaries, contents, publishers
+    identifiers: list[tuple[str, str]] = field(default_factory=list)  # (kind, value)
     # facets
     libraries: dict[str, int] = field(default_factory=dict)  # library code -> copies
-    formats: set[str] = field(default_factory=set)           # class local names
-    languages: set[str] = field(default_factory=set)         # language codes
+    formats: set[str] = field(default_factory=set)  # class local names
+    languages: set[str] = field(default_factory=set)  # language codes
     years: set[int] = field(default_factory=set)
     subject_iris: list[str] = field(default_factory=list)
     subject_labels: list[tuple[str, str]] = field(default_factory=list)  # (subject IRI, label): headings' tree
-    classes: set[str] = field(default_factory=set)           # "lcc:D", "clc:K", "ddc:9"
+    classes: set[str] = field(default_factory=set)  # "lcc:D", "clc:K", "ddc:9"
     places: set[str] = field(default_factory=set)
     collections: set[str] = field(default_factory=set)
-    graphs: set[str] = field(default_factory=set)            # batch graphs that say something of it
+    graphs: set[str] = field(default_factory=set)  # batch graphs that say something of it
     # display
-    labels: list[Literal] = field(default_factory=list)      # rdfs:label of the work, then of its editions
-    creators: list[Literal] = field(default_factory=list)    # primary contributors first
+    labels: list[Literal] = field(default_factory=list)  # rdfs:label of the work, then of its editions
+    creators: list[Literal] = field(default_factory=list)  # primary contributors first
     editions: int = 0
     isbn: str | None = None
     # gathered while building, folded into labels and creators by settle()
@@ -114,6 +120,7 @@ class WorkDocument:
 
     def display(self) -> dict:
         """What a result list shows (stored in the index as JSON)."""
+
         def lits(values, n):
             out = []
             for lit in values:
@@ -123,11 +130,18 @@ class WorkDocument:
                 if len(out) == n:
                     break
             return out
+
         years = sorted(self.years)
-        return {"labels": lits(self.labels or self.titles, 8), "creators": lits(self.creators, 6),
-                "years": [years[0], years[-1]] if years else [], "editions": self.editions,
-                "holders": dict(sorted(self.libraries.items())), "formats": sorted(self.formats),
-                "languages": sorted(self.languages), "isbn": self.isbn}
+        return {
+            "labels": lits(self.labels or self.titles, 8),
+            "creators": lits(self.creators, 6),
+            "years": [years[0], years[-1]] if years else [],
+            "editions": self.editions,
+            "holders": dict(sorted(self.libraries.items())),
+            "formats": sorted(self.formats),
+            "languages": sorted(self.languages),
+            "isbn": self.isbn,
+        }
 
 
 def _ordered(literals: list[Literal]) -> list[Literal]:
@@ -146,11 +160,14 @@ def works_in_graphs(store: Store, graphs: list[NamedNode]) -> set[str]:
         return set()
     found: set[str] = set()
     for g in graphs:
-        rows = store.query(PREFIXES + f"""SELECT DISTINCT ?w WHERE {{
+        rows = store.query(
+            PREFIXES
+            + f"""SELECT DISTINCT ?w WHERE {{
             {{ GRAPH {g} {{ ?w a bf:Work }} }}
             UNION {{ GRAPH {g} {{ ?i bf:instanceOf ?w }} }}
             UNION {{ GRAPH {g} {{ ?x bf:itemOf ?i }} ?i bf:instanceOf ?w }}
-            UNION {{ GRAPH {g} {{ ?i bf:partOf ?c }} ?i bf:instanceOf ?w }} }}""")
+            UNION {{ GRAPH {g} {{ ?i bf:partOf ?c }} ?i bf:instanceOf ?w }} }}"""
+        )
         found.update(r["w"].value for r in rows)
     return found
 
@@ -208,7 +225,7 @@ def _values(var: str, terms) -> str:
 
 def _chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _select(store: Store, query: str):
@@ -230,7 +247,7 @@ def _each(keys: str, targets: list) -> Iterator:
 
 def _grouped(var: str) -> str:
     """Keys of one IRI's rows in one cell: the IRI is decoded once per distinct value, not per row."""
-    return f"(GROUP_CONCAT(DISTINCT STR(?{var}_k); SEPARATOR=\" \") AS ?keys)"  # Virtuoso needs the separator named
+    return f'(GROUP_CONCAT(DISTINCT STR(?{var}_k); SEPARATOR=" ") AS ?keys)'  # Virtuoso needs the separator named
 
 
 def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[WorkDocument]:
@@ -253,18 +270,24 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
     for o, keys in _select(store, f"SELECT ?o {_grouped('w')} WHERE {{ {vw} ?w bf:language ?o }} GROUP BY ?o"):
         if o.value.startswith(LANGUAGES):
             for d in _each(keys.value, by):
-                d.languages.add(o.value[len(LANGUAGES):])
+                d.languages.add(o.value[len(LANGUAGES) :])
     for o, keys in _select(store, f"SELECT ?o {_grouped('w')} WHERE {{ {vw} ?w bf:subject ?o }} GROUP BY ?o"):
         for d in _each(keys.value, by):
             d.subject_iris.append(o.value)
-    for s, label, keys in _select(store, f"""SELECT ?s ?l {_grouped('w')} WHERE {{ {vw}
-            ?w ?h ?s FILTER(?h IN (bf:subject, bf:genreForm)) ?s rdfs:label ?l }} GROUP BY ?s ?l"""):
+    for s, label, keys in _select(
+        store,
+        f"""SELECT ?s ?l {_grouped("w")} WHERE {{ {vw}
+            ?w ?h ?s FILTER(?h IN (bf:subject, bf:genreForm)) ?s rdfs:label ?l }} GROUP BY ?s ?l""",
+    ):
         for d in _each(keys.value, by):
             d.subjects.append(label)
             d.subject_labels.append((s.value, label.value))
-    for k, label, primary in _select(store, f"""SELECT DISTINCT ?w_k ?l ?p WHERE {{ {vw}
+    for k, label, primary in _select(
+        store,
+        f"""SELECT DISTINCT ?w_k ?l ?p WHERE {{ {vw}
             ?w bf:contribution ?c . ?c bf:agent ?a . ?a rdfs:label ?l
-            OPTIONAL {{ ?c a ?t FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }} BIND(BOUND(?t) AS ?p) }}"""):
+            OPTIONAL {{ ?c a ?t FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }} BIND(BOUND(?t) AS ?p) }}""",
+    ):
         d = by[int(k.value)]
         d.names.append(label)
         (d.primary if primary.value == "true" else d.creators).append(label)
@@ -272,15 +295,21 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
         by[int(k.value)].titles.append(v)
     for k, v in _select(store, f"SELECT DISTINCT ?w_k ?v WHERE {{ {vw} ?w bf:summary ?n . ?n rdfs:label ?v }}"):
         by[int(k.value)].notes.append(v)
-    for t, src, v, keys in _select(store, f"""SELECT ?t ?src ?v {_grouped('w')} WHERE {{ {vw}
+    for t, src, v, keys in _select(
+        store,
+        f"""SELECT ?t ?src ?v {_grouped("w")} WHERE {{ {vw}
             ?w bf:classification ?n . ?n a ?t ; bf:classificationPortion ?v . OPTIONAL {{ ?n bf:source ?src }} }}
-            GROUP BY ?t ?src ?v"""):
+            GROUP BY ?t ?src ?v""",
+    ):
         key = _class_key(t.value, src.value if src is not None else "", v.value)
         if key:
             for d in _each(keys.value, by):
                 d.classes.add(key)
-    for g, keys in _select(store, f"""SELECT ?g {_grouped('w')} WHERE {{ {vw}
-            GRAPH ?g {{ {{ ?w a bf:Work }} UNION {{ ?w alliance:memberDescription ?d }} }} }} GROUP BY ?g"""):
+    for g, keys in _select(
+        store,
+        f"""SELECT ?g {_grouped("w")} WHERE {{ {vw}
+            GRAPH ?g {{ {{ ?w a bf:Work }} UNION {{ ?w alliance:memberDescription ?d }} }} }} GROUP BY ?g""",
+    ):
         for d in _each(keys.value, by):
             d.graphs.add(g.value)
     _add_instances(store, vw, by, minter)
@@ -288,7 +317,7 @@ def _build_chunk(store: Store, minter: Minter, works: list[NamedNode]) -> list[W
 
 
 def _add_instances(store: Store, vw: str, by: list[WorkDocument], minter: Minter) -> None:
-    instances: dict[str, list[WorkDocument]] = defaultdict(list)   # an edition -> its works (one, nearly always)
+    instances: dict[str, list[WorkDocument]] = defaultdict(list)  # an edition -> its works (one, nearly always)
     for k, i in _select(store, f"SELECT DISTINCT ?w_k ?i WHERE {{ {vw} ?i bf:instanceOf ?w ; a bf:Instance }}"):
         d = by[int(k.value)]
         instances[i.value].append(d)
@@ -296,17 +325,23 @@ def _add_instances(store: Store, vw: str, by: list[WorkDocument], minter: Minter
     statement_years: dict[str, set[int]] = defaultdict(set)  # when no edition gives a date of its own
     editions = list(instances)
     for start in range(0, len(editions), CHUNK):
-        part = editions[start:start + CHUNK]
-        _add_instance_chunk(store, _keyed("i", [NamedNode(i) for i in part]), [instances[i] for i in part],
-                            minter, statement_years)
+        part = editions[start : start + CHUNK]
+        _add_instance_chunk(
+            store, _keyed("i", [NamedNode(i) for i in part]), [instances[i] for i in part], minter, statement_years
+        )
     for d in by:
         if not d.years:
             d.years = statement_years.get(d.iri, set())
 
 
 # An edition's statements that go into its work's document, each with a small key (see _keyed).
-_INSTANCE_STATEMENTS = ("rdfs:label", "bf:seriesStatement", "bf:responsibilityStatement", "bf:editionStatement",
-                        "bf:provisionActivityStatement")
+_INSTANCE_STATEMENTS = (
+    "rdfs:label",
+    "bf:seriesStatement",
+    "bf:responsibilityStatement",
+    "bf:editionStatement",
+    "bf:provisionActivityStatement",
+)
 
 
 def _case(var: str, terms: list[str]) -> str:
@@ -325,8 +360,9 @@ _IDENTIFIER = _case("t", _IDENTIFIER_TYPES)
 _KIND_OF = list(IDENTIFIER_KINDS.values())
 
 
-def _add_instance_chunk(store: Store, vi: str, works: list[list[WorkDocument]], minter: Minter,
-                        statement_years: dict[str, set[int]]) -> None:
+def _add_instance_chunk(
+    store: Store, vi: str, works: list[list[WorkDocument]], minter: Minter, statement_years: dict[str, set[int]]
+) -> None:
     """``works[n]``: the documents of the n-th edition of ``vi``."""
     for t, keys in _select(store, f"SELECT ?t {_grouped('i')} WHERE {{ {vi} ?i a ?t }} GROUP BY ?t"):
         if t.value not in _FORMAT_SKIP and t.value.startswith(BF.base):
@@ -360,12 +396,18 @@ def _add_instance_chunk(store: Store, vi: str, works: list[list[WorkDocument]], 
     for k, v in _select(store, f"SELECT DISTINCT ?i_k ?v WHERE {{ {vi} ?i bf:title ?n . {_TITLE_PARTS} }}"):
         for d in works[int(k.value)]:
             d.titles.append(v)
-    for k, kind, v in _select(store, f"""SELECT DISTINCT ?i_k ?t_k ?v WHERE {{ {vi} ?i bf:identifiedBy ?n .
-            ?n a ?t ; rdf:value ?v {_IDENTIFIER} }}"""):
+    for k, kind, v in _select(
+        store,
+        f"""SELECT DISTINCT ?i_k ?t_k ?v WHERE {{ {vi} ?i bf:identifiedBy ?n .
+            ?n a ?t ; rdf:value ?v {_IDENTIFIER} }}""",
+    ):
         for d in works[int(k.value)]:
             d.identifiers.append((_KIND_OF[int(kind.value)], v.value))
-    for k, what, v in _select(store, f"""SELECT DISTINCT ?i_k ?p_k ?v WHERE {{ {vi} ?i bf:provisionActivity ?n .
-            ?n ?p ?v {_PROVISION} }}"""):
+    for k, what, v in _select(
+        store,
+        f"""SELECT DISTINCT ?i_k ?p_k ?v WHERE {{ {vi} ?i bf:provisionActivity ?n .
+            ?n ?p ?v {_PROVISION} }}""",
+    ):
         what = int(what.value)
         for d in works[int(k.value)]:
             if what == 0:
@@ -378,21 +420,30 @@ def _add_instance_chunk(store: Store, vi: str, works: list[list[WorkDocument]], 
                     d.places.add(place)
             else:
                 d.notes.append(v)
-    for k, v in _select(store, f"""SELECT DISTINCT ?i_k ?v WHERE {{ {vi} ?i ?h ?n FILTER(?h IN (bf:note, bf:tableOfContents))
-            ?n rdfs:label ?v }}"""):
+    for k, v in _select(
+        store,
+        f"""SELECT DISTINCT ?i_k ?v WHERE {{ {vi} ?i ?h ?n FILTER(?h IN (bf:note, bf:tableOfContents))
+            ?n rdfs:label ?v }}""",
+    ):
         for d in works[int(k.value)]:
             d.notes.append(v)
-    for lib, counts in _select(store, f"""SELECT ?lib (GROUP_CONCAT(?kn; SEPARATOR=" ") AS ?counts) WHERE {{
+    for lib, counts in _select(
+        store,
+        f"""SELECT ?lib (GROUP_CONCAT(?kn; SEPARATOR=" ") AS ?counts) WHERE {{
             {{ SELECT ?i_k ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {vi} ?item bf:itemOf ?i ; bf:heldBy ?lib }}
-               GROUP BY ?i_k ?lib }} BIND(CONCAT(STR(?i_k), ":", STR(?n)) AS ?kn) }} GROUP BY ?lib"""):
+               GROUP BY ?i_k ?lib }} BIND(CONCAT(STR(?i_k), ":", STR(?n)) AS ?kn) }} GROUP BY ?lib""",
+    ):
         ref = minter.parse(lib.value)
         if ref is not None and ref.kind == "library":
             for pair in counts.value.split():
                 k, n = pair.split(":")
                 for d in works[int(k)]:
                     d.libraries[ref.id] = d.libraries.get(ref.id, 0) + int(n)
-    for g, keys in _select(store, f"""SELECT ?g {_grouped('i')} WHERE {{ {vi}
-            {{ GRAPH ?g {{ ?i bf:instanceOf ?w }} }} UNION {{ GRAPH ?g {{ ?x bf:itemOf ?i }} }} }} GROUP BY ?g"""):
+    for g, keys in _select(
+        store,
+        f"""SELECT ?g {_grouped("i")} WHERE {{ {vi}
+            {{ GRAPH ?g {{ ?i bf:instanceOf ?w }} }} UNION {{ GRAPH ?g {{ ?x bf:itemOf ?i }} }} }} GROUP BY ?g""",
+    ):
         for ds in _each(keys.value, works):
             for d in ds:
                 d.graphs.add(g.value)

@@ -15,6 +15,7 @@ threads (a web server answering requests: a forked child could inherit a lock an
 held): the documents are built in this process, as before (``ALLIANCE_INDEX_WORKERS=1``
 asks for that always).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -38,12 +39,25 @@ from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
 
 PR_SET_PDEATHSIG = 1
-MIN_WORKS = 2 * documents.CHUNK   # below this, starting processes costs more than it saves
+MIN_WORKS = 2 * documents.CHUNK  # below this, starting processes costs more than it saves
 
 _worker: dict = {}
-_INHERITED_SIGNALS = tuple(getattr(signal, name) for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT", "SIGUSR1",
-                                                              "SIGUSR2", "SIGCHLD", "SIGWINCH", "SIGTTIN", "SIGTTOU")
-                           if hasattr(signal, name))
+_INHERITED_SIGNALS = tuple(
+    getattr(signal, name)
+    for name in (
+        "SIGTERM",
+        "SIGINT",
+        "SIGHUP",
+        "SIGQUIT",
+        "SIGUSR1",
+        "SIGUSR2",
+        "SIGCHLD",
+        "SIGWINCH",
+        "SIGTTIN",
+        "SIGTTOU",
+    )
+    if hasattr(signal, name)
+)
 
 
 def workers_default() -> int:
@@ -53,14 +67,24 @@ def workers_default() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def build(store: Store, minter: Minter, works: Iterable[NamedNode | str], to_document: Callable,
-          workers: int | None = None, min_works: int | None = None) -> Iterator:
+def build(
+    store: Store,
+    minter: Minter,
+    works: Iterable[NamedNode | str],
+    to_document: Callable,
+    workers: int | None = None,
+    min_works: int | None = None,
+) -> Iterator:
     """``to_document(doc)`` for the :class:`~graph.index.documents.WorkDocument` of every work in ``works``
     (in no particular order); worker processes are used for ``min_works`` works or more."""
     iris = [w if isinstance(w, str) else w.value for w in works]
     workers = workers_default() if workers is None else workers
-    if workers < 2 or len(iris) < (MIN_WORKS if min_works is None else min_works) \
-            or not isinstance(store, EmbeddedStore) or not _may_fork():
+    if (
+        workers < 2
+        or len(iris) < (MIN_WORKS if min_works is None else min_works)
+        or not isinstance(store, EmbeddedStore)
+        or not _may_fork()
+    ):
         for doc in documents.build(store, minter, iris):
             yield to_document(doc)
         return
@@ -72,7 +96,7 @@ def build(store: Store, minter: Minter, works: Iterable[NamedNode | str], to_doc
         for path in snapshots:  # one each: a store opened for writing reads faster than a read-only one
             store.checkpoint(path)
         taken = ctx.Value("i", 0)  # which snapshot the next worker opens (a Queue would start a thread)
-        chunks = [iris[i:i + documents.CHUNK] for i in range(0, len(iris), documents.CHUNK)]
+        chunks = [iris[i : i + documents.CHUNK] for i in range(0, len(iris), documents.CHUNK)]
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
         # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
         with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:

@@ -5,6 +5,7 @@ objects, never by pasting text into a query language: every part must match in s
 field (a word as a term, a Han run as a phrase of bigrams, a pinyin word as a phrase of
 syllables, an ISBN as its key), facet values are exact terms, years a range.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,7 +26,7 @@ MAX_OFFSET = 10_000
 @dataclass
 class SearchRequest:
     q: str = ""
-    filters: dict[str, list[str]] = field(default_factory=dict)   # facet name -> values (all must hold)
+    filters: dict[str, list[str]] = field(default_factory=dict)  # facet name -> values (all must hold)
     year_from: int | None = None
     year_to: int | None = None
     sort: str = "relevance"
@@ -52,8 +53,8 @@ class SearchResult:
     request: SearchRequest
     total: int
     hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]        # facet name -> (value, count), most first
-    decades: list[tuple[int, int]]                  # (decade, count) of first publication years
+    facets: dict[str, list[tuple[str, int]]]  # facet name -> (value, count), most first
+    decades: list[tuple[int, int]]  # (decade, count) of first publication years
 
 
 class Searcher:
@@ -75,8 +76,9 @@ class Searcher:
         for reading in part.readings:
             options.append(tantivy.Query.boost_query(_terms(schema, S.PINYIN_FIELD, reading), S.PINYIN_BOOST))
         if part.ids:
-            options.append(tantivy.Query.boost_query(
-                tantivy.Query.term_set_query(schema, S.IDS_FIELD, part.ids), S.IDS_BOOST))
+            options.append(
+                tantivy.Query.boost_query(tantivy.Query.term_set_query(schema, S.IDS_FIELD, part.ids), S.IDS_BOOST)
+            )
         return tantivy.Query.disjunction_max_query(options, tie_breaker=0.2)
 
     def _filters(self, request: SearchRequest) -> list[tantivy.Query]:
@@ -89,8 +91,11 @@ class Searcher:
             for v in values:
                 out.append(tantivy.Query.term_query(schema, facet.field, v, index_option="basic"))
         if request.year_from is not None or request.year_to is not None:
-            out.append(tantivy.Query.range_query(schema, S.YEAR_FIELD, tantivy.FieldType.Integer,
-                                                 request.year_from, request.year_to))
+            out.append(
+                tantivy.Query.range_query(
+                    schema, S.YEAR_FIELD, tantivy.FieldType.Integer, request.year_from, request.year_to
+                )
+            )
         return out
 
     def query(self, request: SearchRequest) -> tantivy.Query:
@@ -139,8 +144,10 @@ class Searcher:
             with self._cache_lock:
                 if key in self._cache:
                     return self._cache[key]
-        aggs = {f.name: {"terms": {"field": f.count_field, "size": 5000 if f.count_field != f.field else f.size}}
-                for f in S.FACETS}
+        aggs = {
+            f.name: {"terms": {"field": f.count_field, "size": 5000 if f.count_field != f.field else f.size}}
+            for f in S.FACETS
+        }
         aggs["decades"] = {"histogram": {"field": S.FIRST_YEAR_FIELD, "interval": 10, "min_doc_count": 1}}
         raw = searcher.aggregate(query, aggs)
         out: dict[str, list[tuple[str, int]]] = {}
@@ -151,12 +158,15 @@ class Searcher:
                 for b in buckets:
                     for v in str(b["key"]).split():
                         counts[v] = counts.get(v, 0) + b["doc_count"]
-                values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:f.size]
+                values = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: f.size]
             else:
                 values = [(str(b["key"]), b["doc_count"]) for b in buckets]
             out[f.name] = values
-        decades = [(int(b["key"]), b["doc_count"]) for b in raw.get("decades", {}).get("buckets", [])
-                   if b["doc_count"] and int(b["key"]) > 0]
+        decades = [
+            (int(b["key"]), b["doc_count"])
+            for b in raw.get("decades", {}).get("buckets", [])
+            if b["doc_count"] and int(b["key"]) > 0
+        ]
         result = (out, decades)
         if key is not None:
             with self._cache_lock:
@@ -167,10 +177,15 @@ class Searcher:
     def totals(self) -> dict:
         """Works, editions and copies in the index (the home page's numbers)."""
         searcher = self.index.searcher()
-        raw = searcher.aggregate(tantivy.Query.all_query(), {
-            "editions": {"sum": {"field": S.EDITIONS_FIELD}}, "copies": {"sum": {"field": S.COPIES_FIELD}}})
-        return {"works": searcher.num_docs, "editions": int(raw["editions"]["value"] or 0),
-                "copies": int(raw["copies"]["value"] or 0)}
+        raw = searcher.aggregate(
+            tantivy.Query.all_query(),
+            {"editions": {"sum": {"field": S.EDITIONS_FIELD}}, "copies": {"sum": {"field": S.COPIES_FIELD}}},
+        )
+        return {
+            "works": searcher.num_docs,
+            "editions": int(raw["editions"]["value"] or 0),
+            "copies": int(raw["copies"]["value"] or 0),
+        }
 
     def place_label(self, key: str, lang: str) -> str:
         """How to name a place facet value: its Han form on Chinese pages, its commonest romanised form
@@ -217,13 +232,19 @@ class Searcher:
     def unique_to(self, library: str, limit: int = 20) -> tuple[int, list[Hit]]:
         """Works only ``library`` holds: how many, and the first ``limit`` by title."""
         schema = self.index.schema
-        query = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, tantivy.Query.term_query(schema, "library", library, index_option="basic")),
-            (tantivy.Occur.Must, tantivy.Query.range_query(schema, S.WEIGHT_FIELD, tantivy.FieldType.Integer, 1, 1)),
-        ])
+        query = tantivy.Query.boolean_query(
+            [
+                (tantivy.Occur.Must, tantivy.Query.term_query(schema, "library", library, index_option="basic")),
+                (
+                    tantivy.Occur.Must,
+                    tantivy.Query.range_query(schema, S.WEIGHT_FIELD, tantivy.FieldType.Integer, 1, 1),
+                ),
+            ]
+        )
         searcher = self.index.searcher()
-        found = searcher.search(query, limit=limit, count=True, order_by_field=S.SORT_TITLE_FIELD,
-                                order=tantivy.Order.Asc)
+        found = searcher.search(
+            query, limit=limit, count=True, order_by_field=S.SORT_TITLE_FIELD, order=tantivy.Order.Asc
+        )
         hits = []
         for _, address in found.hits:
             doc = searcher.doc(address)

@@ -14,6 +14,7 @@ The documents are the same as the per-work builder's, value for value
 came in. Everything is read through ``store.query`` with the store's own default graph
 (the union of the active graphs), so what a document says is what SPARQL says.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -23,8 +24,15 @@ from pyoxigraph import Literal
 
 from graph.identity.normalize import year as year_of
 from graph.identity.uris import Minter
-from graph.index.documents import (IDENTIFIER_KINDS, PREFIXES, PRIMARY_CONTRIBUTION, WorkDocument, _FORMAT_SKIP,
-                                   _class_key, _place)
+from graph.index.documents import (
+    IDENTIFIER_KINDS,
+    PREFIXES,
+    PRIMARY_CONTRIBUTION,
+    WorkDocument,
+    _FORMAT_SKIP,
+    _class_key,
+    _place,
+)
 from graph.store.base import Store
 from vocab.namespaces import BF, BFLC, LANGUAGES
 
@@ -67,9 +75,14 @@ def _edition_label(d: WorkDocument, o, minter: Minter, years) -> None:
         d.titles.append(o)
 
 
-_INSTANCE_STATEMENTS = (("rdfs:label", _edition_label), ("bf:seriesStatement", _series),
-                        ("bf:responsibilityStatement", _responsibility), ("bf:editionStatement", _edition),
-                        ("bf:provisionActivityStatement", _provision_statement), ("bf:partOf", _part_of))
+_INSTANCE_STATEMENTS = (
+    ("rdfs:label", _edition_label),
+    ("bf:seriesStatement", _series),
+    ("bf:responsibilityStatement", _responsibility),
+    ("bf:editionStatement", _edition),
+    ("bf:provisionActivityStatement", _provision_statement),
+    ("bf:partOf", _part_of),
+)
 
 
 def build_all(store: Store, minter: Minter, only: Iterable[str] | None = None) -> Iterator[WorkDocument]:
@@ -103,8 +116,8 @@ def _work_statements(store: Store, docs: dict[str, WorkDocument]) -> None:
             d.titles.append(o)
     for w, o in _rows(store, "SELECT DISTINCT ?w ?o WHERE { ?w bf:language ?o }"):
         if (d := get(w.value)) is not None and o.value.startswith(LANGUAGES):
-            d.languages.add(o.value[len(LANGUAGES):])
-    headings: dict[str, dict[str, WorkDocument]] = defaultdict(dict)   # subject or genre -> works
+            d.languages.add(o.value[len(LANGUAGES) :])
+    headings: dict[str, dict[str, WorkDocument]] = defaultdict(dict)  # subject or genre -> works
     for w, s in _rows(store, "SELECT DISTINCT ?w ?s WHERE { ?w bf:subject ?s }"):
         if (d := get(w.value)) is not None:
             d.subject_iris.append(s.value)
@@ -112,37 +125,55 @@ def _work_statements(store: Store, docs: dict[str, WorkDocument]) -> None:
     for w, s in _rows(store, "SELECT DISTINCT ?w ?s WHERE { ?w bf:genreForm ?s }"):
         if (d := get(w.value)) is not None:
             headings[s.value][d.iri] = d
-    for s, label in _rows(store, """SELECT DISTINCT ?s ?l WHERE {
+    for s, label in _rows(
+        store,
+        """SELECT DISTINCT ?s ?l WHERE {
             { SELECT DISTINCT ?s WHERE { { ?w bf:subject ?s } UNION { ?w bf:genreForm ?s } } }
-            ?s rdfs:label ?l }"""):
+            ?s rdfs:label ?l }""",
+    ):
         for d in headings.get(s.value, {}).values():
             d.subjects.append(label)
             d.subject_labels.append((s.value, label.value))
     for w, v in _rows(store, "SELECT DISTINCT ?w ?v WHERE { ?w bf:summary ?n . ?n rdfs:label ?v }"):
         if (d := get(w.value)) is not None:
             d.notes.append(v)
-    for w, t, v, src in _rows(store, """SELECT DISTINCT ?w ?t ?v ?src WHERE { ?w bf:classification ?n .
-            ?n a ?t ; bf:classificationPortion ?v . OPTIONAL { ?n bf:source ?src } }"""):
+    for w, t, v, src in _rows(
+        store,
+        """SELECT DISTINCT ?w ?t ?v ?src WHERE { ?w bf:classification ?n .
+            ?n a ?t ; bf:classificationPortion ?v . OPTIONAL { ?n bf:source ?src } }""",
+    ):
         if (d := get(w.value)) is not None:
             key = _class_key(t.value, src.value if src is not None else "", v.value)
             if key:
                 d.classes.add(key)
     for g in store.active_graphs():
-        for (w,) in _rows(store, f"""SELECT DISTINCT ?w WHERE {{ GRAPH {g} {{
-                {{ ?w a bf:Work }} UNION {{ ?w alliance:memberDescription ?d }} }} }}"""):
+        for (w,) in _rows(
+            store,
+            f"""SELECT DISTINCT ?w WHERE {{ GRAPH {g} {{
+                {{ ?w a bf:Work }} UNION {{ ?w alliance:memberDescription ?d }} }} }}""",
+        ):
             if (d := get(w.value)) is not None:
                 d.graphs.add(g.value)
 
 
 def _contributors(store: Store, docs: dict[str, WorkDocument]) -> None:
     agents: dict[str, list[tuple[WorkDocument, bool]]] = defaultdict(list)
-    primary = {(w.value, a.value) for w, a in _rows(store, f"""SELECT DISTINCT ?w ?a WHERE {{
-            ?w bf:contribution ?c . ?c a ?t ; bf:agent ?a FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }}""")}
+    primary = {
+        (w.value, a.value)
+        for w, a in _rows(
+            store,
+            f"""SELECT DISTINCT ?w ?a WHERE {{
+            ?w bf:contribution ?c . ?c a ?t ; bf:agent ?a FILTER(?t IN ({PRIMARY_CONTRIBUTION})) }}""",
+        )
+    }
     for w, a in _rows(store, "SELECT DISTINCT ?w ?a WHERE { ?w bf:contribution ?c . ?c bf:agent ?a }"):
         if (d := docs.get(w.value)) is not None:
             agents[a.value].append((d, (w.value, a.value) in primary))
-    for a, label in _rows(store, """SELECT DISTINCT ?a ?l WHERE {
-            { SELECT DISTINCT ?a WHERE { ?w bf:contribution ?c . ?c bf:agent ?a } } ?a rdfs:label ?l }"""):
+    for a, label in _rows(
+        store,
+        """SELECT DISTINCT ?a ?l WHERE {
+            { SELECT DISTINCT ?a WHERE { ?w bf:contribution ?c . ?c bf:agent ?a } } ?a rdfs:label ?l }""",
+    ):
         for d, is_primary in agents.get(a.value, ()):
             d.names.append(label)
             (d.primary if is_primary else d.creators).append(label)
@@ -165,15 +196,21 @@ def _instances(store: Store, minter: Minter, docs: dict[str, WorkDocument]) -> N
             for d in works_of.get(i.value, ()):
                 handle(d, o, minter, statement_years)
     # titles of works and of editions in one scan
-    for r, v in _rows(store, f"""SELECT DISTINCT ?r ?v WHERE {{ ?r bf:title ?n . ?n ?k ?v
-            FILTER(?k IN ({_TITLE_PARTS})) }}"""):
+    for r, v in _rows(
+        store,
+        f"""SELECT DISTINCT ?r ?v WHERE {{ ?r bf:title ?n . ?n ?k ?v
+            FILTER(?k IN ({_TITLE_PARTS})) }}""",
+    ):
         if (d := docs.get(r.value)) is not None:
             d.titles.append(v)
         for d in works_of.get(r.value, ()):
             d.titles.append(v)
     for kind_iri, kind in IDENTIFIER_KINDS.items():
-        for i, v in _rows(store, f"""SELECT DISTINCT ?i ?v WHERE {{ ?n a <{kind_iri}> ; rdf:value ?v .
-                ?i bf:identifiedBy ?n }}"""):
+        for i, v in _rows(
+            store,
+            f"""SELECT DISTINCT ?i ?v WHERE {{ ?n a <{kind_iri}> ; rdf:value ?v .
+                ?i bf:identifiedBy ?n }}""",
+        ):
             for d in works_of.get(i.value, ()):
                 d.identifiers.append((kind, v.value))
     for k, part in ((BFLC.simpleDate, "date"), (BFLC.simplePlace, "place"), (BFLC.simpleAgent, "agent")):
@@ -193,8 +230,11 @@ def _instances(store: Store, minter: Minter, docs: dict[str, WorkDocument]) -> N
         for i, v in _rows(store, f"SELECT DISTINCT ?i ?v WHERE {{ ?i {predicate} ?n . ?n rdfs:label ?v }}"):
             for d in works_of.get(i.value, ()):
                 d.notes.append(v)
-    for i, lib, n in _rows(store, """SELECT ?i ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {
-            ?item bf:itemOf ?i ; bf:heldBy ?lib } GROUP BY ?i ?lib"""):
+    for i, lib, n in _rows(
+        store,
+        """SELECT ?i ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {
+            ?item bf:itemOf ?i ; bf:heldBy ?lib } GROUP BY ?i ?lib""",
+    ):
         found = works_of.get(i.value)
         if not found:
             continue
@@ -203,11 +243,13 @@ def _instances(store: Store, minter: Minter, docs: dict[str, WorkDocument]) -> N
             for d in found:
                 d.libraries[ref.id] = d.libraries.get(ref.id, 0) + int(n.value)
     for g in store.active_graphs():
-        for (i,) in _rows(store, f"""SELECT DISTINCT ?i WHERE {{
-                {{ GRAPH {g} {{ ?i bf:instanceOf ?w }} }} UNION {{ GRAPH {g} {{ ?x bf:itemOf ?i }} }} }}"""):
+        for (i,) in _rows(
+            store,
+            f"""SELECT DISTINCT ?i WHERE {{
+                {{ GRAPH {g} {{ ?i bf:instanceOf ?w }} }} UNION {{ GRAPH {g} {{ ?x bf:itemOf ?i }} }} }}""",
+        ):
             for d in works_of.get(i.value, ()):
                 d.graphs.add(g.value)
     for w, d in docs.items():
         if not d.years:
             d.years = statement_years.get(w, set())
-

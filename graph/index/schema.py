@@ -5,6 +5,7 @@ facet fields hold raw values in column storage for counting. ``FACETS`` says, fo
 each facet, the request parameter, the index field and how many values a page shows;
 the web layer takes labels from :mod:`vocab.labels` by the facet's name.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -16,18 +17,23 @@ SCHEMA_VERSION = 7  # bump when fields, analysis or documents change: the index 
 
 # (field, boost) of the text fields a query searches; the pinyin and identifier fields are extra.
 TEXT_FIELDS: tuple[tuple[str, float], ...] = (
-    ("title", 4.0), ("names", 2.5), ("subjects", 2.0), ("series", 1.5), ("notes", 1.0))
+    ("title", 4.0),
+    ("names", 2.5),
+    ("subjects", 2.0),
+    ("series", 1.5),
+    ("notes", 1.0),
+)
 PINYIN_FIELD, PINYIN_BOOST = "pinyin", 1.5
 IDS_FIELD, IDS_BOOST = "ids", 8.0
 
 
 @dataclass(frozen=True)
 class Facet:
-    name: str            # request parameter and label key ("facet_<name>")
-    field: str           # index field filtered on
-    count_field: str     # index field counted (a single-valued twin where counting many values is slow)
-    size: int = 12       # values a page shows
-    iri_values: bool = False   # values are resource IRIs (labels come from the store)
+    name: str  # request parameter and label key ("facet_<name>")
+    field: str  # index field filtered on
+    count_field: str  # index field counted (a single-valued twin where counting many values is slow)
+    size: int = 12  # values a page shows
+    iri_values: bool = False  # values are resource IRIs (labels come from the store)
 
 
 FACETS: tuple[Facet, ...] = (
@@ -40,15 +46,15 @@ FACETS: tuple[Facet, ...] = (
     Facet("collection", "collection", "collection", iri_values=True),
 )
 FACETS_BY_NAME = {f.name: f for f in FACETS}
-YEAR_FIELD = "year"              # every edition's year, for the range filter
+YEAR_FIELD = "year"  # every edition's year, for the range filter
 FIRST_YEAR_FIELD = "first_year"  # earliest year (0 when unknown), for the histogram and newest-first
-LAST_YEAR_FIELD = "year_asc"     # earliest year (9999 when unknown), for oldest-first
+LAST_YEAR_FIELD = "year_asc"  # earliest year (9999 when unknown), for oldest-first
 SORT_TITLE_FIELD = "sort_title"
 PLACE_LABEL_FIELD = "place_label"  # "place key<TAB>a form of its name" (北京 / Beijing / Bei jing)
 SUBJECT_KEY_FIELD = "subject_key"  # "folded heading<TAB>subject IRI": broader and narrower headings by prefix
-WEIGHT_FIELD = "held"            # number of holding libraries: widely held works rank higher
-EDITIONS_FIELD = "editions"      # editions of the work, summed for the home page
-COPIES_FIELD = "copies"          # copies of all its editions, summed for the home page
+WEIGHT_FIELD = "held"  # number of holding libraries: widely held works rank higher
+EDITIONS_FIELD = "editions"  # editions of the work, summed for the home page
+COPIES_FIELD = "copies"  # copies of all its editions, summed for the home page
 
 
 def build_schema() -> tantivy.Schema:

@@ -12,6 +12,7 @@ ISBN-13.
 
 Nothing here knows tantivy or RDF: text in, ``(token, position)`` out.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,6 @@ _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
-
 # folding -------------------------------------------------------------------------------------
 def fold(text: str) -> str:
     """NFKC, Traditional -> Simplified, accents stripped and case folded (``ü`` -> ``u``)."""
@@ -43,7 +43,7 @@ def _runs(text: str):
     """(kind, text) pieces of folded text: "cjk" runs and "word"s, in order."""
     pos = 0
     for m in _CJK.finditer(text):
-        for w in _WORD.findall(text[pos:m.start()]):
+        for w in _WORD.findall(text[pos : m.start()]):
             yield "word", w
         yield "cjk", m.group()
         pos = m.end()
@@ -63,7 +63,7 @@ def tokens(text: str, start: int = 0) -> list[tuple[str, int]]:
         for i, ch in enumerate(piece):
             out.append((ch, pos + i))
             if i + 1 < len(piece):
-                out.append((piece[i:i + 2], pos + i))
+                out.append((piece[i : i + 2], pos + i))
         pos += len(piece)
     return out
 
@@ -137,8 +137,7 @@ def pinyin_tokens(values, romanised=(), gap: int = VALUE_GAP) -> list[tuple[str,
             continue
         syls = []
         # a list per unknown run is what pypinyin documents for errors=; its stub says str
-        for piece in lazy_pinyin(simplified(v), v_to_u=True,
-                                 errors=lambda chars: [" "] * len(chars)):  # type: ignore[arg-type,return-value]
+        for piece in lazy_pinyin(simplified(v), v_to_u=True, errors=lambda chars: [" "] * len(chars)):  # type: ignore[arg-type,return-value]
             syls += _WORD.findall(fold(piece))
         out += [(s, start + i) for i, s in enumerate(syls)]
         start += len(syls) + gap
@@ -200,6 +199,7 @@ class Part:
     ``pinyin`` the syllables the word may stand for; ``readings`` other syllable sequences it
     may stand for (a Wade-Giles syllable's pinyin readings); ``ids`` identifier keys to try.
     """
+
     text: list[str]
     pinyin: list[str] | None = None
     ids: list[str] = field(default_factory=list)
@@ -227,7 +227,7 @@ def parse_query(q: str) -> list[Part]:
             if len(piece) == 1:
                 parts.append(Part(text=[piece]))
             else:
-                parts.append(Part(text=[piece[i:i + 2] for i in range(len(piece) - 1)]))
+                parts.append(Part(text=[piece[i : i + 2] for i in range(len(piece) - 1)]))
             continue
         syls = syllables(piece)
         ids = identifier_keys("isbn", piece) if piece[:1].isdigit() else []

@@ -8,6 +8,7 @@ replaced records leave search when the new ones arrive. ``rebuild`` derives
 everything into a fresh directory and swaps it in. An index of another schema version
 rebuilds itself on the next sync.
 """
+
 from __future__ import annotations
 
 import json
@@ -69,8 +70,12 @@ class SearchIndex:
     def _write_state(self, graphs: Iterable[str], path: Path | None = None) -> None:
         target = (path or self.path) / STATE_FILE
         tmp = target.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": S.SCHEMA_VERSION, "graphs": sorted(graphs),
-                                   "updated": time.strftime("%Y-%m-%dT%H:%M:%S")}, indent=1))
+        tmp.write_text(
+            json.dumps(
+                {"version": S.SCHEMA_VERSION, "graphs": sorted(graphs), "updated": time.strftime("%Y-%m-%dT%H:%M:%S")},
+                indent=1,
+            )
+        )
         os.replace(tmp, target)
 
     def graphs(self) -> set[str] | None:
@@ -94,8 +99,15 @@ class SearchIndex:
         return self.searcher().num_docs
 
     # writing -------------------------------------------------------------------------------
-    def sync(self, store: Store, minter: Minter, *, changed: Iterable[str] = (), touched: Iterable[str] = (),
-             progress: Callable[[int], None] | None = None) -> int:
+    def sync(
+        self,
+        store: Store,
+        minter: Minter,
+        *,
+        changed: Iterable[str] = (),
+        touched: Iterable[str] = (),
+        progress: Callable[[int], None] | None = None,
+    ) -> int:
         """Bring the index up to date with the store's active graphs; returns the works re-derived.
 
         ``changed`` names resources (works or instances) whose description changed
@@ -111,7 +123,8 @@ class SearchIndex:
             touched = {getattr(g, "value", g) for g in touched}
             new, gone = active - seen, seen - active
             affected = documents.works_in_graphs(
-                store, [documents.NamedNode(g) for g in sorted(new | (touched & active))])
+                store, [documents.NamedNode(g) for g in sorted(new | (touched & active))]
+            )
             affected |= self._works_with_graphs(gone | touched)
             changed = list(changed)
             if changed:
@@ -122,8 +135,7 @@ class SearchIndex:
             self._write_state(active)
             return len(affected)
 
-    def rebuild(self, store: Store, minter: Minter, *,
-                progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(self, store: Store, minter: Minter, *, progress: Callable[[int], None] | None = None) -> int:
         """Derive the whole index again into a fresh directory, then swap it in."""
         with self._lock:
             active = _batch_graphs(store)
@@ -151,8 +163,7 @@ class SearchIndex:
             self._open()
             return count
 
-    def _replace(self, store: Store, minter: Minter, works: list[str],
-                 progress: Callable[[int], None] | None) -> None:
+    def _replace(self, store: Store, minter: Minter, works: list[str], progress: Callable[[int], None] | None) -> None:
         writer = self.index.writer(WRITER_HEAP, 1)
         try:
             for w in works:
@@ -192,14 +203,17 @@ class SearchIndex:
     def _document(self, d: WorkDocument) -> tantivy.Document:
         doc = tantivy.Document()
         doc.add_text("id", d.iri)
-        for name, values in (("title", d.titles), ("names", d.names), ("subjects", d.subjects),
-                             ("series", d.series), ("notes", d.notes)):
+        for name, values in (
+            ("title", d.titles),
+            ("names", d.names),
+            ("subjects", d.subjects),
+            ("series", d.series),
+            ("notes", d.notes),
+        ):
             _add_tokens(doc, name, value_tokens(_distinct(values)))
         han_titles = [v for v in _distinct(d.titles)]
-        romanised = [lit.value for lit in d.titles + d.names
-                     if "latn" in (lit.language or "").lower()]
-        _add_tokens(doc, S.PINYIN_FIELD, pinyin_tokens(han_titles + _distinct(d.names),
-                                                       _unique(romanised)))
+        romanised = [lit.value for lit in d.titles + d.names if "latn" in (lit.language or "").lower()]
+        _add_tokens(doc, S.PINYIN_FIELD, pinyin_tokens(han_titles + _distinct(d.names), _unique(romanised)))
         for key in _unique(k for kind, value in d.identifiers for k in identifier_keys(kind, value)):
             doc.add_text(S.IDS_FIELD, key)
         libraries = sorted(d.libraries)
@@ -210,10 +224,15 @@ class SearchIndex:
             doc.add_text("place", key)
             for form in forms:
                 doc.add_text(S.PLACE_LABEL_FIELD, f"{key}\t{form}")
-        for name, terms in (("format", d.formats), ("language", d.languages),
-                             ("subject", d.subject_iris), ("class", d.classes),
-                             ("collection", d.collections), ("graph", d.graphs)):
-            for v in (sorted(terms) if isinstance(terms, set) else terms):
+        for name, terms in (
+            ("format", d.formats),
+            ("language", d.languages),
+            ("subject", d.subject_iris),
+            ("class", d.classes),
+            ("collection", d.collections),
+            ("graph", d.graphs),
+        ):
+            for v in sorted(terms) if isinstance(terms, set) else terms:
                 doc.add_text(name, v)
         for key in _unique(f"{heading_key(label)}\t{iri}" for iri, label in d.subject_labels):
             doc.add_text(S.SUBJECT_KEY_FIELD, key)

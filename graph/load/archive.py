@@ -12,6 +12,7 @@ processes turn each record they mapped into a row (:func:`source_row`), the load
 in a :class:`RecordSpool` (a temporary file, so memory does not grow with the file), and
 :meth:`graph.catalogue.Catalogue.after_load` adds them once the batch is switched on.
 """
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,8 @@ MARC_DIALECTS = {"marc21": "marc21", "oai_marc21": "marc21", "unimarc": "unimarc
 class ArchivedRecord:
     member: str
     control: str
-    scheme: str       # "marc21" or "unimarc"
-    xml: bytes        # one <record> in the MARCXML namespace
+    scheme: str  # "marc21" or "unimarc"
+    xml: bytes  # one <record> in the MARCXML namespace
 
     def record(self):
         """The record as a pymarc Record, for showing its fields."""
@@ -83,8 +84,8 @@ class SourceArchive:
         with self._lock:
             for member, control in wanted:
                 for graph, scheme, xml in self.db.execute(
-                        "SELECT graph, scheme, xml FROM records WHERE member = ? AND control = ?",
-                        (member.upper(), control)):
+                    "SELECT graph, scheme, xml FROM records WHERE member = ? AND control = ?", (member.upper(), control)
+                ):
                     if graph in live:
                         out.append(ArchivedRecord(member.upper(), control, scheme, zlib.decompress(xml)))
                         break

@@ -5,6 +5,7 @@ of the member's: a bf:Collection resource at ``collection/…`` (minted from mem
 name), ``alliance:collectionOf`` the member, with ``bf:hasPart`` every Instance the load
 describes and ``bf:partOf`` back. Loading the same collection again replaces it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,9 +24,11 @@ def fingerprint(ctx: MappingContext) -> str:
 def collection_triples(ctx: MappingContext) -> list[tuple]:
     node, name = ctx.collection_iri, ctx.collection
     assert name is not None  # only a load that builds a collection asks (graph.load.ingest)
-    return [(node, RDF.type, BF.Collection),
-            (node, RDFS.label, han_literal(name)),
-            (node, ALLIANCE.collectionOf, ctx.library)]
+    return [
+        (node, RDF.type, BF.Collection),
+        (node, RDFS.label, han_literal(name)),
+        (node, ALLIANCE.collectionOf, ctx.library),
+    ]
 
 
 def join(triples: list[tuple], ctx: MappingContext) -> list[tuple]:

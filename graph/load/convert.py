@@ -7,6 +7,7 @@ road ``alliance ingest`` takes. The file appears only when complete: it
 is written beside its final name and renamed at the end, so a failed run leaves no
 half-written output.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -38,14 +39,22 @@ def output_kind(path: str | Path) -> tuple[str, bool]:
     serialisation, gz = for_path(path)
     kind = KINDS.get(serialisation.name)
     if kind is None:
-        raise UnknownFormat(f"{path}: convert writes N-Quads (.nq), N-Triples (.nt) or Turtle (.ttl), "
-                            "each optionally .gz")
+        raise UnknownFormat(
+            f"{path}: convert writes N-Quads (.nq), N-Triples (.nt) or Turtle (.ttl), each optionally .gz"
+        )
     return kind, gz
 
 
-def convert_files(files: list[str | Path], output: str | Path, member: str, *, base: str,
-                  format: str | None = None, workers: int | None = None,
-                  progress: Callable[[int], None] | None = None) -> ConversionReport:
+def convert_files(
+    files: list[str | Path],
+    output: str | Path,
+    member: str,
+    *,
+    base: str,
+    format: str | None = None,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ConversionReport:
     """Convert ``files`` as ``member``'s records into ``output``; raises :class:`ConvertError` if none converts."""
     names = [str(f) for f in files]
     kind, gz = output_kind(output)
@@ -64,8 +73,9 @@ def convert_files(files: list[str | Path], output: str | Path, member: str, *, b
     opener = gzip.open if gz else open
     try:
         with opener(partial, "wb") as fh:
-            for chunk in pipeline.convert_stream(sources, ctx, report, kind=kind, graph=graph, workers=workers,
-                                                 progress=progress):
+            for chunk in pipeline.convert_stream(
+                sources, ctx, report, kind=kind, graph=graph, workers=workers, progress=progress
+            ):
                 fh.write(chunk)
         if report.loaded == 0:
             raise ConvertError("no record could be converted", report)

@@ -8,6 +8,7 @@ UNIMARC share ISO 2709 and MARCXML, so their readers are guarded:
 a record whose fields say it is the other dialect is rejected with that reason,
 never read as the wrong one (``--format`` overrides detection, not the guard).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,17 +30,17 @@ class UnknownDialect(ValueError):
 class Dialect:
     name: str
     title: str
-    reader: Callable[[Path], Iterator]       # path -> SourceRecord | Rejection ...
-    mapper: Callable[..., list[tuple]]       # (record, ctx) -> triples
-    sniff: Callable[[Path], int]             # 0: not this format; higher: surer
+    reader: Callable[[Path], Iterator]  # path -> SourceRecord | Rejection ...
+    mapper: Callable[..., list[tuple]]  # (record, ctx) -> triples
+    sniff: Callable[[Path], int]  # 0: not this format; higher: surer
     aliases: tuple[str, ...] = ()
-    guard: str | None = None                 # MARC dialect the records must not contradict
-    xml_names: tuple[str, ...] = ()          # aliases that promise XML (--format marcxml on a binary file is refused)
+    guard: str | None = None  # MARC dialect the records must not contradict
+    xml_names: tuple[str, ...] = ()  # aliases that promise XML (--format marcxml on a binary file is refused)
     counter: Callable[[Path], int] | None = None  # path -> records, when not MARC-like
     # (raw, file, position, byte offset) -> one ISO 2709 record read: the pipeline splits
     # such files into raw records and decodes them on its converter processes
     decode: Callable[[bytes, str, int, int | None], SourceRecord | Rejection] | None = None
-    holdings: bool = False                   # MARC 21 holdings records (MFHD) join their Instance
+    holdings: bool = False  # MARC 21 holdings records (MFHD) join their Instance
 
     def read(self, path: str | Path) -> Iterator[SourceRecord | Rejection]:
         records = self.reader(Path(path))
@@ -72,9 +73,13 @@ def _guarded(records, expected: str):
             scores = unimarc_source.dialect_scores({f.tag for f in record.fields}, str(record.leader))
             if scores[other] >= 2 and scores[expected] == 0:
                 control = next((f.data for f in record.get_fields("001")), None)
-                yield Rejection(item.file, item.position, control,
-                                f"this is a {names[other]} record, not {names[expected]} "
-                                f"(its fields say so); load it with --format {other}")
+                yield Rejection(
+                    item.file,
+                    item.position,
+                    control,
+                    f"this is a {names[other]} record, not {names[expected]} "
+                    f"(its fields say so); load it with --format {other}",
+                )
                 continue
         yield item
 
@@ -103,6 +108,7 @@ def _marc(expected: str) -> Callable[[Path], int]:
         if found is None and expected == "marc21":
             return 10  # MARC of no clear dialect: the historical default
         return 0
+
     return sniff
 
 
@@ -128,22 +134,56 @@ def _dublin_core(path: Path) -> int:
 
 
 DIALECTS: tuple[Dialect, ...] = (
-    Dialect("marc21", "MARC 21 (ISO 2709 or MARCXML)", marc.read_marc,
-            marc21_mapper.map_record, _marc("marc21"), ("marc", "marcxml"), guard="marc21",
-            xml_names=("marcxml",), decode=marc.decode_iso2709, holdings=True),
-    Dialect("unimarc", "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
-            unimarc_source.read_unimarc, unimarc_mapper.map_record, _marc("unimarc"),
-            ("cnmarc", "unimarcxml", "cnmarcxml"), guard="unimarc", xml_names=("unimarcxml", "cnmarcxml"),
-            decode=unimarc_source.decode_unimarc_at),
-    Dialect("local", "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
-            spreadsheet.read_spreadsheet, local_mapper.map_row, _spreadsheet,
-            ("csv", "xlsx", "spreadsheet"), counter=spreadsheet.count_rows),
-    Dialect("oai_marc21", "MARC 21 harvested over OAI-PMH (a ListRecords response with MARCXML metadata)",
-            oaipmh.read_oai_marcxml, marc21_mapper.map_record, _oai_marc21,
-            ("oai_marcxml",), guard="marc21"),
-    Dialect("dc", "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
-            dc_source.read_dublin_core, dc_mapper.map_dc, _dublin_core,
-            ("oai_dc", "dublincore"), counter=dc_source.count_dc),
+    Dialect(
+        "marc21",
+        "MARC 21 (ISO 2709 or MARCXML)",
+        marc.read_marc,
+        marc21_mapper.map_record,
+        _marc("marc21"),
+        ("marc", "marcxml"),
+        guard="marc21",
+        xml_names=("marcxml",),
+        decode=marc.decode_iso2709,
+        holdings=True,
+    ),
+    Dialect(
+        "unimarc",
+        "UNIMARC or CNMARC (ISO 2709, UNIMARC XML, CNMARC XML)",
+        unimarc_source.read_unimarc,
+        unimarc_mapper.map_record,
+        _marc("unimarc"),
+        ("cnmarc", "unimarcxml", "cnmarcxml"),
+        guard="unimarc",
+        xml_names=("unimarcxml", "cnmarcxml"),
+        decode=unimarc_source.decode_unimarc_at,
+    ),
+    Dialect(
+        "local",
+        "local-literature spreadsheet (CSV or XLSX, columns in docs/local-literature.md)",
+        spreadsheet.read_spreadsheet,
+        local_mapper.map_row,
+        _spreadsheet,
+        ("csv", "xlsx", "spreadsheet"),
+        counter=spreadsheet.count_rows,
+    ),
+    Dialect(
+        "oai_marc21",
+        "MARC 21 harvested over OAI-PMH (a ListRecords response with MARCXML metadata)",
+        oaipmh.read_oai_marcxml,
+        marc21_mapper.map_record,
+        _oai_marc21,
+        ("oai_marcxml",),
+        guard="marc21",
+    ),
+    Dialect(
+        "dc",
+        "Dublin Core (oai_dc XML, or an OAI-PMH ListRecords response)",
+        dc_source.read_dublin_core,
+        dc_mapper.map_dc,
+        _dublin_core,
+        ("oai_dc", "dublincore"),
+        counter=dc_source.count_dc,
+    ),
 )
 BY_NAME = {name: d for d in DIALECTS for name in (d.name, *d.aliases)}
 
@@ -185,13 +225,17 @@ def detect(path: str | Path, override: str | None = None) -> Dialect:
     if override:
         dialect = get(override)
         if override.lower() in dialect.xml_names and not _is_xml(Path(path)):
-            raise UnknownDialect(f"{path}: not {override} (XML starts with '<'; this file starts with "
-                                 f"{_head(Path(path), 12)!r}); leave --format out to detect its format")
+            raise UnknownDialect(
+                f"{path}: not {override} (XML starts with '<'; this file starts with "
+                f"{_head(Path(path), 12)!r}); leave --format out to detect its format"
+            )
         return dialect
     path = Path(path)
     scored = sorted(((d.sniff(path), i, d) for i, d in enumerate(DIALECTS)), key=lambda t: (-t[0], t[1]))
     score, _, best = scored[0]
     if score <= 0:
-        raise UnknownDialect(f"{path}: cannot tell its format (not MARC 21, UNIMARC/CNMARC, a spreadsheet "
-                             f"or Dublin Core); name it with --format ({', '.join(names())})")
+        raise UnknownDialect(
+            f"{path}: cannot tell its format (not MARC 21, UNIMARC/CNMARC, a spreadsheet "
+            f"or Dublin Core); name it with --format ({', '.join(names())})"
+        )
     return best

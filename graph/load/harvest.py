@@ -12,6 +12,7 @@ a change of format since the last harvest starts over with a full one. Rejected 
 reported by the repository's URL and their OAI identifier. The cache and the ``from`` date advance
 only when the load succeeded: a failed harvest changes nothing and the next one retries.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,12 +46,12 @@ class HarvestError(Exception):
 class HarvestReport:
     url: str
     set_spec: str | None
-    since: str | None            # the from date asked for (None: everything)
+    since: str | None  # the from date asked for (None: everything)
     metadata_prefix: str = "oai_dc"
     requests: int = 0
-    received: int = 0            # records in the responses (live and deleted)
+    received: int = 0  # records in the responses (live and deleted)
     deleted: int = 0
-    kept: int = 0                # live records in the cache after this harvest
+    kept: int = 0  # live records in the cache after this harvest
     response_date: str | None = None
     collection: str | None = None
     ingest: IngestReport | None = None
@@ -58,10 +59,12 @@ class HarvestReport:
     def summary(self) -> str:
         frm = f" from {self.since}" if self.since else " (full)"
         loaded = f"; {self.ingest.summary()}" if self.ingest else ""
-        return (f"harvested {self.url}{' set ' + self.set_spec if self.set_spec else ''} "
-                f"({self.metadata_prefix}){frm}: "
-                f"{self.received} records in {self.requests} requests, {self.deleted} deleted, "
-                f"{self.kept} in the collection {self.collection!r}{loaded}")
+        return (
+            f"harvested {self.url}{' set ' + self.set_spec if self.set_spec else ''} "
+            f"({self.metadata_prefix}){frm}: "
+            f"{self.received} records in {self.requests} requests, {self.deleted} deleted, "
+            f"{self.kept} in the collection {self.collection!r}{loaded}"
+        )
 
 
 def _get(url: str, params: dict, timeout: float, retries: int = 3) -> ET.Element:
@@ -98,8 +101,10 @@ def identify(url: str, timeout: float = 60) -> dict:
     node = root.find(f"{{{OAI}}}Identify")
     if node is None:
         raise HarvestError(f"{url}: not an OAI-PMH repository (no Identify in the answer)")
-    return {"name": (node.findtext(f"{{{OAI}}}repositoryName") or url).strip(),
-            "granularity": (node.findtext(f"{{{OAI}}}granularity") or "YYYY-MM-DD").strip()}
+    return {
+        "name": (node.findtext(f"{{{OAI}}}repositoryName") or url).strip(),
+        "granularity": (node.findtext(f"{{{OAI}}}granularity") or "YYYY-MM-DD").strip(),
+    }
 
 
 def metadata_formats(url: str, timeout: float = 60) -> dict[str, str]:
@@ -108,13 +113,17 @@ def metadata_formats(url: str, timeout: float = 60) -> dict[str, str]:
     node = root.find(f"{{{OAI}}}ListMetadataFormats")
     if _error(root) is not None or node is None:
         return {"oai_dc": OAI_DC}  # every repository must offer oai_dc
-    return {(f.findtext(f"{{{OAI}}}metadataPrefix") or "").strip():
-            (f.findtext(f"{{{OAI}}}metadataNamespace") or "").strip()
-            for f in node.findall(f"{{{OAI}}}metadataFormat")}
+    return {
+        (f.findtext(f"{{{OAI}}}metadataPrefix") or "").strip(): (
+            f.findtext(f"{{{OAI}}}metadataNamespace") or ""
+        ).strip()
+        for f in node.findall(f"{{{OAI}}}metadataFormat")
+    }
 
 
 def choose_format(url: str, offered: dict[str, str], wanted: str | None = None) -> tuple[str, str]:
     """(metadataPrefix, dialect name): ``wanted`` if the repository offers it, else MARCXML, else oai_dc."""
+
     def dialect(prefix: str) -> str | None:
         namespace = offered.get(prefix, "").rstrip("/")
         if namespace == MARC21_SLIM or (not namespace and prefix in MARC_PREFIXES):
@@ -125,11 +134,15 @@ def choose_format(url: str, offered: dict[str, str], wanted: str | None = None) 
 
     if wanted:
         if wanted not in offered:
-            raise HarvestError(f"{url}: the repository does not offer metadataPrefix {wanted!r} "
-                               f"(it offers {', '.join(sorted(offered)) or 'nothing'})")
+            raise HarvestError(
+                f"{url}: the repository does not offer metadataPrefix {wanted!r} "
+                f"(it offers {', '.join(sorted(offered)) or 'nothing'})"
+            )
         if (name := dialect(wanted)) is None:
-            raise HarvestError(f"{url}: metadataPrefix {wanted!r} ({offered[wanted] or 'no namespace'}) is "
-                               f"neither MARCXML nor oai_dc; harvest marc21/marcxml or oai_dc")
+            raise HarvestError(
+                f"{url}: metadataPrefix {wanted!r} ({offered[wanted] or 'no namespace'}) is "
+                f"neither MARCXML nor oai_dc; harvest marc21/marcxml or oai_dc"
+            )
         return wanted, name
     ranked = [p for p in MARC_PREFIXES if p in offered] + sorted(p for p in offered if p not in MARC_PREFIXES)
     for prefix in ranked:
@@ -138,10 +151,22 @@ def choose_format(url: str, offered: dict[str, str], wanted: str | None = None) 
     return "oai_dc", "dc"
 
 
-def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: str | Path,
-            set_spec: str | None = None, from_date: str | None = None, full: bool = False,
-            collection_name: str | None = None, clusters=None, timeout: float = 60,
-            metadata_prefix: str | None = None, keep_sources: bool = False) -> HarvestReport:
+def harvest(
+    store: Store,
+    minter: Minter,
+    url: str,
+    member: str,
+    *,
+    state_dir: str | Path,
+    set_spec: str | None = None,
+    from_date: str | None = None,
+    full: bool = False,
+    collection_name: str | None = None,
+    clusters=None,
+    timeout: float = 60,
+    metadata_prefix: str | None = None,
+    keep_sources: bool = False,
+) -> HarvestReport:
     """Harvest ``url`` for ``member`` (MARCXML if offered, else oai_dc; or ``metadata_prefix``)
     and load it as one of its collections (``keep_sources``: see :func:`graph.load.ingest.ingest`)."""
     source_key = f"{url}|{set_spec or ''}"
@@ -192,8 +217,9 @@ def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: s
             break
         params = {"verb": "ListRecords", "resumptionToken": (token.text or "").strip()}
     report.kept = len(cache)
-    report.collection = collection_name or state.get("collection") or (
-        repo["name"] + (f" / {set_spec}" if set_spec else ""))
+    report.collection = (
+        collection_name or state.get("collection") or (repo["name"] + (f" / {set_spec}" if set_spec else ""))
+    )
     if not cache:
         raise HarvestError(f"{url}: no records to load{' from ' + since if since else ''}")
     document = folder / "harvest.xml"
@@ -202,15 +228,24 @@ def harvest(store: Store, minter: Minter, url: str, member: str, *, state_dir: s
         for xml in cache.values():
             fh.write(xml + "\n")
         fh.write("</ListRecords></OAI-PMH>\n")
-    report.ingest = ingest(store, minter, [document], member, format=dialect,
-                           collection_name=report.collection, clusters=clusters, keep_sources=keep_sources)
+    report.ingest = ingest(
+        store,
+        minter,
+        [document],
+        member,
+        format=dialect,
+        collection_name=report.collection,
+        clusters=clusters,
+        keep_sources=keep_sources,
+    )
     _name_records(report.ingest.rejected, url, list(cache))
     with open(cache_path.with_suffix(".tmp"), "w", encoding="utf-8") as fh:
         for ident, xml in cache.items():
             fh.write(json.dumps({"id": ident, "xml": xml}, ensure_ascii=False) + "\n")
     cache_path.with_suffix(".tmp").replace(cache_path)
-    state.update({"url": url, "set": set_spec, "last": report.response_date, "collection": report.collection,
-                  "prefix": prefix})
+    state.update(
+        {"url": url, "set": set_spec, "last": report.response_date, "collection": report.collection, "prefix": prefix}
+    )
     state_path.write_text(json.dumps(state, ensure_ascii=False, indent=2) + "\n")
     return report
 

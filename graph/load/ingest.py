@@ -6,6 +6,7 @@ batch of the member's data; the batch switches on only when every file has been 
 Broken records are skipped and reported (file, position, control number, reason); they
 never stop the others.
 """
+
 from __future__ import annotations
 
 import sqlite3
@@ -45,23 +46,35 @@ class IngestReport(ConversionReport):
 
     batch: Batch | None = None
     renamed: list[str] = field(default_factory=list)  # resource IRIs a cluster merge retired or rewrote
-    format: str | None = None        # the format the files were read as, when named rather than detected
-    archived: int = 0                # source records kept for export (graph.catalogue.Catalogue.ingest)
+    format: str | None = None  # the format the files were read as, when named rather than detected
+    archived: int = 0  # source records kept for export (graph.catalogue.Catalogue.ingest)
     spool: RecordSpool | None = None  # this load's source rows, until they are archived (keep_sources)
-    indexed: int = 0                 # works the search index re-derived after the load
+    indexed: int = 0  # works the search index re-derived after the load
     index_seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"{self.member}: {self.read} records read, {self.loaded} loaded, "
-                f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
-                f"{self.triples} triples in {self.seconds:.1f} s")
+        return (
+            f"{self.member}: {self.read} records read, {self.loaded} loaded, "
+            f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
+            f"{self.triples} triples in {self.seconds:.1f} s"
+        )
 
 
-def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *,
-           replace: bool = False, progress: Callable[[int], None] | None = None,
-           format: str | None = None, collection_name: str | None = None,
-           clusters: ClusterIndex | None = None, workers: int | None = None,
-           min_parallel: int = pipeline.PARALLEL_THRESHOLD, keep_sources: bool = False) -> IngestReport:
+def ingest(
+    store: Store,
+    minter: Minter,
+    files: list[str | Path],
+    member: str,
+    *,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+    format: str | None = None,
+    collection_name: str | None = None,
+    clusters: ClusterIndex | None = None,
+    workers: int | None = None,
+    min_parallel: int = pipeline.PARALLEL_THRESHOLD,
+    keep_sources: bool = False,
+) -> IngestReport:
     """Convert ``files`` and load them as one batch of ``member``'s catalogue.
 
     ``format`` names the dialect (:func:`graph.load.dialects.names`) instead of detecting it;
@@ -79,14 +92,21 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         sources = pipeline.sources(names, format)  # each file found and its dialect detected, once
     except dialects.UnknownDialect as err:
         raise IngestError(str(err)) from err
-    report = IngestReport(member=member.upper(), files=names, format=format,
-                          spool=RecordSpool() if keep_sources else None)
-    load = (clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
-            if clusters is not None else None)
+    report = IngestReport(
+        member=member.upper(), files=names, format=format, spool=RecordSpool() if keep_sources else None
+    )
+    load = (
+        clusters.begin(member, replace=replace, files=names, format=format, collection=collection_name)
+        if clusters is not None
+        else None
+    )
     ctx = MappingContext(minter, member.upper(), collection_name, identity=load, member_descriptions=True)
     started = time.perf_counter()
-    fingerprint = (collection.fingerprint(ctx) if collection_name
-                   else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else "")))
+    fingerprint = (
+        collection.fingerprint(ctx)
+        if collection_name
+        else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else ""))
+    )
     if load is not None:  # a load switched on but never committed to the index comes first
         try:
             load.catch_up(store.batches(), fingerprint)
@@ -99,10 +119,18 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
             raise IngestError("no record could be read", report)
 
     def chunks():
-        yield from pipeline.convert_stream(sources, ctx, report, workers=workers, progress=progress,
-                                           min_parallel=min_parallel, lookup=_instance_of(store, minter, member),
-                                           keep=report.spool)
+        yield from pipeline.convert_stream(
+            sources,
+            ctx,
+            report,
+            workers=workers,
+            progress=progress,
+            min_parallel=min_parallel,
+            lookup=_instance_of(store, minter, member),
+            keep=report.spool,
+        )
         nothing_read()
+
     payload = SerializedTriples(chunks())
 
     def renames():
@@ -112,10 +140,15 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
 
     try:
         report.batch = store.write_batch(
-            member, payload, replace=replace,
-            fingerprint=fingerprint, sources=names,
+            member,
+            payload,
+            replace=replace,
+            fingerprint=fingerprint,
+            sources=names,
             renames=renames if load is not None else None,
-            index_generation=load.generation if load is not None else None, derive=derive)
+            index_generation=load.generation if load is not None else None,
+            derive=derive,
+        )
     except StoreError as err:
         if load is not None:
             load.rollback()
@@ -130,9 +163,11 @@ def ingest(store: Store, minter: Minter, files: list[str | Path], member: str, *
         try:
             load.commit()
         except sqlite3.Error as err:  # the store switched on; only the index is behind
-            raise IngestError(f"{member.upper()}'s new catalogue is loaded, but the cluster index could not "
-                              f"save it ({err}); run the same ingest again to bring the index up to date",
-                              report) from err
+            raise IngestError(
+                f"{member.upper()}'s new catalogue is loaded, but the cluster index could not "
+                f"save it ({err}); run the same ingest again to bring the index up to date",
+                report,
+            ) from err
     report.triples = report.batch.triples
     report.seconds = time.perf_counter() - started
     return report
@@ -145,14 +180,18 @@ def _instance_of(store: Store, minter: Minter, member: str) -> Callable[[str], s
     def lookup(control: str) -> str | None:
         from pyoxigraph import Literal
 
-        rows = list(store.query(
-            "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
-            f"PREFIX alliance: <{ALLIANCE.base}> "
-            "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
-            f"SELECT ?i WHERE {{ ?i alliance:memberDescription/bf:adminMetadata ?a . "
-            f"?a bf:assigner {library} ; bf:identifiedBy ?l . "
-            f"?l rdf:value {Literal(control)} }} LIMIT 1"))
+        rows = list(
+            store.query(
+                "PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> "
+                f"PREFIX alliance: <{ALLIANCE.base}> "
+                "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> "
+                f"SELECT ?i WHERE {{ ?i alliance:memberDescription/bf:adminMetadata ?a . "
+                f"?a bf:assigner {library} ; bf:identifiedBy ?l . "
+                f"?l rdf:value {Literal(control)} }} LIMIT 1"
+            )
+        )
         return rows[0]["i"].value if rows else None
+
     return lookup
 
 

@@ -17,6 +17,7 @@ MARC 21 holdings records (MFHD, leader/06 u/v/x/y) belong to the bibliographic r
 stand-in Item, and remember their Instance; the holdings records are mapped last,
 when every Instance is known (or looked up with ``lookup``, e.g. in the store).
 """
+
 from __future__ import annotations
 
 import gc
@@ -46,10 +47,10 @@ from graph.load.sources.marc import decode_iso2709, iso2709_chunks_at, iso2709_r
 from graph.store.base import StoreError
 from vocab.namespaces import BF, PREFIXES
 
-BATCH = 400                # records per work unit
+BATCH = 400  # records per work unit
 PARALLEL_THRESHOLD = 3000  # fewer records than this: not worth starting processes
-MAX_NOTICES = 10_000       # repairs listed in a report (all are counted)
-IN_FLIGHT = 3              # batches per converter process converted ahead of the consumer
+MAX_NOTICES = 10_000  # repairs listed in a report (all are counted)
+IN_FLIGHT = 3  # batches per converter process converted ahead of the consumer
 _ADMIN = BF.adminMetadata
 
 
@@ -84,8 +85,8 @@ def sources(files: Iterable[str | Path | Source], format: str | None = None) -> 
 
 @dataclass
 class _Plan:
-    holdings_of: frozenset[str]    # 001s of bibliographic records that have holdings records
-    records: int                   # a count of records, to choose between in-process and parallel
+    holdings_of: frozenset[str]  # 001s of bibliographic records that have holdings records
+    records: int  # a count of records, to choose between in-process and parallel
 
 
 @dataclass
@@ -96,11 +97,11 @@ class _Result:
     loaded: int = 0
     warnings: int = 0
     rejected: list = field(default_factory=list)
-    notices: list = field(default_factory=list)    # the reader's notices and repairs, in order
-    deferred: list = field(default_factory=list)   # (file, position, offset, raw) of holdings records
+    notices: list = field(default_factory=list)  # the reader's notices and repairs, in order
+    deferred: list = field(default_factory=list)  # (file, position, offset, raw) of holdings records
     instances: dict = field(default_factory=dict)  # 001 -> instance IRI, for records with holdings
-    evidence: list = field(default_factory=list)   # what deferred identity resolution needs
-    archived: list = field(default_factory=list)   # source rows of the records mapped (graph.load.archive)
+    evidence: list = field(default_factory=list)  # what deferred identity resolution needs
+    archived: list = field(default_factory=list)  # source rows of the records mapped (graph.load.archive)
 
 
 _PENDING = "urn:x-alliance-pending:"
@@ -136,6 +137,7 @@ def _settle(res: "_Result", identity) -> None:
         # an ":o" placeholder (a translation's original) only where the resolver names one: see original_keys
         original = f"<{got.original.value}".encode() if got.original is not None else None
         real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode(), original))
+
     def placed(m: re.Match[bytes]) -> bytes:
         iri = real[int(m.group(1))][_PLACE[m.group(2)]]
         assert iri is not None  # ":o" is only written where the resolver names an original
@@ -144,7 +146,7 @@ def _settle(res: "_Result", identity) -> None:
     res.data = _PENDING_RE.sub(placed, res.data)
     for control, iri in list(res.instances.items()):
         if iri.startswith(_PENDING):  # the main Instance itself, never a fragment of it
-            res.instances[control] = real[int(iri[len(_PENDING):].split(":")[0])][0][1:].decode()
+            res.instances[control] = real[int(iri[len(_PENDING) :].split(":")[0])][0][1:].decode()
 
 
 # serialisation ---------------------------------------------------------------------
@@ -199,11 +201,17 @@ _STATE: dict = {}
 FAULTS = (*faults.MACHINE_FAULTS, StoreError)
 
 
-def _init_worker(ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False,
-                 archive: bool = False) -> None:
+def _init_worker(
+    ctx: MappingContext, plan: _Plan, kind: str, graph, defer: bool = False, archive: bool = False
+) -> None:
     if defer:  # a stateful resolver lives in the parent; this process only gathers evidence
-        ctx = MappingContext(ctx.minter, ctx.member, ctx.collection, identity=DeferredIdentity(),
-                             member_descriptions=ctx.member_descriptions)
+        ctx = MappingContext(
+            ctx.minter,
+            ctx.member,
+            ctx.collection,
+            identity=DeferredIdentity(),
+            member_descriptions=ctx.member_descriptions,
+        )
     _STATE.update(ctx=ctx, plan=plan, serializer=Serializer(kind, graph), defer=defer, archive=archive)
     gc.freeze()  # everything inherited is long-lived; young collections stay cheap
 
@@ -272,8 +280,11 @@ def _map_item(dialect: Dialect, item, ctx: MappingContext, plan: _Plan, res: _Re
         res.rejected.append(Rejection(item.file, item.position, _control(record), str(err), offset))
         return None
     except Exception as err:  # noqa: BLE001 - a mapper bug on one record must not stop the batch
-        res.rejected.append(Rejection(item.file, item.position, _control(record),
-                                      f"could not be mapped: {type(err).__name__}: {err}", offset))
+        res.rejected.append(
+            Rejection(
+                item.file, item.position, _control(record), f"could not be mapped: {type(err).__name__}: {err}", offset
+            )
+        )
         return None
     res.loaded += 1
     if item.warnings:
@@ -336,9 +347,11 @@ def _batches(files: list[Source]) -> Iterator[tuple[str, list]]:
             yield name, batch
             batch = []
         name = dialect.name
-        entries: Iterable = ((source.path, position, offset, raw)
-                             for position, offset, raw in iso2709_records(source.path)) if source.split \
+        entries: Iterable = (
+            ((source.path, position, offset, raw) for position, offset, raw in iso2709_records(source.path))
+            if source.split
             else dialect.read(source.path)
+        )
         for entry in entries:
             batch.append(entry)
             if len(batch) >= BATCH:
@@ -349,11 +362,20 @@ def _batches(files: list[Source]) -> Iterator[tuple[str, list]]:
 
 
 # the pipeline --------------------------------------------------------------------------
-def convert_stream(files: Iterable[str | Path | Source], ctx: MappingContext, report: ConversionReport, *,
-                   format: str | None = None, kind: str = "nt", graph: NamedNode | None = None,
-                   workers: int | None = None, lookup: Callable[[str], str | None] | None = None,
-                   progress: Callable[[int], None] | None = None,
-                   min_parallel: int = PARALLEL_THRESHOLD, keep: RecordSpool | None = None) -> Iterator[bytes]:
+def convert_stream(
+    files: Iterable[str | Path | Source],
+    ctx: MappingContext,
+    report: ConversionReport,
+    *,
+    format: str | None = None,
+    kind: str = "nt",
+    graph: NamedNode | None = None,
+    workers: int | None = None,
+    lookup: Callable[[str], str | None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    min_parallel: int = PARALLEL_THRESHOLD,
+    keep: RecordSpool | None = None,
+) -> Iterator[bytes]:
     """Serialised triples of every good record in ``files``; counts and rejections go into ``report``.
 
     Each file is read as its dialect (:func:`sources`: ``format`` if named, else detected).
@@ -449,16 +471,20 @@ def _holdings(deferred: list, instances: dict, ctx, ser: Serializer, report: Con
         if target is None and link and lookup is not None:
             target = lookup(link)
         if target is None:
-            reason = ("holdings record without a 004 naming its bibliographic record" if not link else
-                      f"holdings record for bibliographic record {link}, which is neither in this load "
-                      "nor already loaded for this member")
+            reason = (
+                "holdings record without a 004 naming its bibliographic record"
+                if not link
+                else f"holdings record for bibliographic record {link}, which is neither in this load "
+                "nor already loaded for this member"
+            )
             report.rejected.append(Rejection(file, position, _control(record), reason, offset))
             continue
         try:
             triples = marc21.map_holdings(record, ctx, NamedNode(target))
         except Exception as err:  # noqa: BLE001 - a holding's failure is reported on its record
-            report.rejected.append(Rejection(file, position, _control(record),
-                                             f"could not be mapped: {type(err).__name__}: {err}", offset))
+            report.rejected.append(
+                Rejection(file, position, _control(record), f"could not be mapped: {type(err).__name__}: {err}", offset)
+            )
             continue
         report.loaded += 1
         report.warnings += bool(item.warnings)

@@ -2,6 +2,7 @@
 
 A file with a syntax error loads nothing; the error names the file and line.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -69,8 +70,11 @@ def read_rdf(path: str | Path, progress: Callable[[int], None] | None = None) ->
         if serialisation.format == ox.RdfFormat.RDF_XML:  # pyoxigraph expands entities without a limit
             fh = GuardedRdfXml(fh, str(path))
         try:
-            for quad in ox.parse(input=fh, format=serialisation.format,  # type: ignore[arg-type]  # read() is all it uses
-                                 rename_blank_nodes=True):
+            for quad in ox.parse(
+                input=fh,  # type: ignore[arg-type]  # read() is all it uses
+                format=serialisation.format,
+                rename_blank_nodes=True,
+            ):
                 yield quad.subject, quad.predicate, quad.object
         except SyntaxError as err:
             raise LoadError(f"{path}: line {err.lineno}: {err.msg}") from err
@@ -78,9 +82,15 @@ def read_rdf(path: str | Path, progress: Callable[[int], None] | None = None) ->
             raise LoadError(f"{path}: {err}") from err
 
 
-def load_files(store: Store, files: list[str | Path], *, member: str | None = None,
-               graph: ox.NamedNode | None = None, replace: bool = False,
-               progress: Callable[[int], None] | None = None) -> LoadReport:
+def load_files(
+    store: Store,
+    files: list[str | Path],
+    *,
+    member: str | None = None,
+    graph: ox.NamedNode | None = None,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
     """Load RDF files as one batch of ``member`` (or into the named ``graph``), atomically."""
     names = [str(f) for f in files]
     for f in names:
@@ -95,9 +105,14 @@ def load_files(store: Store, files: list[str | Path], *, member: str | None = No
         if graph is not None and replace:
             batch = store.replace_graph(graph, triples(), sources=names)
         else:
-            batch = store.write_batch(member, triples(), replace=replace, graph=graph,
-                                      fingerprint=file_fingerprint(names, f"rdf|{member}|{graph}"),
-                                      sources=names)
+            batch = store.write_batch(
+                member,
+                triples(),
+                replace=replace,
+                graph=graph,
+                fingerprint=file_fingerprint(names, f"rdf|{member}|{graph}"),
+                sources=names,
+            )
     except StoreError as err:
         cause = err.__cause__
         raise LoadError(str(cause) if isinstance(cause, LoadError) else str(err)) from err

@@ -4,6 +4,7 @@
 fills it, ``alliance convert`` prints it, and :class:`graph.load.ingest.IngestReport` extends
 it with what the store did (the batch, renamed IRIs, records archived, works re-indexed).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,13 +27,15 @@ class ConversionReport:
     warnings: int = 0
     triples: int = 0
     seconds: float = 0.0
-    output: str = ""                 # the RDF file written (``alliance convert``)
+    output: str = ""  # the RDF file written (``alliance convert``)
 
     def summary(self) -> str:
         rate = self.read / self.seconds if self.seconds else 0.0
-        return (f"{self.member}: {self.read} records read, {self.loaded} converted, "
-                f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
-                f"{self.triples} triples to {self.output} in {self.seconds:.1f} s ({rate:,.0f} records/s)")
+        return (
+            f"{self.member}: {self.read} records read, {self.loaded} converted, "
+            f"{len(self.rejected)} rejected, {self.warnings} repaired with warnings; "
+            f"{self.triples} triples to {self.output} in {self.seconds:.1f} s ({rate:,.0f} records/s)"
+        )
 
     def write_rejects(self, path: str | Path) -> None:
         """The rejections as JSON Lines, one object per rejected record."""

@@ -5,6 +5,7 @@ cheaply: every bf:/bflc: term is one the BIBFRAME 2.6 / BFLC ontologies define, 
 node is blank. ``validate_path`` takes an RDF file (any format of :mod:`graph.formats`)
 or a MARC file (converted first); ``validate_member`` a member's loaded catalogue.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -29,7 +30,7 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 @dataclass
 class Finding:
-    severity: str          # "Violation" or "Warning"
+    severity: str  # "Violation" or "Warning"
     focus: str
     path: str | None
     message: str
@@ -60,9 +61,11 @@ class ValidationReport:
 
     def summary(self) -> str:
         verdict = "conforms" if self.conforms else "does NOT conform"
-        return (f"{self.triples} triples {verdict} to the alliance profile: {len(self.violations)} violations, "
-                f"{len(self.warnings)} warnings, {len(self.undefined_terms)} undefined BIBFRAME/BFLC terms, "
-                f"{self.blank_nodes} blank nodes")
+        return (
+            f"{self.triples} triples {verdict} to the alliance profile: {len(self.violations)} violations, "
+            f"{len(self.warnings)} warnings, {len(self.undefined_terms)} undefined BIBFRAME/BFLC terms, "
+            f"{self.blank_nodes} blank nodes"
+        )
 
 
 def undefined_terms(triples: Iterable[tuple]) -> list[str]:
@@ -70,9 +73,9 @@ def undefined_terms(triples: Iterable[tuple]) -> list[str]:
     bad = set()
     for _, p, o in triples:
         for term in (p.value, o.value if isinstance(o, ox.NamedNode) and p.value == RDF_TYPE else ""):
-            if term.startswith(BF.base) and term[len(BF.base):] not in BIBFRAME_TERMS:
+            if term.startswith(BF.base) and term[len(BF.base) :] not in BIBFRAME_TERMS:
                 bad.add(term)
-            elif term.startswith(BFLC.base) and term[len(BFLC.base):] not in BFLC_TERMS:
+            elif term.startswith(BFLC.base) and term[len(BFLC.base) :] not in BFLC_TERMS:
                 bad.add(term)
     return sorted(bad)
 
@@ -90,22 +93,30 @@ def validate(triples: Iterable[tuple]) -> ValidationReport:
     nt = "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
     data.parse(data=nt, format="nt")
     shapes = rdflib.Graph().parse(SHAPES, format="turtle")
-    _, results, _ = shacl(data, shacl_graph=shapes, inference="none", advanced=True,
-                          allow_warnings=True, abort_on_first=False)
+    _, results, _ = shacl(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, abort_on_first=False
+    )
     sh = rdflib.Namespace(SH)
     for result in results.subjects(rdflib.RDF.type, sh.ValidationResult):
         severity = str(results.value(result, sh.resultSeverity)).rsplit("#", 1)[-1]
         path = results.value(result, sh.resultPath)
-        report.findings.append(Finding(
-            severity, str(results.value(result, sh.focusNode)), str(path) if path is not None else None,
-            str(results.value(result, sh.resultMessage) or "")))
+        report.findings.append(
+            Finding(
+                severity,
+                str(results.value(result, sh.focusNode)),
+                str(path) if path is not None else None,
+                str(results.value(result, sh.resultMessage) or ""),
+            )
+        )
     return report
 
 
-def validate_path(path: str | Path, *, member: str = "CHECK", base: str = "http://alliance.invalid/",
-                  format: str | None = None) -> ValidationReport:
+def validate_path(
+    path: str | Path, *, member: str = "CHECK", base: str = "http://alliance.invalid/", format: str | None = None
+) -> ValidationReport:
     """An RDF file as it is, or a source file (MARC, CNMARC, a spreadsheet) as its converter makes it."""
     from graph.load import dialects
+
     try:
         dialect = dialects.detect(path, format)
     except dialects.UnknownDialect as err:
@@ -135,19 +146,18 @@ def _is_rdf(path) -> bool:
 
 def _converted(path, dialect, member: str, base: str) -> list[tuple]:
     ctx = MappingContext(Minter(base), member.upper())
-    data = b"".join(pipeline.convert_stream([pipeline.Source(str(path), dialect)], ctx, ConversionReport(),
-                                            workers=1))
+    data = b"".join(pipeline.convert_stream([pipeline.Source(str(path), dialect)], ctx, ConversionReport(), workers=1))
     return [(t.subject, t.predicate, t.object) for t in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
 
 
 def validate_alliance(store) -> ValidationReport:
     """Every triple of the default graph: the whole alliance as SPARQL users and pages see it."""
-    return validate({(t.subject, t.predicate, t.object)
-                     for t in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")})
+    return validate(
+        {(t.subject, t.predicate, t.object) for t in store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")}
+    )
 
 
 def validate_member(store, code: str) -> ValidationReport:
     """Every triple of a member's active batches."""
-    triples = [(q.subject, q.predicate, q.object)
-               for batch in store.batches(code) for q in store.quads_in(batch.graph)]
+    triples = [(q.subject, q.predicate, q.object) for batch in store.batches(code) for q in store.quads_in(batch.graph)]
     return validate(triples)

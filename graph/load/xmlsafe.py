@@ -10,6 +10,7 @@ them, entities that nest or point outside, parameter entities, and more expansio
 :data:`MAX_EXPANSION` bytes. Simple namespace entities (``<!ENTITY owl "http://…#">``), which
 ontology editors write, still load.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,8 @@ from typing import Iterator, Literal, Protocol, cast
 
 from defusedxml.ElementTree import DefusedXMLParser
 
-MAX_PROLOG = 1 << 20          # bytes of XML declaration + DOCTYPE we read before the root element
-MAX_EXPANSION = 64 << 20      # bytes all entity references of one RDF/XML document may expand to
+MAX_PROLOG = 1 << 20  # bytes of XML declaration + DOCTYPE we read before the root element
+MAX_EXPANSION = 64 << 20  # bytes all entity references of one RDF/XML document may expand to
 MAX_ENTITIES = 256
 
 
@@ -47,8 +48,10 @@ class _Parser(DefusedXMLParser):
             raise ET.ParseError(f"the document's encoding cannot be read: {err}") from None
 
     def defused_entity_decl(self, name, is_parameter_entity, value, base, sysid, pubid, notation_name):
-        raise ET.ParseError(f"the document declares the entity {name!r}: entity declarations are refused "
-                            "(they can read local files or expand without bound)")
+        raise ET.ParseError(
+            f"the document declares the entity {name!r}: entity declarations are refused "
+            "(they can read local files or expand without bound)"
+        )
 
     def defused_unparsed_entity_decl(self, name, base, sysid, pubid, notation_name):
         raise ET.ParseError(f"the document declares the unparsed entity {name!r}: refused")
@@ -111,8 +114,9 @@ def check_rdfxml_prolog(prolog: bytes) -> dict[bytes, int]:
         if m.group(1):
             raise XMLRefused(f"the document declares the parameter entity {shown!r}: refused")
         if value in (b"SYSTEM", b"PUBLIC"):
-            raise XMLRefused(f"the document declares the external entity {shown!r} (it would read a file or URL): "
-                             "refused")
+            raise XMLRefused(
+                f"the document declares the external entity {shown!r} (it would read a file or URL): refused"
+            )
         if b"&" in value or b"%" in value:
             raise XMLRefused(f"the entity {shown!r} refers to other entities (nested expansion): refused")
         entities[name] = len(value) - 2
@@ -141,7 +145,7 @@ class GuardedRdfXml:
 
     def readinto(self, buffer) -> int:
         data = self.read(len(buffer))
-        buffer[:len(data)] = data
+        buffer[: len(data)] = data
         return len(data)
 
     def _check(self, data: bytes) -> None:
@@ -177,7 +181,7 @@ class GuardedRdfXml:
         start = 0
         if doctype:
             close = prolog.find(b"]>", doctype.end())
-            if b"[" not in prolog[doctype.end():prolog.find(b">", doctype.end()) + 1 or len(prolog)]:
+            if b"[" not in prolog[doctype.end() : prolog.find(b">", doctype.end()) + 1 or len(prolog)]:
                 close = prolog.find(b">", doctype.end())
                 if close < 0:
                     return None

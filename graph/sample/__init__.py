@@ -14,6 +14,7 @@ the member's (``SampleMember.collections``).
 
 Run ``python -m graph.sample OUT_DIR`` to write the files by hand.
 """
+
 from __future__ import annotations
 
 import random
@@ -35,9 +36,9 @@ class SampleMember:
     code: str
     name: str
     name_zh: str
-    opac: str                       # URL pattern with "{id}" for the member's own record page
+    opac: str  # URL pattern with "{id}" for the member's own record page
     files: list[Path] = field(default_factory=list)
-    collections: list[tuple[str, Path]] = field(default_factory=list)   # (name, spreadsheet) to load as collections
+    collections: list[tuple[str, Path]] = field(default_factory=list)  # (name, spreadsheet) to load as collections
     records: int = 0
     items: int = 0
 
@@ -53,7 +54,7 @@ class SampleStats:
     titles: int
     records: int
     items: int
-    held_by: dict[int, int]          # number of holding libraries -> number of editions
+    held_by: dict[int, int]  # number of holding libraries -> number of editions
 
     def summary(self) -> str:
         spread = ", ".join(f"{n} by {k}" for k, n in sorted(self.held_by.items(), reverse=True))
@@ -77,9 +78,18 @@ def generate(out_dir: Path, *, seed: int = 7, titles: int = 240) -> tuple[list[S
         records = _records(lib, held, seed)
         path = out_dir / lib.filename
         (write_marcxml if lib.marcxml else write_iso2709)(path, records)
-        members.append(SampleMember(lib.code, lib.name, lib.name_zh, lib.opac, [path],
-                                    [sheets[lib.code]] if lib.code in sheets else [],
-                                    records=len(records), items=sum(c for _, c in held)))
+        members.append(
+            SampleMember(
+                lib.code,
+                lib.name,
+                lib.name_zh,
+                lib.opac,
+                [path],
+                [sheets[lib.code]] if lib.code in sheets else [],
+                records=len(records),
+                items=sum(c for _, c in held),
+            )
+        )
     held_by: dict[int, int] = {}
     for ed in pool:
         k = len(holdings[ed.key])
@@ -116,6 +126,7 @@ def _records(lib: Library, held: list[tuple[Edition, int]], seed: int):
         records.append((number, ed, copies))
     out = []
     for number, ed, copies in sorted(records, key=lambda r: r[0]):
+
         def next_barcode():
             nonlocal barcode
             barcode += rng.randint(1, 9)

@@ -1,5 +1,6 @@
 """``python -m graph.sample OUT_DIR [--seed N] [--titles N]``: write the sample alliance's MARC files and
 local-literature lists."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,9 +12,11 @@ from graph.sample import generate
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m graph.sample",
-                                     description="Write the sample alliance: one MARC 21 file per member library, "
-                                                 "and four members' local-literature lists (CSV).")
+    parser = argparse.ArgumentParser(
+        prog="python -m graph.sample",
+        description="Write the sample alliance: one MARC 21 file per member library, "
+        "and four members' local-literature lists (CSV).",
+    )
     parser.add_argument("out_dir", type=Path, help="directory to write the files into (created if needed)")
     parser.add_argument("--seed", type=int, default=7, help="random seed; the same seed writes the same bytes")
     parser.add_argument("--titles", type=int, default=240, help="number of distinct editions (default 240)")

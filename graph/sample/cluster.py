@@ -1,4 +1,5 @@
 """Cluster members' MARC files in the cluster index without building triples (benchmarks, re-indexing)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,14 @@ from graph.load.sources import SourceRecord
 from graph.load.sources.marc import read_marc
 
 
-def cluster_member(index: ClusterIndex, member: str, files: Iterable[str | Path], *, replace: bool = False,
-                   progress: Callable[[int], None] | None = None) -> int:
+def cluster_member(
+    index: ClusterIndex,
+    member: str,
+    files: Iterable[str | Path],
+    *,
+    replace: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> int:
     """Resolve every record of ``member``'s files into ``index`` (one transaction); returns records resolved."""
     load = index.begin(member, replace=replace)
     n = 0

@@ -1,4 +1,5 @@
 """Pairwise precision and recall of predicted clusters against true ones."""
+
 from __future__ import annotations
 
 import csv
@@ -24,10 +25,15 @@ class PairScore:
         return self.correct_pairs / self.true_pairs if self.true_pairs else 1.0
 
     def as_dict(self) -> dict:
-        return {"precision": round(self.precision, 5), "recall": round(self.recall, 5),
-                "true_pairs": self.true_pairs, "predicted_pairs": self.predicted_pairs,
-                "correct_pairs": self.correct_pairs, "true_clusters": self.true_clusters,
-                "predicted_clusters": self.predicted_clusters}
+        return {
+            "precision": round(self.precision, 5),
+            "recall": round(self.recall, 5),
+            "true_pairs": self.true_pairs,
+            "predicted_pairs": self.predicted_pairs,
+            "correct_pairs": self.correct_pairs,
+            "true_clusters": self.true_clusters,
+            "predicted_clusters": self.predicted_clusters,
+        }
 
 
 def _pairs(sizes) -> int:

@@ -9,6 +9,7 @@ four branches (经史子集) with their edition types (刻本, 抄本, 稿本, �
 the same old books. The works are real and well known; every copy detail (call number, census
 number, which library holds which) is invented. A seed gives the same files.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,7 +22,16 @@ from graph.load.sources.spreadsheet import COLUMNS, template_headers
 # (title, responsibility, edition period, edition type, four-branch class, place, juan, volumes)
 OLD_BOOKS = [
     ("史记", "(汉)司马迁撰；(南朝宋)裴骃集解", "清同治九年(1870)", "刻本", "史部.正史类", "", "一百三十卷", "24"),
-    ("资治通鉴", "(宋)司马光编集；(元)胡三省音注", "清光绪十四年(1888)", "刻本", "史部.编年类", "", "二百九十四卷", "100"),
+    (
+        "资治通鉴",
+        "(宋)司马光编集；(元)胡三省音注",
+        "清光绪十四年(1888)",
+        "刻本",
+        "史部.编年类",
+        "",
+        "二百九十四卷",
+        "100",
+    ),
     ("论语注疏", "(魏)何晏集解；(宋)邢昺疏", "清嘉庆二十年(1815)", "刻本", "经部.四书类", "", "二十卷", "6"),
     ("说文解字", "(汉)许慎撰", "清同治十二年(1873)", "刻本", "经部.小学类.字书之属", "", "十五卷", "8"),
     ("楚辞章句", "(汉)王逸章句", "明隆庆五年(1571)", "刻本", "集部.楚辞类", "", "十七卷", "4"),
@@ -56,10 +66,21 @@ GAZETTEERS = [
 ]
 PROVINCES = {"beijing": "北京", "shanghai": "上海", "tianjin": "天津", "jiangsu": "江苏", "zhejiang": "浙江"}
 # (period, year) for genealogies; a few Ming, most Qing and Republican, as surviving genealogies are
-GENEALOGY_PERIODS = ["明万历三十年(1602)", "明崇祯三年(1630)", "清康熙四十年(1701)", "清乾隆二十八年(1763)",
-                     "清嘉庆十年(1805)", "清道光十五年(1835)", "清同治八年(1869)", "清光绪十五年(1889)",
-                     "清光绪三十三年(1907)", "清宣统二年(1910)", "民国八年(1919)", "民国二十年(1931)",
-                     "民国三十六年(1947)"]
+GENEALOGY_PERIODS = [
+    "明万历三十年(1602)",
+    "明崇祯三年(1630)",
+    "清康熙四十年(1701)",
+    "清乾隆二十八年(1763)",
+    "清嘉庆十年(1805)",
+    "清道光十五年(1835)",
+    "清同治八年(1869)",
+    "清光绪十五年(1889)",
+    "清光绪三十三年(1907)",
+    "清宣统二年(1910)",
+    "民国八年(1919)",
+    "民国二十年(1931)",
+    "民国三十六年(1947)",
+]
 GENEALOGY_EDITIONS = ["木活字本", "木活字本", "刻本", "刻本", "抄本", "稿本", "石印本", "铅印本"]
 COLLECTIONS = {  # member code -> (collection name, file name)
     "SHL": ("上海图书馆家谱", "shl-genealogies.csv"),
@@ -74,8 +95,7 @@ def _row(**values) -> list[str]:
 
 
 def genealogy_rows(rng: random.Random, count: int = 36) -> list[list[str]]:
-    places = [(PROVINCES[region] + han, han) for han, _, level, region in data_zh.PLACES
-              if level in ("county", "city")]
+    places = [(PROVINCES[region] + han, han) for han, _, level, region in data_zh.PLACES if level in ("county", "city")]
     rows: list[list[str]] = []
     seen: set[str] = set()
     while len(rows) < count:
@@ -90,30 +110,69 @@ def genealogy_rows(rng: random.Random, count: int = 36) -> list[list[str]]:
         given = rng.choice(data_zh.GIVEN_NAMES)[0]
         dynasty = "(清)" if period.startswith("清") else "(明)" if period.startswith("明") else ""
         n = len(rows) + 1
-        rows.append(_row(id=f"SHL-JP-{n:04d}", title=title, juan=f"{rng.choice(['四', '八', '十二', '二十', '三十六'])}卷",
-                         responsibility=f"{dynasty}{s_han}{given}纂修", edition_period=period,
-                         edition_type=rng.choice(GENEALOGY_EDITIONS), type="家谱", place=place, surname=s_han,
-                         hall=hall, binding="线装", volumes=str(rng.randint(2, 24)),
-                         call_number=f"JP{rng.randint(1000, 9999)}", sibu="史部.传记类.家谱之属"))
+        rows.append(
+            _row(
+                id=f"SHL-JP-{n:04d}",
+                title=title,
+                juan=f"{rng.choice(['四', '八', '十二', '二十', '三十六'])}卷",
+                responsibility=f"{dynasty}{s_han}{given}纂修",
+                edition_period=period,
+                edition_type=rng.choice(GENEALOGY_EDITIONS),
+                type="家谱",
+                place=place,
+                surname=s_han,
+                hall=hall,
+                binding="线装",
+                volumes=str(rng.randint(2, 24)),
+                call_number=f"JP{rng.randint(1000, 9999)}",
+                sibu="史部.传记类.家谱之属",
+            )
+        )
     return rows
 
 
 def gazetteer_rows(rng: random.Random) -> list[list[str]]:
-    return [_row(id=f"CAP-FZ-{n:04d}", title=title, responsibility=resp, edition_period=period, edition_type=kind,
-                 type="地方志", place=place, publication_place="北京", binding="线装",
-                 volumes=str(rng.randint(4, 32)), call_number=f"地/京/{n:03d}", sibu="史部.地理类.方志之属",
-                 clc="K291")
-            for n, (title, resp, period, kind, place) in enumerate(GAZETTEERS, start=1)]
+    return [
+        _row(
+            id=f"CAP-FZ-{n:04d}",
+            title=title,
+            responsibility=resp,
+            edition_period=period,
+            edition_type=kind,
+            type="地方志",
+            place=place,
+            publication_place="北京",
+            binding="线装",
+            volumes=str(rng.randint(4, 32)),
+            call_number=f"地/京/{n:03d}",
+            sibu="史部.地理类.方志之属",
+            clc="K291",
+        )
+        for n, (title, resp, period, kind, place) in enumerate(GAZETTEERS, start=1)
+    ]
 
 
 def old_book_rows(rng: random.Random, prefix: str, books) -> list[list[str]]:
     rows = []
     for n, (title, resp, period, kind, sibu, place, juan, volumes) in enumerate(books, start=1):
         province = f"{rng.randint(11, 65):02d}0000"
-        rows.append(_row(id=f"{prefix}-{n:04d}", title=title, responsibility=resp, edition_period=period,
-                         edition_type=kind, type="古籍", place=place, juan=juan, volumes=volumes, binding="线装",
-                         call_number=f"善本/{prefix}/{n:03d}", sibu=sibu,
-                         census_number=f"{province}-{rng.randint(1000, 9999)}-{rng.randint(1, 99999):07d}"))
+        rows.append(
+            _row(
+                id=f"{prefix}-{n:04d}",
+                title=title,
+                responsibility=resp,
+                edition_period=period,
+                edition_type=kind,
+                type="古籍",
+                place=place,
+                juan=juan,
+                volumes=volumes,
+                binding="线装",
+                call_number=f"善本/{prefix}/{n:03d}",
+                sibu=sibu,
+                census_number=f"{province}-{rng.randint(1000, 9999)}-{rng.randint(1, 99999):07d}",
+            )
+        )
     return rows
 
 

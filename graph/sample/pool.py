@@ -6,6 +6,7 @@ from ``data_zh``/``data_en``; local literature (gazetteers 地方志, books abou
 genealogies 家谱) is composed from places, topics and family names. Everything is drawn
 from a :class:`random.Random` seeded by the caller, so a seed gives the same pool.
 """
+
 from __future__ import annotations
 
 import functools
@@ -23,8 +24,8 @@ POPULARITY = {"eng": 1.4, "chi": 1.6, "gazetteer": 0.9, "topic": 0.8, "genealogy
 
 @dataclass
 class Name:
-    rom: str                 # LC form: "Cao, Xueqin", "Austen, Jane", or a corporate name
-    han: str = ""            # vernacular form, for an 880
+    rom: str  # LC form: "Cao, Xueqin", "Austen, Jane", or a corporate name
+    han: str = ""  # vernacular form, for an 880
     dates: str = ""
     relator: str = "author"
     corporate: bool = False
@@ -34,15 +35,15 @@ class Name:
 class Edition:
     key: str
     category: str
-    lang: str                                # MARC language code: chi or eng
-    title: list[tuple[str, str]]             # 245 subfields (code, text), ISBD punctuation added later
+    lang: str  # MARC language code: chi or eng
+    title: list[tuple[str, str]]  # 245 subfields (code, text), ISBD punctuation added later
     title_han: list[tuple[str, str]] = field(default_factory=list)
     nonfiling: int = 0
     resp: str = ""
     resp_han: str = ""
     names: list[Name] = field(default_factory=list)
-    main_entry: bool = True                  # the first name is the 1XX (else entered under title)
-    uniform: str = ""                        # 240, "Lun yu. English"
+    main_entry: bool = True  # the first name is the 1XX (else entered under title)
+    uniform: str = ""  # 240, "Lun yu. English"
     edition: str = ""
     edition_han: str = ""
     place: str = ""
@@ -52,10 +53,10 @@ class Edition:
     date: str = ""
     date_han: str = ""
     year: int = 2000
-    original_year: int | None = None         # for reprints: 008 type r
+    original_year: int | None = None  # for reprints: 008 type r
     country: str = "cc "
-    isbn10: str | None = None                # hyphenated
-    isbn13: str | None = None                # hyphenated
+    isbn10: str | None = None  # hyphenated
+    isbn13: str | None = None  # hyphenated
     price: str = ""
     extent: str = ""
     volumes: int = 0
@@ -65,20 +66,20 @@ class Edition:
     series_han: str = ""
     series_vol: str = ""
     series_vol_han: str = ""
-    notes: list[tuple[str, str]] = field(default_factory=list)   # (romanised/English, Han)
+    notes: list[tuple[str, str]] = field(default_factory=list)  # (romanised/English, Han)
     summary: str = ""
-    cn_subjects: list[str] = field(default_factory=list)         # "651 北京 $x 地方志"
-    lcsh: list[str] = field(default_factory=list)                # "651 Beijing (China) $v Gazetteers"
+    cn_subjects: list[str] = field(default_factory=list)  # "651 北京 $x 地方志"
+    lcsh: list[str] = field(default_factory=list)  # "651 Beijing (China) $v Gazetteers"
     clc: str = ""
-    lcc: str = ""                                                # "DS754 .S64"
+    lcc: str = ""  # "DS754 .S64"
     fiction: bool = False
     bibliography: bool = False
-    traditional: bool = False                # vernacular transcribed in Traditional characters
+    traditional: bool = False  # vernacular transcribed in Traditional characters
     region: str | None = None
     flags: str = ""
     oclc: str | None = None
     lccn: str | None = None
-    holders: tuple[str, ...] = ()            # fixed holders (the anchors every demo shows)
+    holders: tuple[str, ...] = ()  # fixed holders (the anchors every demo shows)
 
 
 def roman(text: str, split: bool = False) -> str:
@@ -103,7 +104,7 @@ def make_isbn(rng: random.Random, prefix: str, year: int, used: set[str]) -> tup
     group, publisher = prefix.split("-")
     width = 9 - len(group) - len(publisher)
     while True:
-        title = f"{rng.randrange(10 ** width):0{width}d}"
+        title = f"{rng.randrange(10**width):0{width}d}"
         core = group + publisher + title
         if core not in used:
             used.add(core)
@@ -114,7 +115,7 @@ def make_isbn(rng: random.Random, prefix: str, year: int, used: set[str]) -> tup
 
 
 def _subfields(text: str) -> list[tuple[str, str]]:
-    """"Title $n Volume 1, $p Part" -> [(a, Title), (n, Volume 1), (p, Part)]."""
+    """ "Title $n Volume 1, $p Part" -> [(a, Title), (n, Volume 1), (p, Part)]."""
     parts = text.split(" $")
     out = [("a", parts[0])]
     out += [(p[0], p[1:].strip().rstrip(",")) for p in parts[1:]]
@@ -140,7 +141,7 @@ class PoolBuilder:
         self.rng = random.Random(f"alliance-sample|{seed}|pool")
         self.isbns: set[str] = set()
         self.keys: set[str] = set()
-        self.curated: list[Edition] = []     # the well-known works' editions that are not anchors
+        self.curated: list[Edition] = []  # the well-known works' editions that are not anchors
 
     def isbn(self, ed: Edition, prefix: str) -> None:
         if prefix and ed.year >= (1987 if ed.lang == "chi" else 1970):
@@ -169,17 +170,29 @@ class PoolBuilder:
     # well-known works --------------------------------------------------------------
     def chinese_works(self) -> list[Edition]:
         out = []
-        for (han, rom, people, clc, lcc, cn, lcsh, summary, editions, fiction) in data_zh.WORKS:
+        for han, rom, people, clc, lcc, cn, lcsh, summary, editions, fiction in data_zh.WORKS:
             for pub, year, number, pages in editions:
                 names = [Name(lc, h, dates, data_zh.ROLES[role][2]) for h, lc, dates, role in people]
-                ed = Edition(key=f"chi:{rom}:{pub}:{year}", category="chi", lang="chi",
-                             title=[("a", rom)], title_han=[("a", han)], names=names,
-                             resp=" ".join(f"{lc.replace(',', '')} {data_zh.ROLES[role][0]}" for _, lc, _, role in people),
-                             resp_han="；".join(f"{h}{data_zh.ROLES[role][1]}" for h, _, _, role in people),
-                             year=year, extent=f"{pages} pages", size=self.rng.choice([19, 20, 21, 23]),
-                             summary=summary, cn_subjects=[cn], lcsh=[lcsh],
-                             clc=clc, lcc=f"{lcc} .{rom[0].upper()}{self.rng.randint(10, 99)}",
-                             fiction=fiction, bibliography=not fiction and self.rng.random() < 0.4)
+                ed = Edition(
+                    key=f"chi:{rom}:{pub}:{year}",
+                    category="chi",
+                    lang="chi",
+                    title=[("a", rom)],
+                    title_han=[("a", han)],
+                    names=names,
+                    resp=" ".join(f"{lc.replace(',', '')} {data_zh.ROLES[role][0]}" for _, lc, _, role in people),
+                    resp_han="；".join(f"{h}{data_zh.ROLES[role][1]}" for h, _, _, role in people),
+                    year=year,
+                    extent=f"{pages} pages",
+                    size=self.rng.choice([19, 20, 21, 23]),
+                    summary=summary,
+                    cn_subjects=[cn],
+                    lcsh=[lcsh],
+                    clc=clc,
+                    lcc=f"{lcc} .{rom[0].upper()}{self.rng.randint(10, 99)}",
+                    fiction=fiction,
+                    bibliography=not fiction and self.rng.random() < 0.4,
+                )
                 if number:
                     ed.edition, ed.edition_han = f"Di {number} ban", f"第{number}版"
                 if pages > 1200:
@@ -193,21 +206,38 @@ class PoolBuilder:
 
     def english_works(self) -> list[Edition]:
         out = []
-        for (title, subtitle, people, resp, uniform, lcc, clc, lcsh, summary, editions, flags) in data_en.WORKS:
+        for title, subtitle, people, resp, uniform, lcc, clc, lcsh, summary, editions, flags in data_en.WORKS:
             for pub, year, number, pages, series in editions:
                 name, place, prefix, country = data_en.PUBLISHERS[pub]
                 first = title.split(" ", 1)[0]
-                ed = Edition(key=f"eng:{title}:{pub}:{year}", category="eng", lang="eng",
-                             title=_subfields(title + (f" $b {subtitle}" if subtitle else "")),
-                             nonfiling={"The": 4, "A": 2, "An": 3}.get(first, 0), resp=resp, uniform=uniform,
-                             names=[Name(lc, "", dates, rel) for lc, dates, rel in people],
-                             main_entry=people[0][2] != "editor",
-                             place=place, publisher=name, date=str(year), year=year, country=country,
-                             extent=f"{'xiv, ' if self.rng.random() < 0.4 else ''}{pages} pages",
-                             illus=self.rng.random() < 0.3, size=self.rng.choice([20, 22, 23, 24, 26]),
-                             series=series, summary=summary, lcsh=list(lcsh), clc=clc, lcc=lcc,
-                             fiction="fiction" in flags, bibliography="fiction" not in flags, flags=flags,
-                             oclc=_oclc(self.rng, year))
+                ed = Edition(
+                    key=f"eng:{title}:{pub}:{year}",
+                    category="eng",
+                    lang="eng",
+                    title=_subfields(title + (f" $b {subtitle}" if subtitle else "")),
+                    nonfiling={"The": 4, "A": 2, "An": 3}.get(first, 0),
+                    resp=resp,
+                    uniform=uniform,
+                    names=[Name(lc, "", dates, rel) for lc, dates, rel in people],
+                    main_entry=people[0][2] != "editor",
+                    place=place,
+                    publisher=name,
+                    date=str(year),
+                    year=year,
+                    country=country,
+                    extent=f"{'xiv, ' if self.rng.random() < 0.4 else ''}{pages} pages",
+                    illus=self.rng.random() < 0.3,
+                    size=self.rng.choice([20, 22, 23, 24, 26]),
+                    series=series,
+                    summary=summary,
+                    lcsh=list(lcsh),
+                    clc=clc,
+                    lcc=lcc,
+                    fiction="fiction" in flags,
+                    bibliography="fiction" not in flags,
+                    flags=flags,
+                    oclc=_oclc(self.rng, year),
+                )
                 if number:
                     ed.edition = _english_edition(number, year)
                 self.isbn(ed, prefix)
@@ -230,19 +260,40 @@ class PoolBuilder:
     def gazetteer(self, han, rom, level, region, part=None, *, year=None, publisher=None) -> Edition:
         rng = self.rng
         kind_han, kind_rom, unit_han, unit_rom, years = {
-            "capital": ("志", "zhi", "市", "shi", (1999, 2012)), "province": ("通志", "tong zhi", "市", "shi", (1998, 2010)),
-            "city": ("市志", "shi zhi", "市", "shi", (1993, 2012)), "county": ("县志", "xian zhi", "县", "xian", (1987, 2001)),
-            "district": ("区志", "qu zhi", "区", "qu", (1992, 2010))}[level]
-        org = Name(f"{roman(rom)} {unit_rom} di fang zhi bian zuan wei yuan hui", f"{han}{unit_han}地方志编纂委员会",
-                   relator="compiler", corporate=True)
+            "capital": ("志", "zhi", "市", "shi", (1999, 2012)),
+            "province": ("通志", "tong zhi", "市", "shi", (1998, 2010)),
+            "city": ("市志", "shi zhi", "市", "shi", (1993, 2012)),
+            "county": ("县志", "xian zhi", "县", "xian", (1987, 2001)),
+            "district": ("区志", "qu zhi", "区", "qu", (1992, 2010)),
+        }[level]
+        org = Name(
+            f"{roman(rom)} {unit_rom} di fang zhi bian zuan wei yuan hui",
+            f"{han}{unit_han}地方志编纂委员会",
+            relator="compiler",
+            corporate=True,
+        )
         clc, lcc, parent, _ = data_zh.REGIONS[region]
-        ed = Edition(key=f"gaz:{han}:{part[0] if part else ''}", category="gazetteer", lang="chi",
-                     title=[("a", f"{rom} {kind_rom}")], title_han=[("a", han + kind_han)],
-                     names=[org], main_entry=False, resp=f"{org.rom} bian", resp_han=f"{org.han}编",
-                     year=year or rng.randint(*years), illus=True, size=rng.choice([26, 27, 29]),
-                     cn_subjects=[f"651 {han} $x 地方志"], lcsh=[f"651 {_lcsh_place(rom, level, region)} $v Gazetteers"],
-                     clc=clc, lcc=f"{lcc} .{roman(rom)[0]}{rng.randint(20, 99)}", region=region, bibliography=True,
-                     summary=f"本志系统记述{han}的自然环境、建置沿革、政治、经济、文化和社会发展的历史与现状。")
+        ed = Edition(
+            key=f"gaz:{han}:{part[0] if part else ''}",
+            category="gazetteer",
+            lang="chi",
+            title=[("a", f"{rom} {kind_rom}")],
+            title_han=[("a", han + kind_han)],
+            names=[org],
+            main_entry=False,
+            resp=f"{org.rom} bian",
+            resp_han=f"{org.han}编",
+            year=year or rng.randint(*years),
+            illus=True,
+            size=rng.choice([26, 27, 29]),
+            cn_subjects=[f"651 {han} $x 地方志"],
+            lcsh=[f"651 {_lcsh_place(rom, level, region)} $v Gazetteers"],
+            clc=clc,
+            lcc=f"{lcc} .{roman(rom)[0]}{rng.randint(20, 99)}",
+            region=region,
+            bibliography=True,
+            summary=f"本志系统记述{han}的自然环境、建置沿革、政治、经济、文化和社会发展的历史与现状。",
+        )
         if part:
             ed.title.append(("p", part[1]))
             ed.title_han.append(("p", part[0]))
@@ -266,17 +317,28 @@ class PoolBuilder:
                 for p in people:
                     p.relator = data_zh.ROLES[role][2]
                 sub_cn = " ".join(f"$x {part}" for part in cn.split("--"))
-                ed = Edition(key=f"topic:{han}:{t_han}", category="topic", lang="chi",
-                             title=[("a", f"{rom} {t_rom}")], title_han=[("a", han + t_han)],
-                             names=people, main_entry=role != "zhu bian",
-                             resp=f"{', '.join(p.rom.replace(',', '') for p in people)} {data_zh.ROLES[role][0]}",
-                             resp_han=f"{'，'.join(p.han for p in people)}{data_zh.ROLES[role][1]}",
-                             year=rng.randint(1985, 2022), extent=f"{rng.randint(160, 680)} pages",
-                             illus=rng.random() < 0.6, size=rng.choice([21, 23, 24, 26]),
-                             cn_subjects=[f"651 {han} {sub_cn}"], lcsh=[lcsh.format(p=lcsh_place, z=z)],
-                             clc=clc or data_zh.REGIONS[region][0], region=region,
-                             lcc=f"{data_zh.REGIONS[region][1]} .{roman(rom)[0]}{rng.randint(20, 99)}",
-                             summary=f"本书{phrase.format(h=han)}。", bibliography=rng.random() < 0.5)
+                ed = Edition(
+                    key=f"topic:{han}:{t_han}",
+                    category="topic",
+                    lang="chi",
+                    title=[("a", f"{rom} {t_rom}")],
+                    title_han=[("a", han + t_han)],
+                    names=people,
+                    main_entry=role != "zhu bian",
+                    resp=f"{', '.join(p.rom.replace(',', '') for p in people)} {data_zh.ROLES[role][0]}",
+                    resp_han=f"{'，'.join(p.han for p in people)}{data_zh.ROLES[role][1]}",
+                    year=rng.randint(1985, 2022),
+                    extent=f"{rng.randint(160, 680)} pages",
+                    illus=rng.random() < 0.6,
+                    size=rng.choice([21, 23, 24, 26]),
+                    cn_subjects=[f"651 {han} {sub_cn}"],
+                    lcsh=[lcsh.format(p=lcsh_place, z=z)],
+                    clc=clc or data_zh.REGIONS[region][0],
+                    region=region,
+                    lcc=f"{data_zh.REGIONS[region][1]} .{roman(rom)[0]}{rng.randint(20, 99)}",
+                    summary=f"本书{phrase.format(h=han)}。",
+                    bibliography=rng.random() < 0.5,
+                )
                 if rng.random() < 0.3:
                     ed.series_han, ed.series = rng.choice(data_zh.REGION_SERIES[region])
                 self.chinese_publisher(ed, rng.choice(data_zh.REGION_PUBLISHERS[region]))
@@ -302,19 +364,31 @@ class PoolBuilder:
         compiler = self.person((s_han, s_rom))
         compiler.relator = "compiler"
         where = f"{place_rom} " if place_rom else ""
-        ed = Edition(key=f"gen:{place_han}:{s_han}:{kind[0]}", category="genealogy", lang="chi",
-                     title=[("a", f"{where}{s_rom} shi {kind[1]}")], title_han=[("a", f"{place_han}{s_han}氏{kind[0]}")],
-                     names=[compiler], resp=f"{compiler.rom.replace(',', '')} zuan xiu", resp_han=f"{compiler.han}纂修",
-                     cn_subjects=[f"600 {s_han}氏 $v 家谱"] + ([f"651 {place_han} $v 家谱"] if place_han else []),
-                     lcsh=[f"600 {s_rom} family"] + ([f"651 {_lcsh_place(place_rom, 'city', region)} $v Genealogy"]
-                                                     if place_han else []),
-                     clc="K820.9", lcc=f"CS1169 .{s_rom[0]}{rng.randint(20, 99)}", region=region,
-                     summary=f"记述{place_han}{s_han}氏家族的源流、世系、人物传记、家训及祠堂资料。")
+        ed = Edition(
+            key=f"gen:{place_han}:{s_han}:{kind[0]}",
+            category="genealogy",
+            lang="chi",
+            title=[("a", f"{where}{s_rom} shi {kind[1]}")],
+            title_han=[("a", f"{place_han}{s_han}氏{kind[0]}")],
+            names=[compiler],
+            resp=f"{compiler.rom.replace(',', '')} zuan xiu",
+            resp_han=f"{compiler.han}纂修",
+            cn_subjects=[f"600 {s_han}氏 $v 家谱"] + ([f"651 {place_han} $v 家谱"] if place_han else []),
+            lcsh=[f"600 {s_rom} family"]
+            + ([f"651 {_lcsh_place(place_rom, 'city', region)} $v Genealogy"] if place_han else []),
+            clc="K820.9",
+            lcc=f"CS1169 .{s_rom[0]}{rng.randint(20, 99)}",
+            region=region,
+            summary=f"记述{place_han}{s_han}氏家族的源流、世系、人物传记、家训及祠堂资料。",
+        )
         if old:
             ed.year = year or rng.randint(1862, 1948)
             ed.publisher, ed.publisher_han = hall_rom, hall_han
-            ed.place, ed.place_han = (f"[{place_rom}]", f"[{place_han}]") if place_han else \
-                ("[Place of publication not identified]", "[出版地不详]")
+            ed.place, ed.place_han = (
+                (f"[{place_rom}]", f"[{place_han}]")
+                if place_han
+                else ("[Place of publication not identified]", "[出版地不详]")
+            )
             ed.date, ed.date_han = _reign_date(ed.year)
             ed.volumes = rng.randint(2, 24)
             ed.extent, ed.size = f"{ed.volumes} ce", rng.choice([26, 28, 29, 30, 32])
@@ -329,8 +403,10 @@ class PoolBuilder:
                 self.chinese_publisher(ed, "xianzhuang")
             else:
                 ed.publisher, ed.publisher_han = "[publisher not identified]", "[出版者不详]"
-                ed.place, ed.place_han = (place_rom or "[Place of publication not identified]",
-                                          place_han or "[出版地不详]")
+                ed.place, ed.place_han = (
+                    place_rom or "[Place of publication not identified]",
+                    place_han or "[出版地不详]",
+                )
                 ed.date = ed.date_han = str(ed.year)
             pages = rng.randint(300, 1800)
             ed.extent = f"{pages} pages" if pages < 900 else f"{(pages + 599) // 600} volumes ({pages} pages)"
@@ -344,18 +420,21 @@ class PoolBuilder:
         hlm.holders = ("PKU", "THU", "CAPLIB", "SHL", "RPL")
         spence = eng["eng:The search for modern China:norton:1990"]
         spence.holders = ("PKU", "THU", "CAPLIB", "SHL", "RPL")
-        bjz = self.gazetteer("北京", "Bei|jing", "capital", "beijing", data_zh.BEIJING_ZHI_PARTS[0],
-                             year=2002, publisher="bjcbs")
+        bjz = self.gazetteer(
+            "北京", "Bei|jing", "capital", "beijing", data_zh.BEIJING_ZHI_PARTS[0], year=2002, publisher="bjcbs"
+        )
         bjz.holders = ("PKU", "CAPLIB", "THU", "SHL")
         shx = self.gazetteer("上海", "Shang|hai", "county", "shanghai", year=1993, publisher="shrm")
         shx.key, shx.holders = "gaz:上海县", ("SHL", "PKU", "CAPLIB")
-        shx.names[0] = Name("Shanghai xian xian zhi bian zuan wei yuan hui", "上海县县志编纂委员会",
-                            relator="compiler", corporate=True)
+        shx.names[0] = Name(
+            "Shanghai xian xian zhi bian zuan wei yuan hui", "上海县县志编纂委员会", relator="compiler", corporate=True
+        )
         shx.resp, shx.resp_han = "Shanghai xian xian zhi bian zuan wei yuan hui bian", "上海县县志编纂委员会编"
         shx.cn_subjects = ["651 上海县 $x 地方志"]
         tongzhi = self.old_gazetteer()
-        wang = self.genealogy("", "", data_zh.SURNAMES[0], data_zh.GENEALOGY_KINDS[0], old=True,
-                              region="shanghai", year=1921)
+        wang = self.genealogy(
+            "", "", data_zh.SURNAMES[0], data_zh.GENEALOGY_KINDS[0], old=True, region="shanghai", year=1921
+        )
         wang.names[0] = Name("Wang, Chengzu", "王承祖", relator="compiler")
         wang.resp, wang.resp_han = "Wang Chengzu zuan xiu", "王承祖纂修"
         traditionalise(wang)
@@ -368,18 +447,45 @@ class PoolBuilder:
 
     def old_gazetteer(self) -> Edition:
         """同治上海县志, reprinted in Taibei in 1975: a reprint, Traditional script, no ISBN."""
-        ed = Edition(key="gaz:同治上海县志", category="gazetteer", lang="chi", region="shanghai",
-                     title=[("a", "[Tongzhi] Shanghai xian zhi")], title_han=[("a", "[同治]上海縣志")],
-                     names=[Name("Ying, Baoshi", "應寶時", relator="compiler"), Name("Yu, Yue", "俞樾", "1821-1907", "compiler")],
-                     resp="Ying Baoshi xiu ; Yu Yue zuan", resp_han="應寶時修 ; 俞樾纂", traditional=True,
-                     place="Taibei", place_han="臺北", publisher="Cheng wen chu ban she", publisher_han="成文出版社",
-                     date="Min guo 64 [1975]", date_han="民國64[1975]", year=1975, original_year=1872, country="ch ",
-                     volumes=4, extent="4 volumes (2526 pages)", illus=True, size=22,
-                     series="Zhongguo fang zhi cong shu. Hua zhong di fang", series_han="中國方志叢書. 華中地方",
-                     series_vol="di 169 hao", series_vol_han="第169號",
-                     notes=[("Reprint of the Tongzhi 11 nian [1872] ed.", "據清同治十一年刊本影印")],
-                     cn_subjects=["651 上海县 $x 地方志 $y 清代"], lcsh=["651 Shanghai Xian (China) $v Gazetteers"],
-                     clc="K295.1", lcc="DS796.S2 S53 1975", holders=("SHL", "PKU", "RPL"), oclc="2541178")
+        ed = Edition(
+            key="gaz:同治上海县志",
+            category="gazetteer",
+            lang="chi",
+            region="shanghai",
+            title=[("a", "[Tongzhi] Shanghai xian zhi")],
+            title_han=[("a", "[同治]上海縣志")],
+            names=[
+                Name("Ying, Baoshi", "應寶時", relator="compiler"),
+                Name("Yu, Yue", "俞樾", "1821-1907", "compiler"),
+            ],
+            resp="Ying Baoshi xiu ; Yu Yue zuan",
+            resp_han="應寶時修 ; 俞樾纂",
+            traditional=True,
+            place="Taibei",
+            place_han="臺北",
+            publisher="Cheng wen chu ban she",
+            publisher_han="成文出版社",
+            date="Min guo 64 [1975]",
+            date_han="民國64[1975]",
+            year=1975,
+            original_year=1872,
+            country="ch ",
+            volumes=4,
+            extent="4 volumes (2526 pages)",
+            illus=True,
+            size=22,
+            series="Zhongguo fang zhi cong shu. Hua zhong di fang",
+            series_han="中國方志叢書. 華中地方",
+            series_vol="di 169 hao",
+            series_vol_han="第169號",
+            notes=[("Reprint of the Tongzhi 11 nian [1872] ed.", "據清同治十一年刊本影印")],
+            cn_subjects=["651 上海县 $x 地方志 $y 清代"],
+            lcsh=["651 Shanghai Xian (China) $v Gazetteers"],
+            clc="K295.1",
+            lcc="DS796.S2 S53 1975",
+            holders=("SHL", "PKU", "RPL"),
+            oclc="2541178",
+        )
         return ed
 
 
@@ -392,13 +498,15 @@ def _s2t():
 
 def traditionalise(ed: Edition) -> None:
     """Han forms as an old book prints them: Traditional characters (headings stay Simplified)."""
+
     def t(text: str) -> str:
         return _s2t().convert(text).replace("誌", "志") if text else text
 
     ed.traditional = True
     ed.title_han = [(c, t(v)) for c, v in ed.title_han]
-    ed.resp_han, ed.place_han, ed.publisher_han, ed.date_han = map(t, (ed.resp_han, ed.place_han,
-                                                                       ed.publisher_han, ed.date_han))
+    ed.resp_han, ed.place_han, ed.publisher_han, ed.date_han = map(
+        t, (ed.resp_han, ed.place_han, ed.publisher_han, ed.date_han)
+    )
     ed.notes = [(rom, t(han)) for rom, han in ed.notes]
     for name in ed.names:
         name.han = t(name.han)
@@ -472,5 +580,5 @@ def build_pool(seed: int, titles: int) -> list[Edition]:
         open_ = [c for c in ("topic", "gazetteer", "genealogy", "chi", "eng") if quotas[c] < len(candidates[c])]
         quotas[min(open_, key=lambda c: quotas[c] / SHARES[c])] += 1
     for category in CATEGORIES:
-        pool.extend(candidates[category][:quotas[category]])
+        pool.extend(candidates[category][: quotas[category]])
     return pool

@@ -27,6 +27,7 @@ True instance = the source record (its position); true work = the source's autho
 point (1XX name + uniform title with its language, else title proper), case- and punctuation-folded,
 computed before any re-cataloguing noise: a translation (240 $l) is a work of its own.
 """
+
 from __future__ import annotations
 
 import json
@@ -45,13 +46,37 @@ from graph.identity.romanization import is_wade_giles, to_wade_giles
 from graph.load.sources import SourceRecord
 from graph.load.sources.marc import read_marc
 
-MEMBER_CODES = ["PKU", "THU", "FDU", "SJTU", "NJU", "ZJU", "WHU", "SYSU", "NKU", "SDU",
-                "JLU", "HIT", "XJTU", "SCU", "CQU", "LZU"]
+MEMBER_CODES = [
+    "PKU",
+    "THU",
+    "FDU",
+    "SJTU",
+    "NJU",
+    "ZJU",
+    "WHU",
+    "SYSU",
+    "NKU",
+    "SDU",
+    "JLU",
+    "HIT",
+    "XJTU",
+    "SCU",
+    "CQU",
+    "LZU",
+]
 WADE_GILES_MEMBER, HAN_MEMBER = "WGL", "HAN"
-CHINESE_HOLDING = 0.6         # chance the Wade-Giles or the Han-only member holds a Chinese source
-APOSTROPHES = ("'", "’", "‘", "ʻ")   # the forms of the Wade-Giles aspiration mark seen in records
-ABBREVIATIONS = [("University", "Univ."), ("Company", "Co."), (" and ", " & "), ("Incorporated", "Inc."),
-                 ("Publishing", "Pub."), ("Publishers", "Pubs."), ("Limited", "Ltd."), ("Press", "Pr.")]
+CHINESE_HOLDING = 0.6  # chance the Wade-Giles or the Han-only member holds a Chinese source
+APOSTROPHES = ("'", "’", "‘", "ʻ")  # the forms of the Wade-Giles aspiration mark seen in records
+ABBREVIATIONS = [
+    ("University", "Univ."),
+    ("Company", "Co."),
+    (" and ", " & "),
+    ("Incorporated", "Inc."),
+    ("Publishing", "Pub."),
+    ("Publishers", "Pubs."),
+    ("Limited", "Ltd."),
+    ("Press", "Pr."),
+]
 
 
 @dataclass
@@ -59,7 +84,7 @@ class Variation:
     """How often a member's copy differs from the source, per record (probabilities)."""
 
     drop_isbn: float = 0.10
-    isbn_form: float = 0.5        # re-write ISBN-10 <-> -13, hyphens or qualifiers
+    isbn_form: float = 0.5  # re-write ISBN-10 <-> -13, hyphens or qualifiers
     drop_lccn: float = 0.5
     drop_oclc: float = 0.3
     title_case: float = 0.3
@@ -68,17 +93,17 @@ class Variation:
     drop_responsibility: float = 0.2
     drop_subtitle: float = 0.1
     vernacular_swap: float = 0.3  # 880 title moved into 245 (vernacular-only cataloguing)
-    romanised_only: float = 0.3   # 880s dropped
+    romanised_only: float = 0.3  # 880s dropped
     drop_publisher: float = 0.05
     abbreviate_publisher: float = 0.2
     date_form: float = 0.2
-    drop_field: float = 0.2       # each of notes, subjects, added entries, series, 050, 082, 300
+    drop_field: float = 0.2  # each of notes, subjects, added entries, series, 050, 082, 300
     drop_uniform_title: float = 0.05
-    extra_field: float = 0.2      # local notes and keywords
+    extra_field: float = 0.2  # local notes and keywords
     isbn_typo: float = 0.01
     # hard cases planted at the source level (per source record)
-    shared_isbn: float = 0.002    # another book printed with this ISBN
-    reprint: float = 0.005        # a reprint by another publisher carrying this ISBN
+    shared_isbn: float = 0.002  # another book printed with this ISBN
+    reprint: float = 0.005  # a reprint by another publisher carrying this ISBN
 
 
 @dataclass
@@ -148,10 +173,19 @@ def _sources(paths: Iterable[str | Path], limit: int | None) -> Iterator[pymarc.
                 return
 
 
-def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int = 5,
-             records: int | None = None, limit: int | None = None, seed: int = 1,
-             variation: Variation | None = None, progress: Callable[[int], None] | None = None,
-             wade_giles: bool = False, han_only: bool = False) -> GenerateReport:
+def generate(
+    sources: Iterable[str | Path],
+    out_dir: str | Path,
+    *,
+    members: int = 5,
+    records: int | None = None,
+    limit: int | None = None,
+    seed: int = 1,
+    variation: Variation | None = None,
+    progress: Callable[[int], None] | None = None,
+    wade_giles: bool = False,
+    han_only: bool = False,
+) -> GenerateReport:
     """Write an alliance of ``members`` libraries built from the MARC records in ``sources``.
 
     ``limit`` caps the source records used; ``records`` is the total number of member records
@@ -165,8 +199,11 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     if not 2 <= members <= len(MEMBER_CODES):
         raise ValueError(f"members must be between 2 and {len(MEMBER_CODES)}")
     codes = MEMBER_CODES[:members]
-    habits = {code: habit for code, habit, wanted in ((WADE_GILES_MEMBER, "wade-giles", wade_giles),
-                                                      (HAN_MEMBER, "han", han_only)) if wanted}
+    habits = {
+        code: habit
+        for code, habit, wanted in ((WADE_GILES_MEMBER, "wade-giles", wade_giles), (HAN_MEMBER, "han", han_only))
+        if wanted
+    }
     out = Path(out_dir)
     (out / "members").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -203,8 +240,9 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
                         copy = recatalogue(source, code, control, member_rng, _KEEP_SCRIPTS)
                         (_in_wade_giles if habits[code] == "wade-giles" else _in_han)(copy, member_rng)
                     else:
-                        copy = recatalogue(source, code, control, member_rng, var,
-                                           copies=1 + int(weight > 4) + int(weight > 20))
+                        copy = recatalogue(
+                            source, code, control, member_rng, var, copies=1 + int(weight > 4) + int(weight > 20)
+                        )
                     writers[code].write(copy.as_marc())
                     truth.write(f"{code}\t{control}\ts{i}\t{work}\t{language}\n")
                     report.records += 1
@@ -219,18 +257,31 @@ def generate(sources: Iterable[str | Path], out_dir: str | Path, *, members: int
     report.members = [*codes, *habits]
     report.seconds = round(time.perf_counter() - started, 1)
     names = {"wade-giles": "catalogues Chinese in Wade-Giles", "han": "catalogues Chinese in Han characters only"}
-    (out / "members.json").write_text(json.dumps(
-        [{"code": code, "name": f"Member library {code}", "file": f"members/{code}.mrc"} for code in codes]
-        + [{"code": code, "name": f"Member library {code} ({names[habit]})", "file": f"members/{code}.mrc",
-            "habit": habit} for code, habit in habits.items()], indent=2) + "\n")
+    (out / "members.json").write_text(
+        json.dumps(
+            [{"code": code, "name": f"Member library {code}", "file": f"members/{code}.mrc"} for code in codes]
+            + [
+                {
+                    "code": code,
+                    "name": f"Member library {code} ({names[habit]})",
+                    "file": f"members/{code}.mrc",
+                    "habit": habit,
+                }
+                for code, habit in habits.items()
+            ],
+            indent=2,
+        )
+        + "\n"
+    )
     (out / "summary.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n")
     return report
 
 
-def _planted(pool: Iterable[pymarc.Record], rng: random.Random, var: Variation,
-             report: GenerateReport) -> Iterator[tuple[pymarc.Record, str]]:
+def _planted(
+    pool: Iterable[pymarc.Record], rng: random.Random, var: Variation, report: GenerateReport
+) -> Iterator[tuple[pymarc.Record, str]]:
     """(source, true work) pairs: the sources, some carrying an earlier book's ISBN, plus reprints."""
-    isbns: list[str] = []        # a reservoir of ISBNs seen so far
+    isbns: list[str] = []  # a reservoir of ISBNs seen so far
     publishers: list[str] = []
     for record in pool:
         report.sources += 1
@@ -253,8 +304,11 @@ def _planted(pool: Iterable[pymarc.Record], rng: random.Random, var: Variation,
                 date = next(iter(f.get_subfields("c")), "") or _f008(reprint)[7:11]
                 year = re.search(r"\d{4}", date)
                 new_date = str(int(year.group(0)) + rng.randint(3, 40) if year else 2001) + "."
-                f.subfields = [Subfield("a", "New York :"), Subfield("b", rng.choice(publishers)),
-                               Subfield("c", new_date)]
+                f.subfields = [
+                    Subfield("a", "New York :"),
+                    Subfield("b", rng.choice(publishers)),
+                    Subfield("c", new_date),
+                ]
             reprint["001"].data = (reprint["001"].data or "").strip() + "-reprint"
             report.reprints += 1
             yield reprint, work
@@ -270,8 +324,9 @@ def _copy(record: pymarc.Record) -> pymarc.Record:
 
 
 # re-cataloguing --------------------------------------------------------------------------
-def recatalogue(source: pymarc.Record, code: str, control: str, rng: random.Random, var: Variation,
-                copies: int = 1) -> pymarc.Record:
+def recatalogue(
+    source: pymarc.Record, code: str, control: str, rng: random.Random, var: Variation, copies: int = 1
+) -> pymarc.Record:
     """One member's own record for the edition ``source`` describes."""
     rec = _copy(source)
     rec.remove_fields("001", "003", "005", "040", "852", "876")
@@ -291,21 +346,41 @@ def recatalogue(source: pymarc.Record, code: str, control: str, rng: random.Rand
     _title(rec, rng, var)
     _vernacular(rec, rng, var)
     _publication(rec, rng, var)
-    for tags in (("500", "504", "505", "520"), ("600", "610", "650", "651", "655"), ("700", "710", "711"),
-                 ("490", "830"), ("050",), ("082",), ("300",)):
+    for tags in (
+        ("500", "504", "505", "520"),
+        ("600", "610", "650", "651", "655"),
+        ("700", "710", "711"),
+        ("490", "830"),
+        ("050",),
+        ("082",),
+        ("300",),
+    ):
         if rng.random() < var.drop_field:
             rec.remove_fields(*tags)
     if rng.random() < var.drop_uniform_title:
         rec.remove_fields("240")
     if rng.random() < var.extra_field:
-        rec.add_ordered_field(Field("590", Indicators(" ", " "), [Subfield("a", f"{code} copy: gift of the alumni association.")]))
+        rec.add_ordered_field(
+            Field("590", Indicators(" ", " "), [Subfield("a", f"{code} copy: gift of the alumni association.")])
+        )
     if rng.random() < var.extra_field / 2:
-        rec.add_ordered_field(Field("653", Indicators(" ", " "), [Subfield("a", rng.choice(["Local", "Reserve", "Textbook"]))]))
+        rec.add_ordered_field(
+            Field("653", Indicators(" ", " "), [Subfield("a", rng.choice(["Local", "Reserve", "Textbook"]))])
+        )
     call = next((" ".join(f.get_subfields("a", "b")) for f in source.get_fields("050", "082")), "")
     for n in range(copies):
-        rec.add_ordered_field(Field("852", Indicators("0", " "), [
-            Subfield("a", code), Subfield("b", rng.choice(["Main", "Stacks", "Annex", "Reading room"])),
-            Subfield("h", call or f"LOCAL {control}"), Subfield("p", f"{control}{n:02d}")]))
+        rec.add_ordered_field(
+            Field(
+                "852",
+                Indicators("0", " "),
+                [
+                    Subfield("a", code),
+                    Subfield("b", rng.choice(["Main", "Stacks", "Annex", "Reading room"])),
+                    Subfield("h", call or f"LOCAL {control}"),
+                    Subfield("p", f"{control}{n:02d}"),
+                ],
+            )
+        )
     return rec
 
 
@@ -394,7 +469,7 @@ def _title(rec: pymarc.Record, rng: random.Random, var: Variation) -> None:
             f.indicator2 = "0"  # the article stays, the indicator forgets it
         elif f.subfields and f.subfields[0].code == "a":
             head = f.subfields[0].value
-            f.subfields[0] = Subfield("a", head[int(ind2):].lstrip().capitalize())
+            f.subfields[0] = Subfield("a", head[int(ind2) :].lstrip().capitalize())
             f.indicator2 = "0"
 
 
@@ -439,8 +514,15 @@ def _publication(rec: pymarc.Record, rng: random.Random, var: Variation) -> None
 
 # the members that catalogue Chinese their own way ------------------------------------------------
 # Their copies keep the source's scripts as they are (the habit below decides them) and its fields.
-_KEEP_SCRIPTS = Variation(vernacular_swap=0.0, romanised_only=0.0, title_case=0.0, drop_field=0.0,
-                          drop_uniform_title=0.0, extra_field=0.0, isbn_typo=0.0)
+_KEEP_SCRIPTS = Variation(
+    vernacular_swap=0.0,
+    romanised_only=0.0,
+    title_case=0.0,
+    drop_field=0.0,
+    drop_uniform_title=0.0,
+    extra_field=0.0,
+    isbn_typo=0.0,
+)
 _ROMANISED = {"100": "a", "245": "abnpc", "260": "ab", "264": "ab"}
 
 
@@ -468,8 +550,9 @@ def _in_wade_giles(rec: pymarc.Record, rng: random.Random) -> None:
             for s in f.subfields:
                 # a parallel title (after " =") is in another language: "A new view of the Chinese philosophy"
                 convert = s.code in codes and not (tag == "245" and parallel and s.code == "b")
-                subfields.append(Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe)
-                                          if convert else s.value))
+                subfields.append(
+                    Subfield(s.code, to_wade_giles(s.value, marks=marks, apostrophe=apostrophe) if convert else s.value)
+                )
                 parallel = s.value.rstrip().endswith("=")
             f.subfields = subfields
     if rng.random() < 0.5:

@@ -4,6 +4,7 @@ Chinese editions are described as MARC 21 describes CJK: romanised (pinyin) in t
 fields, each linked by ``$6`` to an 880 in Han characters (``245 $6 880-01`` and
 ``880 $6 245-01/$1``). Holdings are one 852 per copy.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,11 @@ END_PUNCT = (".", "?", "!", "]", ")", "-")
 
 
 def _field(tag: str, ind: str, subs: list[tuple[str, str]]) -> pymarc.Field:
-    return pymarc.Field(tag=tag, indicators=pymarc.Indicators(ind[0], ind[1]),
-                        subfields=[pymarc.Subfield(code, value) for code, value in subs if value])
+    return pymarc.Field(
+        tag=tag,
+        indicators=pymarc.Indicators(ind[0], ind[1]),
+        subfields=[pymarc.Subfield(code, value) for code, value in subs if value],
+    )
 
 
 def _control(tag: str, data: str) -> pymarc.Field:
@@ -46,7 +50,7 @@ def isbd_245(subs: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def parse_heading(spec: str) -> tuple[str, list[tuple[str, str]]]:
-    """"651 北京 $x 地方志" -> ("651", [(a, 北京), (x, 地方志)])."""
+    """ "651 北京 $x 地方志" -> ("651", [(a, 北京), (x, 地方志)])."""
     tag, rest = spec.split(" ", 1)
     parts = rest.split(" $")
     return tag, [("a", parts[0].strip())] + [(p[0], p[1:].strip()) for p in parts[1:]]
@@ -71,7 +75,9 @@ class RecordBuilder:
         if han_subs and self.paired:
             n = len(self.vernacular) + 1
             self.fields.append(_field(tag, ind, [("6", f"880-{n:02d}")] + subs))
-            self.vernacular.append(_field("880", ind, [("6", f"{tag}-{n:02d}/$1")] + [(c, v) for c, v in han_subs if v]))
+            self.vernacular.append(
+                _field("880", ind, [("6", f"{tag}-{n:02d}/$1")] + [(c, v) for c, v in han_subs if v])
+            )
         else:
             self.fields.append(_field(tag, ind, subs))
 
@@ -82,16 +88,28 @@ class RecordBuilder:
         changed = entered + timedelta(days=rng.randint(0, 600), seconds=rng.randint(0, 86399))
         rda = entered.year >= lib.rda_since
         copied = ed.lang == "eng" and self.chinese_library
-        record = pymarc.Record(to_unicode=True, force_utf8=True,
-                               leader=f"00000nam a2200000 {'i' if rda else 'a'} 4500")
-        self.fields = [_control("001", local_id), _control("003", lib.org),
-                       _control("005", f"{changed:%Y%m%d}{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}"
-                                       f"{rng.randint(0, 59):02d}.0"),
-                       _control("008", self.f008(entered, copied))]
+        record = pymarc.Record(to_unicode=True, force_utf8=True, leader=f"00000nam a2200000 {'i' if rda else 'a'} 4500")
+        self.fields = [
+            _control("001", local_id),
+            _control("003", lib.org),
+            _control(
+                "005", f"{changed:%Y%m%d}{rng.randint(0, 23):02d}{rng.randint(0, 59):02d}{rng.randint(0, 59):02d}.0"
+            ),
+            _control("008", self.f008(entered, copied)),
+        ]
         self.identifiers()
         org = lib.org
-        self.add("040", "  ", [("a", "DLC" if copied else org), ("b", "eng" if copied or not self.chinese_library else "chi"),
-                               ("e", "rda" if rda else ""), ("c", "DLC" if copied else org), ("d", org if copied else "")])
+        self.add(
+            "040",
+            "  ",
+            [
+                ("a", "DLC" if copied else org),
+                ("b", "eng" if copied or not self.chinese_library else "chi"),
+                ("e", "rda" if rda else ""),
+                ("c", "DLC" if copied else org),
+                ("d", org if copied else ""),
+            ],
+        )
         if lib.code == "RPL" and ed.lang == "chi":
             self.add("043", "  ", [("a", "a-cc---")])
         self.classification(copied)
@@ -119,8 +137,10 @@ class RecordBuilder:
         government = "l" if ed.category == "gazetteer" and not ed.traditional else " "
         index = "1" if ed.bibliography and ed.lang == "eng" else "0"
         source = " " if copied else "d" if self.chinese_library else "c"
-        value = (f"{entered:%y%m%d}{kind}{ed.year:04d}{date2}{ed.country}{illus}  {contents}{government}00{index} "
-                 f"{'1' if ed.fiction else '0'} {ed.lang} {source}")
+        value = (
+            f"{entered:%y%m%d}{kind}{ed.year:04d}{date2}{ed.country}{illus}  {contents}{government}00{index} "
+            f"{'1' if ed.fiction else '0'} {ed.lang} {source}"
+        )
         assert len(value) == 40, value
         return value
 
@@ -133,7 +153,7 @@ class RecordBuilder:
             d10 = ed.isbn10.replace("-", "") if ed.isbn10 else None
             style = lib.isbn_style
             if d10 and style in ("13", "13-") and rng.random() < 0.15:
-                style = "10" if style == "13" else "10-"     # a cataloguer copying the book's own ISBN-10
+                style = "10" if style == "13" else "10-"  # a cataloguer copying the book's own ISBN-10
             value = {"13": d13, "13-": ed.isbn13, "10-": ed.isbn10 or ed.isbn13, "10": d10 or d13, "13q": d13}[style]
             subs = [("a", value)]
             if style == "13" and rng.random() < 0.3:
@@ -221,8 +241,11 @@ class RecordBuilder:
             else:
                 self.add("500", "  ", [("a", _end(rom))], [("a", han)] if han else None)
         if ed.bibliography and rng.random() < 0.7:
-            text = "含参考文献" if self.chinese_library and ed.lang == "chi" else \
-                "Includes bibliographical references" + (" and index." if ed.lang == "eng" else ".")
+            text = (
+                "含参考文献"
+                if self.chinese_library and ed.lang == "chi"
+                else "Includes bibliographical references" + (" and index." if ed.lang == "eng" else ".")
+            )
             self.add("504", "  ", [("a", text)])
         chance = 0.8 if self.lib.code == "RPL" else 0.6
         if ed.summary and rng.random() < chance and (ed.lang == "eng" or self.chinese_library):
@@ -249,11 +272,23 @@ class RecordBuilder:
             else:
                 self.call = (ed.clc, str(rng.randint(1, 480)))
         b, c = lib.location(ed, extra=i > 0 and rng.random() < 0.5)
-        restricted = ed.traditional or ed.category == "genealogy" or (ed.category == "gazetteer" and self.chinese_library)
-        self.add("852", ("0" if lib.scheme == "lcc" else "8") + " ",
-                 [("a", lib.org), ("b", b), ("c", c), ("h", self.call[0]), ("i", self.call[1]), ("p", barcode),
-                  ("t", str(i + 1) if copies > 1 else ""),
-                  ("z", RESTRICTED["chi" if self.chinese_library else "eng"] if restricted else "")])
+        restricted = (
+            ed.traditional or ed.category == "genealogy" or (ed.category == "gazetteer" and self.chinese_library)
+        )
+        self.add(
+            "852",
+            ("0" if lib.scheme == "lcc" else "8") + " ",
+            [
+                ("a", lib.org),
+                ("b", b),
+                ("c", c),
+                ("h", self.call[0]),
+                ("i", self.call[1]),
+                ("p", barcode),
+                ("t", str(i + 1) if copies > 1 else ""),
+                ("z", RESTRICTED["chi" if self.chinese_library else "eng"] if restricted else ""),
+            ],
+        )
 
 
 def lcc_call_number(ed: Edition) -> tuple[str, str]:

@@ -1,4 +1,5 @@
 """The store: one interface (:class:`graph.store.base.Store`), an embedded pyoxigraph implementation."""
+
 from __future__ import annotations
 
 from graph.identity.uris import Minter

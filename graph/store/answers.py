@@ -5,6 +5,7 @@
 evaluates in worker processes that can be killed at the deadline
 (:mod:`graph.store.pool`), the remote store streams the server's answer.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,8 @@ class Limits:
 
 @dataclass
 class Answer:
-    kind: str          # "solutions", "boolean" or "graph"
-    format: str        # short name of the serialisation (graph.formats)
+    kind: str  # "solutions", "boolean" or "graph"
+    format: str  # short name of the serialisation (graph.formats)
     media_type: str
     body: bytes
 
@@ -72,8 +73,10 @@ class BoundedWriter:
     def write(self, data) -> int:
         self.size += len(data)
         if self.size > self.limit:
-            raise QueryTooLarge(f"the answer is larger than the limit of {self.limit:,} bytes; "
-                                "narrow the query or page through it with LIMIT and OFFSET")
+            raise QueryTooLarge(
+                f"the answer is larger than the limit of {self.limit:,} bytes; "
+                "narrow the query or page through it with LIMIT and OFFSET"
+            )
         self._parts.append(bytes(data))
         return len(data)
 

@@ -7,6 +7,7 @@ together with switching off whatever it replaces, so readers see the old catalog
 or the new one and never half of either. A crash mid-write leaves an inactive graph
 that the next writer removes.
 """
+
 from __future__ import annotations
 
 import abc
@@ -18,10 +19,17 @@ from pyoxigraph import NamedNode, Quad, RdfFormat
 from graph.store.answers import Limits, QueryFailed, QuerySyntaxError, serialise
 from graph.store.errors import StoreBusy, StoreError
 
-__all__ = ["ABOUT_CHUNK", "Batch", "RdfFile", "SerializedTriples", "Store", "StoreBusy", "StoreError", "Triple",
-           "parsed_triples"]
-
-
+__all__ = [
+    "ABOUT_CHUNK",
+    "Batch",
+    "RdfFile",
+    "SerializedTriples",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "Triple",
+    "parsed_triples",
+]
 
 
 @dataclass
@@ -65,7 +73,7 @@ class RdfFile:
     """An RDF document of triples on disk (a Graph Store upload), loaded without reading it into memory."""
 
     path: str
-    format: RdfFormat         # a triple format
+    format: RdfFormat  # a triple format
     base_iri: str | None = None
 
 
@@ -73,16 +81,25 @@ def parsed_triples(files: Iterable[RdfFile]) -> list[Triple]:
     """Every triple of ``files``, parsed completely (a syntax error raises SyntaxError before any write)."""
     from pyoxigraph import parse
 
-    return [(t.subject, t.predicate, t.object) for f in files
-            for t in parse(path=f.path, format=f.format, base_iri=f.base_iri)]
+    return [
+        (t.subject, t.predicate, t.object)
+        for f in files
+        for t in parse(path=f.path, format=f.format, base_iri=f.base_iri)
+    ]
 
 
 class Store(abc.ABC):
     """The store interface the rest of the product is written against."""
 
     @abc.abstractmethod
-    def query(self, sparql: str, *, default_graph: list[NamedNode] | None = None,
-              named_graphs: list[NamedNode] | None = None, base_iri: str | None = None):
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graph: list[NamedNode] | None = None,
+        named_graphs: list[NamedNode] | None = None,
+        base_iri: str | None = None,
+    ):
         """Run a SPARQL query over the union of active graphs; returns pyoxigraph results.
 
         Without ``default_graph``/``named_graphs`` the default graph is the union of the
@@ -90,9 +107,17 @@ class Store(abc.ABC):
         active graphs, unless the query names its dataset with FROM / FROM NAMED.
         """
 
-    def answer(self, query: str, *, default_graph: list | None = None, named_graphs: list | None = None,
-               results_format: str = "json", graph_format: str = "turtle", limits=None,
-               base_iri: str | None = None):
+    def answer(
+        self,
+        query: str,
+        *,
+        default_graph: list | None = None,
+        named_graphs: list | None = None,
+        results_format: str = "json",
+        graph_format: str = "turtle",
+        limits=None,
+        base_iri: str | None = None,
+    ):
         """A client's query, answered serialised (:class:`graph.store.answers.Answer`).
 
         SELECT/ASK come as ``results_format``, CONSTRUCT/DESCRIBE as ``graph_format``
@@ -117,11 +142,19 @@ class Store(abc.ABC):
         """The named graphs queries see: the alliance graph and every active batch."""
 
     @abc.abstractmethod
-    def write_batch(self, member: str | None, triples: Iterable[Triple], *,
-                    replace: bool = False, fingerprint: str | None = None,
-                    sources: Iterable[str] = (), graph: NamedNode | None = None,
-                    renames: Callable[[], Iterable] | None = None,
-                    index_generation: int | None = None, derive: Callable | None = None) -> Batch:
+    def write_batch(
+        self,
+        member: str | None,
+        triples: Iterable[Triple],
+        *,
+        replace: bool = False,
+        fingerprint: str | None = None,
+        sources: Iterable[str] = (),
+        graph: NamedNode | None = None,
+        renames: Callable[[], Iterable] | None = None,
+        index_generation: int | None = None,
+        derive: Callable | None = None,
+    ) -> Batch:
         """Write ``triples`` as a new batch of ``member`` and switch it on atomically.
 
         ``replace`` switches off every other batch of the member in the same step; a
@@ -152,8 +185,7 @@ class Store(abc.ABC):
         return derive(self, batch.graph, live, batch.replaced, renames, owners, known=known)
 
     @abc.abstractmethod
-    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple], *,
-                      sources: Iterable[str] = ()) -> Batch:
+    def replace_graph(self, graph: NamedNode, triples: Iterable[Triple], *, sources: Iterable[str] = ()) -> Batch:
         """Replace the contents of one fixed-IRI graph (checked before the old data is touched)."""
 
     @abc.abstractmethod
@@ -216,8 +248,16 @@ class Store(abc.ABC):
         """Remove a graph and switch it off in one transaction; False if it did not exist."""
 
     @abc.abstractmethod
-    def run_update(self, sparql: str, *, base_iri: str | None = None, writes: Iterable = (),
-                   drops: Iterable = (), members: dict | None = None, reconcile: bool = False) -> None:
+    def run_update(
+        self,
+        sparql: str,
+        *,
+        base_iri: str | None = None,
+        writes: Iterable = (),
+        drops: Iterable = (),
+        members: dict | None = None,
+        reconcile: bool = False,
+    ) -> None:
         """Run a SPARQL Update and switch on the named graphs it ``writes`` (off those it ``drops``).
 
         ``writes``/``drops`` are graph IRIs (strings) found by :func:`graph.store.updates.effects`;

@@ -1,4 +1,5 @@
 """The embedded store: pyoxigraph in a data directory, zero set-up."""
+
 from __future__ import annotations
 
 import functools
@@ -69,8 +70,11 @@ class EmbeddedStore(Store):
         with self._cache_lock:
             if self._active is None:
                 ag = self.minter.alliance_graph
-                graphs = [q.subject for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)
-                          if isinstance(q.subject, ox.NamedNode)]  # batch graphs, named by IRI
+                graphs = [
+                    q.subject
+                    for q in self._ox.quads_for_pattern(None, ALLIANCE.active, TRUE, ag)
+                    if isinstance(q.subject, ox.NamedNode)
+                ]  # batch graphs, named by IRI
                 self._active = [ag, *sorted(graphs, key=lambda g: g.value)]
             return self._switches, self._active
 
@@ -96,7 +100,8 @@ class EmbeddedStore(Store):
                 time.sleep(0.002)
                 continue
             results = self._ox.query(
-                sparql, base_iri=base_iri,
+                sparql,
+                base_iri=base_iri,
                 default_graph=default_graph if default_graph is not None else [ox.DefaultGraph(), *active],
                 named_graphs=named_graphs if named_graphs is not None else active,
             )
@@ -126,18 +131,41 @@ class EmbeddedStore(Store):
     def query_workers(self):
         return self._pool
 
-    def answer(self, query, *, default_graph=None, named_graphs=None, results_format="json",
-               graph_format="turtle", limits=None, base_iri=None):
+    def answer(
+        self,
+        query,
+        *,
+        default_graph=None,
+        named_graphs=None,
+        results_format="json",
+        graph_format="turtle",
+        limits=None,
+        base_iri=None,
+    ):
         if self._pool is None:
-            return super().answer(query, default_graph=default_graph, named_graphs=named_graphs,
-                                  results_format=results_format, graph_format=graph_format, limits=limits,
-                                  base_iri=base_iri)
+            return super().answer(
+                query,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                results_format=results_format,
+                graph_format=graph_format,
+                limits=limits,
+                base_iri=base_iri,
+            )
+
         def iris(graphs):
             return None if graphs is None else ["" if isinstance(g, ox.DefaultGraph) else g.value for g in graphs]
 
-        return self._pool.answer(query, default_graph=iris(default_graph), named_graphs=iris(named_graphs),
-                                 results_format=results_format, graph_format=graph_format,
-                                 limits=limits or Limits(), base=self.minter.base, base_iri=base_iri)
+        return self._pool.answer(
+            query,
+            default_graph=iris(default_graph),
+            named_graphs=iris(named_graphs),
+            results_format=results_format,
+            graph_format=graph_format,
+            limits=limits or Limits(),
+            base=self.minter.base,
+            base_iri=base_iri,
+        )
 
     def checkpoint(self, path: str) -> None:
         """A consistent copy of the store at ``path`` (hard links), to open read-only elsewhere."""
@@ -174,23 +202,44 @@ class EmbeddedStore(Store):
         return len(self._ox)
 
     # writing -------------------------------------------------------------------
-    def write_batch(self, member, triples: Iterable[Triple], *, replace=False, fingerprint=None,
-                    sources=(), graph=None, renames=None, index_generation=None, derive=None) -> Batch:
+    def write_batch(
+        self,
+        member,
+        triples: Iterable[Triple],
+        *,
+        replace=False,
+        fingerprint=None,
+        sources=(),
+        graph=None,
+        renames=None,
+        index_generation=None,
+        derive=None,
+    ) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
                     raise StoreError("a batch needs a member or a graph")
                 graph = self.minter.batch_graph(member, uuid.uuid4().hex[:12])
-            batch = Batch(graph=graph, member=member.upper() if member else None,
-                          sources=list(sources), fingerprint=fingerprint, index_generation=index_generation)
+            batch = Batch(
+                graph=graph,
+                member=member.upper() if member else None,
+                sources=list(sources),
+                fingerprint=fingerprint,
+                index_generation=index_generation,
+            )
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             # what the union derivation will ask of this batch, kept on the way in (not read back)
             known = BatchStatements(self.minter.base) if derive is not None else None
             try:
                 if isinstance(triples, SerializedTriples):
-                    batch.triples = _bulk_load_stream(self._ox, triples.chunks, graph, self.scratch_parent,
-                                                      keep=known.add_chunk if known is not None else None)
+                    batch.triples = _bulk_load_stream(
+                        self._ox,
+                        triples.chunks,
+                        graph,
+                        self.scratch_parent,
+                        keep=known.add_chunk if known is not None else None,
+                    )
                 else:
                     counter = _Counter(triples, graph, keep=known.add if known is not None else None)
                     self._ox.bulk_extend(counter)
@@ -199,8 +248,11 @@ class EmbeddedStore(Store):
                 self._drop([graph])
                 raise StoreError(str(err)) from err
             faults.point("store.written")
-            batch.replaced = [b.graph for b in self.batches(member) if member and (
-                replace or (fingerprint and b.fingerprint == fingerprint))]
+            batch.replaced = [
+                b.graph
+                for b in self.batches(member)
+                if member and (replace or (fingerprint and b.fingerprint == fingerprint))
+            ]
             try:
                 renamed = list(renames()) if renames else []
                 rewrite = self._rewrite(batch, renamed)
@@ -237,9 +289,15 @@ class EmbeddedStore(Store):
                 raise StoreError(str(err)) from err
             batch = Batch(graph=graph, member=None, sources=list(sources), triples=counter.count)
             faults.point("store.written")
-            self._switch(batch, [registry.unregister(self.minter, graph),
-                                 f"DROP SILENT GRAPH {graph}", f"ADD SILENT GRAPH {staging} TO {graph}",
-                                 f"DROP SILENT GRAPH {staging}"])
+            self._switch(
+                batch,
+                [
+                    registry.unregister(self.minter, graph),
+                    f"DROP SILENT GRAPH {graph}",
+                    f"ADD SILENT GRAPH {staging} TO {graph}",
+                    f"DROP SILENT GRAPH {staging}",
+                ],
+            )
             return batch
 
     def set_alliance_triples(self, subject: ox.NamedNode, triples: Iterable[Triple]) -> None:
@@ -247,8 +305,8 @@ class EmbeddedStore(Store):
         body = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
         with self._write_lock:
             self._ox.update(
-                f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;"
-                f"INSERT DATA {{ GRAPH {ag} {{ {body} }} }}")
+                f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;INSERT DATA {{ GRAPH {ag} {{ {body} }} }}"
+            )
 
     # writes over the protocols ---------------------------------------------------------------------
     def graph_exists(self, graph) -> bool:
@@ -266,8 +324,10 @@ class EmbeddedStore(Store):
             if isinstance(graph, ox.DefaultGraph):
                 self._ox.update(f"CLEAR SILENT DEFAULT ;\nINSERT DATA {{ {body.text} }}")
             else:
-                self._ox.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
-                                + self._registration(graph, member, body.count))
+                self._ox.update(
+                    f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{ {body.text} }} }} ;\n"
+                    + self._registration(graph, member, body.count)
+                )
             self._retire()
             faults.point("store.put.done")
             return new
@@ -362,13 +422,13 @@ class EmbeddedStore(Store):
             active = set(self.active_graphs())
             ops = registry.protocol_registrations(self.minter, writes, drops, active, members or {})
             if reconcile:  # in the same transaction: the operations see what the update left
-                ops += registry.reconciliation_ops(self.minter, [g for g in self._ox.named_graphs()
-                                                                 if isinstance(g, ox.NamedNode) and g not in active])
+                ops += registry.reconciliation_ops(
+                    self.minter, [g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode) and g not in active]
+                )
             try:
                 self._ox.update(registry.append(sparql, ops), base_iri=base_iri)
             finally:
                 self._retire()
-
 
     def _registration(self, graph: ox.NamedNode, member: str | None, count: int | None) -> str:
         """Operations that (re-)register ``graph`` as an active batch (of ``member``)."""
@@ -378,8 +438,11 @@ class EmbeddedStore(Store):
         with self._write_lock:
             keep = set(self.active_graphs())
             prefix = self.minter.base + "graph/"
-            stale = [g for g in self._ox.named_graphs()
-                     if isinstance(g, ox.NamedNode) and g.value.startswith(prefix) and g not in keep]
+            stale = [
+                g
+                for g in self._ox.named_graphs()
+                if isinstance(g, ox.NamedNode) and g.value.startswith(prefix) and g not in keep
+            ]
             self._drop(stale)
             return len(stale)
 
@@ -434,8 +497,11 @@ class EmbeddedStore(Store):
                     return ox.NamedNode(own[base] + sep + frag)
             return term
 
-        moved = [ox.Quad(move(q.subject, own), q.predicate, move(q.object, own), q.graph_name)
-                 for q, own in old_quads.items()]
+        moved = [
+            ox.Quad(move(q.subject, own), q.predicate, move(q.object, own), q.graph_name)
+            for q, own in old_quads.items()
+        ]
+
         def data(quads):
             return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
 
@@ -483,8 +549,21 @@ def _data(triples) -> _Data:
 class _Counted:
     """A writable pyoxigraph store that bumps its owner's ``generation`` on every write."""
 
-    _WRITES = frozenset({"add", "add_graph", "bulk_extend", "bulk_load", "clear", "clear_graph", "extend",
-                         "load", "remove", "remove_graph", "update"})
+    _WRITES = frozenset(
+        {
+            "add",
+            "add_graph",
+            "bulk_extend",
+            "bulk_load",
+            "clear",
+            "clear_graph",
+            "extend",
+            "load",
+            "remove",
+            "remove_graph",
+            "update",
+        }
+    )
 
     def __init__(self, store: ox.Store, owner: "EmbeddedStore"):
         self._store = store

@@ -1,4 +1,5 @@
 """What goes wrong in a store, for every layer that talks to one (the stores, their answers, the pool)."""
+
 from __future__ import annotations
 
 

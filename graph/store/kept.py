@@ -1,4 +1,5 @@
 """What a store keeps of a batch on the way in, for the union derivation (:mod:`graph.union.derive`)."""
+
 from __future__ import annotations
 
 from pyoxigraph import NamedNode, RdfFormat, parse

@@ -14,6 +14,7 @@ Every write through the owning :class:`graph.store.embedded.EmbeddedStore` bumps
 they run, so a client reads its own writes. Checkpoints no worker uses any more are
 deleted.
 """
+
 from __future__ import annotations
 
 import logging
@@ -28,8 +29,7 @@ import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from graph.store.answers import (Answer, Limits, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout,
-                                 QueryTooLarge)
+from graph.store.answers import Answer, Limits, Overloaded, QueryFailed, QuerySyntaxError, QueryTimeout, QueryTooLarge
 from graph.store.pool_wire import receive, send
 
 log = logging.getLogger(__name__)
@@ -42,8 +42,12 @@ class _Worker:
     def __init__(self):
         ours, theirs = socket.socketpair()
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
-        self.process = subprocess.Popen([sys.executable, "-m", "graph.store.pool_worker", str(theirs.fileno())],
-                                        pass_fds=(theirs.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "graph.store.pool_worker", str(theirs.fileno())],
+            pass_fds=(theirs.fileno(),),
+            env=env,
+            stdin=subprocess.DEVNULL,
+        )
         theirs.close()
         self.conn = Connection(ours.detach())
         self.generation = -1
@@ -112,9 +116,18 @@ class QueryPool:
         if not self._closed:
             threading.Thread(target=self._add_worker, daemon=True, name="sparql-worker-spawn").start()
 
-    def answer(self, query: str, *, default_graph: list[str] | None, named_graphs: list[str] | None,
-               results_format: str, graph_format: str, limits: Limits, base: str,
-               base_iri: str | None = None) -> Answer:
+    def answer(
+        self,
+        query: str,
+        *,
+        default_graph: list[str] | None,
+        named_graphs: list[str] | None,
+        results_format: str,
+        graph_format: str,
+        limits: Limits,
+        base: str,
+        base_iri: str | None = None,
+    ) -> Answer:
         """Run ``query`` in a worker; graphs are IRIs ("" is the store's default graph)."""
         if self._closed:
             raise QueryFailed("the query service is shut down")
@@ -126,8 +139,21 @@ class QueryPool:
             raise Overloaded(f"every query worker stayed busy for {limits.timeout_s:g} s; try again later") from None
         try:
             snapshot, serial = self._current_snapshot()
-            send(worker.conn, (snapshot, serial, base, query, default_graph, named_graphs,
-                                results_format, graph_format, limits.max_result_bytes, base_iri))
+            send(
+                worker.conn,
+                (
+                    snapshot,
+                    serial,
+                    base,
+                    query,
+                    default_graph,
+                    named_graphs,
+                    results_format,
+                    graph_format,
+                    limits.max_result_bytes,
+                    base_iri,
+                ),
+            )
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._retire(worker)
                 worker = None

@@ -6,6 +6,7 @@ payload), payload an Answer's fields for "ok", else the error message. multiproc
 ``Connection.send`` builds a ForkingPickler for each message, several times the cost of a lookup
 query's own Python work.
 """
+
 from __future__ import annotations
 
 import pickle

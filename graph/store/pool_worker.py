@@ -3,6 +3,7 @@
 It opens the checkpoint a request names read-only (reopening when the serial moves on), answers the
 query serialised, and is killed by the pool when it runs past the deadline.
 """
+
 from __future__ import annotations
 
 import sys
@@ -21,8 +22,18 @@ def main(conn: Connection) -> None:
     generation = -1
     while True:
         try:
-            (snapshot, serial, base, query, default_graph, named_graphs, results_format, graph_format,
-             max_bytes, base_iri) = receive(conn)
+            (
+                snapshot,
+                serial,
+                base,
+                query,
+                default_graph,
+                named_graphs,
+                results_format,
+                graph_format,
+                max_bytes,
+                base_iri,
+            ) = receive(conn)
         except EOFError:
             return
         try:

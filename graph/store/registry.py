@@ -6,6 +6,7 @@ embedded store (:mod:`graph.store.embedded`) and the remote one
 (:mod:`graph.store.remote`) switch batches on and off with the same operations, built
 here, so the register reads the same whichever store holds it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -20,14 +21,24 @@ from vocab.namespaces import ALLIANCE, RDF, XSD
 TRUE = ox.Literal("true", datatype=XSD.boolean)
 
 
-def register(minter: Minter, graph: ox.NamedNode, member: str | None = None, count: int | None = None, *,
-             fingerprint: str | None = None, sources: Iterable[str] = (),
-             index_generation: int | None = None) -> str:
+def register(
+    minter: Minter,
+    graph: ox.NamedNode,
+    member: str | None = None,
+    count: int | None = None,
+    *,
+    fingerprint: str | None = None,
+    sources: Iterable[str] = (),
+    index_generation: int | None = None,
+) -> str:
     """The INSERT DATA that registers ``graph`` as an active batch (of ``member``)."""
     g = graph
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    facts = [f"{g} {RDF.type} {ALLIANCE.Batch}", f"{g} {ALLIANCE.active} {TRUE}",
-             f"{g} {ALLIANCE.loadedAt} {ox.Literal(now, datatype=XSD.dateTime)}"]
+    facts = [
+        f"{g} {RDF.type} {ALLIANCE.Batch}",
+        f"{g} {ALLIANCE.active} {TRUE}",
+        f"{g} {ALLIANCE.loadedAt} {ox.Literal(now, datatype=XSD.dateTime)}",
+    ]
     if count is not None:
         facts.append(f"{g} {ALLIANCE.tripleCount} {ox.Literal(str(count), datatype=XSD.integer)}")
     if member:
@@ -42,8 +53,15 @@ def register(minter: Minter, graph: ox.NamedNode, member: str | None = None, cou
 
 def register_batch(minter: Minter, batch: Batch) -> str:
     """:func:`register` for a written batch, with everything it records."""
-    return register(minter, batch.graph, batch.member, batch.triples, fingerprint=batch.fingerprint,
-                    sources=batch.sources, index_generation=batch.index_generation)
+    return register(
+        minter,
+        batch.graph,
+        batch.member,
+        batch.triples,
+        fingerprint=batch.fingerprint,
+        sources=batch.sources,
+        index_generation=batch.index_generation,
+    )
 
 
 def unregister(minter: Minter, graph: ox.NamedNode) -> str:
@@ -60,9 +78,16 @@ def switch(minter: Minter, batch: Batch, rewrite: Iterable[str] = ()) -> str:
 def delete_quads(quads: Iterable[ox.Quad], per_op: int = 5000) -> list[str]:
     """DELETE DATA operations removing ``quads`` (in parts, so no one operation text grows without bound)."""
     quads = list(quads)
-    return [" ".join(["DELETE DATA {", *(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
-                                        for q in quads[i:i + per_op]), "}"])
-            for i in range(0, len(quads), per_op)]
+    return [
+        " ".join(
+            [
+                "DELETE DATA {",
+                *(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads[i : i + per_op]),
+                "}",
+            ]
+        )
+        for i in range(0, len(quads), per_op)
+    ]
 
 
 def batch_from(minter: Minter, graph: ox.NamedNode, props: dict[str, list]) -> Batch:
@@ -70,19 +95,23 @@ def batch_from(minter: Minter, graph: ox.NamedNode, props: dict[str, list]) -> B
     library = props.get(ALLIANCE.batchOf.value, [None])[0]
     ref = minter.parse(library.value) if library is not None else None
     generation = props.get(ALLIANCE.indexGeneration.value)
-    return Batch(graph=graph, member=ref.id.upper() if ref else None,
-                 sources=[s.value for s in props.get(ALLIANCE.sourceFile.value, [])],
-                 fingerprint=next((f.value for f in props.get(ALLIANCE.fingerprint.value, [])), None),
-                 triples=int(props.get(ALLIANCE.tripleCount.value, [ox.Literal("0")])[0].value),
-                 index_generation=int(generation[0].value) if generation else None)
+    return Batch(
+        graph=graph,
+        member=ref.id.upper() if ref else None,
+        sources=[s.value for s in props.get(ALLIANCE.sourceFile.value, [])],
+        fingerprint=next((f.value for f in props.get(ALLIANCE.fingerprint.value, [])), None),
+        triples=int(props.get(ALLIANCE.tripleCount.value, [ox.Literal("0")])[0].value),
+        index_generation=int(generation[0].value) if generation else None,
+    )
 
 
 def of_member(batch: Batch, member: str | None) -> bool:
     return member is None or (batch.member or "").upper() == member.upper()
 
 
-def protocol_registrations(minter: Minter, writes: Iterable[str], drops: Iterable[str], active: set,
-                           members: dict) -> list[str]:
+def protocol_registrations(
+    minter: Minter, writes: Iterable[str], drops: Iterable[str], active: set, members: dict
+) -> list[str]:
     """What an update sent over the protocols must add to the register: graphs it writes that are not
     active yet come on (as ``members`` says whose), graphs it drops go off."""
     drops = list(drops)
@@ -124,9 +153,9 @@ def reconciliation_ops(minter: Minter, inactive_before: Iterable[ox.NamedNode]) 
         f" {ALLIANCE.batchOf} ?library }} }} WHERE {{ GRAPH ?g {{ }} FILTER(?g != {ag})"
         f" FILTER NOT EXISTS {{ GRAPH {ag} {{ ?g {ALLIANCE.active} {TRUE} }} }}"
         + (f" FILTER(?g NOT IN ({old}))" if old else "")
-        + f" BIND(STRBEFORE(STRAFTER(STR(?g), {prefix}), \"/\") AS ?code)"
-        f" BIND(IF(STRSTARTS(STR(?g), {prefix}) && ?code != \"\" && STRAFTER(STRAFTER(STR(?g), {prefix}), \"/\") != \"\","
-        f" IRI(CONCAT({libraries}, LCASE(?code))), 1 + \"error\") AS ?library) }}",
+        + f' BIND(STRBEFORE(STRAFTER(STR(?g), {prefix}), "/") AS ?code)'
+        f' BIND(IF(STRSTARTS(STR(?g), {prefix}) && ?code != "" && STRAFTER(STRAFTER(STR(?g), {prefix}), "/") != "",'
+        f' IRI(CONCAT({libraries}, LCASE(?code))), 1 + "error") AS ?library) }}',
     ]
 
 

@@ -21,6 +21,7 @@ Flavours: ``oxigraph`` (``/query``, ``/update``, ``/store``) and ``virtuoso``
 Virtuoso caps every result at ``ResultSetMaxRows`` (10,000 by default, silently): set it
 above the largest answer you expect.
 """
+
 from __future__ import annotations
 
 import threading
@@ -35,15 +36,17 @@ import pyoxigraph as ox
 
 from graph import faults
 from graph.identity.uris import Minter
-from graph.store.answers import (Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout)
+from graph.store.answers import Answer, BoundedWriter, Limits, QueryFailed, QuerySyntaxError, QueryTimeout
 from graph.store import registry
 from graph.store.base import ABOUT_CHUNK, Batch, Store, StoreError, Triple
 from graph.store.sparqltext import has_dataset_clause
 from vocab.namespaces import ALLIANCE, XSD
 
-CHUNK = 20_000          # triples per Graph Store POST
-ACTIVE_TTL_S = 2.0      # other processes may switch batches on: re-read the list this often
-LEASE_S = 600.0         # an inactive graph whose writer was silent this long is a crashed load's
+CHUNK = 20_000  # triples per Graph Store POST
+ACTIVE_TTL_S = 2.0  # other processes may switch batches on: re-read the list this often
+LEASE_S = 600.0  # an inactive graph whose writer was silent this long is a crashed load's
+
+
 class Flavour(TypedDict):
     """Where a kind of SPARQL server answers (paths under its root) and how it asks for credentials."""
 
@@ -55,12 +58,14 @@ class Flavour(TypedDict):
 
 FLAVOURS: dict[str, Flavour] = {
     "oxigraph": {"query": "/query", "update": "/update", "store": "/store", "auth": None},
-    "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "store": "/sparql-graph-crud-auth",
-                 "auth": "digest"},
+    "virtuoso": {"query": "/sparql", "update": "/sparql-auth", "store": "/sparql-graph-crud-auth", "auth": "digest"},
 }
-RESULT_TYPES = {"application/sparql-results+json": ox.QueryResultsFormat.JSON,
-                "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-                "text/csv": ox.QueryResultsFormat.CSV, "text/tab-separated-values": ox.QueryResultsFormat.TSV}
+RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
 
 
 ASK_VARIABLE = "__ASK_RETVAL"  # Virtuoso answers ASK as a one-column table
@@ -71,8 +76,9 @@ def _boolean_fix(results):
     if isinstance(results, ox.QuerySolutions) and [v.value for v in results.variables] == [ASK_VARIABLE]:
         rows = list(results)
         truth = bool(rows) and rows[0][ASK_VARIABLE] is not None and rows[0][ASK_VARIABLE].value not in ("0", "false")
-        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if truth else b"false"),
-                                      format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(
+            b'{"head":{},"boolean":%s}' % (b"true" if truth else b"false"), format=ox.QueryResultsFormat.JSON
+        )
     return results
 
 
@@ -96,13 +102,16 @@ class Endpoints:
         if flavour not in FLAVOURS:
             raise StoreError(f"{url}: flavour must be one of {', '.join(FLAVOURS)}")
         preset = FLAVOURS[flavour]
-        root = f"{parts.scheme[len('sparql+'):]}://{parts.netloc}{parts.path.rstrip('/')}"
-        return cls(query=root + params.get("query", preset["query"]),
-                   update=root + params.get("update", preset["update"]),
-                   store=root + params.get("store", preset["store"]),
-                   user=params.get("user"), password=params.get("password"),
-                   auth=params.get("auth", preset["auth"]) if params.get("user") else None,
-                   lease_s=float(params.get("lease", LEASE_S)))
+        root = f"{parts.scheme[len('sparql+') :]}://{parts.netloc}{parts.path.rstrip('/')}"
+        return cls(
+            query=root + params.get("query", preset["query"]),
+            update=root + params.get("update", preset["update"]),
+            store=root + params.get("store", preset["store"]),
+            user=params.get("user"),
+            password=params.get("password"),
+            auth=params.get("auth", preset["auth"]) if params.get("user") else None,
+            lease_s=float(params.get("lease", LEASE_S)),
+        )
 
 
 class RemoteStore(Store):
@@ -188,8 +197,9 @@ class RemoteStore(Store):
         if accept:
             headers["Accept"] = accept
         try:
-            return self._http.request(method, self.endpoints.store, params=params, data=data, headers=headers,
-                                      timeout=self.timeout_s)
+            return self._http.request(
+                method, self.endpoints.store, params=params, data=data, headers=headers, timeout=self.timeout_s
+            )
         except requests.RequestException as err:
             raise StoreError(f"{method} {self.endpoints.store} failed: {err}") from err
 
@@ -206,8 +216,9 @@ class RemoteStore(Store):
             if chunk:
                 response = self._gsp("POST", graph, "".join(chunk).encode("utf-8"))
                 if response.status_code >= 300:
-                    raise StoreError(f"Graph Store POST to <{graph}> answered {response.status_code}: "
-                                     f"{response.text[:300]}")
+                    raise StoreError(
+                        f"Graph Store POST to <{graph}> answered {response.status_code}: {response.text[:300]}"
+                    )
                 chunk.clear()
 
         for s, p, o in triples:
@@ -224,8 +235,9 @@ class RemoteStore(Store):
         if cached and time.monotonic() - cached[0] < ACTIVE_TTL_S:
             return cached[1]
         ag = self.minter.alliance_graph
-        rows = self._select(f"SELECT ?g WHERE {{ GRAPH {ag} {{ ?g {ALLIANCE.active} ?on }} "
-                            f"FILTER(STR(?on) = \"true\") }}")
+        rows = self._select(
+            f'SELECT ?g WHERE {{ GRAPH {ag} {{ ?g {ALLIANCE.active} ?on }} FILTER(STR(?on) = "true") }}'
+        )
         graphs = sorted({r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)}, key=lambda g: g.value)
         active = [ag, *graphs]
         self._active = (time.monotonic(), active)
@@ -237,12 +249,22 @@ class RemoteStore(Store):
         if default_graph is None and named_graphs is None and has_dataset_clause(sparql):
             return self._select(sparql)
         active = self.active_graphs()
-        default = [g for g in (default_graph if default_graph is not None else active)
-                   if not isinstance(g, ox.DefaultGraph)]
+        default = [
+            g for g in (default_graph if default_graph is not None else active) if not isinstance(g, ox.DefaultGraph)
+        ]
         return self._select(sparql, default, named_graphs if named_graphs is not None else active)
 
-    def answer(self, query, *, default_graph=None, named_graphs=None, results_format="json",
-               graph_format="turtle", limits=None, base_iri=None) -> Answer:
+    def answer(
+        self,
+        query,
+        *,
+        default_graph=None,
+        named_graphs=None,
+        results_format="json",
+        graph_format="turtle",
+        limits=None,
+        base_iri=None,
+    ) -> Answer:
         """The client's query passed through to the server in the client's format, bounded."""
         import requests
 
@@ -263,20 +285,21 @@ class RemoteStore(Store):
             data += [("named-graph-uri", g.value) for g in named]
         accept = f"{results_rep.media_type}, {graph_rep.media_type};q=0.9"
         try:
-            with self._http.post(self.endpoints.query, data=data, headers={"Accept": accept}, stream=True,
-                                 timeout=limits.timeout_s) as response:
+            with self._http.post(
+                self.endpoints.query, data=data, headers={"Accept": accept}, stream=True, timeout=limits.timeout_s
+            ) as response:
                 deadline = time.monotonic() + limits.timeout_s
                 out = BoundedWriter(limits.max_result_bytes)
                 for chunk in response.iter_content(64 * 1024):
                     out.write(chunk)
                     if time.monotonic() > deadline:
-                        raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s "
-                                           "and was stopped")
+                        raise QueryTimeout(
+                            f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped"
+                        )
                 media = response.headers.get("Content-Type", "").split(";")[0].strip()
                 status = response.status_code
         except requests.Timeout as err:
-            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") \
-                from err
+            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") from err
         except requests.RequestException as err:
             raise QueryFailed(f"the SPARQL server failed: {err}") from err
         body = out.getvalue()
@@ -289,8 +312,12 @@ class RemoteStore(Store):
         if media == results_rep.media_type or media in RESULT_TYPES:
             results = _boolean_fix(ox.parse_query_results(body, format=RESULT_TYPES.get(media, results_rep.format)))
             if isinstance(results, ox.QueryBoolean):
-                return Answer("boolean", results_rep.name, results_rep.media_type,
-                              results.serialize(format=results_rep.format) or b"")  # bytes when no output is given
+                return Answer(
+                    "boolean",
+                    results_rep.name,
+                    results_rep.media_type,
+                    results.serialize(format=results_rep.format) or b"",
+                )  # bytes when no output is given
             return Answer("solutions", results_rep.name, results_rep.media_type, body)
         return Answer("graph", graph_rep.name, graph_rep.media_type, body)
 
@@ -306,7 +333,8 @@ class RemoteStore(Store):
             raise StoreError(f"Graph Store GET <{graph}> answered {response.status_code}")
         media = response.headers.get("Content-Type", "").split(";")[0].strip()
         fmt = {"text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}.get(
-            media, ox.RdfFormat.N_TRIPLES)
+            media, ox.RdfFormat.N_TRIPLES
+        )
         return iter(list(ox.parse(response.content, format=fmt)))
 
     def query_every_graph(self, sparql: str):
@@ -314,7 +342,7 @@ class RemoteStore(Store):
 
     def about(self, pairs: list[tuple]) -> Iterator[tuple]:
         for start in range(0, len(pairs), ABOUT_CHUNK):
-            part = " ".join(f"({s} {g})" for s, g in pairs[start:start + ABOUT_CHUNK])
+            part = " ".join(f"({s} {g})" for s, g in pairs[start : start + ABOUT_CHUNK])
             query = f"SELECT ?s ?p ?o ?g WHERE {{ VALUES (?s ?g) {{ {part} }} GRAPH ?g {{ ?s ?p ?o }} }}"
             for r in self._select(query):
                 yield r["s"], r["p"], r["o"], r["g"]
@@ -330,23 +358,42 @@ class RemoteStore(Store):
         return [b for b in batches if registry.of_member(b, member)]
 
     # writing ---------------------------------------------------------------------------------------
-    def write_batch(self, member, triples, *, replace=False, fingerprint=None, sources=(), graph=None,
-                    renames=None, index_generation=None, derive=None) -> Batch:
+    def write_batch(
+        self,
+        member,
+        triples,
+        *,
+        replace=False,
+        fingerprint=None,
+        sources=(),
+        graph=None,
+        renames=None,
+        index_generation=None,
+        derive=None,
+    ) -> Batch:
         with self._write_lock:
             if graph is None:
                 if member is None:
                     raise StoreError("a batch needs a member or a graph")
                 graph = self.minter.batch_graph(member, uuid.uuid4().hex[:12])
-            batch = Batch(graph=graph, member=member.upper() if member else None, sources=list(sources),
-                          fingerprint=fingerprint, index_generation=index_generation)
+            batch = Batch(
+                graph=graph,
+                member=member.upper() if member else None,
+                sources=list(sources),
+                fingerprint=fingerprint,
+                index_generation=index_generation,
+            )
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             try:
                 self._lease(graph)
                 batch.triples = self._post_triples(graph, triples, leased=True)
                 faults.point("store.written")
-                batch.replaced = [b.graph for b in self.batches(member) if member and (
-                    replace or (fingerprint and b.fingerprint == fingerprint))]
+                batch.replaced = [
+                    b.graph
+                    for b in self.batches(member)
+                    if member and (replace or (fingerprint and b.fingerprint == fingerprint))
+                ]
                 renamed = list(renames()) if renames else []
                 rewrite = self._rewrite(batch, renamed)
                 if derive is not None:
@@ -373,16 +420,18 @@ class RemoteStore(Store):
         ag = self.minter.alliance_graph
         body = " ".join(f"{s} {p} {o} ." for s, p, o in triples)
         with self._write_lock:
-            self._update(f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;\n"
-                         f"INSERT DATA {{ GRAPH {ag} {{ {body} }} }}")
+            self._update(
+                f"DELETE WHERE {{ GRAPH {ag} {{ {subject} ?p ?o }} }} ;\nINSERT DATA {{ GRAPH {ag} {{ {body} }} }}"
+            )
 
     def collect_garbage(self) -> int:
         """Drop inactive batch graphs whose writer's lease ran out (or that never had one): crashed loads'."""
         with self._write_lock:
             keep = set(self.active_graphs())
             prefix = self.minter.base + "graph/"
-            rows = self._select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
-                                f"FILTER(STRSTARTS(STR(?g), \"{prefix}\")) }}")
+            rows = self._select(
+                f'SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(STRSTARTS(STR(?g), "{prefix}")) }}'
+            )
             live, expired = self._leases()
             stale = {r["g"] for r in rows if r["g"] not in keep and r["g"] not in live} | (expired - keep)
             self._drop(sorted(stale, key=lambda g: g.value))
@@ -397,13 +446,16 @@ class RemoteStore(Store):
     def _lease(self, graph) -> None:
         """Claim (or renew) the lease on an inactive graph this process is filling (by the server's clock)."""
         until = (self._server_now() + timedelta(seconds=self.endpoints.lease_s)).isoformat()
-        self._update(f"{self._unlease(graph)} ;\nINSERT DATA {{ GRAPH {self.minter.lease_graph} {{ "
-                     f"{graph} {ALLIANCE.leaseUntil} {ox.Literal(until, datatype=XSD.dateTime)} }} }}")
+        self._update(
+            f"{self._unlease(graph)} ;\nINSERT DATA {{ GRAPH {self.minter.lease_graph} {{ "
+            f"{graph} {ALLIANCE.leaseUntil} {ox.Literal(until, datatype=XSD.dateTime)} }} }}"
+        )
 
     def _leases(self) -> tuple[set, set]:
         """(graphs a writer still holds, graphs whose lease ran out), by the server's clock."""
-        rows = self._select(f"SELECT ?g ?until WHERE {{ GRAPH {self.minter.lease_graph} "
-                            f"{{ ?g {ALLIANCE.leaseUntil} ?until }} }}")
+        rows = self._select(
+            f"SELECT ?g ?until WHERE {{ GRAPH {self.minter.lease_graph} {{ ?g {ALLIANCE.leaseUntil} ?until }} }}"
+        )
         now = self._server_now()
         live: set[ox.NamedNode] = set()
         expired: set[ox.NamedNode] = set()
@@ -432,10 +484,14 @@ class RemoteStore(Store):
                 moved_o = f'IRI(CONCAT("{new}", SUBSTR(STR(?o), {len(old) + 1})))'
                 match_s = f'(?s = <{old}> || STRSTARTS(STR(?s), "{old}#"))'
                 match_o = f'(isIRI(?o) && (?o = <{old}> || STRSTARTS(STR(?o), "{old}#")))'
-                ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s2 ?p ?o }} }} "
-                           f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_s} BIND({moved_s} AS ?s2) }}")
-                ops.append(f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s ?p ?o2 }} }} "
-                           f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_o} BIND({moved_o} AS ?o2) }}")
+                ops.append(
+                    f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s2 ?p ?o }} }} "
+                    f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_s} BIND({moved_s} AS ?s2) }}"
+                )
+                ops.append(
+                    f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} INSERT {{ GRAPH {g} {{ ?s ?p ?o2 }} }} "
+                    f"WHERE {{ GRAPH {g} {{ ?s ?p ?o }} FILTER{match_o} BIND({moved_o} AS ?o2) }}"
+                )
         return ops
 
     def _switch(self, batch: Batch, rewrite: Sequence[str] = ()) -> None:
@@ -469,8 +525,9 @@ class RemoteStore(Store):
                 body = "".join(f"{s} {p} {o} .\n" for s, p, o in staged).encode("utf-8")
                 response = self._gsp("PUT", graph, body)
                 if response.status_code >= 300:
-                    raise StoreError(f"Graph Store PUT <{graph}> answered {response.status_code}: "
-                                     f"{response.text[:300]}")
+                    raise StoreError(
+                        f"Graph Store PUT <{graph}> answered {response.status_code}: {response.text[:300]}"
+                    )
             return new
 
     def post_graph(self, graph, triples, *, member=None) -> bool:
@@ -497,8 +554,7 @@ class RemoteStore(Store):
     def run_update(self, sparql, *, base_iri=None, writes=(), drops=(), members=None, reconcile=False) -> None:
         with self._write_lock:
             before = self._named_graphs() if reconcile else set()
-            ops = registry.protocol_registrations(self.minter, writes, drops, set(self.active_graphs()),
-                                                  members or {})
+            ops = registry.protocol_registrations(self.minter, writes, drops, set(self.active_graphs()), members or {})
             text = f"BASE <{base_iri}>\n{sparql}" if base_iri else sparql
             self._update(registry.append(text, ops))
             if reconcile:
@@ -520,8 +576,11 @@ class RemoteStore(Store):
         return self._post_triples(graph, triples)
 
     def _named_graphs(self) -> set:
-        return {r["g"] for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-                if isinstance(r["g"], ox.NamedNode)}
+        return {
+            r["g"]
+            for r in self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            if isinstance(r["g"], ox.NamedNode)
+        }
 
     def close(self) -> None:
         self._http.close()

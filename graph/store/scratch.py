@@ -5,6 +5,7 @@ that made it: ``.scratch-<kind>-<pid>-<random>``. A process killed before its ow
 its folder; :func:`clear_orphans` (run when a store opens for writing, and before each upload)
 removes the folders of processes that are gone.
 """
+
 from __future__ import annotations
 
 import os
@@ -26,7 +27,7 @@ def clear_orphans(data_dir: str | Path) -> int:
     """Remove the scratch folders in ``data_dir`` whose process has exited; how many went."""
     gone = 0
     for path in Path(data_dir).glob(PREFIX + "*"):
-        parts = path.name[len(PREFIX):].split("-")
+        parts = path.name[len(PREFIX) :].split("-")
         if len(parts) >= 3 and parts[1].isdigit() and not alive(int(parts[1])):
             shutil.rmtree(path, ignore_errors=True)
             gone += 1

@@ -23,6 +23,7 @@ with the deadline (a hand-over that costs ~0.03-0.1 ms), then answers the timeou
 process: the web server retires that worker process (it finishes its other requests and exits,
 which ends the query) and starts a fresh one.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
@@ -102,8 +103,15 @@ class SnapshotStore(Store):
     they belong to the writer process.
     """
 
-    def __init__(self, location: str | Path, minter: Minter, *,
-                 on_runaway: Callable[[], None] | None = None, threads: int = 8, watchdog=None):
+    def __init__(
+        self,
+        location: str | Path,
+        minter: Minter,
+        *,
+        on_runaway: Callable[[], None] | None = None,
+        threads: int = 8,
+        watchdog=None,
+    ):
         self.location = str(location)
         self.minter = minter
         self.on_runaway = on_runaway
@@ -116,8 +124,9 @@ class SnapshotStore(Store):
         self._evaluators = _Evaluators(threads + 2)
         self._pointer = str(published_dir(self.location) / CURRENT)
         if not self._open_current():
-            raise StoreError(f"no checkpoint of {self.location} is published yet (the writer process publishes "
-                             "one when it starts)")
+            raise StoreError(
+                f"no checkpoint of {self.location} is published yet (the writer process publishes one when it starts)"
+            )
 
     # which checkpoint ----------------------------------------------------------------------------
     def _open_current(self) -> bool:
@@ -156,31 +165,53 @@ class SnapshotStore(Store):
 
     # reading -------------------------------------------------------------------------------------
     def query(self, sparql, *, default_graph=None, named_graphs=None, base_iri=None):
-        return self._current().query(sparql, default_graph=default_graph, named_graphs=named_graphs,
-                                     base_iri=base_iri)
+        return self._current().query(sparql, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri)
 
-    def answer(self, query, *, default_graph=None, named_graphs=None, results_format="json",
-               graph_format="turtle", limits=None, base_iri=None):
+    def answer(
+        self,
+        query,
+        *,
+        default_graph=None,
+        named_graphs=None,
+        results_format="json",
+        graph_format="turtle",
+        limits=None,
+        base_iri=None,
+    ):
         limits = limits or Limits()
         store = self._current()
         if self.watchdog is not None:  # evaluated on the request's own thread, watched from another
             with self.watchdog.watch(limits.timeout_s) as watch:
-                answer = Store.answer(store, query, default_graph=default_graph, named_graphs=named_graphs,
-                                      results_format=results_format, graph_format=graph_format, limits=limits,
-                                      base_iri=base_iri)
+                answer = Store.answer(
+                    store,
+                    query,
+                    default_graph=default_graph,
+                    named_graphs=named_graphs,
+                    results_format=results_format,
+                    graph_format=graph_format,
+                    limits=limits,
+                    base_iri=base_iri,
+                )
             if watch.expired:  # its client already has the timeout; this worker is retiring
                 raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped")
             return answer
-        future = self._evaluators.submit(Store.answer, store, query, default_graph=default_graph,
-                                         named_graphs=named_graphs, results_format=results_format,
-                                         graph_format=graph_format, limits=limits, base_iri=base_iri)
+        future = self._evaluators.submit(
+            Store.answer,
+            store,
+            query,
+            default_graph=default_graph,
+            named_graphs=named_graphs,
+            results_format=results_format,
+            graph_format=graph_format,
+            limits=limits,
+            base_iri=base_iri,
+        )
         try:
             return future.result(timeout=limits.timeout_s)
         except concurrent.futures.TimeoutError:
             if self.on_runaway is not None:
                 self.on_runaway()
-            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") \
-                from None
+            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") from None
 
     def active_graphs(self):
         return self._current().active_graphs()

@@ -3,18 +3,20 @@
 Strings, IRIs and comments are blanked out first, so a keyword inside a literal or an
 IRI never counts; ``\\uXXXX`` escapes are undone first, as SPARQL parsers do.
 """
+
 from __future__ import annotations
 
 import re
 
 _NOT_CODE = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'       # long strings
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'  # long strings
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'                 # short strings
+    r'|"(?:[^"\\\n]|\\.)*"'  # short strings
     r"|'(?:[^'\\\n]|\\.)*'"
-    r'|<[^<>"{}|^`\\\x00-\x20]*>'           # IRIs
-    r"|#[^\n]*",                            # comments
-    re.S)
+    r'|<[^<>"{}|^`\\\x00-\x20]*>'  # IRIs
+    r"|#[^\n]*",  # comments
+    re.S,
+)
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 

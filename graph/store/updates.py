@@ -14,6 +14,7 @@ it would touch, nor evaluate its WHERE clauses over our union of member graphs. 
 - :func:`where_queries` can turn each WHERE group into a ``SELECT (COUNT(*) …)`` that is
   run first, bounded in time, before the update is allowed to run.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,9 +33,9 @@ class UpdateRejected(ValueError):
 # effects --------------------------------------------------------------------------------------
 @dataclass
 class Effects:
-    writes: list[str] = field(default_factory=list)    # graph IRIs, DEFAULT or ANY, in order of first write
-    drops: set[str] = field(default_factory=set)       # graphs that no longer exist afterwards
-    has_using: bool = False                            # USING / WITH in some operation
+    writes: list[str] = field(default_factory=list)  # graph IRIs, DEFAULT or ANY, in order of first write
+    drops: set[str] = field(default_factory=set)  # graphs that no longer exist afterwards
+    has_using: bool = False  # USING / WITH in some operation
     loads: bool = False
 
     def write(self, graph: str) -> None:
@@ -69,7 +70,7 @@ def effects(update: str, base_iri: str | None) -> Effects:
     for op in parsed.algebra or []:
         kind = op.name
         if kind in ("InsertData", "DeleteData", "DeleteWhere"):
-            for g in (op.quads or {}):
+            for g in op.quads or {}:
                 found.write(name(g))
             if op.triples:
                 found.write(DEFAULT)
@@ -79,7 +80,7 @@ def effects(update: str, base_iri: str | None) -> Effects:
             for clause in (op.delete, op.insert):
                 if clause is None:
                     continue
-                for g in (clause.quads or {}):
+                for g in clause.quads or {}:
                     found.write(name(g))
                 if clause.triples:
                     found.write(target)
@@ -109,7 +110,9 @@ _NOT_CODE = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r'|<[^<>"{}|^`\\\x00-\x20]*>'
-    r"|#[^\n]*", re.S)
+    r"|#[^\n]*",
+    re.S,
+)
 _WHERE = keyword("WHERE")
 _USING_OR_WITH = re.compile(r"(?<![\w:?$])(USING|WITH)(?![\w:])", re.I)
 _DELETE_BEFORE = re.compile(r"(?<![\w:?$])DELETE\s*$", re.I)
@@ -118,9 +121,11 @@ _PROLOGUE = re.compile(r"(?<![\w:?$])(PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>
 
 def _blank(text: str) -> str:
     """``text`` with strings, IRIs and comments blanked out, same length (IRIs keep their brackets)."""
+
     def repl(m: re.Match) -> str:
         s = m.group(0)
         return "<" + " " * (len(s) - 2) + ">" if s.startswith("<") else " " * len(s)
+
     return _NOT_CODE.sub(repl, text)
 
 
@@ -128,10 +133,10 @@ def _blank(text: str) -> str:
 class Operation:
     start: int
     end: int
-    where: int | None = None               # offset of its WHERE keyword (DELETE/INSERT … WHERE)
-    group: tuple[int, int] | None = None   # offsets of the WHERE group's braces, inclusive
-    has_dataset: bool = False              # USING or WITH
-    short_delete: bool = False             # DELETE WHERE { … }
+    where: int | None = None  # offset of its WHERE keyword (DELETE/INSERT … WHERE)
+    group: tuple[int, int] | None = None  # offsets of the WHERE group's braces, inclusive
+    has_dataset: bool = False  # USING or WITH
+    short_delete: bool = False  # DELETE WHERE { … }
 
 
 def operations(update: str) -> list[Operation]:
@@ -148,7 +153,7 @@ def operations(update: str) -> list[Operation]:
             start = i + 1
     ops.append(Operation(start, len(code)))
     for op in ops:
-        segment = code[op.start:op.end]
+        segment = code[op.start : op.end]
         depth = 0
         for i, ch in enumerate(segment):
             if ch == "{":
@@ -171,9 +176,9 @@ def operations(update: str) -> list[Operation]:
                                     close_at = j
                                     break
                         op.group = (op.start + open_at, op.start + close_at)
-        head = segment[:op.where - op.start] if op.where is not None else ""
+        head = segment[: op.where - op.start] if op.where is not None else ""
         op.has_dataset = bool(_USING_OR_WITH.search(_depth0(head)))
-    return [op for op in ops if code[op.start:op.end].strip()]
+    return [op for op in ops if code[op.start : op.end].strip()]
 
 
 def _depth0(segment: str) -> str:
@@ -207,10 +212,12 @@ def with_dataset(update: str, default: list[str], named: list[str], *, protocol:
             continue
         if op.has_dataset:
             if protocol:
-                raise UpdateRejected("the request gives using-graph-uri/using-named-graph-uri and the update has "
-                                     "its own USING or WITH: send one or the other")
+                raise UpdateRejected(
+                    "the request gives using-graph-uri/using-named-graph-uri and the update has "
+                    "its own USING or WITH: send one or the other"
+                )
             continue
-        text = text[:op.where] + clauses + text[op.where:]
+        text = text[: op.where] + clauses + text[op.where :]
     return text
 
 
@@ -224,17 +231,23 @@ def where_queries(update: str) -> list[str]:
     for op in operations(update):
         if op.group is None or op.where is None:  # a group is only found after a WHERE
             continue
-        prologue = " ".join(update[m.start():m.end()] for m in _PROLOGUE.finditer(code, 0, op.start)
-                            if _depth_at(code, m.start()) == 0)
-        head = update[op.start:op.where]
-        local = " ".join(update[m.start():m.end()] for m in _PROLOGUE.finditer(code, op.start, op.where))
+        prologue = " ".join(
+            update[m.start() : m.end()]
+            for m in _PROLOGUE.finditer(code, 0, op.start)
+            if _depth_at(code, m.start()) == 0
+        )
+        head = update[op.start : op.where]
+        local = " ".join(update[m.start() : m.end()] for m in _PROLOGUE.finditer(code, op.start, op.where))
         dataset = []
-        for m in re.finditer(r"(?<![\w:?$])(USING\s+NAMED|USING|WITH)\s*(<[^>]*>|[^\s{}]*:[^\s{}]*)",
-                             _depth0(code[op.start:op.where]), re.I):
+        for m in re.finditer(
+            r"(?<![\w:?$])(USING\s+NAMED|USING|WITH)\s*(<[^>]*>|[^\s{}]*:[^\s{}]*)",
+            _depth0(code[op.start : op.where]),
+            re.I,
+        ):
             word = m.group(1).upper().split()
-            iri = head[m.start(2):m.end(2)]
+            iri = head[m.start(2) : m.end(2)]
             dataset.append(("FROM NAMED " if word[-1] == "NAMED" else "FROM ") + iri)
-        group = update[op.group[0]:op.group[1] + 1]
+        group = update[op.group[0] : op.group[1] + 1]
         queries.append(f"{prologue} {local}\nSELECT (COUNT(*) AS ?n) {' '.join(dataset)} WHERE {group}")
     return queries
 

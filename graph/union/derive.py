@@ -12,6 +12,7 @@ last touched it, and readers see the old one or the new one, never both or neith
 The store hands in its own readers (:meth:`graph.store.base.Store.scan` and ``about``), and
 writes and deletes what comes back (``Store.write_batch(derive=…)``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -21,7 +22,6 @@ from pyoxigraph import NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
 from vocab.namespaces import BF
-
 
 
 @dataclass
@@ -35,8 +35,15 @@ class Derived:
     resources: int = 0
 
 
-def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode],
-           renames: Iterable = (), owners: dict | None = None, known=None) -> Derived:
+def derive(
+    store,
+    batch: NamedNode,
+    live: list[NamedNode],
+    replaced: list[NamedNode],
+    renames: Iterable = (),
+    owners: dict | None = None,
+    known=None,
+) -> Derived:
     """The union descriptions of what a load into ``batch`` touches (see the module).
 
     ``live`` are the batch graphs that stay active through the switch, ``replaced`` the
@@ -61,7 +68,7 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
     names = [NamedNode(n) for n in sorted(touched)]
     sources = [*live, batch]
     descriptions: dict[str, list[Description]] = {}
-    union: dict[tuple, list] = {}          # (resource name, graph) -> its union quads there
+    union: dict[tuple, list] = {}  # (resource name, graph) -> its union quads there
     member_nodes, union_nodes = [], []
     for s, p, o, g in store.about([(name, g) for name in names for g in sources]):
         name = s.value
@@ -72,8 +79,11 @@ def derive(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedN
             if isinstance(o, NamedNode) and is_union_node(o.value, name):
                 union_nodes.append((o, g, name))
     # only what a graph holds as a union description (marked by its admin metadata) is replaced
-    union = {key: quads for key, quads in union.items()
-             if any(p == BF.adminMetadata and o.value == key[0] + "#admin" for _, p, o, _ in quads)}
+    union = {
+        key: quads
+        for key, quads in union.items()
+        if any(p == BF.adminMetadata and o.value == key[0] + "#admin" for _, p, o, _ in quads)
+    }
     union_nodes = [(n, g, name) for n, g, name in union_nodes if (name, g) in union]
     # member descriptions: their nodes, to any depth, in their own graph
     found = _closure(store, [(n, g, (n.value, g)) for n, g, _ in member_nodes], lambda key: key[0] + "-")
@@ -114,14 +124,16 @@ def _closure(store, roots: list[tuple], prefix) -> dict[tuple, list]:
         for s, p, o, g in store.about([(n, g) for n, g, _ in wanted]):
             key = owner[(s.value, g)]
             found.setdefault(key, []).append((s, p, o, g))
-            if isinstance(o, NamedNode) and (o.value.startswith(prefix(key)) if prefix
-                                             else is_union_node(o.value, key[0])):
+            if isinstance(o, NamedNode) and (
+                o.value.startswith(prefix(key)) if prefix else is_union_node(o.value, key[0])
+            ):
                 frontier.append((o, g, key))
     return found
 
 
-def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str],
-                out: Derived) -> None:
+def _state_once(
+    store, batch: NamedNode, live: list[NamedNode], replaced: list[NamedNode], touched: set[str], out: Derived
+) -> None:
     """What members say of shared authorities (agents, subjects, genres, series, related works and
     editions, outside IRIs) stated once in the union of active graphs.
 
@@ -137,14 +149,19 @@ def _state_once(store, batch: NamedNode, live: list[NamedNode], replaced: list[N
 
     def shared(term) -> bool:
         value = term.value
-        return (isinstance(term, NamedNode) and not value.startswith(own) and not is_member_node(value)
-                and value.partition("#")[0] not in touched)
+        return (
+            isinstance(term, NamedNode)
+            and not value.startswith(own)
+            and not is_member_node(value)
+            and value.partition("#")[0] not in touched
+        )
 
     if not live:  # no other batch stays: nothing to say once with, nothing resting on the replaced ones
         return
     graphs = " ".join(str(g) for g in live)
     for r in store.query_every_graph(
-            f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"):
+        f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ {graphs} }} }}"
+    ):
         if shared(r["s"]):
             out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
     keep = " ".join(str(g) for g in [*live, batch])

@@ -26,6 +26,7 @@ Union nodes are fragments whose name starts with a lower-case letter (``#title``
 ``#identifiedBy-…``); member ones start with the member code (upper case), so the two
 never meet. :mod:`graph.union.derive` runs this at load time.
 """
+
 from __future__ import annotations
 
 import re
@@ -45,8 +46,18 @@ STATED_TYPE = ALLIANCE.statedType
 PROCESS = Literal("Alliance Graph union description")
 
 # From the best-ranked description that has them, all of its values.
-SINGLE = frozenset({RDFS.label, BF.extent, BF.dimensions, BF.editionStatement, BF.responsibilityStatement,
-                    BF.instanceOf, BF.originDate, BF.issuance})
+SINGLE = frozenset(
+    {
+        RDFS.label,
+        BF.extent,
+        BF.dimensions,
+        BF.editionStatement,
+        BF.responsibilityStatement,
+        BF.instanceOf,
+        BF.originDate,
+        BF.issuance,
+    }
+)
 SKIP = frozenset({RDF.type, BF.adminMetadata})
 
 
@@ -69,7 +80,7 @@ def member_prefix(resource: NamedNode) -> str:
 
 def is_union_node(iri: str, resource: str) -> bool:
     """Whether ``iri`` is a node of ``resource``'s union description (a fragment named in lower case)."""
-    return iri.startswith(resource + "#") and iri[len(resource) + 1:2 + len(resource)].islower()
+    return iri.startswith(resource + "#") and iri[len(resource) + 1 : 2 + len(resource)].islower()
 
 
 _MEMBER_NODE = re.compile(r"#[^#.a-z][^#.]*\.r[a-z2-7]{6}(?:-|$)")
@@ -115,7 +126,7 @@ def as_member_description(triples: list[tuple], member: str) -> list[tuple]:
             got = renamed.get(term)
             if got is None:
                 base, _, frag = term.value.partition("#")
-                got = renamed[term] = NamedNode(f"{base}#{scope}-{frag[len(member) + 1:]}")
+                got = renamed[term] = NamedNode(f"{base}#{scope}-{frag[len(member) + 1 :]}")
             return got
         return term
 
@@ -138,8 +149,11 @@ def merge(resource: NamedNode, descriptions: Iterable[Description]) -> list[tupl
     if not ranked:
         return []
     admin = NamedNode(resource.value + "#admin")
-    out: list[tuple] = [(resource, BF.adminMetadata, admin), (admin, RDF.type, BF.AdminMetadata),
-                        (admin, BF.generationProcess, PROCESS)]
+    out: list[tuple] = [
+        (resource, BF.adminMetadata, admin),
+        (admin, RDF.type, BF.AdminMetadata),
+        (admin, BF.generationProcess, PROCESS),
+    ]
     out += [(admin, BF.derivedFrom, d.node) for d in ranked]
     types: set = set()
     taken_single: set = set()
@@ -168,16 +182,24 @@ def merge(resource: NamedNode, descriptions: Iterable[Description]) -> list[tupl
                 if text == main_title or ("variant", text) in seen:
                     continue
                 seen.add(("variant", text))
-                out += _copy(d, about, o, _union_node(resource, "variantTitle", text), resource, p,
-                             retype={BF.Title: BF.VariantTitle})
+                out += _copy(
+                    d,
+                    about,
+                    o,
+                    _union_node(resource, "variantTitle", text),
+                    resource,
+                    p,
+                    retype={BF.Title: BF.VariantTitle},
+                )
                 continue
             if p == BF.provisionActivity and _is_node(o, d):
                 kinds = frozenset(node_types)
                 if kinds in provision_kinds:
                     continue
                 provision_kinds.add(kinds)
-                out += _copy(d, about, o, _union_node(resource, "provision", *sorted(t.value for t in kinds)),
-                             resource, p)
+                out += _copy(
+                    d, about, o, _union_node(resource, "provision", *sorted(t.value for t in kinds)), resource, p
+                )
                 continue
             if _is_node(o, d):
                 sig = (p, _signature(p, about, o, d))
@@ -223,8 +245,13 @@ def _union_node(resource: NamedNode, kind: str, *parts) -> NamedNode:
 
 
 def _title_text(about: dict, node) -> str:
-    parts = [o.value for p, o in about.get(node, ()) if p in (BF.mainTitle, BF.subtitle) and isinstance(o, Literal)
-             and not (o.language or "").endswith("-Latn-pinyin")]
+    parts = [
+        o.value
+        for p, o in about.get(node, ())
+        if p in (BF.mainTitle, BF.subtitle)
+        and isinstance(o, Literal)
+        and not (o.language or "").endswith("-Latn-pinyin")
+    ]
     return text_key(" ".join(sorted(parts)))
 
 
@@ -267,8 +294,9 @@ def _closure_text(about: dict, node, d: Description) -> str:
     return "\n".join(sorted(lines))
 
 
-def _copy(d: Description, about: dict, node, target: NamedNode, resource: NamedNode, p,
-          retype: dict | None = None) -> list[tuple]:
+def _copy(
+    d: Description, about: dict, node, target: NamedNode, resource: NamedNode, p, retype: dict | None = None
+) -> list[tuple]:
     """``node``'s statements (and its nodes', to any depth) as the union node ``target``."""
     names = {node: target}
     order, todo = [], [node]

@@ -15,6 +15,7 @@ member's bf:Items is an item of it. The report gives
 The SPARQL queries below are the definition: the same numbers can be had from ``/sparql``
 (see :data:`SPARQL_EXAMPLES`).
 """
+
 from __future__ import annotations
 
 import csv
@@ -36,7 +37,7 @@ _YEAR = re.compile(r"(1[0-9]{3}|20[0-9]{2})")
 HOLDINGS_QUERY = {
     "instance": "SELECT DISTINCT ?title ?library WHERE { ?item bf:itemOf ?title ; bf:heldBy ?library }",
     "work": "SELECT DISTINCT ?title ?library WHERE { ?item bf:itemOf ?i ; bf:heldBy ?library . "
-            "?i bf:instanceOf ?title }",
+    "?i bf:instanceOf ?title }",
 }
 CLASS_QUERY = """SELECT ?work ?type ?portion ?source WHERE {
   ?work a bf:Work ; bf:classification ?c . ?c a ?type ; bf:classificationPortion ?portion .
@@ -55,7 +56,7 @@ class Overlap:
     level: str
     members: list[str]
     holders: dict[str, frozenset[str]]
-    facets: dict[str, dict[str, str]] = field(default_factory=dict)   # breakdown -> title -> value
+    facets: dict[str, dict[str, str]] = field(default_factory=dict)  # breakdown -> title -> value
 
     # the numbers -----------------------------------------------------------------------
     def summary(self, scarce: int = 2) -> dict:
@@ -72,12 +73,18 @@ class Overlap:
         rows = []
         for value, sets in groups.items():
             s = _summary(sets, self.members, scarce)
-            rows.append({"value": value, "titles": s["titles"], "holdings": s["holdings"],
-                         "duplication_ratio": s["duplication_ratio"], "held_by_all": s["held_by_all"],
-                         "members": {m["code"]: {"titles": m["titles"], "unique": m["unique"]}
-                                     for m in s["members"]}})
+            rows.append(
+                {
+                    "value": value,
+                    "titles": s["titles"],
+                    "holdings": s["holdings"],
+                    "duplication_ratio": s["duplication_ratio"],
+                    "held_by_all": s["held_by_all"],
+                    "members": {m["code"]: {"titles": m["titles"], "unique": m["unique"]} for m in s["members"]},
+                }
+            )
         if name == "decade":
-            return sorted(rows, key=lambda r: r["value"])   # "1860s" < "2020s": four-digit years
+            return sorted(rows, key=lambda r: r["value"])  # "1860s" < "2020s": four-digit years
         return sorted(rows, key=lambda r: (-r["titles"], r["value"]))
 
     def report(self, scarce: int = 2) -> dict:
@@ -92,10 +99,12 @@ class Overlap:
         member = member.upper() if member else None
         if which != "everyone" and member not in self.members:
             raise ValueError(f"{which!r} needs one of the members {', '.join(self.members)}")
-        test = {"unique": lambda h: h == {member},
-                "scarce": lambda h: member in h and len(h) <= scarce,
-                "common": lambda h: member in h and len(h) > 1,
-                "everyone": lambda h: len(h) == n}.get(which)
+        test = {
+            "unique": lambda h: h == {member},
+            "scarce": lambda h: member in h and len(h) <= scarce,
+            "common": lambda h: member in h and len(h) > 1,
+            "everyone": lambda h: len(h) == n,
+        }.get(which)
         if test is None:
             raise ValueError(f"unknown list {which!r}: unique, scarce, common or everyone")
         return sorted(t for t, h in self.holders.items() if test(h))
@@ -132,17 +141,34 @@ def _summary(sets: Counter, members: list[str], scarce: int) -> dict:
                 continue
             c = common[a, b]
             union = held[a] + held[b] - c
-            matrix.append({"a": a, "b": b, "common": c,
-                           "share_of_a_held_by_b": _ratio(c, held[a]),
-                           "jaccard": _ratio(c, union),
-                           "overlap_coefficient": _ratio(c, min(held[a], held[b]))})
+            matrix.append(
+                {
+                    "a": a,
+                    "b": b,
+                    "common": c,
+                    "share_of_a_held_by_b": _ratio(c, held[a]),
+                    "jaccard": _ratio(c, union),
+                    "overlap_coefficient": _ratio(c, min(held[a], held[b])),
+                }
+            )
     return {
-        "members": [{"code": m, "titles": held[m], "unique": unique[m], "scarce": scarce_n[m],
-                     "held_by_all": everyone[m], "uniqueness_rate": _ratio(unique[m], held[m])}
-                    for m in members],
-        "titles": titles, "holdings": holdings, "duplication_ratio": _ratio(holdings, titles),
+        "members": [
+            {
+                "code": m,
+                "titles": held[m],
+                "unique": unique[m],
+                "scarce": scarce_n[m],
+                "held_by_all": everyone[m],
+                "uniqueness_rate": _ratio(unique[m], held[m]),
+            }
+            for m in members
+        ],
+        "titles": titles,
+        "holdings": holdings,
+        "duplication_ratio": _ratio(holdings, titles),
         "held_by_all": sum(c for h, c in sets.items() if len(h) == n and n),
-        "held_by_one": distribution[1], "scarce_threshold": scarce,
+        "held_by_one": distribution[1],
+        "scarce_threshold": scarce,
         "distribution": {str(k): distribution[k] for k in range(1, n + 1)},
         "matrix": matrix,
     }
@@ -234,11 +260,29 @@ def to_csv(report: dict, table: str) -> str:
         w.writerows(report["distribution"].items())
     elif table in BREAKDOWNS:
         codes = [m["code"] for m in report["members"]]
-        w.writerow([table, "titles", "holdings", "duplication_ratio", "held_by_all",
-                    *[f"{c}_titles" for c in codes], *[f"{c}_unique" for c in codes]])
+        w.writerow(
+            [
+                table,
+                "titles",
+                "holdings",
+                "duplication_ratio",
+                "held_by_all",
+                *[f"{c}_titles" for c in codes],
+                *[f"{c}_unique" for c in codes],
+            ]
+        )
         for r in report["breakdowns"][table]:
-            w.writerow([r["value"], r["titles"], r["holdings"], r["duplication_ratio"], r["held_by_all"],
-                        *[r["members"][c]["titles"] for c in codes], *[r["members"][c]["unique"] for c in codes]])
+            w.writerow(
+                [
+                    r["value"],
+                    r["titles"],
+                    r["holdings"],
+                    r["duplication_ratio"],
+                    r["held_by_all"],
+                    *[r["members"][c]["titles"] for c in codes],
+                    *[r["members"][c]["unique"] for c in codes],
+                ]
+            )
     else:
         raise ValueError(f"unknown table {table!r}: {', '.join(TABLES)}")
     return buf.getvalue()
@@ -248,14 +292,22 @@ def title_rows(store: Store, ov: Overlap, iris: list[str]) -> list[dict]:
     """Label, year and holders of each title, for downloadable lists."""
     labels: dict[str, str] = {}
     for chunk in range(0, len(iris), 500):
-        part = iris[chunk:chunk + 500]
+        part = iris[chunk : chunk + 500]
         values = " ".join(f"<{i}>" for i in part)
-        for row in store.query(sparql_prefixes() + f"SELECT ?t ?label WHERE {{ VALUES ?t {{ {values} }} "
-                               "?t rdfs:label ?label }"):
+        for row in store.query(
+            sparql_prefixes() + f"SELECT ?t ?label WHERE {{ VALUES ?t {{ {values} }} ?t rdfs:label ?label }}"
+        ):
             labels.setdefault(row["t"].value, row["label"].value)
     decade = ov.facets.get("decade", {})
-    return [{"iri": i, "title": labels.get(i, ""), "decade": decade.get(i, ""),
-             "holders": " ".join(sorted(ov.holders.get(i, ())))} for i in iris]
+    return [
+        {
+            "iri": i,
+            "title": labels.get(i, ""),
+            "decade": decade.get(i, ""),
+            "holders": " ".join(sorted(ov.holders.get(i, ()))),
+        }
+        for i in iris
+    ]
 
 
 def rows_csv(rows: list[dict]) -> str:

@@ -1,4 +1,5 @@
 """Views of the bibliographic resources: a work with its editions, an edition with its holdings, a copy."""
+
 from __future__ import annotations
 
 from graph.views.common import Description, chunks, labels_for, node, ref, select, values
@@ -16,10 +17,12 @@ MAX_INSTANCES = 50  # other editions an edition page lists (the work page has th
 def _identifiers(d: Description, inst, lang: str) -> list[dict]:
     out = []
     for ident in d.nodes(inst, BF.identifiedBy):
-        entry = {"type": (d.type_labels(ident, lang) or [""])[0],
-                 "value": ", ".join(d.texts([ident], RDF.value, lang)),
-                 "qualifier": ", ".join(d.texts([ident], BF.qualifier, lang)),
-                 "invalid": bool(d.nodes(ident, BF.status))}
+        entry = {
+            "type": (d.type_labels(ident, lang) or [""])[0],
+            "value": ", ".join(d.texts([ident], RDF.value, lang)),
+            "qualifier": ", ".join(d.texts([ident], BF.qualifier, lang)),
+            "invalid": bool(d.nodes(ident, BF.status)),
+        }
         if entry["value"] and entry not in out:
             out.append(entry)
     return out
@@ -28,10 +31,12 @@ def _identifiers(d: Description, inst, lang: str) -> list[dict]:
 def _publication(d: Description, inst, lang: str) -> list[dict]:
     out = []
     for act in d.nodes(inst, BF.provisionActivity):
-        entry = {"type": (d.type_labels(act, lang) or [""])[0],
-                 "place": " / ".join(d.texts([act], BFLC.simplePlace, lang)),
-                 "agent": " / ".join(d.texts([act], BFLC.simpleAgent, lang)),
-                 "date": " / ".join(d.texts([act], BFLC.simpleDate, lang))}
+        entry = {
+            "type": (d.type_labels(act, lang) or [""])[0],
+            "place": " / ".join(d.texts([act], BFLC.simplePlace, lang)),
+            "agent": " / ".join(d.texts([act], BFLC.simpleAgent, lang)),
+            "date": " / ".join(d.texts([act], BFLC.simpleDate, lang)),
+        }
         if entry not in out:
             out.append(entry)
     return out
@@ -45,7 +50,8 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
     title_nodes = d.nodes(inst, BF.title)
     labels = d.texts([inst], RDFS.label, lang)
     view = {
-        "iri": inst.value, "kind": "instance",
+        "iri": inst.value,
+        "kind": "instance",
         "label": labels[0] if labels else next(iter(d.texts(title_nodes, BF.mainTitle, lang)), None),
         "other_labels": labels[1:],
         "types": d.type_labels(inst, lang, ignore=[BF.Instance.value]),
@@ -64,8 +70,9 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
         "collections": collections_of(store, inst, lang),
         "holdings": holdings(store, [inst], lang)[inst.value],
     }
-    view.update(contributors=[], subjects=[], genres=[], classification=[], languages=[],
-                summaries=[], other_editions=[])
+    view.update(
+        contributors=[], subjects=[], genres=[], classification=[], languages=[], summaries=[], other_editions=[]
+    )
     for work in d.nodes(inst, BF.instanceOf)[:1]:
         wd = description(store, work, skip=(BF.hasInstance,))
         facts = work_facts(wd, work, lang)
@@ -106,12 +113,17 @@ def item_view(store: Store, iri, lang: str = "en") -> dict | None:
         rows = select(store, f"SELECT DISTINCT ?w WHERE {{ {values('i', part)} ?i bf:instanceOf ?w }}")
         works += [r["w"] for r in rows]
     work_labels = labels_for(store, works, lang)
-    barcodes = [b for n in d.nodes(item, BF.identifiedBy) if BF.Barcode.value in d.types(n)
-                for b in d.texts([n], RDF.value, lang)]
+    barcodes = [
+        b
+        for n in d.nodes(item, BF.identifiedBy)
+        if BF.Barcode.value in d.types(n)
+        for b in d.texts([n], RDF.value, lang)
+    ]
     call_numbers = d.texts(d.nodes(item, BF.shelfMark), RDFS.label, lang)
     label = ui("item_label", lang, library=libraries[0]["label"]) if libraries else None
     return {
-        "iri": item.value, "kind": "item",
+        "iri": item.value,
+        "kind": "item",
         "label": f"{label} · {call_numbers[0]}" if label and call_numbers else label,
         "instances": [d.ref(i, lang) for i in instances],
         "works": [ref(w, work_labels.get(w.value)) for w in works],

@@ -3,6 +3,7 @@
 Terms enter queries only as ``str()`` of pyoxigraph terms (which escapes them);
 nothing a user typed is pasted into SPARQL text.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,7 @@ def values(var: str, terms: Iterable) -> str:
 
 def chunks(items: list, size: int = CHUNK):
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def count(store: Store, pattern: str, var: str) -> int:
@@ -88,8 +89,10 @@ def pick(literals: Iterable[Literal], lang: str) -> str | None:
 # the dates MARC puts after a name ($d): "1881-1936", "approximately 1717-1763", "1944-", "active 1850",
 # "b. 1920", "d. 1905", "ca. 1500-ca. 1560", "18th cent.", "1717?-1763"
 _DATE_WORD = r"(?:approximately|active|flourished|born|died|ca\.|b\.|d\.|fl\.|circa)"
-_LIFE_DATES = re.compile(rf",\s*(?:{_DATE_WORD}\s*)?\d{{1,4}}\??(?:\s*(?:th|st|nd|rd) cent\.?)?"
-                         rf"(?:\s*-\s*(?:{_DATE_WORD}\s*)?(?:\d{{1,4}}\??)?)?\.?\s*$")
+_LIFE_DATES = re.compile(
+    rf",\s*(?:{_DATE_WORD}\s*)?\d{{1,4}}\??(?:\s*(?:th|st|nd|rd) cent\.?)?"
+    rf"(?:\s*-\s*(?:{_DATE_WORD}\s*)?(?:\d{{1,4}}\??)?)?\.?\s*$"
+)
 
 
 def without_dates(name: str) -> str:
@@ -168,5 +171,4 @@ class Description:
 
     def type_labels(self, s, lang: str, ignore: Iterable[str] = ()) -> list[str]:
         skip = set(ignore)
-        return sorted({label for t in self.types(s) if t not in skip
-                       for label in [term_label(t, lang)] if label})
+        return sorted({label for t in self.types(s) if t not in skip for label in [term_label(t, lang)] if label})

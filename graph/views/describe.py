@@ -4,6 +4,7 @@ The resource's own triples, those of its fragment nodes (``iri#PKU-title`` ...,
 followed to any depth they nest) and the labels of every resource it links to,
 without duplicates where two members' graphs say the same thing.
 """
+
 from __future__ import annotations
 
 from pyoxigraph import NamedNode, Triple
@@ -16,8 +17,7 @@ from vocab.namespaces import RDF, RDFS
 MAX_DEPTH = 4
 
 
-def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
-             skip: tuple = ()) -> list[Triple]:
+def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True, skip: tuple = ()) -> list[Triple]:
     """Triples about ``iri`` and its fragments, plus rdfs:label of linked resources.
 
     Of a shared Instance or Work that is its union description; the members' own
@@ -41,8 +41,12 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
         frontier = []
         for t in found:
             o = t.object
-            if (isinstance(o, NamedNode) and o.value.startswith(prefix) and o not in seen_subjects
-                    and not is_member_node(o.value)):  # members' own descriptions: linked, not shown
+            if (
+                isinstance(o, NamedNode)
+                and o.value.startswith(prefix)
+                and o not in seen_subjects
+                and not is_member_node(o.value)
+            ):  # members' own descriptions: linked, not shown
                 seen_subjects.add(o)
                 frontier.append(o)
         if not frontier:
@@ -50,10 +54,16 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
     if not triples:
         return []
     if linked_labels:
-        linked = list(dict.fromkeys(
-            t.object for t in triples
-            if isinstance(t.object, NamedNode) and t.object not in seen_subjects
-            and t.predicate != RDF.type and not is_member_node(t.object.value)))
+        linked = list(
+            dict.fromkeys(
+                t.object
+                for t in triples
+                if isinstance(t.object, NamedNode)
+                and t.object not in seen_subjects
+                and t.predicate != RDF.type
+                and not is_member_node(t.object.value)
+            )
+        )
         for part in chunks(linked):
             rows = select(store, f"SELECT DISTINCT ?s ?l WHERE {{ {values('s', part)} ?s rdfs:label ?l }}")
             triples += [Triple(r["s"], RDFS.label, r["l"]) for r in rows]
@@ -62,4 +72,3 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True,
 
 def description(store: Store, iri: str | NamedNode, skip: tuple = ()) -> Description:
     return Description((t.subject, t.predicate, t.object) for t in describe(store, iri, skip=skip))
-

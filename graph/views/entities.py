@@ -1,4 +1,5 @@
 """Views of agents and subjects: who or what they are, and the works that name them."""
+
 from __future__ import annotations
 
 from graph.views.common import labels_for, node, ref, select
@@ -34,23 +35,33 @@ def agent_view(store: Store, iri, lang: str = "en") -> dict | None:
         return None
     names = d.texts([agent], RDFS.label, lang)
     return {
-        "iri": agent.value, "kind": "agent",
-        "label": names[0] if names else None, "other_labels": names[1:],
+        "iri": agent.value,
+        "kind": "agent",
+        "label": names[0] if names else None,
+        "other_labels": names[1:],
         "types": d.type_labels(agent, lang, ignore=[BF.Agent.value]),
         # catalogued works (with editions): a uniform title (bf:Hub) or a related work named in a
         # record holds no copies, so the works that are its expressions stand in for it
-        "works_by": _works(store, f"""{{ ?work bf:contribution ?c . ?c bf:agent {agent} }}
+        "works_by": _works(
+            store,
+            f"""{{ ?work bf:contribution ?c . ?c bf:agent {agent} }}
                                   UNION {{ ?work bf:expressionOf ?hub . ?hub bf:contribution ?c . ?c bf:agent {agent} }}
                                   FILTER EXISTS {{ ?edition bf:instanceOf ?work ; a bf:Instance }}
-                                  OPTIONAL {{ ?c bf:role ?role }}""", lang, role_var="role"),
+                                  OPTIONAL {{ ?c bf:role ?role }}""",
+            lang,
+            role_var="role",
+        ),
         "works_about": _works(store, f"?work bf:subject {agent}", lang),
     }
 
 
 def expressions_of(store: Store, iri, lang: str = "en") -> list[dict]:
     """The catalogued works that are expressions of a uniform title (bf:Hub): what its page lists."""
-    return _works(store, f"?work bf:expressionOf {node(iri)} "
-                         "FILTER EXISTS { ?edition bf:instanceOf ?work ; a bf:Instance }", lang)
+    return _works(
+        store,
+        f"?work bf:expressionOf {node(iri)} FILTER EXISTS {{ ?edition bf:instanceOf ?work ; a bf:Instance }}",
+        lang,
+    )
 
 
 def subject_view(store: Store, iri, lang: str = "en") -> dict | None:
@@ -60,9 +71,10 @@ def subject_view(store: Store, iri, lang: str = "en") -> dict | None:
     if not names:
         return None
     return {
-        "iri": subject.value, "kind": "subject",
-        "label": names[0], "other_labels": names[1:],
+        "iri": subject.value,
+        "kind": "subject",
+        "label": names[0],
+        "other_labels": names[1:],
         "types": d.type_labels(subject, lang),
-        "works": _works(store, f"{{ ?work bf:subject {subject} }} UNION {{ ?work bf:genreForm {subject} }}",
-                        lang),
+        "works": _works(store, f"{{ ?work bf:subject {subject} }} UNION {{ ?work bf:genreForm {subject} }}", lang),
     }

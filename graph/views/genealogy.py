@@ -10,6 +10,7 @@ in 1368-1644, by year or by a dynasty said without a year. :func:`query_text` is
 answers a :class:`Filters`; ``docs/local-literature.md`` shows it, and the JSON API
 (``/local-literature/genealogies.json``) answers with the same works.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -25,10 +26,10 @@ FACETS = ("surname", "hall", "place", "dynasty")
 
 @dataclass
 class Filters:
-    surname: str = ""      # 王 or 王氏
-    hall: str = ""         # 三槐堂
-    place: str = ""        # a place or the start of one: 福建 finds 福建福州
-    dynasty: str = ""      # 明, 清, 民国 ...: its years
+    surname: str = ""  # 王 or 王氏
+    hall: str = ""  # 三槐堂
+    place: str = ""  # a place or the start of one: 福建 finds 福建福州
+    dynasty: str = ""  # 明, 清, 民国 ...: its years
     year_from: int | None = None
     year_to: int | None = None
 
@@ -61,18 +62,28 @@ def query_text(f: Filters) -> str:
     if f.hall:
         where.append(f"?work alliance:hallName ?h . FILTER(STR(?h) = {_literal(f.hall.strip())})")
     if f.place:
-        where.append("?work bf:subject|bf:geographicCoverage ?p . ?p a bf:Place ; rdfs:label ?pl . "
-                     f"FILTER(STRSTARTS(STR(?pl), {_literal(f.place.strip())}))")
+        where.append(
+            "?work bf:subject|bf:geographicCoverage ?p . ?p a bf:Place ; rdfs:label ?pl . "
+            f"FILTER(STRSTARTS(STR(?pl), {_literal(f.place.strip())}))"
+        )
     if lo is not None or hi is not None:
         year = "xsd:integer(SUBSTR(STR(?d), 1, 4))"
-        tests = [t for t in (f"{year} >= {int(lo)}" if lo is not None else "",
-                             f"{year} <= {int(hi)}" if hi is not None else "") if t]
+        tests = [
+            t
+            for t in (
+                f"{year} >= {int(lo)}" if lo is not None else "",
+                f"{year} <= {int(hi)}" if hi is not None else "",
+            )
+            if t
+        ]
         by_year = f"{{ ?work bf:hasInstance/bf:provisionActivity/bf:date ?d FILTER({' && '.join(tests)}) }}"
         if f.dynasty and f.year_from is None and f.year_to is None:
             named = find_dynasty(f.dynasty)
             assert named is not None  # f.years() above raised for an unknown dynasty
-            by_name = ("{ ?work bf:hasInstance/bf:provisionActivity/alliance:dynasty/rdfs:label ?dn "
-                       f"FILTER(STR(?dn) = {_literal(named.name)}) }}")
+            by_name = (
+                "{ ?work bf:hasInstance/bf:provisionActivity/alliance:dynasty/rdfs:label ?dn "
+                f"FILTER(STR(?dn) = {_literal(named.name)}) }}"
+            )
             where.append(f"{by_year} UNION {by_name}")
         else:
             where.append(by_year)
@@ -106,7 +117,9 @@ def describe(store: Store, works: list[str]) -> list[Genealogy]:
     if not works:
         return []
     values = " ".join(f"<{w}>" for w in works)
-    query = sparql_prefixes() + f"""
+    query = (
+        sparql_prefixes()
+        + f"""
     SELECT ?work ?surname ?title ?pinyin ?hall ?place ?date ?dyn ?code WHERE {{
       VALUES ?work {{ {values} }}
       ?work bf:subject ?family . ?family a bf:Family ; rdfs:label ?surname .
@@ -121,6 +134,7 @@ def describe(store: Store, works: list[str]) -> list[Genealogy]:
                  FILTER(langMatches(lang(?dyn), "zh-Hans")) }}
       OPTIONAL {{ ?work bf:hasInstance/bf:hasItem/bf:heldBy/alliance:code ?code }}
     }}"""
+    )
     found: dict[str, Genealogy] = {}
     for row in store.query(query):
         iri = row["work"].value

@@ -5,6 +5,7 @@ and locations, and a link to the record in the library's own catalogue. Counting
 done by the store, so an edition with thousands of copies costs a row per library;
 its copies are listed a page at a time (:func:`copies_at`).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -14,9 +15,9 @@ from graph.alliance.members import Member, list_members
 from graph.views.common import chunks, node, ref, select, values
 from graph.store.base import Store
 
-MAX_CALL_NUMBERS = 6    # distinct call numbers a holdings row shows
+MAX_CALL_NUMBERS = 6  # distinct call numbers a holdings row shows
 COPIES_PER_PAGE = 50
-_SEP = "\u001f"          # between the call numbers (and locations) one grouped query returns
+_SEP = "\u001f"  # between the call numbers (and locations) one grouped query returns
 
 
 def member_label(member: Member, lang: str) -> str:
@@ -48,9 +49,12 @@ def local_ids(store: Store, instances: list) -> dict[tuple[str, str], list[str]]
     """(instance, library) -> the library's own control numbers for that edition."""
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
     for part in chunks(instances):
-        rows = select(store, f"""SELECT DISTINCT ?inst ?lib ?local WHERE {{ {values('inst', part)}
+        rows = select(
+            store,
+            f"""SELECT DISTINCT ?inst ?lib ?local WHERE {{ {values("inst", part)}
             ?inst alliance:memberDescription/bf:adminMetadata ?admin . ?admin bf:assigner ?lib ; bf:identifiedBy ?id .
-            ?id a bf:Local ; rdf:value ?local }}""")
+            ?id a bf:Local ; rdf:value ?local }}""",
+        )
         for r in rows:
             ids = found[(r["inst"].value, r["lib"].value)]
             if r["local"].value not in ids:
@@ -58,8 +62,9 @@ def local_ids(store: Store, instances: list) -> dict[tuple[str, str], list[str]]
     return found
 
 
-def holdings(store: Store, instances: Iterable, lang: str,
-             members: dict[str, Member] | None = None) -> dict[str, list[dict]]:
+def holdings(
+    store: Store, instances: Iterable, lang: str, members: dict[str, Member] | None = None
+) -> dict[str, list[dict]]:
     """For each instance IRI, its holdings grouped by library (libraries in code order).
 
     A row: ``library`` (link), ``copies`` (count), ``items`` (the copy's IRI when there
@@ -70,25 +75,32 @@ def holdings(store: Store, instances: Iterable, lang: str,
     members = members if members is not None else members_by_iri(store)
     groups: dict[str, dict[str, dict]] = defaultdict(dict)
     for part in chunks(insts):
-        for r in select(store, f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) (MIN(STR(?item)) AS ?first)
+        for r in select(
+            store,
+            f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) (MIN(STR(?item)) AS ?first)
                 (GROUP_CONCAT(DISTINCT ?mark; separator="{_SEP}") AS ?marks)
                 (GROUP_CONCAT(DISTINCT ?loc; separator="{_SEP}") AS ?locs)
-                WHERE {{ {values('inst', part)} ?item bf:itemOf ?inst ; bf:heldBy ?lib .
+                WHERE {{ {values("inst", part)} ?item bf:itemOf ?inst ; bf:heldBy ?lib .
                 OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?mark }}
-                OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }} GROUP BY ?inst ?lib"""):
+                OPTIONAL {{ ?item bf:sublocation/rdfs:label ?loc }} }} GROUP BY ?inst ?lib""",
+        ):
             n = int(r["n"].value)
             marks = [m for m in r["marks"].value.split(_SEP) if m] if r["marks"] is not None else []
             groups[r["inst"].value][r["lib"].value] = {
-                "library": library_ref(r["lib"].value, members, lang), "copies": n,
+                "library": library_ref(r["lib"].value, members, lang),
+                "copies": n,
                 "items": [r["first"].value] if n == 1 else [],
-                "call_numbers": marks[:MAX_CALL_NUMBERS], "more_call_numbers": max(0, len(marks) - MAX_CALL_NUMBERS),
+                "call_numbers": marks[:MAX_CALL_NUMBERS],
+                "more_call_numbers": max(0, len(marks) - MAX_CALL_NUMBERS),
                 "locations": [x for x in r["locs"].value.split(_SEP) if x] if r["locs"] is not None else [],
-                "catalogue_links": []}
+                "catalogue_links": [],
+            }
     ids = local_ids(store, insts)
     out = {}
     for inst in insts:
-        rows = sorted(groups.get(inst.value, {}).values(),
-                      key=lambda g: (g["library"].get("code") or g["library"]["label"]))
+        rows = sorted(
+            groups.get(inst.value, {}).values(), key=lambda g: g["library"].get("code") or g["library"]["label"]
+        )
         for g in rows:
             member = members.get(g["library"]["iri"])
             for local in ids.get((inst.value, g["library"]["iri"]), ()):
@@ -102,16 +114,28 @@ def holdings(store: Store, instances: Iterable, lang: str,
 def copies_at(store: Store, instance, library, page: int = 1) -> tuple[int, list[dict]]:
     """One library's copies of an edition, a page at a time: (how many in all, this page's copies)."""
     inst, lib = node(instance), node(library)
-    total_rows = select(store, f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ ?item bf:itemOf {inst} ; bf:heldBy {lib} }}")
+    total_rows = select(
+        store, f"SELECT (COUNT(DISTINCT ?item) AS ?n) WHERE {{ ?item bf:itemOf {inst} ; bf:heldBy {lib} }}"
+    )
     total = int(total_rows[0]["n"].value) if total_rows else 0
     offset = (max(page, 1) - 1) * COPIES_PER_PAGE
-    rows = select(store, f"""SELECT ?item (SAMPLE(?m) AS ?mark) (SAMPLE(?l) AS ?loc) (SAMPLE(?b) AS ?barcode) WHERE {{
+    rows = select(
+        store,
+        f"""SELECT ?item (SAMPLE(?m) AS ?mark) (SAMPLE(?l) AS ?loc) (SAMPLE(?b) AS ?barcode) WHERE {{
         ?item bf:itemOf {inst} ; bf:heldBy {lib} .
         OPTIONAL {{ ?item bf:shelfMark/rdfs:label ?m }} OPTIONAL {{ ?item bf:sublocation/rdfs:label ?l }}
         OPTIONAL {{ ?item bf:identifiedBy ?id . ?id a bf:Barcode ; rdf:value ?b }} }}
-        GROUP BY ?item ORDER BY ?item LIMIT {COPIES_PER_PAGE} OFFSET {offset}""")
-    copies = [{"iri": r["item"].value, "call_number": _value(r["mark"]), "location": _value(r["loc"]),
-               "barcode": _value(r["barcode"])} for r in rows]
+        GROUP BY ?item ORDER BY ?item LIMIT {COPIES_PER_PAGE} OFFSET {offset}""",
+    )
+    copies = [
+        {
+            "iri": r["item"].value,
+            "call_number": _value(r["mark"]),
+            "location": _value(r["loc"]),
+            "barcode": _value(r["barcode"]),
+        }
+        for r in rows
+    ]
     return total, copies
 
 
@@ -124,5 +148,4 @@ def _add(seq: list, value) -> None:
         seq.append(value)
 
 
-__all__ = ["COPIES_PER_PAGE", "copies_at", "holdings", "library_ref", "local_ids", "member_label",
-           "members_by_iri"]
+__all__ = ["COPIES_PER_PAGE", "copies_at", "holdings", "library_ref", "local_ids", "member_label", "members_by_iri"]

@@ -1,4 +1,5 @@
 """Views of the member libraries and of the catalogue as a whole."""
+
 from __future__ import annotations
 
 from pathlib import PurePath
@@ -25,24 +26,34 @@ def library_view(store: Store, iri, lang: str = "en", counts: dict | None = None
     member = next((m for m in list_members(store) if m.iri == lib.value), None)
     if member is None:
         return None
-    rows = select(store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {lib} ; bf:itemOf ?inst }} "
-                         f"LIMIT {SOME_TITLES}")
+    rows = select(
+        store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {lib} ; bf:itemOf ?inst }} LIMIT {SOME_TITLES}"
+    )
     instances = [r["inst"] for r in rows]
     other = [n for n in (member.name, member.name_zh) if n and n != member_label(member, lang)]
     return {
-        "iri": lib.value, "kind": "library", "code": member.code,
-        "label": member_label(member, lang), "other_labels": other,
+        "iri": lib.value,
+        "kind": "library",
+        "code": member.code,
+        "label": member_label(member, lang),
+        "other_labels": other,
         "opac": opac_home(member.opac),
         "items": counts["items"] if counts else count(store, f"?item bf:heldBy {lib}", "item"),
-        "works": counts["works"] if counts else count(
-            store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst . ?inst bf:instanceOf ?w", "w"),
+        "works": counts["works"]
+        if counts
+        else count(store, f"?item bf:heldBy {lib} ; bf:itemOf ?inst . ?inst bf:instanceOf ?w", "w"),
         # editions, each with its publisher and year: two editions of one title must be told apart
-        "some_titles": sorted((ref(e["iri"], e["label"], publication=e["publication"])
-                               for e in instance_summaries(store, instances, lang)),
-                              key=lambda e: (e["label"].casefold(), e["publication"])),
+        "some_titles": sorted(
+            (
+                ref(e["iri"], e["label"], publication=e["publication"])
+                for e in instance_summaries(store, instances, lang)
+            ),
+            key=lambda e: (e["label"].casefold(), e["publication"]),
+        ),
         "collections": _collections(store, lib, lang),
-        "loads": [{"sources": [PurePath(s).name for s in b.sources], "triples": b.triples}
-                  for b in store.batches(member.code)],
+        "loads": [
+            {"sources": [PurePath(s).name for s in b.sources], "triples": b.triples} for b in store.batches(member.code)
+        ],
     }
 
 
@@ -75,8 +86,10 @@ def collection_view(store: Store, iri, lang: str = "en") -> dict | None:
     labels = labels_for(store, parts, lang)
     names = d.texts([coll], RDFS.label, lang)
     return {
-        "iri": coll.value, "kind": "collection",
-        "label": names[0] if names else None, "other_labels": names[1:],
+        "iri": coll.value,
+        "kind": "collection",
+        "label": names[0] if names else None,
+        "other_labels": names[1:],
         "libraries": [library_ref(lib.value, members, lang) for lib in d.nodes(coll, ALLIANCE.collectionOf)],
         "size": count(store, f"{coll} bf:hasPart ?inst", "inst"),
         "titles": sorted((ref(i, labels.get(i.value)) for i in parts), key=lambda e: e["label"].casefold()),
@@ -85,8 +98,10 @@ def collection_view(store: Store, iri, lang: str = "en") -> dict | None:
 
 def home_view(store: Store, lang: str = "en") -> dict:
     members = list_members(store)
-    held = {r["lib"].value: int(r["n"].value) for r in select(
-        store, "SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:heldBy ?lib } GROUP BY ?lib")}
+    held = {
+        r["lib"].value: int(r["n"].value)
+        for r in select(store, "SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE { ?item bf:heldBy ?lib } GROUP BY ?lib")
+    }
     return {
         "counts": {
             "members": len(members),
@@ -94,6 +109,5 @@ def home_view(store: Store, lang: str = "en") -> dict:
             "instances": count(store, "?i a bf:Instance " + catalogued("i"), "i"),
             "items": count(store, "?i a bf:Item", "i"),
         },
-        "libraries": [ref(m.iri, member_label(m, lang), code=m.code, items=held.get(m.iri, 0))
-                      for m in members],
+        "libraries": [ref(m.iri, member_label(m, lang), code=m.code, items=held.get(m.iri, 0)) for m in members],
     }

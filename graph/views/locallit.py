@@ -9,6 +9,7 @@ bf:ProductionMethod (刻本, 抄本…). Places and types are the ones named in 
 English genre ("Fiction") is not a kind of local literature. These queries are the documented
 way to ask for them; the web layer and SPARQL users run the same patterns.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -21,13 +22,19 @@ from vocab.namespaces import sparql_prefixes
 
 # facet -> the graph pattern binding ?work (a bf:Work) and ?term (the facet's resource)
 FACETS = {
-    "place": ("?work bf:subject|bf:geographicCoverage ?term . ?term a bf:Place . "
-              "FILTER NOT EXISTS { ?term a madsrdf:ComplexSubject } "
-              "FILTER EXISTS { ?term rdfs:label ?han FILTER(REGEX(STR(?han), \"^[\\u3400-\\u9fff]\")) }"),
-    "dynasty": ("{ ?work bf:contribution/bf:agent/alliance:dynasty ?term } UNION "
-                "{ ?work bf:hasInstance/bf:provisionActivity/alliance:dynasty ?term }"),
-    "type": ("?work bf:genreForm ?term . "
-             "FILTER EXISTS { ?term rdfs:label ?han FILTER(REGEX(STR(?han), \"^[\\u3400-\\u9fff]\")) }"),
+    "place": (
+        "?work bf:subject|bf:geographicCoverage ?term . ?term a bf:Place . "
+        "FILTER NOT EXISTS { ?term a madsrdf:ComplexSubject } "
+        'FILTER EXISTS { ?term rdfs:label ?han FILTER(REGEX(STR(?han), "^[\\u3400-\\u9fff]")) }'
+    ),
+    "dynasty": (
+        "{ ?work bf:contribution/bf:agent/alliance:dynasty ?term } UNION "
+        "{ ?work bf:hasInstance/bf:provisionActivity/alliance:dynasty ?term }"
+    ),
+    "type": (
+        "?work bf:genreForm ?term . "
+        'FILTER EXISTS { ?term rdfs:label ?han FILTER(REGEX(STR(?han), "^[\\u3400-\\u9fff]")) }'
+    ),
     "edition": "?work bf:hasInstance/bf:productionMethod ?term .",
     "collection": "?work bf:hasInstance/bf:partOf ?term . ?term a bf:Collection .",
 }
@@ -36,7 +43,7 @@ FACETS = {
 @dataclass
 class FacetValue:
     iri: str
-    label: str          # Chinese when there is one, else any label
+    label: str  # Chinese when there is one, else any label
     pinyin: str | None
     works: int
 
@@ -52,18 +59,27 @@ def facet(store: Store, name: str, *, limit: int = 200) -> list[FacetValue]:
     """The values of one facet (place, dynasty, type, edition, collection) with their work counts."""
     if name not in FACETS:
         raise ValueError(f"unknown facet {name!r}; known: {', '.join(FACETS)}")
-    query = sparql_prefixes() + f"""
+    query = (
+        sparql_prefixes()
+        + f"""
     SELECT ?term (COUNT(DISTINCT ?work) AS ?works) (SAMPLE(?zh) AS ?zh1) (SAMPLE(?py) AS ?py1)
            (SAMPLE(?any) AS ?any1) WHERE {{
       {FACETS[name]}
       ?work a bf:Work .
       {_label_pattern("?term")}
     }} GROUP BY ?term ORDER BY DESC(?works) LIMIT {int(limit)}"""
+    )
     values = []
     for row in store.query(query):
         label = row["zh1"] or row["any1"]
-        values.append(FacetValue(row["term"].value, label.value if label else row["term"].value,
-                                 row["py1"].value if row["py1"] else None, int(row["works"].value)))
+        values.append(
+            FacetValue(
+                row["term"].value,
+                label.value if label else row["term"].value,
+                row["py1"].value if row["py1"] else None,
+                int(row["works"].value),
+            )
+        )
     return values
 
 
@@ -73,7 +89,9 @@ def works_with(store: Store, name: str, term_iri: str, *, limit: int = 500) -> l
         raise ValueError(f"unknown facet {name!r}")
     term = NamedNode(term_iri)  # raises ValueError for anything that is not an IRI
     pattern = FACETS[name].replace("?term", str(term))
-    query = sparql_prefixes() + f"""
+    query = (
+        sparql_prefixes()
+        + f"""
     SELECT ?work (SAMPLE(?zh) AS ?title) (SAMPLE(?py) AS ?pinyin) (SAMPLE(?any) AS ?other)
            (SAMPLE(?hant) AS ?han1) (MIN(?d) AS ?date)
            (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?holders) WHERE {{
@@ -84,24 +102,40 @@ def works_with(store: Store, name: str, term_iri: str, *, limit: int = 500) -> l
       OPTIONAL {{ ?work bf:hasInstance/bf:provisionActivity/bf:date ?d }}
       OPTIONAL {{ ?work bf:hasInstance/bf:hasItem/bf:heldBy/alliance:code ?code }}
     }} GROUP BY ?work ORDER BY ?title LIMIT {int(limit)}"""
+    )
     found = []
     for row in store.query(query):
         title = row["title"] or row["han1"] or row["other"]
         year = row["date"].value[:4] if row["date"] and row["date"].value[:4].isdigit() else None
-        found.append({"work": row["work"].value, "title": title.value if title else "",
-                      "pinyin": row["pinyin"].value if row["pinyin"] else None, "year": year,
-                      "holders": sorted(row["holders"].value.split()) if row["holders"] else []})
+        found.append(
+            {
+                "work": row["work"].value,
+                "title": title.value if title else "",
+                "pinyin": row["pinyin"].value if row["pinyin"] else None,
+                "year": year,
+                "holders": sorted(row["holders"].value.split()) if row["holders"] else [],
+            }
+        )
     return sorted(found, key=lambda w: (not has_han(w["title"]), w["title"]))
 
 
 def collections(store: Store) -> list[dict]:
     """Every member collection: its IRI, name, member code and number of Instances."""
-    query = sparql_prefixes() + """
+    query = (
+        sparql_prefixes()
+        + """
     SELECT ?c (SAMPLE(?name) AS ?label) (SAMPLE(?code) AS ?member) (COUNT(DISTINCT ?i) AS ?n) WHERE {
       ?c a bf:Collection ; rdfs:label ?name ; alliance:collectionOf ?lib .
       OPTIONAL { ?lib alliance:code ?code }
       OPTIONAL { ?c bf:hasPart ?i }
     } GROUP BY ?c ORDER BY ?member ?label"""
-    return [{"iri": r["c"].value, "name": r["label"].value,
-             "member": r["member"].value if r["member"] else None, "instances": int(r["n"].value)}
-            for r in store.query(query)]
+    )
+    return [
+        {
+            "iri": r["c"].value,
+            "name": r["label"].value,
+            "member": r["member"].value if r["member"] else None,
+            "instances": int(r["n"].value),
+        }
+        for r in store.query(query)
+    ]

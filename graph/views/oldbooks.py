@@ -7,6 +7,7 @@ CALIS's OPAC browses them, and :func:`works_under` lists those under one node. E
 (刻本, 抄本, 稿本, 活字本 …) are the alliance-wide ``bf:ProductionMethod`` terms of the
 ``edition`` facet in :mod:`graph.views.locallit`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -23,8 +24,8 @@ BRANCH_ORDER = [name for name, _, _ in BRANCHES.values()]
 
 @dataclass
 class Node:
-    name: str                      # 史部, 地理类, 方志之属
-    path: str                      # 史部.地理类
+    name: str  # 史部, 地理类, 方志之属
+    path: str  # 史部.地理类
     works: int = 0
     children: list["Node"] = field(default_factory=list)
 
@@ -51,9 +52,11 @@ def tree(store: Store) -> list[Node]:
 def works_under(store: Store, path: str, *, limit: int = 500) -> list[dict]:
     """Works classed at ``path`` or below it, with a Han title, a year and the members holding them."""
     path = path.strip(".")
-    if not path or "\"" in path or "\\" in path:
+    if not path or '"' in path or "\\" in path:
         raise ValueError("not a four-branch class")
-    query = sparql_prefixes() + f"""
+    query = (
+        sparql_prefixes()
+        + f"""
     SELECT ?work ?portion (SAMPLE(?zh) AS ?title) (SAMPLE(?py) AS ?pinyin) (MIN(?d) AS ?date)
            (GROUP_CONCAT(DISTINCT ?code; separator=" ") AS ?holders) (SAMPLE(?m) AS ?method) WHERE {{
       ?work a bf:Work ; bf:classification ?c . ?c bf:source alliance:sibu ; bf:classificationPortion ?portion .
@@ -65,12 +68,18 @@ def works_under(store: Store, path: str, *, limit: int = 500) -> list[dict]:
                  FILTER(langMatches(lang(?m), "zh") && !langMatches(lang(?m), "zh-Latn")) }}
       OPTIONAL {{ ?work bf:hasInstance/bf:hasItem/bf:heldBy/alliance:code ?code }}
     }} GROUP BY ?work ?portion ORDER BY ?portion ?title LIMIT {int(limit)}"""
+    )
     out = []
     for row in store.query(query):
-        out.append({"work": row["work"].value, "class": row["portion"].value,
-                    "title": row["title"].value if row["title"] else (row["pinyin"].value if row["pinyin"] else ""),
-                    "pinyin": row["pinyin"].value if row["pinyin"] else None,
-                    "year": row["date"].value[:4] if row["date"] else None,
-                    "edition_type": row["method"].value if row["method"] else None,
-                    "holders": sorted(row["holders"].value.split()) if row["holders"] else []})
+        out.append(
+            {
+                "work": row["work"].value,
+                "class": row["portion"].value,
+                "title": row["title"].value if row["title"] else (row["pinyin"].value if row["pinyin"] else ""),
+                "pinyin": row["pinyin"].value if row["pinyin"] else None,
+                "year": row["date"].value[:4] if row["date"] else None,
+                "edition_type": row["method"].value if row["method"] else None,
+                "holders": sorted(row["holders"].value.split()) if row["holders"] else [],
+            }
+        )
     return out

@@ -5,6 +5,7 @@ what it holds: member libraries from the member list, formats and languages from
 :mod:`vocab.labels`, classes from :mod:`vocab.classes`, subjects and collections by one
 label query for the few values a page shows.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -42,8 +43,9 @@ def pick_title(labels: list[list[str]], lang: str) -> tuple[dict | None, dict | 
     if not order:
         return None, None
     main = {"text": order[0], "lang": _html_lang(tags.get(order[0], ""))}
-    other = next(({"text": v, "lang": _html_lang(tags.get(v, ""))} for v in order[1:]
-                  if _script(v) != _script(order[0])), None)
+    other = next(
+        ({"text": v, "lang": _html_lang(tags.get(v, ""))} for v in order[1:] if _script(v) != _script(order[0])), None
+    )
     return main, other
 
 
@@ -65,8 +67,11 @@ class ResultLabeller:
         self.store = store
         self.lang = lang
         self.searcher = searcher
-        self.members = {m.iri.rsplit("/", 1)[-1]: m for m in (members if members is not None
-                                                               else members_by_iri(store).values()) if m.iri}
+        self.members = {
+            m.iri.rsplit("/", 1)[-1]: m
+            for m in (members if members is not None else members_by_iri(store).values())
+            if m.iri
+        }
 
     def library(self, code: str) -> str:
         m = self.members.get(code)
@@ -76,20 +81,22 @@ class ResultLabeller:
         d = hit.display
         title, other = pick_title(d.get("labels", []), self.lang)
         creators = ranked([_literal(v, t) for v, t in d.get("creators", [])], self.lang)
-        holders = [{"code": code, "label": self.library(code), "copies": n}
-                   for code, n in d.get("holders", {}).items()]
+        holders = [{"code": code, "label": self.library(code), "copies": n} for code, n in d.get("holders", {}).items()]
         holders.sort(key=lambda h: (-h["copies"], h["label"]))
         years = d.get("years") or []
         return {
-            "iri": hit.iri, "title": title, "other_title": other,
+            "iri": hit.iri,
+            "title": title,
+            "other_title": other,
             "creators": creators[:2],
-            "years": (str(years[0]) if years and years[0] == years[-1]
-                      else f"{years[0]}–{years[-1]}" if years else ""),
+            "years": (str(years[0]) if years and years[0] == years[-1] else f"{years[0]}–{years[-1]}" if years else ""),
             "editions": d.get("editions", 0),
             "formats": [self.value("format", f) for f in d.get("formats", []) if f != "Print"][:3],
             "languages": [self.value("language", x) for x in d.get("languages", [])][:3],
-            "holders": holders[:MAX_HOLDERS_SHOWN], "more_holders": max(0, len(holders) - MAX_HOLDERS_SHOWN),
-            "holder_count": len(holders), "isbn": d.get("isbn"),
+            "holders": holders[:MAX_HOLDERS_SHOWN],
+            "more_holders": max(0, len(holders) - MAX_HOLDERS_SHOWN),
+            "holder_count": len(holders),
+            "isbn": d.get("isbn"),
         }
 
     def value(self, facet: str, value: str, iri_labels: dict[str, str] | None = None) -> str:
@@ -109,8 +116,12 @@ class ResultLabeller:
 
     def facets(self, result: SearchResult, selected: dict[str, list[str]]) -> list[dict]:
         """Each facet with its values (label, count, selected); selected values always listed."""
-        iris = [v for f in FACETS if f.iri_values
-                for v in [*(x for x, _ in result.facets.get(f.name, [])), *selected.get(f.name, [])]]
+        iris = [
+            v
+            for f in FACETS
+            if f.iri_values
+            for v in [*(x for x, _ in result.facets.get(f.name, [])), *selected.get(f.name, [])]
+        ]
         iri_labels = labels_for(self.store, iris, self.lang) if iris else {}
         out = []
         for f in FACETS:
@@ -118,10 +129,17 @@ class ResultLabeller:
             chosen = selected.get(f.name, [])
             shown = {v for v, _ in counts}
             counts += [(v, result.total) for v in chosen if v not in shown]
-            values: list[dict[str, Any]] = [{"value": v, "label": self.value(f.name, v, iri_labels), "count": n, "selected": v in chosen,
-                       "id": _element_id(f.name, v)} for v, n in counts]
+            values: list[dict[str, Any]] = [
+                {
+                    "value": v,
+                    "label": self.value(f.name, v, iri_labels),
+                    "count": n,
+                    "selected": v in chosen,
+                    "id": _element_id(f.name, v),
+                }
+                for v, n in counts
+            ]
             values.sort(key=lambda x: (not x["selected"], -x["count"], x["label"]))
             if values:
                 out.append({"name": f.name, "values": values})
         return out
-

@@ -1,4 +1,5 @@
 """Counts of what the catalogue holds, for `alliance stats` and the home page."""
+
 from __future__ import annotations
 
 from graph.catalogue import Catalogue
@@ -18,6 +19,13 @@ def catalogue_stats(cat: Catalogue) -> dict:
         "instances": count(cat, "?x a bf:Instance " + catalogued("x")),
         "items": count(cat, "?x a bf:Item"),
         "triples": sum(b.triples for b in batches),
-        "batches": [{"member": b.member, "graph": b.graph.value, "triples": b.triples,
-                     "sources": [s.rsplit("/", 1)[-1] for s in b.sources]} for b in batches],
+        "batches": [
+            {
+                "member": b.member,
+                "graph": b.graph.value,
+                "triples": b.triples,
+                "sources": [s.rsplit("/", 1)[-1] for s in b.sources],
+            }
+            for b in batches
+        ],
     }

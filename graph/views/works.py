@@ -6,6 +6,7 @@ Editions are listed newest first, a page at a time; every edition on the page ca
 holdings (libraries, copies collapsed, call numbers, the member's own catalogue). Above
 them, the holders of any edition: "find a copy" for the whole work.
 """
+
 from __future__ import annotations
 
 from graph.identity.normalize import has_han, year as year_of
@@ -17,7 +18,7 @@ from vocab.labels import term_label
 from vocab.namespaces import BF, RDFS
 
 EDITIONS_PER_PAGE = 20
-MAX_EDITIONS = 2000     # editions a work page sorts (beyond: in IRI order)
+MAX_EDITIONS = 2000  # editions a work page sorts (beyond: in IRI order)
 PRIMARY = "http://id.loc.gov/ontologies/bflc/PrimaryContribution"
 
 
@@ -35,9 +36,12 @@ def work_facts(d: Description, work, lang: str, ignore=(BF.Work.value,)) -> dict
     classification = []
     for c in d.nodes(work, BF.classification):
         portion = " ".join(d.texts([c], BF.classificationPortion, lang) + d.texts([c], BF.itemPortion, lang))
-        scheme = (d.texts(d.nodes(c, BF.source), RDFS.label, lang)
-                  or [name for s in d.nodes(c, BF.source) if (name := term_label(s.value, lang))]
-                  or d.type_labels(c, lang, ignore=[BF.Classification.value]) or [""])[0]
+        scheme = (
+            d.texts(d.nodes(c, BF.source), RDFS.label, lang)
+            or [name for s in d.nodes(c, BF.source) if (name := term_label(s.value, lang))]
+            or d.type_labels(c, lang, ignore=[BF.Classification.value])
+            or [""]
+        )[0]
         entry = {"scheme": scheme, "value": portion}
         if portion and entry not in classification:
             classification.append(entry)
@@ -46,8 +50,10 @@ def work_facts(d: Description, work, lang: str, ignore=(BF.Work.value,)) -> dict
         "subjects": [d.ref(s, lang) for s in d.nodes(work, BF.subject)],
         "genres": [d.ref(s, lang) for s in d.nodes(work, BF.genreForm)],
         "classification": classification,
-        "languages": [term_label(lang_iri.value, lang) or lang_iri.value.rsplit("/", 1)[-1]
-                      for lang_iri in d.nodes(work, BF.language)],
+        "languages": [
+            term_label(lang_iri.value, lang) or lang_iri.value.rsplit("/", 1)[-1]
+            for lang_iri in d.nodes(work, BF.language)
+        ],
         "summaries": d.texts(d.nodes(work, BF.summary), RDFS.label, lang),
         "types": d.type_labels(work, lang, ignore=list(ignore)),
     }
@@ -57,26 +63,39 @@ def instance_summaries(store: Store, instances: list, lang: str) -> list[dict]:
     """Label, edition, publication statement, year and format of each instance, for lists of editions."""
     facts: dict[str, list] = {i.value: [] for i in instances}
     for part in chunks(instances):
-        rows = select(store, f"""SELECT DISTINCT ?i ?p ?o WHERE {{ {values('i', part)} ?i ?p ?o
-            FILTER(?p IN (rdfs:label, bf:editionStatement, bf:provisionActivityStatement, rdf:type)) }}""")
+        rows = select(
+            store,
+            f"""SELECT DISTINCT ?i ?p ?o WHERE {{ {values("i", part)} ?i ?p ?o
+            FILTER(?p IN (rdfs:label, bf:editionStatement, bf:provisionActivityStatement, rdf:type)) }}""",
+        )
         for r in rows:
             facts[r["i"].value].append((r["p"], r["o"]))
     out = []
     for inst in instances:
         d = Description((inst, p, o) for p, o in facts[inst.value])
         publication = (d.texts([inst], BF.provisionActivityStatement, lang) or [""])[0]
-        out.append(ref(inst, d.label(inst, lang), label_literals=d.literals(inst, RDFS.label),
-                       edition=", ".join(d.texts([inst], BF.editionStatement, lang)),
-                       publication=publication, year=year_of(publication) or "",
-                       formats=d.type_labels(inst, lang, ignore=[BF.Instance.value])))
+        out.append(
+            ref(
+                inst,
+                d.label(inst, lang),
+                label_literals=d.literals(inst, RDFS.label),
+                edition=", ".join(d.texts([inst], BF.editionStatement, lang)),
+                publication=publication,
+                year=year_of(publication) or "",
+                formats=d.type_labels(inst, lang, ignore=[BF.Instance.value]),
+            )
+        )
     return out
 
 
 def translations_of(store: Store, work, lang: str) -> list[dict]:
     """The Works that are translations of ``work`` (``bf:translationOf`` it), each with its languages,
     by language then title."""
-    rows = select(store, f"""SELECT DISTINCT ?t ?l WHERE {{ ?t bf:translationOf {node(work)} ; a bf:Work
-        OPTIONAL {{ ?t bf:language ?l }} }} LIMIT {MAX_EDITIONS}""")
+    rows = select(
+        store,
+        f"""SELECT DISTINCT ?t ?l WHERE {{ ?t bf:translationOf {node(work)} ; a bf:Work
+        OPTIONAL {{ ?t bf:language ?l }} }} LIMIT {MAX_EDITIONS}""",
+    )
     languages: dict[str, list[str]] = {}
     for r in rows:
         found = languages.setdefault(r["t"].value, [])
@@ -104,7 +123,7 @@ def work_view(store: Store, iri, lang: str = "en", page: int = 1) -> dict | None
     editions.sort(key=lambda e: (-int(e["year"] or 0), e["label"].casefold()))
     pages = max(1, -(-len(editions) // EDITIONS_PER_PAGE))
     page = min(max(page, 1), pages)
-    shown = editions[(page - 1) * EDITIONS_PER_PAGE:page * EDITIONS_PER_PAGE]
+    shown = editions[(page - 1) * EDITIONS_PER_PAGE : page * EDITIONS_PER_PAGE]
     members = members_by_iri(store)
     held = holdings(store, [e["iri"] for e in shown], lang, members)
     for e in shown:
@@ -121,15 +140,24 @@ def work_view(store: Store, iri, lang: str = "en", page: int = 1) -> dict | None
         holders = _holders_from(shown)
     else:
         holders = _holders(store, work, members, lang)
-    return {"iri": work.value, "kind": "work", "label": titles[0] if titles else None,
-            "other_labels": titles[1:], "instances": shown,
-            "edition_groups": [{"format": k, "editions": v} for k, v in groups.items()],
-            "edition_count": len(editions), "page": page, "pages": pages,
-            "holders": holders, "copies": sum(h["copies"] for h in holders),
-            "translation_of": [d.ref(o, lang) for o in d.nodes(work, BF.translationOf)
-                               if d.literals(o, RDFS.label)],  # an original no member has loaded: no page
-            "translations": translations_of(store, work, lang),
-            **work_facts(d, work, lang, ignore=(BF.Work.value,))}
+    return {
+        "iri": work.value,
+        "kind": "work",
+        "label": titles[0] if titles else None,
+        "other_labels": titles[1:],
+        "instances": shown,
+        "edition_groups": [{"format": k, "editions": v} for k, v in groups.items()],
+        "edition_count": len(editions),
+        "page": page,
+        "pages": pages,
+        "holders": holders,
+        "copies": sum(h["copies"] for h in holders),
+        "translation_of": [
+            d.ref(o, lang) for o in d.nodes(work, BF.translationOf) if d.literals(o, RDFS.label)
+        ],  # an original no member has loaded: no page
+        "translations": translations_of(store, work, lang),
+        **work_facts(d, work, lang, ignore=(BF.Work.value,)),
+    }
 
 
 def _holders_from(editions: list[dict]) -> list[dict]:
@@ -144,10 +172,19 @@ def _holders_from(editions: list[dict]) -> list[dict]:
 
 
 def _holders(store: Store, work, members, lang: str) -> list[dict]:
-    rows = select(store, f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) (COUNT(DISTINCT ?i) AS ?e) WHERE {{
-        ?i bf:instanceOf {node(work)} ; a bf:Instance . ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""")
-    out = [{"library": library_ref(r["lib"].value, members, lang), "copies": int(r["n"].value),
-            "editions": int(r["e"].value)} for r in rows]
+    rows = select(
+        store,
+        f"""SELECT ?lib (COUNT(DISTINCT ?item) AS ?n) (COUNT(DISTINCT ?i) AS ?e) WHERE {{
+        ?i bf:instanceOf {node(work)} ; a bf:Instance . ?item bf:itemOf ?i ; bf:heldBy ?lib }} GROUP BY ?lib""",
+    )
+    out = [
+        {
+            "library": library_ref(r["lib"].value, members, lang),
+            "copies": int(r["n"].value),
+            "editions": int(r["e"].value),
+        }
+        for r in rows
+    ]
     return sorted(out, key=lambda h: (-h["copies"], h["library"]["label"]))
 
 

@@ -1,4 +1,5 @@
 """Mappers: a source record in, BIBFRAME triples out. They know nothing of storage."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ class MappingContext:
 
     minter: Minter
     member: str
-    collection: str | None = None   # name of the member's collection this load builds, if any
+    collection: str | None = None  # name of the member's collection this load builds, if any
     identity: Any = field(default=None)
     # a load into the alliance: the record's Instance and Work statements go onto member descriptions
     # (graph.union.description); plain conversion (`alliance convert`) keeps them on the resources
@@ -52,6 +53,12 @@ def admin_metadata(instance, ctx: MappingContext, control: str) -> list[tuple]:
     m = ctx.member.upper()
     admin = ctx.minter.fragment(instance, f"{m}-admin")
     local = ctx.minter.fragment(instance, f"{m}-local")
-    return [(instance, BF.adminMetadata, admin), (admin, RDF.type, BF.AdminMetadata),
-            (admin, BF.assigner, ctx.library), (admin, BF.identifiedBy, local), (local, RDF.type, BF.Local),
-            (local, RDF.value, Literal(control)), (local, BF.assigner, ctx.library)]
+    return [
+        (instance, BF.adminMetadata, admin),
+        (admin, RDF.type, BF.AdminMetadata),
+        (admin, BF.assigner, ctx.library),
+        (admin, BF.identifiedBy, local),
+        (local, RDF.type, BF.Local),
+        (local, RDF.value, Literal(control)),
+        (local, BF.assigner, ctx.library),
+    ]

@@ -7,6 +7,7 @@ dc:coverage -> a dynasty or period when it reads as one, else a place; dc:type -
 genre; dc:date and dc:publisher -> the publication; identifiers -> ISBN, URL
 (bf:electronicLocator) or local id; the repository's member holds one bf:Item.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,10 +26,29 @@ from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDF, RDFS, RELATORS
 
 EDTF = NamedNode("http://id.loc.gov/datatypes/edtf")
 _ISBN = re.compile(r"^(?:urn:isbn:|isbn[:\s]*)([0-9Xx-]{10,17})$", re.IGNORECASE)
-_LANGUAGE = {"zh": "chi", "zho": "chi", "chi": "chi", "中文": "chi", "汉语": "chi", "en": "eng", "eng": "eng",
-             "fr": "fre", "fre": "fre", "fra": "fre", "ja": "jpn", "jpn": "jpn"}
-_DC_TYPES = {"text": BF.Text, "image": BF.StillImage, "stillimage": BF.StillImage, "sound": BF.Audio,
-             "movingimage": BF.MovingImage, "dataset": BF.Dataset, "physicalobject": BF.Object}
+_LANGUAGE = {
+    "zh": "chi",
+    "zho": "chi",
+    "chi": "chi",
+    "中文": "chi",
+    "汉语": "chi",
+    "en": "eng",
+    "eng": "eng",
+    "fr": "fre",
+    "fre": "fre",
+    "fra": "fre",
+    "ja": "jpn",
+    "jpn": "jpn",
+}
+_DC_TYPES = {
+    "text": BF.Text,
+    "image": BF.StillImage,
+    "stillimage": BF.StillImage,
+    "sound": BF.Audio,
+    "movingimage": BF.MovingImage,
+    "dataset": BF.Dataset,
+    "physicalobject": BF.Object,
+}
 
 
 def _person(text: str):
@@ -70,16 +90,29 @@ def map_dc(rec: DCRecord, ctx: MappingContext) -> list[tuple]:
         except PeriodError:
             year = None
     isbns = [(match.group(1), "") for v in rec.all("identifier") if (match := _ISBN.match(v.strip()))]
-    ev = Evidence(member=m, control=control, isbns=isbns, titles=[title], language=language,
-                  authors=[creators[0][0]] if creators else [], date=str(year) if year else date,
-                  publisher=rec.first("publisher"))
+    ev = Evidence(
+        member=m,
+        control=control,
+        isbns=isbns,
+        titles=[title],
+        language=language,
+        authors=[creators[0][0]] if creators else [],
+        date=str(year) if year else date,
+        publisher=rec.first("publisher"),
+    )
     resolved = ctx.identity.resolve(ev)
     instance, work = resolved.instance, resolved.work
 
     # Work ----------------------------------------------------------------------
     put(work, RDF.type, BF.Work)
-    put(work, RDF.type, next((_DC_TYPES[t.lower().replace(" ", "")] for t in rec.all("type")
-                              if t.lower().replace(" ", "") in _DC_TYPES), BF.Text))
+    put(
+        work,
+        RDF.type,
+        next(
+            (_DC_TYPES[t.lower().replace(" ", "")] for t in rec.all("type") if t.lower().replace(" ", "") in _DC_TYPES),
+            BF.Text,
+        ),
+    )
     put(work, BF.hasInstance, instance)
     if language:
         put(work, BF.language, NamedNode(LANGUAGES + language))
@@ -160,8 +193,11 @@ def map_dc(rec: DCRecord, ctx: MappingContext) -> list[tuple]:
             put(instance, BF.identifiedBy, node)
             put(node, RDF.type, BF.Local)
             put(node, RDF.value, Literal(value))
-    notes = [(e, z, v) for e, z in (("format", "格式"), ("source", "来源"), ("relation", "关联"), ("rights", "权利"))
-             for v in rec.all(e)]
+    notes = [
+        (e, z, v)
+        for e, z in (("format", "格式"), ("source", "来源"), ("relation", "关联"), ("rights", "权利"))
+        for v in rec.all(e)
+    ]
     for n, (element, zh, value) in enumerate(notes):
         node = frag(instance, f"{m}-note-{n}")
         put(instance, BF.note, node)

@@ -9,6 +9,7 @@ else it is generated and marked (:mod:`graph.load.mappers.pinyin`). Dynasties, p
 genres and edition types are alliance-wide resources, so every member's list meets
 on them: that is what makes the region's local literature browsable as one.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,10 +28,16 @@ from vocab.namespaces import ALLIANCE, BF, BFLC, LANGUAGES, RDF, RDFS
 
 EDTF = NamedNode("http://id.loc.gov/datatypes/edtf")
 CLC = NamedNode("http://id.loc.gov/vocabulary/classSchemes/clc")
-GENRES = {"地方志": ("di fang zhi", "local gazetteer"), "家谱": ("jia pu", "genealogy"),
-          "族谱": ("zu pu", "genealogy"), "宗谱": ("zong pu", "genealogy"),
-          "乡土志": ("xiang tu zhi", "local gazetteer"), "地方文献": ("di fang wen xian", "local literature"),
-          "古籍": ("gu ji", "old book (pre-1912)"), "支谱": ("zhi pu", "genealogy (branch)")}
+GENRES = {
+    "地方志": ("di fang zhi", "local gazetteer"),
+    "家谱": ("jia pu", "genealogy"),
+    "族谱": ("zu pu", "genealogy"),
+    "宗谱": ("zong pu", "genealogy"),
+    "乡土志": ("xiang tu zhi", "local gazetteer"),
+    "地方文献": ("di fang wen xian", "local literature"),
+    "古籍": ("gu ji", "old book (pre-1912)"),
+    "支谱": ("zhi pu", "genealogy (branch)"),
+}
 MEMBER_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,31}$")  # as graph.alliance.members.CODE
 _PEOPLE = re.compile(r"\s*[;；]\s*|\s+(?=[\(\[（〔【［])")
 
@@ -54,14 +61,31 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
     period: Period | None = row.get("_period")
     edition_type = row.get("edition_type", "")
     people = _people(row.get("responsibility", ""))
-    control = row.get("id") or digest("|".join(row.get(k, "") for k in (
-        "title", "responsibility", "edition_period", "edition_type", "library", "call_number", "census_number")), 20)
-    ev = Evidence(member=m, control=control, language="chi",
-                  titles=[t for t in (title, row.get("title_pinyin")) if t],
-                  authors=[people[0][0]] if people else [],
-                  date=str(period.year) if period and period.year else None,
-                  publisher=row.get("publication_place") or None,
-                  edition="".join(filter(None, [row.get("edition_period", ""), edition_type])) or None)
+    control = row.get("id") or digest(
+        "|".join(
+            row.get(k, "")
+            for k in (
+                "title",
+                "responsibility",
+                "edition_period",
+                "edition_type",
+                "library",
+                "call_number",
+                "census_number",
+            )
+        ),
+        20,
+    )
+    ev = Evidence(
+        member=m,
+        control=control,
+        language="chi",
+        titles=[t for t in (title, row.get("title_pinyin")) if t],
+        authors=[people[0][0]] if people else [],
+        date=str(period.year) if period and period.year else None,
+        publisher=row.get("publication_place") or None,
+        edition="".join(filter(None, [row.get("edition_period", ""), edition_type])) or None,
+    )
     resolved = ctx.identity.resolve(ev)
     instance, work = resolved.instance, resolved.work
 
@@ -146,8 +170,9 @@ def map_row(row: dict, ctx: MappingContext) -> list[tuple]:
         put(instance, BF.extent, node)
         put(node, RDF.type, BF.Extent)
         text(node, RDFS.label, extent)
-    for i, (column, zh, en) in enumerate((("binding", "装帧", "physical form"), ("hall", "堂号", "hall name"),
-                                          ("notes", "附注", "note"))):
+    for i, (column, zh, en) in enumerate(
+        (("binding", "装帧", "physical form"), ("hall", "堂号", "hall name"), ("notes", "附注", "note"))
+    ):
         if value := row.get(column):
             _note(put, frag(instance, f"{m}-note-{i}"), instance, value, zh, en)
     if url := row.get("url"):
@@ -241,5 +266,11 @@ def _item(put, row, instance, ctx, control):
         put(node, RDF.type, BF.Enumeration)
         put(node, RDFS.label, han_literal(surviving if surviving.startswith("存") else f"存{surviving}"))
     if missing := row.get("missing"):
-        _note(put, NamedNode(f"{item.value}#missing"), item, missing if missing.startswith("缺") else f"缺{missing}",
-              "缺卷", "missing juan")
+        _note(
+            put,
+            NamedNode(f"{item.value}#missing"),
+            item,
+            missing if missing.startswith("缺") else f"缺{missing}",
+            "缺卷",
+            "missing juan",
+        )

@@ -10,6 +10,7 @@ The parts live in ``marc21_work`` (what the work is), ``marc21_instance`` (the
 edition in hand) and ``marc21_holdings`` (who holds copies); the code tables in
 ``marc21_tables``.
 """
+
 from __future__ import annotations
 
 import pymarc
@@ -48,8 +49,9 @@ def not_marc21(record) -> str | None:
     tags = {f.tag for f in record.fields}
     for f in record.fields:
         if f.control_field and f.data and "\x1f" in f.data:
-            return (f"control field {f.tag} holds subfields: not MARC 21 "
-                    "(a national format such as danMARC2 or NORMARC?)")
+            return (
+                f"control field {f.tag} holds subfields: not MARC 21 (a national format such as danMARC2 or NORMARC?)"
+            )
     if "245" not in tags and "200" in tags:
         return "this is a UNIMARC/CNMARC record (no 245, a 200 title), not MARC 21; load it with --format unimarc"
     return None
@@ -59,8 +61,10 @@ def map_record(record: pymarc.Record, ctx: MappingContext) -> list[tuple]:
     """BIBFRAME triples for one MARC 21 bibliographic record, as seen by ``ctx.member``."""
     leader = str(record.leader)
     if leader[6:7] in HOLDINGS_TYPES:
-        raise UnmappableRecord(f"holdings record (leader/06 = {leader[6]}) for bibliographic record "
-                               f"{_link004(record) or '(no 004)'}: load it with its bibliographic records")
+        raise UnmappableRecord(
+            f"holdings record (leader/06 = {leader[6]}) for bibliographic record "
+            f"{_link004(record) or '(no 004)'}: load it with its bibliographic records"
+        )
     problem = not_marc21(record)
     if problem:
         raise UnmappableRecord(problem)
@@ -115,5 +119,4 @@ def map_holdings(record: pymarc.Record, ctx: MappingContext, instance) -> list[t
     return out.triples
 
 
-__all__ = ["BIB_TYPES", "UnmappableRecord", "is_holdings", "holdings_link", "map_holdings",
-           "map_record", "not_marc21"]
+__all__ = ["BIB_TYPES", "UnmappableRecord", "is_holdings", "holdings_link", "map_holdings", "map_record", "not_marc21"]

@@ -1,4 +1,5 @@
 """What every part of the MARC 21 mapping shares: the record view and the triple collector."""
+
 from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode

@@ -6,6 +6,7 @@ each 876-878 is an item, with the shelf mark and location of the 852 it links to
 record still gives one Item: the member holds the title. A holdings record (leader/06
 u, v, x or y) is one Item for its location, or one per 876-878 item it lists.
 """
+
 from __future__ import annotations
 
 from typing import Sequence
@@ -41,8 +42,9 @@ def _what(out: Out) -> str:
     t245 = out.first("245")
     f008 = out.first("008")
     ids = [v for f in out.fields("010", "020", "022") for c, v in f.subfields if c == "a"]
-    return fid(t245.value() if t245 is not None else "", f008.data[7:15] if f008 is not None and f008.data else "",
-               *ids)
+    return fid(
+        t245.value() if t245 is not None else "", f008.data[7:15] if f008 is not None and f008.data else "", *ids
+    )
 
 
 def map_holdings_record(out: Out, instance: NamedNode, control: str, ctx) -> None:
@@ -52,8 +54,7 @@ def map_holdings_record(out: Out, instance: NamedNode, control: str, ctx) -> Non
     textual = out.fields(*TEXTUAL_HOLDINGS)
     if items:
         for n, item_field in enumerate(items):
-            _item(out, instance, ctx, f"{key}|{n}", [_location_of(item_field, locations)], [item_field],
-                  textual)
+            _item(out, instance, ctx, f"{key}|{n}", [_location_of(item_field, locations)], [item_field], textual)
     else:
         _item(out, instance, ctx, f"{key}|0", locations, [], textual)
 
@@ -69,8 +70,9 @@ def _location_of(item_field, locations: list):
     return locations[0]
 
 
-def _item(out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fields: list,
-          textual: Sequence = ()) -> None:
+def _item(
+    out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fields: list, textual: Sequence = ()
+) -> None:
     add = out.add
     item = ctx.minter.item(key)
     add((item, TYPE, BF.Item))
@@ -81,8 +83,9 @@ def _item(out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fi
     for loc in locations:
         if loc is None:
             continue
-        mark = " ".join(v.strip() for c, v in loc.subfields if c in "khim" and v.strip()) or \
-            " ".join(v.strip() for c, v in loc.subfields if c == "j" and v.strip())
+        mark = " ".join(v.strip() for c, v in loc.subfields if c in "khim" and v.strip()) or " ".join(
+            v.strip() for c, v in loc.subfields if c == "j" and v.strip()
+        )
         if mark:
             node = NamedNode(f"{base}#shelfmark")
             add((item, BF.shelfMark, node))
@@ -109,8 +112,11 @@ def _item(out: Out, instance: NamedNode, ctx, key: str, locations: list, item_fi
 def _barcodes(out: Out, item: NamedNode, field) -> None:
     for barcode in subfields(field, "p"):
         barcode = barcode.strip()
-        node = NamedNode(f"{item.value}#barcode-{barcode}" if barcode.isalnum() else
-                         f"{item.value}#barcode-{out.node(item, 'b', barcode).value.rsplit('-', 1)[-1]}")
+        node = NamedNode(
+            f"{item.value}#barcode-{barcode}"
+            if barcode.isalnum()
+            else f"{item.value}#barcode-{out.node(item, 'b', barcode).value.rsplit('-', 1)[-1]}"
+        )
         out.add((item, BF.identifiedBy, node))
         out.add((node, TYPE, BF.Barcode))
         out.add((node, RDF.value, Literal(barcode)))

@@ -1,4 +1,5 @@
 """What a MARC 21 record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
+
 from __future__ import annotations
 
 from hashlib import blake2b
@@ -106,9 +107,13 @@ def evidence(record: MarcRecord, member: str, control: str) -> Evidence:
     if t245 is not None:
         ev.subtitles = [_joined(t245, "b")] if _subs(t245, "b") else []
     ev.extent = next((_joined(f, "a") for f in record.get_fields("300")), "")
-    ev.carrier = " ".join([*(v for f in record.get_fields("245") for v in f.get_subfields("h")),
-                           *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
-                           FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else ""])
+    ev.carrier = " ".join(
+        [
+            *(v for f in record.get_fields("245") for v in f.get_subfields("h")),
+            *(v for f in record.get_fields("337", "338") for v in f.get_subfields("a")),
+            FORM_OF_ITEM.get(f008[23:24], "") if str(record.leader)[6:7] in "at" else "",
+        ]
+    )
     return ev
 
 
@@ -119,7 +124,7 @@ def _translation(ev: Evidence, record, uniform) -> None:
     said = False
     for field in record.get_fields("041"):
         said = said or field.indicator1 == "1"
-        originals += [v.strip().lower()[i:i + 3] for v in _subs(field, "h") for i in range(0, len(v.strip()) - 2, 3)]
+        originals += [v.strip().lower()[i : i + 3] for v in _subs(field, "h") for i in range(0, len(v.strip()) - 2, 3)]
     originals = [c for c in originals if c.isalpha() and c.isascii()]
     said = said or bool(originals) or (uniform is not None and bool(_subs(uniform, "l")))
     ev.original_language = originals[0] if len(set(originals)) == 1 else ""
@@ -129,5 +134,12 @@ def _translation(ev: Evidence, record, uniform) -> None:
         ev.original_titles = ev.work_titles[:1] if uniform is not None else linked[:1]
 
 
-FORM_OF_ITEM = {"o": "online", "q": "electronic", "s": "electronic", "a": "microfilm", "b": "microfiche",
-                "c": "microform", "d": "large print"}
+FORM_OF_ITEM = {
+    "o": "online",
+    "q": "electronic",
+    "s": "electronic",
+    "a": "microfilm",
+    "b": "microfiche",
+    "c": "microform",
+    "d": "large print",
+}

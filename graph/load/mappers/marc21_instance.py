@@ -1,4 +1,5 @@
 """The Instance side of a MARC 21 record: titles, identifiers, publication, description, admin metadata."""
+
 from __future__ import annotations
 
 import re
@@ -10,9 +11,24 @@ from graph.identity.match import carrier_key
 from graph.load.mappers.marc21_emit import LABEL, TYPE, Out, iri
 from graph.load.mappers.marc21_identity import FORM_OF_ITEM
 from graph.load.mappers.marc21_tables import (
-    CARRIER_TERMS, CARRIERS, CONVENTIONS, COUNTRIES, ID_024, ID_024_SOURCE, ID_028, ISSUANCE,
-    ISSUANCE_CODE, LANGUAGES, MEDIA, MEDIA_TERMS, NOTE_TAGS, ORGANIZATIONS, PROVISION_CLASS,
-    STATUS_INCORRECT, STATUS_INVALID, TITLE_246,
+    CARRIER_TERMS,
+    CARRIERS,
+    CONVENTIONS,
+    COUNTRIES,
+    ID_024,
+    ID_024_SOURCE,
+    ID_028,
+    ISSUANCE,
+    ISSUANCE_CODE,
+    LANGUAGES,
+    MEDIA,
+    MEDIA_TERMS,
+    NOTE_TAGS,
+    ORGANIZATIONS,
+    PROVISION_CLASS,
+    STATUS_INCORRECT,
+    STATUS_INVALID,
+    TITLE_246,
 )
 from graph.load.mappers.marc21_text import clean, first, joined, subfields
 from graph.load.mappers.marc21_work import _codes
@@ -140,15 +156,22 @@ def _variant(out: Out, instance: NamedNode, field) -> None:
         _title_parts(out, node, v, joined(v, "a"), vtag)
 
 
-def _ident(out: Out, instance: NamedNode, cls: NamedNode, value: str, qualifier: str | list[str] = "",
-           status: str | None = None, on: NamedNode | None = None) -> None:
+def _ident(
+    out: Out,
+    instance: NamedNode,
+    cls: NamedNode,
+    value: str,
+    qualifier: str | list[str] = "",
+    status: str | None = None,
+    on: NamedNode | None = None,
+) -> None:
     value = value.strip()
     if not value:
         return
     node = out.typed(on or instance, IDENTIFIED_BY, "id", cls, cls.value, value, status or "")
     add = out.add
     add((node, VALUE, Literal(value)))
-    for q in ([qualifier] if isinstance(qualifier, str) else qualifier):
+    for q in [qualifier] if isinstance(qualifier, str) else qualifier:
         if q:
             add((node, BF.qualifier, Literal(q)))
     if status is not None:
@@ -174,8 +197,14 @@ def _identifiers(out: Out, instance: NamedNode) -> None:
             match = _ISBN_HEAD.match(v.strip())
             number, rest = (match.group(1), match.group(2)) if match else (v.strip(), "")
             found = _PARENTHESES.findall(rest) or ([clean(rest)] if clean(rest) else [])
-            _ident(out, instance, BF.Isbn, number, [clean(q) for q in found] + qualifiers,
-                   STATUS_INVALID if c == "z" else None)
+            _ident(
+                out,
+                instance,
+                BF.Isbn,
+                number,
+                [clean(q) for q in found] + qualifiers,
+                STATUS_INVALID if c == "z" else None,
+            )
     for field in out.fields("022"):
         for c, v in field.subfields:
             if c in "ayz":
@@ -203,8 +232,7 @@ def _identifiers(out: Out, instance: NamedNode) -> None:
                 continue
             v = v.strip()
             if v[:7].upper() == "(OCOLC)":
-                _ident(out, instance, BF.OclcNumber, _OCLC.sub("", v),
-                       status=STATUS_INVALID if c == "z" else None)
+                _ident(out, instance, BF.OclcNumber, _OCLC.sub("", v), status=STATUS_INVALID if c == "z" else None)
             else:
                 _ident(out, instance, BF.Local, v, status=STATUS_INVALID if c == "z" else None)
     for tag, (cls, codes) in _SIMPLE_IDS.items():
@@ -217,8 +245,12 @@ def _identifiers(out: Out, instance: NamedNode) -> None:
 
 
 _SIMPLE_IDS = {  # tag -> (class, subfields holding the number)
-    "025": (BF.LcOverseasAcq, "a"), "026": (BF.Fingerprint, "e"), "027": (BF.Strn, "a"),
-    "032": (BF.PostalRegistration, "a"), "036": (BF.StudyNumber, "a"), "037": (BF.StockNumber, "a"),
+    "025": (BF.LcOverseasAcq, "a"),
+    "026": (BF.Fingerprint, "e"),
+    "027": (BF.Strn, "a"),
+    "032": (BF.PostalRegistration, "a"),
+    "036": (BF.StudyNumber, "a"),
+    "037": (BF.StockNumber, "a"),
     "088": (BF.ReportNumber, "a"),
 }
 
@@ -304,7 +336,7 @@ def _films(out: Out, instance: NamedNode, field, dated: bool, date: str, place: 
 
 
 def _imprint(subs: list[tuple[str, str]]) -> str:
-    """"Place: Agent, Agent, Date" from 260-style subfields (the statement LC's converter writes)."""
+    """ "Place: Agent, Agent, Date" from 260-style subfields (the statement LC's converter writes)."""
     places = [c for code, v in subs if code == "a" and (c := clean(v))]
     agents = [c for code, v in subs if code == "b" and (c := clean(v))]
     dates = [c for code, v in subs if code == "c" and (c := clean(v))]
@@ -416,8 +448,16 @@ def _admin(out: Out, instance: NamedNode, control: str, ctx) -> None:
     add((local, VALUE, Literal(control)))  # assigned by the admin metadata's assigner
     f005 = out.first("005")
     d = f005.data if f005 is not None and f005.data else ""
-    if len(d) >= 14 and d[:14].isdigit() and d[:4] > "0000" and "01" <= d[4:6] <= "12" \
-            and "01" <= d[6:8] <= "31" and d[8:10] < "24" and d[10:12] < "60" and d[12:14] < "61":
+    if (
+        len(d) >= 14
+        and d[:14].isdigit()
+        and d[:4] > "0000"
+        and "01" <= d[4:6] <= "12"
+        and "01" <= d[6:8] <= "31"
+        and d[8:10] < "24"
+        and d[10:12] < "60"
+        and d[12:14] < "61"
+    ):
         stamp = f"{d[0:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}"
         add((admin, BF.changeDate, Literal(stamp, datatype=XSD.dateTime)))
     f040 = out.first("040")
@@ -430,7 +470,6 @@ def _admin(out: Out, instance: NamedNode, control: str, ctx) -> None:
                 add((admin, BF.descriptionLanguage, iri(LANGUAGES, v.lower())))
             elif c == "e" and v.replace("-", "").isalnum():
                 add((admin, BF.descriptionConventions, iri(CONVENTIONS, v.lower())))
-
 
 
 def _org_code(v: str) -> bool:

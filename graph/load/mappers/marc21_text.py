@@ -1,4 +1,5 @@
 """Text from MARC 21 fields: subfields joined, ISBD punctuation trimmed, 880 pairs found and tagged."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,9 @@ from typing import Sequence
 
 from graph.load.mappers.script import vernacular_tag
 
-_ABBREVIATION_END = re.compile(r"(?i)(?:\b[A-Z]|\b(?:Jr|Sr|etc|ed|Co|Inc|Ltd|St|Dr|Mr|Mrs|ca|cm|p|v|no|vol|col|ill|b)|\.\.)\.$")
+_ABBREVIATION_END = re.compile(
+    r"(?i)(?:\b[A-Z]|\b(?:Jr|Sr|etc|ed|Co|Inc|Ltd|St|Dr|Mr|Mrs|ca|cm|p|v|no|vol|col|ill|b)|\.\.)\.$"
+)
 _PUNCT_END = frozenset(" /:;,=.")
 
 
@@ -24,7 +27,7 @@ def clean(text: str | None) -> str:
     while text and text[-1] in " /:;,=":
         text = text[:-1].rstrip()
     if text.endswith(".") and not text.endswith(".."):
-        word = text[text.rfind(" ") + 1:]
+        word = text[text.rfind(" ") + 1 :]
         if len(word) > 5 and word.count(".") == 1 and not word[:-1].isupper():
             return text[:-1]
         if not _ABBREVIATION_END.search(text, len(text) - 6):  # a match is at most 4 characters
@@ -102,8 +105,18 @@ class Vernacular:
         return self._tags[key]
 
 
-ROMANISED = {"zh": "zh-Latn-pinyin", "ja": "ja-Latn", "ko": "ko-Latn", "ru": "ru-Latn", "ar": "ar-Latn",
-             "he": "he-Latn", "el": "el-Latn", "fa": "fa-Latn", "uk": "uk-Latn", "th": "th-Latn"}
+ROMANISED = {
+    "zh": "zh-Latn-pinyin",
+    "ja": "ja-Latn",
+    "ko": "ko-Latn",
+    "ru": "ru-Latn",
+    "ar": "ar-Latn",
+    "he": "he-Latn",
+    "el": "el-Latn",
+    "fa": "fa-Latn",
+    "uk": "uk-Latn",
+    "th": "th-Latn",
+}
 
 
 def romanised_tag(vernacular_tag_: str | None) -> str | None:
@@ -121,8 +134,14 @@ _AUTHORITY_PREFIXES = {
     "orcid": "https://orcid.org/",
     "wikidata": "http://www.wikidata.org/entity/",
 }
-_LC_AUTHORITIES = (("sh", "subjects"), ("sj", "childrensSubjects"), ("gf", "genreForms"),
-                   ("dg", "demographicTerms"), ("mp", "performanceMediums"), ("n", "names"))
+_LC_AUTHORITIES = (
+    ("sh", "subjects"),
+    ("sj", "childrensSubjects"),
+    ("gf", "genreForms"),
+    ("dg", "demographicTerms"),
+    ("mp", "performanceMediums"),
+    ("n", "names"),
+)
 
 
 def authority_iri(value: str) -> str | None:
@@ -138,7 +157,7 @@ def authority_iri(value: str) -> str | None:
         return None
     if source in ("DLC", "DLC-R", "uri"):
         for prefix, scheme in _LC_AUTHORITIES:
-            if number.startswith(prefix) and number[len(prefix):len(prefix) + 1].isalnum():
+            if number.startswith(prefix) and number[len(prefix) : len(prefix) + 1].isalnum():
                 return f"http://id.loc.gov/authorities/{scheme}/{number}"
         return None
     if source == "OCoLC" and number.startswith("fst"):

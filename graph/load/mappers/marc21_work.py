@@ -1,4 +1,5 @@
 """The Work side of a MARC 21 record: what it is, who made it, what it is about, how it relates."""
+
 from __future__ import annotations
 
 from pyoxigraph import Literal, NamedNode
@@ -6,10 +7,33 @@ from pyoxigraph import Literal, NamedNode
 from graph.identity import keys
 from graph.load.mappers.marc21_emit import LABEL, TYPE, Out, iri
 from graph.load.mappers.marc21_tables import (
-    AGENT_CLASS, BIOGRAPHY, CLASSIFICATION_CLASS, CONFERENCE, CONTENT, CONTENT_TERMS, FESTSCHRIFT, GF,
-    LANGUAGES, LCGFT, LINK_780, LINK_785, LINK_RELATIONSHIP, LITERARY_FORM, MANUSCRIPT_TYPES, MUSIC_FORM,
-    NATURE_OF_CONTENTS, ORGANIZATIONS, RELATIONSHIP, RELATOR_TERMS, RELATORS, SUBDIVISIONS, SUBJECT_CLASS,
-    SUBJECT_NAME_CODES, SUBJECT_SOURCE, WORK_CLASS, WORK_LEVEL_CLASS,
+    AGENT_CLASS,
+    BIOGRAPHY,
+    CLASSIFICATION_CLASS,
+    CONFERENCE,
+    CONTENT,
+    CONTENT_TERMS,
+    FESTSCHRIFT,
+    GF,
+    LANGUAGES,
+    LCGFT,
+    LINK_780,
+    LINK_785,
+    LINK_RELATIONSHIP,
+    LITERARY_FORM,
+    MANUSCRIPT_TYPES,
+    MUSIC_FORM,
+    NATURE_OF_CONTENTS,
+    ORGANIZATIONS,
+    RELATIONSHIP,
+    RELATOR_TERMS,
+    RELATORS,
+    SUBDIVISIONS,
+    SUBJECT_CLASS,
+    SUBJECT_NAME_CODES,
+    SUBJECT_SOURCE,
+    WORK_CLASS,
+    WORK_LEVEL_CLASS,
 )
 from graph.load.mappers.marc21_text import authority_iri, clean, fid, first, joined, subfields
 from vocab.namespaces import ALLIANCE, BF, MADS, RDF, RDFS
@@ -113,7 +137,7 @@ def _languages(out: Out, work: NamedNode, language: str) -> None:
             if c in "adeh":  # text, sung/spoken; translation originals go to $h
                 v = v.strip().lower()
                 for i in range(0, len(v) - 2, 3):  # old records run codes together: "engfre"
-                    code = v[i:i + 3]
+                    code = v[i : i + 3]
                     if code.isalpha() and code.isascii():
                         seen.add(code)
     for code in sorted(seen):
@@ -128,8 +152,9 @@ def _codes(field, terms: dict) -> list[str]:
     return codes
 
 
-def contribution(out: Out, work: NamedNode, field, ctx, vernacular: str | None = None,
-                 primary: bool | None = None) -> None:
+def contribution(
+    out: Out, work: NamedNode, field, ctx, vernacular: str | None = None, primary: bool | None = None
+) -> None:
     suffix = field.tag[1:]
     codes = NAME_CODES.get(suffix, "abcdq")
     name = joined(field, codes)
@@ -269,8 +294,9 @@ def _subject_iri(ctx, label: str, tag: str, source: str | None) -> NamedNode:
 def _hub_contribution(out: Out, hub: NamedNode, name: str, suffix: str, field, ctx) -> None:
     cls = AGENT_CLASS.get(suffix, BF.Agent)
     agent = agent_node(out, name, suffix, cls, _NO_AUTHORITY, ctx)
-    node = NamedNode(f"{hub.value}#contribution-{fid(name)}" if "#" not in hub.value else
-                     f"{hub.value}-contribution-{fid(name)}")
+    node = NamedNode(
+        f"{hub.value}#contribution-{fid(name)}" if "#" not in hub.value else f"{hub.value}-contribution-{fid(name)}"
+    )
     add = out.add
     add((hub, CONTRIBUTION, node))
     add((node, TYPE, BF.Contribution))

@@ -1,11 +1,22 @@
 """Language tags for vernacular text, told from its script (Han, kana, hangul, Cyrillic, ...)."""
+
 from __future__ import annotations
 
 import functools
 import unicodedata
 
-_MARC_TO_BCP47 = {"chi": "zh", "jpn": "ja", "kor": "ko", "rus": "ru", "ara": "ar", "heb": "he",
-                  "gre": "el", "per": "fa", "ukr": "uk", "tha": "th"}
+_MARC_TO_BCP47 = {
+    "chi": "zh",
+    "jpn": "ja",
+    "kor": "ko",
+    "rus": "ru",
+    "ara": "ar",
+    "heb": "he",
+    "gre": "el",
+    "per": "fa",
+    "ukr": "uk",
+    "tha": "th",
+}
 
 
 @functools.lru_cache(maxsize=1)
@@ -22,9 +33,16 @@ def script_of(text: str) -> str | None:
         if ord(ch) < 0x250:
             continue
         name = unicodedata.name(ch, "")
-        for prefix, script in (("CJK", "Hani"), ("HIRAGANA", "Kana"), ("KATAKANA", "Kana"),
-                               ("HANGUL", "Hang"), ("CYRILLIC", "Cyrl"), ("ARABIC", "Arab"),
-                               ("HEBREW", "Hebr"), ("GREEK", "Grek")):
+        for prefix, script in (
+            ("CJK", "Hani"),
+            ("HIRAGANA", "Kana"),
+            ("KATAKANA", "Kana"),
+            ("HANGUL", "Hang"),
+            ("CYRILLIC", "Cyrl"),
+            ("ARABIC", "Arab"),
+            ("HEBREW", "Hebr"),
+            ("GREEK", "Grek"),
+        ):
             if name.startswith(prefix):
                 counts[script] = counts.get(script, 0) + 1
                 break

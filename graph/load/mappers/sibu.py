@@ -6,6 +6,7 @@ with a scheme code in $2 naming the four-branch scheme (:func:`graph.identity.si
 (:data:`SCHEME`, ``alliance:sibu``), so every member's old books meet on the same tree
 (``graph.views.locallit.sibu_tree``).
 """
+
 from __future__ import annotations
 
 from pyoxigraph import Literal
@@ -21,8 +22,11 @@ def scheme_triples(put) -> None:
     put(SCHEME, RDF.type, BF.Source)
     put(SCHEME, RDFS.label, Literal("四部分类", language="zh-Hans"))
     put(SCHEME, RDFS.label, Literal("si bu fen lei", language="zh-Latn-pinyin"))
-    put(SCHEME, RDFS.label, Literal("Four-branch classification (Classics, Histories, Masters, Collections)",
-                                    language="en"))
+    put(
+        SCHEME,
+        RDFS.label,
+        Literal("Four-branch classification (Classics, Histories, Masters, Collections)", language="en"),
+    )
 
 
 def classification(put, node, work, path: tuple[str, ...]) -> None:

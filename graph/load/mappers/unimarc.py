@@ -8,6 +8,7 @@ upper-case twin of a subfield, ``$A`` for ``$a``) rides on the same node tagged
 :mod:`graph.load.mappers.unimarc_access`; fragment IRIs are scoped by member, so loading the
 same record twice gives the same triples.
 """
+
 from __future__ import annotations
 
 import pymarc
@@ -18,8 +19,16 @@ from graph.identity.uris import digest
 from graph.load.mappers import MappingContext
 from graph.load.mappers.chinese import edition_type_node, find_edition_type
 from graph.load.mappers.pinyin import han_literal, pinyin_literal
-from graph.load.mappers.unimarc_access import (classifications, clean, contributions, items, linked_works, pinyin_of,
-                                          subjects, subs)
+from graph.load.mappers.unimarc_access import (
+    classifications,
+    clean,
+    contributions,
+    items,
+    linked_works,
+    pinyin_of,
+    subjects,
+    subs,
+)
 from graph.load.mappers.unimarc_identity import evidence
 from vocab.cnmarc_labels import FIELDS
 from vocab.namespaces import BF, BFLC, LANGUAGES, RDF, RDFS, XSD
@@ -28,14 +37,35 @@ EDTF = NamedNode("http://id.loc.gov/datatypes/edtf")
 ISSUANCE = "http://id.loc.gov/vocabulary/issuance/"
 MSTATUS = "http://id.loc.gov/vocabulary/mstatus/"
 WORK_CLASS = {  # leader/06
-    "a": BF.Text, "b": BF.Text, "c": BF.NotatedMusic, "d": BF.NotatedMusic, "e": BF.Cartography,
-    "f": BF.Cartography, "g": BF.MovingImage, "i": BF.Audio, "j": BF.MusicAudio, "k": BF.StillImage,
-    "l": BF.Multimedia, "m": BF.MixedMaterial, "r": BF.Object,
+    "a": BF.Text,
+    "b": BF.Text,
+    "c": BF.NotatedMusic,
+    "d": BF.NotatedMusic,
+    "e": BF.Cartography,
+    "f": BF.Cartography,
+    "g": BF.MovingImage,
+    "i": BF.Audio,
+    "j": BF.MusicAudio,
+    "k": BF.StillImage,
+    "l": BF.Multimedia,
+    "m": BF.MixedMaterial,
+    "r": BF.Object,
 }
 ISSUANCE_CODE = {"m": "mono", "s": "serl", "i": "intg", "c": "coll", "a": "mono"}
-VARIANT_TITLES = {"512": "cover", "513": "added title page", "514": "caption", "515": "running",
-                  "516": "spine", "517": "other", "518": "modern spelling", "520": "former",
-                  "532": "expanded", "540": "supplied", "541": "translated", "545": "section"}
+VARIANT_TITLES = {
+    "512": "cover",
+    "513": "added title page",
+    "514": "caption",
+    "515": "running",
+    "516": "spine",
+    "517": "other",
+    "518": "modern spelling",
+    "520": "former",
+    "532": "expanded",
+    "540": "supplied",
+    "541": "translated",
+    "545": "section",
+}
 
 
 class Out:
@@ -279,8 +309,13 @@ def _identifiers(out, record, instance, m):
             ident(BF.Issn, v, invalid=True)
         for v in subs(field, "d"):
             out.text(instance, BF.acquisitionTerms, v)
-    for tag, cls in (("013", BF.Ismn), ("016", BF.Isrc), ("020", BF.Nbn), ("040", BF.Coden),
-                     ("071", BF.PublisherNumber)):
+    for tag, cls in (
+        ("013", BF.Ismn),
+        ("016", BF.Isrc),
+        ("020", BF.Nbn),
+        ("040", BF.Coden),
+        ("071", BF.PublisherNumber),
+    ):
         for field in record.get_fields(tag):
             for v in subs(field, "a"):
                 ident(cls, v)
@@ -292,8 +327,9 @@ def _identifiers(out, record, instance, m):
 def _provision(out, field, instance, m, i, date1, frag):
     cls = BF.Publication
     if field.tag == "214":
-        cls = {"0": BF.Production, "1": BF.Publication, "2": BF.Distribution,
-               "3": BF.Manufacture}.get(field.indicator2, BF.Publication)
+        cls = {"0": BF.Production, "1": BF.Publication, "2": BF.Distribution, "3": BF.Manufacture}.get(
+            field.indicator2, BF.Publication
+        )
         if field.indicator2 == "4":
             for v in subs(field, "d"):
                 out.text(instance, BF.copyrightDate, clean(v))
@@ -309,8 +345,9 @@ def _provision(out, field, instance, m, i, date1, frag):
         out.text(node, BFLC.simpleDate, clean(v).strip("[]"))
     if date1.isdigit():
         out.plain(node, BF.date, date1, EDTF)
-    statement = " : ".join(filter(None, [" ; ".join(clean(v) for v in subs(field, "a")),
-                                         " ; ".join(clean(v) for v in subs(field, "c"))]))
+    statement = " : ".join(
+        filter(None, [" ; ".join(clean(v) for v in subs(field, "a")), " ; ".join(clean(v) for v in subs(field, "c"))])
+    )
     dates = ", ".join(clean(v) for v in subs(field, "d"))
     out.text(instance, BF.provisionActivityStatement, ", ".join(filter(None, [statement, dates])))
     if subs(field, "e") or subs(field, "g") or subs(field, "h"):
@@ -340,8 +377,7 @@ def _admin(out, record, instance, ctx, control, coded):
     f005 = _first(record, "005")
     if f005 is not None and len(f005.data) >= 14 and f005.data[:14].isdigit():
         d = f005.data
-        out.plain(admin, BF.changeDate, f"{d[:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}",
-                  XSD.dateTime)
+        out.plain(admin, BF.changeDate, f"{d[:4]}-{d[4:6]}-{d[6:8]}T{d[8:10]}:{d[10:12]}:{d[12:14]}", XSD.dateTime)
     # 801: the cataloguing chain (0 original, 1 transcribing, 2 modifying, 3 issuing agency)
     for i, field in enumerate(record.get_fields("801")):
         agency = " ".join(subs(field, "b"))
@@ -353,8 +389,12 @@ def _admin(out, record, instance, ctx, control, coded):
         status = {"0": "n", "2": "c"}.get(field.indicator2)
         if status:
             out.add(node, BF.status, NamedNode(MSTATUS + status))
-        role = {"0": "original cataloguing agency", "1": "transcribing agency",
-                "2": "modifying agency", "3": "issuing agency"}.get(field.indicator2)
+        role = {
+            "0": "original cataloguing agency",
+            "1": "transcribing agency",
+            "2": "modifying agency",
+            "3": "issuing agency",
+        }.get(field.indicator2)
         out.plain(node, RDFS.label, f"{agency} ({role})" if role else agency)
         org = ctx.minter.agent(keys.agent_key(agency, "10"))
         out.add(node, BF.agent, org)
@@ -370,4 +410,3 @@ def _admin(out, record, instance, ctx, control, coded):
             out.add(node, BF.descriptionConventions, conventions)
             out.add(conventions, RDF.type, BF.DescriptionConventions)
             out.plain(conventions, RDFS.label, rules)
-

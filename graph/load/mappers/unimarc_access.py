@@ -1,5 +1,6 @@
 """UNIMARC/CNMARC access points and holdings: 7XX names (with dynasty and relator), 6XX subjects,
 classification (690 中图法 and others), 4XX linked works and 905 holdings."""
+
 from __future__ import annotations
 
 import re
@@ -16,9 +17,17 @@ from vocab.namespaces import ALLIANCE, BF, BFLC, MADS, RDF, RDFS, RELATORS
 TRAILING = re.compile(r"[\s/:;,.=]+$")
 CLASS_SCHEMES = "http://id.loc.gov/vocabulary/classSchemes/"
 AGENT_TAGS = ("700", "701", "702", "710", "711", "712", "720", "721", "722")
-SUBJECTS = {"600": (BF.Person, "600"), "601": (BF.Organization, "610"), "602": (BF.Family, "600"),
-            "604": (BF.Work, "630"), "605": (BF.Work, "630"), "606": (BF.Topic, "650"),
-            "607": (BF.Place, "651"), "608": (BF.GenreForm, "655"), "617": (BF.Place, "651")}
+SUBJECTS = {
+    "600": (BF.Person, "600"),
+    "601": (BF.Organization, "610"),
+    "602": (BF.Family, "600"),
+    "604": (BF.Work, "630"),
+    "605": (BF.Work, "630"),
+    "606": (BF.Topic, "650"),
+    "607": (BF.Place, "651"),
+    "608": (BF.GenreForm, "655"),
+    "617": (BF.Place, "651"),
+}
 SUBDIVISIONS = ("j", "x", "y", "z")
 # tag -> (class, scheme IRI or None, scheme label zh, scheme label en)
 CLASSIFICATIONS = {
@@ -27,15 +36,38 @@ CLASSIFICATIONS = {
     "680": (BF.ClassificationLcc, CLASS_SCHEMES + "lcc", "美国国会图书馆分类法", "Library of Congress Classification"),
     "686": (BF.Classification, None, "", ""),
     "690": (BF.Classification, CLASS_SCHEMES + "clc", "中国图书馆分类法", "Chinese Library Classification"),
-    "692": (BF.Classification, None, "中国科学院图书馆图书分类法", "Classification of the Chinese Academy of Sciences Library"),
-    "694": (BF.Classification, None, "中国人民大学图书馆图书分类法", "Renmin University of China Library Classification"),
+    "692": (
+        BF.Classification,
+        None,
+        "中国科学院图书馆图书分类法",
+        "Classification of the Chinese Academy of Sciences Library",
+    ),
+    "694": (
+        BF.Classification,
+        None,
+        "中国人民大学图书馆图书分类法",
+        "Renmin University of China Library Classification",
+    ),
 }
-RELATIONS = {"410": BF.hasSeries, "411": BF.hasSeries, "421": BF.supplement, "422": BF.supplementTo,
-             "423": BF.issuedWith, "451": BF.otherEdition, "452": BF.otherPhysicalFormat,
-             "453": BF.translation, "454": BF.translationOf, "455": BF.reproductionOf,
-             "456": BF.hasReproduction, "461": BF.partOf, "462": BF.partOf, "463": BF.partOf,
-             "464": BF.hasPart, **{str(t): BF.precededBy for t in range(430, 438)},
-             **{str(t): BF.succeededBy for t in range(440, 449)}}
+RELATIONS = {
+    "410": BF.hasSeries,
+    "411": BF.hasSeries,
+    "421": BF.supplement,
+    "422": BF.supplementTo,
+    "423": BF.issuedWith,
+    "451": BF.otherEdition,
+    "452": BF.otherPhysicalFormat,
+    "453": BF.translation,
+    "454": BF.translationOf,
+    "455": BF.reproductionOf,
+    "456": BF.hasReproduction,
+    "461": BF.partOf,
+    "462": BF.partOf,
+    "463": BF.partOf,
+    "464": BF.hasPart,
+    **{str(t): BF.precededBy for t in range(430, 438)},
+    **{str(t): BF.succeededBy for t in range(440, 449)},
+}
 
 
 def clean(text: str | None) -> str:
@@ -226,9 +258,11 @@ def linked_works(out, record, work, ctx):
     m = ctx.member.upper()
     for i, field in enumerate(f for f in record.fields if f.tag in RELATIONS or f.tag in ("470", "481", "482", "488")):
         groups = embedded(field)
-        title_parts = [v for c, v in groups.get("200", []) if c == "a"] or \
-                      [v for c, v in groups.get("530", []) if c == "a"] or \
-                      [v for c, v in groups[""] if c == "t"]
+        title_parts = (
+            [v for c, v in groups.get("200", []) if c == "a"]
+            or [v for c, v in groups.get("530", []) if c == "a"]
+            or [v for c, v in groups[""] if c == "t"]
+        )
         title = clean(" ".join(title_parts))
         if not title:
             continue
@@ -248,8 +282,14 @@ def linked_works(out, record, work, ctx):
         if field.tag in ("410", "411"):
             for v in numbering:
                 out.text(work, BF.seriesEnumeration, clean(v))
-        issn = next((v for c, v in groups.get("011", []) + groups[""] if c in ("x", "a") and
-                     re.fullmatch(r"\d{4}-?\d{3}[\dXx]", v)), None)
+        issn = next(
+            (
+                v
+                for c, v in groups.get("011", []) + groups[""]
+                if c in ("x", "a") and re.fullmatch(r"\d{4}-?\d{3}[\dXx]", v)
+            ),
+            None,
+        )
         if issn:
             ident = NamedNode(related.value + "-issn")
             out.add(related, BF.identifiedBy, ident)
@@ -270,7 +310,8 @@ def items(out, record, instance, ctx, control):
         copies = next((int(v) for v in subs(field, "f") if v.isdigit()), 0)
         count = max(1, min(max(copies, len(accessions)), 500))
         call_number = " ".join(subs(field, "s")) or "/".join(
-            filter(None, [" ".join(subs(field, "d")), " ".join(subs(field, "e"))]))
+            filter(None, [" ".join(subs(field, "d")), " ".join(subs(field, "e"))])
+        )
         for k in range(count):
             item = ctx.minter.item(f"{m}|{control}|905-{i}" + (f"-{k}" if k else ""))
             _item(out, item, instance, ctx)

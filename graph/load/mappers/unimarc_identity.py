@@ -1,4 +1,5 @@
 """What a UNIMARC/CNMARC record says about its edition and work, for matching (:class:`graph.identity.match.Evidence`)."""
+
 from __future__ import annotations
 
 import pymarc
@@ -18,7 +19,8 @@ def evidence(record: pymarc.Record, member: str, control: str, coded: str) -> Ev
     ev.original_language = originals[0] if len(set(originals)) == 1 else ""
     translated = [t for f in record.get_fields("454") if (t := _linked_title(f))]
     ev.translation = ((f101 is not None and f101.indicator1 == "1") or bool(translated)) and not (
-        ev.original_language and ev.original_language == ev.language)
+        ev.original_language and ev.original_language == ev.language
+    )
     for field in record.get_fields("010"):
         qualifier = " ".join(subs(field, "b"))
         ev.isbns += [(v, qualifier) for v in subs(field, "a")]

@@ -1,4 +1,5 @@
 """Readers: files in, source records (or reported rejections) out. They know nothing of BIBFRAME."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -32,9 +33,13 @@ class Rejection:
         return f"{where}{cn}: {self.reason}"
 
     def as_dict(self) -> dict:
-        return {"file": self.file, "position": self.position,
-                "control_number": self.control_number, "reason": self.reason,
-                "offset": self.offset}
+        return {
+            "file": self.file,
+            "position": self.position,
+            "control_number": self.control_number,
+            "reason": self.reason,
+            "offset": self.offset,
+        }
 
 
 @dataclass

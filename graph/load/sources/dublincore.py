@@ -5,6 +5,7 @@ and the OAI header's identifier, datestamp and sets when there is one). A record
 no dc:title is rejected; a deleted OAI record (header ``status="deleted"``) is not a
 record to load and is skipped (the harvester keeps track of deletions itself).
 """
+
 from __future__ import annotations
 
 import re
@@ -19,15 +20,30 @@ from graph.load.xmlsafe import pull_parser
 OAI = "http://www.openarchives.org/OAI/2.0/"
 OAI_DC = "http://www.openarchives.org/OAI/2.0/oai_dc/"
 DC = "http://purl.org/dc/elements/1.1/"
-ELEMENTS = ("title", "creator", "subject", "description", "publisher", "contributor", "date", "type",
-            "format", "identifier", "source", "language", "relation", "coverage", "rights")
+ELEMENTS = (
+    "title",
+    "creator",
+    "subject",
+    "description",
+    "publisher",
+    "contributor",
+    "date",
+    "type",
+    "format",
+    "identifier",
+    "source",
+    "language",
+    "relation",
+    "coverage",
+    "rights",
+)
 _LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 _CHUNK = 1 << 20
 
 
 @dataclass
 class DCRecord:
-    values: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)   # element -> (text, xml:lang)
+    values: dict[str, list[tuple[str, str | None]]] = field(default_factory=dict)  # element -> (text, xml:lang)
     oai_identifier: str | None = None
     datestamp: str | None = None
     sets: list[str] = field(default_factory=list)
@@ -49,7 +65,7 @@ def dc_values(elem: ET.Element) -> dict[str, list[tuple[str, str | None]]]:
     for child in elem:
         if not child.tag.startswith("{" + DC + "}"):
             continue
-        name = child.tag[len(DC) + 2:]
+        name = child.tag[len(DC) + 2 :]
         text = " ".join((child.text or "").split())
         if name in ELEMENTS and text:
             values.setdefault(name, []).append((text, child.get(_LANG)))

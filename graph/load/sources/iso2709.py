@@ -8,6 +8,7 @@ to repair is returned as warnings; what it cannot read at all raises
 directly (about four times faster than ``pymarc.Record(data=...)``) so every
 mapper can keep pymarc's API.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,8 +97,11 @@ def _encoding(body: bytes, leader9: bytes) -> tuple[str, str | None]:
     """
     if body.isascii():
         if _MARC8_ESCAPE.search(body):
-            return "marc-8", ("leader/09 says UTF-8 but the bytes hold MARC-8 escape sequences; read as MARC-8"
-                              if leader9 == b"a" else None)
+            return "marc-8", (
+                "leader/09 says UTF-8 but the bytes hold MARC-8 escape sequences; read as MARC-8"
+                if leader9 == b"a"
+                else None
+            )
         if leader9 != b"a" and b"&#x" in body and _NCR.search(body):
             return "marc-8", None
         return "utf-8", None
@@ -143,8 +147,10 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
         raise BadRecord("no field terminator after the directory")
     base_text = leader[12:17]
     if not base_text.isdigit() or int(base_text) != dir_end + 1:
-        warnings.append(f"leader base address {base_text!r} does not match the directory end "
-                        f"({dir_end + 1}); used the directory end")
+        warnings.append(
+            f"leader base address {base_text!r} does not match the directory end "
+            f"({dir_end + 1}); used the directory end"
+        )
     base = dir_end + 1
     directory = raw[24:dir_end]
     if len(directory) % 12:
@@ -175,8 +181,7 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
                 parts = chunk.split(b"\x1f")
                 head_text = parts[0].decode("latin-1")
                 values = [marc8_to_unicode(p, marc8_problems) for p in parts[1:]]
-                fields.append(data_field(tag, _indicators(head_text, tag, warnings),
-                                         _subfields(values, tag, warnings)))
+                fields.append(data_field(tag, _indicators(head_text, tag, warnings), _subfields(values, tag, warnings)))
                 continue
             if encoding == "utf-8-damaged":
                 text = chunk.decode("utf-8", errors="replace")
@@ -192,8 +197,10 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
         raise BadRecord("no fields found")
     odd = sum(1 for w in warnings if "indicator characters" in w) if warnings else 0
     if odd > 2 and odd * 2 > sum(1 for f in fields if not f.control_field):
-        raise BadRecord(f"most fields have more than two indicators (leader/10 = {leader[10]!r}): "
-                        "not MARC 21 (danMARC2 or another ISO 2709 dialect)")
+        raise BadRecord(
+            f"most fields have more than two indicators (leader/10 = {leader[10]!r}): "
+            "not MARC 21 (danMARC2 or another ISO 2709 dialect)"
+        )
     if marc8_problems:
         retry = _windows_1251(raw, entries, body, language) if is_cyrillic_language(language) else None
         if retry is not None:
@@ -201,12 +208,14 @@ def decode(raw: bytes) -> tuple[Record, list[str]]:
             warnings.append("bytes are Windows-1251 Cyrillic, not MARC-8; read as Windows-1251")
         else:
             shown = "; ".join(dict.fromkeys(marc8_problems[:3]))
-            warnings.append(f"{len(marc8_problems)} MARC-8 characters could not be read: replaced with "
-                            f"U+FFFD, or removed if control characters ({shown})")
+            warnings.append(
+                f"{len(marc8_problems)} MARC-8 characters could not be read: replaced with "
+                f"U+FFFD, or removed if control characters ({shown})"
+            )
     if replaced:
         warnings.append(f"{replaced} invalid UTF-8 sequences replaced with U+FFFD")
     if len(warnings) > _MAX_WARNINGS:
-        warnings[_MAX_WARNINGS - 1:] = [f"... and {len(warnings) - _MAX_WARNINGS + 1} more repairs"]
+        warnings[_MAX_WARNINGS - 1 :] = [f"... and {len(warnings) - _MAX_WARNINGS + 1} more repairs"]
     return make_record(leader, fields), warnings
 
 
@@ -243,8 +252,8 @@ def _fields_in_order(entries: str, body: bytes, warnings: list[str]) -> list[Fie
         return None
     at = 0
     for i in range(3, len(entries), 12):
-        length = int(entries[i:i + 4])
-        if length == 0 or int(entries[i + 4:i + 9]) != at:
+        length = int(entries[i : i + 4])
+        if length == 0 or int(entries[i + 4 : i + 9]) != at:
             return None
         at += length
         if at > size or body[at - 1] != FIELD_END:
@@ -257,8 +266,10 @@ def _fields_in_order(entries: str, body: bytes, warnings: list[str]) -> list[Fie
     if len(body.translate(None, _CONTROL_BYTES)) != size:  # (cheaper than a search of the text)
         text = _drop_controls(text, warnings)
     checked = _ODD_CODE.search(text) is None
-    return [_text_field(entries[i:i + 3], piece, warnings, checked)
-            for i, piece in zip(range(0, len(entries), 12), text.split("\x1e"))]
+    return [
+        _text_field(entries[i : i + 3], piece, warnings, checked)
+        for i, piece in zip(range(0, len(entries), 12), text.split("\x1e"))
+    ]
 
 
 def _text_field(tag: str, text: str, warnings: list[str], codes_checked: bool = False) -> Field:
@@ -268,8 +279,9 @@ def _text_field(tag: str, text: str, warnings: list[str], codes_checked: bool = 
     if tag < "010" and tag.isdigit():
         return control_field(tag, _control_text(tag, text, warnings))
     parts = text.split("\x1f")
-    return data_field(tag, _indicators(parts[0], tag, warnings),
-                      _subfields(parts[1:], tag, None if codes_checked else warnings))
+    return data_field(
+        tag, _indicators(parts[0], tag, warnings), _subfields(parts[1:], tag, None if codes_checked else warnings)
+    )
 
 
 def _control_text(tag: str, text: str, warnings: list[str]) -> str:
@@ -289,32 +301,34 @@ def _field_chunks(entries: str, body: bytes, warnings: list[str]) -> list[tuple[
     """
     located = []
     for i in range(0, len(entries), 12):
-        tag = entries[i:i + 3]
-        length_text, start_text = entries[i + 3:i + 7], entries[i + 7:i + 12]
+        tag = entries[i : i + 3]
+        length_text, start_text = entries[i + 3 : i + 7], entries[i + 7 : i + 12]
         if not (length_text.isdigit() and start_text.isdigit()):
-            raise BadRecord(f"directory entry {i // 12 + 1} ({entries[i:i + 12]!r}) is not numeric")
+            raise BadRecord(f"directory entry {i // 12 + 1} ({entries[i : i + 12]!r}) is not numeric")
         located.append((tag, int(start_text), int(length_text)))
     chunks = []
     aligned = True
     size = len(body)
     for tag, start, length in located:
         stop = start + length
-        if stop > size + 1 or length == 0 or body[stop - 1] != FIELD_END or (
-                start and body[start - 1] != FIELD_END):
+        if stop > size + 1 or length == 0 or body[stop - 1] != FIELD_END or (start and body[start - 1] != FIELD_END):
             aligned = False
             break
-        chunks.append((tag, body[start:stop - 1]))
+        chunks.append((tag, body[start : stop - 1]))
     if aligned:
         return chunks
     pieces = body.split(b"\x1e")
     if pieces and not pieces[-1]:
         pieces.pop()
     if len(pieces) != len(located):
-        raise BadRecord(f"the directory lists {len(located)} fields but the data holds "
-                        f"{len(pieces)} field terminators; cannot tell the fields apart")
+        raise BadRecord(
+            f"the directory lists {len(located)} fields but the data holds "
+            f"{len(pieces)} field terminators; cannot tell the fields apart"
+        )
     order = sorted(range(len(located)), key=lambda k: located[k][1])
-    warnings.append("directory offsets or lengths do not match the field terminators; "
-                    "read the fields by their terminators")
+    warnings.append(
+        "directory offsets or lengths do not match the field terminators; read the fields by their terminators"
+    )
     return [(located[k][0], pieces[n]) for n, k in enumerate(order)]
 
 
@@ -323,10 +337,10 @@ def _windows_1251(raw: bytes, entries: str, body: bytes, language: str) -> list[
     fields = []
     cyrillic = 0
     for i in range(0, len(entries), 12):
-        tag = entries[i:i + 3]
-        start = int(entries[i + 7:i + 12])
+        tag = entries[i : i + 3]
+        start = int(entries[i + 7 : i + 12])
         cut = body.find(b"\x1e", start)
-        text = body[start:cut if cut >= 0 else len(body)].decode("cp1251", errors="replace")
+        text = body[start : cut if cut >= 0 else len(body)].decode("cp1251", errors="replace")
         cyrillic += sum(1 for ch in text if "\u0400" <= ch <= "\u04ff")
         if tag < "010" and tag.isdigit():
             fields.append(control_field(tag, text))
@@ -342,9 +356,9 @@ def control_number(raw: bytes) -> str | None:
         dir_end = raw.index(b"\x1e", 24)
         directory = raw[24:dir_end]
         for i in range(0, len(directory) - 11, 12):
-            if directory[i:i + 3] == b"001":
-                length, start = int(directory[i + 3:i + 7]), int(directory[i + 7:i + 12])
-                value = raw[dir_end + 1 + start: dir_end + 1 + start + length]
+            if directory[i : i + 3] == b"001":
+                length, start = int(directory[i + 3 : i + 7]), int(directory[i + 7 : i + 12])
+                value = raw[dir_end + 1 + start : dir_end + 1 + start + length]
                 value = value.split(b"\x1e")[0]
                 text = value.decode("utf-8", errors="replace").strip()
                 return text or None
@@ -364,9 +378,9 @@ def linked_control_number(raw: bytes) -> str | None:
         dir_end = raw.index(b"\x1e", 24)
         directory = raw[24:dir_end]
         for i in range(0, len(directory) - 11, 12):
-            if directory[i:i + 3] == b"004":
-                start = int(directory[i + 7:i + 12])
-                value = raw[dir_end + 1 + start:].split(b"\x1e", 1)[0]
+            if directory[i : i + 3] == b"004":
+                start = int(directory[i + 7 : i + 12])
+                value = raw[dir_end + 1 + start :].split(b"\x1e", 1)[0]
                 return value.decode("utf-8", errors="replace").strip() or None
     except (ValueError, IndexError):
         pass

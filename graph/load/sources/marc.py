@@ -3,6 +3,7 @@
 ``read_marc(path)`` yields a :class:`SourceRecord` per readable record and a
 :class:`Rejection` per unreadable one, so one broken record never stops a file.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -74,8 +75,9 @@ def read_iso2709(path: Path) -> Iterator[SourceRecord | Rejection]:
         yield decode_iso2709(raw, name, position, offset)
 
 
-def decode_iso2709(raw: bytes, file: str = "<bytes>", position: int = 1,
-                   offset: int | None = None) -> SourceRecord | Rejection:
+def decode_iso2709(
+    raw: bytes, file: str = "<bytes>", position: int = 1, offset: int | None = None
+) -> SourceRecord | Rejection:
     """Decode one raw ISO 2709 record, choosing UTF-8 or MARC-8 from its bytes."""
     stripped = raw.lstrip(_PADDING)
     if offset is not None:

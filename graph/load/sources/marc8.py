@@ -8,6 +8,7 @@ decodes MARC-8's numeric character references (``&#x8ECA;``: how MARC-8 carries 
 character it has no code for) and drops control characters, which MARC 21 data never
 holds, saying so.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
                 g0 = _TECHNIQUE_1[nxt]
                 pos += 2
                 continue
-            seq = data[pos + 1:pos + 4]
+            seq = data[pos + 1 : pos + 4]
             multibyte = seq[:1] == b"$"
             rest = seq[1:] if multibyte else seq
             if multibyte and rest[:1] not in (b"(", b",", b")", b"-"):
@@ -73,7 +74,7 @@ def marc8_to_unicode(data: bytes, problems: list[str] | None = None) -> str:
                     pos += step
                     continue
             if problems is not None:
-                problems.append(f"invalid MARC-8 escape sequence {data[pos:pos + 4]!r}")
+                problems.append(f"invalid MARC-8 escape sequence {data[pos : pos + 4]!r}")
             pos += 1  # drop the ESC, read on
             continue
         if g0 == EACC and 0x21 <= byte < 0x7F:
@@ -140,6 +141,7 @@ def _drop_controls(text: str, problems: list[str] | None) -> str:
 
 def _references(text: str, problems: list[str] | None) -> str:
     """``&#xXXXX;`` replaced by the character it names (MARC 21's lossless MARC-8 convention)."""
+
     def char(match: re.Match) -> str:
         code = int(match.group(1), 16)
         if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or code < 0x20 or 0x7F <= code < 0xA0:
@@ -147,6 +149,7 @@ def _references(text: str, problems: list[str] | None) -> str:
                 problems.append(f"numeric character reference {match.group(0)} names no usable character")
             return match.group(0)
         return chr(code)
+
     return _REFERENCE.sub(char, text)
 
 

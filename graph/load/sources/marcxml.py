@@ -6,6 +6,7 @@ children in any namespace (or none). The MARC 21 reader (:mod:`graph.load.source
 the UNIMARC reader (:mod:`graph.load.sources.unimarc`) differ only in which elements count as
 records and how they explain a broken document.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,9 +44,11 @@ def not_well_formed(path: Path, err: ET.ParseError) -> str:
     return f"XML is not well-formed: {err}"
 
 
-def read_records(path: str | Path, accept: Callable[[ET.Element], bool] = is_record,
-                 explain: Callable[[Path, ET.ParseError], str] = not_well_formed
-                 ) -> Iterator[SourceRecord | Rejection]:
+def read_records(
+    path: str | Path,
+    accept: Callable[[ET.Element], bool] = is_record,
+    explain: Callable[[Path, ET.ParseError], str] = not_well_formed,
+) -> Iterator[SourceRecord | Rejection]:
     """Every element ``accept`` takes as a record, streamed; a malformed document is reported
     (``explain``) where it breaks, after the records before it."""
     path = Path(path)
@@ -95,9 +98,13 @@ def xml_record(elem: ET.Element, file: str, position: int) -> SourceRecord | Rej
                 if not code:
                     return Rejection(file, position, control, f"field {tag}: subfield without a code")
                 subfields.append(pymarc.Subfield(code=code, value=sub.text or ""))
-            record.add_field(pymarc.Field(
-                tag=tag, indicators=pymarc.Indicators(child.get("ind1") or " ", child.get("ind2") or " "),
-                subfields=subfields))
+            record.add_field(
+                pymarc.Field(
+                    tag=tag,
+                    indicators=pymarc.Indicators(child.get("ind1") or " ", child.get("ind2") or " "),
+                    subfields=subfields,
+                )
+            )
     if not record.fields:
         return Rejection(file, position, control, "no fields found")
     return SourceRecord(file, position, record)

@@ -7,6 +7,7 @@ repositories write MARC21/slim, some none). A record whose metadata holds no MAR
 one the MARC builder refuses, is rejected with the OAI identifier as its control number
 when it has no 001. Deleted records are skipped (the harvester keeps track of deletions).
 """
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET

@@ -9,6 +9,7 @@ column is a :class:`Notice` and its values are not loaded. A CSV's encoding is f
 from its bytes (UTF-8, UTF-16, GBK/GB 18030, Big5) and named in a notice when it is
 not UTF-8; bytes of none of them reject the file instead of garbling it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -83,13 +84,29 @@ def template_headers() -> list[str]:
 def template_rows() -> list[list[str]]:
     """The template: its header and one filled example row (a gazetteer), to copy and overwrite."""
     example = {
-        "id": "FJ-0001", "title": "长乐县志", "title_pinyin": "", "juan": "二十卷",
-        "responsibility": "(清)孟昭涵修；(清)李驹纂", "edition_period": "民国六年(1917)", "edition_type": "铅印本",
-        "type": "地方志", "place": "福建长乐", "publication_place": "长乐", "surname": "", "hall": "",
-        "binding": "线装", "volumes": "8", "surviving": "卷一至卷二十", "missing": "",
-        "library": "", "call_number": "地/FJ/0001", "census_number": "350000-0101-0000001", "clc": "K295.7",
+        "id": "FJ-0001",
+        "title": "长乐县志",
+        "title_pinyin": "",
+        "juan": "二十卷",
+        "responsibility": "(清)孟昭涵修；(清)李驹纂",
+        "edition_period": "民国六年(1917)",
+        "edition_type": "铅印本",
+        "type": "地方志",
+        "place": "福建长乐",
+        "publication_place": "长乐",
+        "surname": "",
+        "hall": "",
+        "binding": "线装",
+        "volumes": "8",
+        "surviving": "卷一至卷二十",
+        "missing": "",
+        "library": "",
+        "call_number": "地/FJ/0001",
+        "census_number": "350000-0101-0000001",
+        "clc": "K295.7",
         "sibu": "史部.地理类.方志之属",
-        "url": "", "notes": "",
+        "url": "",
+        "notes": "",
     }
     return [template_headers(), [example[name] for name in COLUMNS]]
 
@@ -140,8 +157,10 @@ def _decode(data: bytes) -> tuple[str, str | None]:
         return data.decode("big5"), "the file is not UTF-8 but Big5; read as Big5: save it as UTF-8 to silence this"
     except UnicodeDecodeError:
         pass
-    raise _Unreadable(f"the file is not UTF-8, UTF-16, GBK or Big5 (first bad byte at offset "
-                      f"{utf8_error.start}); not loaded rather than garbled: save it as UTF-8")
+    raise _Unreadable(
+        f"the file is not UTF-8, UTF-16, GBK or Big5 (first bad byte at offset "
+        f"{utf8_error.start}); not loaded rather than garbled: save it as UTF-8"
+    )
 
 
 def _in_gb2312(ch: str) -> bool:
@@ -219,18 +238,30 @@ def read_spreadsheet(path: str | Path) -> Iterator[SourceRecord | Rejection | No
     for i, title in enumerate(header):
         found = column_for(title) if title.strip() else None
         if title.strip() and found is None:
-            yield Notice(name, header_at + 1, f"unknown column {title.strip()!r} (column {_letter(i)}): "
-                                              "its values are not loaded")
+            yield Notice(
+                name,
+                header_at + 1,
+                f"unknown column {title.strip()!r} (column {_letter(i)}): its values are not loaded",
+            )
         elif found is not None and found in columns:
-            yield Notice(name, header_at + 1, f"column {title.strip()!r} (column {_letter(i)}) repeats "
-                                              f"{COLUMNS[found][0]} {COLUMNS[found][1]}: only the first is loaded")
+            yield Notice(
+                name,
+                header_at + 1,
+                f"column {title.strip()!r} (column {_letter(i)}) repeats "
+                f"{COLUMNS[found][0]} {COLUMNS[found][1]}: only the first is loaded",
+            )
             found = None
         columns.append(found)
     if "title" not in columns:
-        yield Rejection(name, header_at + 1, None, "no title column (题名 title): nothing can be loaded; "
-                        "the first row must name the columns (see docs/local-literature.md)")
+        yield Rejection(
+            name,
+            header_at + 1,
+            None,
+            "no title column (题名 title): nothing can be loaded; "
+            "the first row must name the columns (see docs/local-literature.md)",
+        )
         return
-    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(c.strip() for c in row):
             continue
         values = {col: row[i].strip() for i, col in enumerate(columns) if col and i < len(row) and row[i].strip()}

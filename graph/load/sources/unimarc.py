@@ -13,6 +13,7 @@ in an SRU response: only elements that hold a leader or fields count as records.
 ``marc_dialect(path)`` tells UNIMARC from MARC 21 by what the records hold, so
 neither is ever read as the other.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,12 +32,25 @@ FIELD_END = b"\x1e"
 SUBFIELD = b"\x1f"
 
 # 100$a/26-29: two two-character character-set codes (G0, G1)
-CHARSETS = {"01": "ISO 646", "02": "ISO Registration #37", "03": "ISO 5426", "04": "ISO DIS 5427",
-            "05": "ISO 5428", "06": "ISO 6438", "10": "GB 2312", "11": "GB 2312", "20": "GB 2312",
-            "50": "ISO 10646 (UTF-8)"}
+CHARSETS = {
+    "01": "ISO 646",
+    "02": "ISO Registration #37",
+    "03": "ISO 5426",
+    "04": "ISO DIS 5427",
+    "05": "ISO 5428",
+    "06": "ISO 6438",
+    "10": "GB 2312",
+    "11": "GB 2312",
+    "20": "GB 2312",
+    "50": "ISO 10646 (UTF-8)",
+}
 CNMARC_NS = "http://www.nlc.cn/"
-UNIMARC_NAMESPACES = (CNMARC_NS, "info:srw/schema/8/unimarcxml-v0.1", "http://www.bnf.fr/unimarc",
-                      "http://www.unimarc.org/")
+UNIMARC_NAMESPACES = (
+    CNMARC_NS,
+    "info:srw/schema/8/unimarcxml-v0.1",
+    "http://www.bnf.fr/unimarc",
+    "http://www.unimarc.org/",
+)
 MARC21_NAMESPACE = "http://www.loc.gov/MARC21/slim"
 
 
@@ -73,7 +87,7 @@ def _directory(raw: bytes) -> tuple[int, list[tuple[str, int, int]]]:
         raise ValueError(f"directory length {len(directory)} is not a multiple of 12")
     entries = []
     for i in range(0, len(directory), 12):
-        entry = directory[i:i + 12]
+        entry = directory[i : i + 12]
         entries.append((entry[:3].decode("ascii"), int(entry[3:7]), int(entry[7:12])))
     return base, entries
 
@@ -93,7 +107,7 @@ def _field_bytes(raw: bytes) -> list[tuple[str, bytes]]:
         return [(tag, part) for (tag, _, _), part in zip(entries, parts)]
     out = []
     for tag, length, start in entries:
-        data = raw[base + start: base + start + length]
+        data = raw[base + start : base + start + length]
         if len(data) < length:
             raise ValueError(f"field {tag} runs past the end of the record")
         out.append((tag, data.rstrip(FIELD_END)))
@@ -112,8 +126,9 @@ def _charset_code(fields: list[tuple[str, bytes]]) -> str:
 
 def declared_charset(code: str) -> str:
     """A readable name for a 100$a/26-29 value ('0120' -> 'ISO 646 + GB 2312')."""
-    names = [CHARSETS.get(code[i:i + 2], f"unknown code {code[i:i + 2]!r}")
-             for i in (0, 2) if code[i:i + 2].strip()]
+    names = [
+        CHARSETS.get(code[i : i + 2], f"unknown code {code[i : i + 2]!r}") for i in (0, 2) if code[i : i + 2].strip()
+    ]
     return " + ".join(dict.fromkeys(names)) or "not given"
 
 
@@ -144,8 +159,10 @@ def choose_codec(code: str, data: bytes) -> tuple[str | None, str | None]:
         return "gb18030", f"100$a/26-29 says {declared} but the bytes are GB 2312/GBK; read as GBK"
     except UnicodeDecodeError:
         pass
-    return None, (f"100$a/26-29 says {declared}, but the bytes are neither UTF-8 nor GB 2312/GBK "
-                  f"and this reader does not decode {declared}; not loaded rather than garbled")
+    return None, (
+        f"100$a/26-29 says {declared}, but the bytes are neither UTF-8 nor GB 2312/GBK "
+        f"and this reader does not decode {declared}; not loaded rather than garbled"
+    )
 
 
 def control_number(raw: bytes) -> str | None:
@@ -187,13 +204,18 @@ def decode_unimarc(raw: bytes, file: str = "<bytes>", position: int = 1) -> Sour
                 continue
             head, *subs = data.split(SUBFIELD)
             indicators = head.decode("ascii", "replace").ljust(2)[:2]
-            subfields = [pymarc.Subfield(code=s[:1].decode("ascii", "replace"), value=s[1:].decode(codec))
-                         for s in subs if s]
+            subfields = [
+                pymarc.Subfield(code=s[:1].decode("ascii", "replace"), value=s[1:].decode(codec)) for s in subs if s
+            ]
         except UnicodeDecodeError as err:  # the record decodes as a whole, but a delimiter splits a character
-            return Rejection(file, position, control, f"field {tag}: a field or subfield boundary falls inside a "
-                                                      f"{codec} character ({err.reason}); not loaded rather than garbled")
-        record.add_field(pymarc.Field(tag=text_tag, indicators=pymarc.Indicators(*indicators),
-                                      subfields=subfields))
+            return Rejection(
+                file,
+                position,
+                control,
+                f"field {tag}: a field or subfield boundary falls inside a "
+                f"{codec} character ({err.reason}); not loaded rather than garbled",
+            )
+        record.add_field(pymarc.Field(tag=text_tag, indicators=pymarc.Indicators(*indicators), subfields=subfields))
     if not record.fields:
         return Rejection(file, position, control, "no fields found")
     return SourceRecord(file, position, record, warnings)
@@ -202,7 +224,8 @@ def decode_unimarc(raw: bytes, file: str = "<bytes>", position: int = 1) -> Sour
 # XML ---------------------------------------------------------------------------
 def _is_marc_record(elem: ET.Element) -> bool:
     return local_name(elem.tag) == "record" and any(
-        local_name(c.tag) in ("leader", "controlfield", "datafield") for c in elem)
+        local_name(c.tag) in ("leader", "controlfield", "datafield") for c in elem
+    )
 
 
 def read_unimarc_xml(path: Path) -> Iterator[SourceRecord | Rejection]:
@@ -221,8 +244,10 @@ def xml_error(path: Path, err: ET.ParseError) -> str:
         except UnicodeDecodeError:
             try:
                 data.decode("gb18030")
-                return (f"XML is not well-formed: {err}; the file says {declared_name} but its bytes are "
-                        "GB 2312/GBK (GB 18030): save it as UTF-8 or declare encoding=\"GBK\"")
+                return (
+                    f"XML is not well-formed: {err}; the file says {declared_name} but its bytes are "
+                    'GB 2312/GBK (GB 18030): save it as UTF-8 or declare encoding="GBK"'
+                )
             except UnicodeDecodeError:
                 pass
     return f"XML is not well-formed: {err}"
@@ -232,7 +257,9 @@ def xml_error(path: Path, err: ET.ParseError) -> str:
 def dialect_scores(tags: set[str], leader: str = "") -> dict[str, int]:
     """How strongly one record's tags (and leader) say UNIMARC and MARC 21."""
     return {
-        "unimarc": ("200" in tags) + ("100" in tags and "008" not in tags) + ("801" in tags)
+        "unimarc": ("200" in tags)
+        + ("100" in tags and "008" not in tags)
+        + ("801" in tags)
         + (leader[8:9] in ("0", "1", "2") if leader else 0),
         "marc21": ("245" in tags) + ("008" in tags) + ("040" in tags) + ("260" in tags or "264" in tags),
     }
@@ -256,7 +283,7 @@ def marc_dialect(path: str | Path, sample: int = 20) -> str | None:
                 head = fh.read(1 << 18).decode("utf-8", "ignore")
             if any(f'"{ns}"' in head for ns in UNIMARC_NAMESPACES):
                 return "unimarc"
-            chunks = re.split(r"<(?:\w+:)?record[\s>]", head)[1:sample + 1]
+            chunks = re.split(r"<(?:\w+:)?record[\s>]", head)[1 : sample + 1]
             for chunk in chunks:
                 tags = set(re.findall(r'tag="([0-9A-Za-z]{3})"', chunk))
                 leader = re.search(r"<(?:\w+:)?leader>([^<]*)<", chunk)

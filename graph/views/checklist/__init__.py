@@ -6,6 +6,7 @@ cluster index with the union's own rules, reads who holds the matched edition an
 editions of its work, and gives each line a verdict; :mod:`graph.views.checklist.output` writes the
 result as CSV or XLSX. ``docs/acquisitions.md`` describes it for librarians.
 """
+
 from graph.views.checklist.check import VERDICTS, CheckedLine, CheckReport, check_lines, check_list
 from graph.views.checklist.lines import Line, ListError, read_list
 

@@ -15,6 +15,7 @@ Verdicts, in the order a librarian sorts them (what to buy first):
 4. ``common``: held by more members than that, not this one;
 5. ``held_here``: this member (``--member``) already holds this edition.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,10 +47,10 @@ _NAMES = re.compile(r"\s*(?:[;；、]|\band\b|&)\s*")
 class CheckedLine:
     line: Line
     found: Found
-    holders: dict[str, int]                    # member code -> copies of the matched edition(s)
-    other_holders: dict[str, int]              # member code -> copies of other editions of the work
+    holders: dict[str, int]  # member code -> copies of the matched edition(s)
+    other_holders: dict[str, int]  # member code -> copies of other editions of the work
     verdict: str
-    titles: dict[str, str] = field(default_factory=dict)   # matched edition IRI -> its title
+    titles: dict[str, str] = field(default_factory=dict)  # matched edition IRI -> its title
 
     @property
     def rank(self) -> int:
@@ -83,12 +84,17 @@ class CheckReport:
         held_price = sum(price for c, price in priced if c.holders)
         other_price = sum(price for c, price in priced if c.verdict == "other_edition")
         return {
-            "rows": len(self.lines) + len(self.bad), "checked": len(self.lines), "bad": len(self.bad),
-            "held": len(held), "other_edition": sum(1 for c in self.lines if c.verdict == "other_edition"),
+            "rows": len(self.lines) + len(self.bad),
+            "checked": len(self.lines),
+            "bad": len(self.bad),
+            "held": len(held),
+            "other_edition": sum(1 for c in self.lines if c.verdict == "other_edition"),
             "not_held": sum(1 for c in self.lines if c.verdict == "not_held"),
             "held_here": sum(1 for c in self.lines if c.verdict == "held_here"),
             "verdicts": dict(Counter(c.verdict for c in self.lines)),
-            "priced": len(priced), "price_total": round(total, 2), "price_held": round(held_price, 2),
+            "priced": len(priced),
+            "price_total": round(total, 2),
+            "price_held": round(held_price, 2),
             "price_other_edition": round(other_price, 2),
             "price_held_share": round(held_price / total, 4) if total else 0.0,
         }
@@ -100,10 +106,17 @@ def evidence(line: Line) -> Evidence:
     authors = []
     if first := _first_name(v.get("author", "")):
         authors.append(first)
-    return Evidence(member="CHECK-LIST", control=f"row-{line.row}", isbns=list(line.isbns),
-                    titles=[line.title] if line.title else [], subtitles=[line.subtitle] if line.subtitle else [],
-                    authors=authors, date=v.get("year") or None, publisher=v.get("publisher") or None,
-                    edition=v.get("edition") or None)
+    return Evidence(
+        member="CHECK-LIST",
+        control=f"row-{line.row}",
+        isbns=list(line.isbns),
+        titles=[line.title] if line.title else [],
+        subtitles=[line.subtitle] if line.subtitle else [],
+        authors=authors,
+        date=v.get("year") or None,
+        publisher=v.get("publisher") or None,
+        edition=v.get("edition") or None,
+    )
 
 
 def _first_name(text: str) -> str:
@@ -124,8 +137,9 @@ def _first_name(text: str) -> str:
     return f"{words[-1]}, {' '.join(words[:-1])}" if len(words) > 1 else name
 
 
-def check_lines(lines: ListFile, store: Store, clusters: ClusterIndex, member: str | None = None,
-                scarce: int = 2, lang: str = "en") -> CheckReport:
+def check_lines(
+    lines: ListFile, store: Store, clusters: ClusterIndex, member: str | None = None, scarce: int = 2, lang: str = "en"
+) -> CheckReport:
     member = member.upper() if member else None
     # a list that gives no year is silent, not different: the year of each record compared counts
     found = [clusters.lookup(evidence(line), open_year=True) for line in lines.lines]
@@ -137,13 +151,23 @@ def check_lines(lines: ListFile, store: Store, clusters: ClusterIndex, member: s
     for line, f in zip(lines.lines, found):
         mine = _sum(held.get(i, {}) for i in f.instances)
         other = _sum(held.get(i, {}) for i in f.editions)
-        checked.append(CheckedLine(line, f, mine, other, verdict(mine, other, member, scarce),
-                                   {i: titles.get(i, "") for i in f.instances}))
+        checked.append(
+            CheckedLine(
+                line, f, mine, other, verdict(mine, other, member, scarce), {i: titles.get(i, "") for i in f.instances}
+            )
+        )
     return CheckReport(lines.name, member, scarce, checked, lines.bad, lines.notices, lines.columns)
 
 
-def check_list(path: str | Path, store: Store, clusters: ClusterIndex, member: str | None = None,
-               scarce: int = 2, lang: str = "en", name: str | None = None) -> CheckReport:
+def check_list(
+    path: str | Path,
+    store: Store,
+    clusters: ClusterIndex,
+    member: str | None = None,
+    scarce: int = 2,
+    lang: str = "en",
+    name: str | None = None,
+) -> CheckReport:
     """Read and check a list file (:class:`graph.views.checklist.lines.ListError` if it cannot be read)."""
     return check_lines(read_list(path, name), store, clusters, member, scarce, lang)
 
@@ -161,8 +185,11 @@ def holders(store: Store, instances: list[str]) -> dict[str, dict[str, int]]:
     members = members_by_iri(store)
     out: dict[str, dict[str, int]] = {}
     for part in chunks([node(i) for i in instances]):
-        for r in select(store, f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {values('inst', part)}
-                ?item bf:itemOf ?inst ; bf:heldBy ?lib }} GROUP BY ?inst ?lib"""):
+        for r in select(
+            store,
+            f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {values("inst", part)}
+                ?item bf:itemOf ?inst ; bf:heldBy ?lib }} GROUP BY ?inst ?lib""",
+        ):
             m = members.get(r["lib"].value)
             code = m.code if m else r["lib"].value.rsplit("/", 1)[-1].upper()
             out.setdefault(r["inst"].value, {})[code] = int(r["n"].value)

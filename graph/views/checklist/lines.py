@@ -10,6 +10,7 @@ A title written ``Main title : subtitle`` (ISBD, or a full-width colon) is split
 would hold it, and ``/ statement of responsibility`` is dropped, so the line meets the catalogue's
 records on the same title keys.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,15 +23,34 @@ from graph.load.sources.spreadsheet import column_for, header_lookup, rows_of
 # canonical name -> (Chinese header, English header, other accepted headers)
 COLUMNS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "id": ("序号", "line", ("订单号", "编号", "行号", "no", "id", "order no", "item no")),
-    "isbn": ("国际标准书号", "isbn", ("书号", "标准书号", "isbn/issn", "isbn13", "isbn 13", "isbn-13", "isbn10",
-                                "ean", "标准号", "统一书号")),
+    "isbn": (
+        "国际标准书号",
+        "isbn",
+        ("书号", "标准书号", "isbn/issn", "isbn13", "isbn 13", "isbn-13", "isbn10", "ean", "标准号", "统一书号"),
+    ),
     "title": ("题名", "title", ("书名", "正题名", "题名/书名", "书名/题名", "品名", "title proper")),
     "subtitle": ("副题名", "subtitle", ("其他题名信息", "副书名", "other title information")),
-    "author": ("著者", "author", ("责任者", "作者", "著译者", "编著者", "主要责任者", "creator", "authors",
-                               "editor", "author/editor")),
+    "author": (
+        "著者",
+        "author",
+        ("责任者", "作者", "著译者", "编著者", "主要责任者", "creator", "authors", "editor", "author/editor"),
+    ),
     "publisher": ("出版社", "publisher", ("出版者", "出版单位", "出版发行", "imprint")),
-    "year": ("出版年", "year", ("出版日期", "出版时间", "出版年份", "出版年月", "pub date", "publication date",
-                             "date", "pub year", "publication year")),
+    "year": (
+        "出版年",
+        "year",
+        (
+            "出版日期",
+            "出版时间",
+            "出版年份",
+            "出版年月",
+            "pub date",
+            "publication date",
+            "date",
+            "pub year",
+            "publication year",
+        ),
+    ),
     "edition": ("版次", "edition", ("版本",)),
     "price": ("价格", "price", ("定价", "单价", "码洋", "list price", "unit price")),
     "quantity": ("复本数", "quantity", ("数量", "订数", "册数", "copies", "qty")),
@@ -49,9 +69,9 @@ class ListError(Exception):
 class Line:
     """One line of the list, as the vendor gave it and as the checker reads it."""
 
-    row: int                                   # the spreadsheet's row number (header = its own row)
-    values: dict[str, str]                     # the recognised columns, as written
-    isbns: list[tuple[str, str]] = field(default_factory=list)   # (number, qualifier) as in MARC 020
+    row: int  # the spreadsheet's row number (header = its own row)
+    values: dict[str, str]  # the recognised columns, as written
+    isbns: list[tuple[str, str]] = field(default_factory=list)  # (number, qualifier) as in MARC 020
     title: str = ""
     subtitle: str = ""
     price: float | None = None
@@ -77,7 +97,7 @@ class ListFile:
     """The lines of a list, its bad rows, and what was noticed about the file (encoding, unknown columns)."""
 
     name: str
-    columns: list[str]                         # the recognised columns, in the file's order
+    columns: list[str]  # the recognised columns, in the file's order
     lines: list[Line]
     bad: list[BadRow]
     notices: list[str]
@@ -103,8 +123,10 @@ def read_list(path: str | Path, name: str | None = None) -> ListFile:
     notices = [notice] if notice else []
     header_at = _find_header(rows)
     if header_at is None:
-        raise ListError(f"{name}: no header row naming an ISBN (ISBN, 国际标准书号) or title (题名, 书名, title) "
-                        "column in the first ten rows")
+        raise ListError(
+            f"{name}: no header row naming an ISBN (ISBN, 国际标准书号) or title (题名, 书名, title) "
+            "column in the first ten rows"
+        )
     columns: list[str | None] = []
     for title in rows[header_at]:
         found = column_for(title, _LOOKUP) if title and title.strip() else None
@@ -117,11 +139,12 @@ def read_list(path: str | Path, name: str | None = None) -> ListFile:
     if "isbn" not in columns and "title" not in columns:
         raise ListError(f"{name}: neither an ISBN (ISBN, 国际标准书号) nor a title (题名, 书名, title) column")
     lines, bad = [], []
-    for number, row in enumerate(rows[header_at + 1:], start=header_at + 2):
+    for number, row in enumerate(rows[header_at + 1 :], start=header_at + 2):
         if not any(c and c.strip() for c in row):
             continue
-        values = {col: row[i].strip() for i, col in enumerate(columns)
-                  if col and i < len(row) and row[i] and row[i].strip()}
+        values = {
+            col: row[i].strip() for i, col in enumerate(columns) if col and i < len(row) and row[i] and row[i].strip()
+        }
         line = parse_line(number, values)
         if isinstance(line, BadRow):
             bad.append(line)
@@ -179,7 +202,7 @@ def _isbns(text: str) -> list[tuple[str, str]]:
             number = re.sub(r"[\s\-]", "", match.group(1))
             qualifier = (match.group(2) or "").strip("() ")
             if not qualifier:
-                rest = part[match.end():].strip()
+                rest = part[match.end() :].strip()
                 qualifier = rest.strip("() ") if rest and not rest[0].isdigit() else ""
             found.append((number, qualifier))
     return found

@@ -7,6 +7,7 @@ RDF serialisations (Turtle, JSON-LD, ...) live in :mod:`graph.formats`; MARCXML 
 members' own source records in :mod:`graph.views.exports.marcxml`; the edition's union record as MARC 21
 (ISO 2709 ``marc21``, MARCXML ``union-marcxml``), for copy cataloguing, in :mod:`graph.views.exports.marc21`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,12 +26,12 @@ from graph.store.base import Store
 
 @dataclass(frozen=True)
 class Export:
-    name: str                 # ?format= value
-    label: str                # what a page calls it
+    name: str  # ?format= value
+    label: str  # what a page calls it
     media_type: str
     extension: str
-    kinds: tuple[str, ...]    # resource kinds it applies to
-    render: Callable[["ExportContext"], str | bytes | None]   # None: nothing to export for this resource
+    kinds: tuple[str, ...]  # resource kinds it applies to
+    render: Callable[["ExportContext"], str | bytes | None]  # None: nothing to export for this resource
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ def _cited(writer: Callable[[CitationRecord], str]):
     def render(ctx: ExportContext) -> str | None:
         rec = citation_record(ctx.store, ctx.iri, ctx.lang)
         return writer(rec) if rec is not None else None
+
     return render
 
 
@@ -70,8 +72,7 @@ EXPORTS: tuple[Export, ...] = (
     Export("marcxml", "MARCXML", "application/marcxml+xml", ".xml", ("instance",), _marcxml),
     Export("marc21", "MARC 21 (union record)", "application/marc", ".mrc", ("instance",), _union_marc21),
     # the same media type as the members' records (listed first, so Accept gets those): by name only
-    Export("union-marcxml", "MARCXML (union record)", "application/marcxml+xml", ".xml", ("instance",),
-           _union_marcxml),
+    Export("union-marcxml", "MARCXML (union record)", "application/marcxml+xml", ".xml", ("instance",), _union_marcxml),
 )
 BY_NAME = {e.name: e for e in EXPORTS}
 BY_MEDIA_TYPE: dict[str, Export] = {}
@@ -89,5 +90,13 @@ def exports_for(kind: str) -> list[Export]:
     return [e for e in EXPORTS if kind in e.kinds]
 
 
-__all__ = ["EXPORTS", "CitationRecord", "Export", "ExportContext", "citation_record", "citation_text", "export_format",
-           "exports_for"]
+__all__ = [
+    "EXPORTS",
+    "CitationRecord",
+    "Export",
+    "ExportContext",
+    "citation_record",
+    "citation_text",
+    "export_format",
+    "exports_for",
+]

@@ -1,4 +1,5 @@
 """BibTeX ``@book`` entries, UTF-8 (biber and modern bibtex read it), special characters escaped."""
+
 from __future__ import annotations
 
 import re
@@ -8,8 +9,18 @@ from pypinyin import lazy_pinyin
 
 from graph.identity.normalize import has_han
 
-_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-            "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
 
 
 def escape(text: str) -> str:
@@ -36,8 +47,10 @@ def cite_key(rec) -> str:
     author = _DYNASTY.sub("", rec.romanised_author or (rec.authors[0] if rec.authors else ""))
     surname = next((_ascii_word(w) for w in re.split(r"[,\s]", _romanised(author)) if _ascii_word(w)), "")
     title = rec.romanised_title or _romanised(rec.title)
-    word = next((_ascii_word(w) for w in title.split() if len(_ascii_word(w)) > 3),
-                next((_ascii_word(w) for w in title.split() if _ascii_word(w)), ""))
+    word = next(
+        (_ascii_word(w) for w in title.split() if len(_ascii_word(w)) > 3),
+        next((_ascii_word(w) for w in title.split() if _ascii_word(w)), ""),
+    )
     return f"{surname or 'anon'}{rec.year}{word}".lower()
 
 
@@ -47,8 +60,14 @@ def bibtex(rec) -> str:
         fields.append(("author", " and ".join(rec.authors)))
     if rec.editors:
         fields.append(("editor", " and ".join(rec.editors)))
-    for name, value in (("edition", rec.edition), ("address", rec.place), ("publisher", rec.publisher),
-                        ("year", rec.year), ("series", rec.series), ("language", rec.language)):
+    for name, value in (
+        ("edition", rec.edition),
+        ("address", rec.place),
+        ("publisher", rec.publisher),
+        ("year", rec.year),
+        ("series", rec.series),
+        ("language", rec.language),
+    ):
         if value:
             fields.append((name, value))
     if rec.isbns:

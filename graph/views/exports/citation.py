@@ -7,6 +7,7 @@ Chinese national standard GB/T 7714-2015 (``[M]`` for a monograph), each in the 
 catalogue gives first for the page's language. Names are cited without the life dates a
 heading carries ("曹雪芹, approximately 1717-1763" is cited as 曹雪芹): neither style prints them.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,16 +21,16 @@ from graph.store.base import Store
 from vocab.namespaces import BF
 
 _TRAILING = re.compile(r"[\s/:;,.=]+$")
-AUTHOR_ROLES = {"aut", "cre"}          # relator codes cited as authors (besides the primary contributor)
+AUTHOR_ROLES = {"aut", "cre"}  # relator codes cited as authors (besides the primary contributor)
 EDITOR_ROLES = {"edt", "com"}
 
 
 @dataclass
 class CitationRecord:
-    iri: str                                   # the edition cited
+    iri: str  # the edition cited
     title: str = ""
     subtitle: str = ""
-    authors: list[str] = field(default_factory=list)    # primary first
+    authors: list[str] = field(default_factory=list)  # primary first
     editors: list[str] = field(default_factory=list)
     edition: str = ""
     place: str = ""
@@ -41,12 +42,12 @@ class CitationRecord:
     extent: str = ""
     notes: list[str] = field(default_factory=list)
     subjects: list[str] = field(default_factory=list)
-    url: str = ""                              # permalink (the resource URI)
+    url: str = ""  # permalink (the resource URI)
     kind: str = "book"
-    romanised_author: str = ""                 # the first author in Latin script (for BibTeX keys)
+    romanised_author: str = ""  # the first author in Latin script (for BibTeX keys)
     romanised_title: str = ""
-    pages: str = ""                            # number of pages, from the extent ("xiv, 246 pages" -> 246)
-    volumes: str = ""                          # number of volumes ("4 volumes (2526 pages)" -> 4)
+    pages: str = ""  # number of pages, from the extent ("xiv, 246 pages" -> 246)
+    volumes: str = ""  # number of volumes ("4 volumes (2526 pages)" -> 4)
 
 
 def _clean(text: str | None) -> str:
@@ -74,9 +75,14 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
     def literals(query: str, var: str = "v") -> list:
         return [r[var] for r in select(store, query) if r[var] is not None]
 
-    rec.title = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:mainTitle ?v }}"), lang)
-                       or pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} rdfs:label ?v }}"), lang) or "")
-    rec.subtitle = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:subtitle ?v }}"), lang))
+    rec.title = _clean(
+        pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:mainTitle ?v }}"), lang)
+        or pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} rdfs:label ?v }}"), lang)
+        or ""
+    )
+    rec.subtitle = _clean(
+        pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:title ?t . ?t a bf:Title ; bf:subtitle ?v }}"), lang)
+    )
     rec.edition = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:editionStatement ?v }}"), lang))
     rec.series = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:seriesStatement ?v }}"), lang))
     rec.extent = _clean(pick(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:extent/rdfs:label ?v }}"), lang))
@@ -84,23 +90,39 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
     titles = literals(f"SELECT DISTINCT ?v WHERE {{ {instance} rdfs:label ?v }}")
     rec.romanised_title = next((t.value for t in titles if t.value.isascii() or "latn" in (t.language or "")), "")
     pub: dict[str, list] = {k: [] for k in ("simplePlace", "simpleAgent", "simpleDate")}
-    for r in select(store, f"""SELECT DISTINCT ?k ?v WHERE {{ {instance} bf:provisionActivity ?p .
-            ?p ?k ?v FILTER(?k IN (bflc:simplePlace, bflc:simpleAgent, bflc:simpleDate)) }}"""):
+    for r in select(
+        store,
+        f"""SELECT DISTINCT ?k ?v WHERE {{ {instance} bf:provisionActivity ?p .
+            ?p ?k ?v FILTER(?k IN (bflc:simplePlace, bflc:simpleAgent, bflc:simpleDate)) }}""",
+    ):
         pub[r["k"].value.rsplit("/", 1)[-1]].append(r["v"])
     rec.place = _clean(pick(pub["simplePlace"], lang)).strip("[]")
     rec.publisher = _clean(pick(pub["simpleAgent"], lang))
     rec.year = year_of(pick(pub["simpleDate"], lang) or "") or ""
     if not rec.year:
-        rec.year = year_of(pick(literals(f"SELECT ?v WHERE {{ {instance} bf:provisionActivityStatement ?v }}"), lang)
-                           or "") or ""
-    rec.isbns = sorted({r["v"].value for r in select(store, f"""SELECT DISTINCT ?v WHERE {{ {instance}
-        bf:identifiedBy ?i . ?i a bf:Isbn ; rdf:value ?v }}""")})
+        rec.year = (
+            year_of(pick(literals(f"SELECT ?v WHERE {{ {instance} bf:provisionActivityStatement ?v }}"), lang) or "")
+            or ""
+        )
+    rec.isbns = sorted(
+        {
+            r["v"].value
+            for r in select(
+                store,
+                f"""SELECT DISTINCT ?v WHERE {{ {instance}
+        bf:identifiedBy ?i . ?i a bf:Isbn ; rdf:value ?v }}""",
+            )
+        }
+    )
     rec.notes = ranked(literals(f"SELECT DISTINCT ?v WHERE {{ {instance} bf:note/rdfs:label ?v }}"), lang)[:3]
     if work is not None:
         by_agent: dict[str, tuple[bool, list, list]] = {}
-        for r in select(store, f"""SELECT ?a ?l ?role ?t WHERE {{ {work} bf:contribution ?c . ?c bf:agent ?a .
+        for r in select(
+            store,
+            f"""SELECT ?a ?l ?role ?t WHERE {{ {work} bf:contribution ?c . ?c bf:agent ?a .
                 ?a rdfs:label ?l . OPTIONAL {{ ?c bf:role ?role }}
-                OPTIONAL {{ ?c a ?t FILTER(?t = bflc:PrimaryContribution) }} }}"""):
+                OPTIONAL {{ ?c a ?t FILTER(?t = bflc:PrimaryContribution) }} }}""",
+        ):
             primary, names, roles = by_agent.setdefault(r["a"].value, (False, [], []))
             names.append(r["l"])
             if r["role"] is not None:
@@ -113,8 +135,9 @@ def citation_record(store: Store, iri, lang: str = "en") -> CitationRecord | Non
             if primary or AUTHOR_ROLES & set(roles):
                 rec.authors.append(name)
                 if not rec.romanised_author:
-                    rec.romanised_author = next((without_dates(_clean(n.value)) for n in names
-                                                 if not has_han(n.value)), "")
+                    rec.romanised_author = next(
+                        (without_dates(_clean(n.value)) for n in names if not has_han(n.value)), ""
+                    )
             elif EDITOR_ROLES & set(roles):
                 rec.editors.append(name)
         rec.subjects = ranked(literals(f"SELECT DISTINCT ?v WHERE {{ {work} bf:subject/rdfs:label ?v }}"), lang)[:10]
@@ -127,15 +150,19 @@ def representative_edition(store: Store, work) -> object | None:
     """The edition a work is cited and exported through: the one most members hold (the copy a
     reader is likeliest to find), then the most recently published, then the first by IRI, so the
     same catalogue always gives the same choice (None for a work without editions)."""
-    rows = select(store, f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) (GROUP_CONCAT(DISTINCT ?d; separator=" ") AS ?dates)
+    rows = select(
+        store,
+        f"""SELECT ?i (COUNT(DISTINCT ?lib) AS ?n) (GROUP_CONCAT(DISTINCT ?d; separator=" ") AS ?dates)
         WHERE {{ ?i bf:instanceOf {node(work)} ; a bf:Instance OPTIONAL {{ ?item bf:itemOf ?i ; bf:heldBy ?lib }}
-        OPTIONAL {{ ?i bf:provisionActivity/bflc:simpleDate ?d }} }} GROUP BY ?i""")
+        OPTIONAL {{ ?i bf:provisionActivity/bflc:simpleDate ?d }} }} GROUP BY ?i""",
+    )
     if not rows:
         return None
 
     def newest(dates) -> int:
         years = [int(y) for y in re.findall(r"(?<!\d)(1[0-9]{3}|20[0-9]{2})(?!\d)", dates.value if dates else "")]
         return max(years, default=0)
+
     best = min(rows, key=lambda r: (-int(r["n"].value), -newest(r["dates"]), r["i"].value))
     return best["i"]
 
@@ -151,8 +178,9 @@ def extent_numbers(extent: str) -> tuple[str, str]:
 def citation_text(rec: CitationRecord, style: str = "chicago") -> str:
     """The record as a citation: ``"chicago"`` or ``"gbt7714"``."""
     if style == "gbt7714":
-        authors = ", ".join(rec.authors[:3]) + (", 等" if len(rec.authors) > 3 and has_han(rec.title)
-                                                else ", et al" if len(rec.authors) > 3 else "")
+        authors = ", ".join(rec.authors[:3]) + (
+            ", 等" if len(rec.authors) > 3 and has_han(rec.title) else ", et al" if len(rec.authors) > 3 else ""
+        )
         title = rec.title + (f": {rec.subtitle}" if rec.subtitle else "")
         parts = [f"{authors}. " if authors else "", f"{title}[M]. "]
         if rec.edition:

@@ -12,6 +12,7 @@ of one node become a field and its 880 (``$6``), the romanised form in the field
 The member's own fields are left out for the member to fill: holdings (852, 876-878), local
 fields (9XX), its control number (the 001 is the union edition's id).
 """
+
 from __future__ import annotations
 
 import re
@@ -34,28 +35,56 @@ from graph.store.base import Store
 from vocab.labels import term_label
 from vocab.namespaces import BF, BFLC, RDF, RDFS
 
-WORK_TYPES = [(BF.NotatedMusic, "c"), (BF.Cartography, "e"), (BF.MovingImage, "g"), (BF.MusicAudio, "j"),
-              (BF.Audio, "i"), (BF.StillImage, "k"), (BF.Multimedia, "m"), (BF.Kit, "o"),
-              (BF.MixedMaterial, "p"), (BF.Object, "r")]
+WORK_TYPES = [
+    (BF.NotatedMusic, "c"),
+    (BF.Cartography, "e"),
+    (BF.MovingImage, "g"),
+    (BF.MusicAudio, "j"),
+    (BF.Audio, "i"),
+    (BF.StillImage, "k"),
+    (BF.Multimedia, "m"),
+    (BF.Kit, "o"),
+    (BF.MixedMaterial, "p"),
+    (BF.Object, "r"),
+]
 ISSUANCE_LEVEL = {"mono": "m", "serl": "s", "intg": "i", "mulm": "m", "coll": "c"}
 PROVISION_IND2 = [(BF.Production, "0"), (BF.Publication, "1"), (BF.Distribution, "2"), (BF.Manufacture, "3")]
-TITLE_VARIANTS = {BF.ParallelTitle.value: ("246", "1"), BF.VariantTitle.value: ("246", "3"),
-                  BF.AbbreviatedTitle.value: ("210", "0"), BF.KeyTitle.value: ("222", "0")}
+TITLE_VARIANTS = {
+    BF.ParallelTitle.value: ("246", "1"),
+    BF.VariantTitle.value: ("246", "3"),
+    BF.AbbreviatedTitle.value: ("210", "0"),
+    BF.KeyTitle.value: ("222", "0"),
+}
 # identifier class -> (tag, first indicator, subfield for a valid value, $2 source)
 IDENTIFIERS = {
-    BF.Lccn.value: ("010", " ", "a", ""), BF.Nbn.value: ("015", " ", "a", ""),
-    BF.CopyrightNumber.value: ("017", " ", "a", ""), BF.Isbn.value: ("020", " ", "a", ""),
-    BF.Issn.value: ("022", " ", "a", ""), BF.IssnL.value: ("022", " ", "l", ""),
-    BF.Isrc.value: ("024", "0", "a", ""), BF.Upc.value: ("024", "1", "a", ""), BF.Ismn.value: ("024", "2", "a", ""),
-    BF.Ean.value: ("024", "3", "a", ""), BF.Sici.value: ("024", "4", "a", ""),
-    BF.Doi.value: ("024", "7", "a", "doi"), BF.Hdl.value: ("024", "7", "a", "hdl"), BF.Urn.value: ("024", "7", "a", "urn"),
-    BF.LcOverseasAcq.value: ("025", " ", "a", ""), BF.Strn.value: ("027", " ", "a", ""),
-    BF.PublisherNumber.value: ("028", "5", "a", ""), BF.AudioIssueNumber.value: ("028", "0", "a", ""),
-    BF.MatrixNumber.value: ("028", "1", "a", ""), BF.MusicPlate.value: ("028", "2", "a", ""),
-    BF.MusicPublisherNumber.value: ("028", "3", "a", ""), BF.VideoRecordingNumber.value: ("028", "4", "a", ""),
-    BF.Coden.value: ("030", " ", "a", ""), BF.OclcNumber.value: ("035", " ", "a", ""),
-    BF.Local.value: ("035", " ", "a", ""), BF.StockNumber.value: ("037", " ", "a", ""),
-    BF.ReportNumber.value: ("088", " ", "a", ""), BF.Identifier.value: ("024", "8", "a", ""),
+    BF.Lccn.value: ("010", " ", "a", ""),
+    BF.Nbn.value: ("015", " ", "a", ""),
+    BF.CopyrightNumber.value: ("017", " ", "a", ""),
+    BF.Isbn.value: ("020", " ", "a", ""),
+    BF.Issn.value: ("022", " ", "a", ""),
+    BF.IssnL.value: ("022", " ", "l", ""),
+    BF.Isrc.value: ("024", "0", "a", ""),
+    BF.Upc.value: ("024", "1", "a", ""),
+    BF.Ismn.value: ("024", "2", "a", ""),
+    BF.Ean.value: ("024", "3", "a", ""),
+    BF.Sici.value: ("024", "4", "a", ""),
+    BF.Doi.value: ("024", "7", "a", "doi"),
+    BF.Hdl.value: ("024", "7", "a", "hdl"),
+    BF.Urn.value: ("024", "7", "a", "urn"),
+    BF.LcOverseasAcq.value: ("025", " ", "a", ""),
+    BF.Strn.value: ("027", " ", "a", ""),
+    BF.PublisherNumber.value: ("028", "5", "a", ""),
+    BF.AudioIssueNumber.value: ("028", "0", "a", ""),
+    BF.MatrixNumber.value: ("028", "1", "a", ""),
+    BF.MusicPlate.value: ("028", "2", "a", ""),
+    BF.MusicPublisherNumber.value: ("028", "3", "a", ""),
+    BF.VideoRecordingNumber.value: ("028", "4", "a", ""),
+    BF.Coden.value: ("030", " ", "a", ""),
+    BF.OclcNumber.value: ("035", " ", "a", ""),
+    BF.Local.value: ("035", " ", "a", ""),
+    BF.StockNumber.value: ("037", " ", "a", ""),
+    BF.ReportNumber.value: ("088", " ", "a", ""),
+    BF.Identifier.value: ("024", "8", "a", ""),
 }
 _EDTF_YEAR = re.compile(r"^(\d{2}[\dX]{2})(?:-\d\d(?:-\d\d)?)?$")
 
@@ -74,8 +103,9 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
     work = work_of(desc, instance)
     out = Builder()
     out.control("001", instance.value.rstrip("/").rsplit("/", 1)[-1])
-    stamps = sorted(lit.value for admin in desc.nodes(instance, BF.adminMetadata)
-                    for lit in desc.literals(admin, BF.changeDate))
+    stamps = sorted(
+        lit.value for admin in desc.nodes(instance, BF.adminMetadata) for lit in desc.literals(admin, BF.changeDate)
+    )
     if stamps:
         out.control("005", re.sub(r"[^0-9]", "", stamps[-1])[:14].ljust(14, "0") + ".0")
     languages = sorted(code_of(n.value) for n in desc.nodes(work, BF.language)) if work else []
@@ -83,10 +113,20 @@ def build_record(desc: Description, instance: NamedNode) -> Record:
     f008 = _f008(desc, instance, provision, languages)
     out.control("008", f008)
     _identifiers(out, desc, instance)
-    admin_langs = sorted({code_of(n.value) for a in desc.nodes(instance, BF.adminMetadata)
-                          for n in desc.nodes(a, BF.descriptionLanguage)})
-    conventions = sorted({code_of(n.value) for a in desc.nodes(instance, BF.adminMetadata)
-                          for n in desc.nodes(a, BF.descriptionConventions)})
+    admin_langs = sorted(
+        {
+            code_of(n.value)
+            for a in desc.nodes(instance, BF.adminMetadata)
+            for n in desc.nodes(a, BF.descriptionLanguage)
+        }
+    )
+    conventions = sorted(
+        {
+            code_of(n.value)
+            for a in desc.nodes(instance, BF.adminMetadata)
+            for n in desc.nodes(a, BF.descriptionConventions)
+        }
+    )
     out.field("040", "  ", [("b", admin_langs[0] if admin_langs else "")] + [("e", c) for c in conventions[:1]])
     if len(languages) > 1:
         out.field("041", "0 ", [("a", code) for code in languages])
@@ -129,8 +169,11 @@ def _with_year(subs: list[tuple[str, str]], year: str) -> list[tuple[str, str]]:
 
 def _imprint(desc: Description, p: NamedNode, which: int) -> list[tuple[str, str]]:
     """264 $a place, $b agent, $c date of a provision activity, romanised/Latin (0) or vernacular (1)."""
-    return [(code, v) for code, pred in (("a", BFLC.simplePlace), ("b", BFLC.simpleAgent), ("c", BFLC.simpleDate))
-            for v in split_scripts(desc.literals(p, pred))[which]]
+    return [
+        (code, v)
+        for code, pred in (("a", BFLC.simplePlace), ("b", BFLC.simpleAgent), ("c", BFLC.simpleDate))
+        for v in split_scripts(desc.literals(p, pred))[which]
+    ]
 
 
 def _leader(desc: Description, instance: NamedNode, work: NamedNode | None) -> str:
@@ -149,16 +192,31 @@ def _provisions(desc: Description, instance: NamedNode) -> list[tuple[str, str, 
     found = []
     nodes = desc.nodes(instance, BF.provisionActivity)
     for cls, ind2 in PROVISION_IND2:
-        candidates = [p for p in nodes if cls.value in desc.types(p)
-                      and any(desc.literals(p, q) for q in (BFLC.simplePlace, BFLC.simpleAgent, BFLC.simpleDate))]
+        candidates = [
+            p
+            for p in nodes
+            if cls.value in desc.types(p)
+            and any(desc.literals(p, q) for q in (BFLC.simplePlace, BFLC.simpleAgent, BFLC.simpleDate))
+        ]
         if not candidates:
             continue
-        keys = {p.value: " ".join(lit.value for q in (BFLC.simpleAgent, BFLC.simpleDate, BFLC.simplePlace)
-                                  for lit in sorted(desc.literals(p, q), key=lambda x: x.value)) for p in candidates}
+        keys = {
+            p.value: " ".join(
+                lit.value
+                for q in (BFLC.simpleAgent, BFLC.simpleDate, BFLC.simplePlace)
+                for lit in sorted(desc.literals(p, q), key=lambda x: x.value)
+            )
+            for p in candidates
+        }
         best = most_given(keys.values())
-        chosen = min((p for p in candidates if best is None or (text_key(keys[p.value]) or keys[p.value])
-                      == (text_key(best) or best)),
-                     key=lambda p: (-len(desc.literals(p, BFLC.simpleAgent)), p.value))
+        chosen = min(
+            (
+                p
+                for p in candidates
+                if best is None or (text_key(keys[p.value]) or keys[p.value]) == (text_key(best) or best)
+            ),
+            key=lambda p: (-len(desc.literals(p, BFLC.simpleAgent)), p.value),
+        )
         found.append(("264", ind2, chosen))
     return found
 
@@ -175,15 +233,27 @@ def _f008(desc: Description, instance: NamedNode, provision, languages: list[str
             d1 = m.group(1).replace("X", "u")
             kind = "s"
             if end:
-                kind, d2 = ("c", "9999") if end == ".." else ("m", (m_end.group(1).replace("X", "u")
-                                                                   if (m_end := _EDTF_YEAR.match(end)) else "uuuu"))
+                kind, d2 = (
+                    ("c", "9999")
+                    if end == ".."
+                    else ("m", (m_end.group(1).replace("X", "u") if (m_end := _EDTF_YEAR.match(end)) else "uuuu"))
+                )
     else:
-        years = [m.group(0) for p in desc.nodes(instance, BF.provisionActivity)
-                 for lit in desc.literals(p, BFLC.simpleDate) for m in [re.search(r"\d{4}", lit.value)] if m]
+        years = [
+            m.group(0)
+            for p in desc.nodes(instance, BF.provisionActivity)
+            for lit in desc.literals(p, BFLC.simpleDate)
+            for m in [re.search(r"\d{4}", lit.value)]
+            if m
+        ]
         if years:
             kind, d1 = "s", min(years)
-    places = sorted(code_of(n.value) for p in desc.nodes(instance, BF.provisionActivity)
-                    for n in desc.nodes(p, BF.place) if "/countries/" in n.value)
+    places = sorted(
+        code_of(n.value)
+        for p in desc.nodes(instance, BF.provisionActivity)
+        for n in desc.nodes(p, BF.place)
+        if "/countries/" in n.value
+    )
     place = (Counter(places).most_common(1)[0][0] if places else "xx").ljust(3)[:3]
     language = _main_language(desc, instance, languages)
     return f"{' ' * 6}{kind}{d1}{d2}{place}{'|' * 17}{language}|d"
@@ -213,9 +283,13 @@ def _identifiers(out: Builder, desc: Description, instance: NamedNode) -> None:
         value = values[0]
         if BF.OclcNumber.value in types:
             value = f"(OCoLC){value}"
-        invalid = any(s.value.rstrip("/").endswith(("cancinv", "invalid", "incorrect")) for s in desc.nodes(ident, BF.status))
+        invalid = any(
+            s.value.rstrip("/").endswith(("cancinv", "invalid", "incorrect")) for s in desc.nodes(ident, BF.status)
+        )
         if invalid:
-            code = "y" if tag == "022" and "incorrect" in " ".join(s.value for s in desc.nodes(ident, BF.status)) else "z"
+            code = (
+                "y" if tag == "022" and "incorrect" in " ".join(s.value for s in desc.nodes(ident, BF.status)) else "z"
+            )
         qualifiers = tuple(sorted({lit.value for lit in desc.literals(ident, BF.qualifier)}))
         rows.append((tag, ind1, code, value, qualifiers, source))
     seen = set()
@@ -251,9 +325,16 @@ def _titles(out: Builder, desc: Description, instance: NamedNode, main: bool) ->
     done = set()
     if proper:
         best = max(counts.items(), key=lambda kv: (kv[1], [-ord(c) for c in kv[0]]))[0]
-        chosen = min((t for t in proper if _title_node_key(desc, t) == best),
-                     key=lambda t: (-len(split_scripts(desc.literals(t, BF.mainTitle))[1] and
-                                         split_scripts(desc.literals(t, BF.mainTitle))[0]), t.value))
+        chosen = min(
+            (t for t in proper if _title_node_key(desc, t) == best),
+            key=lambda t: (
+                -len(
+                    split_scripts(desc.literals(t, BF.mainTitle))[1]
+                    and split_scripts(desc.literals(t, BF.mainTitle))[0]
+                ),
+                t.value,
+            ),
+        )
         nonsort = sorted(lit.value for lit in desc.literals(chosen, BFLC.nonSortNum) if lit.value.isdigit())
         latin_c, vern_c = split_scripts(desc.literals(instance, BF.responsibilityStatement))
         latin = _title_subfields(desc, chosen, 0) + [("c", most_given(latin_c) or "")]
@@ -298,8 +379,10 @@ def _description(out: Builder, desc: Description, instance: NamedNode, work: Nam
     if work is not None:
         for n in sorted(desc.nodes(work, BF.content), key=lambda n: n.value):
             out.field("336", "  ", _rda_term(n.value, CONTENT_LABELS, "rdacontent"))
-    for labels, pred, tag, code in ((MEDIA_LABELS, BF.media, "337", "rdamedia"),
-                                    (CARRIER_LABELS, BF.carrier, "338", "rdacarrier")):
+    for labels, pred, tag, code in (
+        (MEDIA_LABELS, BF.media, "337", "rdamedia"),
+        (CARRIER_LABELS, BF.carrier, "338", "rdacarrier"),
+    ):
         for n in sorted(desc.nodes(instance, pred), key=lambda n: n.value):
             out.field(tag, "  ", _rda_term(n.value, labels, code))
     series_latin, series_vern = split_scripts(desc.literals(instance, BF.seriesStatement))

@@ -4,6 +4,7 @@ ISO 2709 (``.mrc``) or MARCXML (``.xml``) by the file name, written a record at 
 holds the whole file) beside its final name and renamed when complete, so a failed export leaves
 no half-written file. Editions come in IRI order, so two exports of the same data are the same bytes.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,12 +30,14 @@ class ExportReport:
     member: str
     output: str
     records: int = 0
-    skipped: int = 0     # held editions the store no longer describes as instances
+    skipped: int = 0  # held editions the store no longer describes as instances
 
 
 def held_editions(store: Store, library: NamedNode) -> list[NamedNode]:
     """Every edition (Instance) with an Item the library holds, in IRI order."""
-    rows = select(store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {library} ; bf:itemOf ?inst }} ORDER BY ?inst")
+    rows = select(
+        store, f"SELECT DISTINCT ?inst WHERE {{ ?item bf:heldBy {library} ; bf:itemOf ?inst }} ORDER BY ?inst"
+    )
     return [r["inst"] for r in rows]
 
 
@@ -45,8 +48,9 @@ def file_format(path: str | Path) -> str:
     return kind
 
 
-def export_member(store: Store, library: NamedNode, member: str, output: str | Path,
-                  progress: Callable[[int], None] | None = None) -> ExportReport:
+def export_member(
+    store: Store, library: NamedNode, member: str, output: str | Path, progress: Callable[[int], None] | None = None
+) -> ExportReport:
     kind = file_format(output)
     report = ExportReport(member, str(output))
     target = Path(output)

@@ -1,6 +1,7 @@
 """What building a MARC 21 record from BIBFRAME needs everywhere: choosing one value among several
 descriptions' (deterministically), telling romanised from vernacular forms, and the record's fields
 with their 880 pairs."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -55,8 +56,13 @@ class Builder:
     def control(self, tag: str, data: str) -> None:
         self.fields.append(Field(tag=tag, data=data))
 
-    def field(self, tag: str, ind: str, subs: list[tuple[str, str]], vern: list[tuple[str, str]] | None = None,
-              ) -> None:
+    def field(
+        self,
+        tag: str,
+        ind: str,
+        subs: list[tuple[str, str]],
+        vern: list[tuple[str, str]] | None = None,
+    ) -> None:
         """A data field, and its 880 when ``vern`` gives a vernacular form; only ``vern``: the field itself."""
         subs = [(c, v) for c, v in subs if v]
         vern = [(c, v) for c, v in (vern or []) if v]
@@ -69,8 +75,9 @@ class Builder:
             occ = f"{self.links:02d}"
             script = script_of(" ".join(v for _, v in vern)) or ""
             self.fields.append(data_field(tag, ind, [("6", f"880-{occ}")] + subs))
-            self.fields.append(data_field("880", ind, [("6", f"{tag}-{occ}/{SCRIPT_CODES.get(script, '')}".rstrip("/"))]
-                                      + vern))
+            self.fields.append(
+                data_field("880", ind, [("6", f"{tag}-{occ}/{SCRIPT_CODES.get(script, '')}".rstrip("/"))] + vern)
+            )
         else:
             self.fields.append(data_field(tag, ind, subs))
 

@@ -1,5 +1,6 @@
 """The Work's side of a union record: classification (05X-08X), names (1XX, 7XX), uniform title (130/240)
 and subjects (6XX), from what the graph says about the Work and the agents and subjects it links to."""
+
 from __future__ import annotations
 
 import re
@@ -14,18 +15,41 @@ from vocab.namespaces import BF, BFLC, RDFS
 
 LC = "http://id.loc.gov/"
 CLASSIFICATIONS = {  # class -> (tag, indicators)
-    BF.ClassificationLcc.value: ("050", " 4"), BF.ClassificationNlm.value: ("060", " 4"),
-    BF.ClassificationNal.value: ("070", "0 "), BF.ClassificationUdc.value: ("080", "  "),
-    BF.ClassificationDdc.value: ("082", "04"), BF.Classification.value: ("084", "  "),
+    BF.ClassificationLcc.value: ("050", " 4"),
+    BF.ClassificationNlm.value: ("060", " 4"),
+    BF.ClassificationNal.value: ("070", "0 "),
+    BF.ClassificationUdc.value: ("080", "  "),
+    BF.ClassificationDdc.value: ("082", "04"),
+    BF.Classification.value: ("084", "  "),
 }
-AGENT_FIELDS = [(BF.Family, "00", "3"), (BF.Person, "00", "1"), (BF.Organization, "10", "2"),
-                (BF.Jurisdiction, "10", "1"), (BF.Meeting, "11", "2")]
-SUBJECT_TAGS = [(BF.Family, "600", "3"), (BF.Person, "600", "1"), (BF.Organization, "610", "2"),
-                (BF.Jurisdiction, "610", "1"), (BF.Meeting, "611", "2"), (BF.Hub, "630", "0"), (BF.Work, "630", "0"),
-                (BF.Event, "647", "2"), (BF.Temporal, "648", " "), (BF.Place, "651", " "), (BF.Topic, "650", " ")]
-SUBJECT_IND2 = {LC + "authorities/subjects": "0", LC + "authorities/childrensSubjects": "1",
-                LC + "vocabulary/subjectSchemes/mesh": "2", LC + "vocabulary/subjectSchemes/nal": "3",
-                LC + "vocabulary/subjectSchemes/cash": "5", LC + "vocabulary/subjectSchemes/rvm": "6"}
+AGENT_FIELDS = [
+    (BF.Family, "00", "3"),
+    (BF.Person, "00", "1"),
+    (BF.Organization, "10", "2"),
+    (BF.Jurisdiction, "10", "1"),
+    (BF.Meeting, "11", "2"),
+]
+SUBJECT_TAGS = [
+    (BF.Family, "600", "3"),
+    (BF.Person, "600", "1"),
+    (BF.Organization, "610", "2"),
+    (BF.Jurisdiction, "610", "1"),
+    (BF.Meeting, "611", "2"),
+    (BF.Hub, "630", "0"),
+    (BF.Work, "630", "0"),
+    (BF.Event, "647", "2"),
+    (BF.Temporal, "648", " "),
+    (BF.Place, "651", " "),
+    (BF.Topic, "650", " "),
+]
+SUBJECT_IND2 = {
+    LC + "authorities/subjects": "0",
+    LC + "authorities/childrensSubjects": "1",
+    LC + "vocabulary/subjectSchemes/mesh": "2",
+    LC + "vocabulary/subjectSchemes/nal": "3",
+    LC + "vocabulary/subjectSchemes/cash": "5",
+    LC + "vocabulary/subjectSchemes/rvm": "6",
+}
 PRIMARY = {BF.PrimaryContribution.value, BFLC.PrimaryContribution.value}
 _DATES = re.compile(r",?\s*(?:b\.\s*|d\.\s*|ca\.\s*)?\d{3,4}\??-?(?:\d{3,4})?\??\.?$")
 
@@ -34,8 +58,10 @@ def classifications(out: Builder, desc: Description, work: NamedNode) -> None:
     rows = set()
     for c in desc.nodes(work, BF.classification):
         types = desc.types(c)
-        cls = next((t for t in sorted(types) if t in CLASSIFICATIONS and t != BF.Classification.value),
-                   BF.Classification.value if BF.Classification.value in types else None)
+        cls = next(
+            (t for t in sorted(types) if t in CLASSIFICATIONS and t != BF.Classification.value),
+            BF.Classification.value if BF.Classification.value in types else None,
+        )
         if cls is None:
             continue
         tag, ind = CLASSIFICATIONS[cls]
@@ -71,8 +97,18 @@ def contributions(out: Builder, desc: Description, work: NamedNode) -> bool:
             if not name:
                 continue
             key = _agent_key(name)
-            entry = agents.setdefault(key, {"names": Counter(), "vern": Counter(), "primary": 0, "roles": set(),
-                                            "types": set(), "uris": set(), "first": c.value})
+            entry = agents.setdefault(
+                key,
+                {
+                    "names": Counter(),
+                    "vern": Counter(),
+                    "primary": 0,
+                    "roles": set(),
+                    "types": set(),
+                    "uris": set(),
+                    "first": c.value,
+                },
+            )
             entry["names"].update(latin or [name])
             entry["vern"].update(vern if latin else [])
             entry["primary"] += bool(desc.types(c) & PRIMARY)
@@ -93,7 +129,9 @@ def contributions(out: Builder, desc: Description, work: NamedNode) -> bool:
         # "ctb" is what a name without a relator gets: said again only beside a real role
         roles = sorted(r for r in e["roles"] if r.isalpha() and len(r) == 3 and r != "ctb")
         tail = [("4", r) for r in roles] + [("1", u) for u in sorted(e["uris"])]
-        out.field(tag, ind1 + " ", [("a", name)] + tail, [("a", vern_name)] + [("4", r) for r in roles] if vern_name else None)
+        out.field(
+            tag, ind1 + " ", [("a", name)] + tail, [("a", vern_name)] + [("4", r) for r in roles] if vern_name else None
+        )
     return main is not None
 
 
@@ -104,10 +142,13 @@ def uniform_title(out: Builder, desc: Description, work: NamedNode, main: bool) 
         latin, vern = split_scripts(mains)
         if not latin and not vern:
             continue
-        parts = [(code, v) for t in titles[:1] for code, pred in (("n", BF.partNumber), ("p", BF.partName))
-                 for v in sorted(lit.value for lit in desc.literals(t, pred))]
-        out.field("240" if main else "130", "10" if main else "0 ",
-                  [("a", (latin or vern)[0])] + parts)
+        parts = [
+            (code, v)
+            for t in titles[:1]
+            for code, pred in (("n", BF.partNumber), ("p", BF.partName))
+            for v in sorted(lit.value for lit in desc.literals(t, pred))
+        ]
+        out.field("240" if main else "130", "10" if main else "0 ", [("a", (latin or vern)[0])] + parts)
 
 
 def subjects(out: Builder, desc: Description, work: NamedNode) -> None:
@@ -142,17 +183,19 @@ def subjects(out: Builder, desc: Description, work: NamedNode) -> None:
 
 
 def _scheme_of(iri: str) -> str:
-    for part, scheme in (("authorities/subjects/", LC + "authorities/subjects"),
-                         ("authorities/childrensSubjects/", LC + "authorities/childrensSubjects"),
-                         ("authorities/genreForms/", LC + "authorities/genreForms"),
-                         ("id.worldcat.org/fast/", "fast")):
+    for part, scheme in (
+        ("authorities/subjects/", LC + "authorities/subjects"),
+        ("authorities/childrensSubjects/", LC + "authorities/childrensSubjects"),
+        ("authorities/genreForms/", LC + "authorities/genreForms"),
+        ("id.worldcat.org/fast/", "fast"),
+    ):
         if part in iri:
             return scheme
     return ""
 
 
 def _heading(label: str, tag: str) -> list[tuple[str, str]]:
-    """"China--History--Fiction" -> $a China $x History $x Fiction (the mapper joins them back with "--")."""
+    """ "China--History--Fiction" -> $a China $x History $x Fiction (the mapper joins them back with "--")."""
     parts = [p.strip() for p in label.split("--") if p.strip()]
     if not parts:
         return []

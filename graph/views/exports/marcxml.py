@@ -3,6 +3,7 @@
 The records come from :class:`graph.load.archive.SourceArchive`, found by the control numbers each
 member's admin metadata carries; an edition whose members sent no MARC has none.
 """
+
 from __future__ import annotations
 
 from graph.load.archive import ArchivedRecord, SourceArchive, marcxml_collection
@@ -17,8 +18,11 @@ def source_records(store: Store, archive: SourceArchive | None, iri) -> list[Arc
     if archive is None:
         return []
     inst = node(iri)
-    wanted = [(lib.rsplit("/", 1)[-1], control) for (_, lib), controls in local_ids(store, [inst]).items()
-              for control in controls]
+    wanted = [
+        (lib.rsplit("/", 1)[-1], control)
+        for (_, lib), controls in local_ids(store, [inst]).items()
+        for control in controls
+    ]
     return archive.records(sorted(wanted), (g.value for g in store.active_graphs()))
 
 
@@ -38,8 +42,14 @@ def labelled_fields(rec: ArchivedRecord, lang: str) -> list[dict]:
     record = rec.record()
     if record is None:
         return []
-    out = [{"tag": "LDR", "label": "Leader" if not lang.startswith("zh") else "头标", "indicators": "",
-            "text": str(record.leader)}]
+    out = [
+        {
+            "tag": "LDR",
+            "label": "Leader" if not lang.startswith("zh") else "头标",
+            "indicators": "",
+            "text": str(record.leader),
+        }
+    ]
     for f in record.fields:
         if f.is_control_field():
             text, indicators = f.data, ""

@@ -5,6 +5,7 @@ reads it so, as ``numPages``), so ``SP`` carries the bare number ("246"), never 
 ("xiv, 246 pages"), which a reference manager would take for a page range; the number of volumes
 goes in ``NV``.
 """
+
 from __future__ import annotations
 
 TYPES = {"book": "BOOK"}
@@ -21,8 +22,16 @@ def ris(rec) -> str:
     lines.append(_line("TI", rec.title))
     if rec.subtitle:
         lines.append(_line("T2", rec.subtitle))
-    for tag, value in (("ET", rec.edition), ("CY", rec.place), ("PB", rec.publisher), ("PY", rec.year),
-                       ("T3", rec.series), ("LA", rec.language), ("SP", rec.pages), ("NV", rec.volumes)):
+    for tag, value in (
+        ("ET", rec.edition),
+        ("CY", rec.place),
+        ("PB", rec.publisher),
+        ("PY", rec.year),
+        ("T3", rec.series),
+        ("LA", rec.language),
+        ("SP", rec.pages),
+        ("NV", rec.volumes),
+    ):
         if value:
             lines.append(_line(tag, value))
     lines += [_line("SN", i) for i in rec.isbns]

@@ -7,6 +7,7 @@ sources and, for hubs, their titles. Whatever the graph holds, whether one union
 edition or every member's description piled on the shared IRIs, comes back as one
 :class:`graph.views.common.Description`; :mod:`graph.views.exports.marc21` chooses from it.
 """
+
 from __future__ import annotations
 
 from pyoxigraph import NamedNode, Triple
@@ -16,8 +17,17 @@ from graph.views.describe import describe
 from graph.store.base import Store
 from vocab.namespaces import BF, RDF
 
-_LINKED = ("rdf:type", "rdfs:label", "bf:source", "bf:code", "bf:title", "bf:mainTitle", "bf:partNumber",
-           "bf:partName", "rdfs:seeAlso")
+_LINKED = (
+    "rdf:type",
+    "rdfs:label",
+    "bf:source",
+    "bf:code",
+    "bf:title",
+    "bf:mainTitle",
+    "bf:partNumber",
+    "bf:partName",
+    "rdfs:seeAlso",
+)
 
 
 def work_of(desc: Description, instance: NamedNode) -> NamedNode | None:
@@ -32,17 +42,31 @@ def union_description(store: Store, iri: str | NamedNode) -> Description | None:
     triples = describe(store, instance, linked_labels=False)
     if not triples:
         return None
-    works = sorted({t.object for t in triples if t.subject == instance and t.predicate == BF.instanceOf
-                    and isinstance(t.object, NamedNode)}, key=lambda n: n.value)
+    works = sorted(
+        {
+            t.object
+            for t in triples
+            if t.subject == instance and t.predicate == BF.instanceOf and isinstance(t.object, NamedNode)
+        },
+        key=lambda n: n.value,
+    )
     if works:
         triples += describe(store, works[0], linked_labels=False, skip=(BF.hasInstance,))
     inside = {t.subject for t in triples}
     # fragments describe did not follow (members' own descriptions of a union description) are not linked
     own = tuple(f"{r.value}#" for r in [instance, *works[:1]])
-    linked = list(dict.fromkeys(t.object for t in triples if isinstance(t.object, NamedNode)
-                                and t.object not in inside and t.predicate != RDF.type
-                                and t.predicate != BF.instanceOf and t.predicate != BF.hasInstance
-                                and not t.object.value.startswith(own)))
+    linked = list(
+        dict.fromkeys(
+            t.object
+            for t in triples
+            if isinstance(t.object, NamedNode)
+            and t.object not in inside
+            and t.predicate != RDF.type
+            and t.predicate != BF.instanceOf
+            and t.predicate != BF.hasInstance
+            and not t.object.value.startswith(own)
+        )
+    )
     triples += _linked(store, linked)
     titles = [t.object for t in triples if t.predicate == BF.title and t.subject in linked]
     triples += _linked(store, [t for t in titles if t not in inside])
@@ -53,6 +77,8 @@ def _linked(store: Store, nodes: list) -> list[Triple]:
     out = []
     preds = ", ".join(_LINKED)
     for part in chunks(nodes):  # subjects bound first: a VALUES list of predicates makes the store scan them
-        rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o FILTER(?p IN ({preds})) }}")
+        rows = select(
+            store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o FILTER(?p IN ({preds})) }}"
+        )
         out += [Triple(r["s"], r["p"], r["o"]) for r in rows]
     return out
