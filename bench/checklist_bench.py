@@ -45,7 +45,7 @@ from pyoxigraph import Literal, NamedNode, Triple  # noqa: E402
 from graph.catalogue import Catalogue  # noqa: E402
 from graph.views.checklist.check import check_lines, holders  # noqa: E402
 from graph.views.checklist.lines import ListFile, parse_line  # noqa: E402
-from graph.identity.normalize import isbn13  # noqa: E402
+from graph.identity.normalize import isbn13, isbn13_check  # noqa: E402
 from graph.load.ingest import ingest  # noqa: E402
 from graph.load.mappers.marc21_identity import evidence  # noqa: E402
 from graph.alliance.members import Member, add_member  # noqa: E402
@@ -120,8 +120,12 @@ COPY_WORDS = [
 def _isbn13(n: int) -> str:
     """A well-formed ISBN-13 in the 979-8 range no source record uses, from a serial number."""
     body = f"9798{n:08d}"
-    check = (10 - sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(body)) % 10) % 10
-    return body + str(check)
+    return body + isbn13_check(body)
+
+
+def _hyphenated(isbn: str) -> str:
+    """An ISBN-13 as vendors print it: 978-0-1234-5678-9."""
+    return f"{isbn[:3]}-{isbn[3]}-{isbn[4:8]}-{isbn[8:12]}-{isbn[12]}"
 
 
 def _holders(rng: random.Random, members: int) -> int:
@@ -158,7 +162,7 @@ def copy_evidence(ev, copy: int, serial: int, member: str, control: str):
     year = str(int(ev.date) + 1 + copy % 30) if (ev.date or "").isdigit() else ev.date
     isbn = _isbn13(serial)
     if zlib.crc32(member.encode()) % 2:  # members vary in how they write it
-        isbn = f"{isbn[:3]}-{isbn[3]}-{isbn[4:8]}-{isbn[8:12]}-{isbn[12]}"
+        isbn = _hyphenated(isbn)
     titles = [f"{ev.titles[0]} {word}"] if ev.titles else [word]
     return replace(
         ev,
@@ -272,7 +276,7 @@ def vendor_lines(sources: list[str], n: int, seed: int = 11) -> list[dict]:
         if kind in (0, 1) and ev.isbns:
             raw = ev.isbns[0][0]
             norm = isbn13(raw)
-            row["isbn"] = f"{norm[:3]}-{norm[3]}-{norm[4:8]}-{norm[8:12]}-{norm[12]}" if norm and kind == 0 else raw
+            row["isbn"] = _hyphenated(norm) if norm and kind == 0 else raw
         if kind in (1, 2):
             row["publisher"] = ev.publisher or ""
             row["year"] = ev.date or ""

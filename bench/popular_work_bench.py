@@ -32,6 +32,7 @@ import pymarc
 from pymarc import Field, Subfield
 
 from bench.union_bench import BASELINE, DEFAULT, ROOT, alliance, page
+from graph.identity.normalize import isbn13_check
 from graph.sample.real_records import Variation, recatalogue
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -39,8 +40,7 @@ ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
 def _isbn13(n: int) -> str:
     core = f"9780{n:08d}"
-    check = (10 - sum((1 if i % 2 == 0 else 3) * int(c) for i, c in enumerate(core)) % 10) % 10
-    return core + str(check)
+    return core + isbn13_check(core)
 
 
 def _source(path: str) -> pymarc.Record:

@@ -102,14 +102,14 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "2")
     assert alliance.search.rebuild(alliance.store, alliance.minter) == in_process[""][0]
     assert answers() == in_process
-    assert not list(Path(alliance.store.location).parent.glob(".index-*")), "the checkpoint is gone"
+    assert not list(Path(alliance.store.location).parent.glob(".scratch-index-*")), "the checkpoint is gone"
 
 
 def test_a_killed_build_leaves_no_checkpoint_behind(alliance, monkeypatch):
     """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
     gone = subprocess.Popen(["true"])
     gone.wait()
-    orphan = Path(alliance.store.location).parent / f".index-{gone.pid}-dead"  # its process has exited
+    orphan = Path(alliance.store.location).parent / f".scratch-index-{gone.pid}-dead"  # its process has exited
     (orphan / "store-0").mkdir(parents=True)
     works = list(per_work(alliance))[:20]
     monkeypatch.setattr(parallel, "_may_fork", lambda: True)

@@ -26,10 +26,16 @@ def isbn13(raw: str | None) -> str | None:
         if not _isbn10_ok(chars):
             return None
         core = "978" + chars[:9]
-        return core + _isbn13_check(core)
+        return core + isbn13_check(core)
     if len(chars) == 13 and chars.isdigit() and chars[:3] in ("978", "979"):
-        return chars if _isbn13_check(chars[:12]) == chars[12] else None
+        return chars if isbn13_check(chars[:12]) == chars[12] else None
     return None
+
+
+def isbn10_check(core9: str) -> str:
+    """The check digit ("0"-"9" or "X") of the ISBN-10 whose first 9 digits are ``core9``."""
+    value = (11 - sum(map(_mul, _ISBN10_WEIGHTS, map(int, core9))) % 11) % 11
+    return "X" if value == 10 else str(value)
 
 
 def _isbn10_ok(chars: str) -> bool:
@@ -40,7 +46,8 @@ def _isbn10_ok(chars: str) -> bool:
     return total % 11 == 0
 
 
-def _isbn13_check(core12: str) -> str:
+def isbn13_check(core12: str) -> str:
+    """The check digit of the ISBN-13 whose first 12 digits are ``core12``."""
     total = sum(map(_mul, _ISBN13_WEIGHTS, map(int, core12)))
     return str((10 - total % 10) % 10)
 

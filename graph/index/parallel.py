@@ -24,7 +24,6 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
-import tempfile
 import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
@@ -37,6 +36,7 @@ from graph.identity.uris import Minter
 from graph.index import documents
 from graph.store.base import Store
 from graph.store.embedded import EmbeddedStore
+from graph.store.scratch import clear_orphans, scratch_dir
 
 PR_SET_PDEATHSIG = 1
 MIN_WORKS = 2 * documents.CHUNK  # below this, starting processes costs more than it saves
@@ -88,8 +88,8 @@ def build(
         for doc in documents.build(store, minter, iris):
             yield to_document(doc)
         return
-    _clear_orphans(Path(store.location).parent)
-    scratch = Path(tempfile.mkdtemp(prefix=f".index-{os.getpid()}-", dir=Path(store.location).parent))
+    clear_orphans(Path(store.location).parent)  # checkpoints of builds killed before their ``finally``
+    scratch = scratch_dir(Path(store.location).parent, "index")
     try:
         ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
         snapshots = [str(scratch / f"store-{n}") for n in range(workers)]
@@ -109,24 +109,6 @@ def build(
                 yield from pending.popleft().result()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-
-
-def _clear_orphans(parent: Path) -> None:
-    """Remove the checkpoints of builds whose process is gone (killed before its ``finally``)."""
-    for path in parent.glob(".index-*-*"):
-        pid = path.name.split("-")[1]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _die_with(parent: int) -> None:

@@ -13,6 +13,7 @@ import functools
 import random
 from dataclasses import dataclass, field
 
+from graph.identity.normalize import isbn10_check, isbn13_check
 from graph.sample import data_en, data_zh
 
 CATEGORIES = ("eng", "chi", "gazetteer", "topic", "genealogy")
@@ -88,17 +89,6 @@ def roman(text: str, split: bool = False) -> str:
 
 
 # ISBNs ----------------------------------------------------------------------------
-def _check10(digits: str) -> str:
-    total = sum((10 - i) * int(d) for i, d in enumerate(digits))
-    value = (11 - total % 11) % 11
-    return "X" if value == 10 else str(value)
-
-
-def _check13(digits: str) -> str:
-    total = sum(int(d) * (1 if i % 2 == 0 else 3) for i, d in enumerate(digits))
-    return str((10 - total % 10) % 10)
-
-
 def make_isbn(rng: random.Random, prefix: str, year: int, used: set[str]) -> tuple[str | None, str]:
     """A fresh, valid ISBN under a group-publisher prefix: (ISBN-10 or None after 2006, ISBN-13)."""
     group, publisher = prefix.split("-")
@@ -109,8 +99,8 @@ def make_isbn(rng: random.Random, prefix: str, year: int, used: set[str]) -> tup
         if core not in used:
             used.add(core)
             break
-    isbn13 = f"978-{group}-{publisher}-{title}-{_check13('978' + core)}"
-    isbn10 = f"{group}-{publisher}-{title}-{_check10(core)}" if year < 2007 else None
+    isbn13 = f"978-{group}-{publisher}-{title}-{isbn13_check('978' + core)}"
+    isbn10 = f"{group}-{publisher}-{title}-{isbn10_check(core)}" if year < 2007 else None
     return isbn10, isbn13
 
 
