@@ -425,6 +425,7 @@ _UI: dict[str, tuple[str, str]] = {
     "edition_1": ("1 edition", "1 个版本"),
     "held_by_n": ("Held by {n} libraries", "{n} 馆收藏"),
     "held_by_1": ("Held by 1 library", "1 馆收藏"),
+    "editions_shown": ("Editions {first}–{last} of {n}", "第 {first}–{last} 个版本，共 {n} 个"),
     "not_held": ("No copies reported", "暂无馆藏"),
     "search_unavailable": ("The search index is being built; try again in a moment.", "检索索引正在建立，请稍后再试。"),
     "selected": ("selected", "已选"),

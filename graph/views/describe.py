@@ -23,8 +23,10 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True, 
     Of a shared Instance or Work that is its union description; the members' own
     descriptions are linked (``alliance:memberDescription``), and answer their own IRIs.
 
-    ``skip`` names predicates of the resource itself to leave out (a page asks for a work
-    without its thousands of ``bf:hasInstance`` links, and lists editions a page at a time).
+    ``skip`` names predicates to leave out, of the resource and of its fragments (a page asks
+    for a work without its thousands of ``bf:hasInstance`` links, and lists editions a page at a
+    time; without the links to its members' descriptions and the union admin metadata's
+    ``bf:derivedFrom`` to each, which a page does not show).
     """
     subject = node(iri)
     prefix = subject.value + "#"
@@ -34,7 +36,7 @@ def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True, 
     for _ in range(MAX_DEPTH):
         found = []
         for part in chunks(frontier):
-            unwanted = f"FILTER(?p NOT IN ({', '.join(str(p) for p in skip)}))" if skip and part[0] == subject else ""
+            unwanted = f"FILTER(?p NOT IN ({', '.join(str(p) for p in skip)}))" if skip else ""
             rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', part)} ?s ?p ?o {unwanted} }}")
             found += [Triple(r["s"], r["p"], r["o"]) for r in rows]
         triples += found

@@ -111,6 +111,28 @@ def holdings(
     return out
 
 
+def holders_of(
+    store: Store, instances: Iterable, lang: str, members: dict[str, Member] | None = None
+) -> dict[str, list[dict]]:
+    """For each instance IRI, the libraries holding it (in code order), each ``library`` (link) and
+    ``copies`` (count): what a list of editions shows; :func:`holdings` adds the copies' details."""
+    insts = list(dict.fromkeys(node(i) for i in instances))
+    members = members if members is not None else members_by_iri(store)
+    found: dict[str, list[dict]] = {i.value: [] for i in insts}
+    for part in chunks(insts):
+        for r in select(
+            store,
+            f"""SELECT ?inst ?lib (COUNT(DISTINCT ?item) AS ?n) WHERE {{ {values("inst", part)}
+            ?item bf:itemOf ?inst ; bf:heldBy ?lib }} GROUP BY ?inst ?lib""",
+        ):
+            found[r["inst"].value].append(
+                {"library": library_ref(r["lib"].value, members, lang), "copies": int(r["n"].value)}
+            )
+    for rows in found.values():
+        rows.sort(key=lambda g: g["library"].get("code") or g["library"]["label"])
+    return found
+
+
 def copies_at(store: Store, instance, library, page: int = 1) -> tuple[int, list[dict]]:
     """One library's copies of an edition, a page at a time: (how many in all, this page's copies)."""
     inst, lib = node(instance), node(library)
@@ -148,4 +170,13 @@ def _add(seq: list, value) -> None:
         seq.append(value)
 
 
-__all__ = ["COPIES_PER_PAGE", "copies_at", "holdings", "library_ref", "local_ids", "member_label", "members_by_iri"]
+__all__ = [
+    "COPIES_PER_PAGE",
+    "copies_at",
+    "holders_of",
+    "holdings",
+    "library_ref",
+    "local_ids",
+    "member_label",
+    "members_by_iri",
+]
