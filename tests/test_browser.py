@@ -70,7 +70,7 @@ def test_search_facet_work_language_agent_and_back(page, browser_site):
     page.wait_for_url(re.compile(r"/work/"))
     work_url = page.url
     assert page.get_by_role("heading", name=re.compile("Find a copy")).is_visible()
-    holders = page.locator("table.holdings tbody tr")
+    holders = page.locator("article.edition-card .edition-holders li")
     assert holders.count() >= 1
     assert "Peking University Library" in page.locator("section.holdings-hero").inner_text()
     screenshot(page, "work-en")

@@ -7,8 +7,11 @@ test that shows them all (none at present).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from graph.views import works
 from graph.views.common import select
 from tests.conftest import TEST_BASE
 from tests.webtools import path_of
@@ -42,7 +45,11 @@ def _one(store, query: str) -> str:
 def page_kinds(demo_catalogue):
     """One URL of every kind of page (the demo's), with the state a patron meets it in."""
     store = demo_catalogue.store
-    work = _one(store, "SELECT ?x WHERE { ?i bf:instanceOf ?x . ?item bf:itemOf ?i } LIMIT 1")
+    work = _one(  # the most editions, each with its holders
+        store,
+        """SELECT ?x WHERE { ?i bf:instanceOf ?x ; a bf:Instance . ?item bf:itemOf ?i }
+        GROUP BY ?x ORDER BY DESC(COUNT(DISTINCT ?i)) ?x LIMIT 1""",
+    )
     return {
         "home": "/",
         "search": "/search?q=北京",
@@ -157,6 +164,33 @@ def _check(browser, browser_site, url, kind, lang):
     finally:
         context.close()
     assert not _report(results), f"{kind} ({lang}):\n{_report(results)}"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_work_paged_through_its_editions(browser, browser_site, page_kinds, monkeypatch, lang):
+    """Two editions a page: the pager leads on and back, every page without serious violations."""
+    monkeypatch.setattr(works, "EDITIONS_PER_PAGE", 2)
+    axe = _axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(browser_site + _with_lang(page_kinds["work"], lang))
+        assert page.locator("article.edition-card").count() == 2
+        first = page.locator("article.edition-card h3 a").first.get_attribute("href")
+        results = axe.run(page, options=RULES)
+        assert not _report(results), f"work page 1 ({lang}):\n{_report(results)}"
+        page.locator("nav.pager a[rel=next]").click()
+        page.wait_for_url(re.compile(r"[?&]page=2"))
+        assert page.locator("article.edition-card").count() >= 1
+        assert first not in [a.get_attribute("href") for a in page.locator("article.edition-card h3 a").all()]
+        assert page.locator("article.edition-card .edition-holders li a").count() >= 1
+        results = axe.run(page, options=RULES)
+        assert not _report(results), f"work page 2 ({lang}):\n{_report(results)}"
+        page.locator("nav.pager a[rel=prev]").click()
+        page.wait_for_load_state()
+        assert page.locator("article.edition-card h3 a").first.get_attribute("href") == first
+    finally:
+        context.close()
 
 
 @pytest.mark.parametrize("path", ["/search?q=上海&lang=zh", "/reports/overlap?lang=en", "/sparql?lang=zh"])

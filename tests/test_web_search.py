@@ -147,12 +147,13 @@ def test_work_page_shows_holders_of_each_edition(client, demo_catalogue):
     html = page(client, "/search?q=北京&lang=en")
     work = next(h for h, _ in links(html) if h.startswith("/work/"))
     work_page = page(client, work + "?lang=en")
-    assert "Find a copy" in work_page and '<table class="holdings">' in work_page
-    assert re.search(r"\d+ cop(y|ies)", work_page)
-    assert 'class="opac external"' in work_page, "a link into the member's own catalogue"
+    assert "Find a copy" in work_page and '<div class="edition-holders">' in work_page
+    assert re.search(r'</a> <span class="copies">\d+ cop(y|ies)</span>', work_page)
     for href, _ in links(work_page):
         if href.startswith("/instance/"):
-            assert work in [h for h, _ in links(page(client, href))]
+            edition = page(client, href)
+            assert work in [h for h, _ in links(edition)]
+            assert 'class="opac external"' in edition, "the copies and the member's own catalogue: on the edition"
             break
 
 
