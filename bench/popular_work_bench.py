@@ -1,7 +1,7 @@
 """The popular work page: one work with as many editions and holders as the 1M alliance's largest.
 
     python -m bench.popular_work_bench [SOURCE.mrc] [--editions 80] [--members 10] [--filler 100]
-                                       [--baseline REV] [--baseline-code DIR] [--repeat 50] [--work DIR]
+                                       [--baseline REV] [--baseline-code DIR] [--repeat 50] [--work DIR] [--reuse]
 
 The 1,000,000-record alliance (docs/benchmarks.md) is not on every machine; its largest work has
 about 80 editions held by all ten members. This builds the same shape from one real record of
@@ -12,7 +12,8 @@ ISBN, edition statement and year, the rest as catalogued: one Work), which every
 is loaded with ``alliance ingest`` (the whole command) by this checkout and by the code at
 ``--baseline`` (default the last commit before the union description), each into a fresh data
 directory, in the same run; then the work page (Flask test client, in-process, each version's own
-code, ``--repeat`` times after a warm-up) is timed on each.
+code, ``--repeat`` times after a warm-up) is timed on each. ``--reuse`` keeps the data directories
+an earlier run left in ``--work`` (the ingest row then says "reused"): for timing a page change only.
 
 Nothing is asserted: numbers go to docs/benchmarks.md.
 """
@@ -133,6 +134,7 @@ def main() -> None:
     parser.add_argument("--baseline-code", default=None, help="a checkout of --baseline to use (else one is made)")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--work", default=None, help="keep the generated files and data directories here")
+    parser.add_argument("--reuse", action="store_true", help="with --work: keep data directories already there")
     args = parser.parse_args()
 
     work = Path(args.work or tempfile.mkdtemp(prefix="popular-work-"))
@@ -151,6 +153,9 @@ def main() -> None:
     try:
         for name, root in versions:
             data = work / ("data-" + name.split()[0])
+            if args.reuse and args.work and (data / "store").is_dir():
+                rows[name] = {"seconds": None, "load": os.getloadavg()[0]}
+                continue
             shutil.rmtree(data, ignore_errors=True)
             seconds = 0.0
             for m in members:
@@ -178,7 +183,7 @@ def main() -> None:
     lines = [
         ("the work: editions", lambda r: f"{r['editions']}"),
         ("the work: holders", lambda r: f"{r['holders']}"),
-        ("ingest s (all members)", lambda r: f"{r['seconds']:.1f}"),
+        ("ingest s (all members)", lambda r: "reused" if r["seconds"] is None else f"{r['seconds']:.1f}"),
         ("work page p50 ms", lambda r: f"{r['page']['p50']:.1f}"),
         ("work page p95 ms", lambda r: f"{r['page']['p95']:.1f}"),
         ("work page bytes", lambda r: f"{r['page']['bytes']:,}"),
