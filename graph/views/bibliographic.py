@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from graph.views.common import Description, chunks, labels_for, node, ref, select, values
-from graph.views.describe import description
+from graph.views.describe import NOT_ON_PAGES, description
 from graph.views.holdings import holdings, library_ref, local_ids, members_by_iri
 from graph.views.works import editions_of, instance_summaries, work_facts
 from graph.store.base import Store
@@ -44,7 +44,7 @@ def _publication(d: Description, inst, lang: str) -> list[dict]:
 
 def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
     inst = node(iri)
-    d = description(store, inst, skip=(BF.hasItem,))
+    d = description(store, inst, skip=(BF.hasItem, *NOT_ON_PAGES))
     if BF.Instance.value not in d.types(inst):
         return None
     title_nodes = d.nodes(inst, BF.title)
@@ -74,7 +74,7 @@ def instance_view(store: Store, iri, lang: str = "en") -> dict | None:
         contributors=[], subjects=[], genres=[], classification=[], languages=[], summaries=[], other_editions=[]
     )
     for work in d.nodes(inst, BF.instanceOf)[:1]:
-        wd = description(store, work, skip=(BF.hasInstance,))
+        wd = description(store, work, skip=(BF.hasInstance, *NOT_ON_PAGES))
         facts = work_facts(wd, work, lang)
         facts.pop("types")
         view.update(facts)

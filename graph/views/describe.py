@@ -12,9 +12,12 @@ from pyoxigraph import NamedNode, Triple
 from graph.views.common import Description, chunks, node, select, values
 from graph.store.base import Store
 from graph.union.description import is_member_node
-from vocab.namespaces import RDF, RDFS
+from vocab.namespaces import ALLIANCE, BF, RDF, RDFS
 
 MAX_DEPTH = 4
+# what a page leaves out of a shared resource's description: the links to each member's description
+# and the union admin metadata's bf:derivedFrom to each (ten members' copies of 80 editions: 1,600)
+NOT_ON_PAGES = (ALLIANCE.memberDescription, BF.derivedFrom)
 
 
 def describe(store: Store, iri: str | NamedNode, *, linked_labels: bool = True, skip: tuple = ()) -> list[Triple]:

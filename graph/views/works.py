@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from graph.identity.normalize import has_han, year as year_of
 from graph.views.common import Description, chunks, labels_for, node, ranked, ref, select, values
-from graph.views.describe import description
+from graph.views.describe import NOT_ON_PAGES, description
 from graph.views.holdings import holders_of, library_ref, members_by_iri
 from graph.store.base import Store
 from vocab.labels import term_label
-from vocab.namespaces import ALLIANCE, BF, RDFS
+from vocab.namespaces import BF, RDFS
 
 EDITIONS_PER_PAGE = 20
 MAX_EDITIONS = 2000  # editions a work page sorts (beyond: in IRI order)
@@ -146,7 +146,7 @@ def work_view(store: Store, iri, lang: str = "en", page: int = 1) -> dict | None
     Only the shown editions are summarised and their holdings read; the copies themselves (call
     numbers, locations, the member's own catalogue) are on each edition's page."""
     work = node(iri)
-    d = description(store, work, skip=(BF.hasInstance, ALLIANCE.memberDescription, BF.derivedFrom))
+    d = description(store, work, skip=(BF.hasInstance, *NOT_ON_PAGES))
     if not {BF.Work.value, BF.Hub.value} & d.types(work):  # a hub (a uniform title) is a work of its own
         return None
     ordered = newest_first(store, editions_of(store, work), lang)
