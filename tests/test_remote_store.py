@@ -109,6 +109,13 @@ def test_pages_endpoint_and_graph_store_over_the_remote_store(remote):
     with LiveServer(app, threads=4) as live:
         page = requests.get(live.url + "/library/pku", timeout=60)
         assert page.status_code == 200 and "北京大学图书馆" in page.text, name
+        (work,) = cat.store.query(
+            """PREFIX bf: <http://id.loc.gov/ontologies/bibframe/> SELECT ?w WHERE {
+            ?i bf:instanceOf ?w ; a bf:Instance . ?item bf:itemOf ?i } LIMIT 1"""
+        )
+        page = requests.get(live.url + "/" + work["w"].value[len(TEST_BASE) :] + "?lang=en", timeout=60)
+        assert page.status_code == 200 and '<div class="edition-holders">' in page.text, name
+        assert "Peking University Library" in page.text and "George Washington" in page.text, name
         answer = requests.post(
             live.url + "/sparql",
             data={"query": HOLDINGS},
