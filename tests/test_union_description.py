@@ -159,6 +159,17 @@ def test_editions_held_by_three_or_more_have_one_description(alliance):
         ]
         assert len(ids) == len(set(ids)), f"{resource} states an identifier value twice"
         assert len({p for p, _ in pairs if p == ALLIANCE.memberDescription}) == 1
+        said = {o for p, o in pairs if p == BF.provisionActivityStatement}
+        if said:
+            members = rows(
+                cat,
+                f"""SELECT ?d ?s WHERE {{ {resource} alliance:memberDescription ?d .
+                OPTIONAL {{ ?d bf:provisionActivityStatement ?s }} }}""",
+            )
+            own: dict = {}
+            for r in members:
+                own.setdefault(r["d"], set()).update([r["s"]] if r["s"] is not None else [])
+            assert said in own.values(), f"{resource}'s publication statements are not one member's: {said}"
 
 
 def test_the_default_graph_repeats_under_one_percent_of_its_triples(alliance):

@@ -11,8 +11,9 @@ resource scoped by member and record (``instance/abc#PKU.r3f2a9c``, its nodes
   the member code, then the record id, that sorts first. So the result depends only on the
   set of descriptions, never on the order members loaded in (WorldCat's master record,
   swissbib's rebuilt display record);
-- single-valued statements (label, extent, dimensions, edition, responsibility, the Work
-  of an Instance) come from the best-ranked description that has them;
+- single-valued statements (label, extent, dimensions, the transcribed edition, responsibility,
+  publication and series statements, the copyright date, the Work of an Instance) come from
+  the best-ranked description that has them;
 - the main title is the base record's; other members' main titles that read differently
   (once case, punctuation and script are folded) become ``bf:VariantTitle``\\ s;
 - one provision activity per kind of event (publication, manufacture, …), the best-ranked;
@@ -53,6 +54,10 @@ SINGLE = frozenset(
         BF.dimensions,
         BF.editionStatement,
         BF.responsibilityStatement,
+        BF.provisionActivityStatement,
+        BF.seriesStatement,
+        BF.seriesEnumeration,
+        BF.copyrightDate,
         BF.instanceOf,
         BF.originDate,
         BF.issuance,
