@@ -43,6 +43,7 @@ def derive(
     renames: Iterable = (),
     owners: dict | None = None,
     known=None,
+    memo=None,
 ) -> Derived:
     """The union descriptions of what a load into ``batch`` touches (see the module).
 
@@ -53,9 +54,15 @@ def derive(
     ``about(pairs)`` the quads of (subject, graph) pairs as tuples, ``query_every_graph``.
     ``known``, when the store kept them on the way in, are the batch's own statements about shared
     resources (:class:`graph.store.kept.BatchStatements`): read from there, not back from the store.
+    ``memo`` (:class:`graph.union.memo.DescriptionMemo`), when the load has one: what the live graphs it
+    lists say about shared resources is read from there, not from the store, and it is brought to what
+    the store will hold after the switch.
     """
     if known is not None:
         store = _Reader(store, batch, known)
+    memoed = memo.graphs() & {g.value for g in live} if memo is not None else set()
+    if memoed:
+        store = _Memoed(store, memo, memoed)
     renames = list(renames)
     moves = _Moves(renames, owners or {})
     touched: set[str] = {r.new.value for r in renames} | {r.old.value for r in renames}
@@ -88,7 +95,10 @@ def derive(
     # member descriptions: their nodes, to any depth, in their own graph
     found = _closure(store, [(n, g, (n.value, g)) for n, g, _ in member_nodes], lambda key: key[0] + "-")
     for n, g, res in member_nodes:
-        triples = [(moves.term(s, g), p, moves.term(o, g)) for s, p, o, _ in found.get((n.value, g), [])]
+        if renames:
+            triples = [(moves.term(s, g), p, moves.term(o, g)) for s, p, o, _ in found.get((n.value, g), [])]
+        else:
+            triples = [(s, p, o) for s, p, o, _ in found.get((n.value, g), [])]
         member = n.value.rpartition("#")[2].split(".", 1)[0]
         descriptions.setdefault(res, []).append(Description(member, moves.term(n, g), triples))
     # the union descriptions there are now: their nodes, to any depth
@@ -108,7 +118,46 @@ def derive(
             out.resources += 1
             out.triples += triples
     _state_once(store, batch, live, replaced, touched, out)
+    if memo is not None:
+        _remember(memo, store if memoed else None, batch, live, known, moves, out)
     return out
+
+
+def _remember(memo, memoed, batch: NamedNode, live: list[NamedNode], known, moves, out: Derived) -> None:
+    """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
+    descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
+    store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
+    live out, and the cluster renames applied in every graph they apply to."""
+    if memoed is not None:
+        gone: dict[str, set] = {}
+        for q in out.deletions:
+            gone.setdefault(q.graph_name.value, set()).add((q.subject, q.predicate, q.object))
+        for (g, resource), triples in memoed.entries.items():
+            deleted = gone.get(g)
+            if deleted and any(t in deleted for t in triples):
+                memo.put(g, resource, [t for t in triples if t not in deleted])
+    keep = {g.value for g in live}
+    memo.forget(memo.graphs() - keep)
+    graphs = list(live)
+    if known is not None:
+        by_resource: dict[str, dict] = {}
+        for s, pos in known.by_subject.items():
+            got = by_resource.setdefault(s.value.partition("#")[0], {})
+            for p, o in pos:
+                got[(s, p, o)] = None
+        for s, p, o in out.triples:
+            if isinstance(s, NamedNode) and memo.covers(s.value):
+                by_resource.setdefault(s.value.partition("#")[0], {})[(s, p, o)] = None
+        for q in out.duplicates:
+            by_resource.get(q.subject.value.partition("#")[0], {}).pop((q.subject, q.predicate, q.object), None)
+        memo.add_graph(batch.value, {r: list(t) for r, t in by_resource.items()})
+        graphs.append(batch)
+    memoed_now = memo.graphs()
+    for g in graphs:
+        if g.value in memoed_now:
+            mapping = moves.mapping(g)
+            if mapping:
+                memo.rename(g.value, mapping)
 
 
 def _closure(store, roots: list[tuple], prefix) -> dict[tuple, list]:
@@ -209,6 +258,40 @@ class _Reader:
         return self.store.query_every_graph(sparql)
 
 
+class _Memoed:
+    """The store's readers, with what memoed live graphs say about shared resources read from the memo."""
+
+    def __init__(self, store, memo, graphs: set[str]):
+        self.store, self.memo, self.graphs = store, memo, graphs
+        self.minter = store.minter
+        self.entries: dict[tuple, list] = {}  # (graph, resource) -> its triples, as read
+        self._subjects: dict[tuple, dict] = {}
+
+    def scan(self, predicate: NamedNode, graph: NamedNode):
+        return self.store.scan(predicate, graph)
+
+    def about(self, pairs: list[tuple]):
+        rest = []
+        for s, g in pairs:
+            if g.value in self.graphs and self.memo.covers(s.value):
+                key = (g.value, s.value.partition("#")[0])
+                by_subject = self._subjects.get(key)
+                if by_subject is None:
+                    triples = self.entries[key] = self.memo.read(*key)
+                    by_subject = self._subjects[key] = {}
+                    for t in triples:
+                        by_subject.setdefault(t[0], []).append(t)
+                for t in by_subject.get(s, ()):
+                    yield (*t, g)
+            else:
+                rest.append((s, g))
+        if rest:
+            yield from self.store.about(rest)
+
+    def query_every_graph(self, sparql: str):
+        return self.store.query_every_graph(sparql)
+
+
 class _Moves:
     """Where the switch's rewrite moves an IRI in a graph: renames apply in all graphs or their members'."""
 
@@ -217,6 +300,10 @@ class _Moves:
         self.scoped = [r for r in renames if r.members is not None]
         self.owners = owners
         self._in: dict = {}
+
+    def mapping(self, graph) -> dict[str, str]:
+        """Old IRI -> new in ``graph``."""
+        return self._mapping(graph)
 
     def _mapping(self, graph) -> dict[str, str]:
         got = self._in.get(graph)
