@@ -35,6 +35,7 @@ SCHEMA = (
     " PRIMARY KEY (graph, resource)) WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS said_mentions (mention TEXT NOT NULL, graph TEXT NOT NULL, resource TEXT NOT NULL,"
     " PRIMARY KEY (mention, graph, resource)) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS said_mentions_entry ON said_mentions (graph, resource)",
 )
 
 
@@ -75,6 +76,24 @@ class DescriptionMemo:
             return []
         return [(t.subject, t.predicate, t.object) for t in parse(_unpack(row[0]), format=RdfFormat.N_TRIPLES)]
 
+    def read_many(self, graph: str, resources: list[str]) -> dict[str, list[tuple]]:
+        """:meth:`read` for each of ``resources`` (every one gets a list), parsed in one go."""
+        got: dict[str, list[tuple]] = {r: [] for r in resources}
+        bodies = []
+        for start in range(0, len(resources), 500):
+            part = resources[start : start + 500]
+            bodies += [
+                _unpack(body)
+                for (body,) in self.db.execute(
+                    f"SELECT body FROM said WHERE graph=? AND resource IN ({','.join('?' * len(part))})",
+                    (graph, *part),
+                )
+            ]
+        for t in parse("".join(bodies).encode(), format=RdfFormat.N_TRIPLES):
+            s = t.subject
+            got[s.value.partition("#")[0]].append((s, t.predicate, t.object))
+        return got
+
     # writing (inside the load's transaction) -----------------------------------------------------
     def put(self, graph: str, resource: str, triples: Iterable[tuple]) -> None:
         """``graph``'s statements about ``resource`` are now ``triples`` (none: the entry goes)."""
@@ -82,8 +101,13 @@ class DescriptionMemo:
 
     def add_graph(self, graph: str, by_resource: dict[str, list[tuple]]) -> None:
         """A new batch graph, complete: its statements about each shared resource."""
+        entries, mentions = [], []
         for resource, triples in by_resource.items():
-            self._store(graph, resource, _text(triples))
+            text = _text(triples)
+            entries.append((graph, resource, _pack(text)))
+            mentions += [(m, graph, resource) for m in self._mentioned(text) if m != resource]
+        self.db.executemany("INSERT OR REPLACE INTO said VALUES (?, ?, ?)", entries)
+        self.db.executemany("INSERT OR IGNORE INTO said_mentions VALUES (?, ?, ?)", mentions)
         self.db.execute("INSERT OR IGNORE INTO said_graphs VALUES (?)", (graph,))
 
     def forget(self, graphs: Iterable[str]) -> None:
