@@ -74,8 +74,9 @@ def derive(
     sources = [*live, batch]
     # what a graph says of each resource, whole, where that is at hand (the memo; the batch as kept)
     whole: dict = {g: memo.read_many(g.value, sorted(touched)) for g in live if g.value in memoed}
+    kept = _kept(known) if known is not None else {}
     if known is not None:
-        whole[batch] = _kept(known, touched)
+        whole[batch] = {name: kept.get(name, []) for name in touched}
     descriptions: dict[str, list[Description]] = {}
     union: dict[tuple, list] = {}  # (resource name, graph) -> its union quads there
     union_parts: dict[tuple, list] = {}  # (resource name, graph) -> its union nodes' quads, from whole entries
@@ -159,24 +160,26 @@ def derive(
             {(g.value, r): t for g, entries in whole.items() if g != batch for r, t in entries.items()},
             batch,
             live,
-            known,
+            kept if known is not None else None,
             moves,
             out,
         )
     return out
 
 
-def _kept(known, touched: set[str]) -> dict[str, list[tuple]]:
-    """The batch's statements about each touched resource and its fragments, as the store kept them."""
-    got: dict[str, list[tuple]] = {name: [] for name in touched}
+def _kept(known) -> dict[str, list[tuple]]:
+    """The batch's statements about each shared resource and its fragments, as the store kept them."""
+    got: dict[str, list[tuple]] = {}
     for s, pos in known.by_subject.items():
-        entry = got.get(s.value.partition("#")[0])
-        if entry is not None:
-            entry += [(s, p, o) for p, o in pos]
+        base = s.value.partition("#")[0]
+        entry = got.get(base)
+        if entry is None:
+            entry = got[base] = []
+        entry += [(s, p, o) for p, o in pos]
     return got
 
 
-def _remember(memo, read: dict, batch: NamedNode, live: list[NamedNode], known, moves, out: Derived) -> None:
+def _remember(memo, read: dict, batch: NamedNode, live: list[NamedNode], kept, moves, out: Derived) -> None:
     """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
     descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
     store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
@@ -192,12 +195,8 @@ def _remember(memo, read: dict, batch: NamedNode, live: list[NamedNode], known, 
     keep = {g.value for g in live}
     memo.forget(memo.graphs() - keep)
     graphs = list(live)
-    if known is not None:
-        by_resource: dict[str, dict] = {}
-        for s, pos in known.by_subject.items():
-            got = by_resource.setdefault(s.value.partition("#")[0], {})
-            for p, o in pos:
-                got[(s, p, o)] = None
+    if kept is not None:
+        by_resource: dict[str, dict] = {r: dict.fromkeys(t) for r, t in kept.items()}
         for s, p, o in out.triples:
             if isinstance(s, NamedNode) and memo.covers(s.value):
                 by_resource.setdefault(s.value.partition("#")[0], {})[(s, p, o)] = None

@@ -79,19 +79,23 @@ class DescriptionMemo:
     def read_many(self, graph: str, resources: list[str]) -> dict[str, list[tuple]]:
         """:meth:`read` for each of ``resources`` (every one gets a list), parsed in one go."""
         got: dict[str, list[tuple]] = {r: [] for r in resources}
-        bodies = []
+        found, bodies = [], []
         for start in range(0, len(resources), 500):
             part = resources[start : start + 500]
-            bodies += [
-                _unpack(body)
-                for (body,) in self.db.execute(
-                    f"SELECT body FROM said WHERE graph=? AND resource IN ({','.join('?' * len(part))})",
-                    (graph, *part),
-                )
-            ]
-        for t in parse("".join(bodies).encode(), format=RdfFormat.N_TRIPLES):
-            s = t.subject
-            got[s.value.partition("#")[0]].append((s, t.predicate, t.object))
+            for resource, body in self.db.execute(
+                f"SELECT resource, body FROM said WHERE graph=? AND resource IN ({','.join('?' * len(part))})",
+                (graph, *part),
+            ):
+                text = _unpack(body)
+                found.append((resource, text.count("\n")))  # one statement a line
+                bodies.append(text)
+        triples = [
+            (t.subject, t.predicate, t.object) for t in parse("".join(bodies).encode(), format=RdfFormat.N_TRIPLES)
+        ]
+        at = 0
+        for resource, lines in found:
+            got[resource] = triples[at : at + lines]
+            at += lines
         return got
 
     # writing (inside the load's transaction) -----------------------------------------------------
