@@ -21,6 +21,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
+from graph.union.memo import ntriples
 from vocab.namespaces import BF
 
 
@@ -158,9 +159,11 @@ def derive(
         _remember(
             memo,
             {(g.value, r): t for g, entries in whole.items() if g != batch for r, t in entries.items()},
+            list(union),
             batch,
             live,
             kept if known is not None else None,
+            known,
             moves,
             out,
         )
@@ -179,30 +182,54 @@ def _kept(known) -> dict[str, list[tuple]]:
     return got
 
 
-def _remember(memo, read: dict, batch: NamedNode, live: list[NamedNode], kept, moves, out: Derived) -> None:
+def _remember(
+    memo, read: dict, replaced_unions, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
+) -> None:
     """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
     descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
     store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
     live out, and the cluster renames applied in every graph they apply to."""
-    gone: dict[tuple, set] = {}
-    for q in out.deletions:
-        key = (q.graph_name.value, q.subject.value.partition("#")[0])
-        gone.setdefault(key, set()).add((q.subject, q.predicate, q.object))
-    for key, deleted in gone.items():
-        triples = read.get(key)
-        if triples and any(t in deleted for t in triples):
-            memo.put(*key, [t for t in triples if t not in deleted])
+    for name, g in replaced_unions:  # all a graph says of a resource but its member descriptions is its union
+        triples = read.get((g.value, name))
+        if triples is not None:
+            fragment = len(name) + 1
+            memo.put(
+                g.value,
+                name,
+                [
+                    t
+                    for t in triples
+                    if (
+                        t[1] == DESCRIPTION_OF
+                        if t[0].value == name
+                        else not t[0].value[fragment : fragment + 1].islower()
+                    )
+                ],
+            )
     keep = {g.value for g in live}
     memo.forget(memo.graphs() - keep)
     graphs = list(live)
     if kept is not None:
-        by_resource: dict[str, dict] = {r: dict.fromkeys(t) for r, t in kept.items()}
-        for s, p, o in out.triples:
-            if isinstance(s, NamedNode) and memo.covers(s.value):
-                by_resource.setdefault(s.value.partition("#")[0], {})[(s, p, o)] = None
+        # the batch's lines as streamed where the store kept them (else its terms written out), less the
+        # statements taken out as said elsewhere, with its union descriptions
+        lines = known.lines
+        text: dict[str, list[str]] = {}
+        gone: dict[str, set] = {}
         for q in out.duplicates:
-            by_resource.get(q.subject.value.partition("#")[0], {}).pop((q.subject, q.predicate, q.object), None)
-        memo.add_graph(batch.value, {r: list(t) for r, t in by_resource.items()})
+            if memo.covers(q.subject.value):
+                gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
+        for resource, triples in kept.items():
+            if lines is not None and resource not in gone and resource in lines:
+                text[resource] = [b"\n".join(lines[resource]).decode() + "\n"]
+            else:
+                text[resource] = [ntriples(t for t in triples if t not in gone.get(resource, ()))]
+        derived: dict[str, list] = {}
+        for t in out.triples:
+            if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
+                derived.setdefault(t[0].value.partition("#")[0], []).append(t)
+        for resource, triples in derived.items():
+            text.setdefault(resource, []).append(ntriples(triples))
+        memo.add_graph(batch.value, {r: "".join(parts) for r, parts in text.items()})
         graphs.append(batch)
     memoed_now = memo.graphs()
     for g in graphs:

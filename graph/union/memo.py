@@ -39,6 +39,11 @@ SCHEMA = (
 )
 
 
+def ntriples(triples: Iterable[tuple]) -> str:
+    """Triples as N-Triples lines."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
+
+
 def _text(triples: Iterable[tuple]) -> str:
     return "".join(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in triples))  # a set, as the store is
 
@@ -103,11 +108,12 @@ class DescriptionMemo:
         """``graph``'s statements about ``resource`` are now ``triples`` (none: the entry goes)."""
         self._store(graph, resource, _text(triples))
 
-    def add_graph(self, graph: str, by_resource: dict[str, list[tuple]]) -> None:
-        """A new batch graph, complete: its statements about each shared resource."""
+    def add_graph(self, graph: str, by_resource: dict[str, str]) -> None:
+        """A new batch graph, complete: its statements about each shared resource, as N-Triples lines
+        (:func:`ntriples`; a statement may come twice, it is kept once)."""
         entries, mentions = [], []
-        for resource, triples in by_resource.items():
-            text = _text(triples)
+        for resource, text in by_resource.items():
+            text = "".join(dict.fromkeys(text.splitlines(keepends=True)))
             entries.append((graph, resource, _pack(text)))
             mentions += [(m, graph, resource) for m in self._mentioned(text) if m != resource]
         self.db.executemany("INSERT OR REPLACE INTO said VALUES (?, ?, ?)", entries)
