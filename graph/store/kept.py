@@ -19,7 +19,7 @@ class BatchStatements:
         self.by_subject: dict = {}  # subject -> {(predicate, object): None}
         # resource -> its statements' N-Triples lines as streamed (None once any came as terms): the memo
         # of graph.union.memo takes them as they are instead of writing every term out again
-        self.lines: dict[str, list[bytes]] | None = {}
+        self.lines: dict[str, bytearray] | None = {}
         self._starts = tuple(b"<" + p.encode() for p in self.prefixes)
 
     def covers(self, subject) -> bool:
@@ -51,5 +51,6 @@ class BatchStatements:
                 base = line[1 : end if hash_at == -1 else hash_at].decode()
                 got = lines.get(base)
                 if got is None:
-                    got = lines[base] = []
-                got.append(line)
+                    got = lines[base] = bytearray()
+                got += line
+                got += b"\n"

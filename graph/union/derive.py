@@ -213,23 +213,26 @@ def _remember(
         # the batch's lines as streamed where the store kept them (else its terms written out), less the
         # statements taken out as said elsewhere, with its union descriptions
         lines = known.lines
-        text: dict[str, list[str]] = {}
         gone: dict[str, set] = {}
         for q in out.duplicates:
             if memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
-        for resource, triples in kept.items():
-            if lines is not None and resource not in gone and resource in lines:
-                text[resource] = [b"\n".join(lines[resource]).decode() + "\n"]
-            else:
-                text[resource] = [ntriples(t for t in triples if t not in gone.get(resource, ()))]
         derived: dict[str, list] = {}
         for t in out.triples:
             if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
                 derived.setdefault(t[0].value.partition("#")[0], []).append(t)
-        for resource, triples in derived.items():
-            text.setdefault(resource, []).append(ntriples(triples))
-        memo.add_graph(batch.value, {r: "".join(parts) for r, parts in text.items()})
+
+        def entries():
+            for resource in kept.keys() | derived.keys():
+                text = ""
+                if resource in kept:
+                    if lines is not None and resource not in gone and resource in lines:
+                        text = lines[resource].decode()
+                    else:
+                        text = ntriples(t for t in kept[resource] if t not in gone.get(resource, ()))
+                yield resource, text + ntriples(derived.get(resource, ()))
+
+        memo.add_graph(batch.value, entries())
         graphs.append(batch)
     memoed_now = memo.graphs()
     for g in graphs:

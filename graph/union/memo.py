@@ -108,17 +108,24 @@ class DescriptionMemo:
         """``graph``'s statements about ``resource`` are now ``triples`` (none: the entry goes)."""
         self._store(graph, resource, _text(triples))
 
-    def add_graph(self, graph: str, by_resource: dict[str, str]) -> None:
-        """A new batch graph, complete: its statements about each shared resource, as N-Triples lines
-        (:func:`ntriples`; a statement may come twice, it is kept once)."""
-        entries, mentions = [], []
-        for resource, text in by_resource.items():
+    def add_graph(self, graph: str, entries: Iterable[tuple[str, str]]) -> None:
+        """A new batch graph, complete: (resource, its statements as N-Triples lines) for each shared
+        resource it says anything of (:func:`ntriples`; a statement that comes twice is kept once),
+        written as they come (a large batch's entries are never all in memory at once)."""
+        rows, mentions = [], []
+        for resource, text in entries:
             text = "".join(dict.fromkeys(text.splitlines(keepends=True)))
-            entries.append((graph, resource, _pack(text)))
+            rows.append((graph, resource, _pack(text)))
             mentions += [(m, graph, resource) for m in self._mentioned(text) if m != resource]
-        self.db.executemany("INSERT OR REPLACE INTO said VALUES (?, ?, ?)", entries)
-        self.db.executemany("INSERT OR IGNORE INTO said_mentions VALUES (?, ?, ?)", mentions)
+            if len(rows) >= 1000:
+                self._insert(rows, mentions)
+                rows, mentions = [], []
+        self._insert(rows, mentions)
         self.db.execute("INSERT OR IGNORE INTO said_graphs VALUES (?)", (graph,))
+
+    def _insert(self, rows: list, mentions: list) -> None:
+        self.db.executemany("INSERT OR REPLACE INTO said VALUES (?, ?, ?)", rows)
+        self.db.executemany("INSERT OR IGNORE INTO said_mentions VALUES (?, ?, ?)", mentions)
 
     def forget(self, graphs: Iterable[str]) -> None:
         """Graphs switched off: their entries go."""
