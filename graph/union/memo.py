@@ -4,7 +4,7 @@ The union derivation (:mod:`graph.union.derive`) needs, for every resource a loa
 every live batch graph says about it: the member descriptions (to merge) and the union description
 (to replace). Read back from pyoxigraph that costs ~6.6 µs a quad (each term's text looked up); kept
 here as one zlib-compressed N-Triples body per (graph, resource) it costs ~1.7 µs a quad to read, about
-20 bytes a quad on disk. An entry holds every statement of its graph whose subject is the resource or
+22 bytes a quad on disk. An entry holds every statement of its graph whose subject is the resource or
 one of its fragments (``instance/abc``, ``instance/abc#PKU.r3f2a9c``, ``…-title``, ``#title``…).
 
 The memo lives in the cluster index's SQLite file (``DATA/clusters.sqlite``) and is written inside
