@@ -12,6 +12,7 @@ from graph.catalogue import Catalogue
 from graph.load.ingest import ingest
 from graph.alliance.members import Member, add_member
 from graph.union.description import Description, as_member_description, is_member_node, merge
+from graph.union.memo import DescriptionMemo
 from graph.sample.real_records import generate
 from graph.load.validate import validate
 from tests.conftest import TEST_BASE
@@ -264,24 +265,69 @@ def union_statements(cat) -> list[str]:
     )
 
 
+def memo_mismatches(cat) -> list[tuple]:
+    """(graph, resource) pairs where the derivation's memo (graph.union.memo) and the store disagree about
+    what a memoed graph says of a shared resource and its fragments."""
+    memo = DescriptionMemo(cat.clusters.db, cat.minter.base)
+    wrong = []
+    for g in sorted(memo.graphs()):
+        held: dict = {}
+        for q in cat.store.quads_in(NamedNode(g)):
+            if memo.covers(q.subject.value):
+                held.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
+        kept = {r for (r,) in cat.clusters.db.execute("SELECT resource FROM said WHERE graph=?", (g,))}
+        wrong += [(g, r) for r in sorted(set(held) | kept) if set(memo.read(g, r)) != held.get(r, set())]
+    return wrong
+
+
 def test_the_union_is_the_same_in_any_load_order_and_after_a_reload(tmp_path, sample_editions):
     """A load derives the union from its own records as it writes them and from other members' as the store
     holds them: whichever side a description comes from, the union is the same."""
     out = tmp_path / "gen"
     generate([sample_editions], out, members=3, limit=120, seed=3)
     members = json.loads((out / "members.json").read_text())
-    got = []
+    got, renamed = [], []
     for name, order in (("a", members), ("b", members[::-1])):
         cat = Catalogue.open(tmp_path / name, TEST_BASE)
         for m in order:
             add_member(cat.store, cat.minter, Member(m["code"], m["code"]))
-            ingest(cat.store, cat.minter, [out / m["file"]], m["code"], clusters=cat.clusters)
+            report = ingest(cat.store, cat.minter, [out / m["file"]], m["code"], clusters=cat.clusters)
+            renamed += report.renamed
+            # the memo the derivation reads other members' descriptions from says what the store holds
+            assert len(DescriptionMemo(cat.clusters.db, cat.minter.base).graphs()) == len(cat.store.batches())
+            assert memo_mismatches(cat) == []
         got.append(union_statements(cat))
         if name == "a":  # the first member again, unchanged: nothing in the union moves
             ingest(
                 cat.store, cat.minter, [out / order[0]["file"]], order[0]["code"], replace=True, clusters=cat.clusters
             )
             assert union_statements(cat) == got[0]
+            assert memo_mismatches(cat) == []
+        cat.close()
+    assert renamed  # cluster merges moved members' descriptions (the memo followed them)
+    assert len(got[0]) > 1000
+    assert got[0] == got[1]
+
+
+def test_graphs_the_memo_does_not_list_are_read_from_the_store(tmp_path, sample_editions):
+    """A data directory whose memo lacks some live graphs (loaded before the memo existed, or by another data
+    directory into a shared server) derives the same union: those graphs are read from the store."""
+    out = tmp_path / "gen"
+    generate([sample_editions], out, members=3, limit=120, seed=3)
+    members = json.loads((out / "members.json").read_text())
+    got = []
+    for name, forget in (("memo", False), ("store", True)):
+        cat = Catalogue.open(tmp_path / name, TEST_BASE)
+        for i, m in enumerate(members):
+            add_member(cat.store, cat.minter, Member(m["code"], m["code"]))
+            if forget and i == len(members) - 1:  # as if the first loads had run without the memo
+                DescriptionMemo(cat.clusters.db, cat.minter.base).clear()
+                assert DescriptionMemo(cat.clusters.db, cat.minter.base).graphs() == set()
+            ingest(cat.store, cat.minter, [out / m["file"]], m["code"], clusters=cat.clusters)
+        assert memo_mismatches(cat) == []
+        memoed = DescriptionMemo(cat.clusters.db, cat.minter.base).graphs()
+        assert len(memoed) == (1 if forget else len(members))
+        got.append(union_statements(cat))
         cat.close()
     assert len(got[0]) > 1000
     assert got[0] == got[1]

@@ -10,6 +10,7 @@ never stop the others.
 from __future__ import annotations
 
 import sqlite3
+from functools import partial
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,7 @@ from graph.load.rdfload import file_fingerprint
 from graph.load.report import ConversionReport
 from graph.store.base import Batch, SerializedTriples, Store, StoreError
 from graph.union.derive import derive
+from graph.union.memo import DescriptionMemo
 from vocab.namespaces import ALLIANCE
 
 
@@ -107,12 +109,19 @@ def ingest(
         if collection_name
         else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else ""))
     )
+    union = derive
     if load is not None:  # a load switched on but never committed to the index comes first
+        batches = store.batches()
         try:
-            load.catch_up(store.batches(), fingerprint)
+            load.catch_up(batches, fingerprint)
         except IndexBehind as err:
             load.rollback()
             raise IngestError(str(err), report) from err
+        # what the live graphs say about shared resources, kept beside the index (graph.union.memo)
+        memo = DescriptionMemo(load.db, minter.base)
+        if clusters.behind(batches, load.generation - 1):  # the store switched on what the memo never saw
+            memo.clear()
+        union = partial(derive, memo=memo)
 
     def nothing_read():  # never let an unreadable file replace a catalogue with nothing
         if report.loaded == 0:
@@ -147,7 +156,7 @@ def ingest(
             sources=names,
             renames=renames if load is not None else None,
             index_generation=load.generation if load is not None else None,
-            derive=derive,
+            derive=union,
         )
     except StoreError as err:
         if load is not None:

@@ -258,8 +258,8 @@ class EmbeddedStore(Store):
                 rewrite = self._rewrite(batch, renamed)
                 if derive is not None:
                     derived = self._union_changes(derive, batch, renamed, known)
-                    for q in derived.duplicates:  # the batch is still inactive: no transaction needed
-                        self._ox.remove(q)
+                    if derived.duplicates:  # the batch is still inactive: one update, not a write per quad
+                        self._ox.update(" ;\n".join(registry.delete_quads(derived.duplicates)))
                     counter = _Counter(derived.triples, graph)
                     self._ox.bulk_extend(counter)
                     batch.triples += counter.count - len(derived.duplicates)

@@ -17,11 +17,19 @@ class BatchStatements:
     def __init__(self, base: str):
         self.prefixes = (base + "instance/", base + "work/")
         self.by_subject: dict = {}  # subject -> {(predicate, object): None}
+        # resource -> its statements' N-Triples lines as streamed (None once any came as terms): the memo
+        # of graph.union.memo takes them as they are instead of writing every term out again
+        self.lines: dict[str, bytearray] | None = {}
+        self._starts = tuple(b"<" + p.encode() for p in self.prefixes)
 
     def covers(self, subject) -> bool:
         return isinstance(subject, NamedNode) and subject.value.startswith(self.prefixes)
 
     def add(self, s, p, o) -> None:
+        self.lines = None
+        self._add(s, p, o)
+
+    def _add(self, s, p, o) -> None:
         if isinstance(s, NamedNode) and s.value.startswith(self.prefixes):
             got = self.by_subject.get(s)
             if got is None:
@@ -30,6 +38,19 @@ class BatchStatements:
 
     def add_chunk(self, chunk: bytes) -> None:
         """Whole lines of N-Triples (as :class:`graph.store.base.SerializedTriples` hands them over)."""
-        add = self.add
+        add = self._add
         for t in parse(chunk, format=RdfFormat.N_TRIPLES):
             add(t.subject, t.predicate, t.object)
+        lines, starts = self.lines, self._starts
+        if lines is None:
+            return
+        for line in chunk.split(b"\n"):
+            if line.startswith(starts):
+                end = line.index(b">")
+                hash_at = line.find(b"#", 0, end)
+                base = line[1 : end if hash_at == -1 else hash_at].decode()
+                got = lines.get(base)
+                if got is None:
+                    got = lines[base] = bytearray()
+                got += line
+                got += b"\n"
