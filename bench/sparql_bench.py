@@ -4,6 +4,7 @@ with the same data.
     python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
                                  [--stages layers,http,waitress,oxigraph,virtuoso]
                                  [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
+                                 [--baseline-code DIR]
 
 1. The store: ``--data`` (an existing data directory, e.g. a checkpoint of the 1,000,000-record
    alliance), or ``--copy-of`` (a shared one, e.g. /work/bench-data/data: the run serves a
@@ -18,7 +19,9 @@ with the same data.
 4. ``http``: ``alliance serve`` in its own process: the pre-fork server, ``--workers`` web worker
    processes (0: one per core) of ``--threads`` threads, beside its writer process.
    ``waitress``: the single-process server ``alliance serve`` was before it (waitress, 8 threads,
-   client queries in 2 query worker processes), as the baseline of the same run. The load generator is ``wrk`` (C, epoll,
+   client queries in 2 query worker processes), as the baseline of the same run. ``--baseline-code DIR``
+   adds ``alliance serve`` as another checkout has it (e.g. the gunicorn server it was before granian),
+   same options, same data, right after. The load generator is ``wrk`` (C, epoll,
    keep-alive; Debian package ``wrk``) driven by a Lua script over the fixed list of query URLs,
    so the client costs the two shared cores little; without wrk a lean single-process asyncio
    HTTP/1.1 keep-alive client stands in (said in the output). The HTTP floor is ``OPTIONS /sparql``
@@ -306,11 +309,16 @@ def check_answers(port: int, mix: list[str], expected: list[int], path: str = "/
     return wrong
 
 
-def serve(data: Path, port: int, workers: int, threads: int, single: bool = False) -> subprocess.Popen:
-    """``alliance serve`` (pre-fork: ``workers`` processes of ``threads`` threads), or with ``single`` the
-    single-process server it was before: waitress, 8 threads, 2 query worker processes, on the store opened
-    read-only (so it also serves a copy taken mid-load)."""
+def serve(
+    data: Path, port: int, workers: int, threads: int, single: bool = False, code: Path = ROOT
+) -> subprocess.Popen:
+    """``alliance serve`` (pre-fork: ``workers`` processes of ``threads`` threads) as ``code`` has it (this
+    checkout, or another one as a baseline), or with ``single`` the single-process server it was before:
+    waitress, 8 threads, 2 query worker processes, on the store opened read-only (so it also serves a copy
+    taken mid-load)."""
     env = dict(os.environ)
+    if code != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     if single:
         env["ALLIANCE_SPARQL_WORKERS"] = "2"
         command = [
@@ -339,7 +347,7 @@ def serve(data: Path, port: int, workers: int, threads: int, single: bool = Fals
             str(threads),
         ]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     _wait_http(port, "/sparql?query=ASK%7B%7D", process)
     return process
@@ -372,11 +380,13 @@ def _wait_http(port: int, path: str, process: subprocess.Popen, seconds: float =
     raise RuntimeError("the server did not start")
 
 
-def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args, single: bool = False) -> None:
+def http_stage(
+    data: Path, mix: list[str], expected: list[int], gen: Load, args, single: bool = False, code: Path = ROOT
+) -> None:
     from tests.servers import free_port
 
     port = free_port()
-    server = serve(data, port, args.workers, args.threads, single or args.read_only)
+    server = serve(data, port, args.workers, args.threads, single or args.read_only, code)
     try:
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)  # warm: every worker sees the mix
@@ -387,7 +397,8 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args,
             f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
             f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
         )
-        one_and_many("single process (before)" if single else "alliance serve (pre-fork)", gen, port, paths, args)
+        label = "alliance serve (pre-fork)" if code == ROOT else f"alliance serve of {code.name}"
+        one_and_many("single process (before)" if single else label, gen, port, paths, args)
     finally:
         stop(server)
 
@@ -542,6 +553,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per web worker process")
     parser.add_argument("--no-virtuoso", action="store_true")
     parser.add_argument(
+        "--baseline-code",
+        default=None,
+        metavar="DIR",
+        help="another checkout (e.g. `git worktree add DIR COMMIT`): its `alliance serve` measured the same way, "
+        "right after this one's (run with this interpreter: it needs that checkout's dependencies installed)",
+    )
+    parser.add_argument(
         "--read-only",
         action="store_true",
         help="open the store read-only (a copy taken mid-load: a writable open would first drop "
@@ -611,6 +629,9 @@ def main() -> None:
                 f"{args.workers or cores()} web worker processes x {args.threads} threads"
             )
             http_stage(data, mix, expected, gen, args)
+        if args.baseline_code:
+            stage(f"HTTP: alliance serve as {args.baseline_code} has it (baseline), same options")
+            http_stage(data, mix, expected, gen, args, code=Path(args.baseline_code).resolve())
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
             http_stage(data, mix, expected, gen, args, single=True)
