@@ -2,7 +2,7 @@
 with the same data.
 
     python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
-                                 [--stages layers,http,waitress,oxigraph,virtuoso]
+                                 [--stages layers,http,others,waitress,oxigraph,virtuoso]
                                  [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
                                  [--baseline-code DIR]
 
@@ -21,7 +21,9 @@ with the same data.
    ``waitress``: the single-process server ``alliance serve`` was before it (waitress, 8 threads,
    client queries in 2 query worker processes), as the baseline of the same run. ``--baseline-code DIR``
    adds ``alliance serve`` as another checkout has it (e.g. the gunicorn server it was before granian),
-   same options, same data, right after. The load generator is ``wrk`` (C, epoll,
+   same options, same data, right after. ``others`` (not run unless named): the same worker app
+   (bench/wsgi_worker.py, no writer) under other WSGI servers, where installed: gunicorn gthread with
+   its Python parser and with gunicorn-h1c's C parser, uWSGI (pyuwsgi). The load generator is ``wrk`` (C, epoll,
    keep-alive; Debian package ``wrk``) driven by a Lua script over the fixed list of query URLs,
    so the client costs the two shared cores little; without wrk a lean single-process asyncio
    HTTP/1.1 keep-alive client stands in (said in the output). The HTTP floor is ``OPTIONS /sparql``
@@ -403,6 +405,60 @@ def http_stage(
         stop(server)
 
 
+OTHER_SERVERS = {  # the same worker app (bench/wsgi_worker.py) under other maintained WSGI servers
+    "gunicorn gthread, Python parser": ["gunicorn", "-k", "gthread", "--http-parser", "python"],
+    "gunicorn gthread, gunicorn-h1c parser": ["gunicorn", "-k", "gthread", "--http-parser", "fast"],
+    "uWSGI (pyuwsgi), HTTP/1.1 socket": ["uwsgi"],
+}
+
+
+def others_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+    """``alliance serve``'s worker app under each server of :data:`OTHER_SERVERS` that is installed (none is a
+    dependency), ``--workers`` processes x ``--threads`` threads, on a published checkpoint of the store."""
+    from graph.catalogue import Catalogue
+    from graph.store.snapshots import publish
+    from tests.servers import free_port
+    from web.prefork import cores
+
+    cat = Catalogue.open(data)
+    publish(cat.store)
+    cat.close()
+    workers = str(args.workers or cores())
+    env = {**os.environ, "BENCH_DATA": str(data), "BENCH_THREADS": str(args.threads), "PYTHONPATH": str(ROOT / "bench")}
+    for label, command in OTHER_SERVERS.items():
+        binary = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(command[0])
+        if binary is None:
+            print(f"{label}: not installed, skipped")
+            continue
+        port = free_port()
+        if command[0] == "uwsgi":
+            argv = [binary, "--http11-socket", f"127.0.0.1:{port}", "--master", "--processes", workers]
+            argv += ["--threads", str(args.threads), "--lazy-apps", "--module", "wsgi_worker:app", "--disable-logging"]
+            argv += ["--die-on-term"]
+        else:
+            argv = [binary, *command[1:], "-w", workers, "--threads", str(args.threads), "-b", f"127.0.0.1:{port}"]
+            argv += ["wsgi_worker:app"]
+        server = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            _wait_http(port, "/sparql?query=ASK%7B%7D", server, 120)
+            paths = paths_for(mix)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            print(
+                f"{label}: answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ"
+            )
+            floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
+            print(
+                f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
+                f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
+            )
+            one_and_many(label, gen, port, paths, args)
+        finally:
+            stop(server)
+
+
 def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
     """Oxigraph server (Rust) on a checkpoint of the same store, default graph = the union of its graphs."""
     import pyoxigraph as ox
@@ -632,6 +688,9 @@ def main() -> None:
         if args.baseline_code:
             stage(f"HTTP: alliance serve as {args.baseline_code} has it (baseline), same options")
             http_stage(data, mix, expected, gen, args, code=Path(args.baseline_code).resolve())
+        if "others" in stages:
+            stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or 'one per core'} workers")
+            others_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
             http_stage(data, mix, expected, gen, args, single=True)
