@@ -689,7 +689,9 @@ def main() -> None:
             stage(f"HTTP: alliance serve as {args.baseline_code} has it (baseline), same options")
             http_stage(data, mix, expected, gen, args, code=Path(args.baseline_code).resolve())
         if "others" in stages:
-            stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or 'one per core'} workers")
+            from web.prefork import cores
+
+            stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or cores()} worker processes")
             others_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
