@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -166,6 +167,11 @@ class Writer:
             except ServeError as err:
                 log.error("the writer process could not start again: %s; writes are unavailable", err)
 
+    def stopping(self) -> None:
+        """The server is stopping: a writer that ends now is not started again (no lock: called from a
+        signal handler, which may interrupt a thread holding it)."""
+        self._stopping = True
+
     def stop(self, timeout: float = 60.0) -> None:
         with self._lock:
             self._stopping = True
@@ -246,10 +252,20 @@ class Arbiter(MPServer):
     seconds of its respawn: a retirement must not count as a failure.
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, writer: Writer | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.writer = writer
         self._retiring: set[int] = set()
         self._retire_lock = threading.Lock()
+
+    def signal_handler_interrupt(self, signum=None, frame=None, *args, **kwargs):
+        """SIGTERM: a graceful stop. Ctrl+C (SIGINT) reaches every process of the terminal's group, the
+        writer and the workers too: a quick stop, as gunicorn's, and the writer is not started again."""
+        if self.writer is not None:
+            self.writer.stopping()
+        if signum == signal.SIGINT:
+            self.workers_kill_timeout = 1
+        super().signal_handler_interrupt(signum, frame, *args, **kwargs)
 
     def listen_for_retirements(self) -> None:
         global _retire_pipe
@@ -289,7 +305,8 @@ LOGGING = {  # granian's log (workers spawned and stopped, reloads) on stderr, w
 
 def _arbiter(options: Options, writer: Writer) -> Arbiter:
     server = Arbiter(
-        "web.prefork:worker_app",  # named for granian's logs; the app comes from the loader below
+        "web.prefork:worker_app",
+        writer=writer,  # named for granian's logs; the app comes from the loader below
         address=options.host,
         port=options.port,
         interface=Interfaces.WSGI,
