@@ -2,8 +2,9 @@
 with the same data.
 
     python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
-                                 [--stages layers,http,waitress,oxigraph,virtuoso]
+                                 [--stages layers,http,others,waitress,oxigraph,virtuoso]
                                  [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
+                                 [--baseline-code DIR]
 
 1. The store: ``--data`` (an existing data directory, e.g. a checkpoint of the 1,000,000-record
    alliance), or ``--copy-of`` (a shared one, e.g. /work/bench-data/data: the run serves a
@@ -18,7 +19,11 @@ with the same data.
 4. ``http``: ``alliance serve`` in its own process: the pre-fork server, ``--workers`` web worker
    processes (0: one per core) of ``--threads`` threads, beside its writer process.
    ``waitress``: the single-process server ``alliance serve`` was before it (waitress, 8 threads,
-   client queries in 2 query worker processes), as the baseline of the same run. The load generator is ``wrk`` (C, epoll,
+   client queries in 2 query worker processes), as the baseline of the same run. ``--baseline-code DIR``
+   adds ``alliance serve`` as another checkout has it (e.g. the gunicorn server it was before granian),
+   same options, same data, right after. ``others`` (not run unless named): the same worker app
+   (bench/wsgi_worker.py, no writer) under other WSGI servers, where installed: gunicorn gthread with
+   its Python parser and with gunicorn-h1c's C parser, uWSGI (pyuwsgi). The load generator is ``wrk`` (C, epoll,
    keep-alive; Debian package ``wrk``) driven by a Lua script over the fixed list of query URLs,
    so the client costs the two shared cores little; without wrk a lean single-process asyncio
    HTTP/1.1 keep-alive client stands in (said in the output). The HTTP floor is ``OPTIONS /sparql``
@@ -306,11 +311,16 @@ def check_answers(port: int, mix: list[str], expected: list[int], path: str = "/
     return wrong
 
 
-def serve(data: Path, port: int, workers: int, threads: int, single: bool = False) -> subprocess.Popen:
-    """``alliance serve`` (pre-fork: ``workers`` processes of ``threads`` threads), or with ``single`` the
-    single-process server it was before: waitress, 8 threads, 2 query worker processes, on the store opened
-    read-only (so it also serves a copy taken mid-load)."""
+def serve(
+    data: Path, port: int, workers: int, threads: int, single: bool = False, code: Path = ROOT
+) -> subprocess.Popen:
+    """``alliance serve`` (pre-fork: ``workers`` processes of ``threads`` threads) as ``code`` has it (this
+    checkout, or another one as a baseline), or with ``single`` the single-process server it was before:
+    waitress, 8 threads, 2 query worker processes, on the store opened read-only (so it also serves a copy
+    taken mid-load)."""
     env = dict(os.environ)
+    if code != ROOT:
+        env["PYTHONPATH"] = os.pathsep.join([str(code), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     if single:
         env["ALLIANCE_SPARQL_WORKERS"] = "2"
         command = [
@@ -339,7 +349,7 @@ def serve(data: Path, port: int, workers: int, threads: int, single: bool = Fals
             str(threads),
         ]
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        command, cwd=code, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     _wait_http(port, "/sparql?query=ASK%7B%7D", process)
     return process
@@ -372,11 +382,13 @@ def _wait_http(port: int, path: str, process: subprocess.Popen, seconds: float =
     raise RuntimeError("the server did not start")
 
 
-def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args, single: bool = False) -> None:
+def http_stage(
+    data: Path, mix: list[str], expected: list[int], gen: Load, args, single: bool = False, code: Path = ROOT
+) -> None:
     from tests.servers import free_port
 
     port = free_port()
-    server = serve(data, port, args.workers, args.threads, single or args.read_only)
+    server = serve(data, port, args.workers, args.threads, single or args.read_only, code)
     try:
         paths = paths_for(mix)
         gen.run("127.0.0.1", port, paths, 2, 3)  # warm: every worker sees the mix
@@ -387,9 +399,64 @@ def http_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args,
             f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
             f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
         )
-        one_and_many("single process (before)" if single else "alliance serve (pre-fork)", gen, port, paths, args)
+        label = "alliance serve (pre-fork)" if code == ROOT else f"alliance serve of {code.name}"
+        one_and_many("single process (before)" if single else label, gen, port, paths, args)
     finally:
         stop(server)
+
+
+OTHER_SERVERS = {  # the same worker app (bench/wsgi_worker.py) under other maintained WSGI servers
+    "gunicorn gthread, Python parser": ["gunicorn", "-k", "gthread", "--http-parser", "python"],
+    "gunicorn gthread, gunicorn-h1c parser": ["gunicorn", "-k", "gthread", "--http-parser", "fast"],
+    "uWSGI (pyuwsgi), HTTP/1.1 socket": ["uwsgi"],
+}
+
+
+def others_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+    """``alliance serve``'s worker app under each server of :data:`OTHER_SERVERS` that is installed (none is a
+    dependency), ``--workers`` processes x ``--threads`` threads, on a published checkpoint of the store."""
+    from graph.catalogue import Catalogue
+    from graph.store.snapshots import publish
+    from tests.servers import free_port
+    from web.prefork import cores
+
+    cat = Catalogue.open(data)
+    publish(cat.store)
+    cat.close()
+    workers = str(args.workers or cores())
+    env = {**os.environ, "BENCH_DATA": str(data), "BENCH_THREADS": str(args.threads), "PYTHONPATH": str(ROOT / "bench")}
+    for label, command in OTHER_SERVERS.items():
+        binary = shutil.which(command[0], path=str(Path(sys.executable).parent)) or shutil.which(command[0])
+        if binary is None:
+            print(f"{label}: not installed, skipped")
+            continue
+        port = free_port()
+        if command[0] == "uwsgi":
+            argv = [binary, "--http11-socket", f"127.0.0.1:{port}", "--master", "--processes", workers]
+            argv += ["--threads", str(args.threads), "--lazy-apps", "--module", "wsgi_worker:app", "--disable-logging"]
+            argv += ["--die-on-term"]
+        else:
+            argv = [binary, *command[1:], "-w", workers, "--threads", str(args.threads), "-b", f"127.0.0.1:{port}"]
+            argv += ["wsgi_worker:app"]
+        server = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            _wait_http(port, "/sparql?query=ASK%7B%7D", server, 120)
+            paths = paths_for(mix)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            print(
+                f"{label}: answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ"
+            )
+            floor = gen.run("127.0.0.1", port, ["/sparql"], 1, args.seconds / 2, method="OPTIONS")
+            print(
+                f"{'HTTP floor: OPTIONS /sparql, 1 connection':48s} median {floor['median'] * 1000:.2f} ms "
+                f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
+            )
+            one_and_many(label, gen, port, paths, args)
+        finally:
+            stop(server)
 
 
 def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
@@ -542,6 +609,13 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per web worker process")
     parser.add_argument("--no-virtuoso", action="store_true")
     parser.add_argument(
+        "--baseline-code",
+        default=None,
+        metavar="DIR",
+        help="another checkout (e.g. `git worktree add DIR COMMIT`): its `alliance serve` measured the same way, "
+        "right after this one's (run with this interpreter: it needs that checkout's dependencies installed)",
+    )
+    parser.add_argument(
         "--read-only",
         action="store_true",
         help="open the store read-only (a copy taken mid-load: a writable open would first drop "
@@ -611,6 +685,14 @@ def main() -> None:
                 f"{args.workers or cores()} web worker processes x {args.threads} threads"
             )
             http_stage(data, mix, expected, gen, args)
+        if args.baseline_code:
+            stage(f"HTTP: alliance serve as {args.baseline_code} has it (baseline), same options")
+            http_stage(data, mix, expected, gen, args, code=Path(args.baseline_code).resolve())
+        if "others" in stages:
+            from web.prefork import cores
+
+            stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or cores()} worker processes")
+            others_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
             http_stage(data, mix, expected, gen, args, single=True)

@@ -624,7 +624,7 @@ def stats(obj: Context) -> None:
 def serve(obj: Context, host: str, port: int, workers: int, threads: int, store_url: str | None) -> None:
     """Serve the web site and the SPARQL endpoint on every core.
 
-    A pre-fork server (gunicorn): WORKERS web processes read the store; one writer process
+    A pre-fork server (granian): WORKERS web processes read the store; one writer process
     holds it and takes every write (docs/architecture.md). SIGHUP restarts them gracefully.
     """
     if store_url:

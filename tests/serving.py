@@ -25,7 +25,7 @@ def free_port() -> int:
 
 class Served:
     """``alliance --data DATA [OPTIONS] serve --workers N [SERVE_OPTIONS]`` until :meth:`stop`;
-    ``log`` collects its stderr (gunicorn's log, the writer's)."""
+    ``log`` collects its stderr (granian's log, the writer's)."""
 
     def __init__(
         self,
@@ -71,9 +71,9 @@ class Served:
             self.log.append(line)
 
     def workers(self) -> set[int]:
-        """Process ids of the web workers (gunicorn's "Booting worker" lines, minus those that exited)."""
+        """Process ids of the web workers (granian's "Spawning worker" lines, minus those that exited)."""
         text = "".join(self.log)
-        booted = {int(p) for p in re.findall(r"Booting worker with pid: (\d+)", text)}
+        booted = {int(p) for p in re.findall(r"Spawning worker-\d+ with PID: (\d+)", text)}
         return {p for p in booted if _alive(p)}
 
     def processes(self) -> set[int]:

@@ -11,7 +11,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.parse
 
@@ -22,6 +21,7 @@ from click.testing import CliRunner
 from tests.conftest import ROOT, TEST_BASE
 from tests.faulttools import _env, assert_no_survivors, cli_command, run_cli
 from tests.servers import free_port
+from tests.serving import Served
 from cli.main import main
 
 
@@ -167,34 +167,12 @@ def test_format_marcxml_on_a_binary_file_says_it_is_not_marcxml(tmp_path, sample
     assert ok.exit_code == 0, ok.output
 
 
-def test_raw_utf8_in_a_url_under_gunicorn(tmp_path):
-    """gunicorn 27 refuses a raw UTF-8 request line with 400 as waitress does; web.rawurls fixes its parser."""
-    pytest.importorskip("gunicorn", reason="gunicorn is not installed (the pre-fork `alliance serve` needs it)")
-    config = tmp_path / "gunicorn_conf.py"
-    config.write_text(
-        "def on_starting(server):\n    from web.rawurls import install_for_gunicorn\n    install_for_gunicorn()\n"
-    )
-    port = free_port()
-    env = _env({"ALLIANCE_DATA": str(tmp_path / "data"), "ALLIANCE_BASE": TEST_BASE, "ALLIANCE_SPARQL_WORKERS": "0"})
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(config), "-b", f"127.0.0.1:{port}", "-w", "1", "web:create_app()"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+def test_raw_utf8_in_a_url_under_alliance_serve(tmp_path):
+    """The pre-fork `alliance serve` (granian) reads a raw UTF-8 request line as a browser would have sent it."""
+    server = Served(tmp_path / "data")
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                status, body = raw_get(port, "/search?q=北京".encode())
-                break
-            except ConnectionRefusedError:
-                assert time.monotonic() < deadline and proc.poll() is None, "gunicorn did not start"
-                time.sleep(0.2)
+        status, body = raw_get(server.port, "/search?q=北京".encode())
         assert status.endswith(b" 200 OK"), status
         assert 'value="北京"' in body
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        assert server.stop() == 0

@@ -1,4 +1,4 @@
-"""`alliance serve` as deployed: gunicorn's arbiter, one writer process, two web worker processes, real HTTP.
+"""`alliance serve` as deployed: granian's process manager, one writer process, two web worker processes, real HTTP.
 
 Writes go through any worker to the one writer and are read back on every worker; tokens are
 checked there; a runaway query gets its timeout while other requests are served, and costs
@@ -112,6 +112,7 @@ def test_a_runaway_query_costs_only_its_worker(site):
         time.sleep(0.2)
     after = server.workers()
     assert len(after) == 2 and len(after & before) == 1, (before, after)
+    assert "Unexpected exit" not in "".join(server.log)  # retired and replaced, not crashed and respawned
     assert ask(server.url, "ASK { ?s ?p ?o }", timeout=30).text.strip().endswith("true")
 
 

@@ -1,9 +1,10 @@
-"""``alliance serve``: a pre-fork server (gunicorn) with one writer process, on every core.
+"""``alliance serve``: a pre-fork server (granian) with one writer process, on every core.
 
-One Python process serves one core (the GIL). So ``alliance serve`` runs gunicorn's arbiter
-with ``--workers`` web worker processes (default: one per core), each with ``--threads``
-threads (gthread: keep-alive connections wait in a poller, not in a thread), and beside them
-one *writer* process (:mod:`web.writer`), started first and stopped last:
+One Python process serves one core (the GIL). So ``alliance serve`` runs granian's process
+manager (:class:`Arbiter`) with ``--workers`` web worker processes (default: one per core),
+forked from it. granian parses HTTP and keeps connections in Rust (an event loop per worker) and
+calls the Flask app (WSGI) on ``--threads`` Python threads per worker. Beside them runs one
+*writer* process (:mod:`web.writer`), started first and stopped last:
 
 - pyoxigraph lets one process open a store for writing, and the search index has one writer
   too. The writer process holds both; the web workers read *published checkpoints* of the
@@ -13,16 +14,21 @@ one *writer* process (:mod:`web.writer`), started first and stopped last:
   serialised as in a single-process server. After a write the writer publishes a checkpoint
   before it answers, and each worker looks for a new one at the start of every request.
 - Reads never leave the worker: pages and ``/sparql`` queries run on its own read-only copy of
-  the store. A client query still runs under the time limit (on a thread the request waits for
-  with a deadline); one that runs past it is answered with the timeout, and the worker is
-  retired: it stops taking requests, finishes those it has and exits, taking the runaway query
-  with it, while gunicorn starts a fresh worker.
-- ``SIGHUP`` to the arbiter is gunicorn's graceful restart: it restarts the writer (writes wait
-  for it, see :data:`web.forward.CONNECT_WAIT_S`) and replaces the workers one generation at a
-  time, finishing requests in flight. ``SIGTERM``/Ctrl+C stop everything.
+  the store. A client query runs under the time limit, on a thread the request waits for with
+  the deadline; one that runs past it is answered with the timeout, and the worker is retired:
+  the arbiter starts a fresh worker, then stops this one as in a graceful restart (it finishes
+  its other requests and exits, at most :data:`RETIRE_S` later), query and all.
+- ``SIGHUP`` to the arbiter is a graceful restart: it restarts the writer (writes wait for it,
+  see :data:`web.forward.CONNECT_WAIT_S`) and replaces the workers one at a time, each new one
+  before the old one stops, finishing requests in flight. ``SIGTERM``/Ctrl+C stop everything.
+  A worker that dies is started again.
 - With ``--store sparql+http://…`` the graph is in a SPARQL server, which every node (machine)
   reads and writes; each node runs this same arrangement, its writer keeping the node's search
   index following the server (:func:`web.writer.follow`).
+
+Why granian: it was gunicorn (gthread) until the ``/sparql`` lookups were measured against
+Oxigraph server (docs/benchmarks.md): gunicorn's own Python HTTP handling cost 0.44 ms a
+request with no query at all (``OPTIONS /sparql``), against 0.07 ms for the query in pyoxigraph.
 
 Waitress still serves where a pre-fork server has no place: the writer's Unix socket (one
 process, a few threads), the tests' in-process servers, and ``alliance serve`` on platforms
@@ -33,14 +39,19 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
+import struct
 import subprocess
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from granian.constants import HTTPModes, Interfaces
+from granian.log import LogLevels
+from granian.server import MPServer
 
 from graph.catalogue import Catalogue, configured_base
 from graph.identity.uris import Minter
@@ -82,11 +93,7 @@ def cores() -> int:
 
 
 def supported() -> bool:
-    """Whether this platform can run the pre-fork server (gunicorn needs fork and fcntl)."""
-    try:
-        import fcntl  # noqa: F401
-    except ImportError:
-        return False
+    """Whether this platform can run the pre-fork server (the workers are forked)."""
     return hasattr(os, "fork")
 
 
@@ -160,6 +167,11 @@ class Writer:
             except ServeError as err:
                 log.error("the writer process could not start again: %s; writes are unavailable", err)
 
+    def stopping(self) -> None:
+        """The server is stopping: a writer that ends now is not started again (no lock: called from a
+        signal handler, which may interrupt a thread holding it)."""
+        self._stopping = True
+
     def stop(self, timeout: float = 60.0) -> None:
         with self._lock:
             self._stopping = True
@@ -179,116 +191,42 @@ class Writer:
 
 
 # in the workers ------------------------------------------------------------------------------
-_worker = None  # the gunicorn worker this process is (set after fork)
-
-
-RETIRE_S = 10.0  # a retiring worker's other requests finish within this, then it exits whatever runs
+RETIRE_S = 10.0  # a retiring worker's other requests finish within this, then it exits, query and all
+GRACEFUL_S = 30  # on SIGHUP and SIGTERM a worker's requests in flight finish within this, then it is killed
+_retire_pipe: int | None = None  # write end of the arbiter's retire pipe, inherited by the forked workers
 
 
 def _retire_worker() -> None:
-    """A query ran away in this worker: stop taking requests, finish the others, exit (gunicorn replaces us).
+    """A query ran away in this worker: ask the arbiter to replace it (:class:`Arbiter`).
 
-    The runaway query cannot be stopped inside the process, and Python's exit would wait on it,
-    so after :data:`RETIRE_S` the process ends at once (``os._exit``), query and all.
+    The request that ran it has its 503 already (it waited with the deadline). The runaway query
+    cannot be stopped inside the process, so the arbiter starts a fresh worker, then stops this one
+    as in a graceful restart: it takes no more connections and finishes its other requests; after
+    :data:`RETIRE_S` it ends at once (``os._exit``: Python's exit would wait on the query).
     """
-    if _worker is None:
-        return
+    if _retire_pipe is None:
+        return  # not under alliance serve (the bench's in-process store)
     log.warning("a query ran past the time limit: worker %s retires", os.getpid())
-    _worker.handle_exit(None, None)  # as SIGTERM: stop accepting, finish the requests in hand
+    try:
+        os.write(_retire_pipe, struct.pack("=i", os.getpid()))  # < PIPE_BUF: one atomic write
+    except OSError:
+        pass
     timer = threading.Timer(RETIRE_S, os._exit, args=(0,))
     timer.daemon = True
     timer.start()
 
 
-class _Watch:
-    __slots__ = ("deadline", "timeout_s", "sock", "lock", "done", "expired")
-
-    def __init__(self, timeout_s: float, sock):
-        self.deadline = time.monotonic() + timeout_s
-        self.timeout_s = timeout_s
-        self.sock = sock
-        self.lock = threading.Lock()
-        self.done = False
-        self.expired = False
-
-
-class Watchdog:
-    """Keeps the deadline of client queries evaluated on the request threads of this worker.
-
-    A query past its deadline cannot be stopped inside the process. So the watchdog answers its
-    client itself, on the request's own socket (``gunicorn.socket``, bound per request by
-    :meth:`bind`): a 503 saying so, then the socket is shut; and it retires the worker
-    (:func:`_retire_worker`). The request thread, if the query ever returns, finds its watch
-    expired and its client gone.
-    """
-
-    TICK_S = 0.25
-
-    def __init__(self, retire):
-        self.retire = retire
-        self._local = threading.local()
-        self._watches: set[_Watch] = set()
-        self._lock = threading.Lock()
-        threading.Thread(target=self._run, daemon=True, name="sparql-watchdog").start()
-
-    def bind(self, sock) -> None:
-        self._local.sock = sock
-
-    @contextmanager
-    def watch(self, timeout_s: float):
-        w = _Watch(timeout_s, getattr(self._local, "sock", None))
-        with self._lock:
-            self._watches.add(w)
-        try:
-            yield w
-        finally:
-            with w.lock:
-                w.done = True
-            with self._lock:
-                self._watches.discard(w)
-
-    def _run(self) -> None:
-        while True:
-            time.sleep(self.TICK_S)
-            now = time.monotonic()
-            with self._lock:
-                late = [w for w in self._watches if now > w.deadline]
-            for w in late:
-                with w.lock:
-                    if w.done or w.expired:
-                        continue
-                    w.expired = True
-                    self._time_out(w)
-                self.retire()
-
-    @staticmethod
-    def _time_out(w: _Watch) -> None:
-        if w.sock is None:
-            return  # not under gunicorn: the client's connection ends with the worker
-        body = f"the query ran past the time limit of {w.timeout_s:g} s and was stopped\n".encode()
-        head = (
-            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
-            f"Content-Length: {len(body)}\r\nConnection: close\r\nAccess-Control-Allow-Origin: *\r\n"
-            "X-Content-Type-Options: nosniff\r\n\r\n"
-        ).encode()
-        try:
-            w.sock.sendall(head + body)
-            w.sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass  # the client is gone
-
-
 def worker_app(options: Options, socket_path: str):
-    """The Flask app of one web worker: read-only store, writes forwarded to the writer."""
+    """The Flask app of one web worker: read-only store, writes forwarded to the writer.
+
+    A client query runs on a thread of its own while the request waits with the deadline
+    (:class:`SnapshotStore`), so a runaway query's client gets its 503 from its own request."""
     minter = Minter(configured_base(options.data, options.base))
     store: Store
     if options.store:
         store = RemoteStore(options.store, minter, read_only=True)
     else:
-        watchdog = Watchdog(_retire_worker)
-        store = SnapshotStore(
-            Path(options.data) / "store", minter, on_runaway=_retire_worker, threads=options.threads, watchdog=watchdog
-        )
+        store = SnapshotStore(Path(options.data) / "store", minter, on_runaway=_retire_worker, threads=options.threads)
     catalogue = Catalogue(Path(options.data), store, minter)
     config = {
         "ALLIANCE_DATA": options.data,
@@ -298,54 +236,99 @@ def worker_app(options: Options, socket_path: str):
         "ALLIANCE_WRITER": socket_path,
         **options.config,
     }
-    app = create_app(config)
-    if not options.store:
-        inner = app.wsgi_app
-
-        def bound(environ, start_response):  # the watchdog answers a runaway query's client on its socket
-            watchdog.bind(environ.get("gunicorn.socket"))
-            return inner(environ, start_response)
-
-        app.wsgi_app = bound  # type: ignore[method-assign]  # Flask's way to wrap the WSGI app
-    return app
+    return create_app(config)
 
 
-def _application(options: Options, writer: Writer):
-    from gunicorn.app.base import BaseApplication
+# the arbiter ---------------------------------------------------------------------------------
+class Arbiter(MPServer):
+    """granian's process manager (it forks the workers, respawns one that dies, SIGHUP replaces them
+    all one by one, SIGTERM stops them), which also replaces a worker that asks to retire.
 
-    class Application(BaseApplication):
-        def load_config(self):
-            settings = {
-                "bind": [f"{options.host}:{options.port}"],
-                "workers": options.worker_count,
-                "worker_class": "gthread",
-                "threads": options.threads,
-                "timeout": 60,  # a worker's heartbeat (gthread beats while requests run)
-                "graceful_timeout": 30,
-                "keepalive": 5,
-                "proc_name": "alliance",
-                "control_socket_disable": True,  # one per user by default: two servers would share it
-                "post_fork": _post_fork,
-                "on_reload": lambda arbiter: writer.restart(),
-                "on_exit": lambda arbiter: writer.stop(),
-            }
-            for key, value in settings.items():
-                self.cfg.set(key, value)
+    A retiring worker writes its pid to a pipe (:func:`_retire_worker`); a thread here reads it and
+    wakes granian's main loop through the flag of its memory watcher (unused: no ``workers_max_rss``),
+    whose handler then replaces that worker the way a reload does: the new one first, then the old
+    one stopped gracefully (it ends itself after :data:`RETIRE_S`). A worker that exits on its own
+    counts as failed and is respawned, and granian stops the server when one fails again within
+    seconds of its respawn: a retirement must not count as a failure.
+    """
 
-        def load(self):
-            return worker_app(options, writer.socket)
+    def __init__(self, *args, writer: Writer | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.writer = writer
+        self._retiring: set[int] = set()
+        self._retire_lock = threading.Lock()
 
-    return Application()
+    def signal_handler_interrupt(self, signum=None, frame=None, *args, **kwargs):
+        """SIGTERM: a graceful stop. Ctrl+C (SIGINT) reaches every process of the terminal's group, the
+        writer and the workers too: a quick stop, as gunicorn's, and the writer is not started again."""
+        if self.writer is not None:
+            self.writer.stopping()
+        if signum == signal.SIGINT:
+            self.workers_kill_timeout = 1
+        super().signal_handler_interrupt(signum, frame, *args, **kwargs)
+
+    def listen_for_retirements(self) -> None:
+        global _retire_pipe
+        read, _retire_pipe = os.pipe()
+        threading.Thread(target=self._retirements, args=(read,), daemon=True, name="retirements").start()
+
+    def _retirements(self, read: int) -> None:
+        while chunk := os.read(read, 4):
+            (pid,) = struct.unpack("=i", chunk)
+            with self._retire_lock:
+                self._retiring.add(pid)
+            self.rss_signal = True
+            self.main_loop_interrupt.set()
+
+    def _handle_rss_signal(self, spawn_target, target_loader):
+        with self._retire_lock:
+            pids, self._retiring = self._retiring, set()
+        indices = [w.idx for w in self.wrks if w._id() in pids and w.is_alive()]
+        if indices:
+            self._respawn_workers(indices, spawn_target, target_loader)
+
+    def _watch_workers_rss(self):
+        if self.workers_rss is not None:
+            super()._watch_workers_rss()
 
 
-def _post_fork(arbiter, worker) -> None:
-    global _worker
-    _worker = worker
+LOGGING = {  # granian's log (workers spawned and stopped, reloads) on stderr, where the writer's goes
+    "formatters": {
+        "generic": {"()": "logging.Formatter", "fmt": "[%(asctime)s] [%(process)d] [%(levelname)s] %(message)s"}
+    },
+    "handlers": {
+        "console": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+        "access": {"formatter": "generic", "class": "logging.StreamHandler", "stream": "ext://sys.stderr"},
+    },
+}
+
+
+def _arbiter(options: Options, writer: Writer) -> Arbiter:
+    server = Arbiter(
+        "web.prefork:worker_app",
+        writer=writer,  # named for granian's logs; the app comes from the loader below
+        address=options.host,
+        port=options.port,
+        interface=Interfaces.WSGI,
+        workers=options.worker_count,
+        blocking_threads=options.threads,
+        http=HTTPModes.http1,
+        websockets=False,
+        respawn_failed_workers=True,
+        respawn_interval=0.5,  # SIGHUP: the next worker is replaced this long after the last
+        workers_kill_timeout=GRACEFUL_S,
+        log_level=LogLevels.info,
+        log_dictconfig=LOGGING,
+    )
+    server.on_reload(writer.restart)
+    server.on_shutdown(writer.stop)
+    server.listen_for_retirements()
+    return server
 
 
 def check_port(host: str, port: int) -> None:
     """Fail in one line, before any work, when HOST:PORT cannot be listened on (another server has it;
-    gunicorn itself would retry five times, then log)."""
+    the server itself would only log it)."""
     try:
         family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
         with socket.socket(family, kind, proto) as probe:
@@ -367,13 +350,12 @@ def port_message(host: str, port: int, err: OSError) -> str:
 
 def serve(options: Options) -> None:
     """Run the writer and the pre-fork web workers until stopped (SIGTERM, Ctrl+C)."""
-    from web.rawurls import install_for_gunicorn
-
     check_port(options.host, options.port)
-    install_for_gunicorn()  # raw UTF-8 in request lines, as browsers would have encoded it
     writer = Writer(options)
     writer.start()
     try:
-        _application(options, writer).run()
+        _arbiter(options, writer).serve(
+            target_loader=lambda _target: worker_app(options, writer.socket)  # called in each worker
+        )
     finally:
         writer.stop()

@@ -7,10 +7,10 @@ bytes fails). Percent-encoding those bytes, as a browser would have, gives the r
 intended meaning: the same UTF-8 bytes reach the application through the WSGI environ.
 
 The refusal happens in the server's HTTP parser, before any WSGI application or middleware
-runs, so the fix sits in each server's parser: waitress (:func:`create_server`, what
-`alliance serve` runs today) and gunicorn 27, which refuses such a line with 400 "Invalid HTTP
-request line" (:func:`install_for_gunicorn`, for its pure-Python parser). The encoded bytes reach
-the application as WSGI says (ISO-8859-1 in the environ), and Werkzeug reads them back as UTF-8.
+runs, so the fix sits in the parser of waitress (:func:`create_server`: the single-process
+`alliance serve` where there is no ``fork``, and the tests' in-process servers). granian, the
+pre-fork `alliance serve` (:mod:`web.prefork`), takes such a line as it is. Either way the bytes
+reach the application as WSGI says (ISO-8859-1 in the environ), and Werkzeug reads them back as UTF-8.
 """
 
 from __future__ import annotations
@@ -51,23 +51,3 @@ def create_server(app, **options):
         if hasattr(listener, "channel_class"):
             listener.channel_class = Utf8Channel
     return server
-
-
-def install_for_gunicorn() -> None:
-    """Make gunicorn's HTTP/1 parser percent-encode raw UTF-8 in request lines, as :func:`create_server`
-    does for waitress. Call it in the gunicorn master before workers fork (an ``on_starting`` or
-    ``when_ready`` hook, or the module that builds the app); it covers gunicorn's Python parser
-    (``http_parser = "python"``, the default without gunicorn_h1c)."""
-    from gunicorn.http import parser  # optional: only a gunicorn server needs it
-    from gunicorn.http.message import Request
-
-    if getattr(parser.RequestParser.mesg_class, "reads_raw_utf8", False):
-        return
-
-    class Utf8Request(Request):
-        reads_raw_utf8 = True
-
-        def parse_request_line(self, line_bytes):
-            return super().parse_request_line(percent_encode_request_line(bytes(line_bytes)))
-
-    parser.RequestParser.mesg_class = Utf8Request

@@ -10,7 +10,7 @@ fine.
 
 from __future__ import annotations
 
-from graph.store.sparqltext import code_only, keyword
+from graph.store.sparqltext import code_only, keyword, mentions
 
 _SERVICE = keyword("SERVICE")
 _LOAD = keyword("LOAD")
@@ -18,7 +18,7 @@ _LOAD = keyword("LOAD")
 
 def refusal(query: str) -> str | None:
     """Why the endpoint will not run ``query``, or None if it may."""
-    if _SERVICE.search(code_only(query)):
+    if mentions(query, "service") and _SERVICE.search(code_only(query)):
         return "federated queries (SERVICE) are not allowed at this endpoint"
     return None
 

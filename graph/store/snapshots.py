@@ -14,19 +14,15 @@ deleted by a later :func:`publish` once :data:`KEEP_S` seconds have passed (a re
 reading one finishes well within that).
 
 Client queries (:meth:`SnapshotStore.answer`) run in the reading process itself, under the time
-limit. With a ``watchdog`` (the pre-fork server's: :class:`web.prefork.Watchdog`) the query runs
-on the request's own thread while the watchdog's thread keeps the deadline: pyoxigraph releases
-the GIL while it evaluates, so the watchdog can answer the client's timeout itself and retire
-the worker. Without one, the query runs on a thread of its own and the request waits for it
-with the deadline (a hand-over that costs ~0.03-0.1 ms), then answers the timeout and calls
-``on_runaway``. Either way a query still running at the deadline cannot be stopped inside the
-process: the web server retires that worker process (it finishes its other requests and exits,
-which ends the query) and starts a fresh one.
+limit: on a thread of its own while the request waits for it with the deadline (a hand-over of a
+lock, no ``concurrent.futures``: see :class:`_Evaluators`), then answers the timeout and calls
+``on_runaway``. A query still running at the deadline cannot be stopped inside the process: the web
+server retires that worker process (it finishes its other requests and exits, which ends the query)
+and starts a fresh one.
 """
 
 from __future__ import annotations
 
-import concurrent.futures
 import os
 import queue
 import shutil
@@ -110,12 +106,10 @@ class SnapshotStore(Store):
         *,
         on_runaway: Callable[[], None] | None = None,
         threads: int = 8,
-        watchdog=None,
     ):
         self.location = str(location)
         self.minter = minter
         self.on_runaway = on_runaway
-        self.watchdog = watchdog
         self._lock = threading.Lock()
         self._local = threading.local()
         self._seen: tuple | None = None
@@ -179,36 +173,20 @@ class SnapshotStore(Store):
         base_iri=None,
     ):
         limits = limits or Limits()
-        store = self._current()
-        if self.watchdog is not None:  # evaluated on the request's own thread, watched from another
-            with self.watchdog.watch(limits.timeout_s) as watch:
-                answer = Store.answer(
-                    store,
-                    query,
-                    default_graph=default_graph,
-                    named_graphs=named_graphs,
-                    results_format=results_format,
-                    graph_format=graph_format,
-                    limits=limits,
-                    base_iri=base_iri,
-                )
-            if watch.expired:  # its client already has the timeout; this worker is retiring
-                raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped")
-            return answer
-        future = self._evaluators.submit(
-            Store.answer,
-            store,
-            query,
-            default_graph=default_graph,
-            named_graphs=named_graphs,
-            results_format=results_format,
-            graph_format=graph_format,
-            limits=limits,
-            base_iri=base_iri,
-        )
         try:
-            return future.result(timeout=limits.timeout_s)
-        except concurrent.futures.TimeoutError:
+            return self._evaluators.run(
+                limits.timeout_s,
+                Store.answer,
+                self._current(),
+                query,
+                default_graph=default_graph,
+                named_graphs=named_graphs,
+                results_format=results_format,
+                graph_format=graph_format,
+                limits=limits,
+                base_iri=base_iri,
+            )
+        except TimeoutError:
             if self.on_runaway is not None:
                 self.on_runaway()
             raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") from None
@@ -244,25 +222,39 @@ class SnapshotStore(Store):
 
 
 class _Evaluators:
-    """Daemon threads that evaluate client queries: a process may exit while one still runs
-    (concurrent.futures' pool threads are joined at exit, so a runaway query would keep it alive)."""
+    """Daemon threads that evaluate client queries while their requests wait with a deadline (a
+    process may exit while one still runs; concurrent.futures' pool threads are joined at exit, so a
+    runaway query would keep it alive).
+
+    The hand-over is a queue and a lock, both in C: a ``concurrent.futures.Future`` (a Python
+    ``Condition`` each way) took a third of a web worker's GIL time on the ``/sparql`` lookups
+    (py-spy, bench/sparql_bench.py)."""
 
     def __init__(self, size: int):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         for i in range(size):
             threading.Thread(target=self._run, daemon=True, name=f"sparql-eval-{i}").start()
 
-    def submit(self, fn, *args, **kwargs) -> concurrent.futures.Future:
-        future: concurrent.futures.Future = concurrent.futures.Future()
-        self._queue.put((future, fn, args, kwargs))
-        return future
+    def run(self, timeout: float, fn, *args, **kwargs):
+        """``fn(*args, **kwargs)`` on one of the threads: its result or its exception, or
+        :class:`TimeoutError` when it is still running after ``timeout`` seconds (it goes on)."""
+        done = threading.Lock()
+        done.acquire()
+        job = [fn, args, kwargs, done, None, None]
+        self._queue.put(job)
+        if not done.acquire(timeout=timeout):
+            raise TimeoutError
+        if job[5] is not None:
+            raise job[5]
+        return job[4]
 
     def _run(self) -> None:
         while True:
-            future, fn, args, kwargs = self._queue.get()
-            if not future.set_running_or_notify_cancel():
-                continue
+            job = self._queue.get()
+            fn, args, kwargs, done = job[:4]
             try:
-                future.set_result(fn(*args, **kwargs))
+                job[4] = fn(*args, **kwargs)
             except BaseException as err:  # noqa: BLE001 - handed to the waiting request
-                future.set_exception(err)
+                job[5] = err
+            finally:
+                done.release()

@@ -34,6 +34,13 @@ def code_only(text: str) -> str:
     return _NOT_CODE.sub(lambda m: " " * len(m.group(0)), unescaped(text))
 
 
+def mentions(text: str, word: str) -> bool:
+    """Whether the keyword ``word`` (lower case) may occur in ``text``: False only when it cannot (the
+    text has no escape that could spell it, nor the word in any case), a test ~10x cheaper than
+    :func:`code_only` for the usual query that names neither SERVICE nor FROM."""
+    return "\\" in text or word in text.casefold()
+
+
 def keyword(word: str) -> re.Pattern:
     """A pattern for the SPARQL keyword ``word`` (not a variable, prefixed name or part of a word)."""
     return re.compile(rf"(?<![\w:?$]){word}(?![\w:])", re.I)
@@ -44,4 +51,4 @@ _FROM = keyword("FROM")
 
 def has_dataset_clause(query: str) -> bool:
     """Whether the query names its own dataset (FROM / FROM NAMED)."""
-    return bool(_FROM.search(code_only(query)))
+    return mentions(query, "from") and bool(_FROM.search(code_only(query)))
