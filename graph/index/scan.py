@@ -41,14 +41,13 @@ from graph.index.documents import (
     _place,
 )
 from graph.store.base import Store
-from vocab.namespaces import BF, LANGUAGES, XSD, catalogued
+from vocab.namespaces import BF, LANGUAGES, XSD
 
 # Separators no catalogue text holds (Unicode noncharacters): between the values of a work's cell,
 # and between the fields of one value.
 ROW, FIELD = "\ufdd1", "\ufdd0"
 _ROW, _FIELD = r"\ufdd1", r"\ufdd0"
 _XSD_STRING = XSD.string.value
-_WORKS = f"?w a bf:Work {catalogued('w')}"
 
 
 def _lit(var: str) -> str:
@@ -88,7 +87,9 @@ def _query(where: str, value: str, extra: str = "") -> str:
     )
 
 
-WORKS = PREFIXES + f"SELECT ?w WHERE {{ {_WORKS} }}"
+# MINUS is joined by hashing; FILTER NOT EXISTS (catalogued()) seeks once per work
+WORKS = PREFIXES + "SELECT ?w WHERE { ?w a bf:Work MINUS { ?w a alliance:RelatedResource } }"
+WORK_COUNT = PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?w a bf:Work }"
 _W = _sub("?w", "?w a bf:Work")
 _E = _sub("?i ?w", "?i bf:instanceOf ?w") + _sub("?i", "?i a bf:Instance")  # an edition and its work
 _TITLE_PARTS = ["bf:mainTitle", "bf:subtitle", "bf:partName", "bf:partNumber"]
@@ -175,69 +176,90 @@ def _literal(text: str) -> Literal:
     return Literal(value)
 
 
-def _values(cell) -> list[str]:
-    return cell.value.split(ROW) if cell is not None and cell.value else []
+def rows(store: Store, name: str) -> list[tuple[str, str, int]]:
+    """Query ``name``'s rows as plain values: (work IRI, its cell, the count of its editions or 0)."""
+    out = []
+    for row in store.query(QUERIES[name]):
+        cell, n = row[1], row["n"] if name == "editions" else None
+        out.append((row[0].value, cell.value if cell is not None else "", int(n.value) if n is not None else 0))
+    return out
 
 
-def build_all(
-    store: Store, minter: Minter, only: Iterable[str] | None = None, threads: int = 2
-) -> Iterator[WorkDocument]:
-    """Documents of every work in the store (or of the works in ``only``), from whole-store queries."""
+def works(store: Store, minter: Minter, only: Iterable[str] | None = None) -> list[str]:
+    """The store's catalogued works (of those in ``only``), this catalogue's own, not fragments."""
     wanted = None if only is None else set(only)
-    docs: dict[str, WorkDocument] = {}
+    found = []
     for (w,) in store.query(WORKS):
         iri = w.value
         if wanted is not None and iri not in wanted:
             continue
         ref = minter.parse(iri)
-        if ref is not None and ref.kind == "work" and not ref.fragment:  # this catalogue's works, not fragments
-            docs[iri] = WorkDocument(iri)
-    if not docs:
+        if ref is not None and ref.kind == "work" and not ref.fragment:
+            found.append(iri)
+    return found
+
+
+class Collector:
+    """Work documents filled from the queries' rows, in whatever order the queries finish."""
+
+    def __init__(self, minter: Minter, works: Iterable[str]):
+        self.minter = minter
+        self.docs = {iri: WorkDocument(iri) for iri in works}
+        self.statement_years: dict[str, set[int]] = defaultdict(set)
+
+    def add(self, name: str, rows: Iterable[tuple[str, str, int]]) -> None:
+        add, get, minter, years = _ADD[name], self.docs.get, self.minter, self.statement_years
+        for iri, cell, n in rows:
+            d = get(iri)
+            if d is not None:
+                add(d, cell.split(ROW) if cell else [], n, minter, years)
+
+    def documents(self) -> list[WorkDocument]:
+        for iri, d in self.docs.items():
+            if not d.years:
+                d.years = self.statement_years.get(iri, set())
+        return [d.settle() for d in self.docs.values()]
+
+
+def build_all(
+    store: Store, minter: Minter, only: Iterable[str] | None = None, threads: int = 1
+) -> Iterator[WorkDocument]:
+    """Documents of every work in the store (or of the works in ``only``), from whole-store queries
+    (on ``threads`` threads: pyoxigraph evaluates without the GIL, though it gained little on two cores)."""
+    collector = Collector(minter, works(store, minter, only))
+    if not collector.docs:
         return iter(())
-    statement_years: dict[str, set[int]] = defaultdict(set)
-
-    def run(name: str):
-        return name, list(store.query(QUERIES[name]))
-
-    get = docs.get
     with ThreadPoolExecutor(max(1, threads), thread_name_prefix="index-scan") as pool:
-        for name, rows in pool.map(run, QUERIES):
-            add = _ADD[name]
-            for row in rows:
-                d = get(row[0].value)
-                if d is not None:
-                    add(d, _values(row[1]), row, minter, statement_years)
-    for iri, d in docs.items():
-        if not d.years:
-            d.years = statement_years.get(iri, set())
-    return (d.settle() for d in docs.values())
+        for name, got in zip(QUERIES, pool.map(lambda name: rows(store, name), QUERIES)):
+            collector.add(name, got)
+    return iter(collector.documents())
 
 
 # What each query's values add to a work's document --------------------------------------------
-def _types(d: WorkDocument, values, row, minter, years) -> None:
+def _types(d: WorkDocument, values, n, minter, years) -> None:
     for t in values:
         if t not in _FORMAT_SKIP and t.startswith(BF.base):
             d.formats.add(t[len(BF.base) :])
 
 
-def _labels(d, values, row, minter, years) -> None:
+def _labels(d, values, n, minter, years) -> None:
     for v in values:
         lit = _literal(v)
         d.labels.append(lit)
         d.titles.append(lit)
 
 
-def _languages(d, values, row, minter, years) -> None:
+def _languages(d, values, n, minter, years) -> None:
     for v in values:
         if v.startswith(LANGUAGES):
             d.languages.add(v[len(LANGUAGES) :])
 
 
-def _subjects(d, values, row, minter, years) -> None:
+def _subjects(d, values, n, minter, years) -> None:
     d.subject_iris.extend(values)
 
 
-def _headings(d, values, row, minter, years) -> None:
+def _headings(d, values, n, minter, years) -> None:
     for v in values:
         s, text = v.split(FIELD, 1)
         label = _literal(text)
@@ -245,7 +267,7 @@ def _headings(d, values, row, minter, years) -> None:
         d.subject_labels.append((s, label.value))
 
 
-def _contributors(d, values, row, minter, years) -> None:
+def _contributors(d, values, n, minter, years) -> None:
     for v in values:
         primary, text = v.split(FIELD, 1)
         label = _literal(text)
@@ -253,38 +275,38 @@ def _contributors(d, values, row, minter, years) -> None:
         (d.primary if primary == "1" else d.creators).append(label)
 
 
-def _titles(d, values, row, minter, years) -> None:
+def _titles(d, values, n, minter, years) -> None:
     d.titles.extend(_literal(v) for v in values)
 
 
-def _notes(d, values, row, minter, years) -> None:
+def _notes(d, values, n, minter, years) -> None:
     d.notes.extend(_literal(v) for v in values)
 
 
-def _classes(d, values, row, minter, years) -> None:
+def _classes(d, values, n, minter, years) -> None:
     for v in values:
         key = _class_key(*v.split(FIELD))
         if key:
             d.classes.add(key)
 
 
-def _graphs(d, values, row, minter, years) -> None:
+def _graphs(d, values, n, minter, years) -> None:
     d.graphs.update(values)
 
 
-def _editions(d, values, row, minter, years) -> None:
-    d.editions += int(row[2].value)
-    _types(d, values, row, minter, years)
+def _editions(d, values, n, minter, years) -> None:
+    d.editions += n
+    _types(d, values, n, minter, years)
 
 
-def _collections(d, values, row, minter, years) -> None:
+def _collections(d, values, n, minter, years) -> None:
     for v in values:
         ref = minter.parse(v)
         if ref is not None and ref.kind == "collection":
             d.collections.add(v)
 
 
-def _edition_statements(d, values, row, minter, years) -> None:
+def _edition_statements(d, values, n, minter, years) -> None:
     for v in values:
         p, text = v.split(FIELD, 1)
         if not text:  # not a literal
@@ -306,13 +328,13 @@ def _edition_statements(d, values, row, minter, years) -> None:
                 years[d.iri].add(int(y))
 
 
-def _identifiers(d, values, row, minter, years) -> None:
+def _identifiers(d, values, n, minter, years) -> None:
     for v in values:
         kind, value = v.split(FIELD, 1)
         d.identifiers.append((_KIND_OF[int(kind)], value))
 
 
-def _provision(d, values, row, minter, years) -> None:
+def _provision(d, values, n, minter, years) -> None:
     for v in values:
         what, text = v.split(FIELD, 1)
         o = _literal(text)
@@ -328,7 +350,7 @@ def _provision(d, values, row, minter, years) -> None:
             d.notes.append(o)
 
 
-def _holdings(d, values, row, minter, years) -> None:
+def _holdings(d, values, n, minter, years) -> None:
     for v in values:
         lib, n = v.split(FIELD)
         ref = minter.parse(lib)
