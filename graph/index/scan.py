@@ -110,7 +110,8 @@ _KIND_OF = list(IDENTIFIER_KINDS.values())
 # dropped) and ?x (and ?n for the editions)
 QUERIES: dict[str, str] = {
     "work types": _query(f"{_W} ?w a ?t", "STR(?t)"),
-    "work labels": _query(f"{_W} {_sub('?w ?o', '?w rdfs:label ?o FILTER(isLiteral(?o))')}", _lit("o")),
+    # a work has a label or two: a seek per work costs less than hashing all 270k labels of the store
+    "work labels": _query(f"{_W} ?w rdfs:label ?o FILTER(isLiteral(?o))", _lit("o")),
     "languages": _query(f"{_W} ?w bf:language ?o", "STR(?o)"),
     "subjects": _query(f"{_W} ?w bf:subject ?o", "STR(?o)"),
     "headings": _query(
