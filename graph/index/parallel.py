@@ -1,4 +1,11 @@
-"""Work documents on every core: chunks of works described and analysed in worker processes.
+"""Work documents on every core: store reads in worker processes.
+
+A rebuild, or an update of half the store's works or more (:func:`describe`), takes the
+whole-store queries of :mod:`graph.index.scan` (:func:`build_all`): each query runs in a worker
+over a checkpoint of its own and sends its rows (one per work, plain strings) back; this process
+files them into the documents as they come and analyses them into tantivy documents (pickling a
+tantivy document costs as much as making one, so that stays here). A smaller update describes
+chunks of works with the per-work builder (:func:`build`), as follows.
 
 Describing a work costs store reads (pyoxigraph decodes each term it returns, 1-5 µs,
 holding the GIL) and then Python text analysis (:mod:`graph.index.text`): both are
