@@ -1,6 +1,6 @@
 """The search index against the store's own bulk load, measured in the same run (issue 13).
 
-    python -m bench.index_bench [--data DIR] [--member-file FILE.mrc] [--member CODE] [--repeat N]
+    python -m bench.index_bench [--data DIR] [--member-file FILE.mrc] [--member CODE] [--repeat N] [--before CHECKOUT]
 
 DIR (default /tmp/index-work/data) is a generated 5-member alliance of the 10,000 LC records ingested
 member by member with the union descriptions (issue 12), made with
@@ -20,6 +20,10 @@ the current layout). DIR is copied first and never written. Rows:
   ingest                   `alliance ingest` of the member file into a fresh data directory, the whole
                            command (convert, load, cluster index, sources, search index)
   ingest, 1 process index  the same with ALLIANCE_INDEX_WORKERS=1
+
+With --before CHECKOUT (a checkout of the code before a change, e.g. ``git worktree add /tmp/before
+a45bbcc``), the rebuild and ingest rows run its `alliance` too, alternated with this code's, marked
+"(before)": the change against the old code in the same run.
 
 With --builders, only the documents (no tantivy) in this process, on the copy: the per-work
 builder (chunks of VALUES joins, two threads) against whole-store scans (graph/index/scan.py).
@@ -44,11 +48,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ALLIANCE = [sys.executable, "-m", "cli"]
 
 
-def run(cmd: list[str], env: dict | None = None) -> tuple[float, int, float, str]:
+def run(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> tuple[float, int, float, str]:
     """(wall seconds, peak RSS MB of the largest process, CPU seconds of the command and its workers, stdout)."""
     started = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=ROOT, env={**os.environ, **(env or {})}, text=True
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=cwd, env={**os.environ, **(env or {})}, text=True
     )
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -81,7 +85,9 @@ def main() -> None:
     ap.add_argument("--member", default="PKU")
     ap.add_argument("--repeat", type=int, default=2)
     ap.add_argument("--skip-ingest", action="store_true")
+    ap.add_argument("--skip-rebuild", action="store_true", help="only the ingest rows (no store copy or dump)")
     ap.add_argument("--builders", action="store_true", help="compare the document builders only")
+    ap.add_argument("--before", type=Path, help="a checkout of the code before: its rebuild and ingest rows too")
     args = ap.parse_args()
     if args.builders:
         return builders(args)
@@ -90,23 +96,27 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="index-bench-", dir="/tmp") as tmp:
         work = Path(tmp)
-        copy = work / "data"
-        shutil.copytree(args.data, copy)
-        nquads = work / "store.nq"
-        store = ox.Store.read_only(str(copy / "store"))
-        store.dump(str(nquads), ox.RdfFormat.N_QUADS)
-        quads = len(store)
-        del store
-        for label, fn in (
-            ("bulk_load (store)", lambda: bulk_load(nquads, work)),
-            ("index rebuild", lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"])[:3]),
-            (
-                "index rebuild, 1 process",
-                lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"], {"ALLIANCE_INDEX_WORKERS": "1"})[:3],
-            ),
-        ):
-            rows.append((label, f"{quads:,} quads" if "bulk" in label else "", *best(fn, args.repeat)))
-        nquads.unlink()
+        codes = [("", ROOT)] + ([(" (before)", args.before)] if args.before else [])
+        if not args.skip_rebuild:
+            copy = work / "data"
+            shutil.copytree(args.data, copy)
+            nquads = work / "store.nq"
+            store = ox.Store.read_only(str(copy / "store"))
+            store.dump(str(nquads), ox.RdfFormat.N_QUADS)
+            quads = len(store)
+            del store
+
+            def rebuild(cwd, env=None):
+                return lambda: run(ALLIANCE + ["--data", str(copy), "index", "rebuild"], env, cwd)[:3]
+
+            measures = [("bulk_load (store)", lambda: bulk_load(nquads, work))]
+            for mark, cwd in codes:
+                measures.append(("index rebuild" + mark, rebuild(cwd)))
+            for mark, cwd in codes:
+                measures.append(("index rebuild, 1 process" + mark, rebuild(cwd, {"ALLIANCE_INDEX_WORKERS": "1"})))
+            for label, fn in measures:
+                rows.append((label, f"{quads:,} quads" if "bulk" in label else "", *best(fn, args.repeat)))
+            nquads.unlink()
         if not args.skip_ingest:
             member_nq = work / "member.nq"
             run(
@@ -129,43 +139,59 @@ def main() -> None:
 
             steps: dict[str, str] = {}
 
-            def ingest(env=None):
+            def ingest(env=None, mark="", cwd=ROOT):
                 fresh = work / "fresh"
                 shutil.rmtree(fresh, ignore_errors=True)
-                run(ALLIANCE + ["--data", str(fresh), "member", "add", args.member, "--name", args.member])
+                run(ALLIANCE + ["--data", str(fresh), "member", "add", args.member, "--name", args.member], cwd=cwd)
                 wall, rss, cpu, out = run(
-                    ALLIANCE + ["--data", str(fresh), "ingest", "--member", args.member, str(args.member_file)], env
+                    ALLIANCE + ["--data", str(fresh), "ingest", "--member", args.member, str(args.member_file)],
+                    env,
+                    cwd,
                 )
                 # the command's own report: "… triples in 9.5 s", "search index: N works updated in 7.3 s"
-                steps[(env or {}).get("ALLIANCE_INDEX_WORKERS", "")] = " / ".join(
+                workers = (env or {}).get("ALLIANCE_INDEX_WORKERS", "")
+                steps[(", index workers " + workers if workers else "") + mark] = " / ".join(
                     line.strip() for line in out.splitlines() if " in " in line and line.rstrip().endswith(" s")
                 )
                 return wall, rss, cpu
 
-            rows.append(("ingest", args.member_file.name, *best(ingest, args.repeat)))
-            rows.append(
-                (
-                    "ingest, 1 process index",
-                    args.member_file.name,
-                    *best(lambda: ingest({"ALLIANCE_INDEX_WORKERS": "1"}), args.repeat),
+            for mark, cwd in codes:
+                rows.append(
+                    (
+                        "ingest" + mark,
+                        args.member_file.name,
+                        *best(lambda mark=mark, cwd=cwd: ingest(None, mark, cwd), args.repeat),
+                    )
                 )
-            )
+            for mark, cwd in codes:
+                rows.append(
+                    (
+                        "ingest, 1 process index" + mark,
+                        args.member_file.name,
+                        *best(
+                            lambda mark=mark, cwd=cwd: ingest({"ALLIANCE_INDEX_WORKERS": "1"}, mark, cwd), args.repeat
+                        ),
+                    )
+                )
     print(f"{'':28s} {'what':>22s} {'wall s':>8s} {'CPU s':>8s} {'peak MB':>8s}")
     for label, what, wall, rss, cpu in rows:
         print(f"{label:28s} {what:>22s} {wall:8.2f} {cpu:8.2f} {rss:8d}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
     t = {label: wall for label, _, wall, _, _ in rows}
-    print(
-        f"index rebuild / bulk_load (store): {t['index rebuild'] / t['bulk_load (store)']:.2f}x "
-        f"(1 process: {t['index rebuild, 1 process'] / t['bulk_load (store)']:.2f}x; goal <= 0.5x)"
-    )
-    if "ingest" in t:
-        for workers, said in steps.items():
-            print(f"ingest{', index workers ' + workers if workers else ''}: {said}")
+    marks = ["", " (before)"] if args.before else [""]
+    for mark in marks if "index rebuild" in t else []:
         print(
-            f"ingest throughput / bulk_load (member): {t['bulk_load (member)'] / t['ingest']:.2f}x "
-            f"(1 process index: {t['bulk_load (member)'] / t['ingest, 1 process index']:.2f}x; goal >= 0.7x)"
+            f"index rebuild{mark} / bulk_load (store): {t['index rebuild' + mark] / t['bulk_load (store)']:.2f}x "
+            f"(1 process: {t['index rebuild, 1 process' + mark] / t['bulk_load (store)']:.2f}x; goal <= 0.5x)"
         )
+    if "ingest" in t:
+        for which, said in steps.items():
+            print(f"ingest{which}: {said}")
+        for mark in marks:
+            print(
+                f"ingest{mark} throughput / bulk_load (member): {t['bulk_load (member)'] / t['ingest' + mark]:.2f}x "
+                f"(1 process index: {t['bulk_load (member)'] / t['ingest, 1 process index' + mark]:.2f}x; goal >= 0.7x)"
+            )
 
 
 def builders(args) -> None:

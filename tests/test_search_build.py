@@ -66,6 +66,45 @@ def test_whole_store_scans_give_the_per_work_documents(catalogue):
     assert_same(per_work(catalogue), {d.iri: d for d in scan.build_all(catalogue.store, catalogue.minter)})
 
 
+def test_whole_store_queries_on_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
+    """What `alliance index rebuild` runs: each query in a worker over its own checkpoint, the rows filed here."""
+    expected = per_work(catalogue)
+    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
+    built = list(parallel.build_all(catalogue.store, catalogue.minter, lambda d: d, workers=2))
+    assert_same(expected, {d.iri: d for d in built})
+    assert not list(Path(catalogue.store.location).parent.glob(".scratch-index-*")), "the checkpoints are gone"
+
+
+def test_whole_store_queries_describe_only_the_works_asked_for(alliance):
+    expected = per_work(alliance)
+    some = sorted(expected)[::3]
+    got = {d.iri: d for d in scan.build_all(alliance.store, alliance.minter, only=some + ["http://elsewhere/work/x"])}
+    assert_same({iri: expected[iri] for iri in some}, got)
+
+
+def test_a_sync_of_most_works_reads_the_whole_store_and_of_a_few_work_by_work(alliance, monkeypatch):
+    """parallel.describe: the whole-store queries for a large share of the store's works, else per work;
+    the documents are the same either way."""
+    expected = per_work(alliance)
+    used = []
+    for name in ("build_all", "build"):
+        original = getattr(parallel, name)
+        monkeypatch.setattr(parallel, name, lambda *a, _f=original, _n=name, **k: used.append(_n) or _f(*a, **k))
+    monkeypatch.setattr(parallel, "MIN_WORKS", 1)
+    most, few = sorted(expected)[: len(expected) * 3 // 4], sorted(expected)[:5]
+    assert_same(
+        {i: expected[i] for i in most},
+        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, most, lambda d: d)},
+    )
+    assert used[0] == "build_all"
+    used.clear()
+    assert_same(
+        {i: expected[i] for i in few},
+        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, few, lambda d: d)},
+    )
+    assert used[0] == "build"
+
+
 def test_documents_do_not_depend_on_row_order(alliance):
     """Chunks of another size meet the store's rows in another order: the documents stay the same."""
     works = sorted(d.iri for d in per_work(alliance).values())

@@ -145,7 +145,7 @@ class SearchIndex:
             index = tantivy.Index(self.schema, path=str(fresh), reuse=False)
             writer = index.writer(WRITER_HEAP, 1)
             count = 0
-            for doc in parallel.build(store, minter, documents.all_works(store), self._document):
+            for doc in parallel.build_all(store, minter, self._document):
                 faults.point("index.document")
                 writer.add_document(doc)
                 count += 1
@@ -168,7 +168,7 @@ class SearchIndex:
         try:
             for w in works:
                 writer.delete_documents_by_term("id", w)
-            for doc in parallel.build(store, minter, works, self._document):
+            for doc in parallel.describe(store, minter, works, self._document):
                 faults.point("index.document")
                 writer.add_document(doc)
                 if progress:
