@@ -1,11 +1,14 @@
 """A query pool worker process: ``python -m graph.store.pool_worker FD`` (started by :mod:`graph.store.pool`).
 
 It opens the checkpoint a request names read-only (reopening when the serial moves on), answers the
-query serialised, and is killed by the pool when it runs past the deadline.
+query serialised, and is killed by the pool when it runs past the deadline. Ctrl+C in the terminal
+reaches the whole process group: the worker ignores it and ends when its pool closes the pipe
+(no ``KeyboardInterrupt`` traceback from a worker under ``alliance serve``).
 """
 
 from __future__ import annotations
 
+import signal
 import sys
 from multiprocessing.connection import Connection
 
@@ -64,4 +67,5 @@ def _graph(value: str):
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     main(Connection(int(sys.argv[1])))
