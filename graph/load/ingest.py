@@ -110,7 +110,7 @@ def ingest(
         else file_fingerprint(names, f"marc|{member.upper()}" + (f"|{format}" if format else ""))
     )
     union = derive
-    if load is not None:  # a load switched on but never committed to the index comes first
+    if clusters is not None and load is not None:  # a load switched on but never committed to the index comes first
         batches = store.batches()
         try:
             load.catch_up(batches, fingerprint)

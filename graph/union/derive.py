@@ -215,7 +215,7 @@ def _remember(
         lines = known.lines
         gone: dict[str, set] = {}
         for q in out.duplicates:
-            if memo.covers(q.subject.value):
+            if isinstance(q.subject, NamedNode) and memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
         derived: dict[str, list] = {}
         for t in out.triples:
