@@ -18,8 +18,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -30,7 +28,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import BASE, BULK_GRAPH, LOC, build, free_port  # noqa: E402
+from bench.load import BASE, BULK_GRAPH, LOC, Server, build  # noqa: E402
 
 
 def status_kb(pid: int, field: str) -> int:
@@ -38,54 +36,9 @@ def status_kb(pid: int, field: str) -> int:
         return next(int(line.split()[1]) for line in fh if line.startswith(field + ":"))
 
 
-def serve(code: Path, data: Path):
-    port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(code)}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cli",
-            "--data",
-            str(data),
-            "--base",
-            BASE,
-            "serve",
-            "--port",
-            str(port),
-            "--threads",
-            "4",
-        ],
-        cwd=code,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url + "/", timeout=5).status_code == 200:
-                return proc, url
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    stop(proc)
-    raise SystemExit(f"the server from {code} did not start")
-
-
-def stop(proc) -> None:
-    if proc.poll() is None:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait(timeout=30)
-
-
 def measure(code: Path, data: Path, token: str, body: bytes, puts: int) -> dict:
-    proc, url = serve(code, data)
+    server = Server(data, 4, code)
+    proc, url = server.proc, server.url
     headers = {"Content-Type": "application/n-triples", "Authorization": f"Bearer {token}"}
     try:
         with requests.Session() as s:  # warm up: a page and a query, as a running server has done
@@ -106,7 +59,7 @@ def measure(code: Path, data: Path, token: str, body: bytes, puts: int) -> dict:
             peak = status_kb(proc.pid, "VmHWM")
             s.delete(url + "/graph-store", params={"graph": BULK_GRAPH}, headers=headers, timeout=600)
     finally:
-        stop(proc)
+        server.stop()
     return {
         "before_mb": before / 1024,
         "peak_mb": max(peak, hwm_before) / 1024,

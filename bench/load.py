@@ -111,10 +111,12 @@ def rss_kb(pid: int) -> int:
 
 
 class Server:
-    def __init__(self, data: Path, threads: int):
+    """``alliance serve`` over DATA in its own session, as the checkout at ``code`` has it (default this one)."""
+
+    def __init__(self, data: Path, threads: int, code: Path = ROOT):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = {**os.environ, "PYTHONPATH": str(code)}
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -130,7 +132,7 @@ class Server:
                 "--threads",
                 str(threads),
             ],
-            cwd=ROOT,
+            cwd=code,
             env=env,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -144,7 +146,7 @@ class Server:
             except requests.ConnectionError:
                 time.sleep(0.2)
         self.stop()
-        raise SystemExit("the server did not start")
+        raise SystemExit(f"the server from {code} did not start")
 
     def stop(self) -> None:
         if self.proc.poll() is None:
