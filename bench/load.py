@@ -139,7 +139,7 @@ class Server:
             start_new_session=True,
         )
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and self.proc.poll() is None:
             try:
                 if requests.get(self.url + "/", timeout=5).status_code == 200:
                     return
