@@ -44,8 +44,9 @@ def ntriples(triples: Iterable[tuple]) -> str:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples)
 
 
-def _text(triples: Iterable[tuple]) -> str:
-    return "".join(dict.fromkeys(f"{s} {p} {o} .\n" for s, p, o in triples))  # a set, as the store is
+def _distinct(text: str) -> str:
+    """N-Triples lines, each once (a set, as the store is), in their first order."""
+    return "".join(dict.fromkeys(text.splitlines(keepends=True)))
 
 
 def _pack(text: str) -> bytes:
@@ -106,7 +107,7 @@ class DescriptionMemo:
     # writing (inside the load's transaction) -----------------------------------------------------
     def put(self, graph: str, resource: str, triples: Iterable[tuple]) -> None:
         """``graph``'s statements about ``resource`` are now ``triples`` (none: the entry goes)."""
-        self._store(graph, resource, _text(triples))
+        self._store(graph, resource, _distinct(ntriples(triples)))
 
     def add_graph(self, graph: str, entries: Iterable[tuple[str, str]]) -> None:
         """A new batch graph, complete: (resource, its statements as N-Triples lines) for each shared
@@ -114,7 +115,7 @@ class DescriptionMemo:
         written as they come (a large batch's entries are never all in memory at once)."""
         rows, mentions = [], []
         for resource, text in entries:
-            text = "".join(dict.fromkeys(text.splitlines(keepends=True)))
+            text = _distinct(text)
             rows.append((graph, resource, _pack(text)))
             mentions += [(m, graph, resource) for m in self._mentioned(text) if m != resource]
             if len(rows) >= 1000:
