@@ -38,6 +38,22 @@ def catalogue(request):
     return request.getfixturevalue("demo_catalogue" if request.param == "demo" else "alliance")
 
 
+def same(d):  # what the workers give back (to_document is pickled to them: a module-level function)
+    return d
+
+
+def with_pid(d):
+    return os.getpid(), d
+
+
+def iri(d):
+    return d.iri
+
+
+def pid(d):
+    return os.getpid()
+
+
 def per_work(cat) -> dict:
     return {d.iri: d for d in documents.build(cat.store, cat.minter, documents.all_works(cat.store), threads=1)}
 
@@ -52,12 +68,7 @@ def test_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
     expected = per_work(catalogue)
     assert len(expected) > 100
     assert any(d.editions > 1 or len(d.libraries) > 1 for d in expected.values()), "shared editions or works"
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)  # other tests' server threads may be running
-    built = list(
-        parallel.build(
-            catalogue.store, catalogue.minter, list(expected), lambda d: (os.getpid(), d), workers=2, min_works=1
-        )
-    )
+    built = list(parallel.build(catalogue.store, catalogue.minter, list(expected), with_pid, workers=2, min_works=1))
     assert {pid for pid, _ in built} - {os.getpid()}, "built on worker processes"
     assert_same(expected, {d.iri: d for _, d in built})
 
@@ -69,8 +80,7 @@ def test_whole_store_scans_give_the_per_work_documents(catalogue):
 def test_whole_store_queries_on_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
     """What `alliance index rebuild` runs: each query in a worker over its own checkpoint, the rows filed here."""
     expected = per_work(catalogue)
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
-    built = list(parallel.build_all(catalogue.store, catalogue.minter, lambda d: d, workers=2))
+    built = list(parallel.build_all(catalogue.store, catalogue.minter, same, workers=2))
     assert_same(expected, {d.iri: d for d in built})
     assert not list(Path(catalogue.store.location).parent.glob(".scratch-index-*")), "the checkpoints are gone"
 
@@ -94,13 +104,13 @@ def test_a_sync_of_most_works_reads_the_whole_store_and_of_a_few_work_by_work(al
     most, few = sorted(expected)[: len(expected) * 3 // 4], sorted(expected)[:5]
     assert_same(
         {i: expected[i] for i in most},
-        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, most, lambda d: d)},
+        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, most, same)},
     )
     assert used[0] == "build_all"
     used.clear()
     assert_same(
         {i: expected[i] for i in few},
-        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, few, lambda d: d)},
+        {d.iri: d for d in parallel.describe(alliance.store, alliance.minter, few, same)},
     )
     assert used[0] == "build"
 
@@ -137,7 +147,6 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     in_process = answers()
     assert all(total for total, *_ in in_process.values()), {q: a[0] for q, a in in_process.items()}
     monkeypatch.setattr(parallel, "MIN_WORKS", 1)
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
     monkeypatch.setenv("ALLIANCE_INDEX_WORKERS", "2")
     assert alliance.search.rebuild(alliance.store, alliance.minter) == in_process[""][0]
     assert answers() == in_process
@@ -151,32 +160,29 @@ def test_a_killed_build_leaves_no_checkpoint_behind(alliance, monkeypatch):
     orphan = Path(alliance.store.location).parent / f".scratch-index-{gone.pid}-dead"  # its process has exited
     (orphan / "store-0").mkdir(parents=True)
     works = list(per_work(alliance))[:20]
-    monkeypatch.setattr(parallel, "_may_fork", lambda: True)
-    assert (
-        len(list(parallel.build(alliance.store, alliance.minter, works, lambda d: d.iri, workers=2, min_works=1))) == 20
-    )
+    assert len(list(parallel.build(alliance.store, alliance.minter, works, iri, workers=2, min_works=1))) == 20
     assert not orphan.exists()
 
 
-def test_a_process_running_threads_builds_in_process(alliance):
-    """A web server answering requests on threads never forks (a child could inherit a held lock)."""
+def worker_parent(d):
+    return os.getppid()
+
+
+def test_a_process_running_threads_builds_on_workers_from_the_fork_server(alliance):
+    """Workers are never forked from this process (it has the store open, and RocksDB's threads with it):
+    a fork server starts them, so a web server answering requests on threads may use them too."""
     import threading
 
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        built = list(
-            parallel.build(
-                alliance.store,
-                alliance.minter,
-                list(per_work(alliance))[:30],
-                lambda d: os.getpid(),
-                workers=2,
-                min_works=1,
-            )
-        )
+        works = list(per_work(alliance))[:30]
+        parents = set(parallel.build(alliance.store, alliance.minter, works, worker_parent, workers=2, min_works=1))
+        built = list(parallel.build(alliance.store, alliance.minter, works, with_pid, workers=2, min_works=1))
     finally:
         stop.set()
         thread.join()
-    assert set(built) == {os.getpid()}
+    assert os.getpid() not in parents and len(parents) == 1, parents
+    assert {p for p, _ in built} and os.getpid() not in {p for p, _ in built}
+    assert {d.iri for _, d in built} == set(works)

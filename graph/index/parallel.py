@@ -17,10 +17,16 @@ builds their documents with :func:`graph.index.documents.build` and turns them i
 tantivy documents, which come back pickled; the parent only adds them to the index
 writer. Results stream back chunk by chunk, so memory stays that of a few chunks.
 
-Any other store (a SPARQL server), one core, a handful of works, or a process already running
-threads (a web server answering requests: a forked child could inherit a lock another thread
-held): the documents are built in this process, as before (``ALLIANCE_INDEX_WORKERS=1``
-asks for that always).
+Workers are started by a fork server (:func:`_context`), never forked from this process: this
+process has the store open, and a child forked with RocksDB's thread pool running inherits its
+locks in whatever state another thread left them (a worker was seen to hang for good in
+``ThreadPoolImpl::Submit`` on opening its checkpoint). The fork server is a fresh interpreter
+that has only imported this module, so ``to_document`` and the minter go to the workers pickled
+(``to_document`` must be a module-level function) and a process running threads (a web server)
+may use workers too.
+
+Any other store (a SPARQL server), one core or a handful of works: the documents are built in
+this process (``ALLIANCE_INDEX_WORKERS=1`` asks for that always).
 """
 
 from __future__ import annotations
@@ -31,7 +37,6 @@ import multiprocessing as mp
 import os
 import shutil
 import signal
-import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
@@ -93,7 +98,6 @@ def build(
         workers < 2
         or len(iris) < (MIN_WORKS if min_works is None else min_works)
         or not isinstance(store, EmbeddedStore)
-        or not _may_fork()
     ):
         for doc in documents.build(store, minter, iris):
             yield to_document(doc)
@@ -101,7 +105,7 @@ def build(
     clear_orphans(Path(store.location).parent)  # checkpoints of builds killed before their ``finally``
     scratch = scratch_dir(Path(store.location).parent, "index")
     try:
-        ctx = mp.get_context("fork")  # the workers inherit to_document and the minter, nothing pickled
+        ctx = _context()
         snapshots = [str(scratch / f"store-{n}") for n in range(workers)]
         for path in snapshots:  # one each: a store opened for writing reads faster than a read-only one
             store.checkpoint(path)
@@ -109,7 +113,7 @@ def build(
         chunks = [iris[i : i + documents.CHUNK] for i in range(0, len(iris), documents.CHUNK)]
         # A worker that dies (killed, out of memory) fails the build with BrokenProcessPool, where
         # multiprocessing.Pool would start another in its place and wait for the lost chunk forever.
-        with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:
+        with ProcessPoolExecutor(workers, ctx, _start, (snapshots, taken, minter, to_document)) as pool:
             pending: deque = deque()  # at most two chunks a worker ahead: memory stays that of a few chunks
             for chunk in chunks:
                 pending.append(pool.submit(_describe, chunk))
@@ -144,7 +148,7 @@ def build_all(
             yield to_document(doc)
         return
     workers = workers_default() if workers is None else workers
-    if workers < 2 or not _may_fork():
+    if workers < 2:
         for doc in scan.build_all(store, minter, only):
             yield to_document(doc)
         return
@@ -154,12 +158,12 @@ def build_all(
     clear_orphans(Path(store.location).parent)
     scratch = scratch_dir(Path(store.location).parent, "index")
     try:
-        ctx = mp.get_context("fork")
+        ctx = _context()
         snapshots = [str(scratch / f"store-{n}") for n in range(workers)]
         for path in snapshots:
             store.checkpoint(path)
         taken = ctx.Value("i", 0)
-        with ProcessPoolExecutor(workers, ctx, _start, (os.getpid(), snapshots, taken, minter, to_document)) as pool:
+        with ProcessPoolExecutor(workers, ctx, _start, (snapshots, taken, minter, to_document)) as pool:
             pending = {pool.submit(_scan, name): name for name in scan.QUERIES}
             for future in as_completed(pending):
                 collector.add(pending[future], future.result())
@@ -169,9 +173,11 @@ def build_all(
         yield to_document(doc)
 
 
-def _die_with(parent: int) -> None:
-    """Be killed when the parent dies (Linux ``PR_SET_PDEATHSIG``): a parent killed with ``kill -9``
-    cannot tell its workers, and they would wait on the task pipe forever (they hold its other end)."""
+def _die_with_parent() -> None:
+    """Be killed when the parent (the fork server, which exits when the command does) dies (Linux
+    ``PR_SET_PDEATHSIG``): a command killed with ``kill -9`` cannot tell its workers, and they would wait
+    on the task pipe forever (they hold its other end)."""
+    parent = os.getppid()
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
@@ -181,16 +187,20 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _may_fork() -> bool:
-    """Fork only a process with one Python thread (a command, a server before it serves): a child of a
-    threaded server could inherit a lock another thread held."""
-    return "fork" in mp.get_all_start_methods() and threading.active_count() == 1
+def _context():
+    """Worker processes forked by a fork server that has imported this module (a fresh interpreter, no
+    store open), where the platform has one; else started afresh (spawn)."""
+    if "forkserver" not in mp.get_all_start_methods():
+        return mp.get_context("spawn")
+    ctx = mp.get_context("forkserver")
+    ctx.set_forkserver_preload([__name__])
+    return ctx
 
 
-def _start(parent: int, snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
+def _start(snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
     for sig in _INHERITED_SIGNALS:  # a server's handlers (e.g. a pre-fork server's SIGTERM) are not ours
         signal.signal(sig, signal.SIG_DFL)
-    _die_with(parent)
+    _die_with_parent()
     with taken.get_lock():
         mine = snapshots[taken.value]
         taken.value += 1

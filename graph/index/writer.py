@@ -145,7 +145,7 @@ class SearchIndex:
             index = tantivy.Index(self.schema, path=str(fresh), reuse=False)
             writer = index.writer(WRITER_HEAP, 1)
             count = 0
-            for doc in parallel.build_all(store, minter, self._document):
+            for doc in parallel.build_all(store, minter, work_document):
                 faults.point("index.document")
                 writer.add_document(doc)
                 count += 1
@@ -168,7 +168,7 @@ class SearchIndex:
         try:
             for w in works:
                 writer.delete_documents_by_term("id", w)
-            for doc in parallel.describe(store, minter, works, self._document):
+            for doc in parallel.describe(store, minter, works, work_document):
                 faults.point("index.document")
                 writer.add_document(doc)
                 if progress:
@@ -199,57 +199,58 @@ class SearchIndex:
         if path.exists():
             shutil.rmtree(path)
 
-    # documents -----------------------------------------------------------------------------
-    def _document(self, d: WorkDocument) -> tantivy.Document:
-        doc = tantivy.Document()
-        doc.add_text("id", d.iri)
-        for name, values in (
-            ("title", d.titles),
-            ("names", d.names),
-            ("subjects", d.subjects),
-            ("series", d.series),
-            ("notes", d.notes),
-        ):
-            _add_tokens(doc, name, value_tokens(_distinct(values)))
-        han_titles = [v for v in _distinct(d.titles)]
-        romanised = [lit.value for lit in d.titles + d.names if "latn" in (lit.language or "").lower()]
-        _add_tokens(doc, S.PINYIN_FIELD, pinyin_tokens(han_titles + _distinct(d.names), _unique(romanised)))
-        for key in _unique(k for kind, value in d.identifiers for k in identifier_keys(kind, value)):
-            doc.add_text(S.IDS_FIELD, key)
-        libraries = sorted(d.libraries)
-        for code in libraries:
-            doc.add_text("library", code)
-        doc.add_text("library_set", " ".join(libraries))
-        for key, forms in place_keys(d.places).items():
-            doc.add_text("place", key)
-            for form in forms:
-                doc.add_text(S.PLACE_LABEL_FIELD, f"{key}\t{form}")
-        for name, terms in (
-            ("format", d.formats),
-            ("language", d.languages),
-            ("subject", d.subject_iris),
-            ("class", d.classes),
-            ("collection", d.collections),
-            ("graph", d.graphs),
-        ):
-            for v in sorted(terms) if isinstance(terms, set) else terms:
-                doc.add_text(name, v)
-        for key in _unique(f"{heading_key(label)}\t{iri}" for iri, label in d.subject_labels):
-            doc.add_text(S.SUBJECT_KEY_FIELD, key)
-        for y in sorted(d.years):
-            doc.add_integer(S.YEAR_FIELD, y)
-        first = d.first_year()
-        doc.add_integer(S.FIRST_YEAR_FIELD, first or 0)
-        doc.add_integer(S.LAST_YEAR_FIELD, first or 9999)
-        doc.add_integer(S.WEIGHT_FIELD, len(libraries))
-        doc.add_integer(S.EDITIONS_FIELD, d.editions)
-        doc.add_integer(S.COPIES_FIELD, d.copies)
-        doc.add_text(S.SORT_TITLE_FIELD, d.sort_title())
-        doc.add_bytes("display", json.dumps(d.display(), ensure_ascii=False).encode("utf-8"))
-        return doc
-
     def close(self) -> None:
         self.index = None  # type: ignore[assignment]  # closed: any later use fails, as it should
+
+
+def work_document(d: WorkDocument) -> tantivy.Document:
+    """The tantivy document of a work (a module function: index workers started by a fork server import it)."""
+    doc = tantivy.Document()
+    doc.add_text("id", d.iri)
+    for name, values in (
+        ("title", d.titles),
+        ("names", d.names),
+        ("subjects", d.subjects),
+        ("series", d.series),
+        ("notes", d.notes),
+    ):
+        _add_tokens(doc, name, value_tokens(_distinct(values)))
+    han_titles = [v for v in _distinct(d.titles)]
+    romanised = [lit.value for lit in d.titles + d.names if "latn" in (lit.language or "").lower()]
+    _add_tokens(doc, S.PINYIN_FIELD, pinyin_tokens(han_titles + _distinct(d.names), _unique(romanised)))
+    for key in _unique(k for kind, value in d.identifiers for k in identifier_keys(kind, value)):
+        doc.add_text(S.IDS_FIELD, key)
+    libraries = sorted(d.libraries)
+    for code in libraries:
+        doc.add_text("library", code)
+    doc.add_text("library_set", " ".join(libraries))
+    for key, forms in place_keys(d.places).items():
+        doc.add_text("place", key)
+        for form in forms:
+            doc.add_text(S.PLACE_LABEL_FIELD, f"{key}\t{form}")
+    for name, terms in (
+        ("format", d.formats),
+        ("language", d.languages),
+        ("subject", d.subject_iris),
+        ("class", d.classes),
+        ("collection", d.collections),
+        ("graph", d.graphs),
+    ):
+        for v in sorted(terms) if isinstance(terms, set) else terms:
+            doc.add_text(name, v)
+    for key in _unique(f"{heading_key(label)}\t{iri}" for iri, label in d.subject_labels):
+        doc.add_text(S.SUBJECT_KEY_FIELD, key)
+    for y in sorted(d.years):
+        doc.add_integer(S.YEAR_FIELD, y)
+    first = d.first_year()
+    doc.add_integer(S.FIRST_YEAR_FIELD, first or 0)
+    doc.add_integer(S.LAST_YEAR_FIELD, first or 9999)
+    doc.add_integer(S.WEIGHT_FIELD, len(libraries))
+    doc.add_integer(S.EDITIONS_FIELD, d.editions)
+    doc.add_integer(S.COPIES_FIELD, d.copies)
+    doc.add_text(S.SORT_TITLE_FIELD, d.sort_title())
+    doc.add_bytes("display", json.dumps(d.display(), ensure_ascii=False).encode("utf-8"))
+    return doc
 
 
 def _batch_graphs(store: Store) -> set[str]:
