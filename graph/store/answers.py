@@ -12,7 +12,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyoxigraph import QueryBoolean, QueryTriples, serialize
+
+from graph.formats import BY_NAME, RESULTS_BY_NAME
 from graph.store.errors import StoreError
+from vocab.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from graph.formats import RdfSerialisation, ResultsSerialisation
@@ -111,11 +115,6 @@ def serialise(
 ) -> Answer:
     """Serialise pyoxigraph query results: SELECT/ASK as ``results_format``, graphs as ``graph_format``
     (stopped past ``max_bytes``, and past ``deadline``: see :class:`BoundedWriter`)."""
-    from pyoxigraph import QueryBoolean, QueryTriples, serialize
-
-    from graph.formats import BY_NAME, RESULTS_BY_NAME
-    from vocab.namespaces import PREFIXES
-
     out = BoundedWriter(max_bytes, deadline, timeout_s)
     if isinstance(results, QueryTriples):
         rep: RdfSerialisation | ResultsSerialisation = BY_NAME[graph_format]
