@@ -35,7 +35,10 @@ with the same data.
    connections, same generator.
 6. ``oxigraph``: Oxigraph server (Rust; ``oxigraph serve-read-only --union-default-graph``) over a
    checkpoint of the same store, the same URLs against its ``/query``.
-The machine's load average (``uptime``) is printed beside every stage.
+The machine's load average (``uptime``) is printed beside every stage, and beside the ``--clients``
+cell of ``alliance serve`` and Oxigraph server the CPU their processes spent per query (user + system,
+from /proc): on two cores shared with other jobs the rates swing by half from run to run, the CPU a
+query costs much less.
 """
 
 from __future__ import annotations
@@ -400,7 +403,7 @@ def http_stage(
             f"(p99 {floor['p99'] * 1000:.2f}), {floor['rate']:,.0f}/s  ({load_average()})"
         )
         label = "alliance serve (pre-fork)" if code == ROOT else f"alliance serve of {code.name}"
-        one_and_many("single process (before)" if single else label, gen, port, paths, args)
+        one_and_many("single process (before)" if single else label, gen, port, paths, args, server.pid)
     finally:
         stop(server)
 
@@ -492,7 +495,7 @@ def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, t
         )
         paths = ["/query?" + urllib.parse.urlencode({"query": q}) for q in mix]
         gen.run("127.0.0.1", port, paths, 2, 3)
-        one_and_many("oxigraph server /query", gen, port, paths, args)
+        one_and_many("oxigraph server /query", gen, port, paths, args, server.pid)
     finally:
         server.terminate()
         server.wait(30)
@@ -512,19 +515,44 @@ def copy_data(source: Path, target: Path) -> None:
         shutil.copytree(source / "index", target / "index")
 
 
-def one_and_many(label: str, gen, port: int, paths: list[str], args) -> None:
-    """Print the mix's latency over one connection, then its rate over ``args.clients`` connections."""
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by process ``pid`` and every process under it (Linux /proc;
+    0 elsewhere): a server's cost per query that the other jobs on a shared machine move less than its rate."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # exited meanwhile
+        parents[int(entry.name)] = int(fields[1])
+        times[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [p for p, pp in parents.items() if pp == parent and p not in tree]
+        tree.update(children)
+        frontier.extend(children)
+    return sum(times.get(p, 0.0) for p in tree)
+
+
+def one_and_many(label: str, gen, port: int, paths: list[str], args, server: int | None = None) -> None:
+    """Print the mix's latency over one connection, then its rate over ``args.clients`` connections (and,
+    given the ``server`` process id, the CPU its processes spent per query there)."""
     one = gen.run("127.0.0.1", port, paths, 1, args.seconds)
     print(
         f"{label + ', 1 connection':48s} median {one['median'] * 1000:.2f} ms "
         f"(p99 {one['p99'] * 1000:.2f}), {one['rate']:,.0f} queries/s, {one['errors']} errors  "
         f"({load_average()})"
     )
+    before = cpu_seconds(server) if server else 0.0
     many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
+    cpu = f", server CPU {(cpu_seconds(server) - before) / many['requests'] * 1000:.3f} ms/query" if server else ""
     print(
         f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
         f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
-        f"(p99 {many['p99'] * 1000:.2f})  ({load_average()})",
+        f"(p99 {many['p99'] * 1000:.2f}){cpu}  ({load_average()})",
         flush=True,
     )
 

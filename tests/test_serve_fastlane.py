@@ -3,9 +3,13 @@ answer, with the same headers, as the endpoint's; anything it has not seen negot
 
 from __future__ import annotations
 
-import pytest
+from urllib.parse import parse_qsl, urlencode
 
-from web import create_app, protocol, sparql
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from web import create_app, fastlane, protocol, sparql
 
 LOOKUP = "SELECT ?s WHERE { ?s a <http://id.loc.gov/ontologies/bibframe/Instance> } ORDER BY ?s LIMIT 3"
 RUNS_AWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -65,3 +69,17 @@ def test_errors_and_refusals_match_the_endpoint(client):
     html = client.get("/sparql", query_string={"query": LOOKUP}, headers={"Accept": "text/html"})
     assert html.status_code == 200 and html.mimetype == "text/html"  # browsers get the endpoint's page
     assert CALLS == ["endpoint"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_a_query_alone_is_decoded_as_parse_qsl_decodes_it(text):
+    encoded = urlencode({"query": text})
+    assert fastlane._query_only(encoded) == parse_qsl(encoded, keep_blank_values=True) == [("query", text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="query=%&+\\;aZ09\x7f\u00e9\u5317C3"))
+def test_any_query_string_is_read_as_parse_qsl_reads_it(tail):
+    for query_string in (tail, "query=" + tail):  # malformed escapes, other parameters, non-ASCII
+        assert fastlane._query_only(query_string) == parse_qsl(query_string, keep_blank_values=True)

@@ -32,7 +32,7 @@ class FastLane:
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "GET" or environ.get("PATH_INFO") != "/sparql":
             return self.wsgi_app(environ, start_response)
-        params = parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        params = _query_only(environ.get("QUERY_STRING", ""))
         negotiated = sparql._NEGOTIATED.get((NO_FORMAT_PARAMS, environ.get("HTTP_ACCEPT")))
         base_iri = sparql._BASE_URLS.get(
             (
@@ -80,6 +80,22 @@ class FastLane:
             return self.wsgi_app(environ, start_response)  # the app answers 406, naming what there is
         start_response("200 OK", _headers(sparql.content_type(answer), len(answer.body)))
         return [answer.body]
+
+
+def _query_only(query_string: str) -> list[tuple[str, str]]:
+    """The query string's parameters, as ``parse_qsl`` gives them (blank values kept). The usual one is
+    ``query=…`` alone, percent-encoded ASCII: it is decoded by the codecs in C (``%XX`` as ``\\xXX``
+    through ``unicode_escape``, then the bytes as UTF-8), ~6x faster than ``parse_qsl`` (12 µs a lookup
+    of the benchmark's mix, ~3% of its time over HTTP). Anything else (a backslash, which that codec
+    would read, another parameter, a malformed escape, bytes that are not UTF-8) goes to ``parse_qsl``."""
+    usual = query_string.startswith("query=") and query_string.isascii()
+    if usual and "&" not in query_string and "\\" not in query_string:
+        try:
+            text = query_string[6:].replace("+", " ").replace("%", "\\x").encode("ascii").decode("unicode_escape")
+            return [("query", text.encode("latin-1").decode("utf-8"))]
+        except UnicodeError:
+            pass
+    return parse_qsl(query_string, keep_blank_values=True)
 
 
 _REASONS = {

@@ -8,10 +8,15 @@ evaluates in worker processes that can be killed at the deadline
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from pyoxigraph import QueryBoolean, QueryTriples, serialize
+
+from graph.formats import BY_NAME, RESULTS_BY_NAME
 from graph.store.errors import StoreError
+from vocab.namespaces import PREFIXES
 
 if TYPE_CHECKING:
     from graph.formats import RdfSerialisation, ResultsSerialisation
@@ -63,14 +68,23 @@ class Overloaded(QueryFailed):
 
 
 class BoundedWriter:
-    """A file-like sink for pyoxigraph's serialisers that refuses to grow past ``limit`` bytes."""
+    """A file-like sink for pyoxigraph's serialisers that refuses to grow past ``limit`` bytes, and past
+    ``deadline`` (a :func:`time.monotonic` time; ``timeout_s`` names it in the error) when one is given.
 
-    def __init__(self, limit: int):
+    pyoxigraph evaluates while it serialises and writes here 8 KiB at a time, so raising here stops the
+    query itself, within one chunk's work for a query that yields a row at every step
+    (:mod:`graph.store.bounded`)."""
+
+    def __init__(self, limit: int, deadline: float | None = None, timeout_s: float = 0.0):
         self.limit = limit
+        self.deadline = deadline
+        self.timeout_s = timeout_s
         self.size = 0
         self._parts: list[bytes] = []
 
     def write(self, data) -> int:
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise QueryTimeout(stopped_message(self.timeout_s))
         self.size += len(data)
         if self.size > self.limit:
             raise QueryTooLarge(
@@ -87,14 +101,21 @@ class BoundedWriter:
         return b"".join(self._parts)
 
 
-def serialise(results, results_format: str, graph_format: str, max_bytes: int) -> Answer:
-    """Serialise pyoxigraph query results: SELECT/ASK as ``results_format``, graphs as ``graph_format``."""
-    from pyoxigraph import QueryBoolean, QueryTriples, serialize
+def stopped_message(timeout_s: float) -> str:
+    return f"the query ran past the time limit of {timeout_s:g} s and was stopped"
 
-    from graph.formats import BY_NAME, RESULTS_BY_NAME
-    from vocab.namespaces import PREFIXES
 
-    out = BoundedWriter(max_bytes)
+def serialise(
+    results,
+    results_format: str,
+    graph_format: str,
+    max_bytes: int,
+    deadline: float | None = None,
+    timeout_s: float = 0.0,
+) -> Answer:
+    """Serialise pyoxigraph query results: SELECT/ASK as ``results_format``, graphs as ``graph_format``
+    (stopped past ``max_bytes``, and past ``deadline``: see :class:`BoundedWriter`)."""
+    out = BoundedWriter(max_bytes, deadline, timeout_s)
     if isinstance(results, QueryTriples):
         rep: RdfSerialisation | ResultsSerialisation = BY_NAME[graph_format]
         serialize(results, out, rep.format, prefixes=dict(PREFIXES))  # type: ignore[arg-type]  # any writer will do

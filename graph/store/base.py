@@ -117,6 +117,7 @@ class Store(abc.ABC):
         graph_format: str = "turtle",
         limits=None,
         base_iri: str | None = None,
+        deadline: float | None = None,
     ):
         """A client's query, answered serialised (:class:`graph.store.answers.Answer`).
 
@@ -126,12 +127,14 @@ class Store(abc.ABC):
         :class:`~graph.store.answers.QueryTimeout` raised, past its size
         :class:`~graph.store.answers.QueryTooLarge`; a syntax error raises
         :class:`~graph.store.answers.QuerySyntaxError`. This default evaluates in-process
-        and cannot stop a query: stores override it.
+        and cannot stop a query (stores override it), except one that yields a row at every step
+        (:mod:`graph.store.bounded`): given a ``deadline`` (:func:`time.monotonic`), its serialisation
+        stops it there.
         """
         limits = limits or Limits()
         try:
             results = self.query(query, default_graph=default_graph, named_graphs=named_graphs, base_iri=base_iri)
-            return serialise(results, results_format, graph_format, limits.max_result_bytes)
+            return serialise(results, results_format, graph_format, limits.max_result_bytes, deadline, limits.timeout_s)
         except SyntaxError as err:
             raise QuerySyntaxError(f"query syntax error: {err}") from err
         except (OSError, RuntimeError, ValueError) as err:

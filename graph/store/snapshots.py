@@ -16,7 +16,9 @@ reading one finishes well within that).
 Client queries (:meth:`SnapshotStore.answer`) run in the reading process itself, under the time
 limit: on a thread of its own while the request waits for it with the deadline (a hand-over of a
 lock, no ``concurrent.futures``: see :class:`_Evaluators`), then answers the timeout and calls
-``on_runaway``. A query still running at the deadline cannot be stopped inside the process: the web
+``on_runaway``. A lookup that yields a row at every step (:mod:`graph.store.bounded`: one triple
+pattern, ``<edition> ?p ?o``) runs on the request's own thread instead: its serialisation stops it
+at the deadline. A query still running at the deadline cannot be stopped inside the process: the web
 server retires that worker process (it finishes its other requests and exits, which ends the query)
 and starts a fresh one.
 """
@@ -32,8 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from graph.identity.uris import Minter
-from graph.store.answers import Limits, QueryTimeout
+from graph.store.answers import Limits, QueryTimeout, stopped_message
 from graph.store.base import Store, StoreError
+from graph.store.bounded import is_lookup
 
 if TYPE_CHECKING:
     from graph.store.embedded import EmbeddedStore
@@ -173,6 +176,17 @@ class SnapshotStore(Store):
         base_iri=None,
     ):
         limits = limits or Limits()
+        if default_graph is None and named_graphs is None and is_lookup(query):
+            # stopped at its deadline by its own serialisation: answered on this thread, no hand-over
+            return Store.answer(
+                self._current(),
+                query,
+                results_format=results_format,
+                graph_format=graph_format,
+                limits=limits,
+                base_iri=base_iri,
+                deadline=time.monotonic() + limits.timeout_s,
+            )
         try:
             return self._evaluators.run(
                 limits.timeout_s,
@@ -189,7 +203,7 @@ class SnapshotStore(Store):
         except TimeoutError:
             if self.on_runaway is not None:
                 self.on_runaway()
-            raise QueryTimeout(f"the query ran past the time limit of {limits.timeout_s:g} s and was stopped") from None
+            raise QueryTimeout(stopped_message(limits.timeout_s)) from None
 
     def active_graphs(self):
         return self._current().active_graphs()
