@@ -77,6 +77,15 @@ def test_whole_store_scans_give_the_per_work_documents(catalogue):
     assert_same(per_work(catalogue), {d.iri: d for d in scan.build_all(catalogue.store, catalogue.minter)})
 
 
+def test_whole_store_queries_on_threads_give_the_per_work_documents(alliance):
+    """What a sync after a load runs: the queries on threads of this process, rows filed as each answers."""
+    expected = per_work(alliance)
+    assert_same(expected, {d.iri: d for d in scan.build_all(alliance.store, alliance.minter, threads=3)})
+    built = list(parallel.build_all(alliance.store, alliance.minter, with_pid, workers=2, processes=False))
+    assert {p for p, _ in built} == {os.getpid()}, "built in this process"
+    assert_same(expected, {d.iri: d for _, d in built})
+
+
 def test_whole_store_queries_on_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
     """What `alliance index rebuild` runs: each query in a worker over its own checkpoint, the rows filed here."""
     expected = per_work(catalogue)

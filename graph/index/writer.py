@@ -118,7 +118,7 @@ class SearchIndex:
         with self._lock:
             seen = self.graphs()
             if seen is None:
-                return self.rebuild(store, minter, progress=progress)
+                return self.rebuild(store, minter, progress=progress, processes=False)  # e.g. a first load
             active = _batch_graphs(store)
             touched = {getattr(g, "value", g) for g in touched}
             new, gone = active - seen, seen - active
@@ -135,8 +135,17 @@ class SearchIndex:
             self._write_state(active)
             return len(affected)
 
-    def rebuild(self, store: Store, minter: Minter, *, progress: Callable[[int], None] | None = None) -> int:
-        """Derive the whole index again into a fresh directory, then swap it in."""
+    def rebuild(
+        self,
+        store: Store,
+        minter: Minter,
+        *,
+        progress: Callable[[int], None] | None = None,
+        processes: bool = True,
+    ) -> int:
+        """Derive the whole index again into a fresh directory, then swap it in (the store's queries in
+        worker processes, or with ``processes=False`` on threads of this process: see
+        :func:`graph.index.parallel.build_all`)."""
         with self._lock:
             active = _batch_graphs(store)
             fresh = self.path.with_name(self.path.name + ".new")
@@ -145,7 +154,7 @@ class SearchIndex:
             index = tantivy.Index(self.schema, path=str(fresh), reuse=False)
             writer = index.writer(WRITER_HEAP, 1)
             count = 0
-            for doc in parallel.build_all(store, minter, work_document):
+            for doc in parallel.build_all(store, minter, work_document, processes=processes):
                 faults.point("index.document")
                 writer.add_document(doc)
                 count += 1
