@@ -87,7 +87,7 @@ def _lookup_shape(skeleton: str) -> bool:
         return False
     if not _term(o, ("var", "iri", "pname", "lit", "num")):
         return False
-    variables = [t[1][1:] for t in (s, p, o) if t[0] == "var"]
+    variables = [t[1][1:] for t in (s, p, o) if t is not None and t[0] == "var"]
     if len(set(variables)) != len(variables):
         return False  # ?x ?p ?x: a filter on the index range, rows skipped
     i += 4

@@ -264,8 +264,10 @@ class RemoteStore(Store):
         graph_format="turtle",
         limits=None,
         base_iri=None,
+        deadline: float | None = None,
     ) -> Answer:
-        """The client's query passed through to the server in the client's format, bounded."""
+        """The client's query passed through to the server in the client's format, bounded (by ``limits``'
+        time, or ``deadline`` if that comes first)."""
         import requests
 
         from graph.formats import BY_NAME, RESULTS_BY_NAME
@@ -288,7 +290,7 @@ class RemoteStore(Store):
             with self._http.post(
                 self.endpoints.query, data=data, headers={"Accept": accept}, stream=True, timeout=limits.timeout_s
             ) as response:
-                deadline = time.monotonic() + limits.timeout_s
+                deadline = min(time.monotonic() + limits.timeout_s, deadline or float("inf"))
                 out = BoundedWriter(limits.max_result_bytes)
                 for chunk in response.iter_content(64 * 1024):
                     out.write(chunk)
