@@ -323,6 +323,8 @@ class _Reader:
             for p, o in pos:
                 if p == predicate:
                     yield s, p, o, graph
+        if predicate == DESCRIPTION_OF:  # only a shared resource links a member description: all kept
+            return
         for q in self.store.scan(predicate, graph):
             if not self.known.covers(q.subject):
                 yield q

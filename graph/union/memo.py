@@ -64,6 +64,7 @@ class DescriptionMemo:
         self.db = db
         self.prefixes = (base + "instance/", base + "work/")
         self._iris = re.compile("<((?:" + "|".join(re.escape(p) for p in self.prefixes) + ")[^>#]*)([>#])")
+        self._names = re.compile("<((?:" + "|".join(re.escape(p) for p in self.prefixes) + ")[^>#]*)[>#]")
         for statement in SCHEMA:  # plain statements: executescript would commit the caller's transaction
             db.execute(statement)
 
@@ -175,4 +176,4 @@ class DescriptionMemo:
 
     def _mentioned(self, text: str) -> set[str]:
         """The shared resources an entry's text names (an IRI's part before ``#``)."""
-        return {m[1] for m in self._iris.finditer(text)}
+        return set(self._names.findall(text))  # one group: strings, no match objects
