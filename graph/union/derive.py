@@ -21,7 +21,7 @@ from typing import Iterable
 from pyoxigraph import NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
-from graph.union.memo import ntriples
+from graph.union.memo import ntriples, parse_entries
 from vocab.namespaces import BF
 
 
@@ -32,7 +32,7 @@ class Derived:
 
     triples: list[tuple] = field(default_factory=list)
     duplicates: list[Quad] = field(default_factory=list)
-    deletions: list[Quad] = field(default_factory=list)
+    deletions: list = field(default_factory=list)  # a Quad, or one as ``GRAPH <g> { s p o }`` (a memo's text)
     resources: int = 0
 
 
@@ -73,8 +73,20 @@ def derive(
                 touched.add(moves.value(s.value, g))
     names = [NamedNode(n) for n in sorted(touched)]
     sources = [*live, batch]
-    # what a graph says of each resource, whole, where that is at hand (the memo; the batch as kept)
-    whole: dict = {g: memo.read_many(g.value, sorted(touched)) for g in live if g.value in memoed}
+    # what a graph says of each resource, whole, where that is at hand (the memo; the batch as kept); of a
+    # memo entry only its member descriptions are parsed: its union description stays N-Triples lines
+    whole: dict = {}
+    own_texts: dict[tuple, str] = {}  # (graph IRI, resource) -> a memo entry less its union description
+    union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union description, marked as one
+    for g in live:
+        if g.value in memoed:
+            texts = {}
+            for name, text in memo.read_texts(g.value, sorted(touched)).items():
+                own, unioned = _split_entry(name, text)
+                texts[name] = own_texts[(g.value, name)] = own
+                if unioned:
+                    union_lines[(name, g)] = unioned
+            whole[g] = parse_entries(texts)
     kept = _kept(known) if known is not None else {}
     if known is not None:
         whole[batch] = {name: kept.get(name, []) for name in touched}
@@ -142,6 +154,13 @@ def derive(
     for key, quads in _closure(store, [(n, g, (name, g)) for n, g, name in union_nodes], None).items():
         union[key] += quads
     out = Derived()
+    for (_, g), lines in union_lines.items():
+        graph = f"GRAPH {g} {{ "
+        out.deletions += [graph + line.rstrip()[:-1] + "}" for line in lines]
+        mapping = moves.mapping(g)
+        if mapping:  # the switch's rewrite moves it first
+            moved = memo.mover(mapping)("".join(lines)).splitlines(keepends=True)
+            out.deletions += [graph + after.rstrip()[:-1] + "}" for after, line in zip(moved, lines) if after != line]
     for (_, g), quads in union.items():
         for s, p, o, _ in quads:
             q = Quad(s, p, o, g)
@@ -158,8 +177,8 @@ def derive(
     if memo is not None:
         _remember(
             memo,
-            {(g.value, r): t for g, entries in whole.items() if g != batch for r, t in entries.items()},
-            list(union),
+            own_texts,
+            list(union_lines),
             batch,
             live,
             kept if known is not None else None,
@@ -168,6 +187,31 @@ def derive(
             out,
         )
     return out
+
+
+def _split_entry(name: str, text: str) -> tuple[str, list[str]]:
+    """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links, and
+    the lines of its union description (statements on ``name`` but the links, its union nodes') if it holds
+    one (marked by the union's admin metadata; else none)."""
+    head, node = f"<{name}>", f"<{name}#"
+    link, admin, marker = f"<{DESCRIPTION_OF.value}>", f"<{BF.adminMetadata.value}>", f"<{name}#admin>"
+    at = len(node)
+    own, unioned, marked = [], [], False
+    for line in text.splitlines(keepends=True):
+        if line.startswith(head):
+            rest = line[len(head) :].lstrip()
+            if rest.startswith(link):
+                own.append(line)
+            else:
+                unioned.append(line)
+                marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
+        elif line.startswith(node) and line[at : at + 1].islower():
+            unioned.append(line)
+        else:
+            own.append(line)
+    if not marked:  # only what a graph holds as a union description is replaced: the rest stays its own
+        return text, []
+    return "".join(own), unioned
 
 
 def _kept(known) -> dict[str, list[tuple]]:
@@ -183,29 +227,14 @@ def _kept(known) -> dict[str, list[tuple]]:
 
 
 def _remember(
-    memo, read: dict, replaced_unions, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
+    memo, own_texts: dict, replaced_unions, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
 ) -> None:
     """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
     descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
     store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
     live out, and the cluster renames applied in every graph they apply to."""
     for name, g in replaced_unions:  # all a graph says of a resource but its member descriptions is its union
-        triples = read.get((g.value, name))
-        if triples is not None:
-            fragment = len(name) + 1
-            memo.put(
-                g.value,
-                name,
-                [
-                    t
-                    for t in triples
-                    if (
-                        t[1] == DESCRIPTION_OF
-                        if t[0].value == name
-                        else not t[0].value[fragment : fragment + 1].islower()
-                    )
-                ],
-            )
+        memo.put_text(g.value, name, own_texts[(g.value, name)])
     keep = {g.value for g in live}
     memo.forget(memo.graphs() - keep)
     graphs = list(live)
