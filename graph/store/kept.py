@@ -37,20 +37,25 @@ class BatchStatements:
             got[(p, o)] = None  # a set, as the store is: a statement made twice counts once
 
     def add_chunk(self, chunk: bytes) -> None:
-        """Whole lines of N-Triples (as :class:`graph.store.base.SerializedTriples` hands them over)."""
+        """Whole lines of N-Triples (as :class:`graph.store.base.SerializedTriples` hands them over), one
+        statement a line: only the lines whose subject is a shared resource are parsed (items, agents and
+        the rest, about half of a batch, are never turned into terms here)."""
+        starts = self._starts
+        picked = [line for line in chunk.split(b"\n") if line.startswith(starts)]
+        if not picked:
+            return
         add = self._add
-        for t in parse(chunk, format=RdfFormat.N_TRIPLES):
+        for t in parse(b"\n".join(picked), format=RdfFormat.N_TRIPLES):
             add(t.subject, t.predicate, t.object)
-        lines, starts = self.lines, self._starts
+        lines = self.lines
         if lines is None:
             return
-        for line in chunk.split(b"\n"):
-            if line.startswith(starts):
-                end = line.index(b">")
-                hash_at = line.find(b"#", 0, end)
-                base = line[1 : end if hash_at == -1 else hash_at].decode()
-                got = lines.get(base)
-                if got is None:
-                    got = lines[base] = bytearray()
-                got += line
-                got += b"\n"
+        for line in picked:
+            end = line.index(b">")
+            hash_at = line.find(b"#", 0, end)
+            base = line[1 : end if hash_at == -1 else hash_at].decode()
+            got = lines.get(base)
+            if got is None:
+                got = lines[base] = bytearray()
+            got += line
+            got += b"\n"
