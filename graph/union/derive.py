@@ -4,10 +4,13 @@ Every load of member records goes through :func:`derive` between writing its (st
 inactive) batch graph and the switch. For each shared Instance and Work the load touches
 (its records describe it, or a batch it replaces did, or a cluster merge renamed it) the
 union description is made again from every member description that will be active after
-the switch (:func:`graph.union.description.merge`) and written into the new batch's graph;
-the union description it had, wherever it was, is deleted in the switch's own transaction.
-So each shared resource has exactly one union description, in the graph of the batch that
-last touched it, and readers see the old one or the new one, never both or neither.
+the switch (:func:`graph.union.description.merge`) and written into the new batch's graph,
+but for the statements of its nodes that a live graph describing the resource already holds
+unchanged: those stay where they are (:func:`_place`). What the union description had and no
+longer has, wherever it was, is deleted in the switch's own transaction. So each shared
+resource has exactly one union description, each statement of it in one graph (the ones on
+the resource itself in the graph of the batch that last touched it), and readers see the old
+one or the new one, never both or neither.
 
 The store hands in its own readers (:meth:`graph.store.base.Store.scan` and ``about``), and
 writes and deletes what comes back (``Store.write_batch(derive=…)``).
@@ -15,6 +18,7 @@ writes and deletes what comes back (``Store.write_batch(derive=…)``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -77,15 +81,18 @@ def derive(
     # memo entry only its member descriptions are parsed: its union description stays N-Triples lines
     whole: dict = {}
     own_texts: dict[tuple, str] = {}  # (graph IRI, resource) -> a memo entry less its union description
-    union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union description, marked as one
+    union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union statements
+    describing: set[tuple] = set()  # (resource, graph): live graphs with a member description of it
     for g in live:
         if g.value in memoed:
             texts = {}
             for name, text in memo.read_texts(g.value, sorted(touched)).items():
-                own, unioned = _split_entry(name, text)
+                own, unioned, describes = _split_entry(name, text)
                 texts[name] = own_texts[(g.value, name)] = own
                 if unioned:
                     union_lines[(name, g)] = unioned
+                if describes:
+                    describing.add((name, g))
             whole[g] = parse_entries(texts)
     kept = _kept(known) if known is not None else {}
     if known is not None:
@@ -124,6 +131,8 @@ def derive(
         name = s.value
         if p == DESCRIPTION_OF:
             member_nodes.append((o, g, moves.value(name, g)))
+            if g != batch:
+                describing.add((name, g))
         elif g != batch:
             union.setdefault((name, g), []).append((s, p, o, g))
             if isinstance(o, NamedNode) and is_union_node(o.value, name):
@@ -153,32 +162,27 @@ def derive(
     # the union descriptions read from the store: their nodes, to any depth
     for key, quads in _closure(store, [(n, g, (name, g)) for n, g, name in union_nodes], None).items():
         union[key] += quads
+    # every union statement a live graph holds of a touched resource, as N-Triples lines
+    held: dict[tuple, tuple] = {}  # (resource, graph) -> (its lines, as the switch's rewrite leaves them)
+    for key, lines in union_lines.items():
+        mapping = moves.mapping(key[1])
+        held[key] = (lines, memo.mover(mapping)("".join(lines)).splitlines(keepends=True) if mapping else lines)
+    for key, quads in union.items():
+        held[key] = _lines([(s, p, o) for s, p, o, _ in quads], key[1], moves)
+    # the nodes of a union description may have statements kept in other graphs that describe it (_place)
+    pairs = sorted((k for k in describing if k[1] not in whole and k not in union), key=lambda k: (k[0], k[1].value))
+    held.update(_node_parts(store, pairs, held, moves))
     out = Derived()
-    for (_, g), lines in union_lines.items():
-        graph = f"GRAPH {g} {{ "
-        out.deletions += [graph + line.rstrip()[:-1] + "}" for line in lines]
-        mapping = moves.mapping(g)
-        if mapping:  # the switch's rewrite moves it first
-            moved = memo.mover(mapping)("".join(lines)).splitlines(keepends=True)
-            out.deletions += [graph + after.rstrip()[:-1] + "}" for after, line in zip(moved, lines) if after != line]
-    for (_, g), quads in union.items():
-        for s, p, o, _ in quads:
-            q = Quad(s, p, o, g)
-            out.deletions.append(q)
-            after = Quad(moves.term(s, g), p, moves.term(o, g), g)
-            if after != q:  # the switch's rewrite moves it first
-                out.deletions.append(after)
-    for value in sorted(touched):
-        triples = merge(NamedNode(value), descriptions.get(value, []))
-        if triples:
-            out.resources += 1
-            out.triples += triples
+    keep = _place(held, describing, moves, touched, descriptions, out)
     _state_once(store, batch, live, replaced, touched, out)
     if memo is not None:
         _remember(
             memo,
-            own_texts,
-            list(union_lines),
+            {
+                key: own_texts[(key[1].value, key[0])] + "".join(lines)
+                for key, lines in keep.items()
+                if key in union_lines
+            },
             batch,
             live,
             kept if known is not None else None,
@@ -189,29 +193,118 @@ def derive(
     return out
 
 
-def _split_entry(name: str, text: str) -> tuple[str, list[str]]:
-    """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links, and
-    the lines of its union description (statements on ``name`` but the links, its union nodes') if it holds
-    one (marked by the union's admin metadata; else none)."""
+def _split_entry(name: str, text: str) -> tuple[str, list[str], bool]:
+    """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links; the
+    lines of its union statements (of a union description it holds, marked by the union's admin metadata:
+    statements on ``name`` but the links, and its union nodes'; else, beside a member description, union
+    nodes' statements kept there by :func:`_place`); whether it holds a member description of ``name``."""
     head, node = f"<{name}>", f"<{name}#"
     link, admin, marker = f"<{DESCRIPTION_OF.value}>", f"<{BF.adminMetadata.value}>", f"<{name}#admin>"
     at = len(node)
-    own, unioned, marked = [], [], False
+    own, top, nodes, marked, describes = [], [], [], False, False
     for line in text.splitlines(keepends=True):
         if line.startswith(head):
             rest = line[len(head) :].lstrip()
             if rest.startswith(link):
                 own.append(line)
+                describes = True
             else:
-                unioned.append(line)
+                top.append(line)
                 marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
         elif line.startswith(node) and line[at : at + 1].islower():
-            unioned.append(line)
+            nodes.append(line)
         else:
             own.append(line)
-    if not marked:  # only what a graph holds as a union description is replaced: the rest stays its own
-        return text, []
-    return "".join(own), unioned
+    if marked:
+        return "".join(own), top + nodes, describes
+    if describes and nodes:
+        return "".join(own + top), nodes, describes
+    return text, [], describes  # only union statements are replaced: the rest stays the graph's own
+
+
+def _lines(triples, g, moves) -> tuple[list[str], list[str]]:
+    """Triples as N-Triples lines, and as the switch's rewrite leaves them in ``g``."""
+    lines = [f"{s} {p} {o} .\n" for s, p, o in triples]
+    after = [f"{moves.term(s, g)} {p} {moves.term(o, g)} .\n" for s, p, o in triples]
+    return lines, after
+
+
+def _node_parts(store, pairs: list[tuple], held: dict, moves) -> dict[tuple, tuple]:
+    """The statements of union nodes that the graphs of ``pairs`` (resource, graph), read from the store,
+    hold beside their member descriptions (kept there by :func:`_place`): the nodes named in the union
+    statements ``held`` so far, and the ones they lead to, to any depth, looked up in each of those graphs."""
+    if not pairs:
+        return {}
+    graphs: dict[str, list] = {}
+    for name, g in pairs:
+        graphs.setdefault(name, []).append(g)
+    named: dict[str, set] = {}
+    for (name, _), (lines, _) in held.items():
+        if name in graphs:
+            named.setdefault(name, set()).update(re.findall(f"<({re.escape(name)}#[a-z][^>]*)>", "".join(lines)))
+    frontier = [(n, g, name) for name, ns in named.items() for n in ns for g in graphs[name]]
+    found: dict[tuple, list] = {}
+    seen: set = set()
+    while frontier:
+        wanted = [(n, g, name) for n, g, name in frontier if (n, g) not in seen]
+        seen |= {(n, g) for n, g, _ in wanted}
+        owner = {(n, g): name for n, g, name in wanted}
+        frontier = []
+        for s, p, o, g in store.about([(NamedNode(n), g) for n, g, _ in wanted]):
+            name = owner[(s.value, g)]
+            found.setdefault((name, g), []).append((s, p, o))
+            if isinstance(o, NamedNode) and is_union_node(o.value, name):
+                frontier += [(o.value, h, name) for h in graphs[name]]
+    return {key: _lines(triples, key[1], moves) for key, triples in found.items()}
+
+
+def _place(held: dict, describing: set, moves, touched: set, descriptions: dict, out: Derived) -> dict:
+    """The union description of each touched resource (:func:`merge`) into ``out``, with what it replaces.
+
+    A statement of a union node that a live graph describing the resource already holds, unchanged, stays
+    where it is (a later load touches most resources without changing most of their union); every other
+    statement is written into the new batch, and every union statement held that is not kept is deleted in
+    the switch. Statements on the resource itself (the ones that tell a union description from what a
+    record says of a related resource), its admin metadata among them, are always written anew, so the
+    graph of the batch that touched a resource last holds them, and a graph holding any union statement of
+    a resource describes it or holds that admin metadata: replacing it touches the resource.
+    Returns the union statements each (resource, graph) of ``held`` keeps, where it loses some.
+    """
+    by_resource: dict[str, list] = {}
+    for key, (lines, after) in held.items():
+        by_resource.setdefault(moves.value(key[0], key[1]), []).append((key, lines, after))
+    keep: dict[tuple, list] = {}
+    for value in sorted(touched | by_resource.keys()):
+        triples = merge(NamedNode(value), descriptions.get(value, [])) if value in touched else []
+        new = [f"{s} {p} {o} .\n" for s, p, o in triples]
+        wanted, taken = set(new), set()
+        node = f"<{value}#"
+        at = len(node)
+        for key, lines, after in by_resource.get(value, ()):
+            here = []
+            may = key in describing
+            graph = f"GRAPH {key[1]} {{ "
+            for line, moved in zip(lines, after):
+                if (
+                    may
+                    and moved == line  # the switch's rewrite leaves it as it is (it moves only what it reaches)
+                    and moved in wanted
+                    and moved not in taken
+                    and moved.startswith(node)
+                    and moved[at : at + 1].islower()
+                ):
+                    taken.add(moved)
+                    here.append(line)
+                    continue
+                out.deletions.append(graph + line.rstrip()[:-1] + "}")
+                if moved != line:  # the switch's rewrite moves it first
+                    out.deletions.append(graph + moved.rstrip()[:-1] + "}")
+            if len(here) < len(lines):
+                keep[key] = here
+        if triples:
+            out.resources += 1
+            out.triples += [t for t, line in zip(triples, new) if line not in taken]
+    return keep
 
 
 def _kept(known) -> dict[str, list[tuple]]:
@@ -227,14 +320,14 @@ def _kept(known) -> dict[str, list[tuple]]:
 
 
 def _remember(
-    memo, own_texts: dict, replaced_unions, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
+    memo, entries_now: dict, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
 ) -> None:
     """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
     descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
     store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
     live out, and the cluster renames applied in every graph they apply to."""
-    for name, g in replaced_unions:  # all a graph says of a resource but its member descriptions is its union
-        memo.put_text(g.value, name, own_texts[(g.value, name)])
+    for (name, g), text in entries_now.items():  # the union statements the switch deletes go
+        memo.put_text(g.value, name, text)
     keep = {g.value for g in live}
     memo.forget(memo.graphs() - keep)
     graphs = list(live)
