@@ -37,6 +37,9 @@ class Derived:
     triples: list[tuple] = field(default_factory=list)
     duplicates: list[Quad] = field(default_factory=list)
     deletions: list = field(default_factory=list)  # a Quad, or one as ``GRAPH <g> { s p o }`` (a memo's text)
+    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples lines
+    written: dict = field(default_factory=dict)
+    union_end: int = 0
     resources: int = 0
 
 
@@ -100,7 +103,7 @@ def derive(
     descriptions: dict[str, list[Description]] = {}
     union: dict[tuple, list] = {}  # (resource name, graph) -> its union quads there
     union_parts: dict[tuple, list] = {}  # (resource name, graph) -> its union nodes' quads, from whole entries
-    found: dict[tuple, list] = {}  # (member description node, graph) -> its quads, to any depth
+    found: dict[tuple, list] = {}  # (member description node, graph) -> its triples, to any depth
     member_nodes, union_nodes = [], []
     for g, entries in whole.items():
         for name, triples in entries.items():
@@ -125,7 +128,7 @@ def derive(
                 value = t[0].value
                 for n in links:
                     if value == n.value or value.startswith(n.value + "-"):
-                        found[(n.value, g)].append((*t, g))
+                        found[(n.value, g)].append(t)
                         break
     for s, p, o, g in store.about([(name, g) for name in names for g in sources if g not in whole]):
         name = s.value
@@ -148,15 +151,16 @@ def derive(
             union[key] += quads
     union_nodes = [(n, g, name) for n, g, name in union_nodes if (name, g) in union]
     # member descriptions read from the store: their nodes, to any depth, in their own graph
-    found.update(
-        _closure(store, [(n, g, (n.value, g)) for n, g, _ in member_nodes if g not in whole], lambda key: key[0] + "-")
+    read = _closure(
+        store, [(n, g, (n.value, g)) for n, g, _ in member_nodes if g not in whole], lambda key: key[0] + "-"
     )
+    found.update({key: [(s, p, o) for s, p, o, _ in quads] for key, quads in read.items()})
     for n, g, res in member_nodes:
         move = moves.mover(g)
         if move is not None:
-            triples = [(move(s), p, move(o)) for s, p, o, _ in found.get((n.value, g), [])]
+            triples = [(move(s), p, move(o)) for s, p, o in found.get((n.value, g), [])]
         else:
-            triples = [(s, p, o) for s, p, o, _ in found.get((n.value, g), [])]
+            triples = found.get((n.value, g), [])
         member = n.value.rpartition("#")[2].split(".", 1)[0]
         descriptions.setdefault(res, []).append(Description(member, moves.term(n, g), triples))
     # the union descriptions read from the store: their nodes, to any depth
@@ -303,7 +307,13 @@ def _place(held: dict, describing: set, moves, touched: set, descriptions: dict,
                 keep[key] = here
         if triples:
             out.resources += 1
-            out.triples += [t for t, line in zip(triples, new) if line not in taken]
+            if taken:
+                out.triples += [t for t, line in zip(triples, new) if line not in taken]
+                out.written[value] = [line for line in new if line not in taken]
+            else:
+                out.triples += triples
+                out.written[value] = new
+    out.union_end = len(out.triples)
     return keep
 
 
@@ -339,10 +349,10 @@ def _remember(
         for q in out.duplicates:
             if isinstance(q.subject, NamedNode) and memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
-        derived: dict[str, list] = {}
-        for t in out.triples:
+        derived: dict[str, list] = {r: list(lines) for r, lines in out.written.items() if memo.covers(r)}
+        for t in out.triples[out.union_end :]:  # what stating shared statements once took in
             if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
-                derived.setdefault(t[0].value.partition("#")[0], []).append(t)
+                derived.setdefault(t[0].value.partition("#")[0], []).append(ntriples((t,)))
 
         def entries():
             for resource in kept.keys() | derived.keys():
@@ -352,7 +362,7 @@ def _remember(
                         text = lines[resource].decode()
                     else:
                         text = ntriples(t for t in kept[resource] if t not in gone.get(resource, ()))
-                yield resource, text + ntriples(derived.get(resource, ()))
+                yield resource, text + "".join(derived.get(resource, ()))
 
         memo.add_graph(batch.value, entries())
         graphs.append(batch)
