@@ -86,9 +86,11 @@ def derive(
     own_texts: dict[tuple, str] = {}  # (graph IRI, resource) -> a memo entry less its union description
     union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union statements
     describing: set[tuple] = set()  # (resource, graph): live graphs with a member description of it
+    settled: set[tuple] = set()  # (resource, graph): memo entries that name nothing the switch's rewrite moves
     for g in live:
         if g.value in memoed:
             texts = {}
+            renamed = moves.mapping(g).keys()
             for name, text in memo.read_texts(g.value, sorted(touched)).items():
                 own, unioned, describes = _split_entry(name, text)
                 texts[name] = own_texts[(g.value, name)] = own
@@ -96,6 +98,8 @@ def derive(
                     union_lines[(name, g)] = unioned
                 if describes:
                     describing.add((name, g))
+                if not renamed or renamed.isdisjoint(memo.mentioned(own)):
+                    settled.add((name, g))
             whole[g] = parse_entries(texts)
     kept = _kept(known) if known is not None else {}
     if known is not None:
@@ -124,6 +128,8 @@ def derive(
             for n in links:
                 member_nodes.append((n, g, moves.value(name, g)))
                 found[(n.value, g)] = []
+                if (name, g) in settled:
+                    settled.add((n.value, g))
             for t in rest:
                 value = t[0].value
                 for n in links:
@@ -156,7 +162,7 @@ def derive(
     )
     found.update({key: [(s, p, o) for s, p, o, _ in quads] for key, quads in read.items()})
     for n, g, res in member_nodes:
-        move = moves.mover(g)
+        move = moves.mover(g) if (n.value, g) not in settled else None
         if move is not None:
             triples = [(move(s), p, move(o)) for s, p, o in found.get((n.value, g), [])]
         else:
