@@ -20,13 +20,16 @@ class BatchStatements:
         # resource -> its statements' N-Triples lines as streamed (None once any came as terms): the memo
         # of graph.union.memo takes them as they are instead of writing every term out again
         self.lines: dict[str, bytearray] | None = {}
+        # the other lines with an IRI subject, as streamed (None once any came as terms, or named a blank
+        # node): what graph.union.derive may find said elsewhere, probed by value instead of by a scan
+        self.others: list[bytes] | None = []
         self._starts = tuple(b"<" + p.encode() for p in self.prefixes)
 
     def covers(self, subject) -> bool:
         return isinstance(subject, NamedNode) and subject.value.startswith(self.prefixes)
 
     def add(self, s, p, o) -> None:
-        self.lines = None
+        self.lines = self.others = None
         self._add(s, p, o)
 
     def _add(self, s, p, o) -> None:
@@ -41,7 +44,15 @@ class BatchStatements:
         statement a line: only the lines whose subject is a shared resource are parsed (items, agents and
         the rest, about half of a batch, are never turned into terms here)."""
         starts = self._starts
-        picked = [line for line in chunk.split(b"\n") if line.startswith(starts)]
+        picked, others = [], self.others
+        for line in chunk.split(b"\n"):
+            if line.startswith(starts):
+                picked.append(line)
+            elif others is not None and line.startswith(b"<"):
+                if b"_:" in line:  # a blank node (or text that looks like one): no probe by value
+                    self.others = others = None
+                else:
+                    others.append(line)
         if not picked:
             return
         add = self._add

@@ -433,26 +433,31 @@ def _state_once(
     said_elsewhere = f"FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }}"
     known = store.known if isinstance(store, _Reader) else None
     if known is None:
-        rows = store.query_every_graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} {said_elsewhere} }}")
+        rows = list(
+            store.query_every_graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} {said_elsewhere} }}")
+        )
     else:
         # the batch's statements about editions and works were kept (most of a batch): only the few of them
-        # that may be shared (about editions and works no member describes here) are probed, by value; the
-        # rest of the batch less what is never shared (copies, collections…), by its subjects' first letters
-        skip = " && ".join(f'!STRSTARTS(STR(?s), "{prefix}")' for prefix in (*known.prefixes, *own))
-        rows = list(
-            store.query_every_graph(
-                f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} FILTER({skip}) {said_elsewhere} }}"
-            )
-        )
+        # that may be shared (about editions and works no member describes here) are probed, by value
         probe = [
-            f"({s} {p} {o})"
+            f"{s} {p} {o} "
             for s, pos in known.by_subject.items()
             if shared(s)
             for p, o in pos
             if not isinstance(o, BlankNode)  # a blank node is no other graph's
         ]
-        for start in range(0, len(probe), 1000):
-            values = " ".join(probe[start : start + 1000])
+        rows = []
+        if known.others is not None:  # and the rest of the batch as it went by, less what is never shared
+            never = tuple(b"<" + prefix.encode() for prefix in own)
+            probe += [line.rstrip()[:-1].decode() for line in known.others if not line.startswith(never)]
+        else:  # the rest of the batch less what is never shared, by its subjects' first letters
+            skip = " && ".join(f'!STRSTARTS(STR(?s), "{prefix}")' for prefix in (*known.prefixes, *own))
+            rows += store.query_every_graph(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} FILTER({skip}) {said_elsewhere} }}"
+            )
+        probe = list(dict.fromkeys(probe))  # a statement streamed twice is one statement of the batch
+        for at in range(0, len(probe), 1000):
+            values = " ".join(f"({t})" for t in probe[at : at + 1000])
             rows += store.query_every_graph(
                 f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} {said_elsewhere} }}"
             )
