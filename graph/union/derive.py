@@ -25,6 +25,7 @@ from typing import Iterable
 from pyoxigraph import BlankNode, NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
+from graph.store.kept import OWN_KINDS
 from graph.union.memo import ntriples, parse_entries
 from vocab.namespaces import BF
 
@@ -37,7 +38,7 @@ class Derived:
     triples: list[tuple] = field(default_factory=list)
     duplicates: list[Quad] = field(default_factory=list)
     deletions: list = field(default_factory=list)  # a Quad, or one as ``GRAPH <g> { s p o }`` (a memo's text)
-    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples lines
+    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples text
     written: dict = field(default_factory=dict)
     union_end: int = 0
     resources: int = 0
@@ -315,10 +316,10 @@ def _place(held: dict, describing: set, moves, touched: set, descriptions: dict,
             out.resources += 1
             if taken:
                 out.triples += [t for t, line in zip(triples, new) if line not in taken]
-                out.written[value] = [line for line in new if line not in taken]
+                out.written[value] = "".join(line for line in new if line not in taken)
             else:
                 out.triples += triples
-                out.written[value] = new
+                out.written[value] = "".join(new)
     out.union_end = len(out.triples)
     return keep
 
@@ -355,7 +356,7 @@ def _remember(
         for q in out.duplicates:
             if isinstance(q.subject, NamedNode) and memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
-        derived: dict[str, list] = {r: list(lines) for r, lines in out.written.items() if memo.covers(r)}
+        derived: dict[str, list] = {r: [text] for r, text in out.written.items() if memo.covers(r)}
         for t in out.triples[out.union_end :]:  # what stating shared statements once took in
             if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
                 derived.setdefault(t[0].value.partition("#")[0], []).append(ntriples((t,)))
@@ -414,7 +415,7 @@ def _state_once(
     descriptions are left alone.
     """
     base = store.minter.base
-    own = tuple(base + kind + "/" for kind in ("item", "collection", "library", "graph"))
+    own = tuple(base + kind + "/" for kind in OWN_KINDS)
 
     def shared(term) -> bool:
         value = term.value
@@ -448,8 +449,7 @@ def _state_once(
         ]
         rows = []
         if known.others is not None:  # and the rest of the batch as it went by, less what is never shared
-            never = tuple(b"<" + prefix.encode() for prefix in own)
-            probe += [line.rstrip()[:-1].decode() for line in known.others if not line.startswith(never)]
+            probe += [line.rstrip()[:-1] for line in known.others.decode().splitlines()]
         else:  # the rest of the batch less what is never shared, by its subjects' first letters
             skip = " && ".join(f'!STRSTARTS(STR(?s), "{prefix}")' for prefix in (*known.prefixes, *own))
             rows += store.query_every_graph(
