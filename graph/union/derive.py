@@ -39,7 +39,8 @@ class Derived:
     triples: list[tuple] = field(default_factory=list)
     duplicates: list[Quad] = field(default_factory=list)
     deletions: list = field(default_factory=list)  # a Quad, or one as ``GRAPH <g> { s p o }`` (a memo's text)
-    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples text
+    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples text where
+    # only part of the resource's union description was written
     written: dict = field(default_factory=dict)
     union_end: int = 0
     resources: int = 0
@@ -347,9 +348,8 @@ def _place(held: dict, describing: set, moves, touched: set, descriptions: dict,
             if taken:
                 out.triples += [t for t, line in zip(triples, new) if line not in taken]
                 out.written[value] = "".join(line for line in new if line not in taken)
-            else:
+            else:  # all of it, written out again for the memo as it is read (a first load holds no copy)
                 out.triples += triples
-                out.written[value] = "".join(new)
     out.union_end = len(out.triples)
     return keep
 
@@ -387,19 +387,24 @@ def _remember(
             if isinstance(q.subject, NamedNode) and memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
         derived: dict[str, list] = {r: [text] for r, text in out.written.items() if memo.covers(r)}
-        for t in out.triples[out.union_end :]:  # what stating shared statements once took in
+        whole_union: dict[str, list] = {}
+        for at, t in enumerate(out.triples):
             if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
-                derived.setdefault(t[0].value.partition("#")[0], []).append(ntriples((t,)))
+                resource = t[0].value.partition("#")[0]
+                if at >= out.union_end:  # what stating shared statements once took in
+                    derived.setdefault(resource, []).append(ntriples((t,)))
+                elif resource not in out.written:
+                    whole_union.setdefault(resource, []).append(t)
 
         def entries():
-            for resource in kept.keys() | derived.keys():
+            for resource in kept.keys() | derived.keys() | whole_union.keys():
                 text = ""
                 if resource in kept:
                     if lines is not None and resource not in gone and resource in lines:
                         text = lines[resource].decode()
                     else:
                         text = ntriples(t for t in kept[resource] if t not in gone.get(resource, ()))
-                yield resource, text + "".join(derived.get(resource, ()))
+                yield resource, text + ntriples(whole_union.get(resource, ())) + "".join(derived.get(resource, ()))
 
         memo.add_graph(batch.value, entries())
         graphs.append(batch)
