@@ -203,7 +203,10 @@ def _derive(store, batch, live, replaced, renames, owners, known, memo) -> Deriv
         held[key] = _lines([(s, p, o) for s, p, o, _ in quads], key[1], moves)
     # the nodes of a union description may have statements kept in other graphs that describe it (_place)
     pairs = sorted((k for k in describing if k[1] not in whole and k not in union), key=lambda k: (k[0], k[1].value))
-    held.update(_node_parts(store, pairs, held, moves))
+    if pairs:  # the union description's own statements may be in a graph this load replaces: it names them too
+        wanted = sorted({name for name, _ in pairs})
+        named = [(s, p, o) for s, p, o, _ in store.about([(NamedNode(n), g) for n in wanted for g in replaced])]
+        held.update(_node_parts(store, pairs, held, moves, ntriples(named)))
     out = Derived()
     keep = _place(held, describing, moves, touched, descriptions, out)
     _state_once(store, batch, live, replaced, touched, out)
@@ -271,19 +274,21 @@ def _lines(triples, g, moves) -> tuple[list[str], list[str]]:
     return lines, after
 
 
-def _node_parts(store, pairs: list[tuple], held: dict, moves) -> dict[tuple, tuple]:
+def _node_parts(store, pairs: list[tuple], held: dict, moves, also: str = "") -> dict[tuple, tuple]:
     """The statements of union nodes that the graphs of ``pairs`` (resource, graph), read from the store,
     hold beside their member descriptions (kept there by :func:`_place`): the nodes named in the union
-    statements ``held`` so far, and the ones they lead to, to any depth, looked up in each of those graphs."""
+    statements ``held`` so far (and in the N-Triples ``also``), and the ones they lead to, to any depth,
+    looked up in each of those graphs."""
     if not pairs:
         return {}
     graphs: dict[str, list] = {}
     for name, g in pairs:
         graphs.setdefault(name, []).append(g)
-    named: dict[str, set] = {}
+    texts: dict[str, list] = {name: [also] for name in graphs}
     for (name, _), (lines, _) in held.items():
-        if name in graphs:
-            named.setdefault(name, set()).update(re.findall(f"<({re.escape(name)}#[a-z][^>]*)>", "".join(lines)))
+        if name in texts:
+            texts[name] += lines
+    named = {name: set(re.findall(f"<({re.escape(name)}#[a-z][^>]*)>", "".join(t))) for name, t in texts.items()}
     frontier = [(n, g, name) for name, ns in named.items() for n in ns for g in graphs[name]]
     found: dict[tuple, list] = {}
     seen: set = set()
