@@ -101,7 +101,7 @@ def _derive(store, batch, live, replaced, renames, owners, known, memo) -> Deriv
     own_texts: dict[tuple, str] = {}  # (graph IRI, resource) -> a memo entry less its union description
     union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union statements
     describing: set[tuple] = set()  # (resource, graph): live graphs with a member description of it
-    settled: set[tuple] = set()  # (resource, graph): memo entries that name nothing the switch's rewrite moves
+    settled: set[tuple] = set()  # (resource, graph): entries read as text that name nothing the rewrite moves
     for g in live:
         if g.value in memoed:
             texts = {}

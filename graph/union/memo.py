@@ -188,10 +188,6 @@ class DescriptionMemo:
         mentions = {m for m in self._mentioned(text) if m != resource}
         db.executemany("INSERT OR IGNORE INTO said_mentions VALUES (?, ?, ?)", [(m, graph, resource) for m in mentions])
 
-    def mentioned(self, text: str) -> set[str]:
-        """The shared resources N-Triples ``text`` names (an IRI's part before ``#``)."""
-        return self._mentioned(text)
-
     def _mentioned(self, text: str) -> set[str]:
         """The shared resources an entry's text names (an IRI's part before ``#``)."""
         return set(self._names.findall(text))  # one group: strings, no match objects
