@@ -230,7 +230,8 @@ class EmbeddedStore(Store):
             if graph in self.active_graphs():
                 raise StoreError(f"graph <{graph.value}> already holds data; load it with replace")
             # what the union derivation will ask of this batch, kept on the way in (not read back)
-            known = BatchStatements(self.minter.base) if derive is not None else None
+            # (the lines that may be said elsewhere too, if anything else is active)
+            known = BatchStatements(self.minter.base, len(self.active_graphs()) > 1) if derive is not None else None
             try:
                 if isinstance(triples, SerializedTriples):
                     batch.triples = _bulk_load_stream(

@@ -75,14 +75,18 @@ def switch(minter: Minter, batch: Batch, rewrite: Iterable[str] = ()) -> str:
     return " ;\n".join(ops)
 
 
-def delete_quads(quads: Iterable[ox.Quad], per_op: int = 5000) -> list[str]:
-    """DELETE DATA operations removing ``quads`` (in parts, so no one operation text grows without bound)."""
+def delete_quads(quads: Iterable, per_op: int = 5000) -> list[str]:
+    """DELETE DATA operations removing ``quads`` (in parts, so no one operation text grows without bound);
+    a quad may come already written as ``GRAPH <g> { s p o }``."""
     quads = list(quads)
     return [
         " ".join(
             [
                 "DELETE DATA {",
-                *(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads[i : i + per_op]),
+                *(
+                    q if q.__class__ is str else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                    for q in quads[i : i + per_op]
+                ),
                 "}",
             ]
         )

@@ -4,10 +4,13 @@ Every load of member records goes through :func:`derive` between writing its (st
 inactive) batch graph and the switch. For each shared Instance and Work the load touches
 (its records describe it, or a batch it replaces did, or a cluster merge renamed it) the
 union description is made again from every member description that will be active after
-the switch (:func:`graph.union.description.merge`) and written into the new batch's graph;
-the union description it had, wherever it was, is deleted in the switch's own transaction.
-So each shared resource has exactly one union description, in the graph of the batch that
-last touched it, and readers see the old one or the new one, never both or neither.
+the switch (:func:`graph.union.description.merge`) and written into the new batch's graph,
+but for the statements of its nodes that a live graph describing the resource already holds
+unchanged: those stay where they are (:func:`_place`). What the union description had and no
+longer has, wherever it was, is deleted in the switch's own transaction. So each shared
+resource has exactly one union description, each statement of it in one graph (the ones on
+the resource itself in the graph of the batch that last touched it), and readers see the old
+one or the new one, never both or neither.
 
 The store hands in its own readers (:meth:`graph.store.base.Store.scan` and ``about``), and
 writes and deletes what comes back (``Store.write_batch(derive=…)``).
@@ -15,13 +18,16 @@ writes and deletes what comes back (``Store.write_batch(derive=…)``).
 
 from __future__ import annotations
 
+import gc
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from pyoxigraph import NamedNode, Quad
+from pyoxigraph import BlankNode, NamedNode, Quad
 
 from graph.union.description import DESCRIPTION_OF, Description, is_member_node, is_union_node, merge
-from graph.union.memo import ntriples
+from graph.store.kept import OWN_KINDS
+from graph.union.memo import ntriples, parse_entries
 from vocab.namespaces import BF
 
 
@@ -32,7 +38,11 @@ class Derived:
 
     triples: list[tuple] = field(default_factory=list)
     duplicates: list[Quad] = field(default_factory=list)
-    deletions: list[Quad] = field(default_factory=list)
+    deletions: list = field(default_factory=list)  # a Quad, or one as ``GRAPH <g> { s p o }`` (a memo's text)
+    # the union statements among ``triples`` (the first ``union_end``), by resource, as N-Triples text where
+    # only part of the resource's union description was written
+    written: dict = field(default_factory=dict)
+    union_end: int = 0
     resources: int = 0
 
 
@@ -59,6 +69,18 @@ def derive(
     lists say about shared resources is read from there, not from the store, and it is brought to what
     the store will hold after the switch.
     """
+    # the derivation makes millions of small objects, hardly any in a cycle: the cyclic collector would walk
+    # them (and every kept statement) over and over, ~a quarter of its time (NJU into four members)
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _derive(store, batch, live, replaced, renames, owners, known, memo)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _derive(store, batch, live, replaced, renames, owners, known, memo) -> Derived:
     if known is not None:
         store = _Reader(store, batch, known)
     memoed = memo.graphs() & {g.value for g in live} if memo is not None else set()
@@ -73,15 +95,41 @@ def derive(
                 touched.add(moves.value(s.value, g))
     names = [NamedNode(n) for n in sorted(touched)]
     sources = [*live, batch]
-    # what a graph says of each resource, whole, where that is at hand (the memo; the batch as kept)
-    whole: dict = {g: memo.read_many(g.value, sorted(touched)) for g in live if g.value in memoed}
+    # what a graph says of each resource, whole, where that is at hand (the memo; the batch as kept); of a
+    # memo entry only its member descriptions are parsed: its union description stays N-Triples lines
+    whole: dict = {}
+    own_texts: dict[tuple, str] = {}  # (graph IRI, resource) -> a memo entry less its union description
+    union_lines: dict[tuple, list] = {}  # (resource, graph) -> a memo entry's union statements
+    describing: set[tuple] = set()  # (resource, graph): live graphs with a member description of it
+    settled: set[tuple] = set()  # (resource, graph): entries read as text that name nothing the rewrite moves
+    for g in live:
+        if g.value in memoed:
+            texts = {}
+            renamed = _needles(moves.mapping(g))
+            for name, text in memo.read_texts(g.value, sorted(touched)).items():
+                own, unioned, describes = _split_entry(name, text)
+                texts[name] = own_texts[(g.value, name)] = own
+                if unioned:
+                    union_lines[(name, g)] = unioned
+                if describes:
+                    describing.add((name, g))
+                if renamed is None or not renamed.search(own):
+                    settled.add((name, g))
+            whole[g] = parse_entries(texts)
     kept = _kept(known) if known is not None else {}
     if known is not None:
         whole[batch] = {name: kept.get(name, []) for name in touched}
+        if known.lines is not None:  # as for the memo's entries, by the lines streamed
+            renamed = _needles(moves.mapping(batch), bytes)
+            settled.update(
+                (name, batch)
+                for name in touched
+                if renamed is None or name not in known.lines or not renamed.search(known.lines[name])
+            )
     descriptions: dict[str, list[Description]] = {}
     union: dict[tuple, list] = {}  # (resource name, graph) -> its union quads there
     union_parts: dict[tuple, list] = {}  # (resource name, graph) -> its union nodes' quads, from whole entries
-    found: dict[tuple, list] = {}  # (member description node, graph) -> its quads, to any depth
+    found: dict[tuple, list] = {}  # (member description node, graph) -> its triples, to any depth
     member_nodes, union_nodes = [], []
     for g, entries in whole.items():
         for name, triples in entries.items():
@@ -102,16 +150,20 @@ def derive(
             for n in links:
                 member_nodes.append((n, g, moves.value(name, g)))
                 found[(n.value, g)] = []
+                if (name, g) in settled:
+                    settled.add((n.value, g))
             for t in rest:
                 value = t[0].value
                 for n in links:
                     if value == n.value or value.startswith(n.value + "-"):
-                        found[(n.value, g)].append((*t, g))
+                        found[(n.value, g)].append(t)
                         break
     for s, p, o, g in store.about([(name, g) for name in names for g in sources if g not in whole]):
         name = s.value
         if p == DESCRIPTION_OF:
             member_nodes.append((o, g, moves.value(name, g)))
+            if g != batch:
+                describing.add((name, g))
         elif g != batch:
             union.setdefault((name, g), []).append((s, p, o, g))
             if isinstance(o, NamedNode) and is_union_node(o.value, name):
@@ -127,39 +179,45 @@ def derive(
             union[key] += quads
     union_nodes = [(n, g, name) for n, g, name in union_nodes if (name, g) in union]
     # member descriptions read from the store: their nodes, to any depth, in their own graph
-    found.update(
-        _closure(store, [(n, g, (n.value, g)) for n, g, _ in member_nodes if g not in whole], lambda key: key[0] + "-")
+    read = _closure(
+        store, [(n, g, (n.value, g)) for n, g, _ in member_nodes if g not in whole], lambda key: key[0] + "-"
     )
+    found.update({key: [(s, p, o) for s, p, o, _ in quads] for key, quads in read.items()})
     for n, g, res in member_nodes:
-        move = moves.mover(g)
+        move = moves.mover(g) if (n.value, g) not in settled else None
         if move is not None:
-            triples = [(move(s), p, move(o)) for s, p, o, _ in found.get((n.value, g), [])]
+            triples = [(move(s), p, move(o)) for s, p, o in found.get((n.value, g), [])]
         else:
-            triples = [(s, p, o) for s, p, o, _ in found.get((n.value, g), [])]
+            triples = found.get((n.value, g), [])
         member = n.value.rpartition("#")[2].split(".", 1)[0]
         descriptions.setdefault(res, []).append(Description(member, moves.term(n, g), triples))
     # the union descriptions read from the store: their nodes, to any depth
     for key, quads in _closure(store, [(n, g, (name, g)) for n, g, name in union_nodes], None).items():
         union[key] += quads
+    # every union statement a live graph holds of a touched resource, as N-Triples lines
+    held: dict[tuple, tuple] = {}  # (resource, graph) -> (its lines, as the switch's rewrite leaves them)
+    for key, lines in union_lines.items():
+        mapping = moves.mapping(key[1])
+        held[key] = (lines, memo.mover(mapping)("".join(lines)).splitlines(keepends=True) if mapping else lines)
+    for key, quads in union.items():
+        held[key] = _lines([(s, p, o) for s, p, o, _ in quads], key[1], moves)
+    # the nodes of a union description may have statements kept in other graphs that describe it (_place)
+    pairs = sorted((k for k in describing if k[1] not in whole and k not in union), key=lambda k: (k[0], k[1].value))
+    if pairs:  # the union description's own statements may be in a graph this load replaces: it names them too
+        wanted = sorted({name for name, _ in pairs})
+        named = [(s, p, o) for s, p, o, _ in store.about([(NamedNode(n), g) for n in wanted for g in replaced])]
+        held.update(_node_parts(store, pairs, held, moves, ntriples(named)))
     out = Derived()
-    for (_, g), quads in union.items():
-        for s, p, o, _ in quads:
-            q = Quad(s, p, o, g)
-            out.deletions.append(q)
-            after = Quad(moves.term(s, g), p, moves.term(o, g), g)
-            if after != q:  # the switch's rewrite moves it first
-                out.deletions.append(after)
-    for value in sorted(touched):
-        triples = merge(NamedNode(value), descriptions.get(value, []))
-        if triples:
-            out.resources += 1
-            out.triples += triples
+    keep = _place(held, describing, moves, touched, descriptions, out)
     _state_once(store, batch, live, replaced, touched, out)
     if memo is not None:
         _remember(
             memo,
-            {(g.value, r): t for g, entries in whole.items() if g != batch for r, t in entries.items()},
-            list(union),
+            {
+                key: own_texts[(key[1].value, key[0])] + "".join(lines)
+                for key, lines in keep.items()
+                if key in union_lines
+            },
             batch,
             live,
             kept if known is not None else None,
@@ -168,6 +226,137 @@ def derive(
             out,
         )
     return out
+
+
+def _needles(mapping: dict, kind=str):
+    """A pattern finding, in N-Triples text (``str`` or ``bytes``), an IRI that starts like one the switch's
+    rewrite renames (a longer IRI may match too: then the text is moved term by term, which leaves it as
+    it is); None when nothing is renamed."""
+    if not mapping:
+        return None
+    pattern = "|".join(re.escape(f"<{old}") for old in mapping)
+    return re.compile(pattern.encode() if kind is bytes else pattern)
+
+
+def _split_entry(name: str, text: str) -> tuple[str, list[str], bool]:
+    """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links; the
+    lines of its union statements (of a union description it holds, marked by the union's admin metadata:
+    statements on ``name`` but the links, and its union nodes'; else, beside a member description, union
+    nodes' statements kept there by :func:`_place`); whether it holds a member description of ``name``."""
+    head, node = f"<{name}>", f"<{name}#"
+    link, admin, marker = f"<{DESCRIPTION_OF.value}>", f"<{BF.adminMetadata.value}>", f"<{name}#admin>"
+    at = len(node)
+    own, top, nodes, marked, describes = [], [], [], False, False
+    for line in text.splitlines(keepends=True):
+        if line.startswith(head):
+            rest = line[len(head) :].lstrip()
+            if rest.startswith(link):
+                own.append(line)
+                describes = True
+            else:
+                top.append(line)
+                marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
+        elif line.startswith(node) and line[at : at + 1].islower():
+            nodes.append(line)
+        else:
+            own.append(line)
+    if marked:
+        return "".join(own), top + nodes, describes
+    if describes and nodes:
+        return "".join(own + top), nodes, describes
+    return text, [], describes  # only union statements are replaced: the rest stays the graph's own
+
+
+def _lines(triples, g, moves) -> tuple[list[str], list[str]]:
+    """Triples as N-Triples lines, and as the switch's rewrite leaves them in ``g``."""
+    lines = [f"{s} {p} {o} .\n" for s, p, o in triples]
+    after = [f"{moves.term(s, g)} {p} {moves.term(o, g)} .\n" for s, p, o in triples]
+    return lines, after
+
+
+def _node_parts(store, pairs: list[tuple], held: dict, moves, also: str = "") -> dict[tuple, tuple]:
+    """The statements of union nodes that the graphs of ``pairs`` (resource, graph), read from the store,
+    hold beside their member descriptions (kept there by :func:`_place`): the nodes named in the union
+    statements ``held`` so far (and in the N-Triples ``also``), and the ones they lead to, to any depth,
+    looked up in each of those graphs."""
+    if not pairs:
+        return {}
+    graphs: dict[str, list] = {}
+    for name, g in pairs:
+        graphs.setdefault(name, []).append(g)
+    texts: dict[str, list] = {name: [also] for name in graphs}
+    for (name, _), (lines, _) in held.items():
+        if name in texts:
+            texts[name] += lines
+    named = {name: set(re.findall(f"<({re.escape(name)}#[a-z][^>]*)>", "".join(t))) for name, t in texts.items()}
+    frontier = [(n, g, name) for name, ns in named.items() for n in ns for g in graphs[name]]
+    found: dict[tuple, list] = {}
+    seen: set = set()
+    while frontier:
+        wanted = [(n, g, name) for n, g, name in frontier if (n, g) not in seen]
+        seen |= {(n, g) for n, g, _ in wanted}
+        owner = {(n, g): name for n, g, name in wanted}
+        frontier = []
+        for s, p, o, g in store.about([(NamedNode(n), g) for n, g, _ in wanted]):
+            name = owner[(s.value, g)]
+            found.setdefault((name, g), []).append((s, p, o))
+            if isinstance(o, NamedNode) and is_union_node(o.value, name):
+                frontier += [(o.value, h, name) for h in graphs[name]]
+    return {key: _lines(triples, key[1], moves) for key, triples in found.items()}
+
+
+def _place(held: dict, describing: set, moves, touched: set, descriptions: dict, out: Derived) -> dict:
+    """The union description of each touched resource (:func:`merge`) into ``out``, with what it replaces.
+
+    A statement of a union node that a live graph describing the resource already holds, unchanged, stays
+    where it is (a later load touches most resources without changing most of their union); every other
+    statement is written into the new batch, and every union statement held that is not kept is deleted in
+    the switch. Statements on the resource itself (the ones that tell a union description from what a
+    record says of a related resource), its admin metadata among them, are always written anew, so the
+    graph of the batch that touched a resource last holds them, and a graph holding any union statement of
+    a resource describes it or holds that admin metadata: replacing it touches the resource.
+    Returns the union statements each (resource, graph) of ``held`` keeps, where it loses some.
+    """
+    by_resource: dict[str, list] = {}
+    for key, (lines, after) in held.items():
+        by_resource.setdefault(moves.value(key[0], key[1]), []).append((key, lines, after))
+    keep: dict[tuple, list] = {}
+    for value in sorted(touched | by_resource.keys()):
+        triples = merge(NamedNode(value), descriptions.get(value, [])) if value in touched else []
+        new = [f"{s} {p} {o} .\n" for s, p, o in triples]
+        wanted, taken = set(new), set()
+        node = f"<{value}#"
+        at = len(node)
+        for key, lines, after in by_resource.get(value, ()):
+            here = []
+            may = key in describing
+            graph = f"GRAPH {key[1]} {{ "
+            for line, moved in zip(lines, after):
+                if (
+                    may
+                    and moved == line  # the switch's rewrite leaves it as it is (it moves only what it reaches)
+                    and moved in wanted
+                    and moved not in taken
+                    and moved.startswith(node)
+                    and moved[at : at + 1].islower()
+                ):
+                    taken.add(moved)
+                    here.append(line)
+                    continue
+                out.deletions.append(graph + line.rstrip()[:-1] + "}")
+                if moved != line:  # the switch's rewrite moves it first
+                    out.deletions.append(graph + moved.rstrip()[:-1] + "}")
+            if len(here) < len(lines):
+                keep[key] = here
+        if triples:
+            out.resources += 1
+            if taken:
+                out.triples += [t for t, line in zip(triples, new) if line not in taken]
+                out.written[value] = "".join(line for line in new if line not in taken)
+            else:  # all of it, written out again for the memo as it is read (a first load holds no copy)
+                out.triples += triples
+    out.union_end = len(out.triples)
+    return keep
 
 
 def _kept(known) -> dict[str, list[tuple]]:
@@ -183,29 +372,14 @@ def _kept(known) -> dict[str, list[tuple]]:
 
 
 def _remember(
-    memo, read: dict, replaced_unions, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
+    memo, entries_now: dict, batch: NamedNode, live: list[NamedNode], kept, known, moves, out: Derived
 ) -> None:
     """Bring the memo to what the store holds after the switch (see :mod:`graph.union.memo`): the union
     descriptions the switch deletes out of the live graphs' entries, the new batch's entries in (when the
     store kept its statements on the way in; else it stays a graph read from the store), graphs no longer
     live out, and the cluster renames applied in every graph they apply to."""
-    for name, g in replaced_unions:  # all a graph says of a resource but its member descriptions is its union
-        triples = read.get((g.value, name))
-        if triples is not None:
-            fragment = len(name) + 1
-            memo.put(
-                g.value,
-                name,
-                [
-                    t
-                    for t in triples
-                    if (
-                        t[1] == DESCRIPTION_OF
-                        if t[0].value == name
-                        else not t[0].value[fragment : fragment + 1].islower()
-                    )
-                ],
-            )
+    for (name, g), text in entries_now.items():  # the union statements the switch deletes go
+        memo.put_text(g.value, name, text)
     keep = {g.value for g in live}
     memo.forget(memo.graphs() - keep)
     graphs = list(live)
@@ -217,20 +391,25 @@ def _remember(
         for q in out.duplicates:
             if isinstance(q.subject, NamedNode) and memo.covers(q.subject.value):
                 gone.setdefault(q.subject.value.partition("#")[0], set()).add((q.subject, q.predicate, q.object))
-        derived: dict[str, list] = {}
-        for t in out.triples:
+        derived: dict[str, list] = {r: [text] for r, text in out.written.items() if memo.covers(r)}
+        whole_union: dict[str, list] = {}
+        for at, t in enumerate(out.triples):
             if isinstance(t[0], NamedNode) and memo.covers(t[0].value):
-                derived.setdefault(t[0].value.partition("#")[0], []).append(t)
+                resource = t[0].value.partition("#")[0]
+                if at >= out.union_end:  # what stating shared statements once took in
+                    derived.setdefault(resource, []).append(ntriples((t,)))
+                elif resource not in out.written:
+                    whole_union.setdefault(resource, []).append(t)
 
         def entries():
-            for resource in kept.keys() | derived.keys():
+            for resource in kept.keys() | derived.keys() | whole_union.keys():
                 text = ""
                 if resource in kept:
                     if lines is not None and resource not in gone and resource in lines:
                         text = lines[resource].decode()
                     else:
                         text = ntriples(t for t in kept[resource] if t not in gone.get(resource, ()))
-                yield resource, text + ntriples(derived.get(resource, ()))
+                yield resource, text + ntriples(whole_union.get(resource, ())) + "".join(derived.get(resource, ()))
 
         memo.add_graph(batch.value, entries())
         graphs.append(batch)
@@ -276,7 +455,7 @@ def _state_once(
     descriptions are left alone.
     """
     base = store.minter.base
-    own = tuple(base + kind + "/" for kind in ("item", "collection", "library", "graph"))
+    own = tuple(base + kind + "/" for kind in OWN_KINDS)
 
     def shared(term) -> bool:
         value = term.value
@@ -292,10 +471,37 @@ def _state_once(
     graphs = ", ".join(str(g) for g in live)
     # FILTER EXISTS probes each batch statement once across graphs: ~5x faster in pyoxigraph than
     # joining the batch with every live graph (VALUES ?g) and the same rows
-    for r in store.query_every_graph(
-        f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }}"
-        f" FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }} }}"
-    ):
+    said_elsewhere = f"FILTER EXISTS {{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g IN ({graphs})) }}"
+    known = store.known if isinstance(store, _Reader) else None
+    if known is None:
+        rows = list(
+            store.query_every_graph(f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} {said_elsewhere} }}")
+        )
+    else:
+        # the batch's statements about editions and works were kept (most of a batch): only the few of them
+        # that may be shared (about editions and works no member describes here) are probed, by value
+        probe = [
+            f"{s} {p} {o} "
+            for s, pos in known.by_subject.items()
+            if shared(s)
+            for p, o in pos
+            if not isinstance(o, BlankNode)  # a blank node is no other graph's
+        ]
+        rows = []
+        if known.others is not None:  # and the rest of the batch as it went by, less what is never shared
+            probe += [line.rstrip()[:-1] for line in known.others.decode().splitlines()]
+        else:  # the rest of the batch less what is never shared, by its subjects' first letters
+            skip = " && ".join(f'!STRSTARTS(STR(?s), "{prefix}")' for prefix in (*known.prefixes, *own))
+            rows += store.query_every_graph(
+                f"SELECT ?s ?p ?o WHERE {{ GRAPH {batch} {{ ?s ?p ?o }} FILTER({skip}) {said_elsewhere} }}"
+            )
+        probe = list(dict.fromkeys(probe))  # a statement streamed twice is one statement of the batch
+        for at in range(0, len(probe), 1000):
+            values = " ".join(f"({t})" for t in probe[at : at + 1000])
+            rows += store.query_every_graph(
+                f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {values} }} {said_elsewhere} }}"
+            )
+    for r in rows:
         if shared(r["s"]):
             out.duplicates.append(Quad(r["s"], r["p"], r["o"], batch))
     keep = " ".join(str(g) for g in [*live, batch])
@@ -323,6 +529,8 @@ class _Reader:
             for p, o in pos:
                 if p == predicate:
                     yield s, p, o, graph
+        if predicate == DESCRIPTION_OF:  # only a shared resource links a member description: all kept
+            return
         for q in self.store.scan(predicate, graph):
             if not self.known.covers(q.subject):
                 yield q

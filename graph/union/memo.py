@@ -49,6 +49,21 @@ def _distinct(text: str) -> str:
     return "".join(dict.fromkeys(text.splitlines(keepends=True)))
 
 
+def parse_entries(texts: dict[str, str]) -> dict[str, list[tuple]]:
+    """N-Triples lines of each key (one statement a line) as its (subject, predicate, object) tuples, parsed in one go."""
+    if not texts:
+        return {}
+    triples = [
+        (t.subject, t.predicate, t.object) for t in parse("".join(texts.values()).encode(), format=RdfFormat.N_TRIPLES)
+    ]
+    got, at = {}, 0
+    for key, text in texts.items():
+        lines = text.count("\n")
+        got[key] = triples[at : at + lines]
+        at += lines
+    return got
+
+
 def _pack(text: str) -> bytes:
     return zlib.compress(text.encode(), 1)
 
@@ -64,6 +79,7 @@ class DescriptionMemo:
         self.db = db
         self.prefixes = (base + "instance/", base + "work/")
         self._iris = re.compile("<((?:" + "|".join(re.escape(p) for p in self.prefixes) + ")[^>#]*)([>#])")
+        self._names = re.compile("<((?:" + "|".join(re.escape(p) for p in self.prefixes) + ")[^>#]*)[>#]")
         for statement in SCHEMA:  # plain statements: executescript would commit the caller's transaction
             db.execute(statement)
 
@@ -82,32 +98,31 @@ class DescriptionMemo:
             return []
         return [(t.subject, t.predicate, t.object) for t in parse(_unpack(row[0]), format=RdfFormat.N_TRIPLES)]
 
-    def read_many(self, graph: str, resources: list[str]) -> dict[str, list[tuple]]:
-        """:meth:`read` for each of ``resources`` (every one gets a list), parsed in one go."""
-        got: dict[str, list[tuple]] = {r: [] for r in resources}
-        found, bodies = [], []
+    def read_texts(self, graph: str, resources: list[str]) -> dict[str, str]:
+        """What ``graph`` says about each of ``resources`` that it says anything of, as N-Triples lines (one
+        statement a line): the derivation parses only the lines it needs terms of (:func:`parse_entries`)."""
+        got: dict[str, str] = {}
         for start in range(0, len(resources), 500):
             part = resources[start : start + 500]
             for resource, body in self.db.execute(
                 f"SELECT resource, body FROM said WHERE graph=? AND resource IN ({','.join('?' * len(part))})",
                 (graph, *part),
             ):
-                text = _unpack(body)
-                found.append((resource, text.count("\n")))  # one statement a line
-                bodies.append(text)
-        triples = [
-            (t.subject, t.predicate, t.object) for t in parse("".join(bodies).encode(), format=RdfFormat.N_TRIPLES)
-        ]
-        at = 0
-        for resource, lines in found:
-            got[resource] = triples[at : at + lines]
-            at += lines
+                got[resource] = _unpack(body)
         return got
+
+    def mover(self, mapping: dict[str, str]):
+        """A function doing to N-Triples text what the switch's rewrite does (see :meth:`rename`)."""
+        return lambda text: self._iris.sub(lambda m: "<" + mapping.get(m[1], m[1]) + m[2], text)
 
     # writing (inside the load's transaction) -----------------------------------------------------
     def put(self, graph: str, resource: str, triples: Iterable[tuple]) -> None:
         """``graph``'s statements about ``resource`` are now ``triples`` (none: the entry goes)."""
         self._store(graph, resource, _distinct(ntriples(triples)))
+
+    def put_text(self, graph: str, resource: str, text: str) -> None:
+        """:meth:`put` with the statements as N-Triples lines, as :meth:`read_texts` gives them."""
+        self._store(graph, resource, _distinct(text))
 
     def add_graph(self, graph: str, entries: Iterable[tuple[str, str]]) -> None:
         """A new batch graph, complete: (resource, its statements as N-Triples lines) for each shared
@@ -175,4 +190,4 @@ class DescriptionMemo:
 
     def _mentioned(self, text: str) -> set[str]:
         """The shared resources an entry's text names (an IRI's part before ``#``)."""
-        return {m[1] for m in self._iris.finditer(text)}
+        return set(self._names.findall(text))  # one group: strings, no match objects
