@@ -84,7 +84,7 @@ def delete_quads(quads: Iterable, per_op: int = 5000) -> list[str]:
             [
                 "DELETE DATA {",
                 *(
-                    q if q.__class__ is str else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
+                    q if isinstance(q, str) else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
                     for q in quads[i : i + per_op]
                 ),
                 "}",

@@ -176,17 +176,10 @@ class SnapshotStore(Store):
         base_iri=None,
     ):
         limits = limits or Limits()
+        how = dict(results_format=results_format, graph_format=graph_format, limits=limits, base_iri=base_iri)
         if default_graph is None and named_graphs is None and is_lookup(query):
             # stopped at its deadline by its own serialisation: answered on this thread, no hand-over
-            return Store.answer(
-                self._current(),
-                query,
-                results_format=results_format,
-                graph_format=graph_format,
-                limits=limits,
-                base_iri=base_iri,
-                deadline=time.monotonic() + limits.timeout_s,
-            )
+            return Store.answer(self._current(), query, deadline=time.monotonic() + limits.timeout_s, **how)
         try:
             return self._evaluators.run(
                 limits.timeout_s,
@@ -195,10 +188,7 @@ class SnapshotStore(Store):
                 query,
                 default_graph=default_graph,
                 named_graphs=named_graphs,
-                results_format=results_format,
-                graph_format=graph_format,
-                limits=limits,
-                base_iri=base_iri,
+                **how,
             )
         except TimeoutError:
             if self.on_runaway is not None:
