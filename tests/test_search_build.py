@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,6 @@ def iri(d):
     return d.iri
 
 
-def pid(d):
-    return os.getpid()
-
-
 def per_work(cat) -> dict:
     return {d.iri: d for d in documents.build(cat.store, cat.minter, documents.all_works(cat.store), threads=1)}
 
@@ -64,7 +61,7 @@ def assert_same(expected: dict, got: dict) -> None:
     assert not differ, f"{len(differ)} documents differ, e.g. {differ[0]}"
 
 
-def test_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
+def test_worker_processes_give_the_per_work_documents(catalogue):
     expected = per_work(catalogue)
     assert len(expected) > 100
     assert any(d.editions > 1 or len(d.libraries) > 1 for d in expected.values()), "shared editions or works"
@@ -86,7 +83,7 @@ def test_whole_store_queries_on_threads_give_the_per_work_documents(alliance):
     assert_same(expected, {d.iri: d for _, d in built})
 
 
-def test_whole_store_queries_on_worker_processes_give_the_per_work_documents(catalogue, monkeypatch):
+def test_whole_store_queries_on_worker_processes_give_the_per_work_documents(catalogue):
     """What `alliance index rebuild` runs: each query in a worker over its own checkpoint, the rows filed here."""
     expected = per_work(catalogue)
     built = list(parallel.build_all(catalogue.store, catalogue.minter, same, workers=2))
@@ -162,7 +159,7 @@ def test_an_index_built_on_worker_processes_answers_as_one_built_in_process(alli
     assert not list(Path(alliance.store.location).parent.glob(".scratch-index-*")), "the checkpoint is gone"
 
 
-def test_a_killed_build_leaves_no_checkpoint_behind(alliance, monkeypatch):
+def test_a_killed_build_leaves_no_checkpoint_behind(alliance):
     """A build killed before its cleanup (kill -9) leaves its checkpoints; the next build removes them."""
     gone = subprocess.Popen(["true"])
     gone.wait()
@@ -180,8 +177,6 @@ def worker_parent(d):
 def test_a_process_running_threads_builds_on_workers_from_the_fork_server(alliance):
     """Workers are never forked from this process (it has the store open, and RocksDB's threads with it):
     a fork server starts them, so a web server answering requests on threads may use them too."""
-    import threading
-
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()

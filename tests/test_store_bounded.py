@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bench.sparql_bench import MIX, PREFIX
+from graph.alliance.members import Member, add_member
 from graph.catalogue import Catalogue
 from graph.load.ingest import ingest
 from graph.store.answers import Limits, QueryTimeout
@@ -59,8 +60,6 @@ def test_anything_else_goes_to_the_evaluator(query):
 @pytest.fixture
 def worker_store(tmp_path, sample_files):
     """A web worker's store (published checkpoint) over PKU's sample records, and its retirements."""
-    from graph.alliance.members import Member, add_member
-
     cat = Catalogue.open(tmp_path / "data", TEST_BASE)
     add_member(cat.store, cat.minter, Member("PKU", "Peking University Library"))
     ingest(cat.store, cat.minter, sample_files["PKU"].files, "PKU")

@@ -212,7 +212,7 @@ def _context():
 
 
 def _start(snapshots: list[str], taken, minter: Minter, to_document: Callable) -> None:  # in the worker
-    for sig in _INHERITED_SIGNALS:  # a server's handlers (e.g. a pre-fork server's SIGTERM) are not ours
+    for sig in _INHERITED_SIGNALS:  # the fork server's handlers are not ours
         signal.signal(sig, signal.SIG_DFL)
     _die_with_parent()
     with taken.get_lock():
