@@ -106,3 +106,23 @@ def test_an_update_on_any_graph_registers_and_retires_graphs_in_its_own_transact
     with pytest.raises(Exception):  # noqa: B017 - pyoxigraph's own error type for a failed LOAD varies
         store.run_update(broken, reconcile=True)
     assert made not in {g.value for g in store.active_graphs()} and count(store, "z") == 0, "all or nothing"
+
+
+def test_replaced_and_failed_batches_go_in_slices_and_leave_nothing(members, monkeypatch):
+    from graph.store import embedded
+
+    monkeypatch.setattr(embedded, "DROP_SLICE", 7)  # 30 quads: five transactions, the last one partial
+    store = members.store
+    first = store.write_batch("PKU", triples("v1", 30)).graph
+
+    def broken():
+        yield from triples("bad", 30)
+        raise ValueError("reader died")
+
+    with pytest.raises(StoreError, match="reader died"):
+        store.write_batch("PKU", broken())
+    store.write_batch("PKU", triples("v2", 5), replace=True)
+    assert (count(store, "v1"), count(store, "bad"), count(store, "v2")) == (0, 0, 5)
+    assert first not in list(store._ox.named_graphs())
+    assert not list(store._ox.quads_for_pattern(None, None, None, first))
+    assert store.collect_garbage() == 0  # neither the failed graph nor the replaced one is left

@@ -24,6 +24,8 @@ from graph.store.sparqltext import has_dataset_clause
 from graph.store.registry import TRUE
 from vocab.namespaces import ALLIANCE
 
+DROP_SLICE = 100_000  # quads one transaction deletes when an inactive graph is removed (see EmbeddedStore._drop)
+
 
 class EmbeddedStore(Store):
     """A :class:`Store` over a pyoxigraph ``Store`` (one writer process at a time)."""
@@ -531,7 +533,19 @@ class EmbeddedStore(Store):
             self._retire()
 
     def _drop(self, graphs: list[ox.NamedNode]) -> None:
+        """Remove inactive graphs. Nothing reads them, so a graph goes in slices of :data:`DROP_SLICE`
+        quads: pyoxigraph holds a transaction's every deletion in memory, and removing a graph whole
+        is one transaction (1M quads: +800 MB and 42 s, against +100 MB and 15 s in slices; a failed
+        or replaced 250,000-record batch of 23M quads grew the process past 15 GB). A kill between
+        slices leaves an inactive rest, which :meth:`collect_garbage` removes."""
         for g in graphs:
+            rest = f"ASK {{ GRAPH {g} {{ ?s ?p ?o }} }}"
+            part = (
+                f"DELETE {{ GRAPH {g} {{ ?s ?p ?o }} }} WHERE {{ SELECT ?s ?p ?o WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} "
+                f"LIMIT {DROP_SLICE} }}"
+            )
+            while self._ox.query(rest):
+                self._ox.update(part)
             self._ox.remove_graph(g)
 
 
