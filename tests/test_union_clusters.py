@@ -346,3 +346,63 @@ def test_le_petit_prince_and_its_translations_are_four_works_linked_to_the_origi
         (cat.minter.resource("work", work[c]).value, original) for c in ("00013000", "00013001", "00013002")
     }
     cat.close()
+
+
+def _record(control: str, lang: str, title: str, uniform: list, date: str, publisher: str):
+    import pymarc
+
+    record = pymarc.Record(force_utf8=True)
+    record.add_field(
+        pymarc.Field(tag="001", data=control),
+        pymarc.Field(tag="008", data=f"850101s{date}    enk           000 0 {lang} d"),
+        pymarc.Field(tag="100", indicators=pymarc.Indicators("0", " "), subfields=[pymarc.Subfield("a", "Sallust.")]),
+        pymarc.Field(tag="240", indicators=pymarc.Indicators("1", "0"), subfields=uniform),
+        pymarc.Field(tag="245", indicators=pymarc.Indicators("1", "0"), subfields=[pymarc.Subfield("a", title)]),
+        pymarc.Field(
+            tag="260",
+            indicators=pymarc.Indicators(" ", " "),
+            subfields=[pymarc.Subfield("a", "London :"), pymarc.Subfield("b", publisher), pymarc.Subfield("c", date)],
+        ),
+    )
+    return record
+
+
+def test_a_translation_that_names_no_original_language_is_not_its_own_original(tmp_path):
+    """As LC 01012731 of the 250,000-record file: Sallust's works "made English" (240 Works. $l English, no
+    041 $h), loaded after two Latin editions of the works and an English one that does not say it is a
+    translation. The work it translates (Works, Sallust, language unknown) matches the Latin editions' Work
+    and the English edition's, which is the translation's own Work too (same language): it joins the Latin
+    one only, so the translation is not its own original. (It used to join both, merging the translation's
+    own Work away while the record was still being placed, and the whole load failed.)"""
+    import pymarc
+
+    from graph.identity.clusters import ORIGINAL
+    from graph.identity.uris import Minter
+
+    works = [pymarc.Subfield("a", "Works.")]
+    bl = [
+        _record("s1", "lat", "C. Crispi Sallustii quae extant", works, "1697", "Tonson"),
+        _record("s2", "lat", "C. Sallustii Crispi opera", works, "1710", "Tonson"),
+        _record("s3", "eng", "The works of Sallust", works, "1692", "Churchill"),
+    ]
+    english = _record(
+        "t1",
+        "eng",
+        "Caius Crispus Sallustius the historian made English",
+        [pymarc.Subfield("a", "Works."), pymarc.Subfield("l", "English")],
+        "1709",
+        "R. Sare",
+    )
+    files = {"BL": tmp_path / "BL.mrc", "LC": tmp_path / "LC.mrc"}
+    files["BL"].write_bytes(b"".join(r.as_marc() for r in bl))
+    files["LC"].write_bytes(english.as_marc())
+    index = ClusterIndex(tmp_path / "clusters.sqlite", Minter(TEST_BASE))
+    cluster_member(index, "BL", [files["BL"]])
+    cluster_member(index, "LC", [files["LC"]])
+    work = {control: w for (_, control), (_, w) in index.clusters_of().items()}
+    assert work["s1"] == work["s2"] != work["s3"] == work["t1"]  # the Latin works; the English ones
+    (original,) = index.db.execute(
+        "SELECT c.ident FROM records r JOIN clusters c ON c.cid = r.wcl WHERE r.control = ?", ("t1" + ORIGINAL,)
+    ).fetchone()
+    assert original == work["s1"]
+    index.close()

@@ -322,9 +322,9 @@ class Load:
             if old == text:
                 if '"ow":' not in old:
                     return self._resolved(icl, wcl)
-                original = self._original(control, original_signature(json.loads(old)))
+                original = self._original(control, original_signature(json.loads(old)), wcl)
                 self._rename_pending()
-                return self._resolved(icl, wcl, original)
+                return self._resolved(*self._clusters(rid), original)
             self._remove(rid)
         rid = _inserted(
             self.db.execute(
@@ -346,14 +346,16 @@ class Load:
         wcl = self._join("w", wmatched, work_canon(sig) or record_key)
         self.db.execute("UPDATE records SET icl=?, wcl=? WHERE rid=?", (icl, wcl, rid))
         self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(iblocks + wblocks)])
-        original = self._original(control, original_signature(sig))
+        original = self._original(control, original_signature(sig), wcl)
         self._rename_pending()
-        return self._resolved(icl, wcl, original)
+        return self._resolved(*self._clusters(rid), original)
 
-    def _original(self, control: str, sig: dict | None) -> int | None:
+    def _original(self, control: str, sig: dict | None, own: int) -> int | None:
         """The work cluster of the work a translation translates: a record of its own (the translation's
         control + :data:`ORIGINAL`, no instance), clustered like any other, so that it joins the original's
-        records in any load order (None: the record is no translation, or does not say of what)."""
+        records in any load order (None: the record is no translation, or does not say of what). It never
+        joins the translation's own work cluster ``own``: a translation is not its own original (a uniform
+        title that names no other language than the title's own work keys would match it)."""
         key = control + ORIGINAL
         row = self.db.execute(
             "SELECT rid, sig, wcl FROM records WHERE member=? AND control=?", (self.member, key)
@@ -375,7 +377,7 @@ class Load:
         self._remember(rid, sig)
         blocks = work_blocks(sig)
         matched = {self._cluster_of(c, "wcl") for c in self._candidates(blocks, rid) if same_work(sig, self._sig(c))}
-        wcl = self._join("w", matched, work_canon(sig) or f"9{self.member}|{key}")
+        wcl = self._join("w", matched - {own}, work_canon(sig) or f"9{self.member}|{key}")
         self.db.execute("UPDATE records SET wcl=? WHERE rid=?", (wcl, rid))
         self.db.executemany("INSERT INTO blocks VALUES (?, ?)", [(k, rid) for k in dict.fromkeys(blocks)])
         return wcl
@@ -468,6 +470,10 @@ class Load:
             found.update(r for (r,) in self.db.execute("SELECT rid FROM blocks WHERE key=?", (key,)))
         found.discard(rid)
         return sorted(found)
+
+    def _clusters(self, rid: int) -> tuple[int, int]:
+        """A record's instance and work clusters as they are now (a join since it was placed may have merged them)."""
+        return self.db.execute("SELECT icl, wcl FROM records WHERE rid=?", (rid,)).fetchone()
 
     def _cluster_of(self, rid: int, column: str) -> int:
         return self.db.execute(f"SELECT {column} FROM records WHERE rid=?", (rid,)).fetchone()[0]
