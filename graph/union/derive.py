@@ -249,28 +249,25 @@ def _needles(mapping: dict, kind=str):
 
 def _split_entry(name: str, text: str) -> tuple[str, list[str], bool]:
     """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links; the
-    lines of its union statements (of a union description it holds, marked by the union's admin metadata:
-    statements on ``name`` but the links, and its union nodes'; else, beside a member description, union
-    nodes' statements kept there by :func:`_place`); whether it holds a member description of ``name``."""
+    lines of its union statements (where it holds the union's admin metadata link, or a member description
+    of ``name`` beside which :func:`_place` keeps union statements: statements on ``name`` but the links,
+    and its union nodes'); whether it holds a member description of ``name``."""
     head, node = f"<{name}>", f"<{name}#"
     link, admin, marker = f"<{DESCRIPTION_OF.value}>", f"<{BF.adminMetadata.value}>", f"<{name}#admin>"
-    at = len(node)
-    own, top, nodes, marked, describes = [], [], [], False, False
-    for line in text.splitlines(keepends=True):
-        if line.startswith(head):
-            rest = line[len(head) :].lstrip()
-            if rest.startswith(link):
-                own.append(line)
-                describes = True
-            else:
-                top.append(line)
-                marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
-        elif line.startswith(node) and line[at : at + 1].islower():
-            nodes.append(line)
+    at, skip = len(node), len(head)
+    lines = text.splitlines(keepends=True)
+    nodes = [line for line in lines if line.startswith(node) and line[at : at + 1].islower()]
+    top, marked, describes = [], False, False
+    for line in [line for line in lines if line.startswith(head)]:
+        rest = line[skip:].lstrip()
+        if rest.startswith(link):
+            describes = True
         else:
-            own.append(line)
-    if marked or describes:  # a graph describing the resource keeps union statements of it in place (_place)
-        return "".join(own), top + nodes, describes
+            top.append(line)
+            marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
+    if (marked or describes) and (top or nodes):  # a graph describing the resource keeps union statements (_place)
+        union = {*top, *nodes}
+        return "".join([line for line in lines if line not in union]), top + nodes, describes
     return text, [], describes  # only union statements are replaced: the rest stays the graph's own
 
 
