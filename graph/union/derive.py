@@ -8,9 +8,9 @@ the switch (:func:`graph.union.description.merge`) and written into the new batc
 but for the statements that a live graph describing the resource already holds unchanged:
 those stay where they are (:func:`_place`). What the union description had and no longer has,
 wherever it was, is deleted in the switch's own transaction. So each shared resource has
-exactly one union description, each statement of it in one graph (its admin metadata link in
-the graph of the batch that last touched it), and readers see the old one or the new one,
-never both or neither.
+exactly one union description, each statement of it in one graph (a graph describing the
+resource, or the one of the batch that last touched it), and readers see the old one or the
+new one, never both or neither.
 
 The store hands in its own readers (:meth:`graph.store.base.Store.scan` and ``about``), and
 writes and deletes what comes back (``Store.write_batch(derive=…)``).
