@@ -331,12 +331,15 @@ def _place(
     keep: dict[tuple, list] = {}
     for value in sorted(touched | by_resource.keys()):
         triples = merge(NamedNode(value), descriptions.get(value, [])) if value in touched else []
-        new = [f"{s} {p} {o} .\n" for s, p, o in triples]
+        held_here = by_resource.get(value, ())
+        # as lines only where a graph describing the resource holds union statements that may stay (never on
+        # a first load)
+        new = [f"{s} {p} {o} .\n" for s, p, o in triples] if any(k in describing for k, _, _ in held_here) else []
         wanted, taken = set(new), set()
         node, head = f"<{value}#", f"<{value}> "
         marker = f"{head}<{BF.adminMetadata.value}> <{value}#admin> .\n"
         at = len(node)
-        for key, lines, after in by_resource.get(value, ()):
+        for key, lines, after in held_here:
             here = []
             may = key in describing
             graph = f"GRAPH {key[1]} {{ "
