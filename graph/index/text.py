@@ -128,13 +128,13 @@ def syllables(word: str) -> list[str] | None:
 
 def pinyin_tokens(values, romanised=(), gap: int = VALUE_GAP) -> list[tuple[str, int]]:
     """Toneless pinyin syllables of Han ``values`` and of ``romanised`` (already pinyin) values."""
-    from pypinyin import lazy_pinyin
-
     out: list[tuple[str, int]] = []
     start = 0
     for v in values:
         if not has_han(v):
             continue
+        from pypinyin import lazy_pinyin  # only once a Han value is met: its import costs ~0.15 s a command
+
         syls = []
         # a list per unknown run is what pypinyin documents for errors=; its stub says str
         for piece in lazy_pinyin(simplified(v), v_to_u=True, errors=lambda chars: [" "] * len(chars)):  # type: ignore[arg-type,return-value]

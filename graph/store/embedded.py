@@ -258,7 +258,8 @@ class EmbeddedStore(Store):
             ]
             try:
                 renamed = list(renames()) if renames else []
-                rewrite = self._rewrite(batch, renamed)
+                moving = self._rewrite_quads(batch, renamed)  # read before the union changes the batch
+                deletions: list = []
                 if derive is not None:
                     derived = self._union_changes(derive, batch, renamed, known)
                     if derived.duplicates:  # the batch is still inactive: one update, not a write per quad
@@ -266,7 +267,9 @@ class EmbeddedStore(Store):
                     counter = _Counter(derived.triples, graph)
                     self._ox.bulk_extend(counter)
                     batch.triples += counter.count - len(derived.duplicates)
-                    rewrite += registry.delete_quads(derived.deletions)
+                    deletions = derived.deletions
+                rewrite, deletions = _settled(moving, deletions)
+                rewrite += registry.delete_quads(deletions)
             except Exception as err:
                 self._drop([graph])
                 raise StoreError(str(err)) from err
@@ -459,8 +462,8 @@ class EmbeddedStore(Store):
         del self._ox
 
     # internals -----------------------------------------------------------------
-    def _rewrite(self, batch: Batch, renames: list) -> list[str]:
-        """DELETE DATA / INSERT DATA operations that move retired IRIs (and fragments) to their survivors."""
+    def _rewrite_quads(self, batch: Batch, renames: list) -> list[tuple]:
+        """The quads that mention retired IRIs (and fragments), each with the quad it becomes."""
         if not renames:
             return []
         graphs = [g for g in self.active_graphs()[1:] if g not in batch.replaced] + [batch.graph]
@@ -500,15 +503,10 @@ class EmbeddedStore(Store):
                     return ox.NamedNode(own[base] + sep + frag)
             return term
 
-        moved = [
-            ox.Quad(move(q.subject, own), q.predicate, move(q.object, own), q.graph_name)
+        return [
+            (q, ox.Quad(move(q.subject, own), q.predicate, move(q.object, own), q.graph_name))
             for q, own in old_quads.items()
         ]
-
-        def data(quads):
-            return " ".join(f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}" for q in quads)
-
-        return [f"DELETE DATA {{ {data(old_quads)} }}", f"INSERT DATA {{ {data(moved)} }}"]
 
     def _switch(self, batch: Batch, rewrite: Sequence[str] = ()) -> None:
         """Make ``batch`` active and its replaced batches inactive, in one transaction."""
@@ -547,6 +545,28 @@ class EmbeddedStore(Store):
             while self._ox.query(rest):
                 self._ox.update(part)
             self._ox.remove_graph(g)
+
+
+def _settled(moving: list[tuple], deletions: list) -> tuple[list[str], list]:
+    """The rename's DELETE DATA / INSERT DATA (``moving``: each quad and what it becomes), and the union
+    derivation's ``deletions`` (run after them), less the operations that change nothing: a moved quad the
+    derivation deletes is not inserted (the deletion stays: the quad may have been there already), and a
+    quad the rename deletes is not deleted again (unless the rename also inserts it)."""
+    if not moving:
+        return [], deletions
+    written = [_quad_text(q) for q, _ in moving]
+    moved = [_quad_text(m) for _, m in moving]
+    gone, old, new = {_quad_text(d) for d in deletions}, set(written), set(moved)
+    ops = [f"DELETE DATA {{ {' '.join(written)} }}"]
+    inserted = [m for m in moved if m not in gone]
+    if inserted:
+        ops.append(f"INSERT DATA {{ {' '.join(inserted)} }}")
+    return ops, [d for d in deletions if (text := _quad_text(d)) not in old or text in new]
+
+
+def _quad_text(q) -> str:
+    """A quad as a DELETE DATA / INSERT DATA item; one may come already written as ``GRAPH <g> { s p o }``."""
+    return q if isinstance(q, str) else f"GRAPH {q.graph_name} {{ {q.subject} {q.predicate} {q.object} }}"
 
 
 class _Data:

@@ -62,8 +62,8 @@ class BatchStatements:
         if not picked:
             return
         add = self._add
-        for t in parse(b"\n".join(picked), format=RdfFormat.N_TRIPLES):
-            add(t.subject, t.predicate, t.object)
+        for s, p, o, _ in parse(b"\n".join(picked), format=RdfFormat.N_TRIPLES):  # quads of the default graph
+            add(s, p, o)
         lines = self.lines
         if lines is None:
             return

@@ -5,12 +5,12 @@ inactive) batch graph and the switch. For each shared Instance and Work the load
 (its records describe it, or a batch it replaces did, or a cluster merge renamed it) the
 union description is made again from every member description that will be active after
 the switch (:func:`graph.union.description.merge`) and written into the new batch's graph,
-but for the statements of its nodes that a live graph describing the resource already holds
-unchanged: those stay where they are (:func:`_place`). What the union description had and no
-longer has, wherever it was, is deleted in the switch's own transaction. So each shared
-resource has exactly one union description, each statement of it in one graph (the ones on
-the resource itself in the graph of the batch that last touched it), and readers see the old
-one or the new one, never both or neither.
+but for the statements that a live graph describing the resource already holds unchanged:
+those stay where they are (:func:`_place`). What the union description had and no longer has,
+wherever it was, is deleted in the switch's own transaction. So each shared resource has
+exactly one union description, each statement of it in one graph (a graph describing the
+resource, or the one of the batch that last touched it), and readers see the old one or the
+new one, never both or neither.
 
 The store hands in its own readers (:meth:`graph.store.base.Store.scan` and ``about``), and
 writes and deletes what comes back (``Store.write_batch(derive=…)``).
@@ -168,11 +168,12 @@ def _derive(store, batch, live, replaced, renames, owners, known, memo) -> Deriv
             union.setdefault((name, g), []).append((s, p, o, g))
             if isinstance(o, NamedNode) and is_union_node(o.value, name):
                 union_nodes.append((o, g, name))
-    # only what a graph holds as a union description (marked by its admin metadata) is replaced
+    # only what a graph holds as a union description (marked by its admin metadata), or of one it keeps in
+    # place beside a member description of the resource (_place), is replaced
     union = {
         key: quads
         for key, quads in union.items()
-        if any(p == BF.adminMetadata and o.value == key[0] + "#admin" for _, p, o, _ in quads)
+        if key in describing or any(p == BF.adminMetadata and o.value == key[0] + "#admin" for _, p, o, _ in quads)
     }
     for key, quads in union_parts.items():
         if key in union:
@@ -202,13 +203,21 @@ def _derive(store, batch, live, replaced, renames, owners, known, memo) -> Deriv
     for key, quads in union.items():
         held[key] = _lines([(s, p, o) for s, p, o, _ in quads], key[1], moves)
     # the nodes of a union description may have statements kept in other graphs that describe it (_place)
-    pairs = sorted((k for k in describing if k[1] not in whole and k not in union), key=lambda k: (k[0], k[1].value))
+    # (a node's statement may be kept in one graph and the statement naming the node in another)
+    pairs = sorted((k for k in describing if k[1] not in whole), key=lambda k: (k[0], k[1].value))
     if pairs:  # the union description's own statements may be in a graph this load replaces: it names them too
         wanted = sorted({name for name, _ in pairs})
         named = [(s, p, o) for s, p, o, _ in store.about([(NamedNode(n), g) for n in wanted for g in replaced])]
-        held.update(_node_parts(store, pairs, held, moves, ntriples(named)))
+        for key, (lines, after) in _node_parts(store, pairs, held, moves, ntriples(named)).items():
+            if key not in held:
+                held[key] = (lines, after)
+                continue
+            have = set(held[key][0])
+            extra = [(line, moved) for line, moved in zip(lines, after) if line not in have]
+            held[key] = (held[key][0] + [x for x, _ in extra], held[key][1] + [y for _, y in extra])
     out = Derived()
-    keep = _place(held, describing, moves, touched, descriptions, out)
+    fresh = {res for _, g, res in member_nodes if g == batch}  # what the new batch describes
+    keep = _place(held, describing, moves, touched, descriptions, out, fresh)
     _state_once(store, batch, live, replaced, touched, out)
     if memo is not None:
         _remember(
@@ -240,30 +249,25 @@ def _needles(mapping: dict, kind=str):
 
 def _split_entry(name: str, text: str) -> tuple[str, list[str], bool]:
     """A memo entry of ``name`` (N-Triples lines): the lines of its member descriptions and their links; the
-    lines of its union statements (of a union description it holds, marked by the union's admin metadata:
-    statements on ``name`` but the links, and its union nodes'; else, beside a member description, union
-    nodes' statements kept there by :func:`_place`); whether it holds a member description of ``name``."""
+    lines of its union statements (where it holds the union's admin metadata link, or a member description
+    of ``name`` beside which :func:`_place` keeps union statements: statements on ``name`` but the links,
+    and its union nodes'); whether it holds a member description of ``name``."""
     head, node = f"<{name}>", f"<{name}#"
     link, admin, marker = f"<{DESCRIPTION_OF.value}>", f"<{BF.adminMetadata.value}>", f"<{name}#admin>"
-    at = len(node)
-    own, top, nodes, marked, describes = [], [], [], False, False
-    for line in text.splitlines(keepends=True):
-        if line.startswith(head):
-            rest = line[len(head) :].lstrip()
-            if rest.startswith(link):
-                own.append(line)
-                describes = True
-            else:
-                top.append(line)
-                marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
-        elif line.startswith(node) and line[at : at + 1].islower():
-            nodes.append(line)
+    at, skip = len(node), len(head)
+    lines = text.splitlines(keepends=True)
+    nodes = [line for line in lines if line.startswith(node) and line[at : at + 1].islower()]
+    top, marked, describes = [], False, False
+    for line in [line for line in lines if line.startswith(head)]:
+        rest = line[skip:].lstrip()
+        if rest.startswith(link):
+            describes = True
         else:
-            own.append(line)
-    if marked:
-        return "".join(own), top + nodes, describes
-    if describes and nodes:
-        return "".join(own + top), nodes, describes
+            top.append(line)
+            marked = marked or (rest.startswith(admin) and rest[len(admin) :].lstrip().startswith(marker))
+    if (marked or describes) and (top or nodes):  # a graph describing the resource keeps union statements (_place)
+        union = {*top, *nodes}
+        return "".join([line for line in lines if line not in union]), top + nodes, describes
     return text, [], describes  # only union statements are replaced: the rest stays the graph's own
 
 
@@ -305,16 +309,20 @@ def _node_parts(store, pairs: list[tuple], held: dict, moves, also: str = "") ->
     return {key: _lines(triples, key[1], moves) for key, triples in found.items()}
 
 
-def _place(held: dict, describing: set, moves, touched: set, descriptions: dict, out: Derived) -> dict:
+def _place(
+    held: dict, describing: set, moves, touched: set, descriptions: dict, out: Derived, fresh: set = frozenset()
+) -> dict:
     """The union description of each touched resource (:func:`merge`) into ``out``, with what it replaces.
 
-    A statement of a union node that a live graph describing the resource already holds, unchanged, stays
-    where it is (a later load touches most resources without changing most of their union); every other
-    statement is written into the new batch, and every union statement held that is not kept is deleted in
-    the switch. Statements on the resource itself (the ones that tell a union description from what a
-    record says of a related resource), its admin metadata among them, are always written anew, so the
-    graph of the batch that touched a resource last holds them, and a graph holding any union statement of
-    a resource describes it or holds that admin metadata: replacing it touches the resource.
+    A union statement that a live graph describing the resource (one with a member description of it)
+    already holds, unchanged, stays where it is (a later load touches most resources without changing most
+    of their union); every other statement is written into the new batch, and every union statement held
+    that is not kept is deleted in the switch. The link to the union's admin metadata (``<r>
+    bf:adminMetadata <r#admin>``, the mark that tells a union description from what a record says of a
+    related resource in a graph that does not describe it) is written anew unless the new batch describes
+    the resource (``fresh``), so a graph holding any union statement of a resource describes it or holds
+    that link: replacing it touches the resource. In a graph describing the resource, every statement on
+    it but the member description links is the union's.
     Returns the union statements each (resource, graph) of ``held`` keeps, where it loses some.
     """
     by_resource: dict[str, list] = {}
@@ -323,11 +331,15 @@ def _place(held: dict, describing: set, moves, touched: set, descriptions: dict,
     keep: dict[tuple, list] = {}
     for value in sorted(touched | by_resource.keys()):
         triples = merge(NamedNode(value), descriptions.get(value, [])) if value in touched else []
-        new = [f"{s} {p} {o} .\n" for s, p, o in triples]
+        held_here = by_resource.get(value, ())
+        # as lines only where a graph describing the resource holds union statements that may stay (never on
+        # a first load)
+        new = [f"{s} {p} {o} .\n" for s, p, o in triples] if any(k in describing for k, _, _ in held_here) else []
         wanted, taken = set(new), set()
-        node = f"<{value}#"
+        node, head = f"<{value}#", f"<{value}> "
+        marker = f"{head}<{BF.adminMetadata.value}> <{value}#admin> .\n"
         at = len(node)
-        for key, lines, after in by_resource.get(value, ()):
+        for key, lines, after in held_here:
             here = []
             may = key in describing
             graph = f"GRAPH {key[1]} {{ "
@@ -337,8 +349,10 @@ def _place(held: dict, describing: set, moves, touched: set, descriptions: dict,
                     and moved == line  # the switch's rewrite leaves it as it is (it moves only what it reaches)
                     and moved in wanted
                     and moved not in taken
-                    and moved.startswith(node)
-                    and moved[at : at + 1].islower()
+                    and (
+                        (moved.startswith(node) and moved[at : at + 1].islower())
+                        or (moved.startswith(head) and (moved != marker or value in fresh))
+                    )
                 ):
                     taken.add(moved)
                     here.append(line)

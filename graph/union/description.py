@@ -308,7 +308,7 @@ def _copy(
     while todo:
         n = todo.pop(0)
         order.append(n)
-        for _, o in sorted(about.get(n, ()), key=lambda po: (po[0].value, str(po[1]))):
+        for _, o in about.get(n, ()):  # in _statement_order already (_about)
             if _is_node(o, d) and o not in names:
                 names[o] = NamedNode(f"{target.value}.{len(names)}")
                 todo.append(o)

@@ -53,9 +53,8 @@ def parse_entries(texts: dict[str, str]) -> dict[str, list[tuple]]:
     """N-Triples lines of each key (one statement a line) as its (subject, predicate, object) tuples, parsed in one go."""
     if not texts:
         return {}
-    triples = [
-        (t.subject, t.predicate, t.object) for t in parse("".join(texts.values()).encode(), format=RdfFormat.N_TRIPLES)
-    ]
+    # parse gives quads (in the default graph): unpacking them is faster than reading their attributes
+    triples = [(s, p, o) for s, p, o, _ in parse("".join(texts.values()).encode(), format=RdfFormat.N_TRIPLES)]
     got, at = {}, 0
     for key, text in texts.items():
         lines = text.count("\n")
@@ -96,7 +95,7 @@ class DescriptionMemo:
         row = self.db.execute("SELECT body FROM said WHERE graph=? AND resource=?", (graph, resource)).fetchone()
         if row is None:
             return []
-        return [(t.subject, t.predicate, t.object) for t in parse(_unpack(row[0]), format=RdfFormat.N_TRIPLES)]
+        return [(s, p, o) for s, p, o, _ in parse(_unpack(row[0]), format=RdfFormat.N_TRIPLES)]
 
     def read_texts(self, graph: str, resources: list[str]) -> dict[str, str]:
         """What ``graph`` says about each of ``resources`` that it says anything of, as N-Triples lines (one
