@@ -51,7 +51,8 @@ from graph.identity.match import (
     work_blocks,
     work_canon,
 )
-from graph.identity.resolver import Resolved
+from graph.faults import MACHINE_FAULTS
+from graph.identity.resolver import ResolutionFailed, Resolved
 from graph.identity.uris import Minter, digest
 
 KINDS = {"i": "instance", "w": "work"}
@@ -309,7 +310,40 @@ class Load:
 
     # the mapper's side -------------------------------------------------------------------
     def resolve(self, ev: Evidence) -> Resolved:
+        """The record's Instance, Work (and a translation's original) IRIs; the record joins its clusters.
+
+        Each record is a SAVEPOINT inside the load's transaction: should resolving it raise, the index
+        (its tables and this load's own bookkeeping) is left exactly as it was before the record. A
+        machine fault (:data:`graph.faults.MACHINE_FAULTS`), an interrupt or an exit propagates as it is
+        (the load stops); any other error becomes :class:`ResolutionFailed` (the load rejects the record).
+        """
         self._check()
+        marks = (set(self._pending), list(self._retiring), set(self._old_canons), len(self.renames))
+        self.db.execute("SAVEPOINT record")
+        try:
+            got = self._resolve(ev)
+        except BaseException as err:
+            self._undo(marks)
+            if isinstance(err, MACHINE_FAULTS) or not isinstance(err, Exception):
+                raise
+            raise ResolutionFailed(err) from err
+        self.db.execute("RELEASE record")
+        return got
+
+    def _undo(self, marks: tuple) -> None:
+        """Back to the SAVEPOINT taken before a record whose resolution raised."""
+        pending, retiring, old_canons, renames = marks
+        if self.db.in_transaction:  # SQLite has already rolled the whole load back after a full disk
+            try:
+                self.db.execute("ROLLBACK TO record")
+                self.db.execute("RELEASE record")
+            except sqlite3.Error:
+                pass  # the load is lost anyway: its own rollback follows
+        self._pending, self._retiring, self._old_canons = pending, retiring, old_canons
+        del self.renames[renames:]
+        self._sigs.clear()  # rows inserted since the savepoint are gone, and SQLite reuses their rowids
+
+    def _resolve(self, ev: Evidence) -> Resolved:
         sig = signature(ev)
         text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         control = ev.control
