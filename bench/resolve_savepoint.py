@@ -77,7 +77,9 @@ def main() -> None:
         cpu[road] = statistics.median(c for c, _ in rows)
         wall = statistics.median(w for _, w in rows)
         print(f"{road:<8} {cpu[road]:>8.2f} {wall:>8.2f} {cpu[road] / n * 1e6:>14.1f}")
-    print(f"SAVEPOINT: {(cpu['after'] - cpu['before']) / n * 1e6:+.1f} µs/record CPU, {cpu['after'] / cpu['before']:.3f}x")
+    print(
+        f"SAVEPOINT: {(cpu['after'] - cpu['before']) / n * 1e6:+.1f} µs/record CPU, {cpu['after'] / cpu['before']:.3f}x"
+    )
 
 
 if __name__ == "__main__":

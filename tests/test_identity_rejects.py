@@ -82,12 +82,8 @@ def without(tmp_path_factory):
     return load
 
 
-@pytest.mark.parametrize(
-    "road, control", [("one process", JOINS), ("parallel", JOINS), ("parallel", TRANSLATION)]
-)
-def test_a_record_whose_resolution_raises_is_rejected_and_the_rest_load(
-    road, control, without, monkeypatch, tmp_path
-):
+@pytest.mark.parametrize("road, control", [("one process", JOINS), ("parallel", JOINS), ("parallel", TRANSLATION)])
+def test_a_record_whose_resolution_raises_is_rejected_and_the_rest_load(road, control, without, monkeypatch, tmp_path):
     rows, triples, clean = without(control)
     cat = catalogue(tmp_path / "data")
     fail_on(monkeypatch, control, TypeError("'NoneType' object is not subscriptable\n(injected)"))

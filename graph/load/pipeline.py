@@ -312,6 +312,7 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
             if scheme is not None and isinstance(item, SourceRecord) and (row := source_row(scheme, item.record)):
                 res.archived.append(row)
             if defer:
+                assert not isinstance(item, Rejection)  # it was mapped
                 start, size = size, size + len(chunks[-1])
                 res.spans.append(
                     _Span(
