@@ -87,7 +87,7 @@ def test_a_record_whose_resolution_raises_is_rejected_and_the_rest_load(road, co
     rows, triples, clean = without(control)
     cat = catalogue(tmp_path / "data")
     fail_on(monkeypatch, control, TypeError("'NoneType' object is not subscriptable\n(injected)"))
-    report = ingest(cat.store, cat.minter, [shared(LC)], "LC", clusters=cat.clusters, **ROADS[road])
+    report = ingest(cat.store, cat.minter, [shared(LC)], "LC", clusters=cat.clusters, keep_sources=True, **ROADS[road])
     (rejected,) = report.rejected
     position = {JOINS: 318, TRANSLATION: 323}[control]
     assert (rejected.file, rejected.position, rejected.control_number) == (str(shared(LC)), position, control)
@@ -95,7 +95,10 @@ def test_a_record_whose_resolution_raises_is_rejected_and_the_rest_load(road, co
         "identity resolution failed: TypeError: 'NoneType' object is not subscriptable (injected)"
     )
     assert (report.read, report.loaded) == (1000, 999)
-    assert report.triples == clean.triples
+    assert (report.triples, report.warnings) == (clean.triples, clean.warnings)
+    assert report.spool is not None  # the source rows kept for the archive: every record but the rejected one
+    archived = [c for _, c, _ in report.spool.rows()]
+    assert len(archived) == 999 and control not in archived
     # every other record exactly as a clean load of the file without this one: same IRIs, same index
     assert index_rows(cat) == rows
     assert catalogue_triples(cat) == triples
