@@ -12,6 +12,7 @@ from graph.alliance.members import Member, add_member
 from graph.catalogue import Catalogue
 from graph.identity.clusters import Load
 from graph.load.ingest import IngestError, ingest
+from graph.load.mappers import marc21
 from graph.load.sources.marc import decode_iso2709, iso2709_records
 from tests.conftest import TEST_BASE, shared
 
@@ -103,6 +104,29 @@ def test_a_record_whose_resolution_raises_is_rejected_and_the_rest_load(road, co
     assert index_rows(cat) == rows
     assert catalogue_triples(cat) == triples
     assert not cat.clusters.db.execute("SELECT 1 FROM records WHERE control LIKE ?", (control + "%",)).fetchall()
+    cat.close()
+
+
+@pytest.mark.parametrize("road", ROADS)
+def test_a_record_whose_mapping_fails_after_its_resolution_leaves_no_trace(road, without, monkeypatch, tmp_path):
+    """Resolved, then the mapper raises: rejected as unmappable, and its clusters are undone too."""
+    rows, triples, _ = without(JOINS)
+    real = marc21.resolve
+
+    def resolve(out, ctx, control, language):
+        got = real(out, ctx, control, language)
+        if control == JOINS:
+            raise RuntimeError("after resolution (injected)")
+        return got
+
+    monkeypatch.setattr(marc21, "resolve", resolve)
+    cat = catalogue(tmp_path / "data")
+    report = ingest(cat.store, cat.minter, [shared(LC)], "LC", clusters=cat.clusters, **ROADS[road])
+    assert [(r.position, r.control_number, r.reason) for r in report.rejected] == [
+        (318, JOINS, "could not be mapped: RuntimeError: after resolution (injected)")
+    ]
+    assert index_rows(cat) == rows
+    assert catalogue_triples(cat) == triples
     cat.close()
 
 

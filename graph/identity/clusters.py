@@ -35,7 +35,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from typing import Iterator
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -307,31 +309,45 @@ class Load:
         self.generation = int(row[0]) + 1 if row else 1
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation),))
         self.done = False
+        self._in_record = False  # inside record(): its SAVEPOINT covers resolve too
 
     # the mapper's side -------------------------------------------------------------------
     def resolve(self, ev: Evidence) -> Resolved:
         """The record's Instance, Work (and a translation's original) IRIs; the record joins its clusters.
 
-        Each record is a SAVEPOINT inside the load's transaction: should resolving it raise, the index
-        (its tables and this load's own bookkeeping) is left exactly as it was before the record. A
+        Each record is a SAVEPOINT inside the load's transaction (:meth:`record`, which the one-process
+        road also wraps around the record's whole mapping): should resolving it raise, the index (its
+        tables and this load's own bookkeeping) is left exactly as it was before the record. A
         machine fault (:data:`graph.faults.MACHINE_FAULTS`), an interrupt or an exit propagates as it is
         (the load stops); any other error becomes :class:`ResolutionFailed` (the load rejects the record).
         """
+        with nullcontext() if self._in_record else self.record():  # inside record(), its SAVEPOINT undoes it
+            try:
+                return self._resolve(ev)
+            except Exception as err:
+                if isinstance(err, MACHINE_FAULTS):
+                    raise
+                raise ResolutionFailed(err) from err
+
+    @contextmanager
+    def record(self) -> Iterator[None]:
+        """One record's SAVEPOINT: should the block raise (its resolution, or its mapping after it), the
+        index and this load's bookkeeping go back to where they were before the record."""
         self._check()
         marks = (set(self._pending), list(self._retiring), set(self._old_canons), len(self.renames))
         self.db.execute("SAVEPOINT record")
+        self._in_record = True
         try:
-            got = self._resolve(ev)
-        except BaseException as err:
+            yield
+        except BaseException:
             self._undo(marks)
-            if isinstance(err, MACHINE_FAULTS) or not isinstance(err, Exception):
-                raise
-            raise ResolutionFailed(err) from err
+            raise
+        finally:
+            self._in_record = False
         self.db.execute("RELEASE record")
-        return got
 
     def _undo(self, marks: tuple) -> None:
-        """Back to the SAVEPOINT taken before a record whose resolution raised."""
+        """Back to the SAVEPOINT taken before a record that raised."""
         pending, retiring, old_canons, renames = marks
         if self.db.in_transaction:  # SQLite has already rolled the whole load back after a full disk
             try:

@@ -23,6 +23,7 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 from collections import deque
+from contextlib import nullcontext
 import os
 import re
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
+from graph.identity.clusters import Load
 from graph.identity.match import original_keys
 from graph.identity.resolver import KeyIdentity, ResolutionFailed, Resolved
 from graph.load import collection, dialects
@@ -306,6 +308,8 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
         if defer:
             marks = (len(ctx.identity.evidence), len(res.rejected), len(res.notices), len(res.archived))
         triples = _map_item(dialect, item, ctx, plan, res, offset)
+        if triples is None and defer:  # nothing of a rejected record is resolved (see _map_item)
+            del ctx.identity.evidence[marks[0] :]
         if triples is not None:
             res.triples += len(triples)
             chunks.append(ser.lines(triples, cache))
@@ -350,7 +354,10 @@ def _map_item(dialect: Dialect, item, ctx: MappingContext, plan: _Plan, res: _Re
         control = marc21.control_of(record)
         ctx.holdings_elsewhere = plan.holdings_of
     try:
-        triples = dialect.map(record, ctx)
+        # a stateful resolver here (one process): the record is a SAVEPOINT of the cluster index, undone
+        # should its mapping fail after its resolution (converters defer resolution: see _convert_batch)
+        with ctx.identity.record() if type(ctx.identity) is Load else nullcontext():
+            triples = dialect.map(record, ctx)
     except FAULTS:  # e.g. the cluster index's disk is full: stop the load
         raise
     except (marc21.UnmappableRecord, ResolutionFailed) as err:
