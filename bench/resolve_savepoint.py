@@ -4,7 +4,8 @@ Real MARC records are read and their evidence built once (not timed); then they 
 fresh cluster index by two members in turn (the second joins the first's clusters), alternating:
 
 * before: the resolution without the guard (``Load._check`` + ``Load._resolve``: the code before it)
-* after: ``Load.resolve``, a SAVEPOINT around each record, released on success
+* after: ``Load.resolve``, a SAVEPOINT around each record, released on success (the parent's road)
+* record: ``Load.record()`` around ``Load.resolve``, as the one-process road wraps each record's mapping
 
 Run under the heavy lock:
     flock /tmp/heavy.lock .venv/bin/python -m bench.resolve_savepoint ../shared/data/marc21/loc-booksall/booksall-2016-part01-first10000.mrc
@@ -48,9 +49,13 @@ def run(road: str, members: dict[str, list]) -> tuple[float, float]:
                 for ev in evs:
                     load._check()
                     load._resolve(ev)
-            else:
+            elif road == "after":
                 for ev in evs:
                     load.resolve(ev)
+            else:
+                for ev in evs:
+                    with load.record():
+                        load.resolve(ev)
             load.finish()
             load.commit()
         cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
@@ -66,9 +71,9 @@ def main() -> None:
     args = ap.parse_args()
     members = {m: evidences(args.file, m, args.records) for m in ("LC", "PKU")}
     n = sum(len(v) for v in members.values())
-    times: dict[str, list] = {"before": [], "after": []}
+    times: dict[str, list] = {"before": [], "after": [], "record": []}
     for _ in range(args.rounds):
-        for road in ("before", "after"):
+        for road in times:
             times[road].append(run(road, members))
     print(f"{n} resolutions ({len(members['LC'])} records x 2 members) of {args.file.name}, median of {args.rounds}")
     print(f"{'road':<8} {'CPU s':>8} {'wall s':>8} {'µs/record CPU':>14}")
@@ -77,9 +82,10 @@ def main() -> None:
         cpu[road] = statistics.median(c for c, _ in rows)
         wall = statistics.median(w for _, w in rows)
         print(f"{road:<8} {cpu[road]:>8.2f} {wall:>8.2f} {cpu[road] / n * 1e6:>14.1f}")
-    print(
-        f"SAVEPOINT: {(cpu['after'] - cpu['before']) / n * 1e6:+.1f} µs/record CPU, {cpu['after'] / cpu['before']:.3f}x"
-    )
+    for road in ("after", "record"):
+        print(
+            f"SAVEPOINT ({road}): {(cpu[road] - cpu['before']) / n * 1e6:+.1f} µs/record CPU, {cpu[road] / cpu['before']:.3f}x"
+        )
 
 
 if __name__ == "__main__":

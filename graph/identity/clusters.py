@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Iterator
 from pathlib import Path
@@ -321,21 +321,29 @@ class Load:
         machine fault (:data:`graph.faults.MACHINE_FAULTS`), an interrupt or an exit propagates as it is
         (the load stops); any other error becomes :class:`ResolutionFailed` (the load rejects the record).
         """
-        with nullcontext() if self._in_record else self.record():  # inside record(), its SAVEPOINT undoes it
+        if self._in_record:  # inside record(): its SAVEPOINT undoes this record
             try:
                 return self._resolve(ev)
             except Exception as err:
                 if isinstance(err, MACHINE_FAULTS):
                     raise
                 raise ResolutionFailed(err) from err
+        marks = self._savepoint()
+        try:
+            got = self._resolve(ev)
+        except BaseException as err:
+            self._undo(marks)
+            if isinstance(err, MACHINE_FAULTS) or not isinstance(err, Exception):
+                raise
+            raise ResolutionFailed(err) from err
+        self.db.execute("RELEASE record")
+        return got
 
     @contextmanager
     def record(self) -> Iterator[None]:
         """One record's SAVEPOINT: should the block raise (its resolution, or its mapping after it), the
         index and this load's bookkeeping go back to where they were before the record."""
-        self._check()
-        marks = (set(self._pending), list(self._retiring), set(self._old_canons), len(self.renames))
-        self.db.execute("SAVEPOINT record")
+        marks = self._savepoint()
         self._in_record = True
         try:
             yield
@@ -345,6 +353,13 @@ class Load:
         finally:
             self._in_record = False
         self.db.execute("RELEASE record")
+
+    def _savepoint(self) -> tuple:
+        """A SAVEPOINT before one record, and what this load's bookkeeping was then (for :meth:`_undo`)."""
+        self._check()
+        marks = (set(self._pending), list(self._retiring), set(self._old_canons), len(self.renames))
+        self.db.execute("SAVEPOINT record")
+        return marks
 
     def _undo(self, marks: tuple) -> None:
         """Back to the SAVEPOINT taken before a record that raised."""
