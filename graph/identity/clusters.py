@@ -35,7 +35,9 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Iterator
 from pathlib import Path
 
 from pyoxigraph import NamedNode
@@ -51,7 +53,8 @@ from graph.identity.match import (
     work_blocks,
     work_canon,
 )
-from graph.identity.resolver import Resolved
+from graph.faults import MACHINE_FAULTS
+from graph.identity.resolver import ResolutionFailed, Resolved
 from graph.identity.uris import Minter, digest
 
 KINDS = {"i": "instance", "w": "work"}
@@ -306,10 +309,72 @@ class Load:
         self.generation = int(row[0]) + 1 if row else 1
         self.db.execute("INSERT OR REPLACE INTO meta VALUES ('generation', ?)", (str(self.generation),))
         self.done = False
+        self._in_record = False  # inside record(): its SAVEPOINT covers resolve too
 
     # the mapper's side -------------------------------------------------------------------
     def resolve(self, ev: Evidence) -> Resolved:
+        """The record's Instance, Work (and a translation's original) IRIs; the record joins its clusters.
+
+        Each record is a SAVEPOINT inside the load's transaction (:meth:`record`, which the one-process
+        road also wraps around the record's whole mapping): should resolving it raise, the index (its
+        tables and this load's own bookkeeping) is left exactly as it was before the record. A
+        machine fault (:data:`graph.faults.MACHINE_FAULTS`), an interrupt or an exit propagates as it is
+        (the load stops); any other error becomes :class:`ResolutionFailed` (the load rejects the record).
+        """
+        if self._in_record:  # inside record(): its SAVEPOINT undoes this record
+            try:
+                return self._resolve(ev)
+            except Exception as err:
+                if isinstance(err, MACHINE_FAULTS):
+                    raise
+                raise ResolutionFailed(err) from err
+        marks = self._savepoint()
+        try:
+            got = self._resolve(ev)
+        except BaseException as err:
+            self._undo(marks)
+            if isinstance(err, MACHINE_FAULTS) or not isinstance(err, Exception):
+                raise
+            raise ResolutionFailed(err) from err
+        self.db.execute("RELEASE record")
+        return got
+
+    @contextmanager
+    def record(self) -> Iterator[None]:
+        """One record's SAVEPOINT: should the block raise (its resolution, or its mapping after it), the
+        index and this load's bookkeeping go back to where they were before the record."""
+        marks = self._savepoint()
+        self._in_record = True
+        try:
+            yield
+        except BaseException:
+            self._undo(marks)
+            raise
+        finally:
+            self._in_record = False
+        self.db.execute("RELEASE record")
+
+    def _savepoint(self) -> tuple:
+        """A SAVEPOINT before one record, and what this load's bookkeeping was then (for :meth:`_undo`)."""
         self._check()
+        marks = (set(self._pending), list(self._retiring), set(self._old_canons), len(self.renames))
+        self.db.execute("SAVEPOINT record")
+        return marks
+
+    def _undo(self, marks: tuple) -> None:
+        """Back to the SAVEPOINT taken before a record that raised."""
+        pending, retiring, old_canons, renames = marks
+        if self.db.in_transaction:  # SQLite has already rolled the whole load back after a full disk
+            try:
+                self.db.execute("ROLLBACK TO record")
+                self.db.execute("RELEASE record")
+            except sqlite3.Error:
+                pass  # the load is lost anyway: its own rollback follows
+        self._pending, self._retiring, self._old_canons = pending, retiring, old_canons
+        del self.renames[renames:]
+        self._sigs.clear()  # rows inserted since the savepoint are gone, and SQLite reuses their rowids
+
+    def _resolve(self, ev: Evidence) -> Resolved:
         sig = signature(ev)
         text = json.dumps(sig, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         control = ev.control

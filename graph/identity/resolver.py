@@ -20,6 +20,18 @@ from graph.identity.match import Evidence
 from graph.identity.uris import Minter
 
 
+class ResolutionFailed(Exception):
+    """Resolving one record's identity raised an unexpected error (a bug in the resolver, not the machine).
+
+    The resolver has left its state as it was before that record; the load rejects the record, with
+    this one-line reason naming the internal error, and goes on (:mod:`graph.load.pipeline`).
+    """
+
+    def __init__(self, error: BaseException):
+        detail = " ".join(str(error).split())
+        super().__init__(f"identity resolution failed: {type(error).__name__}" + (f": {detail}" if detail else ""))
+
+
 @dataclass(frozen=True)
 class Resolved:
     instance: NamedNode

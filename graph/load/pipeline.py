@@ -23,16 +23,18 @@ from __future__ import annotations
 import gc
 import multiprocessing as mp
 from collections import deque
+from contextlib import nullcontext
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from pyoxigraph import NamedNode, RdfFormat, parse, serialize
 
+from graph.identity.clusters import Load
 from graph.identity.match import original_keys
-from graph.identity.resolver import KeyIdentity, Resolved
+from graph.identity.resolver import KeyIdentity, ResolutionFailed, Resolved
 from graph.load import collection, dialects
 from graph import faults
 from graph.load.archive import MARC_DIALECTS, RecordSpool, source_row
@@ -102,6 +104,27 @@ class _Result:
     instances: dict = field(default_factory=dict)  # 001 -> instance IRI, for records with holdings
     evidence: list = field(default_factory=list)  # what deferred identity resolution needs
     archived: list = field(default_factory=list)  # source rows of the records mapped (graph.load.archive)
+    spans: list = field(default_factory=list)  # with deferred identity: each mapped record's _Span
+
+
+class _Span(NamedTuple):
+    """Where one mapped record's part of a converted batch lies, so that it can be taken out again
+    should resolving its deferred evidence fail (:func:`_settle`)."""
+
+    evidence: int  # its evidence: res.evidence[evidence:evidence_end]
+    evidence_end: int
+    start: int  # its lines: res.data[start:end]
+    end: int
+    triples: int
+    rejected: int  # len(res.rejected) when it was mapped: where its rejection goes, in record order
+    notices: int  # its warnings: res.notices[notices:notices_end]
+    notices_end: int
+    archived: int  # its source row, if any: res.archived[archived:archived_end]
+    archived_end: int
+    file: str
+    position: int
+    control: str | None
+    offset: int | None
 
 
 _PENDING = "urn:x-alliance-pending:"
@@ -128,15 +151,27 @@ class DeferredIdentity:
 
 
 def _settle(res: "_Result", identity) -> None:
-    """Resolve a converted batch's deferred evidence and put the real IRIs in its data."""
+    """Resolve a converted batch's deferred evidence and put the real IRIs in its data.
+
+    A record whose resolution fails (:class:`ResolutionFailed`: the resolver left its state as it
+    was) is rejected, as the one-process road rejects it, and its lines are taken out of the batch.
+    """
     if not res.evidence:
         return
-    real = []
-    for ev in res.evidence:
-        got = identity.resolve(ev)
+    real: list = []
+    failed: dict[int, str] = {}
+    for n, ev in enumerate(res.evidence):
+        try:
+            got = identity.resolve(ev)
+        except ResolutionFailed as err:
+            failed[n] = str(err)
+            real.append(None)
+            continue
         # an ":o" placeholder (a translation's original) only where the resolver names one: see original_keys
         original = f"<{got.original.value}".encode() if got.original is not None else None
         real.append((f"<{got.instance.value}".encode(), f"<{got.work.value}".encode(), original))
+    if failed:
+        _reject_unresolved(res, failed)
 
     def placed(m: re.Match[bytes]) -> bytes:
         iri = real[int(m.group(1))][_PLACE[m.group(2)]]
@@ -147,6 +182,25 @@ def _settle(res: "_Result", identity) -> None:
     for control, iri in list(res.instances.items()):
         if iri.startswith(_PENDING):  # the main Instance itself, never a fragment of it
             res.instances[control] = real[int(iri[len(_PENDING) :].split(":")[0])][0][1:].decode()
+
+
+def _reject_unresolved(res: "_Result", failed: dict[int, str]) -> None:
+    """Take the records whose evidence could not be resolved out of a converted batch, and reject them."""
+    for span in reversed(res.spans):  # from the end: earlier spans' offsets stay valid
+        reason = next((failed[n] for n in range(span.evidence, span.evidence_end) if n in failed), None)
+        if reason is None:
+            continue
+        res.data = res.data[: span.start] + res.data[span.end :]
+        res.loaded -= 1
+        res.triples -= span.triples
+        if span.notices_end > span.notices:
+            res.warnings -= 1
+            del res.notices[span.notices : span.notices_end]
+        del res.archived[span.archived : span.archived_end]
+        res.rejected.insert(span.rejected, Rejection(span.file, span.position, span.control, reason, span.offset))
+    for control, iri in list(res.instances.items()):
+        if iri.startswith(_PENDING) and int(iri[len(_PENDING) :].split(":")[0]) in failed:
+            del res.instances[control]
 
 
 # serialisation ---------------------------------------------------------------------
@@ -222,10 +276,12 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
     name, entries = batch
     dialect = dialects.get(name)
     ctx, plan, ser = _STATE["ctx"], _STATE["plan"], _STATE["serializer"]
-    if _STATE.get("defer"):
+    defer = _STATE.get("defer")
+    if defer:
         ctx.identity.evidence = []
     res = _Result()
     chunks = []
+    size = 0  # bytes in chunks
     cache: dict = {}
     scheme = MARC_DIALECTS.get(name) if _STATE.get("archive") else None
     for entry in entries:
@@ -249,12 +305,37 @@ def _convert_batch(batch: tuple[str, list]) -> _Result:
             if dialect.holdings and isinstance(item, SourceRecord) and marc21.is_holdings(item.record):
                 res.deferred.append((item.file, item.position, None, item.record))
                 continue
+        if defer:
+            marks = (len(ctx.identity.evidence), len(res.rejected), len(res.notices), len(res.archived))
         triples = _map_item(dialect, item, ctx, plan, res, offset)
+        if triples is None and defer:  # nothing of a rejected record is resolved (see _map_item)
+            del ctx.identity.evidence[marks[0] :]
         if triples is not None:
             res.triples += len(triples)
             chunks.append(ser.lines(triples, cache))
             if scheme is not None and isinstance(item, SourceRecord) and (row := source_row(scheme, item.record)):
                 res.archived.append(row)
+            if defer:
+                assert not isinstance(item, Rejection)  # it was mapped
+                start, size = size, size + len(chunks[-1])
+                res.spans.append(
+                    _Span(
+                        marks[0],
+                        len(ctx.identity.evidence),
+                        start,
+                        size,
+                        len(triples),
+                        marks[1],
+                        marks[2],
+                        len(res.notices),
+                        marks[3],
+                        len(res.archived),
+                        item.file,
+                        item.position,
+                        _control(item.record),
+                        offset,
+                    )
+                )
     res.data = ser.finish(chunks)
     if _STATE.get("defer"):
         res.evidence = ctx.identity.evidence
@@ -273,10 +354,13 @@ def _map_item(dialect: Dialect, item, ctx: MappingContext, plan: _Plan, res: _Re
         control = marc21.control_of(record)
         ctx.holdings_elsewhere = plan.holdings_of
     try:
-        triples = dialect.map(record, ctx)
+        # a stateful resolver here (one process): the record is a SAVEPOINT of the cluster index, undone
+        # should its mapping fail after its resolution (converters defer resolution: see _convert_batch)
+        with ctx.identity.record() if type(ctx.identity) is Load else nullcontext():
+            triples = dialect.map(record, ctx)
     except FAULTS:  # e.g. the cluster index's disk is full: stop the load
         raise
-    except marc21.UnmappableRecord as err:
+    except (marc21.UnmappableRecord, ResolutionFailed) as err:
         res.rejected.append(Rejection(item.file, item.position, _control(record), str(err), offset))
         return None
     except Exception as err:  # noqa: BLE001 - a mapper bug on one record must not stop the batch
@@ -419,6 +503,8 @@ def convert_stream(
     if workers > 1 and plan.records >= min_parallel:
         method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
         defer = not isinstance(ctx.identity, KeyIdentity)
+        if defer and kind == "ttl":  # a record's lines are cut out of a batch whose resolution failed
+            raise ValueError("deferred identity resolution writes N-Triples or N-Quads, not Turtle")
         pool = mp.get_context(method).Pool(workers, _init_worker, (ctx, plan, kind, graph, defer, keep is not None))
         try:
             for res in _bounded(pool, _batches(files), IN_FLIGHT * workers):
