@@ -21,7 +21,7 @@ from __future__ import annotations
 import gc
 import re
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import AbstractSet, Iterable
 
 from pyoxigraph import BlankNode, NamedNode, Quad
 
@@ -310,7 +310,13 @@ def _node_parts(store, pairs: list[tuple], held: dict, moves, also: str = "") ->
 
 
 def _place(
-    held: dict, describing: set, moves, touched: set, descriptions: dict, out: Derived, fresh: set = frozenset()
+    held: dict,
+    describing: set,
+    moves,
+    touched: set,
+    descriptions: dict,
+    out: Derived,
+    fresh: AbstractSet[str] = frozenset(),
 ) -> dict:
     """The union description of each touched resource (:func:`merge`) into ``out``, with what it replaces.
 
