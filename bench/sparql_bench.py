@@ -462,6 +462,56 @@ def others_stage(data: Path, mix: list[str], expected: list[int], gen: Load, arg
             stop(server)
 
 
+RSGI_VARIANTS = {  # PROTOTYPE (issue 13): bench/rsgi_worker.py: which /sparql queries granian's event loop answers,
+    # and granian's options (runtime mode, task implementation)
+    "RSGI, lookups on the loop": ("lookups", []),
+    "RSGI, all fast-lane queries on the loop": ("all", []),
+    "RSGI, lookups on the loop, --runtime-mode st": ("lookups", ["--runtime-mode", "st"]),
+    "RSGI, lookups on the loop, --task-impl rust": ("lookups", ["--task-impl", "rust"]),
+    "RSGI, all on the loop, st + rust tasks": ("all", ["--runtime-mode", "st", "--task-impl", "rust"]),
+}
+
+
+def rsgi_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+    """PROTOTYPE (issue 13): the worker app under granian's RSGI interface (bench/rsgi_worker.py), the fast
+    lane's queries answered on the event loop, the rest on a pool of ``--threads`` threads running the WSGI
+    app; ``--workers`` processes, on a published checkpoint of the store, no writer."""
+    from graph.catalogue import Catalogue
+    from graph.store.snapshots import publish
+    from tests.servers import free_port
+    from web.prefork import cores
+
+    cat = Catalogue.open(data)
+    publish(cat.store)
+    cat.close()
+    workers = str(args.workers or cores())
+    granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian"
+    chosen = os.environ.get("BENCH_RSGI_VARIANTS")  # labels' indices, e.g. "0,2"
+    variants = list(RSGI_VARIANTS.items())
+    if chosen:
+        variants = [variants[int(k)] for k in chosen.split(",")]
+    for label, (loop, extra) in variants:
+        env = {**os.environ, "BENCH_DATA": str(data), "BENCH_THREADS": str(args.threads), "BENCH_LOOP": loop}
+        env["PYTHONPATH"] = str(ROOT / "bench")
+        port = free_port()
+        argv = [granian, "--interface", "rsgi", "--http", "1", "--no-ws", "--workers", workers, *extra]
+        argv += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "rsgi_worker:app"]
+        server = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            _wait_http(port, "/sparql?query=ASK%7B%7D", server, 120)
+            paths = paths_for(mix)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            print(
+                f"{label}: answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ"
+            )
+            one_and_many(label, gen, port, paths, args, server.pid)
+        finally:
+            stop(server)
+
+
 def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
     """Oxigraph server (Rust) on a checkpoint of the same store, default graph = the union of its graphs."""
     import pyoxigraph as ox
@@ -721,6 +771,11 @@ def main() -> None:
 
             stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or cores()} worker processes")
             others_stage(data, mix, expected, gen, args)
+        if "rsgi" in stages:
+            from web.prefork import cores
+
+            stage(f"HTTP: PROTOTYPE, RSGI + event-loop lookups (bench/rsgi_worker.py), {args.workers or cores()} workers")
+            rsgi_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
             http_stage(data, mix, expected, gen, args, single=True)
