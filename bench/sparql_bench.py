@@ -464,11 +464,10 @@ def others_stage(data: Path, mix: list[str], expected: list[int], gen: Load, arg
 
 RSGI_VARIANTS = {  # PROTOTYPE (issue 13): bench/rsgi_worker.py: which /sparql queries granian's event loop answers,
     # and granian's options (runtime mode, task implementation)
-    "RSGI, lookups on the loop": ("lookups", []),
-    "RSGI, all fast-lane queries on the loop": ("all", []),
-    "RSGI, lookups on the loop, --runtime-mode st": ("lookups", ["--runtime-mode", "st"]),
-    "RSGI, lookups on the loop, --task-impl rust": ("lookups", ["--task-impl", "rust"]),
-    "RSGI, all on the loop, st + rust tasks": ("all", ["--runtime-mode", "st", "--task-impl", "rust"]),
+    "RSGI, lookups on the loop, rest WSGI": ("lookups", ["--task-impl", "rust"]),
+    "RSGI, lookups on the loop, rest awaited": ("await", ["--task-impl", "rust"]),
+    "RSGI, all on the loop (unsafe bound)": ("all", ["--task-impl", "rust"]),
+    "RSGI, lookups on the loop, rest awaited, asyncio tasks": ("await", []),
 }
 
 
