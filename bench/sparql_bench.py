@@ -468,6 +468,7 @@ RSGI_VARIANTS = {  # PROTOTYPE (issue 13): bench/rsgi_worker.py: which /sparql q
     "RSGI, lookups on the loop, rest awaited": ("await", ["--task-impl", "rust"]),
     "RSGI, all on the loop (unsafe bound)": ("all", ["--task-impl", "rust"]),
     "RSGI, lookups on the loop, rest awaited, asyncio tasks": ("await", []),
+    "RSGI, lookups on the loop, rest awaited, --runtime-mode st": ("await", ["--task-impl", "rust", "--runtime-mode", "st"]),
 }
 
 
@@ -586,6 +587,28 @@ def cpu_seconds(pid: int) -> float:
     return sum(times.get(p, 0.0) for p in tree)
 
 
+def context_switches(pid: int) -> int:
+    """Context switches (voluntary + involuntary) of every thread of process ``pid`` and the processes under
+    it so far (Linux /proc; 0 elsewhere)."""
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            children = []
+        tree.update(int(c) for c in children)
+        frontier.extend(int(c) for c in children)
+    total = 0
+    for p in tree:
+        for status in Path(f"/proc/{p}/task").glob("*/status"):
+            try:
+                total += sum(int(line.split()[1]) for line in status.read_text().splitlines() if "ctxt_switches" in line)
+            except OSError:
+                continue
+    return total
+
+
 def one_and_many(label: str, gen, port: int, paths: list[str], args, server: int | None = None) -> None:
     """Print the mix's latency over one connection, then its rate over ``args.clients`` connections (and,
     given the ``server`` process id, the CPU its processes spent per query there)."""
@@ -596,8 +619,12 @@ def one_and_many(label: str, gen, port: int, paths: list[str], args, server: int
         f"({load_average()})"
     )
     before = cpu_seconds(server) if server else 0.0
+    switches = context_switches(server) if server else 0
     many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
-    cpu = f", server CPU {(cpu_seconds(server) - before) / many['requests'] * 1000:.3f} ms/query" if server else ""
+    cpu = ""
+    if server:
+        cpu = f", server CPU {(cpu_seconds(server) - before) / many['requests'] * 1000:.3f} ms/query"
+        cpu += f", {(context_switches(server) - switches) / many['requests']:.1f} context switches/query"
     print(
         f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
         f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
