@@ -24,7 +24,7 @@ from graph.store.answers import QueryFailed  # noqa: E402
 from graph.store.base import Store  # noqa: E402
 from graph.store.bounded import is_lookup  # noqa: E402
 from web import protocol, sparql  # noqa: E402
-from web.fastlane import NO_FORMAT_PARAMS, _REASONS, _headers, _query_only  # noqa: E402
+from web.fastlane import NO_FORMAT_PARAMS, _headers, _query_only  # noqa: E402
 from web.prefork import Options, worker_app  # noqa: E402
 from web.sparql_guard import refusal  # noqa: E402
 

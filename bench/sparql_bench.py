@@ -2,7 +2,7 @@
 with the same data.
 
     python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
-                                 [--stages layers,http,others,waitress,oxigraph,virtuoso]
+                                 [--stages layers,http,others,rsgi,waitress,oxigraph,virtuoso]
                                  [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
                                  [--baseline-code DIR]
 
@@ -33,11 +33,15 @@ with the same data.
    N-Triples and loaded with its bulk loader (``ld_add`` + ``rdf_loader_run``), then the same URLs
    against its own ``/sparql`` (default graph: the union of its graphs), 1 and ``--clients``
    connections, same generator.
+   ``rsgi`` (not run unless named; a PROTOTYPE for issue 13, not the product): the same worker app under
+   granian's RSGI interface (bench/rsgi_worker.py), the fast lane's lookups answered on the event loop,
+   in the variants of :data:`RSGI_VARIANTS` (``BENCH_RSGI_VARIANTS=0,2`` picks some).
 6. ``oxigraph``: Oxigraph server (Rust; ``oxigraph serve-read-only --union-default-graph``) over a
    checkpoint of the same store, the same URLs against its ``/query``.
 The machine's load average (``uptime``) is printed beside every stage, and beside the ``--clients``
 cell of ``alliance serve`` and Oxigraph server the CPU their processes spent per query (user + system,
-from /proc): on two cores shared with other jobs the rates swing by half from run to run, the CPU a
+from /proc) and their threads' context switches per query (live threads only: a thread that ended meanwhile
+is not counted): on two cores shared with other jobs the rates swing by half from run to run, the CPU a
 query costs much less.
 """
 
@@ -468,7 +472,10 @@ RSGI_VARIANTS = {  # PROTOTYPE (issue 13): bench/rsgi_worker.py: which /sparql q
     "RSGI, lookups on the loop, rest awaited": ("await", ["--task-impl", "rust"]),
     "RSGI, all on the loop (unsafe bound)": ("all", ["--task-impl", "rust"]),
     "RSGI, lookups on the loop, rest awaited, asyncio tasks": ("await", []),
-    "RSGI, lookups on the loop, rest awaited, --runtime-mode st": ("await", ["--task-impl", "rust", "--runtime-mode", "st"]),
+    "RSGI, lookups on the loop, rest awaited, --runtime-mode st": (
+        "await",
+        ["--task-impl", "rust", "--runtime-mode", "st"],
+    ),
 }
 
 
@@ -603,7 +610,9 @@ def context_switches(pid: int) -> int:
     for p in tree:
         for status in Path(f"/proc/{p}/task").glob("*/status"):
             try:
-                total += sum(int(line.split()[1]) for line in status.read_text().splitlines() if "ctxt_switches" in line)
+                total += sum(
+                    int(line.split()[1]) for line in status.read_text().splitlines() if "ctxt_switches" in line
+                )
             except OSError:
                 continue
     return total
@@ -800,7 +809,9 @@ def main() -> None:
         if "rsgi" in stages:
             from web.prefork import cores
 
-            stage(f"HTTP: PROTOTYPE, RSGI + event-loop lookups (bench/rsgi_worker.py), {args.workers or cores()} workers")
+            stage(
+                f"HTTP: PROTOTYPE, RSGI + event-loop lookups (bench/rsgi_worker.py), {args.workers or cores()} workers"
+            )
             rsgi_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
