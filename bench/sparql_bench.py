@@ -2,7 +2,7 @@
 with the same data.
 
     python bench/sparql_bench.py [--data DIR | --copy-of DIR] [--slice SDU,NKU]
-                                 [--stages layers,http,others,waitress,oxigraph,virtuoso]
+                                 [--stages layers,http,others,rsgi,waitress,oxigraph,virtuoso]
                                  [--queries 400] [--clients 8] [--seconds 10] [--workers 0] [--threads 4]
                                  [--baseline-code DIR]
 
@@ -33,11 +33,15 @@ with the same data.
    N-Triples and loaded with its bulk loader (``ld_add`` + ``rdf_loader_run``), then the same URLs
    against its own ``/sparql`` (default graph: the union of its graphs), 1 and ``--clients``
    connections, same generator.
+   ``rsgi`` (not run unless named; a PROTOTYPE for issue 13, not the product): the same worker app under
+   granian's RSGI interface (bench/rsgi_worker.py), the fast lane's lookups answered on the event loop,
+   in the variants of :data:`RSGI_VARIANTS` (``BENCH_RSGI_VARIANTS=0,2`` picks some).
 6. ``oxigraph``: Oxigraph server (Rust; ``oxigraph serve-read-only --union-default-graph``) over a
    checkpoint of the same store, the same URLs against its ``/query``.
 The machine's load average (``uptime``) is printed beside every stage, and beside the ``--clients``
 cell of ``alliance serve`` and Oxigraph server the CPU their processes spent per query (user + system,
-from /proc): on two cores shared with other jobs the rates swing by half from run to run, the CPU a
+from /proc) and their threads' context switches per query (live threads only: a thread that ended meanwhile
+is not counted): on two cores shared with other jobs the rates swing by half from run to run, the CPU a
 query costs much less.
 """
 
@@ -462,6 +466,59 @@ def others_stage(data: Path, mix: list[str], expected: list[int], gen: Load, arg
             stop(server)
 
 
+RSGI_VARIANTS = {  # PROTOTYPE (issue 13): bench/rsgi_worker.py: which /sparql queries granian's event loop answers,
+    # and granian's options (runtime mode, task implementation)
+    "RSGI, lookups on the loop, rest WSGI": ("lookups", ["--task-impl", "rust"]),
+    "RSGI, lookups on the loop, rest awaited": ("await", ["--task-impl", "rust"]),
+    "RSGI, all on the loop (unsafe bound)": ("all", ["--task-impl", "rust"]),
+    "RSGI, lookups on the loop, rest awaited, asyncio tasks": ("await", []),
+    "RSGI, lookups on the loop, rest awaited, --runtime-mode st": (
+        "await",
+        ["--task-impl", "rust", "--runtime-mode", "st"],
+    ),
+}
+
+
+def rsgi_stage(data: Path, mix: list[str], expected: list[int], gen: Load, args) -> None:
+    """PROTOTYPE (issue 13): the worker app under granian's RSGI interface (bench/rsgi_worker.py), the fast
+    lane's queries answered on the event loop, the rest on a pool of ``--threads`` threads running the WSGI
+    app; ``--workers`` processes, on a published checkpoint of the store, no writer."""
+    from graph.catalogue import Catalogue
+    from graph.store.snapshots import publish
+    from tests.servers import free_port
+    from web.prefork import cores
+
+    cat = Catalogue.open(data)
+    publish(cat.store)
+    cat.close()
+    workers = str(args.workers or cores())
+    granian = shutil.which("granian", path=str(Path(sys.executable).parent)) or "granian"
+    chosen = os.environ.get("BENCH_RSGI_VARIANTS")  # labels' indices, e.g. "0,2"
+    variants = list(RSGI_VARIANTS.items())
+    if chosen:
+        variants = [variants[int(k)] for k in chosen.split(",")]
+    for label, (loop, extra) in variants:
+        env = {**os.environ, "BENCH_DATA": str(data), "BENCH_THREADS": str(args.threads), "BENCH_LOOP": loop}
+        env["PYTHONPATH"] = str(ROOT / "bench")
+        port = free_port()
+        argv = [granian, "--interface", "rsgi", "--http", "1", "--no-ws", "--workers", workers, *extra]
+        argv += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "rsgi_worker:app"]
+        server = subprocess.Popen(
+            argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
+        try:
+            _wait_http(port, "/sparql?query=ASK%7B%7D", server, 120)
+            paths = paths_for(mix)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            gen.run("127.0.0.1", port, paths, 2, 3)
+            print(
+                f"{label}: answers checked against pyoxigraph: {check_answers(port, mix, expected)} of {len(mix)} differ"
+            )
+            one_and_many(label, gen, port, paths, args, server.pid)
+        finally:
+            stop(server)
+
+
 def oxigraph_stage(data: Path, mix: list[str], expected: list[int], gen: Load, tmp: Path, args) -> None:
     """Oxigraph server (Rust) on a checkpoint of the same store, default graph = the union of its graphs."""
     import pyoxigraph as ox
@@ -537,6 +594,30 @@ def cpu_seconds(pid: int) -> float:
     return sum(times.get(p, 0.0) for p in tree)
 
 
+def context_switches(pid: int) -> int:
+    """Context switches (voluntary + involuntary) of every thread of process ``pid`` and the processes under
+    it so far (Linux /proc; 0 elsewhere)."""
+    tree, frontier = {pid}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        try:
+            children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+        except OSError:
+            children = []
+        tree.update(int(c) for c in children)
+        frontier.extend(int(c) for c in children)
+    total = 0
+    for p in tree:
+        for status in Path(f"/proc/{p}/task").glob("*/status"):
+            try:
+                total += sum(
+                    int(line.split()[1]) for line in status.read_text().splitlines() if "ctxt_switches" in line
+                )
+            except OSError:
+                continue
+    return total
+
+
 def one_and_many(label: str, gen, port: int, paths: list[str], args, server: int | None = None) -> None:
     """Print the mix's latency over one connection, then its rate over ``args.clients`` connections (and,
     given the ``server`` process id, the CPU its processes spent per query there)."""
@@ -547,8 +628,12 @@ def one_and_many(label: str, gen, port: int, paths: list[str], args, server: int
         f"({load_average()})"
     )
     before = cpu_seconds(server) if server else 0.0
+    switches = context_switches(server) if server else 0
     many = gen.run("127.0.0.1", port, paths, args.clients, args.seconds)
-    cpu = f", server CPU {(cpu_seconds(server) - before) / many['requests'] * 1000:.3f} ms/query" if server else ""
+    cpu = ""
+    if server:
+        cpu = f", server CPU {(cpu_seconds(server) - before) / many['requests'] * 1000:.3f} ms/query"
+        cpu += f", {(context_switches(server) - switches) / many['requests']:.1f} context switches/query"
     print(
         f"{f'{label}, {args.clients} connections':48s} {many['rate']:,.0f} queries/s, "
         f"{many['errors']} errors of {many['requests']:,}, median {many['median'] * 1000:.2f} ms "
@@ -721,6 +806,13 @@ def main() -> None:
 
             stage(f"HTTP: the same worker app under other WSGI servers, {args.workers or cores()} worker processes")
             others_stage(data, mix, expected, gen, args)
+        if "rsgi" in stages:
+            from web.prefork import cores
+
+            stage(
+                f"HTTP: PROTOTYPE, RSGI + event-loop lookups (bench/rsgi_worker.py), {args.workers or cores()} workers"
+            )
+            rsgi_stage(data, mix, expected, gen, args)
         if "waitress" in stages:
             stage("HTTP: the single-process server (waitress, 8 threads, 2 query worker processes)")
             http_stage(data, mix, expected, gen, args, single=True)
